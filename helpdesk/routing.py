@@ -1,0 +1,331 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Presence, the kiosk queue and the routing rules. Pure: no I/O, no sleeps.
+
+Time comes only from the injected ``clock`` (seconds, float); timers advance
+when :meth:`Router.tick` is called. Every change produces messages in
+:attr:`Router.outbox` as ``(role, id, message)`` with role ``"kiosk"`` or
+``"helper"``; the hub delivers them (docs/assist-protocol.md).
+"""
+from __future__ import annotations
+
+import itertools
+import secrets
+from typing import Callable
+
+from helpdesk.estimate import CallDurations, estimate_waits
+from helpdesk.model import (IN_SERVICE, CallRecord, CallSink, Helper, NullSink,
+                            Presence, Request, RoutingError, RoutingRules)
+
+__all__ = ["Router", "RoutingRules", "RoutingError", "Presence", "CallRecord", "CallSink"]
+
+
+class Router:
+    def __init__(self, clock: Callable[[], float], rules: RoutingRules | None = None,
+                 sink: CallSink | None = None) -> None:
+        self.clock = clock
+        self.rules = rules or RoutingRules()
+        self.sink = sink or NullSink()
+        self.helpers: dict[str, Helper] = {}
+        self.requests: dict[str, Request] = {}        # by terminal id
+        self.outbox: list[tuple[str, str, dict]] = []
+        self.durations = CallDurations(self.rules.default_call_s)
+        self._seq = itertools.count()
+        self._tried_history: dict[tuple[str, float], set[str]] = {}
+
+    # ----------------------------------------------------------------- output
+    def drain(self) -> list[tuple[str, str, dict]]:
+        out, self.outbox = self.outbox, []
+        return out
+
+    def _to_kiosk(self, terminal_id: str, msg: dict) -> None:
+        self.outbox.append(("kiosk", terminal_id, msg))
+
+    def _to_helper(self, name: str, msg: dict) -> None:
+        self.outbox.append(("helper", name, msg))
+
+    def _set_state(self, h: Helper, state: Presence) -> None:
+        if h.state != state:
+            h.state = state
+            self._to_helper(h.name, {"type": "presence", "state": state.value})
+
+    # ---------------------------------------------------------------- helpers
+    def helper_online(self, name: str, display_name: str) -> None:
+        """A helper logged in: known and reachable, but away until they say available."""
+        h = self.helpers.get(name)
+        if h is None:
+            h = self.helpers[name] = Helper(name, display_name)
+        elif h.state is not Presence.OFFLINE:
+            self.helper_offline(name)
+        h.display_name = display_name
+        h.state = Presence.AWAY
+        self._to_helper(name, {"type": "presence", "state": "away"})
+
+    def set_presence(self, name: str, state: str) -> None:
+        h = self._helper(name)
+        if state not in ("available", "away"):
+            raise RoutingError("bad_presence", "presence is 'available' or 'away'")
+        if h.state is Presence.BUSY:
+            raise RoutingError("in_call", "end the call first")
+        if state == "away":
+            if h.state is Presence.RINGING:
+                self._unring(self.requests_by_id()[h.request_id], "declined", away=True)
+            self._set_state(h, Presence.AWAY)
+        elif h.state is Presence.AWAY:
+            h.idle_since = self.clock()
+            self._set_state(h, Presence.AVAILABLE)
+        self.dispatch()
+
+    def helper_offline(self, name: str) -> None:
+        h = self.helpers.get(name)
+        if h is None or h.state is Presence.OFFLINE:
+            return
+        req = self.requests_by_id().get(h.request_id) if h.request_id else None
+        h.state = Presence.OFFLINE    # no presence message: nobody is listening
+        if req is not None and req.state == "ringing":
+            self._unring(req, "helper_left")
+        elif req is not None:
+            self._to_kiosk(req.terminal_id, {"type": "ended", "request_id": req.id,
+                                             "reason": "peer_disconnected"})
+            self._free_helper(req)
+            self._finish(req, "helper_dropped")
+        h.request_id = None
+        self.dispatch()
+
+    def accept(self, name: str, request_id: str) -> None:
+        h = self._helper(name)
+        req = self.requests_by_id().get(request_id)
+        if req is None or req.state != "ringing" or req.helper != name:
+            raise RoutingError("no_such_ring", "that ring is over")
+        req.answered_at = self.clock()
+        self._set_state(h, Presence.BUSY)
+        self._to_kiosk(req.terminal_id, {"type": "connected", "request_id": req.id,
+                                         "helper": h.display_name})
+        self._to_helper(name, {"type": "connected", "request_id": req.id,
+                               "terminal_id": req.terminal_id,
+                               "terminal_name": req.terminal_name,
+                               "large_text": req.large_text})
+        self.sink.call_started(self._record(req, "in_call", ended=False))
+        self.dispatch()
+
+    def decline(self, name: str, request_id: str) -> None:
+        h = self._helper(name)
+        req = self.requests_by_id().get(request_id)
+        if req is None or req.state != "ringing" or req.helper != name:
+            raise RoutingError("no_such_ring", "that ring is over")
+        self._unring(req, "declined")
+        assert h.state is Presence.AVAILABLE
+        self.dispatch()
+
+    def wrapup(self, name: str, note: str, request_id: str | None = None) -> str:
+        h = self._helper(name)
+        target = request_id or (h.recent_calls[-1] if h.recent_calls else None)
+        if target is None or target not in h.recent_calls:
+            raise RoutingError("no_call", "no recent call of yours to note")
+        self.sink.call_note(target, name, note[:2000])
+        return target
+
+    # ----------------------------------------------------------------- kiosks
+    def request(self, terminal_id: str, large_text: bool = False,
+                terminal_name: str | None = None, requested_at: float | None = None) -> None:
+        """Queue a kiosk; ``requested_at`` (hub clock) keeps a reconnecting kiosk's place."""
+        now = self.clock()
+        old = self.requests.get(terminal_id)
+        if old is not None:
+            if old.state == "connected":
+                raise RoutingError("in_call", "this terminal is already in a call")
+            old.last_sent = None
+            self._push_one(old)
+            return
+        at = now if requested_at is None else min(float(requested_at), now)
+        req = Request(secrets.token_hex(6), next(self._seq), terminal_id,
+                      terminal_name or terminal_id, bool(large_text), at,
+                      set(self._tried_history.pop((terminal_id, at), set())))
+        self.requests[terminal_id] = req
+        if now - at >= self.rules.max_wait_s:
+            self._timeout(req)
+        self.dispatch()
+
+    def cancel(self, terminal_id: str, reason: str = "cancelled") -> None:
+        req = self.requests.get(terminal_id)
+        if req is None:
+            return
+        if req.state == "connected":
+            self.hangup("kiosk", terminal_id)
+            return
+        if req.state == "ringing":
+            self._unring(req, reason)
+        self._to_kiosk(terminal_id, {"type": "ended", "request_id": req.id, "reason": reason})
+        self._finish(req, "cancelled")
+        self.dispatch()
+
+    def kiosk_offline(self, terminal_id: str) -> None:
+        req = self.requests.get(terminal_id)
+        if req is None:
+            return
+        if req.state == "connected":
+            self._to_helper(req.helper, {"type": "ended", "request_id": req.id,
+                                         "reason": "peer_disconnected"})
+            self._free_helper(req)
+        elif req.state == "ringing":
+            self._unring(req, "kiosk_left")
+        self._tried_history[(terminal_id, req.requested_at)] = set(req.tried)
+        self._finish(req, "kiosk_dropped")
+        self.dispatch()
+
+    # ------------------------------------------------------------ both sides
+    def hangup(self, role: str, party: str, reason: str = "hangup") -> None:
+        req = self._call_of(role, party)
+        if req is None:
+            raise RoutingError("no_call", "not in a call")
+        for r, p in (("kiosk", req.terminal_id), ("helper", req.helper)):
+            self.outbox.append((r, p, {"type": "ended", "request_id": req.id,
+                                       "reason": reason, "by": role}))
+        self._free_helper(req)
+        self._finish(req, "completed")
+        self.dispatch()
+
+    def peer(self, role: str, party: str) -> tuple[str, str] | None:
+        """The other end of ``party``'s call, for relaying signal and chat."""
+        req = self._call_of(role, party)
+        if req is None:
+            return None
+        return ("helper", req.helper) if role == "kiosk" else ("kiosk", req.terminal_id)
+
+    # ------------------------------------------------------------------ timers
+    def tick(self) -> None:
+        now = self.clock()
+        for req in list(self.requests.values()):
+            if req.state == "connected":
+                continue
+            if now - req.requested_at >= self.rules.max_wait_s:
+                self._timeout(req)
+            elif req.state == "ringing" and now - req.ring_started >= self.rules.ring_s:
+                self._unring(req, "missed", away=True)
+        horizon = now - self.rules.max_wait_s
+        for key in [k for k in self._tried_history if k[1] < horizon]:
+            del self._tried_history[key]
+        self.dispatch()
+
+    # ---------------------------------------------------------------- routing
+    def ordered_queue(self) -> list[Request]:
+        """Waiting and ringing requests, most deserving first (elders' wait × factor)."""
+        now, f = self.clock(), self.rules.elder_factor
+        waiting = [r for r in self.requests.values() if r.state != "connected"]
+        return sorted(waiting, key=lambda r: (-(now - r.requested_at) * (f if r.large_text else 1),
+                                              r.requested_at, r.seq))
+
+    def dispatch(self) -> None:
+        for req in self.ordered_queue():
+            if req.state != "queued":
+                continue
+            free = [h for h in self.helpers.values()
+                    if h.state is Presence.AVAILABLE and h.name not in req.tried]
+            if free:
+                self._ring(req, min(free, key=lambda h: (h.idle_since, h.name)))
+            elif not any(h.state in IN_SERVICE and h.name not in req.tried
+                         for h in self.helpers.values()):
+                reason = "all_tried" if req.tried else "none_online"
+                self._to_kiosk(req.terminal_id, {"type": "no_helper", "request_id": req.id,
+                                                 "reason": reason})
+                self._finish(req, "no_helper")
+        self._push_queue()
+
+    def _push_queue(self) -> None:
+        queued = [r for r in self.ordered_queue() if r.state == "queued"]
+        if not queued:
+            return
+        now = self.clock()
+        states = [h.state for h in self.helpers.values()]
+        busy = [0.0 if h.state is Presence.RINGING else now - self._answered_at(h)
+                for h in self.helpers.values() if h.state in (Presence.RINGING, Presence.BUSY)]
+        est = estimate_waits(len(queued), states.count(Presence.AVAILABLE), busy,
+                             self.durations.mean(), self.rules.ring_s)
+        for i, req in enumerate(queued):
+            self._push_one(req, i + 1, est[i] if est else None)
+
+    def _push_one(self, req: Request, position: int | None = None,
+                  estimate: int | None = None) -> None:
+        if req.state == "ringing":
+            self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id})
+            return
+        if position is None:
+            self._push_queue()
+            return
+        if req.last_sent == (position, estimate):
+            return
+        req.last_sent = (position, estimate)
+        self._to_kiosk(req.terminal_id, {
+            "type": "queued", "request_id": req.id, "position": position,
+            "estimate_s": estimate, "requested_at": req.requested_at,
+            "helpers_available": sum(h.state is Presence.AVAILABLE
+                                     for h in self.helpers.values())})
+
+    # ---------------------------------------------------------------- helpers
+    def requests_by_id(self) -> dict[str, Request]:
+        return {r.id: r for r in self.requests.values()}
+
+    def _helper(self, name: str) -> Helper:
+        h = self.helpers.get(name)
+        if h is None or h.state is Presence.OFFLINE:
+            raise RoutingError("not_logged_in", "log in first")
+        return h
+
+    def _call_of(self, role: str, party: str) -> Request | None:
+        if role == "kiosk":
+            req = self.requests.get(party)
+        else:
+            h = self.helpers.get(party)
+            req = self.requests_by_id().get(h.request_id) if h and h.request_id else None
+        return req if req is not None and req.state == "connected" else None
+
+    def _answered_at(self, h: Helper) -> float:
+        req = self.requests_by_id().get(h.request_id)
+        return req.answered_at if req and req.answered_at is not None else self.clock()
+
+    def _ring(self, req: Request, h: Helper) -> None:
+        now = self.clock()
+        req.helper, req.ring_started, req.last_sent = h.name, now, None
+        h.request_id = req.id
+        self._set_state(h, Presence.RINGING)
+        self._to_helper(h.name, {"type": "ring", "request_id": req.id,
+                                 "terminal_id": req.terminal_id,
+                                 "terminal_name": req.terminal_name,
+                                 "large_text": req.large_text,
+                                 "waited_s": round(now - req.requested_at, 1),
+                                 "ring_s": self.rules.ring_s})
+        self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id})
+
+    def _unring(self, req: Request, reason: str, away: bool = False) -> None:
+        h = self.helpers[req.helper]
+        self._to_helper(h.name, {"type": "ring_cancelled", "request_id": req.id,
+                                 "reason": reason})
+        h.request_id = None
+        if h.state is not Presence.OFFLINE:
+            self._set_state(h, Presence.AWAY if away else Presence.AVAILABLE)
+        req.tried.add(h.name)
+        req.helper = req.ring_started = req.last_sent = None
+
+    def _free_helper(self, req: Request) -> None:
+        h = self.helpers[req.helper]
+        h.request_id = None
+        h.recent_calls = (h.recent_calls + [req.id])[-5:]
+        h.idle_since = self.clock()
+        self.durations.add(self.clock() - req.answered_at)
+        if h.state is not Presence.OFFLINE:
+            self._set_state(h, Presence.AVAILABLE)
+
+    def _timeout(self, req: Request) -> None:
+        if req.state == "ringing":
+            self._unring(req, "timeout")
+        self._to_kiosk(req.terminal_id, {"type": "timeout", "request_id": req.id,
+                                         "waited_s": round(self.clock() - req.requested_at, 1)})
+        self._finish(req, "timeout")
+
+    def _record(self, req: Request, outcome: str, ended: bool = True) -> CallRecord:
+        return CallRecord(req.id, req.terminal_id, req.helper, req.large_text,
+                          req.requested_at, req.answered_at,
+                          self.clock() if ended else None, outcome)
+
+    def _finish(self, req: Request, outcome: str) -> None:
+        self.requests.pop(req.terminal_id, None)
+        self.sink.call_ended(self._record(req, outcome))
