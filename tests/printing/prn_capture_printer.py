@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A TCP capture printer on 127.0.0.1 for tests: records bytes, answers DLE EOT.
+
+Modes: online, offline, cover_open, near_end, paper_out (status replies as an
+Epson-style printer gives them) and no_answer (accepts the connection and the
+bytes, never answers). One bytes object per closed connection in ``captures``.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+
+from drivers.receipt_printer.status import DLE_EOT, STATUS_REPLIES
+
+MODES = tuple(STATUS_REPLIES) + ("no_answer",)
+
+
+class CapturePrinter:
+    def __init__(self, mode: str = "online"):
+        self.mode = mode
+        self.captures: list[bytes] = []
+        self._srv = socket.socket()
+        self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._srv.bind(("127.0.0.1", 0))
+        self._srv.listen(8)
+        self.port = self._srv.getsockname()[1]
+        self._stop = False
+        self._done = threading.Condition()
+        self._conns: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def uri(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def set_mode(self, mode: str) -> None:
+        assert mode in MODES, mode
+        self.mode = mode
+
+    def jobs(self) -> list[bytes]:
+        """Captures that carried more than status queries."""
+        return [c for c in self.captures if c.replace(DLE_EOT + b"\x01", b"").replace(
+            DLE_EOT + b"\x02", b"").replace(DLE_EOT + b"\x03", b"").replace(DLE_EOT + b"\x04", b"")]
+
+    def wait_captures(self, n: int, timeout: float = 5.0) -> bool:
+        with self._done:
+            return self._done.wait_for(lambda: len(self.captures) >= n, timeout)
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self._srv.accept()
+            except OSError:
+                return
+            self._conns.append(conn)
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        buf = bytearray()
+        conn.settimeout(0.1)
+        try:
+            while not self._stop:
+                try:
+                    chunk = conn.recv(65536)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                start = len(buf)
+                buf += chunk
+                i = max(0, start - 2)
+                while (i := buf.find(DLE_EOT, i)) != -1 and i + 2 < len(buf):
+                    n = buf[i + 2]
+                    if self.mode in STATUS_REPLIES and n in (1, 2, 3, 4):
+                        conn.sendall(bytes([STATUS_REPLIES[self.mode][n]]))
+                    i += 3
+        finally:
+            conn.close()
+            with self._done:
+                self.captures.append(bytes(buf))
+                self._done.notify_all()
+
+    def close(self) -> None:
+        self._stop = True
+        try:  # close() alone does not wake a blocked accept(): the port would keep listening
+            self._srv.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._srv.close()
+        self._thread.join(2)
