@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The hall's service catalogue: loading, validation and browsing.
+
+A catalogue is CSV (UTF-8, or GB18030 as Excel writes it in China) or JSON;
+docs/catalogue.md gives the format. A bad row is reported with file, line and
+reason and skipped; the rest loads. A file that is unusable as a whole raises
+:class:`CatalogueError`.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
+
+AUDIENCES = ("个人", "法人")
+CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
+COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
+           "legal_days", "fee", "materials", "steps", "phone", "url", "source")
+REQUIRED = ("id", "name")
+_LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
+_STEP_SPLIT = re.compile(r"\s*[;；]\s*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class CatalogueError(Exception):
+    """The catalogue cannot be used at all."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int          # CSV: physical line; JSON: item number (1-based)
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    name: str
+    department: str = ""
+    category: str = ""
+    audience: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    promised_days: int | None = None
+    legal_days: int | None = None
+    fee: str = ""
+    materials: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    phone: str = ""
+    url: str = ""
+    source: str = ""
+
+    @property
+    def has_guide(self) -> bool:
+        """True when the data says more than the name: materials, steps, limits or fee."""
+        return bool(self.materials or self.steps or self.fee
+                    or self.promised_days is not None or self.legal_days is not None)
+
+    @property
+    def is_bundle(self) -> bool:
+        """一件事 bundles group several items around one life event."""
+        return "一件事" in self.name
+
+
+@dataclass
+class Catalogue:
+    items: list[Item]
+    source: str
+    digest: str                     # sha256 of the file's bytes: keys the search-index cache
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_id = {item.id: item for item in self.items}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def departments(self) -> list[tuple[str, int]]:
+        """Departments with their item counts, largest first."""
+        counts = Counter(i.department or "其他部门" for i in self.items)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def categories(self) -> list[tuple[str, int]]:
+        counts = Counter(i.category or "其他事项" for i in self.items)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def audiences(self) -> list[tuple[str, int]]:
+        return [(a, sum(1 for i in self.items if a in i.audience)) for a in AUDIENCES]
+
+    def filter(self, *, department: str | None = None, category: str | None = None,
+               audience: str | None = None) -> list[Item]:
+        out = self.items
+        if department is not None:
+            out = [i for i in out if (i.department or "其他部门") == department]
+        if category is not None:
+            out = [i for i in out if (i.category or "其他事项") == category]
+        if audience is not None:
+            out = [i for i in out if audience in i.audience]
+        return out
+
+
+# -- parsing one record ---------------------------------------------------------
+
+def _text(value: Any, key: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not {type(value).__name__}")
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise ValueError(f"{key} contains control characters")
+    if len(value) > limit:
+        raise ValueError(f"{key} is longer than {limit} characters")
+    return value
+
+
+def _list(value: Any, key: str, splitter: re.Pattern, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, list):
+        parts = [_text(v, key, 500) for v in value]
+    else:
+        parts = splitter.split(_text(value, key, 5000))
+    parts = [p for p in parts if p]
+    if allowed is not None:
+        bad = [p for p in parts if p not in allowed]
+        if bad:
+            raise ValueError(f"{key} has {bad[0]!r}; allowed: {'、'.join(allowed)}")
+    return tuple(parts)
+
+
+def _days(value: Any, key: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{key} must be a number of working days")
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{key} must be a number of working days, not {value!r}") from None
+    if not 0 <= days <= 3650:
+        raise ValueError(f"{key} must be 0 to 3650 working days, not {days}")
+    return days
+
+
+def parse_record(rec: dict[str, Any]) -> Item:
+    """Builds one :class:`Item`; raises ValueError with the reason."""
+    item_id = _text(rec.get("id"), "id", 64)
+    name = _text(rec.get("name"), "name", 200)
+    if not item_id:
+        raise ValueError("id is empty")
+    if not name:
+        raise ValueError("name is empty")
+    url = _text(rec.get("url"), "url", 2000)
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError("url must start with http:// or https://")
+    return Item(
+        id=item_id, name=name,
+        department=_text(rec.get("department"), "department", 100),
+        category=_text(rec.get("category"), "category", 40),
+        audience=_list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES),
+        channels=_list(rec.get("channels"), "channels", _LIST_SPLIT, CHANNELS),
+        promised_days=_days(rec.get("promised_days"), "promised_days"),
+        legal_days=_days(rec.get("legal_days"), "legal_days"),
+        fee=_text(rec.get("fee"), "fee", 200),
+        materials=_list(rec.get("materials"), "materials", _STEP_SPLIT),
+        steps=_list(rec.get("steps"), "steps", _STEP_SPLIT),
+        phone=_text(rec.get("phone"), "phone", 60),
+        url=url,
+        source=_text(rec.get("source"), "source", 1000),
+    )
+
+
+# -- files ------------------------------------------------------------------------
+
+def _decode(raw: bytes, file: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CatalogueError(f"{file}: neither UTF-8 nor GB18030 text")
+
+
+def _records_csv(text: str, file: str, warnings: list[str]) -> Iterable[tuple[int, dict | str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise CatalogueError(f"{file}: the file is empty") from None
+    except csv.Error as exc:
+        raise CatalogueError(f"{file}: the header line is not CSV ({exc})") from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise CatalogueError(f"{file}: the header has no {', '.join(missing)} column "
+                             f"(columns allowed: {', '.join(COLUMNS)})")
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        warnings.append(f"{file}: columns ignored: {', '.join(unknown)}")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, f"not valid CSV ({exc})"
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield reader.line_num, f"has {len(row)} fields, the header has {len(header)}"
+            continue
+        yield reader.line_num, dict(zip(header, row))
+
+
+def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"{file}: not valid JSON ({exc})") from None
+    if isinstance(data, dict):
+        data = data.get("items")
+    if not isinstance(data, list):
+        raise CatalogueError(f"{file}: JSON must be a list of items or {{\"items\": [...]}}")
+    for n, rec in enumerate(data, 1):
+        yield n, (rec if isinstance(rec, dict) else f"item is {type(rec).__name__}, not an object")
+
+
+def load(path: str | Path | None = None) -> Catalogue:
+    """Loads a catalogue file (None: the bundled one)."""
+    path = Path(path) if path else BUNDLED
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(f"{file}: file not found") from None
+    except OSError as exc:
+        raise CatalogueError(f"{file}: cannot be read ({exc.strerror})") from None
+    text = _decode(raw, file)
+    warnings: list[str] = []
+    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
+    records = _records_json(text, file) if is_json else _records_csv(text, file, warnings)
+    items: list[Item] = []
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for line, rec in records:
+        if isinstance(rec, str):
+            errors.append(RowError(file, line, rec))
+            continue
+        try:
+            item = parse_record(rec)
+        except ValueError as exc:
+            errors.append(RowError(file, line, str(exc)))
+            continue
+        if item.id in seen:
+            errors.append(RowError(file, line, f"id {item.id} appears twice; the first one is kept"))
+            continue
+        seen.add(item.id)
+        items.append(item)
+    if not items:
+        raise CatalogueError(f"{file}: no usable item ({len(errors)} rows rejected)"
+                             + (f"; first: {errors[0]}" if errors else ""))
+    return Catalogue(items, file, hashlib.sha256(raw).hexdigest(), errors, warnings)

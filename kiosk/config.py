@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Configuration: the defaults in ``config/defaults.toml`` plus the admin's file.
+
+Every key is declared in :data:`SCHEMA`. An unknown key, a wrong type or an
+out-of-range value is a :class:`ConfigError` that names the file, the key and
+what is allowed, so an admin can fix it without reading code.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+DEFAULTS = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
+ADMIN_DEFAULT = Path("/etc/ehall-kiosk/kiosk.toml")
+ENV_VAR = "EHALL_KIOSK_CONFIG"
+
+DEVICE_SCHEMES = {
+    "id_reader": ("serial", "sim"),
+    "smartcard": ("pcsc", "sim"),
+    "camera": ("v4l2", "file", "sim"),
+    "receipt_printer": ("tcp", "serial", "usb", "sim"),
+    "a4_printer": ("cups", "sim"),
+}
+
+
+class ConfigError(Exception):
+    """A config problem an admin can act on."""
+
+    def __init__(self, file: str | Path, key: str, message: str):
+        self.file, self.key = str(file), key
+        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: type | tuple[type, ...]
+    allowed: str                      # what the admin may write, in words
+    check: Callable[[Any], bool] = lambda v: True
+
+
+def _int_range(lo: int, hi: int) -> Rule:
+    return Rule(int, f"an integer from {lo} to {hi}", lambda v: lo <= v <= hi)
+
+
+def _text(max_len: int = 200, empty: bool = True) -> Rule:
+    return Rule(str, f"text of at most {max_len} characters" + ("" if empty else ", not empty"),
+                lambda v: len(v) <= max_len and (empty or bool(v.strip())))
+
+
+def _uri(device: str) -> Rule:
+    schemes = DEVICE_SCHEMES[device]
+    allowed = "a device URI starting with " + ", ".join(f"{s}://" for s in schemes)
+    return Rule(str, allowed, lambda v: v.split("://", 1)[0] in schemes and "://" in v)
+
+
+def _template(v: str) -> bool:
+    try:
+        v.format(name="x", id="x")
+    except (KeyError, IndexError, ValueError):
+        return False
+    return v.startswith(("http://", "https://"))
+
+
+SCHEMA: dict[str, Rule] = {
+    "hall.name": _text(60, empty=False),
+    "hall.terminal_id": _text(40, empty=False),
+    "hall.opening_hours": _text(120),
+    "hall.phone": _text(40),
+    "ui.fullscreen": Rule(bool, "true or false"),
+    "ui.width": _int_range(640, 7680),
+    "ui.height": _int_range(480, 4320),
+    "ui.idle_seconds": _int_range(15, 1800),
+    "ui.countdown_seconds": _int_range(5, 120),
+    "ui.large_text": Rule(bool, "true or false"),
+    "ui.page_size": _int_range(3, 30),
+    "catalogue.path": _text(1000),
+    "catalogue.cache_dir": _text(1000),
+    "catalogue.qr_url_template": Rule(
+        str, "an http(s) URL that may contain {name} and {id}", _template),
+    "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",
+                           lambda v: v == "" or v.startswith(("ws://", "wss://"))),
+    "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
+                          lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
+}
+for _dev in DEVICE_SCHEMES:
+    SCHEMA[f"devices.{_dev}.uri"] = _uri(_dev)
+SCHEMA["devices.receipt_printer.profile"] = _text(60, empty=False)
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def _sections() -> set[str]:
+    parts = set()
+    for key in SCHEMA:
+        bits = key.split(".")
+        for n in range(1, len(bits)):
+            parts.add(".".join(bits[:n]))
+    return parts
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except PermissionError:
+        raise ConfigError(path, "", "cannot be read (permission denied)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "", "not UTF-8 text") from None
+
+
+def validate(table: dict, file: str | Path) -> dict[str, Any]:
+    """Checks one file's table against :data:`SCHEMA`; returns it flattened."""
+    flat = _flatten(table)
+    sections = _sections()
+    for key, value in flat.items():
+        rule = SCHEMA.get(key)
+        if rule is None:
+            if key in sections:
+                raise ConfigError(file, key, "is a section, not a value")
+            parent = key.rsplit(".", 1)[0] if "." in key else ""
+            siblings = sorted(k.rsplit(".", 1)[1] for k in SCHEMA if k.rsplit(".", 1)[0] == parent)
+            if siblings:
+                raise ConfigError(file, key, "unknown key; allowed here: " + ", ".join(siblings))
+            top = sorted({k.split(".")[0] for k in SCHEMA})
+            raise ConfigError(file, key, "unknown key; allowed sections: " + ", ".join(top))
+        types = rule.type if isinstance(rule.type, tuple) else (rule.type,)
+        # bool is an int in Python: keep true/false out of integer keys
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            raise ConfigError(file, key, f"has {type(value).__name__} {value!r}; allowed: {rule.allowed}")
+        if not rule.check(value):
+            raise ConfigError(file, key, f"has {value!r}; allowed: {rule.allowed}")
+    return flat
+
+
+class Config:
+    """The merged, validated settings. Read with ``cfg["ui.idle_seconds"]``."""
+
+    def __init__(self, values: dict[str, Any], sources: list[str]):
+        self._values = values
+        self.sources = sources
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def devices(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for key, value in self._values.items():
+            if key.startswith("devices."):
+                _, dev, field = key.split(".", 2)
+                out.setdefault(dev, {})[field] = value
+        return out
+
+    def with_overrides(self, **flat: Any) -> "Config":
+        values = dict(self._values)
+        values.update(flat)
+        return Config(values, self.sources + ["(command line)"])
+
+    def simulated(self) -> "Config":
+        """Every device on its simulator (``--simulate``)."""
+        return self.with_overrides(**{f"devices.{d}.uri": "sim://" for d in DEVICE_SCHEMES})
+
+
+def admin_path(explicit: str | None = None) -> Path | None:
+    """The admin file: ``--config``, else ``$EHALL_KIOSK_CONFIG``, else /etc if present."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return ADMIN_DEFAULT if ADMIN_DEFAULT.exists() else None
+
+
+def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Config:
+    values = validate(_read_toml(defaults), defaults)
+    sources = [str(defaults)]
+    if admin_file is not None:
+        admin_file = Path(admin_file)
+        values.update(validate(_read_toml(admin_file), admin_file))
+        sources.append(str(admin_file))
+    return Config(values, sources)

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+"""QR hand-off to the phone (掌上办): which URL, and the code's modules."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .catalogue import Item
+
+
+def item_url(item: Item, template: str) -> str:
+    """The item's own URL, else the configured template filled with its name and id."""
+    if item.url:
+        return item.url
+    return template.format(name=quote(item.name, safe=""), id=quote(item.id, safe=""))
+
+
+def matrix(data: str, border: int = 4) -> list[list[bool]]:
+    """The QR code's modules (True = dark), quiet zone included.
+
+    Error correction M: survives a smudged screen or a glare spot.
+    """
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()

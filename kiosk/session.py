@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The citizen's session: where they are, what they did, and when it ends.
+
+A session starts with the first touch on the home screen and ends when the
+citizen presses 结束/Home-and-leave, or after ``idle_seconds`` without a touch
+plus a ``countdown_seconds`` warning. Ending wipes every piece of session
+state (route history, search text, large-text choice, identity and anything
+registered with :meth:`Session.on_wipe`), so nothing a citizen did is visible
+to the next one.
+
+Time comes from an injected clock; :meth:`tick` is called by the UI a few
+times a second (tests call it directly, with a fake clock).
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"            # attract/home screen, nobody using the terminal
+    ACTIVE = "active"
+    COUNTDOWN = "countdown"  # "are you still there?" with a countdown
+
+
+@dataclass(frozen=True)
+class Route:
+    screen: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+HOME = Route("home")
+
+
+class Session:
+    def __init__(self, idle_seconds: float, countdown_seconds: float, *,
+                 large_text_default: bool = False, clock: Callable[[], float] = time.monotonic):
+        self.idle_seconds = idle_seconds
+        self.countdown_seconds = countdown_seconds
+        self.large_text_default = large_text_default
+        self.clock = clock
+        self._listeners: list[Callable[["Session"], None]] = []
+        self._wipers: list[Callable[[], None]] = []
+        self.ended_count = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.phase = Phase.IDLE
+        self.history: list[Route] = [HOME]
+        self.search_text = ""
+        self.large_text = self.large_text_default
+        self.identity: Any = None
+        self.data: dict[str, Any] = {}     # other per-session state services keep
+        self.last_touch = self.clock()
+        self.countdown_started = 0.0
+
+    # -- observers -----------------------------------------------------------
+    def subscribe(self, listener: Callable[["Session"], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[["Session"], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def on_wipe(self, wiper: Callable[[], None]) -> None:
+        """Registers a callable that erases a service's session data at the end."""
+        self._wipers.append(wiper)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener(self)
+
+    # -- intents from the screens ---------------------------------------------
+    @property
+    def route(self) -> Route:
+        return self.history[-1]
+
+    def touch(self) -> None:
+        """Any touch: the citizen is here. Starts a session from the home screen."""
+        self.last_touch = self.clock()
+        changed = self.phase is not Phase.ACTIVE
+        self.phase = Phase.ACTIVE
+        if changed:
+            self._changed()
+
+    def go(self, screen: str, **params: Any) -> None:
+        self.touch()
+        self.history.append(Route(screen, params))
+        self._changed()
+
+    def replace(self, screen: str, **params: Any) -> None:
+        """Changes the current route without a Back step (e.g. a list's page)."""
+        self.touch()
+        self.history[-1] = Route(screen, params)
+        self._changed()
+
+    def back(self) -> None:
+        self.touch()
+        if len(self.history) > 1:
+            self.history.pop()
+        self._changed()
+
+    def home(self) -> None:
+        """Back to the home screen; the session (and its choices) continue."""
+        self.touch()
+        self.history = [HOME]
+        self._changed()
+
+    def set_large_text(self, on: bool) -> None:
+        self.touch()
+        self.large_text = bool(on)
+        self._changed()
+
+    def more_time(self) -> None:
+        """The citizen answered the countdown: carry on where they were."""
+        self.touch()
+
+    def end(self, reason: str = "finished") -> None:
+        """Ends the session: wipes everything and returns to the home screen."""
+        log.info("session ended (%s)", reason)   # never log what the citizen did
+        for wiper in list(self._wipers):
+            try:
+                wiper()
+            except Exception:
+                log.exception("a session wiper failed")
+        if self.identity is not None and hasattr(self.identity, "wipe"):
+            self.identity.wipe()
+        self.ended_count += 1
+        self._reset()
+        self._changed()
+
+    # -- time ------------------------------------------------------------------
+    def seconds_left(self) -> float:
+        """Seconds left on the countdown (only meaningful in COUNTDOWN)."""
+        return max(0.0, self.countdown_seconds - (self.clock() - self.countdown_started))
+
+    def tick(self) -> None:
+        now = self.clock()
+        if self.phase is Phase.ACTIVE and now - self.last_touch >= self.idle_seconds:
+            self.phase = Phase.COUNTDOWN
+            self.countdown_started = now
+            self._changed()
+        elif self.phase is Phase.COUNTDOWN and self.seconds_left() <= 0:
+            self.end("timeout")
