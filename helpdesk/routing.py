@@ -246,7 +246,8 @@ class Router:
     def _push_one(self, req: Request, position: int | None = None,
                   estimate: int | None = None) -> None:
         if req.state == "ringing":
-            self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id})
+            self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id,
+                                         "requested_at": req.requested_at})
             return
         if position is None:
             self._push_queue()
@@ -293,7 +294,8 @@ class Router:
                                  "large_text": req.large_text,
                                  "waited_s": round(now - req.requested_at, 1),
                                  "ring_s": self.rules.ring_s})
-        self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id})
+        self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id,
+                                         "requested_at": req.requested_at})
 
     def _unring(self, req: Request, reason: str, away: bool = False) -> None:
         h = self.helpers[req.helper]

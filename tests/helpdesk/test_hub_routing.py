@@ -357,7 +357,8 @@ def test_repeat_request_is_idempotent():
     r.request("K1"); rid = r.requests["K1"].id; r.drain()
     r.request("K1")
     assert r.requests["K1"].id == rid
-    assert msgs(r, "kiosk", "K1") == [{"type": "ringing", "request_id": rid}]
+    assert msgs(r, "kiosk", "K1") == [{"type": "ringing", "request_id": rid,
+                                      "requested_at": r.requests["K1"].requested_at}]
     r.accept("a", rid)
     with pytest.raises(RoutingError):
         r.request("K1")

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Hub configuration from a TOML file. Unknown keys are errors, never ignored."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class IceServer:
+    urls: tuple[str, ...]
+    username: str = ""       # static credentials; empty: TURN REST ones from turn_secret
+    credential: str = ""
+
+    @property
+    def is_turn(self) -> bool:
+        return any(u.startswith(("turn:", "turns:")) for u in self.urls)
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    host: str = "127.0.0.1"
+    port: int = 8470
+    db_path: str = "/var/lib/ehall-helpdesk/helpdesk.sqlite3"
+    ring_seconds: float = 15.0
+    max_wait_seconds: float = 300.0
+    elder_factor: float = 1.5
+    default_call_seconds: float = 180.0     # wait estimates before 3 calls are known
+    turn_secret: str = ""
+    turn_ttl_seconds: int = 3600
+    session_hours: float = 12.0             # helper login lifetime
+    ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
+
+
+_NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
+            "default_call_seconds", "turn_ttl_seconds", "session_hours"}
+_ICE_KEYS = ("urls", "username", "credential")
+
+
+def _allowed() -> list[str]:
+    return [f.name for f in fields(HubConfig)]
+
+
+def parse(data: dict, source: str = "<config>") -> HubConfig:
+    """Validate a parsed TOML table; errors name the source, the key and what is allowed."""
+    allowed = _allowed()
+    values: dict = {}
+    for key, val in data.items():
+        if key not in allowed:
+            raise ConfigError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(allowed)}")
+        if key == "ice_servers":
+            values[key] = tuple(_ice(source, i, v) for i, v in enumerate(_list(source, key, val)))
+        elif key in _NUMBERS:
+            if isinstance(val, bool) or not isinstance(val, (int, float)):
+                raise ConfigError(f"{source}: {key} must be a number, not {val!r}")
+            if val <= 0:
+                raise ConfigError(f"{source}: {key} must be > 0, not {val!r}")
+            values[key] = int(val) if key in ("port", "turn_ttl_seconds") else float(val)
+        elif not isinstance(val, str):
+            raise ConfigError(f"{source}: {key} must be a string, not {val!r}")
+        else:
+            values[key] = val
+    cfg = HubConfig(**values)
+    if cfg.elder_factor < 1:
+        raise ConfigError(f"{source}: elder_factor must be >= 1 (1 = no priority)")
+    if any(s.is_turn and not s.username for s in cfg.ice_servers) and not cfg.turn_secret:
+        raise ConfigError(f"{source}: a turn: server without username needs turn_secret")
+    return cfg
+
+
+def _list(source: str, key: str, val: object) -> list:
+    if not isinstance(val, list):
+        raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
+    return val
+
+
+def _ice(source: str, i: int, val: object) -> IceServer:
+    where = f"{source}: ice_servers[{i}]"
+    if not isinstance(val, dict):
+        raise ConfigError(f"{where} must be a table with keys {', '.join(_ICE_KEYS)}")
+    for key in val:
+        if key not in _ICE_KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(_ICE_KEYS)}")
+    urls = val.get("urls")
+    if isinstance(urls, str):
+        urls = [urls]
+    if not urls or not all(isinstance(u, str) and u.split(":", 1)[0] in
+                           ("stun", "turn", "turns") for u in urls):
+        raise ConfigError(f"{where}: urls must be stun:, turn: or turns: URLs, not {urls!r}")
+    return IceServer(tuple(urls), str(val.get("username", "")), str(val.get("credential", "")))
+
+
+def load(path: str | Path | None) -> HubConfig:
+    """Read ``path`` (None: all defaults). Raises ConfigError naming the file."""
+    if path is None:
+        return HubConfig()
+    p = Path(path)
+    try:
+        with p.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    return parse(data, str(p))

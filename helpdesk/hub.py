@@ -1,0 +1,307 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The aiohttp hub: kiosk and helper WebSockets, login, static console, timers.
+
+All routing decisions are :class:`helpdesk.routing.Router`'s; this module only
+parses messages, calls the router, and delivers what it puts in its outbox.
+Each connection has its own send queue and writer task, so messages reach a
+client in the order the router produced them. The protocol is in
+docs/assist-protocol.md.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+from aiohttp import WSMsgType, web
+
+from helpdesk.accounts import AccountError, Accounts
+from helpdesk.config import HubConfig
+from helpdesk.ice import ice_servers_for
+from helpdesk.records import CallLog
+from helpdesk.routing import Router, RoutingError, RoutingRules
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+MAX_MSG = 256 * 1024
+HUB_KEY = web.AppKey("hub", object)
+
+
+class Conn:
+    """One WebSocket and its ordered, non-blocking send queue."""
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.task = asyncio.ensure_future(self._writer())
+
+    def send(self, msg: dict) -> None:
+        self.queue.put_nowait(msg)
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        self.queue.put_nowait((code, reason))
+
+    async def _writer(self) -> None:
+        while True:
+            msg = await self.queue.get()
+            try:
+                if isinstance(msg, tuple):
+                    await self.ws.close(code=msg[0], message=msg[1].encode())
+                    return
+                await self.ws.send_str(json.dumps(msg, ensure_ascii=False))
+            except (ConnectionError, RuntimeError):
+                return
+
+
+class Hub:
+    def __init__(self, cfg: HubConfig, clock: Callable[[], float] = time.time,
+                 accounts: Accounts | None = None, calllog: CallLog | None = None,
+                 tick_interval: float | None = 0.5) -> None:
+        self.cfg, self.clock, self.tick_interval = cfg, clock, tick_interval
+        self.accounts = accounts or Accounts(cfg.db_path, clock,
+                                             session_s=cfg.session_hours * 3600)
+        self.calllog = calllog or CallLog(cfg.db_path)
+        rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
+                             cfg.default_call_seconds)
+        self.router = Router(clock, rules, self.calllog)
+        self.kiosks: dict[str, Conn] = {}
+        self.helpers: dict[str, Conn] = {}
+        self._ticker: asyncio.Task | None = None
+
+    # --------------------------------------------------------------- delivery
+    def flush(self) -> None:
+        for role, party, msg in self.router.drain():
+            conn = (self.kiosks if role == "kiosk" else self.helpers).get(party)
+            if conn is None:
+                continue
+            if msg["type"] == "connected":       # fresh TURN credentials for the call
+                msg = {**msg, "ice_servers": self.ice(role, party)}
+            conn.send(msg)
+
+    def tick(self) -> None:
+        """Advance the router's timers (ring timeout, max wait) and deliver."""
+        self.router.tick()
+        self.flush()
+
+    def ice(self, role: str, party: str) -> list[dict]:
+        return ice_servers_for(self.cfg, f"{role}-{party}", self.clock())
+
+    def _relay(self, role: str, party: str, conn: Conn, data: dict) -> None:
+        peer = self.router.peer(role, party)
+        if peer is None:
+            raise RoutingError("no_call", "not in a call")
+        target = (self.kiosks if peer[0] == "kiosk" else self.helpers).get(peer[1])
+        if target is None:
+            raise RoutingError("no_call", "the other side is not connected")
+        if data["type"] == "signal":
+            target.send({"type": "signal", "from": role, "data": data.get("data")})
+        else:
+            target.send({"type": "chat", "from": role, "text": _text(data, "text", 1000)})
+
+    # ------------------------------------------------------------ endpoints
+    async def kiosk_ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)
+        await ws.prepare(request)
+        conn, terminal = Conn(ws), None
+        try:
+            async for data in _messages(ws, conn):
+                try:
+                    terminal = self._kiosk_message(conn, terminal, data)
+                except RoutingError as e:
+                    conn.send({"type": "error", "code": e.code, "message": str(e),
+                               "in_reply_to": data.get("type")})
+                self.flush()
+        finally:
+            if terminal is not None and self.kiosks.get(terminal) is conn:
+                del self.kiosks[terminal]
+                self.router.kiosk_offline(terminal)
+                self.flush()
+            conn.close()
+        return ws
+
+    def _kiosk_message(self, conn: Conn, terminal: str | None, data: dict) -> str | None:
+        t = data["type"]
+        if t in ("hello", "request"):
+            tid = _text(data, "terminal_id", 64, required=True)
+            if terminal is not None and tid != terminal:
+                raise RoutingError("terminal_mismatch", "one terminal id per connection")
+            if terminal is None:
+                old = self.kiosks.get(tid)
+                if old is not None:               # the same kiosk, reconnected
+                    old.send({"type": "error", "code": "replaced", "message": "new connection"})
+                    old.close(4000, "replaced")
+                    self.router.kiosk_offline(tid)
+                self.kiosks[tid] = conn
+                terminal = tid
+                conn.send({"type": "welcome", "terminal_id": tid,
+                           "ice_servers": self.ice("kiosk", tid)})
+            if t == "request":
+                at = data.get("requested_at")
+                if at is not None and (isinstance(at, bool) or not isinstance(at, (int, float))):
+                    raise RoutingError("bad_message", "requested_at must be a number")
+                self.router.request(tid, bool(data.get("large_text")),
+                                    _text(data, "terminal_name", 64) or None, at)
+            return terminal
+        if terminal is None:
+            raise RoutingError("hello_first", "send hello or request with terminal_id first")
+        if t == "cancel":
+            self.router.cancel(terminal)
+        elif t == "hangup":
+            self.router.hangup("kiosk", terminal)
+        elif t in ("signal", "chat"):
+            self._relay("kiosk", terminal, conn, data)
+        else:
+            raise RoutingError("unknown_type", f"unknown message type {t!r}")
+        return terminal
+
+    async def helper_ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)
+        await ws.prepare(request)
+        conn, name = Conn(ws), None
+        try:
+            async for data in _messages(ws, conn):
+                try:
+                    name = self._helper_message(conn, name, data)
+                except RoutingError as e:
+                    conn.send({"type": "error", "code": e.code, "message": str(e),
+                               "in_reply_to": data.get("type")})
+                    if e.code == "bad_token":
+                        conn.close(4001, "bad token")
+                self.flush()
+        finally:
+            if name is not None and self.helpers.get(name) is conn:
+                del self.helpers[name]
+                self.router.helper_offline(name)
+                self.flush()
+            conn.close()
+        return ws
+
+    def _helper_message(self, conn: Conn, name: str | None, data: dict) -> str | None:
+        t = data["type"]
+        if t == "login":
+            if name is not None:
+                raise RoutingError("already_logged_in", "one login per connection")
+            acct = self.accounts.check_token(data.get("token", ""))
+            if acct is None:
+                raise RoutingError("bad_token", "log in again")
+            old = self.helpers.get(acct.name)
+            if old is not None:                   # a second tab or a reconnect
+                old.send({"type": "error", "code": "replaced", "message": "new connection"})
+                old.close(4000, "replaced")
+            self.helpers[acct.name] = conn
+            conn.send({"type": "welcome", "name": acct.name, "display_name": acct.display_name,
+                       "ring_s": self.cfg.ring_seconds,
+                       "ice_servers": self.ice("helper", acct.name)})
+            self.router.helper_online(acct.name, acct.display_name)
+            return acct.name
+        if name is None:
+            raise RoutingError("login_first", "send login with your token first")
+        if t == "presence":
+            self.router.set_presence(name, _text(data, "state", 16, required=True))
+        elif t in ("accept", "decline"):
+            rid = _text(data, "request_id", 64, required=True)
+            (self.router.accept if t == "accept" else self.router.decline)(name, rid)
+        elif t == "hangup":
+            self.router.hangup("helper", name)
+        elif t == "wrapup":
+            rid = self.router.wrapup(name, _text(data, "note", 2000),
+                                     _text(data, "request_id", 64) or None)
+            conn.send({"type": "wrapup_saved", "request_id": rid})
+        elif t in ("signal", "chat"):
+            self._relay("helper", name, conn, data)
+        else:
+            raise RoutingError("unknown_type", f"unknown message type {t!r}")
+        return name
+
+    async def login(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            name, password = str(body["name"]), str(body["password"])
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"error": "send JSON {name, password}"}, status=400)
+        try:
+            token = await asyncio.to_thread(self.accounts.login, name, password)
+        except AccountError as e:
+            return web.json_response({"error": str(e)}, status=401)
+        return web.json_response({"token": token})
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        states: dict[str, int] = {}
+        for h in self.router.helpers.values():
+            states[h.state.value] = states.get(h.state.value, 0) + 1
+        reqs = [r.state for r in self.router.requests.values()]
+        return web.json_response({"helpers": states, "queued": reqs.count("queued"),
+                                  "ringing": reqs.count("ringing"),
+                                  "in_call": reqs.count("connected")})
+
+    # ------------------------------------------------------------- lifecycle
+    async def _on_startup(self, app: web.Application) -> None:
+        n = self.calllog.close_dangling(self.clock())
+        if n:
+            log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
+        if self.tick_interval:
+            self._ticker = asyncio.ensure_future(self._tick_forever())
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_interval)
+            try:
+                self.tick()
+            except Exception:                     # keep the timers alive, but say so
+                log.exception("tick failed")
+
+    async def _on_shutdown(self, app: web.Application) -> None:
+        if self._ticker:
+            self._ticker.cancel()
+        for conn in [*self.kiosks.values(), *self.helpers.values()]:
+            conn.send({"type": "error", "code": "hub_stopping", "message": "reconnect"})
+            conn.close(1001, "hub stopping")
+        await asyncio.gather(*(c.task for c in [*self.kiosks.values(), *self.helpers.values()]),
+                             return_exceptions=True)
+        self.calllog.close()
+
+
+def make_app(hub: Hub) -> web.Application:
+    app = web.Application()
+    app[HUB_KEY] = hub
+    app.router.add_get("/ws/kiosk", hub.kiosk_ws)
+    app.router.add_get("/ws/helper", hub.helper_ws)
+    app.router.add_post("/api/login", hub.login)
+    app.router.add_get("/healthz", hub.healthz)
+    app.router.add_get("/", _index)
+    app.router.add_static("/static/", STATIC)
+    app.on_startup.append(hub._on_startup)
+    app.on_shutdown.append(hub._on_shutdown)
+    return app
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def _messages(ws: web.WebSocketResponse, conn: Conn):
+    """Yield well-formed JSON objects; answer malformed ones with an error."""
+    async for msg in ws:
+        if msg.type != WSMsgType.TEXT:
+            continue
+        try:
+            data = json.loads(msg.data)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            conn.send({"type": "error", "code": "bad_message",
+                       "message": "send a JSON object with a string 'type'"})
+            continue
+        yield data
+
+
+def _text(data: dict, key: str, limit: int, required: bool = False) -> str:
+    val = data.get(key, "")
+    if val is None:
+        val = ""
+    if not isinstance(val, str) or len(val) > limit or (required and not val):
+        raise RoutingError("bad_message", f"{key} must be a string of 1-{limit} characters")
+    return val
