@@ -110,6 +110,20 @@ def _sections() -> set[str]:
     return parts
 
 
+def _allowed_near(key: str, sections: set[str]) -> str:
+    """What may stand where ``key`` was written: the children of its deepest known section."""
+    bits = key.split(".")
+    for depth in range(len(bits) - 1, -1, -1):
+        parent = ".".join(bits[:depth])
+        if depth and parent not in sections:
+            continue
+        children = sorted({k.split(".")[depth] for k in SCHEMA
+                           if k.startswith(parent + ".") or not parent})
+        where = f"in [{parent}]" if parent else "sections"
+        return f"allowed {where}: " + ", ".join(children)
+    return ""
+
+
 def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
@@ -133,12 +147,7 @@ def validate(table: dict, file: str | Path) -> dict[str, Any]:
         if rule is None:
             if key in sections:
                 raise ConfigError(file, key, "is a section, not a value")
-            parent = key.rsplit(".", 1)[0] if "." in key else ""
-            siblings = sorted(k.rsplit(".", 1)[1] for k in SCHEMA if k.rsplit(".", 1)[0] == parent)
-            if siblings:
-                raise ConfigError(file, key, "unknown key; allowed here: " + ", ".join(siblings))
-            top = sorted({k.split(".")[0] for k in SCHEMA})
-            raise ConfigError(file, key, "unknown key; allowed sections: " + ", ".join(top))
+            raise ConfigError(file, key, "unknown key; " + _allowed_near(key, sections))
         types = rule.type if isinstance(rule.type, tuple) else (rule.type,)
         # bool is an int in Python: keep true/false out of integer keys
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):

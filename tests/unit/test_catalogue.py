@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Catalogue loading: the bundled data, bad rows, encodings, JSON."""
+import json
+
+import pytest
+
+from kiosk import catalogue
+
+HEADER = "id,name,department,category,audience,channels,promised_days,legal_days,fee,materials,source\n"
+
+
+def test_bundled_catalogue_loads_every_row():
+    cat = catalogue.load()
+    assert len(cat) == 1210 and cat.errors == []
+    item = cat.by_id["SI-0001"]
+    assert item.name == "户口注销（出国（境）定居注销）"
+    assert item.audience == ("个人",) and item.channels == ("网上办", "窗口")
+    assert len(item.materials) == 3 and item.has_guide
+    assert all(i.source for i in cat.items)
+    depts = dict(cat.departments())
+    assert depts["行政审批服务局"] == 340
+    assert sum(depts.values()) == 1210
+    assert dict(cat.categories())["行政许可"] == 529
+
+
+def test_bad_rows_are_reported_with_line_and_reason_and_the_rest_loads(tmp_path):
+    path = tmp_path / "hall.csv"
+    path.write_text(HEADER
+                    + "A1,护照签发,公安局,行政许可,个人,窗口,7,7,不收费,身份证;照片,src\n"
+                    + ",没有编号,公安局,,,,,,,,src\n"
+                    + "A3,,公安局,,,,,,,,src\n"
+                    + "A4,时限不对,公安局,,,,三天,,,,src\n"
+                    + "A5,对象不对,公安局,,群众,,,,,,src\n"
+                    + "A6,渠道不对,公安局,,,电话办,,,,,src\n"
+                    + "A7,字段太少,公安局\n"
+                    + "A1,重复编号,公安局,,,,,,,,src\n"
+                    + "A9,负数时限,公安局,,,,-1,,,,src\n"
+                    + "\n"
+                    + "A10,正常事项,民政局,公共服务,\"个人,法人\",\"网上办,掌上办\",,,,,src\n",
+                    encoding="utf-8")
+    cat = catalogue.load(path)
+    assert [i.id for i in cat.items] == ["A1", "A10"]
+    reasons = {e.line: e.reason for e in cat.errors}
+    assert reasons == {
+        3: "id is empty",
+        4: "name is empty",
+        5: "promised_days must be a number of working days, not '三天'",
+        6: "audience has '群众'; allowed: 个人、法人",
+        7: "channels has '电话办'; allowed: 网上办、掌上办、自助终端、窗口",
+        8: "has 3 fields, the header has 11",
+        9: "id A1 appears twice; the first one is kept",
+        10: "promised_days must be 0 to 3650 working days, not -1",
+    }
+    assert str(cat.errors[0]) == f"{path}:3: id is empty"
+    assert cat.by_id["A10"].audience == ("个人", "法人")
+
+
+def test_gb18030_file_as_excel_exports_it(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes((HEADER + "B1,社会保障卡申领,人社局,公共服务,个人,,,,,,导出\n").encode("gb18030"))
+    cat = catalogue.load(path)
+    assert cat.items[0].name == "社会保障卡申领" and cat.items[0].department == "人社局"
+
+
+def test_utf8_with_bom_and_extra_columns_warned(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(("\ufeffid,name,备注\nC1,婚姻登记,随便\n").encode("utf-8"))
+    cat = catalogue.load(path)
+    assert cat.items[0].name == "婚姻登记"
+    assert cat.warnings == [f"{path}: columns ignored: 备注"]
+
+
+def test_json_catalogue_with_lists_and_bad_items(tmp_path):
+    path = tmp_path / "hall.json"
+    path.write_text(json.dumps({"items": [
+        {"id": "J1", "name": "不动产登记", "audience": ["个人", "法人"], "materials": ["身份证", "合同"],
+         "steps": ["网上申请", "窗口领证"], "phone": "0631-1234567", "url": "https://example.gov.cn/j1"},
+        "not an object",
+        {"id": "J3", "name": "坏链接", "url": "javascript:alert(1)"},
+        {"id": "J4", "name": 42},
+    ]}, ensure_ascii=False), encoding="utf-8")
+    cat = catalogue.load(path)
+    assert [i.id for i in cat.items] == ["J1"]
+    assert cat.items[0].steps == ("网上申请", "窗口领证")
+    assert [(e.line, e.reason) for e in cat.errors] == [
+        (2, "item is str, not an object"),
+        (3, "url must start with http:// or https://"),
+        (4, "name must be text, not int"),
+    ]
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "file not found"),
+    (b"", "the file is empty"),
+    (b"name,department\nx,y\n", "the header has no id column"),
+    (b"id,name\n,\n,x\n", "no usable item (1 rows rejected); first:"),
+    (b"[1, 2", "not valid JSON"),
+    (b'{"rows": []}', "JSON must be a list"),
+    (bytes([0x81, 0x30, 0x81]) + b"\xff\xff\xff", "neither UTF-8 nor GB18030"),
+])
+def test_unusable_catalogue_is_a_clear_error(tmp_path, content, words):
+    path = tmp_path / "cat.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(catalogue.CatalogueError) as info:
+        catalogue.load(path)
+    assert str(path) in str(info.value) and words in str(info.value)
+
+
+def test_filters_and_item_without_guide():
+    cat = catalogue.load()
+    personal = cat.filter(audience="个人")
+    assert len(personal) == dict(cat.audiences())["个人"] == 79
+    sichuan = cat.filter(department="交通运输局", category="行政许可")
+    assert sichuan and all(i.department == "交通运输局" for i in sichuan)
+    bare = cat.by_id["SI-0200"]   # a Sichuan index row: name, department, category only
+    assert bare.materials == () and bare.fee == "" and not bare.has_guide
+    assert sum(1 for i in cat.items if i.has_guide) == 51   # 50 with materials + 1 with time limits only

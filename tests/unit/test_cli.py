@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The admin commands, run as an admin would run them (a real subprocess)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, env_extra=None):
+    env = dict(os.environ, XDG_CACHE_HOME=str(ROOT / "test-output" / "cache"))
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=120)
+
+
+def test_help_lists_every_subcommand():
+    out = run("--help")
+    assert out.returncode == 0
+    for word in ("catalogue", "search", "config", "--windowed", "--config", "--simulate"):
+        assert word in out.stdout
+
+
+def test_search_json_lines_with_catalogue_ids():
+    out = run("search", "spjyxk", "--limit", "3", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 3
+    assert all(r["id"].startswith("SI-") and "食品" in r["name"] for r in rows)
+
+
+def test_search_plain_marks_matches():
+    out = run("search", "社保卡", "--limit", "2")
+    assert out.returncode == 0
+    assert "[社]会[保]障[卡]" in out.stdout and "12 items match" in out.stderr
+
+
+def test_catalogue_check_reports_bad_rows(tmp_path):
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name\nA1,婚姻登记\n,无编号\n", encoding="utf-8")
+    out = run("catalogue", "check", str(path))
+    assert out.returncode == 1
+    assert f"skipped: {path}:3: id is empty" in out.stdout
+    assert "1 items usable, 1 rows skipped" in out.stdout
+
+
+def test_bad_config_is_one_clear_message_not_a_traceback(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[ui]\nidle_seconds = 2\n", encoding="utf-8")
+    out = run("--config", str(path), "config", "check")
+    assert out.returncode == 2
+    assert out.stderr.strip() == (f"ehall-kiosk: configuration error: {path}: ui.idle_seconds: "
+                                  "has 2; allowed: an integer from 15 to 1800")
+    assert "Traceback" not in out.stderr
+
+
+def test_unusable_catalogue_stops_the_kiosk_with_a_message(tmp_path):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[catalogue]\npath = "{tmp_path / "missing.csv"}"\n', encoding="utf-8")
+    out = run("--config", str(cfg), "--windowed")
+    assert out.returncode == 2
+    assert "catalogue error" in out.stderr and "missing.csv: file not found" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_config_from_environment_variable(tmp_path):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[hall]\nterminal_id = "EHALL-42"\n', encoding="utf-8")
+    out = run("config", "check", env_extra={"EHALL_KIOSK_CONFIG": str(cfg)})
+    assert out.returncode == 0 and str(cfg) in out.stdout

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Config validation: every error names the file, the key and what is allowed."""
+import pytest
+
+from kiosk import config
+
+
+def write(tmp_path, text, name="kiosk.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_load_and_validate():
+    cfg = config.load()
+    assert cfg["ui.idle_seconds"] >= 15
+    assert cfg["hall.name"]
+    assert set(cfg.devices()) == set(config.DEVICE_SCHEMES)
+
+
+def test_admin_file_overrides_defaults(tmp_path):
+    path = write(tmp_path, '[hall]\nterminal_id = "EHALL-07"\n[ui]\nidle_seconds = 120\n')
+    cfg = config.load(path)
+    assert cfg["hall.terminal_id"] == "EHALL-07"
+    assert cfg["ui.idle_seconds"] == 120
+    assert cfg["ui.countdown_seconds"] == config.load()["ui.countdown_seconds"]
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ('[ui]\nidel_seconds = 30\n', "ui.idel_seconds", "allowed in [ui]: countdown_seconds, fullscreen"),
+    ('colour = "red"\n', "colour", "allowed sections: assist"),
+    ('[printer]\nuri = "x"\n', "printer.uri", "allowed sections"),
+    ('[ui]\nidle_seconds = "90"\n', "ui.idle_seconds", "has str '90'; allowed: an integer from 15 to 1800"),
+    ('[ui]\nidle_seconds = 5\n', "ui.idle_seconds", "has 5; allowed: an integer from 15 to 1800"),
+    ('[ui]\nidle_seconds = true\n', "ui.idle_seconds", "has bool True"),
+    ('[ui]\nfullscreen = 1\n', "ui.fullscreen", "allowed: true or false"),
+    ('[ui]\nwidth = 100\n', "ui.width", "from 640 to 7680"),
+    ('[hall]\nname = ""\n', "hall.name", "not empty"),
+    ('[hall]\nname = "' + "长" * 61 + '"\n', "hall.name", "at most 60 characters"),
+    ('[devices.id_reader]\nuri = "/dev/ttyUSB0"\n', "devices.id_reader.uri", "serial://, sim://"),
+    ('[devices.camera]\nuri = "tcp://1.2.3.4"\n', "devices.camera.uri", "v4l2://, file://, sim://"),
+    ('[devices.scanner]\nuri = "sim://"\n', "devices.scanner.uri", "allowed in [devices]: a4_printer, camera, id_reader"),
+    ('[devices]\nid_reader = "sim://"\n', "devices.id_reader", "is a section, not a value"),
+    ('[catalogue]\nqr_url_template = "ftp://x/{name}"\n', "catalogue.qr_url_template", "http(s) URL"),
+    ('[catalogue]\nqr_url_template = "https://x/{nmae}"\n', "catalogue.qr_url_template", "{name} and {id}"),
+    ('[assist]\nhub_url = "http://hub"\n', "assist.hub_url", "ws://"),
+    ('[logging]\nlevel = "LOUD"\n', "logging.level", "one of DEBUG"),
+])
+def test_bad_values_name_file_key_and_allowed(tmp_path, text, key, words):
+    path = write(tmp_path, text)
+    with pytest.raises(config.ConfigError) as info:
+        config.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: {key}: ")
+    assert words in message
+    assert info.value.key == key
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "file not found"),
+    (b"[ui\nidle_seconds = 3", "not valid TOML"),
+    (b"\xff\xfe[ui]", "not UTF-8 text"),
+])
+def test_unreadable_files(tmp_path, content, words):
+    path = tmp_path / "kiosk.toml"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(config.ConfigError) as info:
+        config.load(path)
+    assert str(path) in str(info.value) and words in str(info.value)
+
+
+def test_admin_path_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.ENV_VAR, str(tmp_path / "env.toml"))
+    assert config.admin_path("given.toml").name == "given.toml"
+    assert config.admin_path(None) == tmp_path / "env.toml"
+    monkeypatch.delenv(config.ENV_VAR)
+    expected = config.ADMIN_DEFAULT if config.ADMIN_DEFAULT.exists() else None
+    assert config.admin_path(None) == expected
+
+
+def test_simulate_puts_every_device_on_its_simulator(tmp_path):
+    path = write(tmp_path, '[devices.id_reader]\nuri = "serial:///dev/ttyUSB0?baud=115200"\n')
+    cfg = config.load(path)
+    assert cfg["devices.id_reader.uri"].startswith("serial://")
+    assert all(d["uri"] == "sim://" for d in cfg.simulated().devices().values())
