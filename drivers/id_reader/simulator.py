@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A byte-exact SAM reader on a pseudo-terminal, scriptable from Python.
+
+The simulator owns a pty (``os.openpty``) and publishes a stable symlink to
+its slave side (``<tmpdir>/ttyIDR0``, like a udev ``/dev/serial/by-id`` link)
+that pyserial opens by path exactly as it opens ``/dev/ttyUSB0``.  Answers are
+paced like a UART (``bytes × 10 / baud`` seconds) and sent in random 1–64-byte
+chunks.  Behaviour follows spec section 10, including its stated assumptions
+for out-of-order commands.  Scripting: :meth:`place_card`, :meth:`remove_card`,
+:meth:`fail_next`, :meth:`set_delay`, :meth:`set_silent`, :meth:`unplug`,
+:meth:`replug`, ``sam_status``.  See ``docs/id-reader.md``.
+"""
+from __future__ import annotations
+
+import collections
+import os
+import random
+import select
+import shutil
+import tempfile
+import threading
+import time
+import tty
+
+from drivers.base import DeviceError
+
+from . import errors as E
+from . import protocol as P
+from .card import IdCard
+from .sim_cards import SimCard, demo_card
+from .textblock import encode_ucs2
+
+NO_CARD, PRESENT, FOUND, SELECTED, READ = "no_card", "present", "found", "selected", "read"
+FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug")
+
+
+class SimulatedIdReader:
+    """Simulated reader. ``start()`` creates the pty; ``path`` is what the serial backend opens."""
+
+    def __init__(self, baud: int = 115200, seed: int = 0, chunk: tuple[int, int] = (1, 64),
+                 sam_id: tuple[int, int, int, int, int] = (5, 1, 20101221, 1234567, 987654321)):
+        self.baud = baud
+        self.chunk = chunk
+        self.sam_status = P.SW_OK          # set 0x60 / 0x66 to simulate a broken / unlicensed SAM
+        self.sam_id = sam_id
+        self.commands: collections.deque[tuple[int, int]] = collections.deque(maxlen=1000)
+        self._rng = random.Random(seed)
+        self._card: SimCard | None = None
+        self._state = NO_CARD
+        self._faults: collections.deque[tuple[object, tuple[int, int] | None]] = collections.deque()
+        self._delays: dict[tuple[int, int], float] = {}
+        self._silent = False
+        self._lock = threading.Lock()
+        self._dir: str | None = None
+        self._master = self._slave = -1
+        self._plugged = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    @property
+    def path(self) -> str:
+        if self._dir is None:
+            raise RuntimeError("simulator not started")
+        return os.path.join(self._dir, "ttyIDR0")
+
+    def start(self) -> "SimulatedIdReader":
+        if self._thread is None:
+            self._dir = tempfile.mkdtemp(prefix="idr-sim-")
+            self._plug()
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="idr-simulator", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2.0)
+            self._thread = None
+        self._unplug_now()
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def __enter__(self) -> "SimulatedIdReader":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _plug(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        link = self.path
+        tmp = link + ".new"
+        os.symlink(os.ttyname(slave), tmp)
+        os.replace(tmp, link)
+        self._master, self._slave = master, slave
+        self._plugged.set()
+
+    def _unplug_now(self) -> None:
+        self._plugged.clear()
+        for fd in (self._master, self._slave):
+            if fd >= 0:
+                os.close(fd)
+        self._master = self._slave = -1
+        if self._dir:
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+
+    # -- scripting ---------------------------------------------------------
+    def place_card(self, card: IdCard | SimCard | str = "resident", addresses: list[str] | None = None) -> None:
+        """Put a card in the field: a demo card name, an IdCard, or a raw SimCard."""
+        if isinstance(card, str):
+            card = demo_card(card)
+        if isinstance(card, IdCard):
+            card = SimCard.from_card(card, addresses)
+        with self._lock:
+            self._card, self._state = card, PRESENT
+
+    def remove_card(self) -> None:
+        with self._lock:
+            self._card, self._state = None, NO_CARD
+
+    @property
+    def card_present(self) -> bool:
+        return self._card is not None
+
+    def fail_next(self, fault: str | int, count: int = 1, command: tuple[int, int] | None = None) -> None:
+        """Spoil the next ``count`` answers (to ``command`` only, if given).
+
+        ``fault`` is one of ``checksum`` (wrong CHK), ``half_frame`` (first half
+        then nothing), ``silence`` (no answer), ``garbage`` (junk before the
+        preamble, a good frame after it), ``unplug`` (half an answer, then the
+        cable is pulled), or an int SW3 answered instead (e.g. 0x41 mid-read).
+        """
+        if not isinstance(fault, int) and fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}")
+        with self._lock:
+            self._faults.extend([(fault, command)] * count)
+
+    def set_delay(self, command: tuple[int, int], seconds: float) -> None:
+        """Extra processing time before answering ``command`` (RF/SAM time; default 0)."""
+        self._delays[command] = seconds
+
+    def set_silent(self, silent: bool = True) -> None:
+        """Keep the port but stop answering (a hung reader)."""
+        self._silent = silent
+
+    def unplug(self) -> None:
+        """Pull the cable: the pty closes, the port path disappears, the host sees I/O errors."""
+        with self._lock:
+            self._faults.clear()
+        self._plugged.clear()
+        self._do_unplug = True
+        deadline = time.monotonic() + 2.0
+        while self._master >= 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def replug(self) -> None:
+        """Plug back in: a new pty behind the same path, card state reset like a power cycle."""
+        with self._lock:
+            self._state = PRESENT if self._card else NO_CARD
+        if self._master < 0:
+            self._plug()
+
+    _do_unplug = False
+
+    # -- the device loop ---------------------------------------------------
+    def _run(self) -> None:
+        deframer = P.Deframer(min_len=3)
+        last_rx = 0.0
+        while not self._stop.is_set():
+            if self._do_unplug:
+                self._do_unplug = False
+                self._unplug_now()
+                deframer.clear()
+            if not self._plugged.is_set():
+                time.sleep(0.01)
+                continue
+            try:
+                ready, _, _ = select.select([self._master], [], [], 0.02)
+                data = os.read(self._master, 4096) if ready else b""
+            except OSError:
+                time.sleep(0.01)
+                continue
+            if data:
+                last_rx = time.monotonic()
+                deframer.feed(data)
+            elif deframer.pending and time.monotonic() - last_rx > 0.1:
+                deframer.clear()               # LEN promised more bytes than arrived
+                self._answer(P.build_response(0x11), None)
+            self._drain(deframer)
+
+    def _drain(self, deframer: P.Deframer) -> None:
+        while True:
+            try:
+                frame = deframer.next_frame()
+            except DeviceError:
+                self._answer(P.build_response(0x11), None)
+                continue
+            if frame is None:
+                return
+            time.sleep(len(frame) * 10 / self.baud)  # the request's own wire time
+            try:
+                req = P.parse_request(frame)
+            except DeviceError as exc:
+                self._answer(P.build_response(0x10 if exc.error is E.IDR_CHECKSUM else 0x11), None)
+                continue
+            self.commands.append(req.key)
+            if self._silent:
+                continue
+            with self._lock:
+                answer = self._handle(req)
+            delay = self._delays.get(req.key, 0.0)
+            if delay:
+                time.sleep(delay)
+            self._answer(answer, req.key)
+
+    def _handle(self, req: P.Request) -> bytes:
+        key, ok, card = req.key, P.SW_OK, self._card
+        if self.sam_status != P.SW_OK:
+            return P.build_response(self.sam_status)
+        if key in (P.SAM_STATUS, P.RESET_SAM) or (key == P.SET_MAX_RF and len(req.data) == 1):
+            return P.build_response(ok)
+        if key == P.SAM_ID:
+            return P.build_response(ok, P.build_sam_id(*self.sam_id))
+        if req.cmd == P.SET_BAUD and req.para in P.BAUD_CODES.values() and not req.data:
+            return P.build_response(ok)
+        if key == P.FIND_CARD:
+            if card is None:
+                return P.build_response(P.SW_NO_CARD)
+            if self._state in (PRESENT, FOUND, SELECTED):
+                self._state = FOUND
+            return P.build_response(P.SW_FOUND, bytes(4))
+        if key == P.SELECT_CARD:
+            if card is None or self._state not in (FOUND, READ):
+                return P.build_response(0x81)
+            self._state = SELECTED
+            return P.build_response(ok, bytes(8))
+        if key in (P.READ_BASE, P.READ_BASE_FP):
+            if card is None or self._state not in (SELECTED, READ):
+                return P.build_response(0x41)
+            self._state = READ
+            fp = card.fingerprint if key == P.READ_BASE_FP else None
+            return P.build_response(ok, P.build_base_message(card.text, card.photo, fp))
+        if key == P.READ_ADDRESS:
+            if card is None or self._state not in (SELECTED, READ):
+                return P.build_response(0x41)
+            if not card.addresses:
+                return P.build_response(P.SW_NO_CONTENT)
+            return P.build_response(ok, b"".join(encode_ucs2(a, 70) for a in card.addresses[-4:]))
+        if key == P.READ_MNG_INFO:
+            return P.build_response(ok, bytes(28)) if self._state in (SELECTED, READ) else P.build_response(0x41)
+        return P.build_response(0x21)
+
+    def _next_fault(self, key: tuple[int, int] | None) -> object:
+        with self._lock:
+            for i, (fault, only) in enumerate(self._faults):
+                if only is None or only == key:
+                    del self._faults[i]
+                    return fault
+        return None
+
+    def _answer(self, frame: bytes, key: tuple[int, int] | None) -> None:
+        fault = self._next_fault(key)
+        if fault == "silence":
+            return
+        if isinstance(fault, int):
+            frame = P.build_response(fault)
+        elif fault == "checksum":
+            frame = frame[:-1] + bytes([frame[-1] ^ 0x5A])
+        elif fault == "garbage":
+            frame = bytes(self._rng.randrange(256) for _ in range(7)) + frame
+        elif fault in ("half_frame", "unplug"):
+            frame = frame[:max(1, len(frame) // 2)]
+        self._send(frame)
+        if fault == "unplug":
+            self._unplug_now()
+
+    def _send(self, frame: bytes) -> None:
+        start, sent = time.monotonic(), 0
+        while sent < len(frame) and self._master >= 0:
+            n = min(self._rng.randint(*self.chunk), len(frame) - sent)
+            due = start + (sent + n) * 10 / self.baud
+            pause = due - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                sent += os.write(self._master, frame[sent:sent + n])
+            except BlockingIOError:      # host not reading: a UART would drop the bytes too
+                if time.monotonic() - due > 0.5:
+                    return
+                time.sleep(0.001)
+            except OSError:
+                return
