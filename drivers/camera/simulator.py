@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A scriptable camera for development and tests: ``sim://``.
+
+Without parameters it makes synthetic frames (a gradient and a moving disc,
+no face). ``sim://?image=/path/face.jpg`` shows that photo letterboxed into
+``width`` x ``height`` (default 640x480) with a slight drift of a few pixels,
+like a person who does not hold perfectly still. Tests script it with
+:meth:`set_frames`, :meth:`fail_next` and :meth:`unplug`.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+
+from drivers.base import DeviceError, DeviceUri, ErrorCode
+from drivers.camera.interface import CAM_NOT_FOUND, CAM_OPEN_FAILED, CAM_READ_FAILED, Camera, int_param
+
+
+def is_available() -> bool:
+    return True
+
+
+class SimulatedCamera(Camera):
+    """Synthetic frames; never touches hardware."""
+
+    def __init__(self, name: str, uri: DeviceUri):
+        super().__init__(name, uri)
+        self._size = (int_param(uri, "width", 640) or 640, int_param(uri, "height", 480) or 480)
+        self._fps = float(int_param(uri, "fps", 15) or 15)
+        self._drift = int(uri.params.get("drift", "3") or 0)
+        self._base: np.ndarray | None = None
+        self._script: deque[np.ndarray] = deque()
+        self._fail: deque[ErrorCode] = deque()
+        self._unplugged = False
+        self._tick = 0
+
+    @property
+    def resolution(self) -> tuple[int, int]:
+        return self._size
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    # -- scripting (tests, demos) ---------------------------------------------
+    def set_frames(self, frames: list[np.ndarray]) -> None:
+        """Queue exact RGB frames; they are returned once each before the synthetic ones."""
+        self._script.extend(np.ascontiguousarray(f) for f in frames)
+
+    def fail_next(self, code: ErrorCode = CAM_READ_FAILED) -> None:
+        """Make the next :meth:`read` raise ``code``."""
+        self._fail.append(code)
+
+    def unplug(self) -> None:
+        """Every read from now on fails with ``CAM_NOT_FOUND`` (as a pulled USB cable would)."""
+        self._unplugged = True
+
+    # -- hooks ------------------------------------------------------------------
+    def _open(self) -> None:
+        if self._unplugged:
+            raise DeviceError(CAM_NOT_FOUND, "simulated camera is unplugged")
+        image = self.uri.params.get("image")
+        self._base = self._load(Path(image)) if image else self._synthetic()
+
+    def _load(self, path: Path) -> np.ndarray:
+        from PIL import Image  # Pillow is a project dependency; loaded only when asked
+
+        if not path.is_file():
+            raise DeviceError(CAM_NOT_FOUND, f"sim image {path} does not exist")
+        try:
+            with Image.open(path) as im:
+                im = im.convert("RGB")
+                width, height = self._size
+                im.thumbnail((width, height))
+                canvas = Image.new("RGB", (width, height))
+                canvas.paste(im, ((width - im.width) // 2, (height - im.height) // 2))
+                return np.asarray(canvas, dtype=np.uint8).copy()
+        except OSError as exc:
+            raise DeviceError(CAM_OPEN_FAILED, f"sim image {path}: {exc}") from exc
+
+    def _synthetic(self) -> np.ndarray:
+        width, height = self._size
+        x = np.linspace(0, 255, width, dtype=np.float32)
+        y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
+        img = np.empty((height, width, 3), np.uint8)
+        img[..., 0] = x[None, :].astype(np.uint8)
+        img[..., 1] = y.astype(np.uint8)
+        img[..., 2] = 128
+        return img
+
+    def _read_frame(self) -> np.ndarray:
+        if self._unplugged:
+            raise DeviceError(CAM_NOT_FOUND, "simulated camera unplugged")
+        if self._fail:
+            raise DeviceError(self._fail.popleft(), "scripted by fail_next()")
+        if self._script:
+            return self._script.popleft()
+        self._tick += 1
+        assert self._base is not None
+        dx = round(self._drift * math.sin(self._tick / 5.0))
+        dy = round(self._drift * math.cos(self._tick / 7.0))
+        frame = np.roll(self._base, (dy, dx), axis=(0, 1))
+        if self.uri.params.get("image") is None:  # a moving disc so frames differ visibly
+            width, height = self._size
+            cx, cy = int(width / 2 + width / 4 * math.sin(self._tick / 10)), height // 2
+            yy, xx = np.ogrid[:height, :width]
+            frame[(xx - cx) ** 2 + (yy - cy) ** 2 < (height // 8) ** 2] = 255
+        return frame
+
+    def _close(self) -> None:
+        self._base = None
+        self._script.clear()
