@@ -121,9 +121,16 @@ class ReceiptPrinter(Device, abc.ABC):
         return JobResult(job.job_id, True, False, len(encoded.data), encoded.length_mm,
                          encoded.image_lines, warning.code if warning else None)
 
+    def retry(self, job_id: str) -> JobResult:
+        """Print one kept job again (same rules as :meth:`print_job`); PRN_JOB_UNKNOWN if none."""
+        job = self._pending.get(job_id)
+        if job is None:
+            raise DeviceError(st.PRN_JOB_UNKNOWN, job_id)
+        return self.print_job(job)
+
     def retry_pending(self) -> list[JobResult]:
         """Print every kept job in submission order; stops at (and raises) the first error."""
-        return [self.print_job(job) for job in list(self._pending.values())]
+        return [self.retry(job_id) for job_id in list(self._pending)]
 
     def pending_jobs(self) -> list[str]:
         return list(self._pending)

@@ -40,8 +40,10 @@ def font_can_show(ch: str, profile: PrinterProfile) -> bool:
         ch.encode(profile.code_page)
     except UnicodeEncodeError:
         return False
-    # GB18030 4-byte codes (Ext-A/B, newer Han, many symbols) are not in printer fonts.
-    return len(encoded) <= 2
+    # GB18030 4-byte codes (Ext-A/B, newer Han, many symbols) are not in printer fonts,
+    # nor are the lead-0xFE 2-byte codes: their mapping changed between GB 18030-2005
+    # and -2022 (䶮 is FE9F in Python's 2005 table) and firmware fonts disagree.
+    return len(encoded) <= 2 and not (len(encoded) == 2 and encoded[0] == 0xFE)
 
 
 def encode_line(text: str, profile: PrinterProfile) -> bytes | None:

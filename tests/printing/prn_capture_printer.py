@@ -18,6 +18,7 @@ MODES = tuple(STATUS_REPLIES) + ("no_answer",)
 class CapturePrinter:
     def __init__(self, mode: str = "online"):
         self.mode = mode
+        self.mode_after_job: str | None = None  # switch to this once job bytes arrived
         self.captures: list[bytes] = []
         self._srv = socket.socket()
         self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -71,6 +72,8 @@ class CapturePrinter:
                     break
                 start = len(buf)
                 buf += chunk
+                if self.mode_after_job and not chunk.startswith(DLE_EOT):
+                    self.mode, self.mode_after_job = self.mode_after_job, None
                 i = max(0, start - 2)
                 while (i := buf.find(DLE_EOT, i)) != -1 and i + 2 < len(buf):
                     n = buf[i + 2]

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Receipt templates: data in, :class:`Document` out (no bytes, no I/O).
+
+``item`` is a ``kiosk.catalogue.Item`` (or anything with the same
+attributes); ``hall`` is a dict or object with ``name``, ``hours``, ``phone``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Iterable
+
+from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
+                                     Steps, Text, Title)
+
+RARE_SAMPLE = "䶮"  # U+4DAE, CJK Ext-A: in no GB2312/GBK printer font, so it prints as an image
+
+
+def _field(obj: Any, name: str, default: Any = "") -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _stamp(at: dt.datetime | None) -> str:
+    return (at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+
+
+def _time_limit(item: Any) -> str | None:
+    # The promised time is what the citizen waits; the legal limit only when nothing is promised.
+    days = _field(item, "promised_days", None) or _field(item, "legal_days", None)
+    return f"{days}个工作日" if days else None
+
+
+def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: bool = True,
+                  printed_at: dt.datetime | None = None, job_id: str | None = None) -> Document:
+    """A take-home guide for one service item, in large print for older citizens.
+
+    Item name, department, plain steps, materials as a tick-box checklist,
+    time limit and fee where known, consultation phone, the hall's hours and
+    the QR code to continue on the phone (``qr_url``, computed by the kiosk).
+    """
+    doc = Document(job_id=job_id or f"guide-{_field(item, 'id')}-{uuid.uuid4().hex[:12]}",
+                   title=f"guide {_field(item, 'id')}")
+    doc.add(Text(str(_field(hall, "name")), "center"), Text("办事指南（请带回家）", "center", bold=True),
+            Rule("="), Title(_field(item, "name"), "left"),
+            KeyValue("办理部门", _field(item, "department") or "请咨询窗口", large))
+    steps = tuple(s for s in _field(item, "steps", ()) if s)
+    if steps:
+        doc.add(Rule(), Text("怎么办", large=large, bold=True), Steps(steps, large))
+    materials = tuple(m for m in _field(item, "materials", ()) if m)
+    doc.add(Rule(), Text("要带的材料（备好一样，勾一样）", large=large, bold=True))
+    if materials:
+        doc.add(Checklist(materials, large))
+    else:
+        doc.add(Text("无需材料，或请电话咨询", large=large))
+    limit, fee = _time_limit(item), (_field(item, "fee") or "").strip()
+    if limit or fee:
+        doc.add(Rule())
+        if limit:
+            doc.add(KeyValue("办理时限", limit, large))
+        if fee:
+            doc.add(KeyValue("收费", fee, large))
+    doc.add(Rule())
+    if _field(item, "phone"):
+        doc.add(KeyValue("咨询电话", _field(item, "phone"), large))
+    if _field(hall, "hours"):
+        doc.add(KeyValue("大厅开放时间", _field(hall, "hours"), large))
+    if _field(hall, "phone"):
+        doc.add(KeyValue("大厅电话", _field(hall, "phone"), large))
+    if qr_url:
+        doc.add(Rule(), Text("用手机扫一扫，接着办：", "center", large=large), Qr(qr_url))
+    doc.add(Text(f"打印时间：{_stamp(printed_at)}", "center"), CutPaper())
+    return doc
+
+
+def ticket_receipt(number: str, hall: Any, *, heading: str = "排队号", item_name: str = "",
+                   window: str = "", waiting: int | None = None,
+                   details: Iterable[tuple[str, str]] = (), qr_url: str | None = None,
+                   issued_at: dt.datetime | None = None, job_id: str | None = None) -> Document:
+    """A queue ticket (``heading="排队号"``) or an acknowledgement slip (``"受理回执"``).
+
+    ``details`` are extra key/value lines (受理编号, 申请人 ...). The number is
+    printed very large; ``job_id`` defaults to one per number and day, so a
+    retry of the same ticket never prints twice.
+    """
+    day = (issued_at or dt.datetime.now()).strftime("%Y%m%d")
+    doc = Document(job_id=job_id or f"ticket-{day}-{number}", title=f"ticket {number}")
+    doc.add(Text(str(_field(hall, "name")), "center", bold=True), Text(heading, "center", large=True),
+            BigText(number, 3))
+    if item_name:
+        doc.add(KeyValue("事项", item_name, True))
+    if window:
+        doc.add(KeyValue("窗口", window, True))
+    if waiting is not None:
+        doc.add(KeyValue("前面还有", f"{waiting}人", True))
+    for key, value in details:
+        doc.add(KeyValue(key, value))
+    if qr_url:
+        doc.add(Qr(qr_url, "扫码查看进度", module=5))
+    doc.add(Rule(), Text(f"{_stamp(issued_at)}  请留意叫号", "center"))
+    if _field(hall, "phone"):
+        doc.add(Text(f"大厅电话：{_field(hall, 'phone')}", "center"))
+    return doc.add(CutPaper())
+
+
+def test_slip(profile: Any, qr_url: str = "https://example.gov.cn/ehall/test?slip=1",
+              printed_at: dt.datetime | None = None) -> Document:
+    """Admin test slip: profile facts, Chinese samples (䶮 as an image), a QR, a cut."""
+    p = profile
+    doc = Document(job_id=f"test-{uuid.uuid4().hex[:12]}", title="test slip")
+    doc.add(Title("打印测试"), Text(f"profile {p.name}", "center"), Rule("="),
+            Text(f"paper {p.paper_width_mm} mm, {p.width_dots} dots, {p.columns} columns"),
+            Text(f"font {p.font_charset}, native QR {'yes' if p.native_qr else 'no (image)'}, "
+                 f"cutter {'yes' if p.cutter else 'no'}, near-end sensor "
+                 f"{'yes' if p.near_end_sensor else 'no (forecast)'}"),
+            Text("".join(str(i % 10) for i in range(1, p.columns + 1))),
+            Rule(), Text("中文测试：政务服务大厅自助终端"),
+            Text("标点：（）：，。、；！？“”《》￥"),
+            Text("混排 ABC abc 0123 ￥12.50"),
+            Text("大字", large=True), Checklist(("居民身份证原件",)),
+            Text(f"生僻字：王{RARE_SAMPLE}（应为图片行）"),
+            Rule(), Qr(qr_url, "扫码测试"), Text(f"{_stamp(printed_at)}", "center"), CutPaper())
+    return doc
+
+
+test_slip.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name
