@@ -105,10 +105,10 @@ def status_error(sw3: int, sw1: int = 0, sw2: int = 0) -> DeviceError:
 def _split_frame(frame: bytes, min_len: int) -> bytes:
     """Validate preamble, LEN and CHK of one whole frame; return the body (after LEN, before CHK)."""
     frame = bytes(frame)
+    if not PREAMBLE.startswith(frame[:5]) or not frame:
+        raise DeviceError(E.IDR_BAD_FRAME, "no AA AA AA 96 69 preamble")
     if len(frame) < HEADER_SIZE:
         raise DeviceError(E.IDR_TRUNCATED, f"{len(frame)} bytes, header needs {HEADER_SIZE}")
-    if frame[:5] != PREAMBLE:
-        raise DeviceError(E.IDR_BAD_FRAME, "no AA AA AA 96 69 preamble")
     length = (frame[5] << 8) | frame[6]
     if not min_len <= length <= MAX_LEN:
         raise DeviceError(E.IDR_BAD_FRAME, f"LEN {length} outside {min_len}..{MAX_LEN}")

@@ -52,7 +52,7 @@ def _cards() -> dict[str, IdCard]:
         # fictitious test person (2023 foreign permanent residence card, number starts with 9)
         "foreigner2023": IdCard(
             CardType.FOREIGNER_2023, "测试永居", "2", D(1988, 8, 8), "90000019880808004X",
-            D(2024, 1, 1), D(2034, 1, 1), name_en="SAMPLE, TEST PERSON WITH A VERY LONG ENGLISH NAME",
+            D(2024, 1, 1), D(2034, 1, 1), name_en="SAMPLE, TEST PERSON WITH A LONG ENGLISH NAME",
             nationality="XXX", renewal_count="00", photo_wlt=make_test_wlt(4)),
         # fictitious test person (2017 foreign permanent residence card, no check digit)
         "foreigner2017": IdCard(

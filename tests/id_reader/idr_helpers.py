@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared helpers for the id_reader tests (imported by file name; no package needed)."""
+import datetime as dt
+import threading
+import time
+
+from drivers.id_reader.card import CardType, IdCard
+from drivers.id_reader.textblock import encode_text_block
+
+
+def spec_card() -> IdCard:
+    """The fictitious person of spec 5.9 (张三, 110101199001010015)."""
+    return IdCard(CardType.RESIDENT, "张三", "1", dt.date(1990, 1, 1), "110101199001010015",
+                  dt.date(2020, 1, 1), dt.date(2030, 1, 1), nation_code="01",
+                  address="北京市东城区测试路1号", authority="北京市公安局东城分局")
+
+
+def spec_text_block() -> bytes:
+    return encode_text_block(spec_card())
+
+
+class EventLog:
+    """Collects DeviceEvents; ``wait(kind)`` blocks until one arrives (polling, no fixed sleeps)."""
+
+    def __init__(self):
+        self.events = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event):
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def kinds(self):
+        return [e.kind for e in self.events]
+
+    def wait(self, predicate, timeout=3.0):
+        if isinstance(predicate, str):
+            kind = predicate
+            predicate = lambda e: e.kind == kind  # noqa: E731
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for e in self.events:
+                    if predicate(e):
+                        return e
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no matching event within {timeout} s; got {self.kinds()}")
+                self._cond.wait(left)
+
+    def wait_state(self, state, timeout=3.0):
+        return self.wait(lambda e: e.kind == "state_changed" and e.data["state"] is state, timeout)
+
+    def clear(self):
+        with self._cond:
+            self.events.clear()
