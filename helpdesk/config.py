@@ -34,11 +34,13 @@ class HubConfig:
     turn_secret: str = ""
     turn_ttl_seconds: int = 3600
     session_hours: float = 12.0             # helper login lifetime
+    startup_grace_seconds: float = 30.0     # after a (re)start, helpers get this long to reconnect
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
 
 _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
-            "default_call_seconds", "turn_ttl_seconds", "session_hours"}
+            "default_call_seconds", "turn_ttl_seconds", "session_hours",
+            "startup_grace_seconds"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -58,7 +60,7 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
         elif key in _NUMBERS:
             if isinstance(val, bool) or not isinstance(val, (int, float)):
                 raise ConfigError(f"{source}: {key} must be a number, not {val!r}")
-            if val <= 0:
+            if val < 0 or (val == 0 and key != "startup_grace_seconds"):
                 raise ConfigError(f"{source}: {key} must be > 0, not {val!r}")
             values[key] = int(val) if key in ("port", "turn_ttl_seconds") else float(val)
         elif not isinstance(val, str):

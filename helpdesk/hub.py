@@ -65,11 +65,12 @@ class Hub:
                                              session_s=cfg.session_hours * 3600)
         self.calllog = calllog or CallLog(cfg.db_path)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
-                             cfg.default_call_seconds)
+                             cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
         self._ticker: asyncio.Task | None = None
+        self.stopping = False     # shutting down: drops are not the clients' doing
 
     # --------------------------------------------------------------- delivery
     def flush(self) -> None:
@@ -115,7 +116,7 @@ class Hub:
                                "in_reply_to": data.get("type")})
                 self.flush()
         finally:
-            if terminal is not None and self.kiosks.get(terminal) is conn:
+            if terminal is not None and self.kiosks.get(terminal) is conn and not self.stopping:
                 del self.kiosks[terminal]
                 self.router.kiosk_offline(terminal)
                 self.flush()
@@ -172,7 +173,7 @@ class Hub:
                         conn.close(4001, "bad token")
                 self.flush()
         finally:
-            if name is not None and self.helpers.get(name) is conn:
+            if name is not None and self.helpers.get(name) is conn and not self.stopping:
                 del self.helpers[name]
                 self.router.helper_offline(name)
                 self.flush()
@@ -254,6 +255,8 @@ class Hub:
                 log.exception("tick failed")
 
     async def _on_shutdown(self, app: web.Application) -> None:
+        """Tell every client and close; open calls are recorded as interrupted."""
+        self.stopping = True
         if self._ticker:
             self._ticker.cancel()
         for conn in [*self.kiosks.values(), *self.helpers.values()]:
@@ -261,6 +264,7 @@ class Hub:
             conn.close(1001, "hub stopping")
         await asyncio.gather(*(c.task for c in [*self.kiosks.values(), *self.helpers.values()]),
                              return_exceptions=True)
+        self.calllog.close_dangling(self.clock())
         self.calllog.close()
 
 

@@ -32,6 +32,7 @@ class RoutingRules:
     max_wait_s: float = 300.0
     elder_factor: float = 1.5
     default_call_s: float = 180.0
+    startup_grace_s: float = 0.0   # after a hub start, wait this long for helpers to reconnect
 
 
 @dataclass

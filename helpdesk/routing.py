@@ -31,6 +31,7 @@ class Router:
         self.durations = CallDurations(self.rules.default_call_s)
         self._seq = itertools.count()
         self._tried_history: dict[tuple[str, float], set[str]] = {}
+        self.started_at = clock()
 
     # ----------------------------------------------------------------- output
     def drain(self) -> list[tuple[str, str, dict]]:
@@ -225,6 +226,8 @@ class Router:
             elif not any(h.state in IN_SERVICE and h.name not in req.tried
                          for h in self.helpers.values()):
                 reason = "all_tried" if req.tried else "none_online"
+                if reason == "none_online" and self._in_grace():
+                    continue         # the hub just started: helpers are reconnecting
                 self._to_kiosk(req.terminal_id, {"type": "no_helper", "request_id": req.id,
                                                  "reason": reason})
                 self._finish(req, "no_helper")
@@ -262,6 +265,9 @@ class Router:
                                      for h in self.helpers.values())})
 
     # ---------------------------------------------------------------- helpers
+    def _in_grace(self) -> bool:
+        return self.clock() - self.started_at < self.rules.startup_grace_s
+
     def requests_by_id(self) -> dict[str, Request]:
         return {r.id: r for r in self.requests.values()}
 
@@ -304,7 +310,8 @@ class Router:
         h.request_id = None
         if h.state is not Presence.OFFLINE:
             self._set_state(h, Presence.AWAY if away else Presence.AVAILABLE)
-        req.tried.add(h.name)
+        if reason in ("missed", "declined", "helper_left"):    # the helper's doing
+            req.tried.add(h.name)
         req.helper = req.ring_started = req.last_sent = None
 
     def _free_helper(self, req: Request) -> None:

@@ -88,6 +88,7 @@ class HubFixture:
     def __init__(self, tmp_path, clock: Clock | None = None, **cfg) -> None:
         self.tmp_path, self.clock = tmp_path, clock or Clock()
         cfg.setdefault("db_path", str(tmp_path / "hub.sqlite3"))
+        cfg.setdefault("startup_grace_seconds", 0)
         self.cfg = parse(cfg, "test")
         self.accounts = Accounts(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
         self.tokens: dict[str, str] = {}
@@ -107,8 +108,8 @@ class HubFixture:
         return self
 
     async def stop(self) -> None:
+        await self.server.close()      # first: connected clients are told
         await self.session.close()
-        await self.server.close()
 
     async def kiosk(self, terminal_id: str) -> Client:
         ws = await self.session.ws_connect(self.server.make_url("/ws/kiosk"))

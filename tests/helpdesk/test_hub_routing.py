@@ -322,9 +322,11 @@ def test_kiosk_drop_and_reconnect_keeps_place_and_tried_helpers():
     clock.t += 30
     r.request("K3")                  # rings a (longest idle)
     r.request("K2", requested_at=at)
-    assert r.requests["K2"].tried == {"a", "b"}
-    assert r.requests["K2"].state == "queued"    # b is free but declined it once
+    assert r.requests["K2"].tried == {"a"}        # b never refused it: may ring again
+    assert r.requests["K2"].helper == "b"
     assert [q.terminal_id for q in r.ordered_queue()][:2] == ["K2", "K3"]
+    r.decline("b", ring_of(r, "b"))
+    assert r.requests["K2"].state == "queued"     # a and b refused; c is busy, untried
     r.hangup("helper", "c")
     assert r.requests["K2"].helper == "c"
 
@@ -371,3 +373,20 @@ def test_relogin_replaces_old_session():
     r.helper_online("a", "A2")
     assert r.helpers["a"].state is Presence.AWAY and r.helpers["a"].display_name == "A2"
     assert "K1" not in r.requests or r.requests["K1"].helper is None
+
+
+def test_startup_grace_keeps_kiosks_queued_while_helpers_reconnect():
+    """GIVEN a hub that just started (grace 30 s) WHEN kiosks re-request before any
+    helper is back THEN they stay queued; a helper back in time gets the oldest; after
+    the grace period, with nobody in service, the rest are told no_helper."""
+    r, clock, _ = make(startup_grace_s=30)
+    r.request("K2", requested_at=clock.t - 40)
+    r.request("K1", requested_at=clock.t - 50)
+    r.request("K3")
+    assert set(r.requests) == {"K1", "K2", "K3"}
+    clock.t += 10
+    online(r, clock, "a")
+    assert r.requests["K1"].helper == "a"
+    r.helper_offline("a")
+    clock.t += 20; r.tick()
+    assert not r.requests

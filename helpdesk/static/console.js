@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helper console: login, presence, ring, accept/decline, chat, hang-up, wrap-up.
+// Protocol: docs/assist-protocol.md. WebRTC video comes later: onSignal() is the hook.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const REASONS = {
+  missed: "响铃未接听，已自动设为暂离", declined: "已拒绝", cancelled: "群众已取消",
+  kiosk_left: "终端已断开", timeout: "群众等待超时", helper_left: "连接已断开",
+  hangup: "通话已结束", peer_disconnected: "对方连接中断",
+};
+const STATES = { available: "可接听", away: "暂离", ringing: "来电中", busy: "通话中", offline: "离线" };
+
+let ws = null;
+let token = sessionStorage.getItem("helpdesk-token");
+let wanted = sessionStorage.getItem("helpdesk-presence") || "away";
+let ring = null;         // current ring message
+let call = null;         // current connected message
+let lastCall = null;     // request id for the wrap-up note
+let ringTimer = null;
+let retryMs = 1000;
+
+function show(id, on) { $(id).hidden = !on; }
+function notice(text) { $("notice").textContent = text || ""; }
+function send(msg) { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg)); }
+
+async function login(ev) {
+  ev.preventDefault();
+  $("login-error").textContent = "";
+  const res = await fetch("/api/login", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: $("login-name").value, password: $("login-password").value }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) { $("login-error").textContent = "账号或密码错误，或账号已停用"; return; }
+  token = body.token;
+  sessionStorage.setItem("helpdesk-token", token);
+  $("login-password").value = "";
+  connect();
+}
+
+function logout() {
+  sessionStorage.removeItem("helpdesk-token");
+  token = null;
+  if (ws) ws.close();
+  show("desk-view", false); show("login-view", true);
+}
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  ws = new WebSocket(`${proto}//${location.host}/ws/helper`);
+  ws.onopen = () => { retryMs = 1000; send({ type: "login", token }); };
+  ws.onmessage = (ev) => handle(JSON.parse(ev.data));
+  ws.onclose = () => {
+    $("link").textContent = "未连接"; $("link").className = "link off";
+    clearRing();
+    if (call) { notice("与服务器的连接中断，通话已结束"); endCall(); }
+    if (token) setTimeout(connect, retryMs);        // hub restart: come back by ourselves
+    retryMs = Math.min(retryMs * 2, 15000);
+  };
+}
+
+function handle(m) {
+  switch (m.type) {
+    case "welcome":
+      $("who").textContent = m.display_name;
+      $("link").textContent = "已连接"; $("link").className = "link";
+      show("login-view", false); show("desk-view", true);
+      if (wanted === "available") send({ type: "presence", state: "available" });
+      break;
+    case "presence":
+      $("state").textContent = STATES[m.state] || m.state;
+      if (m.state === "away" || m.state === "available") {
+        wanted = m.state; sessionStorage.setItem("helpdesk-presence", wanted);
+      }
+      break;
+    case "ring": startRing(m); break;
+    case "ring_cancelled": clearRing(); notice(REASONS[m.reason] || m.reason); break;
+    case "connected": clearRing(); startCall(m); break;
+    case "ended": notice(REASONS[m.reason] || "通话已结束"); endCall(); break;
+    case "signal": onSignal(m.data); break;
+    case "chat": chatLine("群众", m.text, false); break;
+    case "wrapup_saved": notice("小结已保存"); show("wrapup", false); break;
+    case "error":
+      if (m.code === "bad_token") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
+      else if (m.code === "replaced") { token = null; notice("已在其他窗口登录"); }
+      else notice(`出错：${m.message || m.code}`);
+      break;
+  }
+}
+
+function startRing(m) {
+  ring = m;
+  $("ring-terminal").textContent = m.terminal_name;
+  show("ring-elder", m.large_text);
+  const started = Date.now();
+  const tick = () => {
+    const s = (Date.now() - started) / 1000;
+    $("ring-waited").textContent = Math.round(m.waited_s + s);
+    $("ring-left").textContent = Math.max(0, Math.round(m.ring_s - s));
+  };
+  tick(); ringTimer = setInterval(tick, 500);
+  show("ring", true); notice("");
+}
+
+function clearRing() { ring = null; clearInterval(ringTimer); show("ring", false); }
+
+function startCall(m) {
+  call = m; lastCall = m.request_id;
+  $("call-terminal").textContent = m.terminal_name;
+  show("call-elder", m.large_text);
+  $("chat-log").textContent = "";
+  show("wrapup", false); show("call", true);
+}
+
+function endCall() {
+  if (!call) return;
+  call = null; show("call", false);
+  $("wrapup-note").value = ""; show("wrapup", true);
+}
+
+function chatLine(who, text, mine) {
+  const p = document.createElement("div");
+  p.className = mine ? "me" : "";
+  p.textContent = `${who}：${text}`;
+  $("chat-log").appendChild(p); $("chat-log").scrollTop = 1e9;
+}
+
+// WebRTC hook for the next slice: the kiosk sends the offer and ICE candidates here;
+// answer with sendSignal({sdp: {type: "answer", sdp}}) and sendSignal({candidate}).
+function onSignal(data) { console.debug("signal from kiosk", data); }
+function sendSignal(data) { send({ type: "signal", data }); }
+window.helpdeskSignal = { onSignal, sendSignal };
+
+$("login-form").addEventListener("submit", login);
+$("btn-logout").onclick = logout;
+$("btn-available").onclick = () => send({ type: "presence", state: "available" });
+$("btn-away").onclick = () => send({ type: "presence", state: "away" });
+$("btn-accept").onclick = () => ring && send({ type: "accept", request_id: ring.request_id });
+$("btn-decline").onclick = () => ring && send({ type: "decline", request_id: ring.request_id });
+$("btn-hangup").onclick = () => send({ type: "hangup" });
+$("chat-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const text = $("chat-text").value.trim();
+  if (!text || !call) return;
+  send({ type: "chat", text }); chatLine("我", text, true); $("chat-text").value = "";
+});
+$("btn-wrapup").onclick = () => send({ type: "wrapup", request_id: lastCall, note: $("wrapup-note").value });
+$("btn-wrapup-skip").onclick = () => show("wrapup", false);
+
+if (token) connect();
