@@ -26,6 +26,10 @@ try:  # guarded: a kiosk without pyserial gets a FAULT with a reason, not an Imp
     import serial
 except ImportError:  # pragma: no cover
     serial = None
+try:
+    from termios import error as _TermiosError   # tcflush on a hung-up tty raises this, not OSError
+except ImportError:  # pragma: no cover (Windows)
+    _TermiosError = OSError
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +170,7 @@ class SerialIdCardReader(IdCardReader):
         if ser is not None:
             try:
                 ser.close()
-            except (OSError, serial.SerialException):
+            except (OSError, serial.SerialException, _TermiosError):
                 pass
 
     @staticmethod
@@ -182,7 +186,7 @@ class SerialIdCardReader(IdCardReader):
                 self._ser.reset_input_buffer()  # drop the tail of an earlier, abandoned answer
                 self._ser.write(P.build_request(*command, data))
                 return self._read_frame(self.timeouts[budget])
-            except (OSError, serial.SerialException) as exc:
+            except (OSError, serial.SerialException, _TermiosError) as exc:
                 self._drop_port()
                 raise DeviceError(E.IDR_UNPLUGGED, f"{self.port}: {exc}") from None
 

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: Apache-2.0
+"""``ehall-kiosk devices test id_reader --uri URI``: probe the reader, read one card, print it masked."""
+from __future__ import annotations
+
+import datetime as dt
+
+from drivers.base import DeviceError, DeviceState
+
+from . import open_reader
+from . import errors as E
+from .textblock import is_valid_id_number
+
+
+def run_self_test(uri: str, timeout: float = 15.0) -> list[str]:
+    """Lines for the admin; the last is ``RESULT: PASS`` or ``RESULT: FAIL <IDR_CODE>``.
+
+    Waits up to ``timeout`` seconds for a card.  Only masked name and number are
+    printed.  With ``sim://`` and no card in the URI, a fictitious card is placed.
+    Blocking; never raises for device problems (they become FAIL lines).
+    """
+    lines = [f"id_reader self-test on {uri}"]
+    reader = open_reader("id_reader", uri, poll=False)
+    try:
+        lines.append(f"state: {reader.state.value}")
+        if reader.state is not DeviceState.READY:
+            err = reader.last_error
+            return lines + [f"reason: {err}", f"RESULT: FAIL {err.code if err else 'IDR_NOT_READY'}"]
+        lines += reader.self_test()
+        sim = getattr(reader, "simulator", None)
+        if sim is not None and not sim.card_present:
+            sim.place_card("resident")
+            lines.append("simulator: placed the fictitious card 'resident'")
+        lines.append(f"waiting up to {timeout:.0f} s for a card ...")
+        try:
+            card = reader.read_card(timeout)
+        except DeviceError as exc:
+            return lines + _failure(exc)
+        lines += [
+            f"card type: {card.card_type.label}",
+            f"name: {card.masked_name()}",
+            f"number: {card.masked_number()}",
+            "check digit: " + ("not applicable (2017 card)" if card.check_digit_valid is None
+                               else "valid" if is_valid_id_number(card.number) else "INVALID"),
+            "validity: " + ("long-term (长期)" if card.long_term else
+                            f"until {card.valid_until:%Y-%m}" + (" — EXPIRED" if card.is_expired() else "")),
+            f"photo: {len(card.photo_wlt)} bytes WLT" + _photo_note(reader, card),
+        ]
+        if card.appended_addresses:
+            lines.append(f"appended addresses: {len(card.appended_addresses)}")
+        card.wipe()
+        return lines + ["RESULT: PASS"]
+    finally:
+        reader.close()
+
+
+def _failure(exc: DeviceError) -> list[str]:
+    lines = [f"read failed: {exc.code}: {exc.error.text}"]
+    if exc.error is E.IDR_BAD_CHECK_DIGIT:
+        lines.append("check digit: INVALID (card data rejected)")
+    if exc.error is E.IDR_NO_CARD:
+        lines.append("no card was placed on the reader in time")
+    return lines + [f"action: {exc.error.action.value}", f"RESULT: FAIL {exc.code}"]
+
+
+def _photo_note(reader, card) -> str:
+    try:
+        bmp = reader.decode_photo(card)
+    except DeviceError as exc:
+        return f" (not decoded: {exc.code})"
+    return f", decoded to a {len(bmp)}-byte BMP at {dt.datetime.now():%H:%M:%S}"
