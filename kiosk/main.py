@@ -35,7 +35,7 @@ def configure_kivy(config: Config, windowed: bool) -> None:
         ("graphics", "resizable"): 0 if full else 1,
         ("graphics", "show_cursor"): 0 if full else 1,
         ("kivy", "exit_on_escape"): 0,
-        ("kivy", "keyboard_mode"): "dock",
+        ("kivy", "keyboard_mode"): "systemanddock",   # on-screen keys + a physical keyboard/IME
         ("input", "mouse"): "mouse,disable_multitouch",
     }
     for (section, key), value in settings.items():

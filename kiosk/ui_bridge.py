@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The one adapter between the core and Kivy: session state as Kivy properties.
+
+The session notifies its listeners from whatever thread changed it; the
+bridge copies the state into Kivy properties on the main thread only (at once
+when already there, else through ``Clock.schedule_once``). kv and the app's
+router bind to these properties and never poll the session.
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from .session import Phase, Session
+
+
+class UiBridge(EventDispatcher):
+    phase = StringProperty(Phase.IDLE.value)     # "idle" | "active" | "countdown"
+    route = ObjectProperty(None)                 # kiosk.session.Route
+    large_text = BooleanProperty(False)
+    seconds_left = NumericProperty(0)            # whole seconds, rounded up
+    ended_count = NumericProperty(0)             # sessions ended so far
+
+    def __init__(self, session: Session, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+        session.subscribe(self._on_session_changed)
+        self.sync()
+
+    def close(self) -> None:
+        self.session.unsubscribe(self._on_session_changed)
+
+    def _on_session_changed(self, _session: Session) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.sync()
+        else:
+            Clock.schedule_once(lambda _dt: self.sync())
+
+    def sync(self) -> None:
+        """Copies the session into the properties; main thread only."""
+        s = self.session
+        self.large_text = s.large_text
+        self.ended_count = s.ended_count
+        self.seconds_left = math.ceil(s.seconds_left()) if s.phase is Phase.COUNTDOWN else 0
+        self.phase = s.phase.value
+        if self.route is not s.route:
+            same = self.route == s.route
+            self.route = s.route
+            if same:                             # equal but new (e.g. home again): tell the router
+                self.property("route").dispatch(self)

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk's Kivy app: fonts, kv, the router, idle ticks and lockdown.
+
+``KioskApp(kiosk)`` shows the screens of :mod:`screens`; which screen is
+current is decided by the session's route only (the router below). Nothing
+runs at import time: fonts and kv load in :meth:`KioskApp.build`.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.ui_bridge import UiBridge
+
+from . import browse, countdown, home, item, item_list, qr, search, widgets
+from .theme import Theme
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown", "app")
+SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
+           "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen}
+TICK_SECONDS = 0.5
+NOTICE_SECONDS = 8
+SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
+
+
+def register_fonts() -> None:
+    """Noto Sans SC becomes Kivy's default font, so every label renders hanzi."""
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+    from pylopdf_fonts_zh_cn import sans_path
+
+    LabelBase.register(DEFAULT_FONT, str(sans_path()))
+
+
+def load_kv() -> None:
+    """Loads each kv file once per process (loading twice would stack the rules)."""
+    for stem in KV_FILES:
+        path = str(HERE / f"{stem}.kv")
+        if path not in Builder.files:
+            Builder.load_file(path)
+
+
+class KioskRoot(FloatLayout):
+    notice = StringProperty("")
+
+
+class _SaneScreenOnError(ExceptionHandler):
+    def __init__(self, app: "KioskApp"):
+        super().__init__()
+        self.app = app
+
+    def handle_exception(self, inst):
+        log.error("unexpected error in the UI", exc_info=inst)
+        try:
+            self.app.recover()
+        except Exception:
+            log.exception("could not return to the home screen")
+        return ExceptionManager.PASS
+
+
+class KioskApp(App):
+    theme = ObjectProperty(None)
+    ui = ObjectProperty(None)
+    title = "政务e厅"
+
+    def __init__(self, kiosk, kiosk_mode: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.kiosk = kiosk
+        self.kiosk_mode = kiosk_mode
+        self._tick_event = None
+        self._notice_event = None
+        self._error_handler = _SaneScreenOnError(self)
+        self.screens: dict[str, widgets.KioskScreen] = {}
+
+    # -- building ------------------------------------------------------------
+    def build(self):
+        from kivy.core.window import Window
+
+        register_fonts()
+        load_kv()
+        Window.set_vkeyboard_class(widgets.KioskKeyboard)
+        self.theme = Theme()
+        self.ui = UiBridge(self.kiosk.session)
+        root = KioskRoot()
+        self.manager = root.ids.manager
+        self.manager.transition = NoTransition()
+        for name, cls in SCREENS.items():
+            self.screens[name] = cls(name=name)
+            self.manager.add_widget(self.screens[name])
+        self.overlay = countdown.CountdownOverlay()
+        self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase)
+        self.kiosk.session.on_wipe(self._wipe)
+        self.theme.apply(self.ui.large_text)
+        Window.bind(on_touch_down=self._on_any_touch)
+        if self.kiosk_mode:
+            Window.bind(on_request_close=self._refuse_close)
+        ExceptionManager.add_handler(self._error_handler)
+        self._tick_event = Clock.schedule_interval(self._tick, TICK_SECONDS)
+        return root
+
+    def on_start(self):
+        self._on_route(self.ui, self.ui.route)
+
+    def on_stop(self):
+        from kivy.core.window import Window
+
+        if self._tick_event is not None:
+            self._tick_event.cancel()
+        Window.unbind(on_touch_down=self._on_any_touch)
+        Window.unbind(on_request_close=self._refuse_close)
+        if self._error_handler in ExceptionManager.handlers:
+            ExceptionManager.remove_handler(self._error_handler)
+        search_screen = self.screens.get("search")
+        if search_screen is not None:
+            search_screen.release_keyboard()
+        self.ui.close()
+
+    # -- state from the core ---------------------------------------------------
+    def _on_route(self, _ui, route) -> None:
+        name = route.screen if route.screen in self.screens else "home"
+        try:
+            self.screens[name].show(**route.params)
+        except Exception:
+            log.exception("screen %s could not show its route", name)
+            self.recover()
+            return
+        self.manager.current = name
+
+    def _on_large_text(self, _ui, large: bool) -> None:
+        self.theme.apply(large)
+
+    def _on_phase(self, _ui, phase: str) -> None:
+        shown = self.overlay.parent is not None
+        if phase == "countdown" and not shown:
+            self.screens["search"].release_keyboard()
+            self.root.add_widget(self.overlay)
+        elif phase != "countdown" and shown:
+            self.root.remove_widget(self.overlay)
+
+    def _wipe(self) -> None:
+        for screen in self.screens.values():
+            screen.wipe()
+        self.root.notice = ""
+
+    # -- time, touches, lockdown, errors ---------------------------------------
+    def _tick(self, _dt) -> None:
+        self.kiosk.session.tick()
+        self.ui.sync()
+
+    def _on_any_touch(self, _window, _touch):
+        # In the countdown only its own buttons answer (a stray touch must not
+        # swallow the 结束办理 tap by ending the countdown first).
+        if self.kiosk.session.phase.value != "countdown":
+            self.kiosk.session.touch()
+        return False
+
+    @staticmethod
+    def _refuse_close(*_args, **_kwargs) -> bool:
+        return True
+
+    def notify(self, text: str) -> None:
+        """A plain message at the top of the screen for a few seconds."""
+        self.root.notice = text
+        if self._notice_event is not None:
+            self._notice_event.cancel()
+        self._notice_event = Clock.schedule_once(lambda _dt: setattr(self.root, "notice", ""),
+                                                 NOTICE_SECONDS)
+
+    def recover(self) -> None:
+        """After an unexpected error: home screen and a plain apology."""
+        self.screens["search"].release_keyboard()
+        self.kiosk.session.home()
+        self.manager.current = "home"
+        self.notify(SORRY)
+
+    def call_assist(self) -> None:
+        """呼叫帮办: the helpdesk hub is not wired yet; say so plainly."""
+        hall = self.kiosk.config
+        if self.kiosk.assist_available:
+            self.notify("正在呼叫帮办人员，请稍候。")
+        else:
+            self.notify(f"远程帮办暂未开通。请到服务台咨询，或拨打 {hall['hall.phone']}。")

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The home/attract screen: hall name, terminal id and the big tiles."""
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from .widgets import KioskScreen
+
+
+class HomeScreen(KioskScreen):
+    hall_name = StringProperty("")
+    terminal_id = StringProperty("")
+    hours = StringProperty("")
+    assist_available = BooleanProperty(False)
+
+    def show(self, **params) -> None:
+        cfg = self.kiosk.config
+        self.hall_name = cfg["hall.name"]
+        self.terminal_id = cfg["hall.terminal_id"]
+        self.hours = cfg["hall.opening_hours"]
+        self.assist_available = self.kiosk.assist_available
+
+    # -- the tiles -----------------------------------------------------------
+    def open_search(self) -> None:
+        self.session.go("search")
+
+    def open_audience(self, audience: str) -> None:
+        self.session.go("list", by="audience", value=audience, page=0)
+
+    def open_browse(self, by: str) -> None:
+        self.session.go("browse", by=by)
+
+    def toggle_large_text(self) -> None:
+        self.session.set_large_text(not self.session.large_text)

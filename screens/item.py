@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: Apache-2.0
+"""One service item's guide: only the fields the data has, materials as a checklist."""
+from __future__ import annotations
+
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from .widgets import KioskScreen
+
+NO_GUIDE = ("本事项暂无详细办事指南。\n"
+            "您可以用手机扫码继续办理，或呼叫帮办人员协助。")
+
+
+def days(n: int | None) -> str:
+    if n is None:
+        return ""
+    return "即时办结" if n == 0 else f"{n} 个工作日"
+
+
+def fields(item) -> list[tuple[str, str]]:
+    """(key, value) rows for the item's plain fields; empty values are left out."""
+    rows = [("办理部门", item.department), ("事项类型", item.category),
+            ("服务对象", "、".join(item.audience)), ("办理渠道", "、".join(item.channels)),
+            ("承诺时限", days(item.promised_days)), ("法定时限", days(item.legal_days)),
+            ("收费标准", item.fee), ("咨询电话", item.phone)]
+    return [(k, v) for k, v in rows if v]
+
+
+class FieldRow(BoxLayout):
+    key = StringProperty("")
+    value = StringProperty("")
+
+
+class MaterialRow(BoxLayout):
+    text = StringProperty("")
+
+
+class ItemScreen(KioskScreen):
+    item_id = StringProperty("")
+    has_guide = BooleanProperty(True)
+
+    def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
+        item = self.kiosk.item(id)
+        if item is None:
+            raise LookupError(f"no item {id!r}")
+        self.item_id = item.id
+        self.title = "办事指南"
+        self.has_guide = item.has_guide
+        box = self.ids.content
+        box.clear_widgets()
+        box.add_widget(Factory.ItemTitle(text=item.name))
+        if not item.has_guide:
+            box.add_widget(Factory.NoticeLabel(text=NO_GUIDE))
+        for key, value in fields(item):
+            box.add_widget(FieldRow(key=key, value=value))
+        if item.materials:
+            box.add_widget(Factory.SectionLabel(text=f"申请材料（共 {len(item.materials)} 项，可逐项打勾核对）"))
+            for text in item.materials:
+                box.add_widget(MaterialRow(text=text))
+        if item.steps:
+            box.add_widget(Factory.SectionLabel(text="办理流程"))
+            for n, text in enumerate(item.steps, 1):
+                box.add_widget(Factory.BodyLabel(text=f"{n}. {text}"))
+        if item.source:
+            box.add_widget(Factory.SourceLabel(text=f"信息来源：{item.source}"))
+        self.ids.scroll.scroll_y = 1
+
+    def open_qr(self) -> None:
+        self.session.go("qr", id=self.item_id)
+
+    def wipe(self) -> None:
+        self.item_id = ""
+        self.has_guide = True
+        self.ids.content.clear_widgets()

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Widgets every screen shares: the screen base, buttons, labels, the keyboard."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.app import App
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import FocusBehavior
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+from kivy.uix.textinput import TextInput
+from kivy.uix.vkeyboard import VKeyboard
+
+log = logging.getLogger(__name__)
+
+
+class KioskScreen(Screen):
+    """A screen shows a route's params; it never switches screens itself."""
+
+    title = StringProperty("")
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    @property
+    def kiosk(self):
+        return self.app.kiosk
+
+    @property
+    def session(self):
+        return self.app.kiosk.session
+
+    def show(self, **params: Any) -> None:
+        """Fills the screen for a route's params (called before it becomes current)."""
+
+    def wipe(self) -> None:
+        """Forgets everything the last citizen saw or typed here."""
+
+
+class KioskButton(Button):
+    """A primary button: white text on blue, wraps inside its bounds."""
+
+
+class RowButton(Button):
+    """A white list row: left-aligned text, up to two lines, shortened with …."""
+
+
+class BodyLabel(Label):
+    """Wrapping text that grows to its height."""
+
+
+class FieldLabel(Label):
+    """The key column of the item screen (办理部门, 承诺时限 …)."""
+
+
+class KioskKeyboard(VKeyboard):
+    """The docked keyboard; a touch anywhere on it, margins included, keeps the
+    search field focused (Kivy would otherwise unfocus on a margin tap)."""
+
+    def on_touch_down(self, touch):
+        if self.collide_point(*touch.pos):
+            FocusBehavior.ignored_touch.append(touch)
+        return super().on_touch_down(touch)
+
+
+class SearchInput(TextInput):
+    """The search field; the keyboard's 清空 key sends the keycode "clear"."""
+
+    def keyboard_on_key_down(self, window, keycode, text, modifiers):
+        if keycode and keycode[1] == "clear":
+            self.text = ""
+            return True
+        return super().keyboard_on_key_down(window, keycode, text, modifiers)
+
+    def keyboard_on_key_up(self, window, keycode):
+        if keycode and keycode[1] == "clear":
+            return True
+        return super().keyboard_on_key_up(window, keycode)

@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Real-rendering UI tests: one Kivy window per pytest process, a fresh app per test.
+
+The harness follows docs in /work/shared/research/kivy-spike.md §7: offscreen
+SDL, maxfps 0, taps through UnitTestTouch (the real input path), frames
+pumped with EventLoop.idle(). Kept in tests/ui so other test folders never
+start Kivy.
+"""
+import atexit
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+# Kivy reads these at import time: set them before anything imports kivy.
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ["KIVY_NO_FILELOG"] = "1"
+_KIVY_HOME = tempfile.mkdtemp(prefix="kivy-home-")
+os.environ["KIVY_HOME"] = _KIVY_HOME
+atexit.register(shutil.rmtree, _KIVY_HOME, ignore_errors=True)
+os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
+os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
+os.environ.setdefault("KIVY_DPI", "96")
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[2]
+WIN_W, WIN_H = 1280, 800
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.ui)
+
+
+@pytest.fixture(scope="session")
+def kivy_window():
+    from kivy.config import Config
+    for k, v in {"width": WIN_W, "height": WIN_H, "borderless": 1, "position": "custom",
+                 "left": 0, "top": 0, "maxfps": 0}.items():
+        Config.set("graphics", k, str(v))
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "systemanddock")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+    EventLoop.ensure_window()
+    Window.close = lambda *a, **k: None      # never destroy the shared window
+    return Window
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+class UIDriver:
+    def __init__(self, app, window, kiosk, clock):
+        self.app, self.window, self.kiosk, self.clock = app, window, kiosk, clock
+
+    @property
+    def screen(self):
+        return self.app.manager.current_screen
+
+    def frames(self, n=2):
+        from kivy.base import EventLoop
+        for _ in range(n):
+            EventLoop.idle()
+
+    def wait_until(self, pred, timeout=5.0):
+        end = time.monotonic() + timeout
+        while not pred():
+            assert time.monotonic() < end, "condition not met"
+            self.frames(1)
+
+    def tap_xy(self, x, y):
+        from kivy.tests.common import UnitTestTouch
+        t = UnitTestTouch(x, y)
+        t.touch_down()
+        self.frames(1)
+        t.touch_up()
+        self.frames(2)
+
+    def tap(self, widget):
+        assert widget.get_root_window() is not None, f"{widget} is not on the window"
+        self.tap_xy(*widget.to_window(*widget.center))
+
+    def keyboard(self):
+        from screens.widgets import KioskKeyboard
+        kbs = [w for w in self.window.children if isinstance(w, KioskKeyboard)]
+        return kbs[0] if kbs else None
+
+    def tap_key(self, caption):
+        """Taps a key of the docked keyboard by its caption (keys are in the
+        Scatter's local coordinates: convert with to_parent)."""
+        vk = self.keyboard()
+        assert vk is not None, "the on-screen keyboard is not shown"
+        layout = vk.available_layouts[vk.layout]
+        for line in range(1, layout["rows"] + 1):
+            keys = layout[f"{vk.layout_mode}_{line}"]
+            for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
+                if key[0] == caption:
+                    self.tap_xy(*vk.to_parent(pos[0] + size[0] / 2, pos[1] + size[1] / 2))
+                    return
+        raise AssertionError(f"no key {caption!r}")
+
+    def idle_for(self, seconds):
+        """Advances the session's clock and lets the app's tick run."""
+        self.clock.advance(seconds)
+        self.app._tick(0)
+        self.frames(2)
+
+    def screenshot(self, name):
+        folder = Path(os.environ.get("KIOSK_SHOT_DIR") or ROOT / "test-output" / "screenshots")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.frames(2)
+        return self.window.screenshot(name=str(folder / f"{name}.png"))
+
+
+@pytest.fixture(scope="session")
+def kiosk_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("pinyin-cache")
+
+
+@pytest.fixture
+def make_ui(kivy_window, kiosk_cache):
+    from kivy.app import App
+    from kivy.base import EventLoop, stopTouchApp
+
+    from kiosk import config as config_mod
+    from kiosk.core import Kiosk
+    from screens.app import KioskApp
+
+    made = []
+
+    def make(**overrides):
+        cfg = config_mod.load().with_overrides(**{"catalogue.cache_dir": str(kiosk_cache), **overrides})
+        clock = FakeClock()
+        kiosk = Kiosk.build(cfg, clock=clock)
+        app = KioskApp(kiosk, kiosk_mode=True)
+        app._run_prepare()
+        EventLoop.start()
+        drv = UIDriver(app, kivy_window, kiosk, clock)
+        made.append(drv)
+        drv.frames(2)
+        return drv
+
+    yield make
+    for drv in made:
+        drv.app._stop()
+        if EventLoop.status == "started":
+            stopTouchApp()
+    from screens.widgets import KioskKeyboard
+    assert App.get_running_app() is None
+    assert not [w for w in kivy_window.children if not isinstance(w, KioskKeyboard)]
+
+
+@pytest.fixture
+def ui(make_ui):
+    return make_ui()
