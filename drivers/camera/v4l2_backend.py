@@ -69,8 +69,10 @@ class V4l2Camera(Camera):
         cap = cv2.VideoCapture(target, cv2.CAP_V4L2)
         if not cap.isOpened():
             cap.release()
-            detail = f"{target} could not be opened (in use, or the service user lacks the 'video' group?)"
-            raise DeviceError(CAM_OPEN_FAILED if isinstance(target, str) else CAM_NOT_FOUND, detail)
+            if isinstance(target, int):
+                raise DeviceError(CAM_NOT_FOUND, f"no V4L2 camera at index {target}")
+            raise DeviceError(CAM_OPEN_FAILED, f"{target} could not be opened "
+                              "(in use, or the service user lacks the 'video' group?)")
         # MJPG first: many UVC cameras give 640x480 YUYV only at low rates over USB 2.
         cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*self._fourcc[:4].ljust(4)))
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, self._size[0])
