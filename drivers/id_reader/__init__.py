@@ -57,6 +57,8 @@ def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
         if parsed.scheme == "sim":
             sim = _start_simulator(parsed, baud)
             port = sim.path
+            if baud not in serial_backend.P.BAUD_CODES:  # a pty has no line rate: any wire pace works
+                baud = 115200
         else:
             port = parsed.path or parsed.netloc
             if not port:
