@@ -79,6 +79,9 @@ class EscposReceiptPrinter(ReceiptPrinter):
         self._p = p
 
     def _transmit(self, data: bytes) -> None:
+        if self.uri.scheme == "serial":
+            # pyserial's write_timeout covers the whole write: allow for the line rate.
+            self._p.device.write_timeout = WRITE_TIMEOUT + len(data) * 10 / self._p.baudrate
         try:
             self._p._raw(data)
         except (OSError, socket.timeout) as exc:

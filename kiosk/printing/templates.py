@@ -2,7 +2,8 @@
 """Receipt templates: data in, :class:`Document` out (no bytes, no I/O).
 
 ``item`` is a ``kiosk.catalogue.Item`` (or anything with the same
-attributes); ``hall`` is a dict or object with ``name``, ``hours``, ``phone``.
+attributes); ``hall`` is a dict or object with ``name``, ``hours`` (or
+``opening_hours``, as in the kiosk config), ``phone``.
 """
 from __future__ import annotations
 
@@ -64,8 +65,9 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
     doc.add(Rule())
     if _field(item, "phone"):
         doc.add(KeyValue("咨询电话", _field(item, "phone"), large))
-    if _field(hall, "hours"):
-        doc.add(KeyValue("大厅开放时间", _field(hall, "hours"), large))
+    hours = _field(hall, "hours") or _field(hall, "opening_hours")  # config calls it hall.opening_hours
+    if hours:
+        doc.add(KeyValue("大厅开放时间", hours, large))
     if _field(hall, "phone"):
         doc.add(KeyValue("大厅电话", _field(hall, "phone"), large))
     if qr_url:

@@ -79,3 +79,28 @@ def test_listeners_see_state_changes_and_jobs():
     printer.subscribe(lambda e: kinds.append(e.kind))
     printer.print_job(_job("a"))
     assert "job_printed" in kinds and "state_changed" in kinds
+
+
+def test_service_holds_then_prints_after_recovery():
+    """GIVEN paper out WHEN the kiosk prints a guide THEN the outcome says 'staff called' and
+    the job is held; WHEN the poller sees the printer back THEN retry_held prints it once."""
+    import threading
+
+    from kiosk.printing import Document, ReceiptService, Text
+
+    printer = create_printer("sim://?mode=paper_out")
+    service = ReceiptService(printer)
+    outcome = service.print_document(Document([Text("办事指南")], job_id="g-1"))
+    assert outcome.held and outcome.code == "PRN_NO_PAPER"
+    assert outcome.message_key == "print_unavailable_staff_called" and not service.available
+    recovered = threading.Event()
+    printer.subscribe(lambda e: e.kind == "printer_recovered" and recovered.set())
+    printer.set_mode("online")
+    printer.start_polling(0.01)
+    try:
+        assert recovered.wait(2)
+    finally:
+        printer.stop_polling()
+    assert [o.printed for o in service.retry_held()] == [True]
+    assert service.print_document(Document([Text("办事指南")], job_id="g-1")).duplicate
+    assert decode(printer.output).lines == ["办事指南"]

@@ -111,3 +111,28 @@ def test_test_slip_has_samples_rare_image_qr_and_cut(capture_printer, profile):
     images = [img for img in receipt.images if img.width == get_profile(profile).width_dots]
     assert len(images) == 1  # the 王䶮 line
     assert receipt.cuts == (1 if profile == "generic-80" else 0)
+
+
+def test_print_guide_admin_with_the_catalogue_item(capture_printer):
+    """GIVEN the real kiosk.catalogue.Item and a hall from config (opening_hours)
+    WHEN the admin prints a guide THEN it reports the job and the paper shows the hours."""
+    catalogue = pytest.importorskip("kiosk.catalogue")
+    from kiosk.printing.admin import print_guide
+
+    item = catalogue.Item(id="A1", name="社保卡补办", department="人社局", materials=("身份证",), phone="12333")
+    hall = {"name": "政务服务中心", "opening_hours": "工作日 9:00-17:00", "phone": "12345"}
+    lines = print_guide(item, URL, capture_printer.uri, "generic-80", hall)
+    assert lines[0] == "guide for A1 社保卡补办" and any(line.startswith("printed job guide-A1-") for line in lines)
+    capture_printer.wait_captures(1)
+    receipt = decode(capture_printer.jobs()[0])
+    assert "□ 身份证" in receipt.lines and receipt.qr_payloads == [URL]
+    assert any("9:00-17:00" in line for line in receipt.lines)
+
+
+def test_print_test_admin_reports_a_fault(capture_printer):
+    from drivers.base import DeviceError
+    from kiosk.printing.admin import run_print_test
+
+    capture_printer.set_mode("paper_out")
+    with pytest.raises(DeviceError, match="NOT PRINTED: PRN_NO_PAPER"):
+        run_print_test(capture_printer.uri, "generic-80")
