@@ -93,3 +93,17 @@ def test_face_tracking_uses_few_full_detections(engine, photo, face_frame, clock
     tracker = FaceTracker(engine, FaceConfig(redetect_every=8))
     methods = [tracker.locate(face_frame("obama_2010_blue_room.jpg")).method for _ in range(12)]
     assert methods.count("full") == 2 and methods.count("roi") == 10, methods
+
+
+def test_face_config_68_point_model_is_opt_in_only():
+    """GIVEN the non-commercial 68-point model WHEN asked for without the explicit opt-in
+    THEN FACE_CONFIG_INVALID; with the opt-in it is accepted; unknown keys are rejected."""
+    from drivers.base import DeviceError
+    from drivers.face import FaceConfig
+    assert FaceConfig().landmark_model == "small" and FaceConfig().tolerance == 0.5
+    with pytest.raises(DeviceError) as caught:
+        FaceConfig(landmark_model="large")
+    assert caught.value.code == "FACE_CONFIG_INVALID"
+    assert FaceConfig.from_mapping({"landmark_model": "large", "allow_noncommercial_68_point_model": True})
+    with pytest.raises(DeviceError):
+        FaceConfig.from_mapping({"tolerence": 0.4})
