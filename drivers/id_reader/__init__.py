@@ -28,7 +28,8 @@ def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
 
     * ``serial:///dev/ttyUSB0?baud=115200`` → :class:`SerialIdCardReader` on that port.
     * ``sim://?baud=115200&card=resident`` → a :class:`SimulatedIdReader` on a pty plus the
-      same serial backend on it (demo mode); ``reader.simulator`` scripts it.
+      same serial backend on it (demo mode); ``reader.simulator`` scripts it.  ``baud`` paces
+      the simulated wire (any rate; a pty itself has none).
 
     ``opts`` go to :class:`SerialIdCardReader` (``poll``, ``poll_interval``, ``timeouts``,
     ``retries``, ``read_fingerprint``, ...) plus ``photo_decoder`` (``"test"`` or

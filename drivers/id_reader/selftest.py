@@ -2,8 +2,6 @@
 """``ehall-kiosk devices test id_reader --uri URI``: probe the reader, read one card, print it masked."""
 from __future__ import annotations
 
-import datetime as dt
-
 from drivers.base import DeviceError, DeviceState
 
 from . import open_reader
@@ -67,4 +65,4 @@ def _photo_note(reader, card) -> str:
         bmp = reader.decode_photo(card)
     except DeviceError as exc:
         return f" (not decoded: {exc.code})"
-    return f", decoded to a {len(bmp)}-byte BMP at {dt.datetime.now():%H:%M:%S}"
+    return f", decoded to a {len(bmp)}-byte BMP"
