@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import catalogue as catalogue_mod
-from . import pinyin_keys, qr
+from . import qr
+from .index_cache import load_index
 from .catalogue import Catalogue, Item
 from .config import Config
 from .search import Results, SearchIndex
@@ -36,9 +37,7 @@ class Kiosk:
             log.warning("catalogue row skipped: %s", err)
         for warning in cat.warnings:
             log.warning("%s", warning)
-        keys = pinyin_keys.load_keys([i.name for i in cat.items], cat.digest,
-                                     config["catalogue.cache_dir"] or None)
-        index = SearchIndex(cat.items, keys)
+        index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock)
         log.info("catalogue %s: %d items, %d rows skipped", cat.source, len(cat), len(cat.errors))

@@ -33,6 +33,7 @@ MAX_QUERY = 32                      # characters kept of a query: masks are 64-b
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 _ONE = np.uint64(1)
+FREE, CONTIGUOUS, PREFIX = 0, 1, 2
 
 
 def normalize(query: str) -> str:
@@ -67,41 +68,56 @@ class Results:
 
 
 class SearchIndex:
-    """Built once per catalogue; :meth:`search` is called on every keystroke."""
+    """Built once per catalogue; :meth:`search` is called on every keystroke.
 
-    def __init__(self, items: Sequence[Item], keys: Sequence[str]):
-        if len(items) != len(keys):
-            raise ValueError("one pinyin key per item is needed")
+    Names are stored as token ids: ``flat`` (all names' tokens end to end),
+    ``lengths`` (tokens per name) and ``table`` (token id → "char" + SEP +
+    "syllable"; id 0 is padding). :mod:`kiosk.index_cache` keeps these arrays
+    on disk, so a large catalogue loads without pypinyin.
+    """
+
+    def __init__(self, items: Sequence[Item], flat: np.ndarray, lengths: np.ndarray,
+                 table: Sequence[str]):
+        if len(items) != len(lengths) or int(lengths.sum()) != len(flat):
+            raise ValueError("token arrays do not fit the items")
         self.items = list(items)
-        units = [k.split(SEP) if k else [] for k in keys]
-        token_of: dict[tuple[str, str], int] = {("", ""): 0}     # 0 pads short rows
-        rows: list[list[int]] = []
-        for item, syls in zip(self.items, units):
-            rows.append([token_of.setdefault((ch, syl), len(token_of))
-                         for ch, syl in zip(item.name, syls)])
-        lengths = np.array([len(r) for r in rows], dtype=np.int32)
+        self._flat = flat.astype(np.int32, copy=False)
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         self._order = np.argsort(-lengths, kind="stable")       # rows sorted longest first
-        self._neg_len = -lengths[self._order]
-        width = int(lengths.max(initial=1))
-        self._tokens = np.zeros((len(rows), width), dtype=np.int32)
-        for r, idx in enumerate(self._order):
-            row = rows[idx]
-            self._tokens[r, :len(row)] = row
-        self._n_tokens = len(token_of)
-        self._syllables = {tid: syl for (ch, syl), tid in token_of.items()}
+        self._row_of = np.argsort(self._order)
+        self._neg_len = -lengths[self._order].astype(np.int32)
+        self._tokens = self._matrix(lengths)
+        self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
         chars: dict[str, list[int]] = {}
-        for (ch, syl), tid in token_of.items():
+        self._max_k = 1
+        for tid, entry in enumerate(table):
             if tid == 0:
                 continue
+            ch, syl = entry.split(SEP, 1)
             chars.setdefault(ch, []).append(tid)
+            self._max_k = max(self._max_k, len(syl))
             for k in range(1, len(syl) + 1):
                 prefixes.setdefault(syl[:k], []).append(tid)
         self._prefix = {p: np.array(v, dtype=np.intp) for p, v in prefixes.items()}
         self._char = {c: np.array(v, dtype=np.intp) for c, v in chars.items()}
-        self._max_k = max((len(s) for s in self._syllables.values()), default=1)
-        self._row_of = np.argsort(self._order)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._first: dict[str, np.ndarray] = {}                  # one-letter queries, kept
+
+    @classmethod
+    def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
+        return cls(items, *tokenize([i.name for i in items], keys))
+
+    def _matrix(self, lengths: np.ndarray) -> np.ndarray:
+        """The first VECTOR_COLUMNS tokens of each name, one row per name, longest first."""
+        width = max(1, min(int(lengths.max(initial=1)), VECTOR_COLUMNS))
+        short = np.minimum(lengths, width)
+        matrix = np.zeros((len(lengths), width), dtype=np.int32)
+        rows = np.repeat(self._row_of, short)
+        starts = np.repeat(np.cumsum(short) - short, short)
+        cols = np.arange(int(short.sum())) - starts
+        matrix[rows, cols] = self._flat[np.repeat(self._offsets, short) + cols]
+        return matrix
 
     def __len__(self) -> int:
         return len(self.items)
@@ -130,110 +146,109 @@ class SearchIndex:
         return np.ascontiguousarray(table[:, used]), (used + 1).astype(np.uint64)
 
     def _columns(self, rows: np.ndarray) -> np.ndarray:
-        """How many of ``rows`` (sorted longest first) reach each vector column."""
-        width = min(self._tokens.shape[1], VECTOR_COLUMNS)
+        """How many of ``rows`` (sorted longest first) reach each matrix column."""
+        width = self._tokens.shape[1]
         counts = np.searchsorted(self._neg_len[rows], -np.arange(width), side="left")
         return counts[counts > 0]
 
-    def _tail(self, row: int, steps, masks: list[int], n: int) -> list[int]:
-        """Runs the automata on the columns past VECTOR_COLUMNS of one long row.
+    def _run(self, rows: np.ndarray, steps, n: int, mode: int) -> np.ndarray:
+        """Runs one automaton over sorted ``rows``; returns the completion column (-1: none).
 
-        Few names are that long; plain ints beat numpy's per-call cost here.
-        Returns the column where each automaton completed (-1: not in the tail).
+        mode FREE allows gaps between pieces, CONTIGUOUS none after the first
+        piece (a fresh start is always possible), PREFIX must start at the
+        first character.
         """
         table, shifts = steps
-        toks = self._tokens[row, VECTOR_COLUMNS:-self._neg_len[row]]
-        bits = table[toks].tolist()
-        ks = [int(k) for k in shifts]
-        full, done = 1 << n, [-1] * len(masks)
-        for offset, row_bits in enumerate(bits):
-            old = list(masks)
-            for a, m in enumerate(old):
-                inc = 0
-                for k, b in zip(ks, row_bits):
-                    inc |= (m & b) << k
-                masks[a] = inc | (m if a == 0 else 1 if a == 1 else 0)
-                if done[a] < 0 and masks[a] & full:
-                    done[a] = VECTOR_COLUMNS + offset
-        return done
-
-    def _advance(self, masks: np.ndarray, tok: np.ndarray, steps) -> np.ndarray:
-        table, shifts = steps
-        bits = table[tok]                                   # (rows, nk)
-        return np.bitwise_or.reduce((masks[..., None] & bits) << shifts, axis=-1)
-
-    def _match(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
-        """The subset of sorted ``rows`` whose name matches (gaps allowed)."""
         mask = np.ones(len(rows), dtype=np.uint64)
-        for j, cnt in enumerate(self._columns(rows)):
-            m = mask[:cnt]
-            m |= self._advance(m, self._tokens[rows[:cnt], j], steps)
-        ok = (mask >> np.uint64(n)) & _ONE == _ONE
-        for r in np.flatnonzero(~ok & (self._neg_len[rows] < -VECTOR_COLUMNS)):
-            ok[r] = self._tail(rows[r], steps, [int(mask[r])], n)[0] >= 0
-        return rows[ok]
-
-    def _rank_keys(self, rows: np.ndarray, steps, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(tier, done) per matching row: one pass runs three automata side by side.
-
-        Automaton 0 allows gaps, 1 allows none after the first piece (a fresh
-        start is always possible), 2 must start at the first character.
-        ``done`` is the column where the gap-allowing match completed.
-        """
-        masks = np.ones((3, len(rows)), dtype=np.uint64)
-        done = np.full((3, len(rows)), -1, dtype=np.int32)
+        done = np.full(len(rows), -1, dtype=np.int32)
         full = _ONE << np.uint64(n)
         for j, cnt in enumerate(self._columns(rows)):
-            m = masks[:, :cnt]
-            inc = self._advance(m, self._tokens[rows[:cnt], j], steps)
-            inc[0] |= m[0]
-            inc[1] |= _ONE
-            masks[:, :cnt] = inc
-            d = done[:, :cnt]
+            m = mask[:cnt]
+            inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[:cnt], j]]) << shifts,
+                                       axis=-1)
+            if mode == FREE:
+                inc |= m
+            elif mode == CONTIGUOUS:
+                inc |= _ONE
+            mask[:cnt] = inc
+            d = done[:cnt]
             d[((inc & full) != 0) & (d < 0)] = j
-        for r in np.flatnonzero(self._neg_len[rows] < -VECTOR_COLUMNS):
-            if (done[:, r] < 0).any():
-                tail = self._tail(rows[r], steps, [int(x) for x in masks[:, r]], n)
-                for a in range(3):
-                    if done[a, r] < 0:
-                        done[a, r] = tail[a]
-        tier = np.where(done[2] >= 0, 0, np.where(done[1] >= 0, 1, 2))
-        return tier, done[0]
+            if mode == PREFIX and not inc.any():
+                return done
+        for r in np.flatnonzero((done < 0) & (self._neg_len[rows] < -VECTOR_COLUMNS)):
+            done[r] = self._tail(rows[r], steps, int(mask[r]), n, mode)
+        return done
+
+    def _tail(self, row: int, steps, mask: int, n: int, mode: int) -> int:
+        """The automaton on the tokens past VECTOR_COLUMNS of one long name, in plain ints."""
+        table, shifts = steps
+        index = self._order[row]
+        start = self._offsets[index] + VECTOR_COLUMNS
+        bits = table[self._flat[start:start - self._neg_len[row] - VECTOR_COLUMNS]].tolist()
+        ks = [int(k) for k in shifts]
+        for offset, row_bits in enumerate(bits):
+            inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
+            mask = inc | (mask if mode == FREE else 1 if mode == CONTIGUOUS else 0)
+            if mask >> n & 1:
+                return VECTOR_COLUMNS + offset
+        return -1
 
     def _matches(self, q: str, steps) -> np.ndarray:
         """Sorted row numbers that match ``q``, narrowed by a cached prefix of it."""
-        found = self._cache.get(q)
+        store = self._first if len(q) == 1 else self._cache
+        found = store.get(q)
         if found is not None:
-            self._cache.move_to_end(q)
             return found
         rows = None
         for cut in range(len(q) - 1, 0, -1):
-            rows = self._cache.get(q[:cut])
+            rows = (self._first if cut == 1 else self._cache).get(q[:cut])
             if rows is not None:
                 break
         if rows is None:
             rows = np.arange(len(self.items), dtype=np.intp)
-        found = self._match(rows, steps, len(q))
-        self._cache[q] = found
+        found = rows[self._run(rows, steps, len(q), FREE) >= 0]
+        store[q] = found
         while len(self._cache) > 256:
             self._cache.popitem(last=False)
         return found
+
+    def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:
+        """Computes the one-key results ahead (a background thread may call this)."""
+        for ch in alphabet:
+            steps = self._steps(ch)
+            if steps is not None:
+                self._matches(ch, steps)
+
+    def _ranked(self, rows: np.ndarray, steps, n: int, limit: int | None) -> np.ndarray:
+        """Item indexes, best first: prefix matches, then contiguous, then with gaps.
+
+        Within a tier: the match that completes earliest in the name, then the
+        shorter name, then catalogue order. Stops once ``limit`` are ranked.
+        """
+        out: list[np.ndarray] = []
+        wanted = len(rows) if limit is None else min(limit, len(rows))
+        for mode in (PREFIX, CONTIGUOUS, FREE):
+            if wanted <= 0 or len(rows) == 0:
+                break
+            done = self._run(rows, steps, n, mode)
+            hit = done >= 0
+            chosen, rest = rows[hit], rows[~hit]
+            original = self._order[chosen]
+            order = np.lexsort((original, -self._neg_len[chosen], done[hit]))
+            out.append(original[order][:wanted])
+            wanted -= len(out[-1])
+            rows = rest
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
 
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:
         """Ranked matches for what the citizen typed; ``limit`` None: all."""
         q = normalize(query)
-        if not q:
-            return Results(q, 0, [])
-        steps = self._steps(q)
+        steps = self._steps(q) if q else None
         if steps is None:
             return Results(q, 0, [])
         rows = self._matches(q, steps)
-        tier, done = self._rank_keys(rows, steps, len(q))
-        original = self._order[rows]
-        length = -self._neg_len[rows]
-        ranked = original[np.lexsort((original, length, done, tier))]
-        shown = ranked if limit is None else ranked[:limit]
+        shown = self._ranked(rows, steps, len(q), limit)
         hits = [Hit(self.items[i], self._highlight(i, q, steps)) for i in shown]
         return Results(q, len(rows), hits)
 
@@ -243,10 +258,9 @@ class SearchIndex:
         Two assignments are tried, the earliest and the latest; the one in
         fewer runs reads better (食品…[经营许可] rather than 食品…保[健]…).
         """
-        row = self._row_of[index]
-        length = -self._neg_len[row]
+        start, length = self._offsets[index], -self._neg_len[self._row_of[index]]
         table, shifts = steps
-        bits = table[self._tokens[row, :length]].tolist()
+        bits = table[self._flat[start:start + length]].tolist()
         ks = [int(k) for k in shifts]
         n = len(q)
         reach_back = [0] * (length + 1)                 # positions from which q[i:] can finish
@@ -290,3 +304,17 @@ def _fold(row_bits: list[int], ks: list[int], f) -> int:
 
 def _runs(units: list[int]) -> int:
     return sum(1 for a, b in zip([-2] + units, units) if b != a + 1)
+
+
+def tokenize(names: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(flat token ids, tokens per name, token table) from names and their pinyin keys."""
+    if len(names) != len(keys):
+        raise ValueError("one pinyin key per name is needed")
+    ids: dict[str, int] = {SEP: 0}
+    flat: list[int] = []
+    lengths = np.zeros(len(names), dtype=np.int32)
+    for n, (name, key) in enumerate(zip(names, keys)):
+        syls = key.split(SEP) if key else []
+        flat.extend(ids.setdefault(ch + SEP + syl, len(ids)) for ch, syl in zip(name, syls))
+        lengths[n] = min(len(name), len(syls))
+    return np.array(flat, dtype=np.int32), lengths, list(ids)

@@ -4,15 +4,14 @@ import json
 
 import pytest
 
-from kiosk import catalogue, pinyin_keys
+from kiosk import catalogue, index_cache, pinyin_keys
 from kiosk.search import MAX_QUERY, SearchIndex, normalize
 
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
     cat = catalogue.load()
-    keys = pinyin_keys.load_keys([i.name for i in cat.items], cat.digest, tmp_path_factory.mktemp("cache"))
-    return SearchIndex(cat.items, keys)
+    return index_cache.load_index(cat.items, cat.digest, tmp_path_factory.mktemp("cache"))
 
 
 def small_index(tmp_path, names):
@@ -21,7 +20,7 @@ def small_index(tmp_path, names):
     path.write_text(json.dumps([{"id": f"T{n}", "name": name} for n, name in enumerate(names)],
                                ensure_ascii=False), encoding="utf-8")
     cat = catalogue.load(path)
-    return SearchIndex(cat.items, pinyin_keys.build_keys([i.name for i in cat.items]))
+    return SearchIndex.from_keys(cat.items, pinyin_keys.build_keys([i.name for i in cat.items]))
 
 
 def names(results):
@@ -58,13 +57,9 @@ def test_typing_narrows_results_like_a_citizen_types(bundled):
     assert totals == sorted(totals, reverse=True)
     assert totals[-1] >= 10
     # the same answer with or without the keystroke cache
-    fresh = SearchIndex(bundled.items, [pinyin_keys.SEP.join(u) for u in _units(bundled)])
+    fresh = SearchIndex.from_keys(bundled.items, pinyin_keys.build_keys([i.name for i in bundled.items]))
     assert [h.item.id for h in fresh.search("shebaoka", limit=None).hits] == \
         [h.item.id for h in bundled.search("shebaoka", limit=None).hits]
-
-
-def _units(index):
-    return [pinyin_keys.name_key(i.name).split(pinyin_keys.SEP) for i in index.items]
 
 
 def test_ranking_prefix_then_contiguous_then_gaps(tmp_path):
@@ -120,13 +115,28 @@ def test_limit_and_total(bundled):
     assert bundled.search("s", limit=None).total == res.total
 
 
-def test_keys_cache_is_reused_and_survives_corruption(tmp_path, monkeypatch):
-    names_ = ["银行开户", "社会保障卡申领"]
-    first = pinyin_keys.load_keys(names_, "d" * 64, tmp_path)
-    (cache,) = tmp_path.glob("pinyin-*.json")
+def test_index_cache_is_reused_and_survives_corruption(tmp_path, monkeypatch):
+    cat = catalogue.load()
+    items = cat.items[:50]
+    first = index_cache.load_index(items, "d" * 64, tmp_path)
+    (cache,) = tmp_path.glob("search-*.npz")
     calls = []
-    monkeypatch.setattr(pinyin_keys, "build_keys", lambda n: calls.append(n) or first)
-    assert pinyin_keys.load_keys(names_, "d" * 64, tmp_path) == first and calls == []
-    cache.write_text("{broken", encoding="utf-8")
-    assert pinyin_keys.load_keys(names_, "d" * 64, tmp_path) == first and len(calls) == 1
-    assert first[0].split(pinyin_keys.SEP) == ["yin", "hang", "kai", "hu"]
+    real = pinyin_keys.build_keys
+    monkeypatch.setattr(pinyin_keys, "build_keys", lambda n: calls.append(n) or real(n))
+    again = index_cache.load_index(items, "d" * 64, tmp_path)
+    assert calls == []
+    assert [h.item.id for h in again.search("hk").hits] == [h.item.id for h in first.search("hk").hits]
+    cache.write_bytes(b"not a zip file")
+    rebuilt = index_cache.load_index(items, "d" * 64, tmp_path)
+    assert len(calls) == 1 and rebuilt.search("hk").total == first.search("hk").total > 0
+
+
+def test_unwritable_cache_still_gives_an_index(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    index = index_cache.load_index(catalogue.load().items[:20], "e" * 64, blocker / "sub")
+    assert index.search("hk").total > 0
+
+
+def test_pinyin_key_of_a_heteronym_phrase():
+    assert pinyin_keys.name_key("银行开户").split(pinyin_keys.SEP) == ["yin", "hang", "kai", "hu"]
