@@ -74,6 +74,7 @@ class SerialIdCardReader(IdCardReader):
         self._sam_id = ""
         self._card_on = False        # a card was handled and has not been removed
         self._failed = False         # card_read_failed already reported for this placement
+        self._closed = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.on_close = None          # hook for the owner of a simulator (sim://)
@@ -84,6 +85,7 @@ class SerialIdCardReader(IdCardReader):
             err = DeviceError(E.IDR_BACKEND_START, "pyserial is not installed")
             self._set_state(DeviceState.FAULT, err)
             raise err
+        self._closed = False
         self._set_state(DeviceState.CONNECTING)
         log.info("%s: serial backend on %s at %d baud", self.name, self.port, self.baud)
         try:
@@ -98,6 +100,7 @@ class SerialIdCardReader(IdCardReader):
         self._start_thread()
 
     def close(self) -> None:
+        self._closed = True
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(5.0)
@@ -181,6 +184,8 @@ class SerialIdCardReader(IdCardReader):
     def _transact(self, command: tuple[int, int], budget: str, data: bytes = b"") -> P.Response:
         with self._io:
             if self._ser is None:
+                if self._closed:
+                    raise DeviceError(E.IDR_CLOSED, self.port)
                 raise DeviceError(E.IDR_UNPLUGGED, f"{self.port} is not open")
             try:
                 self._ser.reset_input_buffer()  # drop the tail of an earlier, abandoned answer

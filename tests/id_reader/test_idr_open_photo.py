@@ -52,6 +52,8 @@ def test_sim_uri_runs_the_serial_backend_on_a_pty():
     finally:
         reader.close()
     assert reader.state is DeviceState.ABSENT
+    with pytest.raises(DeviceError, match="IDR_CLOSED"):
+        reader.read_card(0.1)
 
 
 def test_self_test_prints_masked_fields_only():
