@@ -2,7 +2,6 @@
 """Search with the docked on-screen keyboard: results update on every key."""
 from __future__ import annotations
 
-from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.utils import escape_markup
@@ -30,6 +29,8 @@ class SearchScreen(KioskScreen):
     keyboard_height = NumericProperty(0)
 
     def show(self, **params) -> None:
+        from kivy.core.window import Window
+
         self.title = "办事指南 · 查找事项"
         self.keyboard_height = Window.width * KEYBOARD_SIZE[1] / KEYBOARD_SIZE[0]
         field = self.ids.field

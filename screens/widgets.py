@@ -6,12 +6,12 @@ import logging
 from typing import Any
 
 from kivy.app import App
+from kivy.factory import Factory
 from kivy.properties import StringProperty
 from kivy.uix.behaviors import FocusBehavior
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
-from kivy.uix.textinput import TextInput
 from kivy.uix.vkeyboard import VKeyboard
 
 log = logging.getLogger(__name__)
@@ -67,16 +67,5 @@ class KioskKeyboard(VKeyboard):
         return super().on_touch_down(touch)
 
 
-class SearchInput(TextInput):
-    """The search field; the keyboard's 清空 key sends the keycode "clear"."""
-
-    def keyboard_on_key_down(self, window, keycode, text, modifiers):
-        if keycode and keycode[1] == "clear":
-            self.text = ""
-            return True
-        return super().keyboard_on_key_down(window, keycode, text, modifiers)
-
-    def keyboard_on_key_up(self, window, keycode):
-        if keycode and keycode[1] == "clear":
-            return True
-        return super().keyboard_on_key_up(window, keycode)
+# TextInput creates the Window when imported: load it only when a screen builds one.
+Factory.register("SearchInput", module="screens.search_input")

@@ -124,7 +124,10 @@ class UIDriver:
         folder = Path(os.environ.get("KIOSK_SHOT_DIR") or ROOT / "test-output" / "screenshots")
         folder.mkdir(parents=True, exist_ok=True)
         self.frames(2)
-        return self.window.screenshot(name=str(folder / f"{name}.png"))
+        made = self.window.screenshot(name=str(folder / f"{name}-.png"))  # Kivy adds a counter
+        final = folder / f"{name}.png"
+        os.replace(made, final)
+        return str(final)
 
 
 @pytest.fixture(scope="session")
@@ -168,3 +171,32 @@ def make_ui(kivy_window, kiosk_cache):
 @pytest.fixture
 def ui(make_ui):
     return make_ui()
+
+
+def visible_labels(widget):
+    """Every Label (Buttons included) under widget that is shown and has text."""
+    from kivy.uix.label import Label
+    out = []
+    for w in widget.walk(restrict=True):
+        if isinstance(w, Label) and w.text and w.opacity > 0 and w.width > 1 and w.height > 1:
+            out.append(w)
+    return out
+
+
+def overflowing(widget, tolerance=2):
+    """Labels whose rendered text is larger than the widget that shows it."""
+    bad = []
+    for lab in visible_labels(widget):
+        lab.texture_update()
+        tw, th = lab.texture_size
+        if tw > lab.width + tolerance or th > lab.height + tolerance:
+            bad.append((lab.text[:40], (tw, th), tuple(lab.size)))
+    return bad
+
+
+def button(widget, text):
+    """The shown Button under widget whose text is exactly text (e.g. 返回, 首页)."""
+    from kivy.uix.button import Button
+    found = [w for w in widget.walk(restrict=True) if isinstance(w, Button) and w.text == text]
+    assert found, f"no button {text!r}"
+    return found[0]
