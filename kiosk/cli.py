@@ -13,6 +13,7 @@ import sys
 
 from . import catalogue as catalogue_mod
 from . import config as config_mod
+from . import devices as devices_mod
 
 EXIT_USAGE = 2
 
@@ -37,6 +38,25 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--limit", type=int, default=10, help="results to print (default 10)")
     s.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    dev = sub.add_parser("devices", help="list configured devices with state and last error")
+    dev_sub = dev.add_subparsers(dest="action", metavar="ACTION")
+    test = dev_sub.add_parser("test", help="run one device's self-test")
+    test.add_argument("name", choices=devices_mod.KINDS)
+    test.add_argument("--uri", help="test this backend instead of the configured one")
+    test.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a card (ID reader)")
+
+    prn = sub.add_parser("print", help="print on the receipt printer")
+    prn_sub = prn.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, text in (("test", "a test slip: profile, Chinese samples, QR and a cut"),
+                         ("guide", "the take-home guide of one service item")):
+        one = prn_sub.add_parser(action, help=text)
+        if action == "guide":
+            one.add_argument("item_id")
+            one.add_argument("--a4", action="store_true", help="an A4 page instead of a receipt")
+        one.add_argument("--printer", metavar="URI", help="tcp://host:9100, serial:///dev/ttyUSB0?baud=115200, "
+                                                          "usb://VID:PID, cups://QUEUE or sim://")
+        one.add_argument("--profile", metavar="NAME", help="receipt printer profile")
 
     cfg = sub.add_parser("config", help="check the configuration")
     cfg_sub = cfg.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -94,6 +114,82 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    cfg = _load_config(args)
+    found = devices_mod.create_all(cfg)
+    uris = {name: d.get("uri") for name, d in cfg.devices().items()}
+    worst = 0
+    for name, device in found.items():
+        try:
+            device.open()
+        except Exception as exc:  # noqa: BLE001 - a device that cannot open is reported, not fatal
+            logging.getLogger(__name__).debug("open %s: %s", name, exc)
+        print(f"{devices_mod.describe(device)}  [{uris.get(name)}]")
+        worst = max(worst, 1 if device.state.value in ("fault", "absent") else 0)
+        try:
+            device.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return worst
+
+
+def cmd_devices_test(args: argparse.Namespace) -> int:
+    from drivers.base import DeviceError
+
+    cfg = _load_config(args)
+    settings = dict(cfg.devices().get(args.name, {}))
+    if args.uri:
+        settings["uri"] = args.uri
+    try:
+        if args.name == "id_reader":
+            from drivers.id_reader.selftest import run_self_test
+            lines = run_self_test(settings["uri"], timeout=args.timeout)
+            print("\n".join(lines))
+            return 0 if lines and lines[-1].startswith("RESULT: PASS") else 1
+        if args.name == "receipt_printer":
+            from .printing.admin import run_print_test
+            print("\n".join(run_print_test(settings["uri"], settings.get("profile"))))
+            return 0
+        device = devices_mod.create(args.name, settings)
+        device.open()
+        print("\n".join(device.self_test()))
+        device.close()
+        return 0
+    except DeviceError as exc:
+        print(f"FAIL {exc.code}: {exc.detail or exc.error.text}")
+        return 1
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from drivers.base import DeviceError
+
+    cfg = _load_config(args)
+    uri = args.printer or cfg["devices.receipt_printer.uri"]
+    profile = args.profile or cfg["devices.receipt_printer.profile"]
+    if getattr(args, "a4", False) or uri.startswith("cups://"):
+        return _fail("A4 printing through CUPS is not available in this version yet")
+    from .printing import admin
+
+    try:
+        if args.action == "test":
+            lines = admin.run_print_test(uri, profile)
+        else:
+            from .core import Kiosk
+            kiosk = Kiosk.build(cfg)
+            item = kiosk.item(args.item_id)
+            if item is None:
+                return _fail(f"no item {args.item_id!r} in {kiosk.catalogue.source}")
+            hall = {"name": cfg["hall.name"], "hours": cfg["hall.opening_hours"], "phone": cfg["hall.phone"]}
+            lines = admin.print_guide(item, kiosk.qr_url(item), uri, profile, hall)
+    except DeviceError as exc:
+        print(f"FAIL {exc.code}: {exc.detail or exc.error.text}")
+        return 1
+    except (KeyError, ValueError) as exc:
+        return _fail(f"printer {uri}: {exc}")
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .main import run
 
@@ -107,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         ("catalogue", "check"): cmd_catalogue_check,
         ("search", None): cmd_search,
         ("config", "check"): cmd_config_check,
+        ("devices", None): cmd_devices,
+        ("devices", "test"): cmd_devices_test,
+        ("print", "test"): cmd_print,
+        ("print", "guide"): cmd_print,
         (None, None): cmd_run,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]

@@ -70,3 +70,41 @@ def test_config_from_environment_variable(tmp_path):
     cfg.write_text('[hall]\nterminal_id = "EHALL-42"\n', encoding="utf-8")
     out = run("config", "check", env_extra={"EHALL_KIOSK_CONFIG": str(cfg)})
     assert out.returncode == 0 and str(cfg) in out.stdout
+
+
+def test_devices_lists_each_configured_device_with_state():
+    out = run("--simulate", "devices")
+    lines = {line.split()[0]: line for line in out.stdout.splitlines()}
+    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer"}
+    assert " ready " in lines["id_reader"] and " ready " in lines["receipt_printer"]
+    assert "fault" in lines["smartcard"] and "DEV_NOT_AVAILABLE" in lines["smartcard"]
+    assert out.returncode == 1          # some device is not usable: admins' scripts can tell
+
+
+def test_id_reader_self_test_on_the_simulator_prints_masked_fields():
+    out = run("devices", "test", "id_reader", "--uri", "sim://")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "card type: resident ID card" in out.stdout and "check digit: valid" in out.stdout
+    assert "RESULT: PASS" in out.stdout
+    number = next(line for line in out.stdout.splitlines() if line.startswith("number:"))
+    assert "**********" in number
+
+
+def test_bad_device_uri_is_a_fault_not_a_crash(tmp_path):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[devices.id_reader]\nuri = "serial:///dev/ehall-no-such-port"\n', encoding="utf-8")
+    out = run("--config", str(cfg), "devices")
+    line = next(line for line in out.stdout.splitlines() if line.startswith("id_reader"))
+    assert ("absent" in line or "fault" in line) and "IDR_" in line
+    assert "Traceback" not in out.stderr
+
+
+def test_print_guide_on_the_simulated_printer_and_a_dead_one():
+    ok = run("print", "guide", "SI-0001", "--printer", "sim://")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "guide for SI-0001" in ok.stdout and "printed job" in ok.stdout
+    dead = run("print", "test", "--printer", "tcp://127.0.0.1:9")
+    assert dead.returncode == 1 and "FAIL PRN_NOT_FOUND" in dead.stdout
+    assert "Traceback" not in dead.stderr
+    missing = run("print", "guide", "NO-SUCH", "--printer", "sim://")
+    assert missing.returncode == 2 and "no item 'NO-SUCH'" in missing.stderr

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The wiring of config to device backends (the only place that imports drivers' factories).
+
+Every configured device becomes a driver object, even when its backend cannot
+start: then it is in FAULT with a reason the admin and the screens can show.
+Nothing falls back to a simulator unless the config (or ``--simulate``) says
+``sim://``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from drivers.base import Action, Device, DeviceError, DeviceState, ErrorCode, Severity
+
+from .config import Config
+
+log = logging.getLogger(__name__)
+
+DEV_BACKEND_FAILED = ErrorCode("DEV_BACKEND_FAILED", Severity.ERROR, Action.CONFIGURATION,
+                               "the configured backend could not be created")
+DEV_NOT_AVAILABLE = ErrorCode("DEV_NOT_AVAILABLE", Severity.ERROR, Action.MAINTENANCE,
+                              "this version has no driver for this device yet")
+
+# The devices the kiosk knows, in the order `ehall-kiosk devices` lists them.
+KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer")
+
+
+class UnavailableDevice(Device):
+    """Stands for a device whose backend could not be built: always FAULT, with the reason."""
+
+    def __init__(self, name: str, kind: str, error: ErrorCode, detail: str):
+        super().__init__(name)
+        self.kind = kind
+        self._state = DeviceState.FAULT
+        self._error = DeviceError(error, detail)
+
+    def open(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def _self_test(self) -> list[str]:
+        raise DeviceError(self._error.error, self._error.detail)
+
+
+def _id_reader(name: str, settings: dict[str, Any]) -> Device:
+    from drivers.id_reader import open_reader
+    return open_reader(name, settings["uri"])
+
+
+def _camera(name: str, settings: dict[str, Any]) -> Device:
+    from drivers.camera import make_camera
+    return make_camera(name, settings["uri"])
+
+
+def _receipt_printer(name: str, settings: dict[str, Any]) -> Device:
+    from drivers.receipt_printer import create_printer
+    return create_printer(settings["uri"], settings.get("profile"), name=name)
+
+
+FACTORIES: dict[str, Callable[[str, dict[str, Any]], Device]] = {
+    "id_reader": _id_reader,
+    "camera": _camera,
+    "receipt_printer": _receipt_printer,
+}
+
+
+def create(name: str, settings: dict[str, Any]) -> Device:
+    """One device from its config section; never raises."""
+    factory = FACTORIES.get(name)
+    if factory is None:
+        return UnavailableDevice(name, name, DEV_NOT_AVAILABLE, f"{settings.get('uri')} (planned)")
+    try:
+        return factory(name, settings)
+    except DeviceError as exc:
+        return UnavailableDevice(name, name, exc.error, exc.detail)
+    except (ValueError, KeyError, OSError, ImportError) as exc:
+        return UnavailableDevice(name, name, DEV_BACKEND_FAILED, f"{settings.get('uri')}: {exc}")
+
+
+def create_all(config: Config) -> dict[str, Device]:
+    devices = config.devices()
+    return {name: create(name, devices[name]) for name in KINDS if name in devices}
+
+
+def describe(device: Device) -> str:
+    err = device.last_error
+    why = f"  {err.code}: {err.detail or err.error.text} (needs {err.error.action.value})" if err else ""
+    return f"{device.name:16} {device.state.value:10}{why}"
