@@ -33,12 +33,15 @@ fi
 stamp=.venv/.ehall-deps
 want_hash=$(cat pyproject.toml scripts/requirements-nodeps.txt 2>/dev/null | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
-  say "installing Python packages (first run takes a minute)"
-  .venv/bin/python -m pip install -q --upgrade "pip>=24" >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test]"
-  if [ -s scripts/requirements-nodeps.txt ]; then
-    # packages whose declared deps we satisfy otherwise (see the file's comments)
-    .venv/bin/python -m pip install -q --no-deps -r scripts/requirements-nodeps.txt
+  say "installing Python packages (first run takes a minute; log: .venv/bootstrap.log)"
+  log=.venv/bootstrap.log
+  if ! { .venv/bin/python -m pip install --upgrade "pip>=24" &&
+         .venv/bin/python -m pip install -e ".[test]" &&
+         # packages whose declared deps we satisfy otherwise (see the file's comments)
+         .venv/bin/python -m pip install --no-deps -r scripts/requirements-nodeps.txt; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    say "installing Python packages failed; the whole log is in $log"
+    exit 1
   fi
   echo "$want_hash" > "$stamp"
 fi
