@@ -27,6 +27,7 @@ class Router:
         self.sink = sink or NullSink()
         self.helpers: dict[str, Helper] = {}
         self.requests: dict[str, Request] = {}        # by terminal id
+        self._by_id: dict[str, Request] = {}          # the same, by request id
         self.outbox: list[tuple[str, str, dict]] = []
         self.durations = CallDurations(self.rules.default_call_s)
         self._seq = itertools.count()
@@ -141,7 +142,7 @@ class Router:
         req = Request(secrets.token_hex(6), next(self._seq), terminal_id,
                       terminal_name or terminal_id, bool(large_text), at,
                       set(self._tried_history.pop((terminal_id, at), set())))
-        self.requests[terminal_id] = req
+        self.requests[terminal_id] = self._by_id[req.id] = req
         if now - at >= self.rules.max_wait_s:
             self._timeout(req)
         self.dispatch()
@@ -216,25 +217,30 @@ class Router:
                                               r.requested_at, r.seq))
 
     def dispatch(self) -> None:
-        for req in self.ordered_queue():
+        order = self.ordered_queue()
+        free = sorted((h for h in self.helpers.values() if h.state is Presence.AVAILABLE),
+                      key=lambda h: (h.idle_since, h.name))       # longest idle first
+        serving = {h.name for h in self.helpers.values() if h.state in IN_SERVICE}
+        for req in order:
             if req.state != "queued":
                 continue
-            free = [h for h in self.helpers.values()
-                    if h.state is Presence.AVAILABLE and h.name not in req.tried]
-            if free:
-                self._ring(req, min(free, key=lambda h: (h.idle_since, h.name)))
-            elif not any(h.state in IN_SERVICE and h.name not in req.tried
-                         for h in self.helpers.values()):
+            pick = next((h for h in free if h.name not in req.tried), None)
+            if pick is not None:
+                free.remove(pick)
+                self._ring(req, pick)
+            elif serving <= req.tried:           # nobody left who might take it
                 reason = "all_tried" if req.tried else "none_online"
                 if reason == "none_online" and self._in_grace():
                     continue         # the hub just started: helpers are reconnecting
                 self._to_kiosk(req.terminal_id, {"type": "no_helper", "request_id": req.id,
                                                  "reason": reason})
                 self._finish(req, "no_helper")
-        self._push_queue()
+        self._push_queue([r for r in order if r.state == "queued" and r.terminal_id
+                          in self.requests])
 
-    def _push_queue(self) -> None:
-        queued = [r for r in self.ordered_queue() if r.state == "queued"]
+    def _push_queue(self, queued: list[Request] | None = None) -> None:
+        if queued is None:
+            queued = [r for r in self.ordered_queue() if r.state == "queued"]
         if not queued:
             return
         now = self.clock()
@@ -269,7 +275,7 @@ class Router:
         return self.clock() - self.started_at < self.rules.startup_grace_s
 
     def requests_by_id(self) -> dict[str, Request]:
-        return {r.id: r for r in self.requests.values()}
+        return self._by_id
 
     def _helper(self, name: str) -> Helper:
         h = self.helpers.get(name)
@@ -337,4 +343,5 @@ class Router:
 
     def _finish(self, req: Request, outcome: str) -> None:
         self.requests.pop(req.terminal_id, None)
+        self._by_id.pop(req.id, None)
         self.sink.call_ended(self._record(req, outcome))

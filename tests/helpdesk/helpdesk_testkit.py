@@ -104,7 +104,7 @@ class HubFixture:
         self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=None)
         self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=0)
         await self.server.start_server()
-        self.session = aiohttp.ClientSession()
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         return self
 
     async def stop(self) -> None:

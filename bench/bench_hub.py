@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Request-to-ring latency of the helpdesk hub over loopback WebSockets.
+
+18 helpers and 200 kiosks connect to a hub running in a child process on
+127.0.0.1. Helpers auto-accept each ring and hang up at once, so the queue
+drains. Two figures:
+
+* ``free``: kiosks ask in waves of 18 while every helper is free; time from the
+  kiosk's ``request`` to the helper's ``ring`` (the hub's own dispatch path).
+* ``burst``: all 200 kiosks ask at once; time to the kiosk's first answer
+  (``ringing`` or ``queued``), and to the ring for the 18 served at once.
+
+    .venv/bin/python bench/bench_hub.py [--kiosks 200] [--helpers 18] [--inprocess]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _setup(db: str, helpers: int) -> dict[str, str]:
+    from helpdesk.accounts import Accounts
+    acc = Accounts(db, scrypt_n=2 ** 4)
+    tokens = {}
+    for i in range(helpers):
+        name = f"h{i:02d}"
+        acc.add(name, "password-" + name)
+        tokens[name] = acc.login(name, "password-" + name)
+    return tokens
+
+
+def _make_app(db: str):
+    from helpdesk.config import parse
+    from helpdesk.hub import Hub, make_app
+    cfg = parse({"db_path": db, "max_wait_seconds": 3600, "startup_grace_seconds": 0})
+    return make_app(Hub(cfg))
+
+
+def _serve(db: str, port: int) -> None:
+    from aiohttp import web
+    web.run_app(_make_app(db), host="127.0.0.1", port=port, print=None, handle_signals=True)
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def report(label: str, xs: list[float]) -> None:
+    ms = [x * 1000 for x in xs]
+    print(f"{label:<34} n={len(ms):4d}  p50={pct(ms, 50):7.2f} ms  p95={pct(ms, 95):7.2f} ms"
+          f"  max={max(ms):7.2f} ms  mean={statistics.mean(ms):6.2f} ms")
+
+
+async def run(base: str, tokens: dict[str, str], n_kiosks: int) -> None:
+    sent: dict[str, float] = {}
+    ring_lat: dict[str, float] = {}
+    first_lat: dict[str, float] = {}
+    idle = asyncio.Event()
+    # limit=0: the default pool (100) would block the 101st WebSocket forever
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        async def helper(name: str) -> None:
+            ws = await http.ws_connect(f"{base}/ws/helper")
+            await ws.send_json({"type": "login", "token": tokens[name]})
+            await ws.send_json({"type": "presence", "state": "available"})
+            async for msg in ws:
+                m = json.loads(msg.data)
+                if m["type"] == "ring":
+                    ring_lat[m["terminal_id"]] = time.perf_counter() - sent[m["terminal_id"]]
+                    await ws.send_json({"type": "accept", "request_id": m["request_id"]})
+                elif m["type"] == "connected":
+                    await ws.send_json({"type": "hangup"})
+                elif m["type"] == "presence" and m["state"] == "available":
+                    idle.set()
+
+        kiosk_ws = {}
+
+        async def kiosk(tid: str) -> None:
+            ws = kiosk_ws[tid] = await http.ws_connect(f"{base}/ws/kiosk")
+            await ws.send_json({"type": "hello", "terminal_id": tid})
+            async for msg in ws:
+                m = json.loads(msg.data)
+                if m["type"] in ("ringing", "queued") and tid in sent and tid not in first_lat:
+                    first_lat[tid] = time.perf_counter() - sent[tid]
+
+        tasks = [asyncio.ensure_future(helper(n)) for n in tokens]
+        kiosks = [f"K{i:03d}" for i in range(n_kiosks)]
+        tasks += [asyncio.ensure_future(kiosk(t)) for t in kiosks]
+        while len(kiosk_ws) < n_kiosks:
+            await asyncio.sleep(0.01)
+
+        async def settle(expect: set[str]) -> None:
+            while not expect <= ring_lat.keys():
+                await asyncio.sleep(0.005)
+            while True:          # every helper back to available
+                h = await (await http.get(f"{base}/healthz")).json()
+                if h["helpers"].get("available", 0) == len(tokens) and not h["in_call"]:
+                    return
+                await asyncio.sleep(0.005)
+
+        await settle(set())
+        # free: waves of len(helpers) while everyone is free
+        for start in range(0, n_kiosks, len(tokens)):
+            wave = kiosks[start:start + len(tokens)]
+            for tid in wave:
+                sent[tid] = time.perf_counter()
+                await kiosk_ws[tid].send_json({"type": "request", "terminal_id": tid})
+            await settle(set(wave))
+        report("free: request -> helper ring", [ring_lat[t] for t in kiosks])
+        # burst: everyone at once
+        sent.clear(); ring_lat.clear(); first_lat.clear()
+        t0 = time.perf_counter()
+        for tid in kiosks:
+            sent[tid] = time.perf_counter()
+            await kiosk_ws[tid].send_json({"type": "request", "terminal_id": tid})
+        await settle(set(kiosks))
+        drained = time.perf_counter() - t0
+        report("burst: request -> ringing/queued", list(first_lat.values()))
+        report(f"burst: first {len(tokens)} rings", sorted(ring_lat.values())[:len(tokens)])
+        print(f"burst: all {n_kiosks} served (accept + hang-up) in {drained * 1000:.0f} ms")
+        for t in tasks:
+            t.cancel()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kiosks", type=int, default=200)
+    ap.add_argument("--helpers", type=int, default=18)
+    ap.add_argument("--inprocess", action="store_true",
+                    help="run the hub on the clients' event loop instead of a child process")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.sqlite3")
+        tokens = _setup(db, args.helpers)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        print(f"hub: {'in-process' if args.inprocess else 'child process'} on {base}, "
+              f"{args.helpers} helpers, {args.kiosks} kiosks")
+        if args.inprocess:
+            asyncio.run(_inprocess(db, port, base, tokens, args.kiosks))
+            return
+        proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, port))
+        proc.start()
+        try:
+            asyncio.run(_wait_up(base))
+            asyncio.run(run(base, tokens, args.kiosks))
+        finally:
+            proc.terminate()
+            proc.join(10)
+
+
+async def _wait_up(base: str) -> None:
+    deadline = time.monotonic() + 20
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                await http.get(f"{base}/healthz")
+                return
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+    raise SystemExit("hub did not start within 20 s")
+
+
+async def _inprocess(db: str, port: int, base: str, tokens: dict, n: int) -> None:
+    from aiohttp import web
+    runner = web.AppRunner(_make_app(db))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await run(base, tokens, n)
+    finally:
+        await runner.cleanup()
+
+
+if __name__ == "__main__":
+    main()
