@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from . import catalogue as catalogue_mod
@@ -218,6 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"catalogue error: {exc}")
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - admins get one line; EHALL_DEBUG=1 shows the traceback
+        if os.environ.get("EHALL_DEBUG"):
+            raise
+        logging.getLogger("kiosk").debug("unexpected error", exc_info=True)
+        print(f"ehall-kiosk: unexpected error: {type(exc).__name__}: {exc} "
+              "(run with EHALL_DEBUG=1 for details)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

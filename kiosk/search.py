@@ -12,9 +12,10 @@ character+syllable pair). For a query we build, per token, the set of query
 positions from which that token can consume k characters (a bitmask), and
 run the automaton over all rows at once with numpy: one column of tokens per
 step. Results of earlier keystrokes narrow later ones (typing only ever
-removes matches). Ranking: prefix match, then contiguous, then other; within
-a tier, the match that completes earliest in the name; then shorter names;
-then catalogue order.
+removes matches). Ranking in tiers: the name starts with the query; the
+query starts at the name's first character, with gaps; contiguous elsewhere;
+the rest. Within a tier, the match that completes earliest in the name; then
+shorter names; then catalogue order.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ MAX_QUERY = 32                      # characters kept of a query: masks are 64-b
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 _ONE = np.uint64(1)
-FREE, CONTIGUOUS, PREFIX = 0, 1, 2
+FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
 
 
 def normalize(query: str) -> str:
@@ -156,7 +157,7 @@ class SearchIndex:
 
         mode FREE allows gaps between pieces, CONTIGUOUS none after the first
         piece (a fresh start is always possible), PREFIX must start at the
-        first character.
+        first character with no gaps, START at the first character with gaps.
         """
         table, shifts = steps
         mask = np.ones(len(rows), dtype=np.uint64)
@@ -170,6 +171,8 @@ class SearchIndex:
                 inc |= m
             elif mode == CONTIGUOUS:
                 inc |= _ONE
+            elif mode == START:
+                inc |= m & ~_ONE            # gaps allowed, but only after a first piece at 0
             mask[:cnt] = inc
             d = done[:cnt]
             d[((inc & full) != 0) & (d < 0)] = j
@@ -188,7 +191,8 @@ class SearchIndex:
         ks = [int(k) for k in shifts]
         for offset, row_bits in enumerate(bits):
             inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
-            mask = inc | (mask if mode == FREE else 1 if mode == CONTIGUOUS else 0)
+            keep = {FREE: mask, CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
+            mask = inc | keep
             if mask >> n & 1:
                 return VECTOR_COLUMNS + offset
         return -1
@@ -220,14 +224,15 @@ class SearchIndex:
                 self._matches(ch, steps)
 
     def _ranked(self, rows: np.ndarray, steps, n: int, limit: int | None) -> np.ndarray:
-        """Item indexes, best first: prefix matches, then contiguous, then with gaps.
+        """Item indexes, best first, in tiers: the name starts with the query; the
+        query starts at the name's start with gaps; contiguous elsewhere; the rest.
 
         Within a tier: the match that completes earliest in the name, then the
         shorter name, then catalogue order. Stops once ``limit`` are ranked.
         """
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
-        for mode in (PREFIX, CONTIGUOUS, FREE):
+        for mode in (PREFIX, START, CONTIGUOUS, FREE):
             if wanted <= 0 or len(rows) == 0:
                 break
             done = self._run(rows, steps, n, mode)
@@ -255,43 +260,30 @@ class SearchIndex:
     def _highlight(self, index: int, q: str, steps) -> tuple[int, ...]:
         """The name's characters the query fell on, for highlighting.
 
-        Two assignments are tried, the earliest and the latest; the one in
-        fewer runs reads better (食品…[经营许可] rather than 食品…保[健]…).
+        Of all the ways the query can fall on the name, the one in the fewest
+        runs of adjacent characters reads best; among those, the one that
+        starts earliest (食品(含保健食品)经营许可 for spjyxk: [食品]…[经营许可]).
         """
         start, length = self._offsets[index], -self._neg_len[self._row_of[index]]
         table, shifts = steps
         bits = table[self._flat[start:start + length]].tolist()
         ks = [int(k) for k in shifts]
         n = len(q)
-        reach_back = [0] * (length + 1)                 # positions from which q[i:] can finish
-        reach_back[length] = 1 << n
-        for j in range(length - 1, -1, -1):
-            after = reach_back[j + 1]
-            reach_back[j] = after | _fold(bits[j], ks, lambda b, k: b & (after >> k))
-        reach = [1] * (length + 1)                      # positions reachable before unit j
+        # best[(i, took_previous)] = (runs, first unit, chosen units); i = query chars consumed
+        best: dict[tuple[int, bool], tuple[int, int, tuple[int, ...]]] = {(0, False): (0, 0, ())}
         for j in range(length):
-            before = reach[j]
-            reach[j + 1] = before | _fold(bits[j], ks, lambda b, k: (before & b) << k)
-        early, i = [], 0
-        for j in range(length):
-            if i == n:
-                break
-            for k, b in sorted(zip(ks, bits[j]), reverse=True):
-                if b >> i & 1 and reach_back[j + 1] >> (i + k) & 1:
-                    early.append(j)
-                    i += k
-                    break
-        late, t = [], n
-        for j in range(length - 1, -1, -1):
-            if t == 0:
-                break
-            for k, b in sorted(zip(ks, bits[j]), reverse=True):
-                if k <= t and b >> (t - k) & 1 and reach[j] >> (t - k) & 1:
-                    late.append(j)
-                    t -= k
-                    break
-        late.reverse()
-        return tuple(late if _runs(late) < _runs(early) else early)
+            new: dict[tuple[int, bool], tuple[int, int, tuple[int, ...]]] = {}
+            for (i, took), (runs, first, units) in best.items():
+                _keep(new, (i, False), (runs, first, units))
+                if i == n:
+                    continue
+                for k, b in zip(ks, bits[j]):
+                    if i + k <= n and b >> i & 1:
+                        cost = (runs + (0 if took else 1), first if units else j, units + (j,))
+                        _keep(new, (i + k, True), cost)
+            best = new
+        done = [v for (i, _), v in best.items() if i == n]
+        return min(done)[2] if done else ()
 
 
 def _fold(row_bits: list[int], ks: list[int], f) -> int:
@@ -302,8 +294,9 @@ def _fold(row_bits: list[int], ks: list[int], f) -> int:
     return out
 
 
-def _runs(units: list[int]) -> int:
-    return sum(1 for a, b in zip([-2] + units, units) if b != a + 1)
+def _keep(table: dict, key, value) -> None:
+    if key not in table or value < table[key]:
+        table[key] = value
 
 
 def tokenize(names: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:

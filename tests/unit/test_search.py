@@ -140,3 +140,11 @@ def test_unwritable_cache_still_gives_an_index(tmp_path):
 
 def test_pinyin_key_of_a_heteronym_phrase():
     assert pinyin_keys.name_key("银行开户").split(pinyin_keys.SEP) == ["yin", "hang", "kai", "hu"]
+
+
+def test_query_from_the_names_start_with_gaps_beats_contiguous_in_the_middle(bundled):
+    top = names(bundled.search("spjy", limit=8))
+    assert all(n.startswith("食品") for n in top), top     # not 艺术品经营…, which only contains 术品经营
+    hit = bundled.search("spjyxk").hits[0]
+    assert "".join(t if on else "·" for t, on in hit.spans()).startswith("食品·")
+    assert [hit.item.name[i] for i in hit.matched] == list("食品经营许可")
