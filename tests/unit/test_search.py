@@ -144,7 +144,8 @@ def test_pinyin_key_of_a_heteronym_phrase():
 
 def test_query_from_the_names_start_with_gaps_beats_contiguous_in_the_middle(bundled):
     top = names(bundled.search("spjy", limit=8))
-    assert all(n.startswith("食品") for n in top), top     # not 艺术品经营…, which only contains 术品经营
+    assert all(n.startswith("食品") for n in top[:4]), top
+    assert "艺术品经营单位变更备案" not in top               # only contains 术品经营, mid-name
     hit = bundled.search("spjyxk").hits[0]
     assert "".join(t if on else "·" for t, on in hit.spans()).startswith("食品·")
     assert [hit.item.name[i] for i in hit.matched] == list("食品经营许可")
