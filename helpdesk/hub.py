@@ -27,6 +27,7 @@ from helpdesk.routing import Router, RoutingError, RoutingRules
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 MAX_MSG = 256 * 1024
+MAX_BACKLOG = 1000          # unsent messages to one client before it is dropped
 HUB_KEY = web.AppKey("hub", object)
 
 
@@ -39,6 +40,10 @@ class Conn:
         self.task = asyncio.ensure_future(self._writer())
 
     def send(self, msg: dict) -> None:
+        if self.queue.qsize() >= MAX_BACKLOG:     # not reading: drop it, it will reconnect
+            if not self.ws.closed:
+                asyncio.ensure_future(self.ws.close(code=1008, message=b"too slow"))
+            return
         self.queue.put_nowait(msg)
 
     def close(self, code: int = 1000, reason: str = "") -> None:

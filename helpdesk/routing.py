@@ -9,6 +9,7 @@ when :meth:`Router.tick` is called. Every change produces messages in
 from __future__ import annotations
 
 import itertools
+import math
 import secrets
 from typing import Callable
 
@@ -114,8 +115,7 @@ class Router:
         req = self.requests_by_id().get(request_id)
         if req is None or req.state != "ringing" or req.helper != name:
             raise RoutingError("no_such_ring", "that ring is over")
-        self._unring(req, "declined")
-        assert h.state is Presence.AVAILABLE
+        self._unring(req, "declined")      # h stays available (not punished)
         self.dispatch()
 
     def wrapup(self, name: str, note: str, request_id: str | None = None) -> str:
@@ -138,7 +138,8 @@ class Router:
             old.last_sent = None
             self._push_one(old)
             return
-        at = now if requested_at is None else min(float(requested_at), now)
+        at = now if requested_at is None else float(requested_at)
+        at = min(at, now) if math.isfinite(at) else now
         req = Request(secrets.token_hex(6), next(self._seq), terminal_id,
                       terminal_name or terminal_id, bool(large_text), at,
                       set(self._tried_history.pop((terminal_id, at), set())))

@@ -92,6 +92,7 @@ class HubFixture:
         self.cfg = parse(cfg, "test")
         self.accounts = Accounts(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
         self.tokens: dict[str, str] = {}
+        self.tick_interval: float | None = None     # None: the test calls tick() itself
 
     def add_helpers(self, n: int) -> list[str]:
         names = [f"h{i:02d}" for i in range(n)]
@@ -101,7 +102,7 @@ class HubFixture:
         return names
 
     async def start(self) -> "HubFixture":
-        self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=None)
+        self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=self.tick_interval)
         self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=0)
         await self.server.start_server()
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))

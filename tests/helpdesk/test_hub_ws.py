@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 
-from helpdesk_testkit import running_hub
+from helpdesk_testkit import HubFixture, running_hub
 
 
 def run(coro):
@@ -215,4 +215,28 @@ def test_drops_tell_the_other_side(tmp_path):
             await helpers["h02"].expect("presence", state="available")
             outcomes = sorted(r["outcome"] for r in fx.hub.calllog.recent())
             assert outcomes == ["helper_dropped", "kiosk_dropped", "kiosk_dropped"]
+    run(main())
+
+
+def test_periodic_task_drives_timers_from_the_injected_clock(tmp_path):
+    """The hub's own ticker calls tick(); with the clock moved 15 s the ring is
+    missed on the next tick, with no sleeping in the test."""
+    async def main():
+        fx = HubFixture(tmp_path, ring_seconds=15)
+        fx.tick_interval = 0.01
+        fx.add_helpers(2)
+        await fx.start()
+        try:
+            h0, h1 = await fx.helper("h00"), None
+            fx.clock.t += 1
+            h1 = await fx.helper("h01")
+            k = await fx.kiosk("K1")
+            await k.send(type="request", terminal_id="K1", requested_at=float("nan"))
+            await h0.expect("ring")
+            assert not h0.unread("ring_cancelled")
+            fx.clock.t += 15
+            await h0.expect("ring_cancelled", reason="missed")
+            await h1.expect("ring", terminal_id="K1")
+        finally:
+            await fx.stop()
     run(main())
