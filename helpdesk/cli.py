@@ -28,18 +28,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help=f"TOML config file (default: ${ENV_CONFIG}, else built-in)")
     p.add_argument("--host", help="listen address (overrides the config)")
     p.add_argument("--port", type=int, help="listen port (overrides the config)")
+    # --config also after the subcommand: "helpers add NAME --config FILE"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file")
     sub = p.add_subparsers(dest="command")
     hp = sub.add_parser("helpers", help="manage helper accounts")
     hs = hp.add_subparsers(dest="action", required=True)
-    add = hs.add_parser("add", help="add a helper; asks for the password")
+    add = hs.add_parser("add", parents=[common], help="add a helper; asks for the password")
     add.add_argument("name")
     add.add_argument("--display-name", help="name shown to the citizen, e.g. 王芳")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of stdin")
-    hs.add_parser("list", help="list helpers")
-    dis = hs.add_parser("disable", help="disable a helper and end their sessions")
+    hs.add_parser("list", parents=[common], help="list helpers")
+    dis = hs.add_parser("disable", parents=[common], help="disable a helper and end their sessions")
     dis.add_argument("name")
-    calls = sub.add_parser("calls", help="show recent call records")
+    calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
     return p
 

@@ -133,7 +133,7 @@ def test_cli_helpers_add_list_disable(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
     assert cli.main(["--config", str(cfg), "helpers", "add", "wangfang",
                      "--display-name", "王芳", "--password-stdin"]) == 0
-    assert cli.main(["--config", str(cfg), "helpers", "list"]) == 0
+    assert cli.main(["helpers", "list", "--config", str(cfg)]) == 0    # either position
     assert "wangfang\t王芳\tactive" in capsys.readouterr().out
     acc = Accounts(str(tmp_path / "sub" / "hub.sqlite3"))
     assert acc.check_token(acc.login("wangfang", "s3cret-pass"))
