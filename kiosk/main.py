@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 
 from .catalogue import CatalogueError
 from .config import Config
@@ -47,12 +48,34 @@ def run(config: Config, windowed: bool = False) -> int:
     from .core import Kiosk
 
     kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
+    # one-key search results are ready before the first citizen types
+    threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     kivy_environment()
     configure_kivy(config, windowed)
     from screens.app import KioskApp
 
-    KioskApp(kiosk, kiosk_mode=not windowed).run()
+    app = KioskApp(kiosk, kiosk_mode=not windowed)
+    if os.environ.get(READY_ENV):
+        _exit_after_first_frame(app)
+    app.run()
     return 0
+
+
+READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop
+
+
+def _exit_after_first_frame(app) -> None:
+    """Prints ``ready rss_kb=N`` once the home screen's first frame is drawn, then stops."""
+    from kivy.core.window import Window
+
+    def on_flip(*_args):
+        Window.unbind(on_flip=on_flip)
+        rss = next((line.split()[1] for line in open("/proc/self/status", encoding="ascii")
+                    if line.startswith("VmRSS:")), "0")
+        print(f"ready rss_kb={rss}", flush=True)
+        app.stop()
+
+    Window.bind(on_flip=on_flip)
 
 
 __all__ = ["run", "kivy_environment", "configure_kivy", "CatalogueError"]
