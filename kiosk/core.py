@@ -7,9 +7,10 @@ state through :mod:`kiosk.ui_bridge`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
 from . import qr
@@ -28,6 +29,17 @@ class Kiosk:
     catalogue: Catalogue
     index: SearchIndex
     session: Session
+    devices: dict[str, Any] = field(default_factory=dict)   # kiosk.devices.create_all(config)
+
+    def __post_init__(self) -> None:
+        self.session.on_wipe(self._drop_held_guides)
+
+    def _drop_held_guides(self) -> None:
+        """A guide that could not print is kept for the citizen's retry, not for the next person."""
+        printer = self.devices.get("receipt_printer")
+        for job_id in getattr(printer, "pending_jobs", lambda: [])():
+            if job_id.startswith(f"guide-{self.session.token}-"):
+                printer.discard_pending(job_id)
 
     @classmethod
     def build(cls, config: Config, clock: Callable[[], float] = time.monotonic) -> "Kiosk":
@@ -56,3 +68,42 @@ class Kiosk:
     def assist_available(self) -> bool:
         """Remote assist needs a hub; until one is configured the button says so."""
         return bool(self.config["assist.hub_url"])
+
+    # -- printing ----------------------------------------------------------------
+    @property
+    def receipt_printer(self) -> Any | None:
+        """The configured receipt printer when it can take a job now, else None."""
+        from drivers.base import DeviceState
+
+        printer = self.devices.get("receipt_printer")
+        usable = (DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY)
+        return printer if printer is not None and printer.state in usable else None
+
+    def hall(self) -> dict[str, str]:
+        return {"name": self.config["hall.name"], "hours": self.config["hall.opening_hours"],
+                "phone": self.config["hall.phone"]}
+
+    def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1) -> None:
+        """Prints the take-home guide on a worker thread; ``on_done(PrintOutcome)`` there.
+
+        The job id names this session, the item and the copy, so pressing the
+        button again after a failure never prints the same guide twice; asking
+        for another copy on purpose passes ``copy=2`` and so on.
+        """
+        from .printing import ReceiptService, guide_receipt
+
+        printer = self.devices.get("receipt_printer")
+        job_id = f"guide-{self.session.token}-{item.id}-{copy}"
+        doc = guide_receipt(item, self.hall(), self.qr_url(item), job_id=job_id)
+
+        def work() -> None:
+            from .printing import PrintOutcome
+
+            if printer is None or not hasattr(printer, "print_job"):
+                outcome = PrintOutcome(job_id, False, held=False, code="PRN_NOT_CONFIGURED",
+                                       message_key="print_unavailable")
+            else:
+                outcome = ReceiptService(printer).print_document(doc)
+            on_done(outcome)
+
+        threading.Thread(target=work, name="print-guide", daemon=True).start()

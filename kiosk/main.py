@@ -10,6 +10,7 @@ import threading
 
 from .catalogue import CatalogueError
 from .config import Config
+from .devices import create_all
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def run(config: Config, windowed: bool = False) -> int:
     from .core import Kiosk
 
     kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
+    kiosk.devices = create_all(config)
+    threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     kivy_environment()
@@ -59,6 +62,15 @@ def run(config: Config, windowed: bool = False) -> int:
         _exit_after_first_frame(app)
     app.run()
     return 0
+
+
+def open_devices(devices: dict) -> None:
+    """Opens every device off the UI thread; one that cannot start stays in FAULT with its reason."""
+    for name, device in devices.items():
+        try:
+            device.open()
+        except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
+            log.warning("device %s did not start: %s", name, exc)
 
 
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop

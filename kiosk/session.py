@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -51,6 +52,7 @@ class Session:
 
     def _reset(self) -> None:
         self.phase = Phase.IDLE
+        self.token = secrets.token_hex(8)   # names this session's jobs (print once per session)
         self.history: list[Route] = [HOME]
         self.search_text = ""
         self.large_text = self.large_text_default

@@ -2,6 +2,8 @@
 """One service item's guide: only the fields the data has, materials as a checklist."""
 from __future__ import annotations
 
+from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -36,9 +38,19 @@ class MaterialRow(BoxLayout):
     text = StringProperty("")
 
 
+PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
+    "print_done": "请在出纸口取走您的办事指南。",
+    "print_duplicate": "办事指南已经打印好了，请在出纸口取走。",
+    "print_unavailable_staff_called": "打印机暂时不能用，已通知工作人员。您可以扫描屏幕上的二维码，在手机上查看。",
+    "print_failed_try_again": "打印没有完成，请再试一次。",
+    "print_unavailable": "打印服务暂不可用。您可以扫描屏幕上的二维码，在手机上查看。",
+}
+
+
 class ItemScreen(KioskScreen):
     item_id = StringProperty("")
     has_guide = BooleanProperty(True)
+    printing = BooleanProperty(False)
 
     def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
         item = self.kiosk.item(id)
@@ -69,7 +81,26 @@ class ItemScreen(KioskScreen):
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)
 
+    def print_guide(self) -> None:
+        """Prints the take-home guide; the answer comes within 3 s, on failure with the QR."""
+        item = self.kiosk.item(self.item_id)
+        if item is None or self.printing:
+            return
+        self.printing = True
+        self.kiosk.print_guide(item, lambda outcome: Clock.schedule_once(
+            lambda _dt: self._printed(item.id, outcome)))
+
+    def _printed(self, item_id: str, outcome) -> None:
+        self.printing = False
+        key = "print_duplicate" if outcome.duplicate else outcome.message_key
+        app = App.get_running_app()
+        if app is not None:
+            app.notify(PRINT_MESSAGES.get(key, PRINT_MESSAGES["print_unavailable"]))
+        if not (outcome.printed or outcome.duplicate) and self.item_id == item_id:
+            self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
+
     def wipe(self) -> None:
         self.item_id = ""
         self.has_guide = True
+        self.printing = False
         self.ids.content.clear_widgets()

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""打印办事指南 on the item screen: paper in hand, or plain words and the QR instead."""
+import pytest
+
+from drivers.receipt_printer import create_printer
+
+
+@pytest.fixture
+def printer(ui):
+    device = create_printer("sim://", name="receipt_printer")
+    device.open()
+    ui.kiosk.devices = {"receipt_printer": device}
+    return device
+
+
+def _notice(ui):
+    return ui.app.root.notice
+
+
+def test_print_guide_hands_the_citizen_a_receipt(ui, printer):
+    """GIVEN an item with materials WHEN the citizen taps 打印办事指南 THEN the guide prints
+    once, the screen says where to take it, and a second tap prints no second copy."""
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: _notice(ui) == "请在出纸口取走您的办事指南。")
+    assert len(printer.jobs) == 1
+    assert "普通护照签发".encode("gb18030") in printer.output
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: _notice(ui) == "办事指南已经打印好了，请在出纸口取走。")
+    assert len(printer.jobs) == 1
+    assert ui.app.manager.current == "item"
+
+
+def test_paper_out_says_so_and_offers_the_qr(ui, printer):
+    """GIVEN a printer out of paper WHEN the citizen taps 打印办事指南 THEN within seconds the
+    screen says staff were told and shows the QR code to continue on the phone."""
+    printer.set_mode("paper_out")
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
+    assert _notice(ui).startswith("打印机暂时不能用，已通知工作人员")
+    assert printer.jobs == []
+    ui.screenshot("print-failed-qr")
+
+
+def test_no_printer_configured(ui):
+    ui.kiosk.devices = {}
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: ui.app.manager.current == "qr")
+    assert _notice(ui).startswith("打印服务暂不可用")
+
+
+def test_a_held_guide_is_kept_for_a_retry_then_dropped_when_the_session_ends(ui, printer):
+    printer.set_mode("paper_out")
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
+    assert len(printer.pending_jobs()) == 1           # kept: not silently dropped
+    printer.set_mode("online")
+    ui.kiosk.session.back()
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)                   # the citizen tries again: same job, printed once
+    ui.wait_until(lambda: _notice(ui) == "请在出纸口取走您的办事指南。")
+    assert len(printer.jobs) == 1 and printer.pending_jobs() == []
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: _notice(ui).startswith("办事指南已经打印好了"))
+    printer.set_mode("paper_out")                      # another guide is held when the citizen leaves
+    ui.kiosk.session.go("item", id="SI-0001")
+    ui.frames(2)
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
+    assert len(printer.pending_jobs()) == 1
+    ui.kiosk.session.end("finished")
+    assert printer.pending_jobs() == []
