@@ -45,7 +45,10 @@ def configure_kivy(config: Config, windowed: bool) -> None:
 
 
 def run(config: Config, windowed: bool = False) -> int:
-    logging.getLogger().setLevel(config["logging.level"])
+    root = logging.getLogger()
+    root.setLevel(config["logging.level"])
+    for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG
+        handler.setLevel(config["logging.level"])
     from .core import Kiosk
 
     kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
@@ -66,7 +69,11 @@ def run(config: Config, windowed: bool = False) -> int:
 
 def open_devices(devices: dict) -> None:
     """Opens every device off the UI thread; one that cannot start stays in FAULT with its reason."""
+    from drivers.base import DeviceState
+
     for name, device in devices.items():
+        if device.state in (DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY):
+            continue                      # its factory opened it already
         try:
             device.open()
         except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
