@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Remote assist (呼叫帮办), the kiosk side: hub client, call peer and the service.
+
+Only :mod:`kiosk.assist.service` is imported here; aiortc loads with the
+first call (``kiosk.assist.peer``). No Kivy. See docs/remote-assist.md.
+"""
+from .service import ACTIVE, STATES, WAITING, AssistService, AssistStatus, ChatLine
+
+__all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk's WebSocket client for the helpdesk hub (docs/assist-protocol.md).
+
+:class:`HubClient` keeps one connection to ``/ws/kiosk`` open, reconnecting with
+backoff (1 s doubling to 15 s). It remembers a request that is still waiting
+and re-sends it after a reconnect with its original ``requested_at``, so the
+kiosk keeps its place in the queue. Everything the hub says goes to
+``on_message``; link changes go to ``on_link(up)``. It runs on one asyncio
+loop and every method must be called on that loop.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Callable
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+BACKOFF_FIRST_S = 1.0
+BACKOFF_MAX_S = 15.0
+CONNECT_TIMEOUT_S = 5.0
+WAITING = ("queued", "ringing")
+FINAL = ("connected", "no_helper", "timeout", "ended")
+
+
+class HubClient:
+    """One kiosk's link to the hub.
+
+    ``on_message(msg)`` gets every JSON object the hub sends; ``on_link(up)``
+    is called when the socket opens (after ``welcome``) and when it closes.
+    """
+
+    def __init__(self, url: str, terminal_id: str, *,
+                 on_message: Callable[[dict], None],
+                 on_link: Callable[[bool], None] = lambda up: None,
+                 backoff_first_s: float = BACKOFF_FIRST_S,
+                 backoff_max_s: float = BACKOFF_MAX_S) -> None:
+        self.url = url.rstrip("/") + ("" if url.rstrip("/").endswith("/ws/kiosk") else "/ws/kiosk")
+        self.terminal_id = terminal_id
+        self.on_message, self.on_link = on_message, on_link
+        self.backoff_first_s, self.backoff_max_s = backoff_first_s, backoff_max_s
+        self.ice_servers: list[dict] = []
+        self.up = False
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._pending: dict[str, Any] | None = None   # the request to (re-)send
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        delay = self.backoff_first_s
+        timeout = aiohttp.ClientTimeout(total=None, connect=CONNECT_TIMEOUT_S)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            while not self._stopping:
+                try:
+                    async with http.ws_connect(self.url, heartbeat=20,
+                                               max_msg_size=256 * 1024) as ws:
+                        self._ws = ws
+                        delay = self.backoff_first_s
+                        await self._session(ws)
+                except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+                    log.info("hub %s: %s", self.url, type(exc).__name__)
+                finally:
+                    self._ws = None
+                    if self.up:
+                        self.up = False
+                        self.on_link(False)
+                if self._stopping:
+                    break
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.backoff_max_s)
+
+    async def _session(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        first = dict(self._pending) if self._pending else {"type": "hello"}
+        first["terminal_id"] = self.terminal_id
+        await ws.send_str(json.dumps(first, ensure_ascii=False))
+        async for msg in ws:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+            except ValueError:
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+                continue
+            self._track(data)
+            if data["type"] == "welcome":
+                self.ice_servers = list(data.get("ice_servers") or [])
+                if not self.up:
+                    self.up = True
+                    self.on_link(True)
+            self.on_message(data)
+
+    def _track(self, msg: dict) -> None:
+        """Keeps the waiting request's ``requested_at``; forgets it once it is over."""
+        kind = msg["type"]
+        if kind in WAITING and self._pending is not None and msg.get("requested_at") is not None:
+            self._pending["requested_at"] = msg["requested_at"]
+        elif kind in FINAL:
+            self._pending = None
+
+    # -------------------------------------------------------------- intents
+    async def send(self, msg: dict) -> bool:
+        """Sends now if linked; returns False (and drops it) when the hub is not there."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            return False
+        try:
+            await ws.send_str(json.dumps(msg, ensure_ascii=False))
+            return True
+        except (ConnectionError, RuntimeError, aiohttp.ClientError):
+            return False
+
+    async def request(self, large_text: bool, terminal_name: str = "",
+                      requested_at: float | None = None) -> bool:
+        """Queues the kiosk; re-sent by itself after a reconnect until it is answered."""
+        self._pending = {"type": "request", "terminal_id": self.terminal_id,
+                         "large_text": bool(large_text)}
+        if terminal_name:
+            self._pending["terminal_name"] = terminal_name[:64]
+        if requested_at is not None:
+            self._pending["requested_at"] = requested_at
+        return await self.send(dict(self._pending))
+
+    async def cancel(self) -> bool:
+        self._pending = None
+        return await self.send({"type": "cancel"})
+
+    async def hangup(self) -> bool:
+        self._pending = None
+        return await self.send({"type": "hangup"})
+
+    async def signal(self, data: Any) -> bool:
+        return await self.send({"type": "signal", "data": data})
+
+    async def chat(self, text: str) -> bool:
+        return await self.send({"type": "chat", "text": text[:1000]})
+
+    @property
+    def waiting(self) -> bool:
+        return self._pending is not None

@@ -1,0 +1,348 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Remote assist (呼叫帮办) for the screens: one state, a few intents, listeners.
+
+:class:`AssistService` owns one background thread with its own asyncio loop,
+where the hub client (:mod:`kiosk.assist.client`) and the call's peer
+connection (:mod:`kiosk.assist.peer`) live. Kivy's loop stays synchronous:
+intents may be called from any thread, and listeners are called on the
+service's thread with an immutable :class:`AssistStatus` (the UI bridges to
+its main thread with ``Clock.schedule_once``). docs/remote-assist.md has the
+state diagram.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+import numpy as np
+
+from .client import HubClient
+
+log = logging.getLogger(__name__)
+
+STATES = ("idle", "requesting", "queued", "ringing", "connected", "no_helper", "timeout",
+          "ended", "hub_lost", "unavailable")
+WAITING = ("requesting", "queued", "ringing")
+ACTIVE = WAITING + ("connected",)
+ANSWER_TIMEOUT_S = 10.0     # no word from the hub after a request: the citizen is told
+LINK_LOST_S = 20.0          # hub gone while waiting (restart: back in ~1-2 s); then "hub_lost"
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    sender: str          # "kiosk" (the citizen) or "helper"
+    text: str
+    at: float            # the service clock's time
+
+
+@dataclass(frozen=True)
+class AssistStatus:
+    state: str = "idle"
+    reason: str | None = None        # why a request or call is over (protocol reason codes)
+    position: int | None = None
+    estimate_s: int | None = None
+    helper_name: str | None = None
+    chat: tuple[ChatLine, ...] = ()
+    muted: bool = False
+    linked: bool = False             # the hub socket is up
+
+
+class AssistService:
+    """The kiosk's remote-assist service. See docs/remote-assist.md."""
+
+    def __init__(self, config: Any, session: Any = None,
+                 camera_factory: Callable[[], Any] | None = None,
+                 clock: Callable[[], float] = time.monotonic, *,
+                 answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
+                 backoff_first_s: float = 1.0) -> None:
+        self.config, self.clock = config, clock
+        self.camera_factory = camera_factory
+        self.hub_url = config.get("assist.hub_url", "") or ""
+        self.terminal_id = config.get("hall.terminal_id", "EHALL-01")
+        self.terminal_name = config.get("assist.terminal_name", "") or self.terminal_id
+        self.microphone = config.get("assist.microphone", "") or ""
+        self.speaker = config.get("assist.speaker", "") or ""
+        self.answer_timeout_s, self.link_lost_s = answer_timeout_s, link_lost_s
+        self.backoff_first_s = backoff_first_s
+        self.on_remote_frame: Callable[[np.ndarray], None] | None = None
+        self._screen_source: Callable[[], np.ndarray | None] | None = None
+        self._status = AssistStatus("idle" if self.hub_url else "unavailable")
+        self._listeners: list[Callable[[AssistStatus], None]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._client: HubClient | None = None
+        self._peer: Any = None
+        self._camera: Any = None
+        self._deadline: asyncio.TimerHandle | None = None
+        if session is not None:
+            session.on_wipe(self.wipe)
+
+    # ------------------------------------------------------------- state out
+    @property
+    def status(self) -> AssistStatus:
+        return self._status
+
+    def __getattr__(self, name: str) -> Any:     # state, position, estimate_s, helper_name, ...
+        if name in AssistStatus.__dataclass_fields__:
+            return getattr(self.__dict__["_status"], name)
+        raise AttributeError(name)
+
+    def subscribe(self, fn: Callable[[AssistStatus], None]) -> None:
+        """``fn(status)`` on every change, called on the service's thread."""
+        self._listeners.append(fn)
+
+    def unsubscribe(self, fn: Callable[[AssistStatus], None]) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def _set(self, **changes: Any) -> None:
+        self._status = replace(self._status, **changes)
+        for fn in list(self._listeners):
+            try:
+                fn(self._status)
+            except Exception:
+                log.exception("assist listener failed")
+
+    # ------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Starts the service thread and the hub link (nothing when no hub is configured)."""
+        if self._thread is not None or not self.hub_url:
+            return
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._main, args=(ready,), name="assist", daemon=True)
+        self._thread.start()
+        ready.wait(5)
+
+    def _main(self, ready: threading.Event) -> None:
+        self._loop = loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._client = HubClient(self.hub_url, self.terminal_id, on_message=self._on_message,
+                                 on_link=self._on_link, backoff_first_s=self.backoff_first_s)
+        loop.call_soon(self._client.start)
+        loop.call_soon(ready.set)
+        try:
+            loop.run_forever()
+        finally:
+            loop.close()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ends any call, closes the hub link and joins the thread. Any thread but the service's."""
+        if self._loop is None or self._thread is None:
+            return
+        async def shutdown() -> None:
+            await self._end_call()
+            await self._client.stop()
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout)
+        except (concurrent.futures.TimeoutError, RuntimeError):
+            log.warning("assist: stop timed out")
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout)
+        self._thread = self._loop = None
+
+    def call(self, coro_fn: Callable[..., Any], *args: Any) -> concurrent.futures.Future:
+        """Runs ``coro_fn(*args)`` on the service loop; returns a concurrent Future."""
+        if self._loop is None:
+            fut: concurrent.futures.Future = concurrent.futures.Future()
+            fut.set_result(None)
+            return fut
+        return asyncio.run_coroutine_threadsafe(coro_fn(*args), self._loop)
+
+    # ---------------------------------------------------------- intents (any thread)
+    def request(self, large_text: bool = False) -> concurrent.futures.Future:
+        """呼叫帮办: queue for a helper. Ignored while a request or call is active."""
+        if not self.hub_url:
+            self._set(state="unavailable")
+            return self.call(asyncio.sleep, 0)
+        return self.call(self._request, bool(large_text))
+
+    def cancel(self) -> concurrent.futures.Future:
+        """Leave the queue / stop ringing (hangs up in a call); back to idle."""
+        return self.call(self._cancel)
+
+    def hangup(self) -> concurrent.futures.Future:
+        return self.call(self._hangup, "hangup")
+
+    def dismiss(self) -> concurrent.futures.Future:
+        """After no_helper/timeout/ended/hub_lost: back to idle."""
+        return self.call(self._dismiss)
+
+    def set_muted(self, muted: bool) -> None:
+        self._set(muted=bool(muted))
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._apply_mute)
+
+    def send_chat(self, text: str) -> concurrent.futures.Future:
+        return self.call(self._chat, str(text)[:1000])
+
+    def set_screen_source(self, fn: Callable[[], np.ndarray | None] | None) -> None:
+        """``fn()`` returns the latest RGB frame of the (masked) kiosk window, or None."""
+        self._screen_source = fn
+
+    def wipe(self) -> None:
+        """Session end: ends any call and forgets everything about it. Any thread."""
+        if self._loop is not None and self._status.state in ACTIVE:
+            self.call(self._abandon, self._status.state)
+        self._status = AssistStatus("idle" if self.hub_url else "unavailable",
+                                    linked=self._status.linked)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._set)
+        else:
+            self._set()
+
+    # ------------------------------------------------------- on the service loop
+    async def _request(self, large_text: bool) -> None:
+        if self._status.state in ACTIVE:
+            return
+        self._set(state="requesting", reason=None, position=None, estimate_s=None,
+                  helper_name=None, chat=())
+        await self._client.request(large_text, self.terminal_name)
+        self._arm(self.answer_timeout_s if self._client.up else self.link_lost_s)
+
+    async def _cancel(self) -> None:
+        state = self._status.state
+        if state == "connected":
+            await self._hangup("hangup")
+        elif state in WAITING:
+            await self._client.cancel()
+        self._disarm()
+        await self._end_call()
+        self._set(state="idle", reason=None, position=None, estimate_s=None)
+
+    async def _abandon(self, state: str) -> None:
+        """The session was wiped during a request or call: tell the hub, drop the media."""
+        self._disarm()
+        await (self._client.hangup() if state == "connected" else self._client.cancel())
+        await self._end_call()
+
+    async def _hangup(self, reason: str) -> None:
+        if self._status.state not in ACTIVE:
+            return
+        await self._client.hangup()
+        await self._finish("ended", reason)
+
+    async def _dismiss(self) -> None:
+        if self._status.state not in ACTIVE:
+            self._set(state="idle", reason=None)
+
+    async def _chat(self, text: str) -> None:
+        if self._status.state == "connected" and text.strip():
+            await self._client.chat(text)
+            self._set(chat=self._status.chat + (ChatLine("kiosk", text, self.clock()),))
+
+    def _apply_mute(self) -> None:
+        if self._peer is not None:
+            self._peer.set_muted(self._status.muted)
+
+    async def _finish(self, state: str, reason: str | None) -> None:
+        """A request or call is over: no trace of it stays (frames, chat, helper name)."""
+        self._disarm()
+        await self._end_call()
+        self._set(state=state, reason=reason, position=None, estimate_s=None,
+                  helper_name=None, chat=())
+
+    async def _end_call(self) -> None:
+        peer, self._peer = self._peer, None
+        camera, self._camera = self._camera, None
+        if peer is not None:
+            await peer.close()
+        if camera is not None:
+            await asyncio.get_running_loop().run_in_executor(None, camera.close)
+
+    # ----------------------------------------------------------- timers
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self._loop.call_later(seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        if self._status.state in WAITING:
+            asyncio.ensure_future(self._give_up())
+
+    async def _give_up(self) -> None:
+        await self._client.cancel()
+        await self._finish("hub_lost", "no_answer" if self._client.up else "hub_lost")
+
+    # ------------------------------------------------------- from the hub
+    def _on_link(self, up: bool) -> None:
+        state = self._status.state
+        self._set(linked=up)
+        if not up and state == "connected":      # the protocol: a lost hub ends the call
+            self._client._pending = None
+            asyncio.ensure_future(self._finish("hub_lost", "hub_lost"))
+        elif not up and state in WAITING:
+            self._arm(self.link_lost_s)
+        elif up and state in WAITING:
+            self._arm(self.answer_timeout_s)     # the client re-sends the request itself
+
+    def _on_message(self, m: dict) -> None:
+        kind, state = m["type"], self._status.state
+        if kind == "chat" and state == "connected":
+            self._set(chat=self._status.chat + (ChatLine("helper", str(m.get("text", "")),
+                                                         self.clock()),))
+        elif kind == "signal" and self._peer is not None:
+            asyncio.ensure_future(self._peer.handle_signal(m.get("data")))
+        elif kind == "error":
+            log.info("assist hub error %s: %s", m.get("code"), m.get("message"))
+        elif state not in ACTIVE:
+            return                               # an answer to a request we already left
+        elif kind in ("queued", "ringing"):
+            self._disarm()
+            self._set(state=kind, position=m.get("position", self._status.position),
+                      estimate_s=m.get("estimate_s", self._status.estimate_s))
+        elif kind == "connected":
+            self._disarm()
+            self._set(state="connected", helper_name=m.get("helper"), position=None,
+                      estimate_s=None)
+            asyncio.ensure_future(self._start_call(list(m.get("ice_servers") or [])))
+        elif kind in ("no_helper", "timeout"):
+            asyncio.ensure_future(self._finish(kind, m.get("reason") or kind))
+        elif kind == "ended":
+            asyncio.ensure_future(self._finish("ended", m.get("reason")))
+
+    async def _start_call(self, ice_servers: list[dict]) -> None:
+        from .peer import AssistPeer      # aiortc/av load on the first call, not at import
+        loop = asyncio.get_running_loop()
+        try:
+            if self.camera_factory is not None:
+                self._camera = await loop.run_in_executor(None, self._open_camera)
+            peer = AssistPeer(ice_servers, send_signal=self._client.signal, camera=self._camera,
+                              microphone=self.microphone, speaker=self.speaker,
+                              screen_source=lambda: self._screen_source,
+                              on_remote_frame=lambda: self.on_remote_frame,
+                              on_failed=self._media_failed)
+            self._peer = peer
+            peer.set_muted(self._status.muted)
+            await peer.start()
+        except Exception:
+            log.exception("assist: call set-up failed")
+            await self._hangup("media_failed")
+
+    def _open_camera(self) -> Any:
+        camera = self.camera_factory()
+        if camera is not None and not getattr(camera, "is_open", True):
+            try:
+                camera.open()
+            except Exception as exc:             # no camera: the helper sees the test pattern
+                log.warning("assist camera: %s", exc)
+                return None
+        return camera
+
+    def _media_failed(self, why: str) -> None:
+        if self._status.state == "connected":
+            asyncio.ensure_future(self._hangup(why))
+
+    @property
+    def peer(self) -> Any:
+        """The current call's :class:`~kiosk.assist.peer.AssistPeer` (tests, bench)."""
+        return self._peer

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: Apache-2.0
+"""AssistService against the real hub on 127.0.0.1, with a scripted helper (no browser)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assist_testkit import HubThread, kiosk_config, only_loopback, wait_state
+from kiosk.assist import AssistService
+from kiosk.session import Session
+
+
+@pytest.fixture
+def hub(tmp_path):
+    h = HubThread(tmp_path).start()
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def service_for():
+    made = []
+
+    def make(cfg, **kw):
+        kw.setdefault("backoff_first_s", 0.2)
+        s = AssistService(cfg, kw.pop("session", None), None, **kw)
+        made.append(s)
+        s.start()
+        return s
+    yield make
+    for s in made:
+        s.stop()
+
+
+def test_no_hub_configured_is_unavailable():
+    """GIVEN no assist.hub_url WHEN the citizen presses 呼叫帮办 THEN the state is 'unavailable'."""
+    s = AssistService(kiosk_config(""))
+    s.start()
+    s.request(True)
+    assert s.state == "unavailable" and s.status.linked is False
+    s.stop()
+
+
+def test_call_flow_offer_chat_hangup_leaves_no_trace(hub, service_for, monkeypatch):
+    """GIVEN an available helper WHEN the kiosk requests, the helper accepts, they chat and the
+    helper hangs up THEN the kiosk goes ringing→connected→ended and forgets the call."""
+    only_loopback(monkeypatch)
+    session = Session(90, 20)
+    s = service_for(kiosk_config(hub.url), session=session)
+    seen = []
+    s.subscribe(lambda st: seen.append(st.state))
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    wait_state(s, lambda st: st.linked)
+    s.request(large_text=True)
+    ring = h.expect("ring")
+    assert ring["terminal_name"] == "东区 3 号机" and ring["large_text"] is True
+    assert ring["terminal_id"] == "EHALL-T1"
+    wait_state(s, "ringing")
+    h.send(type="accept", request_id=ring["request_id"])
+    st = wait_state(s, "connected")
+    assert st.helper_name == "王芳"
+    offer = h.expect("signal")["data"]
+    sdp = offer["sdp"]["sdp"]
+    assert offer["sdp"]["type"] == "offer" and offer["tracks"] == {"0": "camera", "1": "audio", "2": "screen"}
+    assert sdp.count("m=video") == 2 and sdp.count("m=audio") == 1
+    assert "VP8/90000" in sdp and "H264" not in sdp and "a=sendonly" in sdp
+    s.send_chat("我的社保卡丢了")
+    assert h.expect("chat")["text"] == "我的社保卡丢了"
+    h.send(type="chat", text="请稍等")
+    wait_state(s, lambda st: [c.text for c in st.chat] == ["我的社保卡丢了", "请稍等"])
+    assert [c.sender for c in s.chat] == ["kiosk", "helper"]
+    h.send(type="hangup")
+    st = wait_state(s, "ended")
+    assert st.reason == "hangup" and st.helper_name is None and st.chat == ()
+    assert s.peer is None
+    assert "ringing" in seen and "connected" in seen
+    session.touch()
+    session.end()
+    assert s.state == "idle"
+
+
+def test_nobody_online_is_no_helper(hub, service_for):
+    s = service_for(kiosk_config(hub.url))
+    s.request(False)
+    st = wait_state(s, "no_helper")
+    assert st.reason == "none_online"
+    s.dismiss()
+    wait_state(s, "idle")
+
+
+def test_cancel_while_ringing_returns_to_idle(hub, service_for):
+    s = service_for(kiosk_config(hub.url))
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    s.request(False)
+    ring = h.expect("ring")
+    wait_state(s, "ringing")
+    s.cancel()
+    wait_state(s, "idle")
+    h.expect("ring_cancelled", request_id=ring["request_id"], reason="cancelled")
+
+
+def test_session_wipe_while_queued_cancels(hub, service_for):
+    session = Session(90, 20)
+    s = service_for(kiosk_config(hub.url), session=session)
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    s.request(False)
+    h.expect("ring")
+    session.touch()
+    session.end("timeout")
+    wait_state(s, "idle")
+    h.expect("ring_cancelled", reason="cancelled")
+
+
+def test_hub_restart_while_waiting_keeps_place_then_gone_for_good_is_hub_lost(tmp_path, service_for):
+    """GIVEN a queued kiosk WHEN the hub restarts THEN it re-queues with its requested_at;
+    WHEN the hub then stays away THEN the state is 'hub_lost' within link_lost_s."""
+    hub = HubThread(tmp_path, max_wait_seconds=600, startup_grace_seconds=60).start()
+    try:
+        busy = hub.helper()
+        busy.send(type="presence", state="available")
+        busy.expect("presence", state="available")
+        other = service_for(kiosk_config(hub.url, **{"hall.terminal_id": "OTHER"}))
+        other.request(False)
+        busy.send(type="accept", request_id=busy.expect("ring")["request_id"])
+        wait_state(other, "connected")
+        s = service_for(kiosk_config(hub.url), link_lost_s=3.0)
+        s.request(False)
+        first = wait_state(s, "queued")
+        assert first.position == 1
+        first_at = s._client._pending["requested_at"]
+        hub.stop_server()
+        t0 = time.monotonic()
+        wait_state(other, "hub_lost", timeout=3)         # in a call: ends at once
+        assert other.status.reason == "hub_lost" and time.monotonic() - t0 < 3
+        wait_state(s, lambda st: not st.linked, timeout=3)
+        assert s.state == "queued"                        # waiting survives a short outage
+        hub.start()                                       # same port
+        wait_state(s, lambda st: st.linked, timeout=8)
+        assert wait_state(s, "queued").position == 1     # re-sent by itself, same place
+        assert s._client._pending["requested_at"] == first_at
+        hub.stop_server()
+        t0 = time.monotonic()
+        st = wait_state(s, "hub_lost", timeout=6)
+        assert st.reason == "hub_lost" and time.monotonic() - t0 < 5
+    finally:
+        hub.close()
