@@ -60,8 +60,14 @@ def _receipt_printer(name: str, settings: dict[str, Any]) -> Device:
     return create_printer(settings["uri"], settings.get("profile"), name=name)
 
 
+def _smartcard(name: str, settings: dict[str, Any]) -> Device:
+    from drivers.smartcard import open_smartcard
+    return open_smartcard(name, settings["uri"], staff_badges=settings.get("staff_badges", ()))
+
+
 FACTORIES: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "id_reader": _id_reader,
+    "smartcard": _smartcard,
     "camera": _camera,
     "receipt_printer": _receipt_printer,
 }
