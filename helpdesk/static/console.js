@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helper console: login, presence, ring, accept/decline, chat, hang-up, wrap-up.
-// Protocol: docs/assist-protocol.md. WebRTC video comes later: onSignal() is the hook.
+// Protocol: docs/assist-protocol.md. The call's video is in call.js (HelperCall).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -111,11 +111,12 @@ function startCall(m) {
   show("call-elder", m.large_text);
   $("chat-log").textContent = "";
   show("wrapup", false); show("call", true);
+  HelperCall.start(m, sendSignal);
 }
 
 function endCall() {
   if (!call) return;
-  call = null; show("call", false);
+  call = null; HelperCall.stop(); show("call", false);
   $("wrapup-note").value = ""; show("wrapup", true);
 }
 
@@ -126,9 +127,8 @@ function chatLine(who, text, mine) {
   $("chat-log").appendChild(p); $("chat-log").scrollTop = 1e9;
 }
 
-// WebRTC hook for the next slice: the kiosk sends the offer and ICE candidates here;
-// answer with sendSignal({sdp: {type: "answer", sdp}}) and sendSignal({candidate}).
-function onSignal(data) { console.debug("signal from kiosk", data); }
+// The kiosk sends the offer and ICE candidates here; HelperCall answers through sendSignal.
+function onSignal(data) { if (call) HelperCall.signal(data); }
 function sendSignal(data) { send({ type: "signal", data }); }
 window.helpdeskSignal = { onSignal, sendSignal };
 

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Headless Debian Chromium (Playwright, never `playwright install`) on the real helper
+console, plus a kiosk AssistService with a simulated camera, against an in-process hub.
+Loopback only: the ICE patch in assist_testkit.only_loopback is applied by the caller."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from assist_testkit import HubThread, kiosk_config
+from kiosk.assist import AssistService
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",                 # else WebRTC skips 127.0.0.1
+    "--disable-features=WebRtcHideLocalIpsWithMdns",       # no .local candidates, no mDNS
+    "--autoplay-policy=no-user-gesture-required",
+]
+HELPER = ("wangfang", "password-wangfang", "王芳")
+SCREEN_LEFT, SCREEN_RIGHT = (220, 30, 30), (30, 30, 200)   # the kiosk "screen": red | blue
+
+
+def screen_pattern(width: int = 640, height: int = 360) -> np.ndarray:
+    img = np.empty((height, width, 3), np.uint8)
+    img[:, : width // 2] = SCREEN_LEFT
+    img[:, width // 2:] = SCREEN_RIGHT
+    return img
+
+
+def need_browser() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (scripts/apt-packages.txt)")
+    pytest.importorskip("playwright.sync_api")
+
+
+class RemoteFrames:
+    """Counts the helper's frames the kiosk decodes and keeps a little about them."""
+
+    def __init__(self) -> None:
+        self.count, self.first_at, self.std = 0, None, 0.0
+        self.shape: tuple[int, ...] | None = None
+        self.lock = threading.Lock()
+
+    def __call__(self, rgb: np.ndarray) -> None:
+        with self.lock:
+            self.count += 1
+            if self.first_at is None:
+                self.first_at = time.monotonic()
+            if self.count % 5 == 1:
+                self.std, self.shape = float(rgb.std()), rgb.shape
+
+
+class Rig:
+    def __init__(self, tmp_path) -> None:
+        from playwright.sync_api import sync_playwright
+        from drivers.camera import make_camera
+
+        self.tmp = tmp_path
+        self.hub = HubThread(tmp_path).start()
+        self.hub.accounts.add(*HELPER)
+        home = tmp_path / "home"
+        home.mkdir()
+        self.pw = sync_playwright().start()
+        env = {k: v for k, v in os.environ.items() if k not in ("HOME",)}
+        env["HOME"] = str(home)          # Chromium writes under $HOME even with a fresh profile
+        self.context = self.pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+            args=FLAGS, env=env, viewport={"width": 1280, "height": 900})
+        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.frames = RemoteFrames()
+        self.kiosk = AssistService(kiosk_config(self.hub.url),
+                                   camera_factory=lambda: make_camera("assist", "sim://"),
+                                   backoff_first_s=0.2)
+        self.kiosk.on_remote_frame = self.frames
+        self.kiosk.set_screen_source(screen_pattern)
+        self.kiosk.start()
+
+    def login_available(self) -> None:
+        page = self.page
+        page.goto(self.hub.http + "/")
+        page.fill("#login-name", HELPER[0])
+        page.fill("#login-password", HELPER[1])
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#desk-view", state="visible", timeout=10_000)
+        page.click("#btn-available")
+        page.wait_for_function("document.getElementById('state').textContent === '可接听'",
+                               timeout=10_000)
+
+    def close(self) -> None:
+        for step in (self.kiosk.stop, self.context.close, self.pw.stop, self.hub.close):
+            try:
+                step()
+            except Exception:
+                pass
+        shutil.rmtree(self.tmp / "profile", ignore_errors=True)

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: Apache-2.0
+"""End to end on loopback: kiosk AssistService (aiortc, simulated camera) ↔ hub ↔ the real
+helper console in headless Chromium with fake camera and microphone."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assist_testkit import only_loopback, wait_state
+from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, need_browser
+
+pytestmark = pytest.mark.slow
+
+VIDEO_READY = """(id) => { const v = document.getElementById(id);
+  return v && v.videoWidth > 0 && v.currentTime > 0; }"""
+PIXELS = """() => { const v = document.getElementById('kiosk-screen');
+  const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
+  const g = c.getContext('2d'); g.drawImage(v, 0, 0);
+  const at = (fx, fy) => Array.from(g.getImageData(Math.floor(c.width * fx),
+                                                   Math.floor(c.height * fy), 1, 1).data.slice(0, 3));
+  return {w: c.width, h: c.height, left: at(0.25, 0.5), right: at(0.75, 0.5)}; }"""
+CODECS = """async () => { const r = await HelperCall.pc.getStats(); const codecs = {};
+  r.forEach((s) => { if (s.type === 'codec') codecs[s.id] = s.mimeType; });
+  const out = [];
+  r.forEach((s) => { if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video')
+    out.push(s.type + ':' + codecs[s.codecId]); });
+  return out; }"""
+
+
+@pytest.fixture
+def rig(tmp_path, monkeypatch):
+    need_browser()
+    only_loopback(monkeypatch)
+    r = Rig(tmp_path)
+    yield r
+    r.close()
+
+
+def close_to(rgb, want, tol=40):
+    return all(abs(a - b) <= tol for a, b in zip(rgb, want))
+
+
+def connect(rig: Rig) -> float:
+    """Login, available, request, ring shows the terminal name, accept. Returns request time."""
+    page = rig.page
+    rig.login_available()
+    wait_state(rig.kiosk, lambda st: st.linked)
+    t0 = time.monotonic()
+    rig.kiosk.request(large_text=True)
+    page.wait_for_selector("#ring", state="visible", timeout=10_000)
+    assert page.text_content("#ring-terminal") == "东区 3 号机"
+    assert page.is_visible("#ring-elder")
+    page.click("#btn-accept")
+    assert wait_state(rig.kiosk, "connected").helper_name == "王芳"
+    return t0
+
+
+def test_call_media_both_ways_vp8_screen_share_and_hangup(rig):
+    """GIVEN a helper logged in and available WHEN the kiosk calls and the helper accepts
+    THEN video decodes both ways, the screen share shows the kiosk's pattern, the codec is
+    VP8, and after the kiosk hangs up the helper is available again."""
+    page = rig.page
+    t0 = connect(rig)
+    deadline = time.monotonic() + 15
+    while rig.frames.count < 15 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rig.frames.count >= 15, "kiosk got too few helper frames"
+    assert rig.frames.first_at - t0 < 5.0
+    assert rig.frames.shape[2] == 3 and rig.frames.std > 5.0     # Chromium's fake camera, not flat
+
+    for vid in ("kiosk-camera", "kiosk-screen"):
+        page.wait_for_function(VIDEO_READY, arg=vid, timeout=10_000)
+    before = page.evaluate("() => [document.getElementById('kiosk-camera').currentTime,"
+                           " document.getElementById('kiosk-screen').currentTime]")
+    time.sleep(1.0)
+    after = page.evaluate("() => [document.getElementById('kiosk-camera').currentTime,"
+                          " document.getElementById('kiosk-screen').currentTime]")
+    assert after[0] > before[0] and after[1] > before[1], (before, after)
+    assert page.evaluate("() => document.getElementById('kiosk-camera').videoWidth") == 640
+
+    px = page.evaluate(PIXELS)
+    assert (px["w"], px["h"]) == (640, 360)
+    assert close_to(px["left"], SCREEN_LEFT) and close_to(px["right"], SCREEN_RIGHT), px
+
+    codecs = page.evaluate(CODECS)
+    assert codecs and all(c.endswith("video/VP8") for c in codecs), codecs
+    assert "inbound-rtp:video/VP8" in codecs and "outbound-rtp:video/VP8" in codecs
+    assert "H264" not in rig.kiosk.peer.pc.remoteDescription.sdp
+
+    rig.kiosk.send_chat("请问怎么办理")
+    page.wait_for_function("document.getElementById('chat-log').textContent.includes('请问怎么办理')",
+                           timeout=5_000)
+    rig.kiosk.hangup()
+    assert wait_state(rig.kiosk, "ended").reason == "hangup"
+    assert rig.kiosk.helper_name is None and rig.kiosk.chat == () and rig.kiosk.peer is None
+    page.wait_for_function("document.getElementById('state').textContent === '可接听'",
+                           timeout=5_000)
+    assert page.evaluate("() => HelperCall.pc === null && "
+                         "document.getElementById('kiosk-screen').srcObject === null")
+
+
+def test_helper_drops_mid_call_kiosk_told_quickly(rig):
+    """GIVEN a call in progress WHEN the helper's browser disappears THEN the kiosk's state is
+    'ended' (peer_disconnected) within a few seconds and the call's media is gone."""
+    connect(rig)
+    deadline = time.monotonic() + 15
+    while rig.frames.count < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    rig.page.close()
+    st = wait_state(rig.kiosk, "ended", timeout=5)
+    assert st.reason == "peer_disconnected" and time.monotonic() - t0 < 5
+    assert rig.kiosk.peer is None and st.helper_name is None
