@@ -1,0 +1,370 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The identity flow: consent → card → face → identified, or the staffed alternative.
+
+:class:`IdentityService` keeps its own state (:class:`~kiosk.identity_model.Step`)
+and changes the session's route for each step (``consent``, ``idcard``,
+``face``, ``identified``, ``identity_help``). Reader events and face results
+arrive on driver threads; listeners get an :class:`IdentityState` snapshot on
+that thread and must marshal it to the UI thread themselves
+(``screens/identity_bridge.py`` does). Route changes go through ``post``, which
+the UI sets to "on the main thread". Face is never the only route: declining
+either consent, or failing the face check ``face_tries`` times, leads to the
+helper route. Everything read is in memory only and wiped when the flow is
+left, restarted, or the session ends. See ``docs/identity.md``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from drivers.base import DeviceState
+
+from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, HELP_FACE_FAILED, HELP_FACE_UNAVAILABLE,
+                             ID_CHECK_DIGIT, ID_EXPIRED, ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE,
+                             Identity, PhotoDecoder, Step, card_error_code, rgb_from_bmp, wipe_all)
+from .identity_preview import PreviewCamera
+
+log = logging.getLogger(__name__)
+ROUTES = ("consent", "idcard", "face", "identified", "identity_help")
+_IN_FLIGHT = {Step.CONSENT_CARD, Step.CONSENT_FACE, Step.WAITING_CARD, Step.READING, Step.CARD_ERROR,
+              Step.CARD_READ, Step.FACE, Step.FACE_FAILED}
+_POLLING = {Step.WAITING_CARD, Step.READING, Step.CARD_ERROR}
+_UNUSABLE = (DeviceState.ABSENT, DeviceState.FAULT)
+ENGINE_WAIT_S = 15.0   # a face step may start while the engine still loads at start-up
+
+
+@dataclass(frozen=True)
+class IdentityState:
+    """What the screens show; masked data only."""
+    step: Step
+    code: str | None = None           # ID_* (card) or FACE_* (last face try)
+    hint: str | None = None           # HINT_* while the face check runs
+    reason: str | None = None         # HELP_* on the helper route
+    tries_left: int = 0
+    challenge: tuple[str, ...] = ()
+    card_type_text: str = ""
+    masked_name: str = ""
+    masked_number: str = ""
+
+
+class IdentityService:
+    def __init__(self, reader, camera, verifier, session, config, clock: Callable[[], float] = time.monotonic,
+                 *, photo_decoder: PhotoDecoder | None = None, today: Callable[[], dt.date] = dt.date.today,
+                 face_challenge: tuple[str, ...] | None = None, post: Callable[[Callable[[], None]], Any] | None = None):
+        """``photo_decoder(card) -> RGB array`` is the seam for the card photo (default: the reader's
+        plug-in); tests inject a real face there because the simulator's test photo is not one."""
+        self.reader, self.camera, self.verifier, self.session = reader, camera, verifier, session
+        self.clock, self.today, self.face_challenge = clock, today, face_challenge
+        self.card_timeout = float(config.get("identity.card_timeout_seconds", 60))
+        self.face_tries = int(config.get("identity.face_tries", 3))
+        self.photo_decoder = photo_decoder or self._decode_with_reader
+        self.post = post or (lambda fn: fn())
+        self.preview = PreviewCamera(camera)
+        self._lock = threading.RLock()
+        self._listeners: list[Callable[[IdentityState], None]] = []
+        self._gen = 0
+        self._card_on = False
+        self._card = self._photo = self._check = None
+        self._state = IdentityState(Step.IDLE)
+        self._waiting_since = 0.0
+        if hasattr(reader, "poll"):
+            reader.poll = False
+        reader.subscribe(self._on_reader_event)
+        session.on_wipe(self.reset)
+        session.subscribe(self._on_session)
+
+    # -- observers ---------------------------------------------------------------------
+    @property
+    def state(self) -> IdentityState:
+        return self._state
+
+    def subscribe(self, listener: Callable[[IdentityState], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[IdentityState], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _set(self, step: Step, **changes: Any) -> None:
+        old = self._state
+        keep = {"tries_left": old.tries_left, "challenge": old.challenge, "card_type_text": old.card_type_text,
+                "masked_name": old.masked_name, "masked_number": old.masked_number}
+        self._state = IdentityState(step, **{**keep, **changes})
+        if hasattr(self.reader, "poll"):   # the reader reads cards only while we ask for one
+            self.reader.poll = step in _POLLING
+        if self._state != old:
+            log.info("identity: %s %s", step.value, changes.get("code") or changes.get("reason") or "")
+            for listener in list(self._listeners):
+                try:
+                    listener(self._state)
+                except Exception:
+                    log.exception("identity listener failed")
+
+    def _route(self, name: str, **params: Any) -> None:
+        gen = self._gen
+
+        def go() -> None:
+            route = self.session.route
+            if gen == self._gen and (route.screen != name or route.params != params):
+                self.session.replace(name, **params)
+        self.post(go)
+
+    # -- intents (UI thread) --------------------------------------------------------
+    def begin(self) -> None:
+        """The consent screen is shown: start afresh (anything held before is wiped)."""
+        with self._lock:
+            self._abort()
+            if isinstance(self.session.identity, Identity):   # a new check replaces the old identity
+                self.session.identity.wipe()
+                self.session.identity = None
+            self._set(Step.CONSENT_CARD, tries_left=self.face_tries, challenge=(), card_type_text="",
+                      masked_name="", masked_number="")
+
+    def consent_card(self, agreed: bool) -> None:
+        with self._lock:
+            if self._state.step is Step.CONSENT_CARD:
+                self._set(Step.CONSENT_FACE) if agreed else self._help(HELP_DECLINED)
+
+    def consent_face(self, agreed: bool) -> None:
+        with self._lock:
+            if self._state.step is not Step.CONSENT_FACE:
+                return
+            if not agreed:
+                self._help(HELP_FACE_DECLINED)
+                return
+            self._wait_card()
+            self._route("idcard")
+
+    def retry(self) -> None:
+        """重试 / 再试一次: read the card again, or another face try."""
+        with self._lock:
+            if self._state.step is Step.CARD_ERROR:
+                self._wait_card()
+            elif self._state.step is Step.FACE_FAILED:
+                self._spawn(self._face_try, self._gen)
+
+    def tick(self) -> None:
+        """Called a few times a second by the UI: the card time limit."""
+        with self._lock:
+            if self._state.step in (Step.WAITING_CARD, Step.READING) and \
+                    self.clock() - self._waiting_since >= self.card_timeout:
+                self._set(Step.CARD_ERROR, code=ID_NO_CARD)
+
+    def cancel(self) -> None:
+        """Leave the flow (Back, Home, another screen): wipe what is held and go idle."""
+        with self._lock:
+            self._abort()
+            self._set(Step.IDLE, code=None, hint=None, reason=None, challenge=(), card_type_text="",
+                      masked_name="", masked_number="")
+
+    reset = cancel   # the session's wiper: end or timeout
+
+    # -- card ------------------------------------------------------------------------
+    def _wait_card(self) -> None:
+        self._waiting_since = self.clock()
+        if self.reader.state in _UNUSABLE:
+            self._set(Step.CARD_ERROR, code=ID_READER_UNAVAILABLE)
+        else:
+            self._set(Step.WAITING_CARD, code=ID_LIFT_AND_PLACE if self._card_on else None)
+
+    def _on_reader_event(self, event) -> None:
+        with self._lock:
+            step, data = self._state.step, event.data
+            waiting = step in _POLLING
+            if event.kind == "state_changed":
+                state = data["state"]
+                if state in _UNUSABLE:
+                    self._card_on = False
+                    if waiting and self._state.code != ID_READER_UNAVAILABLE:
+                        self._set(Step.CARD_ERROR, code=ID_READER_UNAVAILABLE)
+                elif state is DeviceState.BUSY and step is Step.WAITING_CARD:
+                    self._set(Step.READING, code=None)
+                elif state is DeviceState.READY and step is Step.CARD_ERROR \
+                        and self._state.code == ID_READER_UNAVAILABLE:
+                    self._wait_card()              # the reader is back: ask for the card again
+            elif event.kind == "card_removed":
+                self._card_on = False
+                if step is Step.WAITING_CARD and self._state.code == ID_LIFT_AND_PLACE:
+                    self._set(Step.WAITING_CARD, code=None)
+            elif event.kind == "card_read_failed":
+                code = card_error_code(data["error"].code)
+                self._card_on = code == ID_CHECK_DIGIT   # bad data: the reader will not read it again
+                if waiting:
+                    self._set(Step.CARD_ERROR, code=code)
+            elif event.kind == "card_inserted":
+                self._card_on = True
+                self._card_read(data["card"], waiting)
+
+    def _card_read(self, card, waiting: bool) -> None:
+        if not waiting:
+            card.wipe()          # read without consent (lying there before, or outside the flow): drop it
+            return
+        if card.check_digit_valid is False:
+            card.wipe()
+            self._set(Step.CARD_ERROR, code=ID_CHECK_DIGIT)
+        elif card.is_expired(self.today()):
+            card.wipe()
+            self._set(Step.CARD_ERROR, code=ID_EXPIRED)
+        else:
+            self._card = card
+            self._set(Step.CARD_READ, code=None, card_type_text=CARD_TYPE_TEXT.get(card.card_type, "身份证件"),
+                      masked_name=card.masked_name(), masked_number=card.masked_number())
+            self._spawn(self._prepare_face, self._gen)
+
+    def _decode_with_reader(self, card) -> Any:
+        return rgb_from_bmp(self.reader.decode_photo(card))
+
+    # -- face (worker threads) -------------------------------------------------------
+    def _spawn(self, target: Callable[[int], None], gen: int) -> None:
+        threading.Thread(target=target, args=(gen,), name="identity-face", daemon=True).start()
+
+    def _prepare_face(self, gen: int) -> None:
+        with self._lock:
+            card = self._card if gen == self._gen else None
+        if card is None:
+            return
+        try:
+            photo = self.photo_decoder(card)
+        except Exception as exc:   # the code only: an exception text could carry card data
+            log.warning("identity: card photo unavailable (%s)", getattr(exc, "code", type(exc).__name__))
+            photo = None
+        with self._lock:
+            if gen != self._gen:
+                wipe_all(None, photo, None)
+                return
+            if photo is None:
+                self._help(HELP_FACE_UNAVAILABLE)
+                return
+            self._photo = photo
+        self._face_try(gen)
+
+    def _face_ready(self) -> bool:
+        if not callable(getattr(self.camera, "read", None)):
+            return False
+        try:
+            if not self.camera.is_open:
+                self.camera.open()
+        except Exception as exc:
+            log.warning("identity: camera unavailable (%s)", getattr(exc, "code", type(exc).__name__))
+            return False
+        deadline = time.monotonic() + ENGINE_WAIT_S
+        while self.verifier.state in (DeviceState.CONNECTING, DeviceState.ABSENT) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.verifier.state in (DeviceState.READY, DeviceState.BUSY)
+
+    def _face_try(self, gen: int) -> None:
+        ready = self._face_ready()
+        with self._lock:
+            if gen != self._gen or self._photo is None:
+                return
+            if not ready:
+                self._help(HELP_FACE_UNAVAILABLE)
+                return
+            tries = self._state.tries_left
+            try:
+                check = self.verifier.start(self._photo, self.preview, key=f"identity-{gen}-{tries}",
+                                            on_progress=lambda p: self._on_progress(gen, p),
+                                            challenge=self.face_challenge)
+            except Exception as exc:
+                log.warning("identity: face check could not start (%s)", getattr(exc, "code", type(exc).__name__))
+                self._help(HELP_FACE_UNAVAILABLE)
+                return
+            if self._check is not None and self._check is not check:
+                self._check.wipe()
+            self._check = check
+            self.preview.arm()
+            self._set(Step.FACE, code=None, hint=None, challenge=check.challenge)
+            self._route("face")
+        check.future.add_done_callback(lambda fut: self._on_face_done(gen, check, fut))
+
+    def _on_progress(self, gen: int, progress: dict) -> None:
+        with self._lock:
+            if gen == self._gen and self._state.step is Step.FACE and progress.get("hint") != self._state.hint:
+                self._set(Step.FACE, hint=progress.get("hint"))
+
+    def _on_face_done(self, gen: int, check, future) -> None:
+        from drivers.face import FACE_BAD_REFERENCE, FACE_CANCELLED
+        with self._lock:
+            if gen != self._gen or check is not self._check:
+                return
+            exc = future.exception() if not future.cancelled() else None
+            result = None if exc or future.cancelled() else future.result()
+            if result is not None and result.code == FACE_CANCELLED:
+                return
+            if result is None or result.code == FACE_BAD_REFERENCE:
+                log.warning("identity: face check unavailable (%s)",
+                            getattr(exc, "code", type(exc).__name__) if exc else "card photo")
+                self._help(HELP_FACE_UNAVAILABLE)
+            elif result.passed:
+                identity = Identity(self._card, self._photo, check, face_verified=True)
+                self._card = self._photo = self._check = None   # the session's identity owns them now
+                self.preview.wipe()
+                self.session.identity = identity
+                self._set(Step.IDENTIFIED, code=None, hint=None)
+                self._route("identified")
+            else:
+                check.wipe()
+                left = self._state.tries_left - 1
+                if left <= 0:
+                    self._help(HELP_FACE_FAILED)
+                else:
+                    self._set(Step.FACE_FAILED, code=result.code, hint=result.hint, tries_left=left)
+
+    # -- leaving -----------------------------------------------------------------------
+    def _help(self, reason: str) -> None:
+        self._abort()
+        self._set(Step.HELPER, reason=reason, hint=None, masked_name="", masked_number="")
+        self._route("identity_help", reason=reason)
+
+    def _abort(self) -> None:
+        """Wipe everything in flight; late events of the old generation are ignored."""
+        self._gen += 1
+        card, photo, check = self._card, self._photo, self._check
+        self._card = self._photo = self._check = None
+        wipe_all(card, photo, check)
+        self.preview.wipe()
+
+    def _on_session(self, session) -> None:
+        if self._state.step in _IN_FLIGHT and session.route.screen not in ROUTES:
+            self.cancel()
+
+    def close(self) -> None:
+        self.reader.unsubscribe(self._on_reader_event)
+        self.session.unsubscribe(self._on_session)
+        self.cancel()
+
+
+def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
+    """The composition root's call: the service on the configured reader and camera.
+
+    ``devices`` as from :func:`kiosk.devices.create_all`; by default the two
+    devices are created here. The face engine loads on a background thread
+    (1-2 s); a face step that starts before it is ready waits for it.
+    """
+    from drivers.face import FaceConfig, FaceVerifier
+
+    from . import devices as devices_mod
+
+    cfg = kiosk.config
+    if devices is None:
+        settings = cfg.devices()
+        devices = {name: devices_mod.create(name, settings[name]) for name in ("id_reader", "camera")}
+    face_cfg = FaceConfig.from_mapping({"tolerance": float(cfg["identity.face_tolerance"]),
+                                        "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
+    verifier = FaceVerifier("face", face_cfg)
+    threading.Thread(target=_open_quietly, args=(verifier,), name="face-open", daemon=True).start()
+    service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
+                              clock=kiosk.session.clock)
+    kiosk.identity = service
+    return service
+
+
+def _open_quietly(verifier) -> None:
+    try:
+        verifier.open()
+    except Exception as exc:   # FAULT with the reason; the face step then offers the helper route
+        log.error("face verifier unavailable: %s", exc)

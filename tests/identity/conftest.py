@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fixtures for the identity flow: the real simulated reader on its pty, the real face engine.
+
+The face fixtures (shared photos, one loaded engine, ``face_frame``) come from
+tests/face/conftest.py and the Kivy window/app harness from tests/ui/conftest.py:
+both files are loaded by path under their own module names, so the helpers stay
+in one place. Loading the UI file only sets Kivy's environment; Kivy itself is
+imported when a UI fixture is first used.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from idf_helpers import CARD_PHOTO, FRONTAL, TURNED
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str, path: Path):
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_face = _load("idf_face_harness", TESTS / "face" / "conftest.py")
+_ui = _load("idf_ui_harness", TESTS / "ui" / "conftest.py")
+
+faces_dir, engine, photo, face_frame = _face.faces_dir, _face.engine, _face.photo, _face.face_frame
+kivy_window, kiosk_cache, make_ui = _ui.kivy_window, _ui.kiosk_cache, _ui.make_ui
+
+FAST = dict(poll_interval=0.03, removal_hold=0.08, plug_hold=0.08,
+            timeouts={"find": 0.2, "select": 0.2, "read": 0.4, "address": 0.3, "sam": 0.2})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/identity/test_idf_ui" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.ui)
+
+
+@pytest.fixture
+def reader():
+    """The real serial backend on the byte-exact simulator (115200 baud wire pacing)."""
+    from drivers.id_reader import open_reader
+    r = open_reader("id_reader", "sim://?baud=115200", **FAST)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def camera():
+    from drivers.camera import make_camera
+    cam = make_camera("camera", "sim://")
+    yield cam
+    cam.close()
+
+
+@pytest.fixture
+def verifier_for(engine):
+    from drivers.face import FaceConfig, FaceVerifier
+    made = []
+
+    def make(**overrides):
+        v = FaceVerifier("face", FaceConfig(**{"total_timeout_s": 30.0, **overrides}), engine=engine)
+        v.open()
+        made.append(v)
+        return v
+    yield make
+    for v in made:
+        v.close()
+
+
+@pytest.fixture
+def card_photo(photo):
+    """The seam: the reader's test decoder makes no real face, so the 'chip photo' is a fixture face."""
+    given = []
+
+    def decode(_card):
+        given.append(photo(CARD_PHOTO))
+        return given[-1]
+    decode.given = given
+    return decode
+
+
+@pytest.fixture
+def turn_frames(face_frame):
+    """frontal, first turn, frontal, second turn, frontal: passes liveness for ``order``."""
+    def make(order=("left", "right")):
+        turned = {"right": face_frame(TURNED), "left": face_frame(TURNED, mirror=True)}
+        frontal = face_frame(FRONTAL)
+        seq = [frontal] * 3 + [turned[order[0]]] * 4 + [frontal] * 2 + [turned[order[1]]] * 4 + [frontal] * 4
+        return [f.copy() for f in seq]   # the verifier adopts and zeroes each frame it reads
+    return make
