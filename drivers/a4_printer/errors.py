@@ -80,3 +80,20 @@ def from_reasons(reasons: tuple[str, ...] | list[str]) -> tuple[ErrorCode | None
         elif blocking is None:
             blocking = code
     return blocking, warning
+
+
+# Backends that cannot reach the printer often say so only in words (the socket backend
+# sets no reason when the connection is refused). English: the kiosk runs CUPS with LANG=C.
+MESSAGES: dict[str, ErrorCode] = {
+    "printer may not exist or is unavailable": A4_OFFLINE,
+    "unable to connect": A4_OFFLINE,
+    "printer is not responding": A4_OFFLINE,
+    "network host": A4_OFFLINE,
+    "out of paper": A4_NO_PAPER,
+    "paper jam": A4_PAPER_JAM,
+}
+
+
+def from_message(message: str) -> ErrorCode | None:
+    low = message.lower()
+    return next((code for text, code in MESSAGES.items() if text in low), None)

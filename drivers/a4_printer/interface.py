@@ -113,13 +113,13 @@ class A4Printer(Device, abc.ABC):
 
     def _submit_once(self, pdf: bytes, title: str, job_key: str) -> A4Job:
         name = job_name(title, job_key)
+        self._kept.setdefault(job_key, (pdf, title))  # kept until it is in the queue
         known = self.journal.get(job_key) or self._call(self._find_job, name)
         if known:
             job = self.job(job_key, known)
             if job.state not in (JobState.ABORTED, JobState.CANCELED):
                 self._kept.pop(job_key, None)
                 return A4Job(job.job_key, job.job_id, job.state, job.error, job.warning, job.message, True)
-        self._kept[job_key] = (pdf, title)
         status = self.refresh()
         if self._state in (DeviceState.FAULT, DeviceState.ABSENT) or status is None:
             err = self._error.error if self._error else e.A4_OFFLINE
@@ -148,10 +148,14 @@ class A4Printer(Device, abc.ABC):
             error = e.A4_JOB_CANCELED
         elif state is JobState.HELD:  # the kiosk never holds jobs: CUPS holds one after a failed try
             error = e.A4_TRANSMIT
+            self._enter(error, message)
         elif not state.final:
             status = self.refresh()
             if status is not None:
                 error, warning = self._judge(status)
+                error = error or e.from_message(message or status.message)
+                if error is not None and self._state is DeviceState.READY:
+                    self._enter(error, message)
             elif self._error is not None:
                 error = self._error.error
         return A4Job(job_key, job_id, state, error, warning, message)

@@ -1,0 +1,249 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A private ``cupsd`` for the A4 tests: own ServerRoot, own socket, own backends.
+
+Nothing here touches a system CUPS. The scheduler listens only on a Unix
+socket in a temp folder; ``cupsctl`` is never used (it rewrites cupsd.conf
+with the distribution defaults and restarts onto /run/cups). Queues:
+
+* ``socket://127.0.0.1:PORT`` into :class:`TcpSink`, the path a network laser takes;
+* ``kiosktest:DIR``, a scriptable backend: the file ``DIR/mode`` says ``ok``,
+  ``paper_out``, ``offline``, ``jam``, ``hang``, ``fail`` or ``stop``; printed
+  jobs land in ``DIR/job-<id>.pdf``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CUPS_LIB = Path("/usr/lib/cups")
+GENERIC_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
+
+CUPSD_CONF = """Listen {root}/cups.sock
+LogLevel {loglevel}
+MaxLogSize 0
+ErrorPolicy retry-job
+JobRetryInterval 1
+JobRetryLimit 1000
+MaxJobs 0
+PreserveJobHistory Yes
+Browsing No
+BrowseLocalProtocols none
+DefaultAuthType None
+WebInterface No
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  JobPrivateAccess all
+  JobPrivateValues none
+  SubscriptionPrivateAccess all
+  SubscriptionPrivateValues none
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+"""
+
+# Running as root (CI containers): cupsd still drops filters/backends to User lp.
+FILES_CONF = """ServerRoot {root}/conf
+ServerBin {root}/bin
+RequestRoot {root}/spool
+CacheDir {root}/cache
+StateDir {root}/state
+TempDir {root}/tmp
+ErrorLog {root}/log/error_log
+AccessLog {root}/log/access_log
+PageLog {root}/log/page_log
+FileDevice Yes
+Sandboxing Relaxed
+User lp
+Group lp
+SystemGroup root
+"""
+
+TEST_BACKEND = r"""#!/bin/sh
+# kiosktest:DIR backend for the tests; DIR/mode scripts the printer.
+if [ $# -eq 0 ]; then echo 'direct kiosktest "Unknown" "Kiosk test printer"'; exit 0; fi
+dir="${DEVICE_URI#kiosktest:}"
+last=""
+while :; do
+  mode=$(cat "$dir/mode" 2>/dev/null || echo ok)
+  if [ "$mode" != "$last" ]; then
+    case "$mode" in
+      paper_out) echo "STATE: +media-empty-error" >&2; echo "ERROR: Out of paper" >&2 ;;
+      offline) echo "STATE: +offline-report" >&2; echo "ERROR: Printer offline" >&2 ;;
+      jam) echo "STATE: +media-jam-error" >&2 ;;
+      fail) echo "ERROR: simulated transfer failure" >&2; exit 1 ;;
+      stop) echo "ERROR: simulated fatal printer error" >&2; exit 4 ;;
+    esac
+    last="$mode"
+  fi
+  [ "$mode" = ok ] && break
+  sleep 0.05
+done
+echo "STATE: -media-empty-error,offline-report,media-jam-error" >&2
+if [ -n "$6" ]; then cat "$6" > "$dir/.job-$1"; else cat > "$dir/.job-$1"; fi
+mv "$dir/.job-$1" "$dir/job-$1.pdf"
+exit 0
+"""
+
+
+def _ppd(dest: Path) -> Path:
+    """Generic PDF printer, A4 by default, no SNMP supply probe (it costs ~4 s a job)."""
+    text = GENERIC_PPD.read_text(encoding="latin-1")
+    text = text.replace("*DefaultPageSize: Letter", "*DefaultPageSize: A4")
+    text = text.replace("*DefaultImageableArea: Letter", "*DefaultImageableArea: A4")
+    text = text.replace("*DefaultPaperDimension: Letter", "*DefaultPaperDimension: A4")
+    dest.write_text(text + '*cupsSNMPSupplies: False\n', encoding="latin-1")
+    return dest
+
+
+class PrivateCupsd:
+    def __init__(self, loglevel: str = "warn"):
+        self.root = Path(tempfile.mkdtemp(prefix="ehall-cups-"))
+        self.sock = self.root / "cups.sock"
+        self.proc: subprocess.Popen | None = None
+        r = self.root
+        for d in ("conf/ppd", "bin/backend", "spool", "cache", "state", "tmp", "log", "ppd"):
+            (r / d).mkdir(parents=True, exist_ok=True)
+        (r / "conf/cupsd.conf").write_text(CUPSD_CONF.format(root=r, loglevel=loglevel))
+        (r / "conf/cups-files.conf").write_text(FILES_CONF.format(root=r))
+        for name in ("filter", "daemon", "cgi-bin", "driver", "monitor", "notifier"):
+            if (CUPS_LIB / name).exists():
+                (r / "bin" / name).symlink_to(CUPS_LIB / name)
+        for name in ("socket", "ipp"):
+            (r / "bin/backend" / name).symlink_to(CUPS_LIB / "backend" / name)
+        backend = r / "bin/backend/kiosktest"
+        backend.write_text(TEST_BACKEND)
+        backend.chmod(0o755)
+        self.ppd = _ppd(r / "ppd/kiosk-a4.ppd")
+        shutil.chown(r, "root", "lp")
+        for sub in ("spool", "cache", "state", "tmp", "log"):
+            shutil.chown(r / sub, "root", "lp")
+            (r / sub).chmod(0o775)
+        r.chmod(0o755)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "CUPS_SERVER": str(self.sock)}
+
+    def start(self, timeout: float = 10.0) -> "PrivateCupsd":
+        self.proc = subprocess.Popen(
+            ["cupsd", "-f", "-c", str(self.root / "conf/cupsd.conf"), "-s", str(self.root / "conf/cups-files.conf")],
+            stdout=subprocess.DEVNULL, stderr=open(self.root / "log/stderr", "wb"), start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"cupsd exited: {(self.root / 'log/stderr').read_text()} {self.log()}")
+            if self.sock.exists() and self.lpstat("-r").returncode == 0:
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("cupsd did not start: " + self.log())
+
+    def lpstat(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["lpstat", *args], env=self.env, capture_output=True, text=True, timeout=10)
+
+    def run(self, *cmd: str) -> str:
+        out = subprocess.run(list(cmd), env=self.env, capture_output=True, text=True, timeout=20)
+        if out.returncode != 0:
+            raise RuntimeError(f"{cmd}: {out.stderr}")
+        return out.stdout
+
+    def add_queue(self, name: str, device_uri: str) -> str:
+        self.run("lpadmin", "-p", name, "-E", "-v", device_uri, "-P", str(self.ppd),
+                 "-o", "printer-error-policy=retry-job", "-o", "PageSize=A4")
+        return name
+
+    def add_test_queue(self, name: str, mode: str = "ok") -> Path:
+        spool = self.root / f"out-{name}"
+        spool.mkdir()
+        shutil.chown(spool, "lp", "lp")
+        (spool / "mode").write_text(mode)
+        self.add_queue(name, f"kiosktest:{spool}")
+        return spool
+
+    def log(self) -> str:
+        p = self.root / "log/error_log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class TcpSink:
+    """A network printer on 127.0.0.1: records each connection's bytes (``hang``: never reads)."""
+
+    def __init__(self, mode: str = "normal"):
+        self.mode = mode
+        self.jobs: list[bytes] = []
+        self._srv = socket.socket()
+        self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._srv.bind(("127.0.0.1", 0))
+        self._srv.listen(4)
+        self.port = self._srv.getsockname()[1]
+        self._stop = threading.Event()
+        self._done = threading.Condition()
+        self._conns: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._srv.accept()
+            except OSError:
+                return
+            self._conns.append(conn)
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        buf = bytearray()
+        conn.settimeout(0.2)
+        try:
+            while not self._stop.is_set():
+                if self.mode == "hang":
+                    time.sleep(0.05)
+                    continue
+                try:
+                    chunk = conn.recv(65536)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+        finally:
+            conn.close()
+            if buf:
+                with self._done:
+                    self.jobs.append(bytes(buf))
+                    self._done.notify_all()
+
+    def wait_jobs(self, n: int, timeout: float = 10.0) -> bool:
+        with self._done:
+            return self._done.wait_for(lambda: len(self.jobs) >= n, timeout)
+
+    def close(self) -> None:
+        self._stop.set()
+        try:
+            self._srv.shutdown(socket.SHUT_RDWR)  # close() alone does not wake accept()
+        except OSError:
+            pass
+        self._srv.close()
+        self._thread.join(2)
