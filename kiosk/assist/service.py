@@ -135,8 +135,13 @@ class AssistService:
         if self._loop is None or self._thread is None:
             return
         async def shutdown() -> None:
+            self._disarm()
             await self._end_call()
             await self._client.stop()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:               # aiortc's leftovers and pending intents
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
         try:
             asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout)
         except (concurrent.futures.TimeoutError, RuntimeError):
