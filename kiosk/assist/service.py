@@ -177,10 +177,11 @@ class AssistService:
         """After no_helper/timeout/ended/hub_lost: back to idle."""
         return self.call(self._dismiss)
 
-    def set_muted(self, muted: bool) -> None:
-        self._set(muted=bool(muted))
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._apply_mute)
+    def set_muted(self, muted: bool) -> concurrent.futures.Future:
+        """Mutes the kiosk microphone (the helper hears silence); kept until set again."""
+        if self._loop is None:
+            self._set(muted=bool(muted))
+        return self.call(self._mute, bool(muted))
 
     def send_chat(self, text: str) -> concurrent.futures.Future:
         return self.call(self._chat, str(text)[:1000])
@@ -240,9 +241,10 @@ class AssistService:
             await self._client.chat(text)
             self._set(chat=self._status.chat + (ChatLine("kiosk", text, self.clock()),))
 
-    def _apply_mute(self) -> None:
+    async def _mute(self, muted: bool) -> None:
+        self._set(muted=muted)
         if self._peer is not None:
-            self._peer.set_muted(self._status.muted)
+            self._peer.set_muted(muted)
 
     async def _finish(self, state: str, reason: str | None) -> None:
         """A request or call is over: no trace of it stays (frames, chat, helper name)."""

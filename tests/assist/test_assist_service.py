@@ -67,6 +67,8 @@ def test_call_flow_offer_chat_hangup_leaves_no_trace(hub, service_for, monkeypat
     assert offer["sdp"]["type"] == "offer" and offer["tracks"] == {"0": "camera", "1": "audio", "2": "screen"}
     assert sdp.count("m=video") == 2 and sdp.count("m=audio") == 1
     assert "VP8/90000" in sdp and "H264" not in sdp and "a=sendonly" in sdp
+    s.set_muted(True).result(2)
+    assert s.muted is True and s.peer.audio_track.muted is True
     s.send_chat("我的社保卡丢了")
     assert h.expect("chat")["text"] == "我的社保卡丢了"
     h.send(type="chat", text="请稍等")
@@ -151,3 +153,30 @@ def test_hub_restart_while_waiting_keeps_place_then_gone_for_good_is_hub_lost(tm
         assert st.reason == "hub_lost" and time.monotonic() - t0 < 5
     finally:
         hub.close()
+
+
+def test_unreachable_hub_request_ends_as_hub_lost(service_for):
+    """GIVEN a hub URL where nothing listens WHEN the citizen calls THEN 'hub_lost' comes
+    within link_lost_s: nobody waits forever."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]           # closed again at once: connection refused
+    s = service_for(kiosk_config(f"ws://127.0.0.1:{port}"), link_lost_s=1.0)
+    t0 = time.monotonic()
+    s.request(False)
+    wait_state(s, "requesting", timeout=2)
+    st = wait_state(s, "hub_lost", timeout=4)
+    assert st.reason == "hub_lost" and time.monotonic() - t0 < 3
+    s.request(False)                            # the citizen may try again
+    wait_state(s, "hub_lost", timeout=4)
+
+
+def test_ice_servers_passed_as_given_never_none():
+    from kiosk.assist.peer import rtc_ice_servers, vp8_only
+    assert rtc_ice_servers([]) == [] and rtc_ice_servers(None) == []
+    turn = rtc_ice_servers([{"urls": ["turn:turn.hall.example:3478?transport=udp"],
+                             "username": "1767225600:kiosk-EHALL-01", "credential": "c2VjcmV0"}])
+    assert turn[0].urls == ["turn:turn.hall.example:3478?transport=udp"]
+    assert (turn[0].username, turn[0].credential) == ("1767225600:kiosk-EHALL-01", "c2VjcmV0")
+    assert {c.mimeType for c in vp8_only()} == {"video/VP8", "video/rtx"}
