@@ -21,13 +21,22 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.ui_bridge import UiBridge
 
 from . import browse, countdown, home, item, item_list, qr, search, widgets
+from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
+from . import consent, face, idcard, identified
 from .theme import Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown", "app")
+KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
+            "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
-           "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen}
+           "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
+           "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
+           "assist_fallback": assist_fallback.AssistFallbackScreen, "assist_call": assist_call.AssistCallScreen,
+           "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
+           "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
+           "identity_help": consent.IdentityHelpScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -183,9 +192,8 @@ class KioskApp(App):
         self.notify(SORRY)
 
     def call_assist(self) -> None:
-        """呼叫帮办: the helpdesk hub is not wired yet; say so plainly."""
-        hall = self.kiosk.config
-        if self.kiosk.assist_available:
-            self.notify("正在呼叫帮办人员，请稍候。")
-        else:
-            self.notify(f"远程帮办暂未开通。请到服务台咨询，或拨打 {hall['hall.phone']}。")
+        """呼叫帮办: the consent screen when the assist service runs; else say so plainly."""
+        from .assist_flow import controller
+
+        if not controller(self).call():
+            self.notify(f"远程帮办暂未开通。请到服务台咨询，或拨打 {self.kiosk.config['hall.phone']}。")

@@ -18,7 +18,13 @@ class HomeScreen(KioskScreen):
         self.hall_name = cfg["hall.name"]
         self.terminal_id = cfg["hall.terminal_id"]
         self.hours = cfg["hall.opening_hours"]
-        self.assist_available = self.kiosk.assist_available
+        from .assist_flow import controller
+        self.assist_available = controller(self.app).available   # the service, not just the config
+
+    def open_staff_pin(self) -> None:
+        """A 3 s press on the terminal id: the helpers' PIN pad for assist mode (协助模式)."""
+        from .assist_flow import controller
+        controller(self.app).open_staff_pin()
 
     # -- the tiles -----------------------------------------------------------
     def open_search(self) -> None:

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The video call with a helper: their video large, the citizen's self-view small,
+a plain banner that they can see the screen, 静音 and 挂断, and the helper's messages.
+
+Frames arrive as numpy RGB arrays (top row first) through the controller, on the
+main thread; each is copied into a texture that is made again only when the size
+changes.
+"""
+from __future__ import annotations
+
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from .widgets import KioskScreen
+
+CHAT_LINES = 3
+
+
+def frame_texture(frame, texture: Texture | None) -> Texture:
+    """Copies an H×W×3 uint8 RGB frame into ``texture`` (a new one if the size differs)."""
+    height, width = frame.shape[:2]
+    if texture is None or texture.size != (width, height):
+        texture = Texture.create(size=(width, height), colorfmt="rgb")
+        texture.flip_vertical()               # numpy rows start at the top, GL at the bottom
+    texture.blit_buffer(frame.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+    return texture
+
+
+def helper_lines(chat, limit: int = CHAT_LINES) -> str:
+    """The helper's last messages, one per line (the citizen's own are not repeated)."""
+    texts = []
+    for msg in chat or ():
+        if isinstance(msg, dict):
+            if msg.get("from", "helper") == "helper" and msg.get("text"):
+                texts.append(str(msg["text"]))
+        elif isinstance(msg, str):
+            texts.append(msg)
+    return "\n".join(texts[-limit:])
+
+
+class AssistCallScreen(KioskScreen):
+    remote = ObjectProperty(None, allownone=True)
+    local = ObjectProperty(None, allownone=True)
+    helper_name = StringProperty("")
+    chat_text = StringProperty("")
+    muted = BooleanProperty(False)
+    has_self_view = BooleanProperty(False)
+
+    def show(self, **params) -> None:
+        from .assist_flow import controller
+        self.title = "视频帮办"
+        self.refresh(controller(self.app))
+
+    def refresh(self, ctl) -> None:
+        svc = ctl.service
+        if svc is None:
+            return
+        self.helper_name = svc.helper_name or ""
+        self.chat_text = helper_lines(svc.chat)
+        self.muted = bool(svc.muted)
+        self.has_self_view = ctl.has_self_view
+
+    def set_frame(self, which: str, frame) -> None:
+        if which == "remote":
+            self.remote = frame_texture(frame, self.remote)
+            self.ids.remote_video.texture = self.remote
+        else:
+            self.local = frame_texture(frame, self.local)
+            self.ids.self_view.texture = self.local
+
+    def toggle_mute(self) -> None:
+        from .assist_flow import controller
+        controller(self.app).set_muted(not self.muted)
+
+    def hangup(self) -> None:
+        from .assist_flow import controller
+        controller(self.app).hangup()
+
+    def keep_browsing(self) -> None:
+        self.session.back()
+
+    def wipe(self) -> None:
+        self.remote = self.local = None
+        self.ids.remote_video.texture = None
+        self.ids.self_view.texture = None
+        self.helper_name = self.chat_text = ""
+        self.muted = False

@@ -1,0 +1,335 @@
+# SPDX-License-Identifier: Apache-2.0
+"""呼叫帮办 and 协助模式 inside the app: one controller between the assist service,
+the session's routes, the two overlays (waiting banner, helper toolbar) and the
+screen capture.
+
+The service (``kiosk.assist.service.AssistService``, no Kivy) calls back from its
+own asyncio thread; everything here runs on the Kivy main thread, reached through
+``Clock.schedule_once``. Which call screen shows follows the service's ``state``:
+
+- requesting/queued/ringing: ``assist_wait`` (or the banner while the citizen browses)
+- connected: ``assist_call``; after it, back to the route before the call
+- no_helper/timeout/hub_lost/unavailable after waiting: ``assist_fallback``
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from kivy.clock import Clock
+
+from kiosk.assist_mode import AssistMode, device_lines
+
+log = logging.getLogger(__name__)
+
+WAITING = ("requesting", "queued", "ringing")
+OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
+CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
+TICK_SECONDS = 0.5
+CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
+_AUTO = object()
+
+
+def make_service(kiosk):
+    """The real AssistService when the package exists and a hub is configured, else None."""
+    if not kiosk.assist_available:
+        return None
+    try:
+        from kiosk.assist.service import AssistService
+    except ImportError:
+        log.info("assist: kiosk.assist.service is not installed; 呼叫帮办 stays unavailable")
+        return None
+    try:
+        return AssistService(kiosk.config)
+    except Exception:
+        log.exception("assist: the service could not be created")
+        return None
+
+
+def controller(app) -> "AssistController":
+    """The app's controller, made (and its service started) on first use."""
+    ctl = getattr(app, "assist_ctl", None)
+    return ctl if ctl is not None else attach(app)
+
+
+def attach(app, service=_AUTO) -> "AssistController":
+    """Makes the app's controller (replacing an earlier one); tests pass a fake service."""
+    old = getattr(app, "assist_ctl", None)
+    if old is not None:
+        old.detach()
+    ctl = AssistController(app, make_service(app.kiosk) if service is _AUTO else service)
+    app.assist_ctl = ctl
+    ctl.start()
+    return ctl
+
+
+def _register(service, name: str, fn) -> bool:
+    """Registers a frame callback: ``service.<name>(fn)``, or assigns it if it is a slot."""
+    slot = getattr(service, name, _AUTO)
+    if slot is _AUTO:
+        return False
+    if callable(slot):
+        slot(fn)
+    else:
+        setattr(service, name, fn)
+    return True
+
+
+class AssistController:
+    def __init__(self, app, service):
+        from .assist_banner import AssistBanner
+        from .assist_toolbar import HelperToolbar
+        from .screen_capture import ScreenCapture
+
+        self.app, self.service = app, service
+        self.session = app.kiosk.session
+        self.mode = AssistMode(app.kiosk.config, self.session)
+        self.capture = ScreenCapture()
+        self.banner, self.toolbar = AssistBanner(ctl=self), HelperToolbar(ctl=self)
+        self.in_call = self.waiting = self.hung_up = False
+        self.has_self_view = False
+        self._frames: dict[str, object] = {}
+        self._lock = threading.Lock()
+        self._tick_event = None
+        self._attached = False
+
+    @property
+    def available(self) -> bool:
+        return self.service is not None
+
+    @property
+    def state(self) -> str:
+        return self.service.state if self.service is not None else "unavailable"
+
+    # -- lifecycle ----------------------------------------------------------------
+    def start(self) -> None:
+        self._attached = True
+        self.session.on_wipe(self._on_session_end)
+        self.mode.subscribe(self._on_mode_changed)
+        self.app.ui.bind(route=self._on_route)
+        self.app.bind(on_stop=self._on_app_stop)
+        self._tick_event = Clock.schedule_interval(self.tick, TICK_SECONDS)
+        if self.service is None:
+            return
+        self.service.subscribe(self._on_service)
+        _register(self.service, "on_remote_frame", lambda f: self._on_frame("remote", f))
+        self.has_self_view = _register(self.service, "on_local_frame", lambda f: self._on_frame("local", f))
+        self.service.set_screen_source(self.capture.latest)
+        self.service.start()
+
+    def detach(self) -> None:
+        if not self._attached:
+            return
+        self._attached = False
+        self.mode.end("detached")
+        self.mode.unsubscribe(self._on_mode_changed)
+        self.app.ui.unbind(route=self._on_route)
+        self.app.unbind(on_stop=self._on_app_stop)
+        if self._tick_event is not None:
+            self._tick_event.cancel()
+        self.capture.stop()
+        for widget in (self.banner, self.toolbar):
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+        if self.service is not None:
+            self.service.stop()
+
+    def _on_app_stop(self, *_args) -> None:
+        self.detach()
+
+    def tick(self, *_args) -> None:
+        self.mode.tick()
+        if self.service is not None and (self.state in WAITING or self.state == "connected"):
+            self.session.touch()      # waiting for or talking to a helper is not being idle
+
+    # -- the citizen's intents ------------------------------------------------------
+    def call(self) -> bool:
+        """呼叫帮办: the consent screen, or False when the service is not there."""
+        if self.service is None:
+            return False
+        if self.state == "connected":
+            self.session.go("assist_call")
+        elif self.state in WAITING:
+            self.session.go("assist_wait")
+        else:
+            self.session.go("assist_consent")
+        return True
+
+    def decline(self) -> None:
+        self.session.back()
+
+    def request(self) -> None:
+        self.waiting = True
+        self.session.replace("assist_wait")
+        self.service.request(large_text=self.session.large_text)
+
+    def keep_browsing(self) -> None:
+        self.session.back()
+
+    def cancel(self) -> None:
+        self.waiting = False
+        self.service.cancel()
+        if self.session.route.screen == "assist_wait":
+            self.session.back()
+        self._sync()
+
+    def show_wait(self) -> None:
+        self.session.go("assist_wait")
+
+    def return_to_call(self) -> None:
+        self.session.go("assist_call")
+
+    def set_muted(self, muted: bool) -> None:
+        self.service.set_muted(muted)
+
+    def hangup(self) -> None:
+        self.hung_up = True
+        self.service.hangup()
+        self._close_call("ended")
+        self._sync()
+
+    def leave_callback(self, number: str) -> str:
+        """Hands the number on (kiosk.assist.callback) or keeps it in session memory; the answer."""
+        try:
+            from kiosk.assist.callback import request_callback
+        except ImportError:
+            self.session.data["assist_callback"] = number
+            return "号码已暂存在本机，办理结束后自动清除。现在还不能自动转给帮办人员，请到服务台告知工作人员。"
+        request_callback(number)
+        return "已提交，帮办人员会尽快给您回电。号码只用于这次回电。"
+
+    # -- state from the service ------------------------------------------------------
+    def _on_service(self, *_args) -> None:
+        Clock.schedule_once(self._sync)       # any thread; never re-enters the intents above
+
+    def _sync(self, *_args) -> None:
+        if not self._attached or self.service is None:
+            return
+        state, route = self.state, self.session.route.screen
+        if state != "connected":
+            self.hung_up = False
+            if self.in_call:
+                self._close_call(state)
+        if state in WAITING:
+            self.waiting = True
+            if route == "assist_consent":
+                self.session.replace("assist_wait")
+        elif state == "connected":
+            self.waiting = False
+            if not self.in_call and not self.hung_up:
+                self._open("assist_call")
+                self.in_call = True
+                self.capture.start()
+        elif self.waiting:
+            self.waiting = False
+            if state in OVER:
+                self._open("assist_fallback", reason=state)
+            elif route == "assist_wait":
+                self.session.back()
+        for name in CALL_SCREENS:
+            screen = self.app.screens.get(name)
+            if screen is not None and hasattr(screen, "refresh"):
+                screen.refresh(self)
+        self._update_overlays()
+
+    def _open(self, screen: str, **params) -> None:
+        if self.session.route.screen in CALL_SCREENS:
+            self.session.replace(screen, **params)
+        else:
+            self.session.go(screen, **params)
+
+    def _close_call(self, state: str) -> None:
+        self.in_call = False
+        self.capture.stop()
+        with self._lock:
+            self._frames.clear()
+        if self.session.route.screen == "assist_call":
+            self.session.back()
+        screen = self.app.screens.get("assist_call")
+        if screen is not None:
+            screen.wipe()
+        self.app.notify(CALL_ENDED.get(state, "通话已结束。"))
+
+    def _on_frame(self, which: str, frame) -> None:
+        """A video frame from the service's thread: keep the newest, draw it on the next frame."""
+        with self._lock:
+            first = which not in self._frames
+            self._frames[which] = frame
+        if first:
+            Clock.schedule_once(lambda _dt: self._draw_frame(which))
+
+    def _draw_frame(self, which: str) -> None:
+        with self._lock:
+            frame = self._frames.pop(which, None)
+        screen = self.app.screens.get("assist_call")
+        if frame is not None and screen is not None and self.in_call:
+            screen.set_frame(which, frame)
+
+    # -- assist mode ---------------------------------------------------------------------
+    def open_staff_pin(self) -> None:
+        self.session.go("staff_pin")
+
+    def helper_action(self, action: str, **details) -> None:
+        """A toolbar action: audit line with the helper id, then do it."""
+        if not self.mode.active:
+            return
+        if action == "open_item":
+            self.mode.log(action, item=details["item"])
+            self.session.go("item", id=details["item"])
+        elif action == "large_text":
+            on = not self.session.large_text
+            self.mode.log(action, on=on)
+            self.session.set_large_text(on)
+        elif action == "end_session":
+            self.mode.log(action)
+            self.session.end("helper")
+        elif action == "exit":
+            self.mode.end("exit")
+        else:
+            self.mode.log(action)
+
+    def device_status(self) -> list[str]:
+        return device_lines(getattr(self.app.kiosk, "devices", None))
+
+    def _on_mode_changed(self, _mode) -> None:
+        self._update_overlays()
+
+    def _on_session_end(self) -> None:
+        if not self._attached:
+            return
+        if self.service is not None:
+            if self.state == "connected":
+                self.service.hangup()
+            elif self.state in WAITING:
+                self.service.cancel()
+        self.in_call = self.waiting = False
+        self.capture.stop()
+        with self._lock:
+            self._frames.clear()
+        Clock.schedule_once(lambda _dt: self._update_overlays())
+
+    # -- overlays -------------------------------------------------------------------------
+    def _on_route(self, *_args) -> None:
+        self._update_overlays()
+
+    def _update_overlays(self) -> None:
+        route = self.session.route.screen
+        waiting = self.service is not None and (self.waiting or self.state in WAITING)
+        calling = self.in_call and not self.hung_up
+        want_banner = (waiting and route not in ("assist_consent", "assist_wait")) or (
+            calling and route != "assist_call")
+        self.banner.calling = calling
+        self.banner.refresh(self)
+        self._show(self.toolbar, self.mode.active)
+        self._show(self.banner, want_banner)
+        self.banner.y = self.toolbar.height if self.toolbar.parent is not None else 0
+        self.toolbar.refresh(self)
+
+    def _show(self, widget, shown: bool) -> None:
+        root = self.app.root
+        if shown and widget.parent is None:
+            countdown = getattr(self.app, "overlay", None)     # stay under the countdown
+            index = root.children.index(countdown) + 1 if countdown in root.children else 0
+            root.add_widget(widget, index=index)
+        elif not shown and widget.parent is not None:
+            widget.parent.remove_widget(widget)

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk screen as the helper sees it: the window's frames, at most 5 per second.
+
+:meth:`ScreenCapture.latest` is the assist service's screen source
+(``set_screen_source``): it may be called from any thread and returns the
+newest frame as a numpy array (height × width × 3, uint8, RGB, top row first)
+or None. The frames are read on the Kivy main thread, from the back buffer just
+before each flip (the frame that is about to be shown), and only between
+:meth:`start` and :meth:`stop` (during a call). The screens already show
+identity data masked, so the capture shows nothing the citizen's screen does not.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+MAX_FPS = 5.0
+
+
+class ScreenCapture:
+    def __init__(self, fps: float = MAX_FPS, clock=time.monotonic):
+        self.interval = 1.0 / min(max(fps, 0.1), MAX_FPS)
+        self.clock = clock
+        self._frame: np.ndarray | None = None
+        self._last = float("-inf")
+        self._running = False
+
+    def start(self) -> None:
+        """Begins capturing at the next drawn frame (main thread)."""
+        from kivy.core.window import Window
+
+        if not self._running:
+            self._running = True
+            self._last = float("-inf")
+            Window.bind(on_flip=self._on_flip)
+            Window.canvas.ask_update()           # a still screen still gets a first frame
+
+    def stop(self) -> None:
+        """Stops capturing and forgets the last frame (main thread)."""
+        from kivy.core.window import Window
+
+        if self._running:
+            self._running = False
+            Window.unbind(on_flip=self._on_flip)
+        self._frame = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def latest(self) -> np.ndarray | None:
+        """The newest frame or None; any thread (the array is never written after publishing)."""
+        return self._frame
+
+    def _on_flip(self, window) -> None:
+        now = self.clock()
+        if now - self._last >= self.interval:
+            self._last = now
+            self._frame = grab(window)
+
+    def grab_now(self) -> np.ndarray:
+        """Reads the current back buffer at once (tests, and a first frame on demand)."""
+        from kivy.core.window import Window
+
+        self._frame = grab(Window)
+        return self._frame
+
+
+def grab(window) -> np.ndarray:
+    """The window's framebuffer as RGB, top row first; main thread, GL context current."""
+    from kivy.graphics.opengl import (GL_PACK_ALIGNMENT, GL_RGB, GL_UNSIGNED_BYTE, glPixelStorei,
+                                      glReadPixels)
+
+    width, height = (int(v) for v in window.size)
+    glPixelStorei(GL_PACK_ALIGNMENT, 1)
+    data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+    frame = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3)
+    return np.ascontiguousarray(frame[::-1])
