@@ -168,7 +168,20 @@ def cmd_print(args: argparse.Namespace) -> int:
     uri = args.printer or cfg["devices.receipt_printer.uri"]
     profile = args.profile or cfg["devices.receipt_printer.profile"]
     if getattr(args, "a4", False) or uri.startswith("cups://"):
-        return _fail("A4 printing through CUPS is not available in this version yet")
+        from .printing.a4_service import print_a4_admin
+
+        item = hall = qr = None
+        if args.action == "guide":
+            from .core import Kiosk
+            kiosk = Kiosk.build(cfg)
+            item = kiosk.item(args.item_id)
+            if item is None:
+                return _fail(f"no item {args.item_id!r} in {kiosk.catalogue.source}")
+            hall = {"name": cfg["hall.name"], "hours": cfg["hall.opening_hours"], "phone": cfg["hall.phone"]}
+            qr = kiosk.qr_url(item)
+        printed, lines = print_a4_admin(args.printer or cfg["devices.a4_printer.uri"], item, hall, qr)
+        print("\n".join(lines))
+        return 0 if printed else 1
     from .printing import admin
 
     try:

@@ -65,11 +65,17 @@ def _smartcard(name: str, settings: dict[str, Any]) -> Device:
     return open_smartcard(name, settings["uri"], staff_badges=settings.get("staff_badges", ()))
 
 
+def _a4_printer(name: str, settings: dict[str, Any]) -> Device:
+    from drivers.a4_printer import create_a4_printer
+    return create_a4_printer(settings["uri"], name=name)
+
+
 FACTORIES: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "id_reader": _id_reader,
     "smartcard": _smartcard,
     "camera": _camera,
     "receipt_printer": _receipt_printer,
+    "a4_printer": _a4_printer,
 }
 
 

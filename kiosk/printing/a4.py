@@ -244,3 +244,15 @@ def guide_a4(item: Any, hall: Any, qr_url: str | None = None, *, printed_at: dt.
     doc = guide_receipt(item, hall, qr_url, large=True, printed_at=printed_at)
     name = hall.get("name", "") if isinstance(hall, dict) else getattr(hall, "name", "")
     return render_a4(doc, bank, footer=str(name)).data
+
+
+def a4_test_page(printed_at: dt.datetime | None = None) -> Document:
+    """The admin's A4 test page: Chinese samples, rare characters, large print, tick boxes, a QR."""
+    stamp = (printed_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return Document(title="A4 test page").add(
+        Title("A4 打印测试"), Text("政务服务大厅自助终端 · ehall-kiosk", "center"), Rule("="),
+        Text("中文测试：居民身份证、户口簿、营业执照、不动产权证书"),
+        Text("标点：（）：，。、；！？“”《》￥"), Text("混排 ABC abc 0123 ￥12.50"),
+        Text("生僻字：王䶮 喆 堃 鿏"), Text("大字（适老化）", large=True, bold=True),
+        Checklist(("勾选框一", "勾选框二"), large=True), Steps(("取号", "等候叫号", "窗口办理")),
+        Rule(), Qr("https://example.gov.cn/ehall/test?a4=1", "扫码测试"), Text(f"打印时间：{stamp}", "center"))

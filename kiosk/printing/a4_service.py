@@ -168,3 +168,48 @@ class A4Service:
         if not job.state.final and job.error is None:
             job = self.printer.wait(job_key, timeout=max(0.1, self._left(started)))
         return outcome_of(job)
+
+
+def print_a4_admin(uri: str, item: Any = None, hall: Any = None, qr_url: str | None = None,
+                   job_key: str | None = None) -> tuple[bool, list[str]]:
+    """``ehall-kiosk print test|guide --a4``: (printed, lines for the admin). Never raises."""
+    import uuid
+
+    from drivers.a4_printer import create_a4_printer
+    from kiosk.printing.a4 import a4_test_page, render_a4
+    from kiosk.printing.templates import guide_receipt
+
+    try:
+        printer = create_a4_printer(uri)
+    except (ValueError, ImportError) as exc:
+        return False, [f"FAIL A4_CONFIG: {exc}"]
+    status = printer.open()
+    caps = printer.capabilities()
+    lines = [f"A4 printer {uri}: {printer.state.value}"
+             + (f", queue {status.state}, accepting {status.accepting}" if status else "")
+             + (f", error policy {caps.get('error_policy')}" if caps.get("error_policy") else "")]
+    lines += printer.repairs
+    if printer.last_error is not None:
+        err = printer.last_error
+        lines.append(f"printer says {err.code} ({err.error.action.value}): {err.detail or err.error.text}")
+    if item is not None:
+        doc = guide_receipt(item, hall or {}, qr_url, large=True)
+        lines.insert(0, f"A4 guide for {item.id} {item.name}")
+        footer = hall.get("name", "") if isinstance(hall, dict) else str(getattr(hall, "name", ""))
+    else:
+        doc, footer = a4_test_page(), "A4 test page"
+    pdf = render_a4(doc, footer=footer)
+    lines.append(f"PDF: {pdf.pages} page(s), {len(pdf.data)} bytes, Noto Sans SC subset embedded, "
+                 f"made in {pdf.seconds * 1000:.0f} ms" + (f"; not in the font: {pdf.missing}" if pdf.missing else ""))
+    key = job_key or f"admin-{uuid.uuid4().hex[:12]}"
+    out = A4Service(printer).print_pdf(pdf.data, doc.title or "A4", key)
+    job = out.job
+    if out.printed:
+        lines.append(f"PRINTED job {job.job_id if job else '?'} ({key}) in {out.seconds:.2f} s")
+        spool = getattr(printer, "printed", None)
+        if spool:
+            lines.append(f"simulator wrote {spool[-1]}")
+    else:
+        where = f"queued as job {job.job_id}, it prints once fixed" if out.queued and job else "kept, not sent"
+        lines.append(f"NOT PRINTED: {out.code} ({where}); screen message {out.message_key}")
+    return out.printed, lines
