@@ -49,6 +49,9 @@ REASONS: dict[str, ErrorCode] = {
     "toner-low": A4_TONER_LOW, "marker-supply-low": A4_TONER_LOW, "media-low": A4_PAPER_LOW,
     "cups-missing-filter": A4_CONFIG,
 }
+# Set by the socket/ipp backends at the start of every job while they connect: an
+# error only when it lasts (see A4Printer.TRANSIENT_HOLD).
+TRANSIENT = {"connecting-to-device"}
 # Informational reasons that say nothing is wrong.
 IGNORED = {"none", "paused", "other", "cups-waiting-for-job-completed", "moving-to-paused",
            "cups-insecure-filter", "cups-ipp-conformance-failure-report"}

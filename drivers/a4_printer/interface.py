@@ -21,6 +21,7 @@ from drivers.base import Device, DeviceError, DeviceState, ErrorCode, Severity
 T = TypeVar("T")
 CALL_TIMEOUT = 2.0      # s for one call to the print system
 REPAIR_COOLDOWN = 60.0  # s: a queue that stops again within this is reported, not restarted again
+TRANSIENT_HOLD = 1.5    # s a "connecting-to-device" must last before it counts as offline
 
 
 class A4Printer(Device, abc.ABC):
@@ -36,6 +37,7 @@ class A4Printer(Device, abc.ABC):
         self.repairs: list[str] = []          # what the driver did to the queue, for the admin
         self._kept: dict[str, tuple[bytes, str]] = {}  # not submitted (printer was down): pdf, title
         self._last_repair = -REPAIR_COOLDOWN
+        self._transient: dict[str, float] = {}  # transient reason -> first seen (monotonic)
         self._submit_lock = threading.Lock()  # one submit at a time: a concurrent retry sees the first
 
     # -- hooks (blocking is fine: they run on a helper thread) ---------------
@@ -160,7 +162,7 @@ class A4Printer(Device, abc.ABC):
                 error = self._error.error
         return A4Job(job_key, job_id, state, error, warning, message)
 
-    def wait(self, job_key: str, timeout: float = 3.0, poll: float = 0.1) -> A4Job:
+    def wait(self, job_key: str, timeout: float = 3.0, poll: float = 0.05) -> A4Job:
         """Poll until the job completes, fails, the printer reports a blocking
         reason, or ``timeout`` s pass (then ``error`` is ``A4_NO_RESPONSE``)."""
         deadline = time.monotonic() + timeout
@@ -230,9 +232,12 @@ class A4Printer(Device, abc.ABC):
         self._emit("queue_restarted", message=status.message)
         return self._call(self._queue_status)
 
-    @staticmethod
-    def _judge(status: QueueStatus) -> tuple[ErrorCode | None, ErrorCode | None]:
-        blocking, warning = e.from_reasons(status.reasons)
+    def _judge(self, status: QueueStatus) -> tuple[ErrorCode | None, ErrorCode | None]:
+        now = time.monotonic()
+        seen = {r: self._transient.get(r, now) for r in status.reasons if e.split_reason(r)[0] in e.TRANSIENT}
+        self._transient = seen
+        reasons = [r for r in status.reasons if seen.get(r, 0.0) <= now - TRANSIENT_HOLD]
+        blocking, warning = e.from_reasons(reasons)
         if blocking is None and status.state == "stopped":
             blocking = e.A4_QUEUE_STOPPED
         if blocking is None and not status.accepting:
