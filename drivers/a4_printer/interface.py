@@ -226,7 +226,11 @@ class A4Printer(Device, abc.ABC):
         if now - self._last_repair < REPAIR_COOLDOWN:
             return status  # it stopped again soon after a restart: report it
         self._last_repair = now
-        self._call(self._repair)
+        try:
+            self._call(self._repair)
+        except DeviceError as exc:  # not allowed (no lpadmin rights) or CUPS refused: report the stop
+            self.repairs.append(f"could not restart the queue: {exc.code} {exc.detail}")
+            return status
         self.repairs.append(f"restarted queue (was {status.state}, accepting {status.accepting}: "
                             f"{status.message or ', '.join(status.reasons)})")
         self._emit("queue_restarted", message=status.message)
