@@ -147,6 +147,12 @@ def cmd_devices_test(args: argparse.Namespace) -> int:
             lines = run_self_test(settings["uri"], timeout=args.timeout)
             print("\n".join(lines))
             return 0 if lines and lines[-1].startswith("RESULT: PASS") else 1
+        if args.name == "smartcard":
+            from drivers.smartcard.selftest import run_self_test as smartcard_test
+            lines = smartcard_test(settings["uri"], timeout=args.timeout,
+                                   staff_badges=settings.get("staff_badges", ()))
+            print("\n".join(lines))
+            return 0 if lines and "FAIL" not in lines[-1] else 1
         if args.name == "receipt_printer":
             from .printing.admin import run_print_test
             print("\n".join(run_print_test(settings["uri"], settings.get("profile"))))

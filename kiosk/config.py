@@ -82,12 +82,28 @@ SCHEMA: dict[str, Rule] = {
         str, "an http(s) URL that may contain {name} and {id}", _template),
     "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",
                            lambda v: v == "" or v.startswith(("ws://", "wss://"))),
+    "assist.terminal_name": _text(64),    # shown to the helper; empty: hall.terminal_id
+    "assist.microphone": Rule(str, 'empty or "sim://" (silence), or "alsa://DEVICE"',
+                              lambda v: v in ("", "sim://") or v.startswith("alsa://")),
+    "assist.speaker": Rule(str, 'empty (helper sound discarded) or "alsa://DEVICE"',
+                           lambda v: v == "" or v.startswith("alsa://")),
+    "assist.staff_pins": Rule(list, 'a list of "helper_id:hash" strings made by scripts/hash-pin (never a clear PIN)',
+                              lambda v: all(isinstance(e, str) and ":" in e and e.split(":", 1)[1].startswith(
+                                  ("scrypt$", "pbkdf2_sha256$")) for e in v)),
+    "assist.mode_timeout_seconds": _int_range(30, 1800),
+    "assist.audit_log": _text(1000),
+    "identity.card_timeout_seconds": _int_range(10, 600),
+    "identity.face_timeout_seconds": _int_range(10, 120),
+    "identity.face_tries": _int_range(1, 5),
+    "identity.face_tolerance": Rule(float, "a number from 0.3 to 0.6", lambda v: 0.3 <= v <= 0.6),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
 }
 for _dev in DEVICE_SCHEMES:
     SCHEMA[f"devices.{_dev}.uri"] = _uri(_dev)
 SCHEMA["devices.receipt_printer.profile"] = _text(60, empty=False)
+SCHEMA["devices.smartcard.staff_badges"] = Rule(list, 'a list of "uid:HEX" or "atr:HEX" strings', lambda v: all(
+    isinstance(e, str) and e[:4].lower() in ("uid:", "atr:") and len(e) > 4 for e in v))
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:

@@ -77,8 +77,9 @@ def test_devices_lists_each_configured_device_with_state():
     lines = {line.split()[0]: line for line in out.stdout.splitlines()}
     assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer"}
     assert " ready " in lines["id_reader"] and " ready " in lines["receipt_printer"]
-    assert "fault" in lines["smartcard"] and "DEV_NOT_AVAILABLE" in lines["smartcard"]
-    assert out.returncode == 1          # some device is not usable: admins' scripts can tell
+    assert " ready " in lines["smartcard"]
+    assert all(" ready " in line for line in lines.values())
+    assert out.returncode == 0
 
 
 def test_id_reader_self_test_on_the_simulator_prints_masked_fields():
@@ -96,6 +97,7 @@ def test_bad_device_uri_is_a_fault_not_a_crash(tmp_path):
     out = run("--config", str(cfg), "devices")
     line = next(line for line in out.stdout.splitlines() if line.startswith("id_reader"))
     assert ("absent" in line or "fault" in line) and "IDR_" in line
+    assert out.returncode == 1          # a device is not usable: admins' scripts can tell
     assert "Traceback" not in out.stderr
 
 
