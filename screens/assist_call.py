@@ -53,7 +53,7 @@ class AssistCallScreen(KioskScreen):
 
     def refresh(self, ctl) -> None:
         svc = ctl.service
-        if svc is None:
+        if svc is None or not ctl.in_call:       # after the call: stay wiped
             return
         self.helper_name = svc.helper_name or ""
         self.chat_text = helper_lines(svc.chat)

@@ -73,7 +73,9 @@ class HelperToolbar(BoxLayout):
         self.ctl.helper_action("device_status")
         lines = self.ctl.device_status()
         self.status_text = "\n".join(lines) if lines else "本机没有接入设备状态（设备服务未启动）。"
-        self._set_panel("devices", Factory.StatusPanel(text=self.status_text))
+        panel = Factory.StatusPanel()
+        panel.text = self.status_text
+        self._set_panel("devices", panel)
 
     def show_item_search(self) -> None:
         if self.panel == "item":
