@@ -308,6 +308,7 @@ class IdentityService:
                 self._route("identified")
             else:
                 check.wipe()
+                self.preview.wipe()               # the try is over: no face stays on the screen
                 left = self._state.tries_left - 1
                 if left <= 0:
                     self._help(HELP_FACE_FAILED)

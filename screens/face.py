@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The face check: live preview, guidance, the head-turn challenge in big words, the decision.
+
+The preview frame is prepared on the camera thread (kiosk.identity_preview);
+this screen only copies it into a texture a few times a second. Leaving or
+wiping the screen blanks the texture.
+"""
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import ObjectProperty
+
+from .identity_bridge import IdentityBridge, bridge_for
+from .widgets import KioskScreen
+
+PREVIEW_FPS = 12
+
+
+class FaceScreen(KioskScreen):
+    ib = ObjectProperty(IdentityBridge(), rebind=True)
+    texture = ObjectProperty(None, allownone=True)
+    _event = None
+    _serial = -1
+
+    def show(self, **params) -> None:
+        self.title = "人脸核验"
+        self.ib = bridge_for(self.app)
+
+    def on_pre_enter(self, *args) -> None:
+        if self._event is None:
+            self._event = Clock.schedule_interval(self._refresh, 1 / PREVIEW_FPS)
+
+    def on_leave(self, *args) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        self.wipe()
+
+    def _refresh(self, _dt) -> None:
+        service = self.ib.service
+        if service is None or service.preview.serial == self._serial:
+            return
+        self._serial = service.preview.serial
+        if not service.preview.draw(self._blit):
+            self._blank()
+
+    def _blit(self, buf, size) -> None:
+        tex = self.texture
+        if tex is None or tuple(tex.size) != tuple(size):
+            tex = Texture.create(size=size, colorfmt="rgb")
+        tex.blit_buffer(buf, colorfmt="rgb", bufferfmt="ubyte")
+        if tex is not self.texture:
+            self.texture = tex
+        else:
+            self.ids.preview.canvas.ask_update()
+
+    def _blank(self) -> None:
+        tex = self.texture
+        if tex is not None:           # overwrite the last face on the GPU before dropping it
+            tex.blit_buffer(bytes(tex.width * tex.height * 3), colorfmt="rgb", bufferfmt="ubyte")
+        self.texture = None
+
+    def retry(self) -> None:
+        if self.ib.service is not None:
+            self.ib.service.retry()
+
+    def big_words(self, step: str, hint: str, code: str) -> str:
+        if step == "face_failed":
+            return "没有核验成功"
+        if hint in ("HINT_TURN_LEFT", "HINT_TURN_RIGHT"):
+            return self.ib.hint_text(hint)
+        return "请正对摄像头"
+
+    def guidance(self, step: str, hint: str, code: str, tries_left: int) -> str:
+        if step == "face_failed":
+            return f"{self.ib.face_fail_text(code)}\n还可以再试 {int(tries_left)} 次。"
+        if hint in ("HINT_TURN_LEFT", "HINT_TURN_RIGHT", ""):
+            return ""
+        return self.ib.hint_text(hint)
+
+    def wipe(self) -> None:
+        self._blank()
+        self._serial = -1

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The identity flow's state as Kivy properties, and the plain words for its codes.
+
+The service notifies from driver threads; :class:`IdentityBridge` copies each
+snapshot into its properties on the main thread only, and runs the service's
+route changes there too (``service.post``). One bridge per app
+(:func:`bridge_for`); the identity screens bind to ``root.ib.*``.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+
+CARD_TEXT = {
+    "ID_CARD_MOVED": "读卡时证件被移动了。请把身份证平放在读卡区，不要移动，再试一次。",
+    "ID_UNREADABLE": "这张证件读不出来。请确认放的是身份证，平放后再试一次。",
+    "ID_EXPIRED": "这张身份证已超过有效期限，不能用于核验。请使用有效证件，或呼叫帮办。",
+    "ID_CHECK_DIGIT": "这张证件的号码校验不通过，无法使用。请呼叫帮办人员协助。",
+    "ID_READER_UNAVAILABLE": "读卡器暂时不能使用。请呼叫帮办，或到服务台办理。",
+    "ID_NO_CARD": "没有检测到身份证。请把身份证放在读卡区，再点“重试”。",
+    "ID_LIFT_AND_PLACE": "请先拿起身份证，再重新放到读卡区。",
+}
+HINT_TEXT = {
+    "HINT_MOVE_CLOSER": "请靠近一点",
+    "HINT_MORE_LIGHT": "光线不足，请站到明亮一点的地方",
+    "HINT_ONE_PERSON": "请只保留一人在画面中",
+    "HINT_LOOK_AT_CAMERA": "请正对摄像头",
+    "HINT_TURN_LEFT": "请向左转头",
+    "HINT_TURN_RIGHT": "请向右转头",
+    "HINT_FACE_CAMERA_AGAIN": "请转回来，正对摄像头",
+    "HINT_TRY_AGAIN": "请再试一次",
+    "HINT_ASK_STAFF": "请呼叫帮办人员",
+}
+TURN_TEXT = {"left": "向左转头", "right": "向右转头"}
+FACE_FAIL_TEXT = {
+    "FACE_NO_MATCH": "未能确认是您本人。\n请摘下帽子、口罩，正对摄像头。",
+    "FACE_NO_FACE": "没有看到您的面部。\n请站到摄像头正前方，靠近一点。",
+    "FACE_MANY_FACES": "画面中不止一人。\n请只保留一人在画面中。",
+    "FACE_TOO_SIMILAR": "请不要对着摄像头出示照片或证件，请本人正对摄像头。",
+    "FACE_LIVENESS_FAILED": "没有看到按提示转头。\n请按屏幕上的大字提示慢慢转头。",
+    "FACE_TIMEOUT": "时间到了，还没有完成核验。",
+}
+HELP_TITLE = {
+    "HELP_DECLINED": "您选择了不读取身份证",
+    "HELP_FACE_DECLINED": "您选择了不进行人脸核验",
+    "HELP_FACE_FAILED": "人脸核验没有通过",
+    "HELP_FACE_UNAVAILABLE": "人脸核验暂时不能使用",
+}
+HELP_TEXT = ("没关系，可以由工作人员查验您的证件，人工核验身份后为您办理。\n"
+             "请点下方“呼叫帮办”，或到服务台咨询。")
+
+
+class IdentityBridge(EventDispatcher):
+    available = BooleanProperty(False)   # an identity service is configured
+    step = StringProperty("idle")
+    code = StringProperty("")
+    hint = StringProperty("")
+    reason = StringProperty("")
+    tries_left = NumericProperty(0)
+    challenge = ListProperty([])
+    card_type_text = StringProperty("")
+    masked_name = StringProperty("")
+    masked_number = StringProperty("")
+
+    def __init__(self, service=None, **kwargs):
+        super().__init__(**kwargs)
+        self.service = service
+        self.available = service is not None
+        if service is not None:
+            service.post = self.post
+            service.subscribe(self._on_state)
+            self._apply(service.state)
+
+    def close(self) -> None:
+        if self.service is not None:
+            self.service.unsubscribe(self._on_state)
+
+    @staticmethod
+    def post(fn) -> None:
+        """Runs ``fn`` on the main thread (now, when already there)."""
+        if threading.current_thread() is threading.main_thread():
+            fn()
+        else:
+            Clock.schedule_once(lambda _dt: fn())
+
+    def _on_state(self, state) -> None:
+        self.post(lambda: self._apply(self.service.state if self.service else state))
+
+    def _apply(self, state) -> None:
+        self.code = state.code or ""
+        self.hint = state.hint or ""
+        self.reason = state.reason or ""
+        self.tries_left = state.tries_left
+        self.challenge = list(state.challenge)
+        self.card_type_text = state.card_type_text
+        self.masked_name = state.masked_name
+        self.masked_number = state.masked_number
+        self.step = state.step.value          # last: kv that switches on the step sees fresh fields
+
+    # -- words for kv --------------------------------------------------------------
+    def card_text(self, code: str) -> str:
+        return CARD_TEXT.get(code, "")
+
+    def hint_text(self, hint: str) -> str:
+        return HINT_TEXT.get(hint, "")
+
+    def challenge_text(self, challenge) -> str:
+        return " → ".join(TURN_TEXT.get(c, c) for c in challenge)
+
+    def face_fail_text(self, code: str) -> str:
+        return FACE_FAIL_TEXT.get(code, "")
+
+    def help_title(self, reason: str) -> str:
+        return HELP_TITLE.get(reason, "请由工作人员为您核验身份")
+
+
+_BRIDGES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def bridge_for(app) -> IdentityBridge:
+    """The app's bridge to ``app.kiosk.identity`` (an empty one when none is configured)."""
+    service = getattr(app.kiosk, "identity", None)
+    bridge = _BRIDGES.get(app)
+    if bridge is None or bridge.service is not service:
+        if bridge is not None:
+            bridge.close()
+        bridge = _BRIDGES[app] = IdentityBridge(service)
+    return bridge

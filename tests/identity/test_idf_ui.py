@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The identity screens rendered by Kivy, driven by taps, on the simulated reader and a scripted camera.
+
+Screenshots go to test-output/screenshots/identity-*.png; every card used is a
+fictitious simulator card, and the identified screen must show masked data only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from idf_helpers import OTHER, States
+
+from kiosk.identity import IdentityService
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def flow(make_ui, reader, camera, verifier_for, card_photo):
+    """An app whose kiosk has an identity service on the pty reader, a sim camera and the real engine."""
+    made = []
+
+    def make(verifier=None, **kwargs):
+        ui = make_ui()
+        svc = IdentityService(reader, camera, verifier or verifier_for(), ui.kiosk.session, ui.kiosk.config,
+                              ui.clock, photo_decoder=card_photo, today=lambda: dt.date(2026, 11, 27),
+                              face_challenge=("left", "right"), **kwargs)
+        ui.kiosk.identity = svc
+        made.append(svc)
+        ui.kiosk.session.go("item", id=next(iter(ui.kiosk.catalogue.by_id)))
+        ui.frames(2)
+        ui.kiosk.session.go("consent")
+        ui.frames(2)
+        return ui, svc, States(svc)
+    yield make
+    for svc in made:
+        svc.close()
+
+
+def texts(ui):
+    from kivy.uix.label import Label
+    return " ".join(w.text for w in ui.screen.walk(restrict=True)
+                    if isinstance(w, Label) and w.text and w.opacity > 0)
+
+
+def tap_id(ui, wid):
+    ui.tap(ui.screen.ids[wid])
+
+
+def wait_screen(ui, name, timeout=40):
+    ui.wait_until(lambda: ui.app.manager.current == name, timeout)
+
+
+def through_consent(ui, face=True):
+    assert ui.app.manager.current == "consent" and "第 1 步" in texts(ui) and "立即清除" in texts(ui)
+    tap_id(ui, "agree_btn")
+    assert "人脸核验" in texts(ui) and "不同意也可以办理" in texts(ui)
+    tap_id(ui, "agree_btn" if face else "decline_btn")
+
+
+def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
+    """GIVEN the consent screen WHEN the citizen agrees twice, places the card and turns as asked
+    THEN the identified screen shows the masked name, number and card type only."""
+    ui, svc, states = flow()
+    ui.screenshot("identity-consent-card")
+    tap_id(ui, "agree_btn")
+    ui.screenshot("identity-consent-face")
+    tap_id(ui, "agree_btn")
+    wait_screen(ui, "idcard")
+    assert "请将身份证放在读卡区" in texts(ui)
+    ui.screenshot("identity-idcard-waiting")
+    camera.set_frames(turn_frames(("left", "right")))
+    svc.reader.simulator.place_card("resident")
+    wait_screen(ui, "face", 10)
+    ui.wait_until(lambda: ui.screen.texture is not None, 20)
+    ui.screenshot("identity-face")
+    wait_screen(ui, "identified", 40)
+    shown = texts(ui)
+    assert "测**例" in shown and "1100**********0013" in shown and "居民身份证" in shown
+    assert "测试样例" not in shown and "110000199001010013" not in shown
+    ui.screenshot("identity-identified")
+    tap_id(ui, "continue_btn")
+    assert ui.app.manager.current == "item" and ui.kiosk.session.identity is not None
+    ui.kiosk.session.end("finished")
+    ui.frames(2)
+    assert ui.kiosk.session.identity is None and ui.app.screens["identified"].masked_name == ""
+
+
+def test_idf_ui_decline_reading_shows_the_helper_route(flow, reader):
+    ui, _svc, _states = flow()
+    tap_id(ui, "decline_btn")
+    wait_screen(ui, "identity_help", 5)
+    assert "您选择了不读取身份证" in texts(ui) and "呼叫帮办" in texts(ui)
+    ui.screenshot("identity-help-declined")
+    assert ui.kiosk.session.identity is None
+
+
+def test_idf_ui_decline_face_shows_the_helper_route(flow):
+    ui, _svc, _states = flow()
+    through_consent(ui, face=False)
+    wait_screen(ui, "identity_help", 5)
+    assert "您选择了不进行人脸核验" in texts(ui)
+
+
+@pytest.mark.parametrize("card, headline, words, shot", [
+    ("expired", "这张证件不能使用", "已超过有效期限", "identity-idcard-expired"),
+    ("moved", "没有读取成功", "证件被移动了", "identity-idcard-moved"),
+    ("unplugged", "读卡器暂不可用", "读卡器暂时不能使用", "identity-idcard-reader"),
+    ("check", "这张证件不能使用", "号码校验不通过", None),
+])
+def test_idf_ui_card_errors_in_plain_words_with_retry(flow, reader, card, headline, words, shot):
+    import dataclasses
+
+    from drivers.id_reader import protocol as P
+    from drivers.id_reader.sim_cards import SimCard, demo_card
+    from drivers.id_reader.textblock import encode_text_block
+    ui, svc, _states = flow()
+    through_consent(ui)
+    wait_screen(ui, "idcard", 5)
+    sim = reader.simulator
+    if card == "expired":
+        sim.place_card("expired")
+    elif card == "moved":
+        sim.fail_next(0x41, count=50, command=P.READ_BASE)   # keeps moving: the error stays up
+        sim.place_card("resident")
+    elif card == "unplugged":
+        sim.unplug()
+    else:
+        bad = dataclasses.replace(demo_card("resident"), number="110000199001010014")
+        sim.place_card(SimCard(encode_text_block(bad), bad.photo_wlt))
+    ui.wait_until(lambda: words in texts(ui), 10)
+    assert headline in texts(ui) and ui.screen.ids.retry_btn.opacity == 1
+    if shot:
+        ui.screenshot(shot)
+    if card == "unplugged":
+        sim.replug()
+        ui.wait_until(lambda: "请将身份证放在读卡区" in texts(ui), 10)
+    else:
+        tap_id(ui, "retry_btn")
+        assert svc.state.step.value in ("waiting_card", "reading", "card_error", "card_read", "face")
+
+
+def test_idf_ui_three_face_failures_lead_to_the_helper(flow, camera, verifier_for, face_frame):
+    ui, svc, states = flow(verifier=verifier_for(yaw_frontal=0.5))
+    other = face_frame(OTHER)
+    camera.set_frames([other.copy() for _ in range(4)])
+    through_consent(ui)
+    wait_screen(ui, "idcard", 5)
+    svc.reader.simulator.place_card("resident")
+    for left in (2, 1):
+        ui.wait_until(lambda n=left: svc.state.step.value == "face_failed" and svc.state.tries_left == n, 30)
+        ui.frames(3)
+        assert "未能确认是您本人" in texts(ui) and f"还可以再试 {left} 次" in texts(ui)
+        if left == 2:
+            ui.screenshot("identity-face-failed")
+        camera.set_frames([other.copy() for _ in range(4)])
+        tap_id(ui, "retry_btn")
+    wait_screen(ui, "identity_help", 30)
+    assert "人脸核验没有通过" in texts(ui)
+    ui.screenshot("identity-help-face-failed")
