@@ -37,6 +37,7 @@ class A4Printer(Device, abc.ABC):
         self.repairs: list[str] = []          # what the driver did to the queue, for the admin
         self._kept: dict[str, tuple[bytes, str]] = {}  # not submitted (printer was down): pdf, title
         self._last_repair = -REPAIR_COOLDOWN
+        self._stop_message = ""
         self._transient: dict[str, float] = {}  # transient reason -> first seen (monotonic)
         self._submit_lock = threading.Lock()  # one submit at a time: a concurrent retry sees the first
 
@@ -90,7 +91,9 @@ class A4Printer(Device, abc.ABC):
         self.last_status = status
         blocking, warning = self._judge(status)
         if blocking is not None:
-            self._enter(blocking, status.message or ", ".join(status.reasons))
+            again = f"stopped again after a restart; before: {self._stop_message}" \
+                if blocking is e.A4_QUEUE_STOPPED and self._stop_message else ""
+            self._enter(blocking, status.message or again or ", ".join(status.reasons))
         elif warning is not None:
             self._enter(warning, ", ".join(status.reasons))
         else:
@@ -226,6 +229,7 @@ class A4Printer(Device, abc.ABC):
         if now - self._last_repair < REPAIR_COOLDOWN:
             return status  # it stopped again soon after a restart: report it
         self._last_repair = now
+        self._stop_message = status.message  # CUPS does not always say it again when it stops again
         try:
             self._call(self._repair)
         except DeviceError as exc:  # not allowed (no lpadmin rights) or CUPS refused: report the stop
@@ -256,6 +260,9 @@ class A4Printer(Device, abc.ABC):
         else:
             state = DeviceState.FAULT
         if self._error is not None and self._error.code == code.code and self._state == state:
+            if detail and detail != self._error.detail:  # same condition, better words: no new event
+                with self._lock:
+                    self._error = DeviceError(code, detail)
             return
         self._set_state(state, DeviceError(code, detail))
 
