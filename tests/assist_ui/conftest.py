@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The UI harness of tests/ui (one Kivy window, a fresh app per test, fake clock),
 plus the assist controller with a fake AssistService (fake_assist.py)."""
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -12,17 +11,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))          # fake_assist
 
 
-def _load_ui_harness():
-    name = "ehall_tests_ui_harness"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE.parent / "ui" / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+from aui_helpers import PIN_W01, ui_harness  # noqa: E402
 
-
-harness = _load_ui_harness()
+harness = ui_harness()
 kivy_window = harness.kivy_window
 kiosk_cache = harness.kiosk_cache
 make_ui = harness.make_ui
@@ -51,8 +42,6 @@ def assist_ui(make_ui):
     drv.frames(2)
     return drv
 
-
-PIN_W01 = "135790"
 
 
 @pytest.fixture

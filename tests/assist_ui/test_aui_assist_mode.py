@@ -4,7 +4,7 @@ import logging
 
 from kivy.tests.common import UnitTestTouch
 
-from conftest import PIN_W01, overflowing
+from aui_helpers import PIN_W01, overflowing
 
 
 def _long_press(ui, seconds=3.0):

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """呼叫帮办 with a fake AssistService: consent, queue, banner, fallback, the call."""
-from conftest import overflowing
+from aui_helpers import overflowing
 
 
 def _to_item(ui):

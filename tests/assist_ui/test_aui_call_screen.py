@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from conftest import overflowing
+from aui_helpers import overflowing
 
 RED = (200, 30, 40)
 

@@ -3,7 +3,7 @@
 from kivy.metrics import dp
 from kivy.uix.button import Button
 
-from conftest import overflowing, visible_labels
+from aui_helpers import overflowing, visible_labels
 
 
 def _check(widget):
