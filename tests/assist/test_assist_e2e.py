@@ -96,6 +96,7 @@ def test_call_media_both_ways_vp8_screen_share_and_hangup(rig):
     assert rig.kiosk.helper_name is None and rig.kiosk.chat == () and rig.kiosk.peer is None
     page.wait_for_function("document.getElementById('state').textContent === '可接听'",
                            timeout=5_000)
+    assert page.is_visible("#wrapup") and not page.is_visible("#call")   # wrap-up note offered
     assert page.evaluate("() => HelperCall.pc === null && "
                          "document.getElementById('kiosk-screen').srcObject === null")
 
