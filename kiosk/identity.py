@@ -94,8 +94,7 @@ class IdentityService:
         keep = {"tries_left": old.tries_left, "challenge": old.challenge, "card_type_text": old.card_type_text,
                 "masked_name": old.masked_name, "masked_number": old.masked_number}
         self._state = IdentityState(step, **{**keep, **changes})
-        if hasattr(self.reader, "poll"):   # the reader reads cards only while we ask for one
-            self.reader.poll = step in _POLLING
+        self._update_poll()
         if self._state != old:
             log.info("identity: %s %s", step.value, changes.get("code") or changes.get("reason") or "")
             for listener in list(self._listeners):
@@ -171,6 +170,12 @@ class IdentityService:
         else:
             self._set(Step.WAITING_CARD, code=ID_LIFT_AND_PLACE if self._card_on else None)
 
+    def _update_poll(self) -> None:
+        """The reader reads cards only while we ask for one; it keeps watching a card that lies
+        there until it is taken away (else the next citizen's card would look like the same one)."""
+        if hasattr(self.reader, "poll"):
+            self.reader.poll = self._state.step in _POLLING or self._card_on
+
     def _on_reader_event(self, event) -> None:
         with self._lock:
             step, data = self._state.step, event.data
@@ -198,6 +203,7 @@ class IdentityService:
             elif event.kind == "card_inserted":
                 self._card_on = True
                 self._card_read(data["card"], waiting)
+            self._update_poll()
 
     def _card_read(self, card, waiting: bool) -> None:
         if not waiting:

@@ -92,7 +92,13 @@ def test_idf_session_end_during_the_face_check_cancels_and_zeroes(reader, camera
     session.end("finished")
     assert check.future.result(10).code == "FACE_CANCELLED"
     assert not card_photo.given[0].any() and cards[0].number == "" and check._session.store.wiped
-    assert svc.state.step is Step.IDLE and svc.preview.size is None and reader.poll is False
+    assert svc.state.step is Step.IDLE and svc.preview.size is None
+    assert reader.poll is True            # the card still lies there: watched (not re-read) until taken
+    reader.simulator.remove_card()
+    deadline = time.monotonic() + 3
+    while reader.poll and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert reader.poll is False
 
 
 def test_idf_config_keys_defaults_and_ranges(tmp_path):

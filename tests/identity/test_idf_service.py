@@ -192,6 +192,24 @@ def test_idf_three_face_failures_take_the_helper_route(make_service, verifier_fo
     assert session.identity is None and cards[0].number == "" and not card_photo.given[0].any()
 
 
+def test_idf_next_card_is_read_after_a_card_was_left_on_the_reader(make_service, reader):
+    """GIVEN a flow that ended (helper route) with the card left on the reader
+    WHEN it is taken away and another card placed in a new flow THEN that card is read."""
+    svc, session, states = make_service(photo_decoder=failing_decoder)
+    agree(svc)
+    reader.simulator.place_card("resident")
+    states.wait("helper", 5)
+    reader.simulator.remove_card()
+    time.sleep(0.3)
+    assert reader.poll is False
+    session.go("consent")
+    svc.begin()
+    mark = states.mark()
+    agree(svc)
+    reader.simulator.place_card("foreigner2023")
+    assert states.wait("card_read", 5, since=mark).card_type_text == "外国人永久居留身份证"
+
+
 def test_idf_leaving_the_flow_wipes_and_stops_reading(make_service, reader):
     svc, session, _states = make_service()
     agree(svc)

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Identity flow figures at service level (prints numbers; not a test).
+
+    .venv/bin/python bench/bench_identity.py [--rounds 20] [--face-rounds 3] [--poll 0.25]
+
+1. card placed → masked identity shown (``CARD_READ`` with the masked name/number,
+   what the idcard screen displays), at 115200 baud over the pty, with the
+   reader's default poll interval.
+2. card placed → ``IDENTIFIED`` with the real face engine on a scripted camera
+   (the same person, head turns as asked; needs shared/fixtures/faces).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from drivers.camera import make_camera  # noqa: E402
+from drivers.id_reader import open_reader  # noqa: E402
+from kiosk import config as config_mod  # noqa: E402
+from kiosk.identity import IdentityService  # noqa: E402
+from kiosk.identity_model import Step  # noqa: E402
+from kiosk.session import Session  # noqa: E402
+
+BAUD = 115200
+
+
+def ms(values):
+    return (f"median {statistics.median(values) * 1e3:7.1f} ms, min {min(values) * 1e3:7.1f}, "
+            f"max {max(values) * 1e3:7.1f}  (n={len(values)})")
+
+
+class Waiter:
+    def __init__(self, service):
+        self.cond = threading.Condition()
+        self.at: dict[Step, float] = {}
+        service.subscribe(self)
+
+    def __call__(self, state):
+        with self.cond:
+            self.at.setdefault(state.step, time.perf_counter())
+            self.cond.notify_all()
+
+    def wait(self, step, timeout=60.0):
+        with self.cond:
+            if not self.cond.wait_for(lambda: step in self.at, timeout):
+                raise TimeoutError(f"{step} not reached; got {[s.value for s in self.at]}")
+            return self.at[step]
+
+
+def service(reader, camera, verifier, decoder):
+    session = Session(600, 20)
+    svc = IdentityService(reader, camera, verifier, session, config_mod.load(), photo_decoder=decoder,
+                          today=dt.date.today, face_challenge=("left", "right"))
+    return svc, session
+
+
+def removal_watch(reader) -> threading.Event:
+    gone = threading.Event()
+    reader.subscribe(lambda e: e.kind == "card_removed" and gone.set())
+    return gone
+
+
+def no_photo(_card):
+    raise RuntimeError("bench: card only")
+
+
+def bench_card(rounds: int, poll: float) -> None:
+    reader = open_reader("id_reader", f"sim://?baud={BAUD}", poll_interval=poll, removal_hold=0.05)
+    camera = make_camera("camera", "sim://")
+    svc, session = service(reader, camera, None, no_photo)
+    gone = removal_watch(reader)
+    shown = []
+    for _ in range(rounds):
+        session.go("consent")
+        svc.begin()
+        svc.consent_card(True)
+        svc.consent_face(True)
+        waiter = Waiter(svc)
+        time.sleep(random.uniform(0, poll))   # citizens do not arrive in step with the poll
+        t0 = time.perf_counter()
+        reader.simulator.place_card("resident")
+        shown.append(waiter.wait(Step.CARD_READ) - t0)
+        svc.unsubscribe(waiter)
+        gone.clear()
+        reader.simulator.remove_card()
+        gone.wait(5)                       # the next citizen comes after the card was taken
+        session.home()
+    svc.close()
+    reader.close()
+    wire = (25 + 29 + 1305 + 11 + 11) * 10 / BAUD
+    print(f"card placed → masked identity shown (service state CARD_READ), {BAUD} baud, poll every {poll * 1e3:.0f} ms")
+    print(f"  wire time of find+select+read+address  {wire * 1e3:7.1f} ms")
+    print(f"  placed → shown                          {ms(shown)}")
+    print(f"  expected ≈ poll wait (0..{poll * 1e3:.0f} ms, mean {poll * 500:.0f}) + wire + decode")
+
+
+def face_frames(engine, photo_path: Path, mirror=False):
+    import cv2
+    import numpy as np
+
+    from drivers.camera.file_backend import load_rgb
+    img = load_rgb(photo_path)
+    top, right, bottom, left = max(engine.detect(img, 1), key=lambda b: b[1] - b[3])
+    scale = 200 / (right - left)
+    small = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    cx, cy = int((left + right) / 2 * scale), int((top + bottom) / 2 * scale)
+    canvas = np.full((480, 640, 3), 90, np.uint8)
+    y0, x0 = cy - 240, cx - 320
+    sy0, sx0, sy1, sx1 = max(0, y0), max(0, x0), min(small.shape[0], y0 + 480), min(small.shape[1], x0 + 640)
+    canvas[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = small[sy0:sy1, sx0:sx1]
+    return np.ascontiguousarray(canvas[:, ::-1]) if mirror else canvas
+
+
+def bench_face(rounds: int, poll: float) -> None:
+    shared = Path(os.environ.get("EHALL_SHARED") or ROOT.parent / "shared") / "fixtures" / "faces"
+    if not shared.is_dir():
+        print("card placed → identified: skipped (shared/fixtures/faces not found; set EHALL_SHARED)")
+        return
+    from drivers.camera.file_backend import load_rgb
+    from drivers.face import FaceConfig, FaceVerifier
+    t_load = time.perf_counter()
+    verifier = FaceVerifier("face", FaceConfig(total_timeout_s=30.0))
+    verifier.open()
+    t_load = time.perf_counter() - t_load
+    engine = verifier._engine
+    frontal = face_frames(engine, shared / "obama_2010_blue_room.jpg")
+    turned = {"right": face_frames(engine, shared / "obama_2009_joint_session.jpg"),
+              "left": face_frames(engine, shared / "obama_2009_joint_session.jpg", mirror=True)}
+    seq = [frontal] * 3 + [turned["left"]] * 4 + [frontal] * 2 + [turned["right"]] * 4 + [frontal] * 4
+    card_photo = load_rgb(shared / "obama_2012_portrait_small.jpg")
+    reader = open_reader("id_reader", f"sim://?baud={BAUD}", poll_interval=poll, removal_hold=0.05)
+    camera = make_camera("camera", "sim://")
+    svc, session = service(reader, camera, verifier, lambda _c: card_photo.copy())
+    gone = removal_watch(reader)
+    read, identified = [], []
+    for _ in range(rounds):
+        camera.set_frames([f.copy() for f in seq])
+        session.go("consent")
+        svc.begin()
+        svc.consent_card(True)
+        svc.consent_face(True)
+        waiter = Waiter(svc)
+        t0 = time.perf_counter()
+        reader.simulator.place_card("resident")
+        read.append(waiter.wait(Step.CARD_READ) - t0)
+        identified.append(waiter.wait(Step.IDENTIFIED) - t0)
+        svc.unsubscribe(waiter)
+        gone.clear()
+        reader.simulator.remove_card()
+        gone.wait(5)
+        session.end("bench")
+    svc.close()
+    reader.close()
+    verifier.close()
+    camera.close()
+    print(f"card placed → identified (real engine, {len(seq)} scripted frames with two head turns)")
+    print(f"  engine load (once, at start-up)         {t_load * 1e3:7.1f} ms")
+    print(f"  placed → card read                      {ms(read)}")
+    print(f"  placed → identified                     {ms(identified)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--face-rounds", type=int, default=3)
+    ap.add_argument("--poll", type=float, default=0.25, help="reader poll interval, seconds (driver default 0.25)")
+    args = ap.parse_args()
+    logging.getLogger("kiosk.identity").setLevel(logging.ERROR)   # "card only" rounds warn by design
+    bench_card(args.rounds, args.poll)
+    if args.face_rounds:
+        bench_face(args.face_rounds, args.poll)
+
+
+if __name__ == "__main__":
+    main()
