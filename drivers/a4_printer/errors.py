@@ -21,7 +21,8 @@ A4_PAPER_LOW = ErrorCode("A4_PAPER_LOW", _W, _S, "A4 printer paper is low")
 A4_OFFLINE = ErrorCode("A4_OFFLINE", _E, _S, "A4 printer is offline or not reachable")
 A4_PRINTER_ERROR = ErrorCode("A4_PRINTER_ERROR", _E, Action.MAINTENANCE, "A4 printer reports an error")
 A4_NO_RESPONSE = ErrorCode("A4_NO_RESPONSE", _E, _S, "A4 printer did not finish the job in time (no answer)")
-A4_QUEUE_STOPPED = ErrorCode("A4_QUEUE_STOPPED", _E, _S, "the CUPS queue is stopped (restart failed or it stopped again)")
+A4_QUEUE_STOPPED = ErrorCode("A4_QUEUE_STOPPED", _E, _S,
+                             "the CUPS queue is stopped (restart failed or it stopped again)")
 A4_QUEUE_REJECTING = ErrorCode("A4_QUEUE_REJECTING", _E, _S, "the CUPS queue rejects jobs")
 A4_QUEUE_UNKNOWN = ErrorCode("A4_QUEUE_UNKNOWN", _F, Action.CONFIGURATION, "no such CUPS queue")
 A4_CUPS_DOWN = ErrorCode("A4_CUPS_DOWN", _E, Action.MAINTENANCE, "the CUPS scheduler is not reachable")
@@ -35,8 +36,8 @@ A4_CONFIG = ErrorCode("A4_CONFIG", _F, Action.CONFIGURATION, "A4 printer configu
 
 ALL_CODES = (A4_NO_PAPER, A4_PAPER_JAM, A4_COVER_OPEN, A4_TONER_EMPTY, A4_TONER_LOW, A4_PAPER_LOW, A4_OFFLINE,
              A4_PRINTER_ERROR, A4_NO_RESPONSE, A4_QUEUE_STOPPED, A4_QUEUE_REJECTING, A4_QUEUE_UNKNOWN,
-             A4_CUPS_DOWN, A4_CUPS_TIMEOUT, A4_TRANSMIT, A4_JOB_FAILED, A4_JOB_CANCELED, A4_JOB_UNKNOWN, A4_BAD_DOCUMENT,
-             A4_CONFIG)
+             A4_CUPS_DOWN, A4_CUPS_TIMEOUT, A4_TRANSMIT, A4_JOB_FAILED, A4_JOB_CANCELED, A4_JOB_UNKNOWN,
+             A4_BAD_DOCUMENT, A4_CONFIG)
 
 # Reason keyword (suffix removed) -> code. Order matters: the first blocking one wins.
 REASONS: dict[str, ErrorCode] = {

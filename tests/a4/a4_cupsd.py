@@ -52,7 +52,8 @@ WebInterface No
 </Policy>
 """
 
-# Running as root (CI containers): cupsd still drops filters/backends to User lp.
+# As root (CI containers) cupsd still runs filters/backends as User lp, so the folders are
+# group lp. As a normal user (a developer's laptop) everything runs as that user.
 FILES_CONF = """ServerRoot {root}/conf
 ServerBin {root}/bin
 RequestRoot {root}/spool
@@ -64,9 +65,9 @@ AccessLog {root}/log/access_log
 PageLog {root}/log/page_log
 FileDevice Yes
 Sandboxing Relaxed
-User lp
-Group lp
-SystemGroup root
+User {user}
+Group {group}
+SystemGroup {sysgroup}
 """
 
 TEST_BACKEND = r"""#!/bin/sh
@@ -115,7 +116,16 @@ class PrivateCupsd:
         for d in ("conf/ppd", "bin/backend", "spool", "cache", "state", "tmp", "log", "ppd"):
             (r / d).mkdir(parents=True, exist_ok=True)
         (r / "conf/cupsd.conf").write_text(CUPSD_CONF.format(root=r, loglevel=loglevel))
-        (r / "conf/cups-files.conf").write_text(FILES_CONF.format(root=r))
+        if os.geteuid() == 0:
+            user, group, sysgroup = "lp", "lp", "root"
+        else:
+            import grp
+            import pwd
+            user = pwd.getpwuid(os.geteuid()).pw_name
+            group = sysgroup = grp.getgrgid(os.getegid()).gr_name
+        self.user, self.group = user, group
+        (r / "conf/cups-files.conf").write_text(FILES_CONF.format(root=r, user=user, group=group,
+                                                                  sysgroup=sysgroup))
         for name in ("filter", "daemon", "cgi-bin", "driver", "monitor", "notifier"):
             if (CUPS_LIB / name).exists():
                 (r / "bin" / name).symlink_to(CUPS_LIB / name)
@@ -125,10 +135,10 @@ class PrivateCupsd:
         backend.write_text(TEST_BACKEND)
         backend.chmod(0o755)
         self.ppd = _ppd(r / "ppd/kiosk-a4.ppd")
-        shutil.chown(r, "root", "lp")
-        for sub in ("spool", "cache", "state", "tmp", "log"):
-            shutil.chown(r / sub, "root", "lp")
-            (r / sub).chmod(0o775)
+        for sub in ("", "spool", "cache", "state", "tmp", "log"):
+            if os.geteuid() == 0:
+                shutil.chown(r / sub, "root", group)
+            (r / sub).chmod(0o775 if sub else 0o755)
         r.chmod(0o755)
 
     @property
@@ -165,7 +175,8 @@ class PrivateCupsd:
     def add_test_queue(self, name: str, mode: str = "ok") -> Path:
         spool = self.root / f"out-{name}"
         spool.mkdir()
-        shutil.chown(spool, "lp", "lp")
+        if os.geteuid() == 0:
+            shutil.chown(spool, self.user, self.group)
         (spool / "mode").write_text(mode)
         self.add_queue(name, f"kiosktest:{spool}")
         return spool

@@ -9,9 +9,7 @@ if str(Path(__file__).parent) not in sys.path:  # helper modules live next to th
     sys.path.insert(0, str(Path(__file__).parent))
 
 from a4_cupsd import PrivateCupsd, TcpSink  # noqa: E402
-
-HALL = {"name": "威海经济技术开发区政务服务中心 政务e厅", "opening_hours": "周一至周五 9:00-12:00, 13:30-17:00",
-        "phone": "0631-12345"}
+from a4_samples import HALL  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ import pytest
 from a4_pdftools import diff_ratio, fonts, render, text
 
 from kiosk.printing import a4
-from kiosk.printing.document import BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule, Steps, Text, Title
+from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule, Steps, Text,
+                                     Title)
 
 
 def test_a4_guide_embeds_one_subset_font(guide_pdf):
@@ -73,7 +74,7 @@ def test_a4_unknown_block_is_an_error():
 
 def test_a4_warm_page_is_fast(guide_item):
     """GIVEN a warm font bank WHEN the guide is rendered again THEN it takes well under a second (bench: ~50 ms)."""
-    from conftest import HALL
+    from a4_samples import HALL
     a4.guide_a4(guide_item, HALL, "https://example.gov.cn/a")
     started = time.perf_counter()
     a4.guide_a4(guide_item, HALL, "https://example.gov.cn/b")
