@@ -100,20 +100,28 @@ class PacedVideoTrack(MediaStreamTrack):
 class CameraTrack(PacedVideoTrack):
     """The kiosk camera (``drivers.camera.Camera``), read off the loop; a test pattern without one."""
 
-    def __init__(self, camera: Any | None, fps: float = 15, size: tuple[int, int] = (640, 480)):
+    def __init__(self, camera: Any | None, fps: float = 15, size: tuple[int, int] = (640, 480),
+                 local_sink: Callable[[], FrameSink | None] = lambda: None):
         super().__init__(fps)
-        self.camera, self.size = camera, size
+        self.camera, self.size, self.local_sink = camera, size, local_sink
         self._last: np.ndarray | None = None
 
     async def grab(self) -> np.ndarray:
         if self.camera is None:
-            return colour_bars(self.size[0], self.size[1], self._n)
-        try:
-            self._last = await asyncio.get_running_loop().run_in_executor(None, self.camera.read)
-        except Exception as exc:        # a failing camera sends its last frame, not nothing
-            if self._last is None:
-                log.warning("assist camera: %s", exc)
-                self._last = np.zeros((self.size[1], self.size[0], 3), np.uint8)
+            self._last = colour_bars(self.size[0], self.size[1], self._n)
+        else:
+            try:
+                self._last = await asyncio.get_running_loop().run_in_executor(None, self.camera.read)
+            except Exception as exc:        # a failing camera sends its last frame, not nothing
+                if self._last is None:
+                    log.warning("assist camera: %s", exc)
+                    self._last = np.zeros((self.size[1], self.size[0], 3), np.uint8)
+        sink = self.local_sink()            # the citizen's self-view
+        if sink is not None:
+            try:
+                sink(self._last)
+            except Exception:
+                log.exception("assist: local frame callback failed")
         return self._last
 
     def stop(self) -> None:
@@ -184,13 +192,14 @@ class AssistPeer:
                  camera: Any | None = None, microphone: str = "", speaker: str = "",
                  screen_source: Callable[[], ScreenSource | None] = lambda: None,
                  on_remote_frame: Callable[[], FrameSink | None] = lambda: None,
+                 on_local_frame: Callable[[], FrameSink | None] = lambda: None,
                  on_failed: Callable[[str], None] = lambda why: None,
                  camera_fps: float = 15, screen_fps: float = 5) -> None:
         self.ice_servers = list(ice_servers or [])
         self.send_signal, self.on_failed = send_signal, on_failed
         self.remote_sink = on_remote_frame
         self.speaker = speaker
-        self.camera_track = CameraTrack(camera, camera_fps)
+        self.camera_track = CameraTrack(camera, camera_fps, local_sink=on_local_frame)
         self.screen_track = ScreenTrack(screen_source, screen_fps)
         mic, self._mic_player = open_microphone(microphone)
         self.audio_track = MutableAudioTrack(mic)

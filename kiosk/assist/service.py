@@ -69,7 +69,8 @@ class AssistService:
         self.speaker = config.get("assist.speaker", "") or ""
         self.answer_timeout_s, self.link_lost_s = answer_timeout_s, link_lost_s
         self.backoff_first_s = backoff_first_s
-        self.on_remote_frame: Callable[[np.ndarray], None] | None = None
+        self.on_remote_frame: Callable[[np.ndarray], None] | None = None   # helper's video
+        self.on_local_frame: Callable[[np.ndarray], None] | None = None    # own camera (self-view)
         self._screen_source: Callable[[], np.ndarray | None] | None = None
         self._status = AssistStatus("idle" if self.hub_url else "unavailable")
         self._listeners: list[Callable[[AssistStatus], None]] = []
@@ -327,6 +328,7 @@ class AssistService:
                               microphone=self.microphone, speaker=self.speaker,
                               screen_source=lambda: self._screen_source,
                               on_remote_frame=lambda: self.on_remote_frame,
+                              on_local_frame=lambda: self.on_local_frame,
                               on_failed=self._media_failed)
             self._peer = peer
             peer.set_muted(self._status.muted)

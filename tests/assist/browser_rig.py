@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import deque
 import threading
 import time
 
@@ -80,6 +81,8 @@ class Rig:
                                    camera_factory=lambda: make_camera("assist", "sim://"),
                                    backoff_first_s=0.2)
         self.kiosk.on_remote_frame = self.frames
+        self.local_frames: deque = deque(maxlen=1)
+        self.kiosk.on_local_frame = self.local_frames.append
         self.kiosk.set_screen_source(screen_pattern)
         self.kiosk.start()
 

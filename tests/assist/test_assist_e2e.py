@@ -87,6 +87,7 @@ def test_call_media_both_ways_vp8_screen_share_and_hangup(rig):
     assert codecs and all(c.endswith("video/VP8") for c in codecs), codecs
     assert "inbound-rtp:video/VP8" in codecs and "outbound-rtp:video/VP8" in codecs
     assert "H264" not in rig.kiosk.peer.pc.remoteDescription.sdp
+    assert rig.local_frames and rig.local_frames[-1].shape == (480, 640, 3)   # self-view
 
     rig.kiosk.send_chat("请问怎么办理")
     page.wait_for_function("document.getElementById('chat-log').textContent.includes('请问怎么办理')",
