@@ -121,6 +121,9 @@ class CupsA4Printer(A4Printer):
                       requested_attributes=["job-state", "job-state-reasons", "job-printer-state-message"])
         return JobState(int(a.get("job-state", 3))), str(a.get("job-printer-state-message", ""))
 
+    def _release(self, job_id: int) -> None:
+        self._run("release job", "setJobHoldUntil", job_id, "no-hold")
+
     def _cancel(self, job_id: int) -> None:
         self._run("cancel", "cancelJob", job_id, purge_job=False)
 

@@ -61,6 +61,9 @@ class A4Printer(Device, abc.ABC):
         """A job already in the print system under ``name`` (any state), else None."""
         return None
 
+    def _release(self, job_id: int) -> None:
+        """Let a job CUPS holds after a failed try run now."""
+
     @abc.abstractmethod
     def _repair(self) -> None:
         """Enable the queue and make it accept jobs; raise DeviceError if not allowed."""
@@ -122,6 +125,9 @@ class A4Printer(Device, abc.ABC):
         known = self.journal.get(job_key) or self._call(self._find_job, name)
         if known:
             job = self.job(job_key, known)
+            if job.state is JobState.HELD:  # CUPS waits JobRetryInterval (and ~10 s more): try now
+                self._call(self._release, known)
+                job = self.job(job_key, known)
             if job.state not in (JobState.ABORTED, JobState.CANCELED):
                 self._kept.pop(job_key, None)
                 return A4Job(job.job_key, job.job_id, job.state, job.error, job.warning, job.message, True)

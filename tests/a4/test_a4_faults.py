@@ -35,9 +35,11 @@ def test_a4_printer_trouble_is_coded_kept_and_printed_once(queue, guide_pdf, mod
     assert (out.printed, out.held, out.queued, out.code, out.message_key) == (False, True, True, code, WAITING_STAFF)
     assert printer.state is DeviceState.FAULT and printer.last_error.code == code
     (spool / "mode").write_text("ok")
-    assert len(_printed(spool)) == 1
+    if mode != "fail":  # the job was waiting at the printer: it goes on by itself
+        assert len(_printed(spool)) == 1
+    # (after a failed try CUPS waits JobRetryInterval plus up to ~10 s; a retry releases it now)
     retry = service.print_pdf(guide_pdf, "guide", f"trouble-{mode}")
-    assert retry.printed and retry.duplicate
+    assert retry.printed and retry.duplicate, retry
     assert service.status(f"trouble-{mode}").printed
     assert len(_printed(spool)) == 1
 
