@@ -34,7 +34,7 @@ _IN_FLIGHT = {Step.CONSENT_CARD, Step.CONSENT_FACE, Step.WAITING_CARD, Step.READ
               Step.CARD_READ, Step.FACE, Step.FACE_FAILED}
 _POLLING = {Step.WAITING_CARD, Step.READING, Step.CARD_ERROR}
 _UNUSABLE = (DeviceState.ABSENT, DeviceState.FAULT)
-ENGINE_WAIT_S = 15.0   # a face step may start while the engine still loads at start-up
+ENGINE_WAIT_S = 15.0   # a face step may start while the engine still loads
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class IdentityService:
         self.post = post or (lambda fn: fn())
         self.preview = PreviewCamera(camera)
         self._lock = threading.RLock()
+        self._engine_lock = threading.Lock()
         self._listeners: list[Callable[[IdentityState], None]] = []
         self._gen = 0
         self._card_on = False
@@ -122,6 +123,18 @@ class IdentityService:
                 self.session.identity = None
             self._set(Step.CONSENT_CARD, tries_left=self.face_tries, challenge=(), card_type_text="",
                       masked_name="", masked_number="")
+        if self.verifier is not None and self.verifier.state is DeviceState.ABSENT:
+            threading.Thread(target=self._open_engine, name="face-open", daemon=True).start()
+
+    def _open_engine(self) -> None:
+        """Loads the face engine (1-2 s, ~150 MB) while the citizen reads the consent text."""
+        with self._engine_lock:
+            if self.verifier.state is not DeviceState.ABSENT:
+                return
+            try:
+                self.verifier.open()
+            except Exception as exc:   # FAULT with the reason; the face step offers the helper route
+                log.error("face verifier unavailable: %s", getattr(exc, "code", type(exc).__name__))
 
     def consent_card(self, agreed: bool) -> None:
         with self._lock:
@@ -257,8 +270,11 @@ class IdentityService:
         except Exception as exc:
             log.warning("identity: camera unavailable (%s)", getattr(exc, "code", type(exc).__name__))
             return False
+        if self.verifier is None:
+            return False
+        self._open_engine()                  # usually done already; waits while another thread loads it
         deadline = time.monotonic() + ENGINE_WAIT_S
-        while self.verifier.state in (DeviceState.CONNECTING, DeviceState.ABSENT) and time.monotonic() < deadline:
+        while self.verifier.state is DeviceState.CONNECTING and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.verifier.state in (DeviceState.READY, DeviceState.BUSY)
 
@@ -357,21 +373,16 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
     from . import devices as devices_mod
 
     cfg = kiosk.config
-    if devices is None:
-        settings = cfg.devices()
-        devices = {name: devices_mod.create(name, settings[name]) for name in ("id_reader", "camera")}
+    devices = dict(devices or {})
+    for name in ("id_reader", "camera"):
+        if devices.get(name) is None:
+            devices[name] = devices_mod.create(name, cfg.devices().get(name, {"uri": ""}))
     face_cfg = FaceConfig.from_mapping({"tolerance": float(cfg["identity.face_tolerance"]),
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
-    verifier = FaceVerifier("face", face_cfg)
-    threading.Thread(target=_open_quietly, args=(verifier,), name="face-open", daemon=True).start()
+    verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
                               clock=kiosk.session.clock)
     kiosk.identity = service
     return service
 
 
-def _open_quietly(verifier) -> None:
-    try:
-        verifier.open()
-    except Exception as exc:   # FAULT with the reason; the face step then offers the helper route
-        log.error("face verifier unavailable: %s", exc)

@@ -53,7 +53,10 @@ def run(config: Config, windowed: bool = False) -> int:
 
     kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
     kiosk.devices = create_all(config)
+    from .identity import build_identity
+    build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
+    kiosk.assist = build_assist(kiosk)
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     kivy_environment()
@@ -78,6 +81,19 @@ def open_devices(devices: dict) -> None:
             device.open()
         except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
             log.warning("device %s did not start: %s", name, exc)
+
+
+def build_assist(kiosk):
+    """The remote-assist service when a hub is configured (else 呼叫帮办 says "unavailable").
+
+    It shares the configured camera with the identity flow: it opens the device for
+    a call and closes it when the call ends.
+    """
+    if not kiosk.config["assist.hub_url"]:
+        return None
+    from .assist.service import AssistService
+
+    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: kiosk.devices.get("camera"))
 
 
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop

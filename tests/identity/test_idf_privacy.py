@@ -118,7 +118,8 @@ def test_idf_config_keys_defaults_and_ranges(tmp_path):
 
 
 def test_idf_build_identity_wires_the_configured_devices(tmp_path):
-    """GIVEN the default (sim://) config WHEN build_identity runs THEN kiosk.identity uses those devices."""
+    """GIVEN the default (sim://) config WHEN build_identity runs THEN kiosk.identity uses those devices,
+    and the face engine loads only when a citizen starts the flow (not at start-up)."""
     from kiosk.identity import build_identity
     cfg = config_mod.load().with_overrides(**{"identity.face_tries": 2})
 
@@ -130,7 +131,13 @@ def test_idf_build_identity_wires_the_configured_devices(tmp_path):
     try:
         assert kiosk.identity is svc and svc.face_tries == 2 and svc.reader.state.value == "ready"
         assert svc.verifier.config.tolerance == 0.5 and svc.verifier.config.total_timeout_s == 30
-        assert svc.reader.poll is False
+        assert svc.reader.poll is False and svc.verifier.state.value == "absent"   # nothing loaded at start-up
+        kiosk.session.go("consent")
+        svc.begin()                       # the citizen reads the consent text: the engine loads meanwhile
+        deadline = time.monotonic() + 30
+        while svc.verifier.state.value != "ready" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert svc.verifier.state.value == "ready"
     finally:
         svc.close()
         svc.reader.close()
