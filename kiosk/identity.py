@@ -18,14 +18,14 @@ import datetime as dt
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from drivers.base import DeviceState
 
-from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, HELP_FACE_FAILED, HELP_FACE_UNAVAILABLE,
-                             ID_CHECK_DIGIT, ID_EXPIRED, ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE,
-                             Identity, PhotoDecoder, Step, card_error_code, rgb_from_bmp, wipe_all)
+from .identity_face import FaceSteps
+from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, ID_CHECK_DIGIT, ID_EXPIRED,
+                             ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE, Identity, IdentityState,
+                             PhotoDecoder, Step, card_error_code, rgb_from_bmp, wipe_all)
 from .identity_preview import PreviewCamera
 
 log = logging.getLogger(__name__)
@@ -34,24 +34,9 @@ _IN_FLIGHT = {Step.CONSENT_CARD, Step.CONSENT_FACE, Step.WAITING_CARD, Step.READ
               Step.CARD_READ, Step.FACE, Step.FACE_FAILED}
 _POLLING = {Step.WAITING_CARD, Step.READING, Step.CARD_ERROR}
 _UNUSABLE = (DeviceState.ABSENT, DeviceState.FAULT)
-ENGINE_WAIT_S = 15.0   # a face step may start while the engine still loads
 
 
-@dataclass(frozen=True)
-class IdentityState:
-    """What the screens show; masked data only."""
-    step: Step
-    code: str | None = None           # ID_* (card) or FACE_* (last face try)
-    hint: str | None = None           # HINT_* while the face check runs
-    reason: str | None = None         # HELP_* on the helper route
-    tries_left: int = 0
-    challenge: tuple[str, ...] = ()
-    card_type_text: str = ""
-    masked_name: str = ""
-    masked_number: str = ""
-
-
-class IdentityService:
+class IdentityService(FaceSteps):
     def __init__(self, reader, camera, verifier, session, config, clock: Callable[[], float] = time.monotonic,
                  *, photo_decoder: PhotoDecoder | None = None, today: Callable[[], dt.date] = dt.date.today,
                  face_challenge: tuple[str, ...] | None = None, post: Callable[[Callable[[], None]], Any] | None = None):
@@ -125,16 +110,6 @@ class IdentityService:
                       masked_name="", masked_number="")
         if self.verifier is not None and self.verifier.state is DeviceState.ABSENT:
             threading.Thread(target=self._open_engine, name="face-open", daemon=True).start()
-
-    def _open_engine(self) -> None:
-        """Loads the face engine (1-2 s, ~150 MB) while the citizen reads the consent text."""
-        with self._engine_lock:
-            if self.verifier.state is not DeviceState.ABSENT:
-                return
-            try:
-                self.verifier.open()
-            except Exception as exc:   # FAULT with the reason; the face step offers the helper route
-                log.error("face verifier unavailable: %s", getattr(exc, "code", type(exc).__name__))
 
     def consent_card(self, agreed: bool) -> None:
         with self._lock:
@@ -236,106 +211,6 @@ class IdentityService:
 
     def _decode_with_reader(self, card) -> Any:
         return rgb_from_bmp(self.reader.decode_photo(card))
-
-    # -- face (worker threads) -------------------------------------------------------
-    def _spawn(self, target: Callable[[int], None], gen: int) -> None:
-        threading.Thread(target=target, args=(gen,), name="identity-face", daemon=True).start()
-
-    def _prepare_face(self, gen: int) -> None:
-        with self._lock:
-            card = self._card if gen == self._gen else None
-        if card is None:
-            return
-        try:
-            photo = self.photo_decoder(card)
-        except Exception as exc:   # the code only: an exception text could carry card data
-            log.warning("identity: card photo unavailable (%s)", getattr(exc, "code", type(exc).__name__))
-            photo = None
-        with self._lock:
-            if gen != self._gen:
-                wipe_all(None, photo, None)
-                return
-            if photo is None:
-                self._help(HELP_FACE_UNAVAILABLE)
-                return
-            self._photo = photo
-        self._face_try(gen)
-
-    def _face_ready(self) -> bool:
-        if not callable(getattr(self.camera, "read", None)):
-            return False
-        try:
-            if not self.camera.is_open:
-                self.camera.open()
-        except Exception as exc:
-            log.warning("identity: camera unavailable (%s)", getattr(exc, "code", type(exc).__name__))
-            return False
-        if self.verifier is None:
-            return False
-        self._open_engine()                  # usually done already; waits while another thread loads it
-        deadline = time.monotonic() + ENGINE_WAIT_S
-        while self.verifier.state is DeviceState.CONNECTING and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.verifier.state in (DeviceState.READY, DeviceState.BUSY)
-
-    def _face_try(self, gen: int) -> None:
-        ready = self._face_ready()
-        with self._lock:
-            if gen != self._gen or self._photo is None:
-                return
-            if not ready:
-                self._help(HELP_FACE_UNAVAILABLE)
-                return
-            tries = self._state.tries_left
-            try:
-                check = self.verifier.start(self._photo, self.preview, key=f"identity-{gen}-{tries}",
-                                            on_progress=lambda p: self._on_progress(gen, p),
-                                            challenge=self.face_challenge)
-            except Exception as exc:
-                log.warning("identity: face check could not start (%s)", getattr(exc, "code", type(exc).__name__))
-                self._help(HELP_FACE_UNAVAILABLE)
-                return
-            if self._check is not None and self._check is not check:
-                self._check.wipe()
-            self._check = check
-            self.preview.arm()
-            self._set(Step.FACE, code=None, hint=None, challenge=check.challenge)
-            self._route("face")
-        check.future.add_done_callback(lambda fut: self._on_face_done(gen, check, fut))
-
-    def _on_progress(self, gen: int, progress: dict) -> None:
-        with self._lock:
-            if gen == self._gen and self._state.step is Step.FACE and progress.get("hint") != self._state.hint:
-                self._set(Step.FACE, hint=progress.get("hint"))
-
-    def _on_face_done(self, gen: int, check, future) -> None:
-        from drivers.face import FACE_BAD_REFERENCE, FACE_CANCELLED
-        with self._lock:
-            if gen != self._gen or check is not self._check:
-                return
-            exc = future.exception() if not future.cancelled() else None
-            result = None if exc or future.cancelled() else future.result()
-            if result is not None and result.code == FACE_CANCELLED:
-                return
-            if result is None or result.code == FACE_BAD_REFERENCE:
-                log.warning("identity: face check unavailable (%s)",
-                            getattr(exc, "code", type(exc).__name__) if exc else "card photo")
-                self._help(HELP_FACE_UNAVAILABLE)
-            elif result.passed:
-                identity = Identity(self._card, self._photo, check, face_verified=True)
-                self._card = self._photo = self._check = None   # the session's identity owns them now
-                self.preview.wipe()
-                self.session.identity = identity
-                self._set(Step.IDENTIFIED, code=None, hint=None)
-                self._route("identified")
-            else:
-                check.wipe()
-                self.preview.wipe()               # the try is over: no face stays on the screen
-                left = self._state.tries_left - 1
-                if left <= 0:
-                    self._help(HELP_FACE_FAILED)
-                else:
-                    self._set(Step.FACE_FAILED, code=result.code, hint=result.hint, tries_left=left)
 
     # -- leaving -----------------------------------------------------------------------
     def _help(self, reason: str) -> None:

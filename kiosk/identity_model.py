@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import threading
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -29,6 +30,20 @@ class Step(enum.Enum):
     FACE_FAILED = "face_failed"        # one try failed; ``code`` says why, ``tries_left`` > 0
     IDENTIFIED = "identified"          # session.identity is set
     HELPER = "helper"                  # the non-face alternative: staff; ``reason`` says why
+
+
+@dataclass(frozen=True)
+class IdentityState:
+    """What the screens show; masked data only."""
+    step: Step
+    code: str | None = None           # ID_* (card) or FACE_* (last face try)
+    hint: str | None = None           # HINT_* while the face check runs
+    reason: str | None = None         # HELP_* on the helper route
+    tries_left: int = 0
+    challenge: tuple[str, ...] = ()
+    card_type_text: str = ""
+    masked_name: str = ""
+    masked_number: str = ""
 
 
 # -- card errors (plain words on the idcard screen) ----------------------------------
