@@ -159,3 +159,49 @@ def test_idf_ui_three_face_failures_lead_to_the_helper(flow, camera, verifier_fo
     wait_screen(ui, "identity_help", 30)
     assert "人脸核验没有通过" in texts(ui)
     ui.screenshot("identity-help-face-failed")
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_idf_ui_no_text_overflows_on_any_identity_screen(flow, large):
+    """GIVEN normal and large-text (适老化) sizes WHEN each identity screen shows its longest texts
+    THEN no label's text is larger than the label."""
+    from kiosk.identity_model import IdentityState, Step
+    ui, svc, _states = flow()
+    if large:
+        ui.kiosk.session.set_large_text(True)
+        ui.frames(3)
+    bridge = ui.app.screens["consent"].ib
+    cases = [("consent", IdentityState(Step.CONSENT_CARD)), ("consent", IdentityState(Step.CONSENT_FACE)),
+             ("idcard", IdentityState(Step.CARD_ERROR, code="ID_CARD_MOVED")),
+             ("idcard", IdentityState(Step.CARD_READ, masked_name="欧阳**明", card_type_text="港澳台居民居住证")),
+             ("face", IdentityState(Step.FACE_FAILED, code="FACE_LIVENESS_FAILED", tries_left=2)),
+             ("face", IdentityState(Step.FACE, hint="HINT_MORE_LIGHT", challenge=("right", "left"))),
+             ("identity_help", IdentityState(Step.HELPER, reason="HELP_FACE_UNAVAILABLE"))]
+    for route, state in cases:
+        ui.kiosk.session.replace(route, **({"reason": state.reason} if state.reason else {}))
+        ui.frames(2)
+        bridge._apply(state)
+        ui.frames(3)
+        assert _ui_overflowing(ui.screen) == [], (route, state.step, large)
+        assert _clipped(ui.screen) == [], (route, state.step, large)
+        if large and state.step in (Step.CONSENT_FACE, Step.FACE_FAILED):
+            ui.screenshot(f"identity-{state.step.value}-large")
+
+
+def _ui_overflowing(widget):
+    import sys
+    return sys.modules["idf_ui_harness"].overflowing(widget)
+
+
+def _clipped(screen):
+    """Labels pushed under the navigation bar or below the screen (a layout that does not fit)."""
+    from kivy.uix.label import Label
+    column = screen.children[0]
+    nav = column.children[-1]                      # the NavBar is the column's first child
+    out = []
+    for w in column.children[0].walk(restrict=True):
+        if isinstance(w, Label) and w.text and w.opacity > 0:
+            x, y = w.to_window(w.x, w.y)
+            if y < -1 or y + w.height > nav.y + 1:
+                out.append(w.text[:20])
+    return out
