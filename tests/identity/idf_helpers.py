@@ -122,3 +122,23 @@ def files_containing(needle_bytes: list[bytes], roots: list[Path], since: float)
                 if any(n in data for n in needle_bytes):
                     hits.append(str(path))
     return hits
+
+
+def live_bytes_containing(needle_list: list[bytes]) -> list[str]:
+    """gc-tracked objects holding bytes/bytearray that contain a needle (the needle list itself excluded)."""
+    gc.collect()
+    mine = {id(needle_list)} | {id(n) for n in needle_list}
+    found = []
+    for obj in gc.get_objects():
+        if id(obj) in mine:
+            continue
+        if isinstance(obj, bytearray) and any(n in obj for n in needle_list):
+            found.append(f"bytearray({len(obj)})")
+        try:
+            refs = gc.get_referents(obj)
+        except Exception:
+            continue
+        for ref in refs:
+            if type(ref) is bytes and id(ref) not in mine and len(ref) >= 8 and any(n in ref for n in needle_list):
+                found.append(f"{type(obj).__name__} -> bytes({len(ref)})")
+    return found

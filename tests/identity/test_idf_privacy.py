@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from idf_helpers import States, files_containing, fresh_card, live_strings_matching, needles
+from idf_helpers import (States, files_containing, fresh_card, live_bytes_containing, live_strings_matching,
+                         needles)
 
 from kiosk import config as config_mod
 from kiosk.identity import IdentityService
@@ -44,7 +45,8 @@ def test_idf_session_timeout_erases_identity_photo_frames_everywhere(reader, cam
                                                                       turn_frames, caplog, tmp_path):
     """GIVEN a citizen identified with a card whose name/number exist nowhere else
     WHEN the session times out THEN the identity, card, photo, frames and encodings are erased:
-    no live object holds the clear name or number, no log line and no new file contains them."""
+    no live object holds the clear name or number (as str, or encoded in bytes), no log line and no
+    new file contains them."""
     started = time.time() - 1
     card, digests = fresh_card(seed=int(time.time()))
     clear_bytes = needles(card)
@@ -59,7 +61,8 @@ def test_idf_session_timeout_erases_identity_photo_frames_everywhere(reader, cam
         states.wait("identified", 40)
         ident = session.identity
         inner_card, photo, check = ident.card, card_photo.given[0], ident._face_check
-        assert photo.any() and live_strings_matching(digests) == ["name", "number"]   # the scan works
+        assert photo.any() and live_strings_matching(digests) == ["name", "number"]   # the scans work:
+        assert live_bytes_containing(clear_bytes)       # the simulator's card still holds UCS-2 text
         reader.simulator.remove_card()
         clock.now += 90
         session.tick()                      # idle → countdown
@@ -71,6 +74,7 @@ def test_idf_session_timeout_erases_identity_photo_frames_everywhere(reader, cam
     assert svc.preview.size is None and ident.masked_name == ""
     del inner_card, ident
     assert live_strings_matching(digests) == []
+    assert live_bytes_containing(clear_bytes) == []     # UTF-8 / UCS-2 copies (frames, buffers) gone too
     log_text = "\n".join(r.getMessage() for r in caplog.records)
     assert not any(n in log_text.encode("utf-8") for n in clear_bytes)
     assert "identity: identified" in log_text           # the log did record the flow (masked)
