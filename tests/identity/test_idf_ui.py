@@ -70,11 +70,15 @@ def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     wait_screen(ui, "idcard")
     assert "请将身份证放在读卡区" in texts(ui)
     ui.screenshot("identity-idcard-waiting")
-    camera.set_frames(turn_frames(("left", "right")))
+    seq = turn_frames(("left", "right"))
+    camera.set_frames(seq[:3] + [seq[0].copy() for _ in range(5)])   # matched, then waits for the turn
     svc.reader.simulator.place_card("resident")
     wait_screen(ui, "face", 10)
     ui.wait_until(lambda: ui.screen.texture is not None, 20)
     ui.screenshot("identity-face")
+    ui.wait_until(lambda: "请向左转头" in texts(ui), 20)
+    ui.screenshot("identity-face-turn-left")
+    camera.set_frames(seq[3:])
     wait_screen(ui, "identified", 40)
     shown = texts(ui)
     assert "测**例" in shown and "1100**********0013" in shown and "居民身份证" in shown
