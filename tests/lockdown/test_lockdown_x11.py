@@ -28,6 +28,10 @@ def x_session(tmp_path):
     os.close(r)
     env = dict(os.environ, DISPLAY=display, XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop("SDL_VIDEODRIVER", None)
+    end = time.monotonic() + 20
+    while subprocess.run(["xwininfo", "-root"], env=env, capture_output=True).returncode != 0:
+        assert time.monotonic() < end, "Xvfb did not accept connections"
+        time.sleep(0.2)
     env.pop("EHALL_KIOSK_CONFIG", None)
     wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -43,8 +47,10 @@ def x_session(tmp_path):
 
 def _kiosk_window(env, log, timeout=60.0):
     end = time.monotonic() + timeout
+    tree = ""
     while time.monotonic() < end:
-        tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True).stdout
+        out = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True)
+        tree = out.stdout + out.stderr
         for line in tree.splitlines():          # SDL names the window in UTF-8 (_NET_WM_NAME)
             if '"政务e厅"' in line:
                 return line.split()[0]
