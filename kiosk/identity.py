@@ -132,6 +132,7 @@ class IdentityService(FaceSteps):
             if self._state.step is Step.CARD_ERROR:
                 self._wait_card()
             elif self._state.step is Step.FACE_FAILED:
+                self._set(Step.FACE, code=None, hint=None)   # a second tap finds FACE and does nothing
                 self._spawn(self._face_try, self._gen)
 
     def tick(self) -> None:

@@ -109,8 +109,8 @@ class FaceSteps:
     def _on_face_done(self, gen: int, check, future) -> None:
         from drivers.face import FACE_BAD_REFERENCE, FACE_CANCELLED
         with self._lock:
-            if gen != self._gen or check is not self._check:
-                return
+            if gen != self._gen or check is not self._check or self._state.step is not Step.FACE:
+                return                               # stale, or this check was decided already
             exc = future.exception() if not future.cancelled() else None
             result = None if exc or future.cancelled() else future.result()
             if result is not None and result.code == FACE_CANCELLED:
