@@ -84,26 +84,37 @@ class Kiosk:
         return {"name": self.config["hall.name"], "hours": self.config["hall.opening_hours"],
                 "phone": self.config["hall.phone"]}
 
-    def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1) -> None:
-        """Prints the take-home guide on a worker thread; ``on_done(PrintOutcome)`` there.
+    def a4_available(self) -> bool:
+        """True when an A4 printer is configured and can take a job now."""
+        from drivers.base import DeviceState
+
+        printer = self.devices.get("a4_printer")
+        return printer is not None and hasattr(printer, "submit") and printer.state in (
+            DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY)
+
+    def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1,
+                    a4: bool = False) -> None:
+        """Prints the take-home guide on a worker thread; ``on_done(outcome)`` there.
 
         The job id names this session, the item and the copy, so pressing the
         button again after a failure never prints the same guide twice; asking
-        for another copy on purpose passes ``copy=2`` and so on.
+        for another copy on purpose passes ``copy=2`` and so on. ``a4`` prints
+        the A4 page on the A4 printer instead of the 80 mm receipt.
         """
-        from .printing import ReceiptService, guide_receipt
+        from .printing import PrintOutcome, ReceiptService, guide_receipt
 
-        printer = self.devices.get("receipt_printer")
-        job_id = f"guide-{self.session.token}-{item.id}-{copy}"
-        doc = guide_receipt(item, self.hall(), self.qr_url(item), job_id=job_id)
+        kind = "a4_printer" if a4 else "receipt_printer"
+        printer = self.devices.get(kind)
+        job_id = f"guide-{self.session.token}-{item.id}-{'a4' if a4 else 'r'}{copy}"
 
         def work() -> None:
-            from .printing import PrintOutcome
-
-            if printer is None or not hasattr(printer, "print_job"):
-                outcome = PrintOutcome(job_id, False, held=False, code="PRN_NOT_CONFIGURED",
-                                       message_key="print_unavailable")
+            if printer is None or not hasattr(printer, "submit" if a4 else "print_job"):
+                outcome = PrintOutcome(job_id, False, code="PRN_NOT_CONFIGURED", message_key="print_unavailable")
+            elif a4:
+                from .printing.a4_service import A4Service
+                outcome = A4Service(printer).print_guide(item, self.hall(), self.qr_url(item), job_id)
             else:
+                doc = guide_receipt(item, self.hall(), self.qr_url(item), job_id=job_id)
                 outcome = ReceiptService(printer).print_document(doc)
             on_done(outcome)
 

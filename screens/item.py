@@ -44,6 +44,8 @@ PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
     "print_unavailable_staff_called": "打印机暂时不能用，已通知工作人员。您可以扫描屏幕上的二维码，在手机上查看。",
     "print_failed_try_again": "打印没有完成，请再试一次。",
     "print_unavailable": "打印服务暂不可用。您可以扫描屏幕上的二维码，在手机上查看。",
+    "a4_print_waiting_staff_called": "打印机暂时不能用，已通知工作人员，修好后会自动打印。"
+                                     "您也可以扫描屏幕上的二维码，在手机上查看。",
 }
 
 
@@ -51,12 +53,14 @@ class ItemScreen(KioskScreen):
     item_id = StringProperty("")
     has_guide = BooleanProperty(True)
     printing = BooleanProperty(False)
+    a4 = BooleanProperty(False)          # an A4 printer can take the guide as a page too
 
     def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
         item = self.kiosk.item(id)
         if item is None:
             raise LookupError(f"no item {id!r}")
         self.item_id = item.id
+        self.a4 = self.kiosk.a4_available()
         self.title = "办事指南"
         self.has_guide = item.has_guide
         box = self.ids.content
@@ -81,14 +85,14 @@ class ItemScreen(KioskScreen):
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)
 
-    def print_guide(self) -> None:
+    def print_guide(self, a4: bool = False) -> None:
         """Prints the take-home guide; the answer comes within 3 s, on failure with the QR."""
         item = self.kiosk.item(self.item_id)
         if item is None or self.printing:
             return
         self.printing = True
         self.kiosk.print_guide(item, lambda outcome: Clock.schedule_once(
-            lambda _dt: self._printed(item.id, outcome)))
+            lambda _dt: self._printed(item.id, outcome)), a4=a4)
 
     def _printed(self, item_id: str, outcome) -> None:
         self.printing = False

@@ -77,3 +77,27 @@ def test_a_held_guide_is_kept_for_a_retry_then_dropped_when_the_session_ends(ui,
     assert len(printer.pending_jobs()) == 1
     ui.kiosk.session.end("finished")
     assert printer.pending_jobs() == []
+
+
+def test_a4_page_when_an_a4_printer_is_configured(ui, printer, tmp_path):
+    """GIVEN an A4 printer as well WHEN the citizen taps 打印 A4 版 THEN one PDF page set
+    arrives at the printer's spool and the screen says where to take it."""
+    from drivers.a4_printer import create_a4_printer
+
+    a4 = create_a4_printer(f"sim://?spool={tmp_path}")
+    a4.open()
+    ui.kiosk.devices["a4_printer"] = a4
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    assert ui.screen.a4 and ui.screen.ids.print_a4_btn.opacity == 1
+    ui.tap(ui.screen.ids.print_a4_btn)
+    ui.wait_until(lambda: _notice(ui) == "请在出纸口取走您的办事指南。", timeout=10)
+    pdfs = list(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+    assert printer.jobs == []                           # the receipt printer was not used
+
+
+def test_no_a4_button_without_an_a4_printer(ui, printer):
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    assert not ui.screen.a4 and ui.screen.ids.print_a4_btn.opacity == 0
