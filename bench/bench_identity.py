@@ -165,7 +165,7 @@ def bench_face(rounds: int, poll: float) -> None:
     verifier.close()
     camera.close()
     print(f"card placed → identified (real engine, {len(seq)} scripted frames with two head turns)")
-    print(f"  engine load (once, at start-up)         {t_load * 1e3:7.1f} ms")
+    print(f"  engine load (once, first consent screen){t_load * 1e3:7.1f} ms")
     print(f"  placed → card read                      {ms(read)}")
     print(f"  placed → identified                     {ms(identified)}")
 
