@@ -186,6 +186,31 @@ class Device:
         return [f"{self.name}: state {self._state.value}"]
 
 
+class FaultedDevice(Device):
+    """What a factory returns when no backend could be built or started.
+
+    It stays in FAULT with the reason (``reason``) that the admin and the UI
+    show; every operation raises it. Device interfaces subclass it together
+    with their own interface: ``class FaultedX(FaultedDevice, XInterface)``.
+    """
+
+    def __init__(self, name: str, error: DeviceError, kind: str | None = None):
+        super().__init__(name)
+        if kind is not None:
+            self.kind = kind
+        self.reason = error
+        self._set_state(DeviceState.FAULT, error)
+
+    def open(self) -> None:
+        raise self.reason
+
+    def close(self) -> None:
+        pass
+
+    def _self_test(self) -> list[str]:
+        raise self.reason
+
+
 class Debouncer:
     """Reports a presence change only after it held for ``hold`` seconds.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from drivers.base import Action, Device, DeviceError, DeviceState, ErrorCode, Severity
+from drivers.base import Action, Device, DeviceError, ErrorCode, FaultedDevice, Severity
 
 from .config import Config
 
@@ -26,23 +26,9 @@ DEV_NOT_AVAILABLE = ErrorCode("DEV_NOT_AVAILABLE", Severity.ERROR, Action.MAINTE
 KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer")
 
 
-class UnavailableDevice(Device):
-    """Stands for a device whose backend could not be built: always FAULT, with the reason."""
-
-    def __init__(self, name: str, kind: str, error: ErrorCode, detail: str):
-        super().__init__(name)
-        self.kind = kind
-        self._state = DeviceState.FAULT
-        self._error = DeviceError(error, detail)
-
-    def open(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-    def _self_test(self) -> list[str]:
-        raise DeviceError(self._error.error, self._error.detail)
+def unavailable(name: str, error: ErrorCode, detail: str) -> Device:
+    """Stands for a device whose backend could not be built: FAULT, with the reason."""
+    return FaultedDevice(name, DeviceError(error, detail), kind=name)
 
 
 def _id_reader(name: str, settings: dict[str, Any]) -> Device:
@@ -83,13 +69,13 @@ def create(name: str, settings: dict[str, Any]) -> Device:
     """One device from its config section; never raises."""
     factory = FACTORIES.get(name)
     if factory is None:
-        return UnavailableDevice(name, name, DEV_NOT_AVAILABLE, f"{settings.get('uri')} (planned)")
+        return unavailable(name, DEV_NOT_AVAILABLE, f"{settings.get('uri')} (planned)")
     try:
         return factory(name, settings)
     except DeviceError as exc:
-        return UnavailableDevice(name, name, exc.error, exc.detail)
+        return unavailable(name, exc.error, exc.detail)
     except (ValueError, KeyError, OSError, ImportError) as exc:
-        return UnavailableDevice(name, name, DEV_BACKEND_FAILED, f"{settings.get('uri')}: {exc}")
+        return unavailable(name, DEV_BACKEND_FAILED, f"{settings.get('uri')}: {exc}")
 
 
 def create_all(config: Config) -> dict[str, Device]:

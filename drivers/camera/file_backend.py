@@ -65,14 +65,6 @@ class FileCamera(Camera):
         self._index = 0
         self._size = self._fit or (0, 0)
 
-    @property
-    def resolution(self) -> tuple[int, int]:
-        return self._size
-
-    @property
-    def fps(self) -> float:
-        return self._fps
-
     def _paths(self) -> list[Path]:
         raw = self.uri.path
         if not raw:

@@ -39,6 +39,8 @@ class Camera(Device, abc.ABC):
         super().__init__(name)
         self.uri = uri
         self._open_flag = False
+        self._size: tuple[int, int] = (0, 0)   # backends keep these up to date
+        self._fps: float = 0.0
 
     # -- public template methods ------------------------------------------
     def open(self) -> None:
@@ -97,14 +99,14 @@ class Camera(Device, abc.ABC):
         return self._open_flag
 
     @property
-    @abc.abstractmethod
     def resolution(self) -> tuple[int, int]:
         """``(width, height)`` in pixels of the frames :meth:`read` returns."""
+        return self._size
 
     @property
-    @abc.abstractmethod
     def fps(self) -> float:
         """Nominal frames per second (what the device or file reports)."""
+        return self._fps
 
     def capabilities(self) -> dict[str, Any]:
         width, height = self.resolution

@@ -37,14 +37,6 @@ class SimulatedCamera(Camera):
         self._unplugged = False
         self._tick = 0
 
-    @property
-    def resolution(self) -> tuple[int, int]:
-        return self._size
-
-    @property
-    def fps(self) -> float:
-        return self._fps
-
     # -- scripting (tests, demos) ---------------------------------------------
     def set_frames(self, frames: list[np.ndarray]) -> None:
         """Queue exact RGB frames; they are returned once each before the synthetic ones."""

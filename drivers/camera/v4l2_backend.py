@@ -52,14 +52,6 @@ class V4l2Camera(Camera):
             raise DeviceError(CAM_BAD_URI, f"no device in {self.uri.raw} (want v4l2:///dev/video0)")
         return path
 
-    @property
-    def resolution(self) -> tuple[int, int]:
-        return self._size
-
-    @property
-    def fps(self) -> float:
-        return self._fps
-
     def _open(self) -> None:
         if cv2 is None:
             raise DeviceError(CAM_NO_BACKEND, "import cv2 failed")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import abc
 from typing import Any
 
-from drivers.base import Device, DeviceError, DeviceState
+from drivers.base import Device, DeviceError, FaultedDevice
 
 from . import errors as E
 from .card import IdCard
@@ -74,28 +74,14 @@ class IdCardReader(Device, abc.ABC):
         }
 
 
-class FaultedIdCardReader(IdCardReader):
+class FaultedIdCardReader(FaultedDevice, IdCardReader):
     """What :func:`open_reader` returns when no backend could be built or started.
 
     It stays in FAULT with the reason; every operation raises that reason.
     """
 
-    def __init__(self, name: str, error: DeviceError):
-        super().__init__(name)
-        self.reason = error
-        self._set_state(DeviceState.FAULT, error)
-
-    def open(self) -> None:
-        raise self.reason
-
-    def close(self) -> None:
-        pass
-
     def read_card(self, timeout: float = 3.0) -> IdCard:
         raise self.reason
 
     def sam_id(self) -> str:
-        raise self.reason
-
-    def _self_test(self) -> list[str]:
         raise self.reason

@@ -18,7 +18,7 @@ import abc
 import threading
 from typing import Any
 
-from drivers.base import Device, DeviceError, DeviceState
+from drivers.base import Device, DeviceError, FaultedDevice
 
 from . import errors as X
 from .card import BadgeRule, SmartCard, match_badge
@@ -84,22 +84,8 @@ class SmartCardReader(Device, abc.ABC):
             self._card_cond.notify_all()
 
 
-class FaultedSmartCardReader(SmartCardReader):
+class FaultedSmartCardReader(FaultedDevice, SmartCardReader):
     """What :func:`open_smartcard` returns when no backend could be built or started: FAULT, with why."""
 
-    def __init__(self, name: str, error: DeviceError):
-        super().__init__(name)
-        self.reason = error
-        self._set_state(DeviceState.FAULT, error)
-
-    def open(self) -> None:
-        raise self.reason
-
-    def close(self) -> None:
-        pass
-
     def wait_for_card(self, timeout: float = 10.0) -> SmartCard:
-        raise self.reason
-
-    def _self_test(self) -> list[str]:
         raise self.reason

@@ -139,7 +139,8 @@ def test_config_staff_badges_key_and_factory(tmp_path):
     cfg = config.load(f)
     dev = devices.create("smartcard", cfg.devices()["smartcard"])
     try:
-        assert dev.state is DeviceState.READY and dev.is_staff_badge(dev.current_card) == "W017"
+        card = dev.wait_for_card(5.0)        # the simulator's poll thread reports the card
+        assert dev.state is DeviceState.READY and dev.is_staff_badge(card) == "W017"
     finally:
         dev.close()
     f.write_text('[devices.smartcard]\nstaff_badges = ["nfc:04"]\n')
