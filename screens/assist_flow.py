@@ -95,6 +95,7 @@ class AssistController:
         self._lock = threading.Lock()
         self._tick_event = None
         self._attached = False
+        self._badge_reader = None
 
     @property
     def available(self) -> bool:
@@ -112,6 +113,9 @@ class AssistController:
         self.app.ui.bind(route=self._on_route)
         self.app.bind(on_stop=self._on_app_stop)
         self._tick_event = Clock.schedule_interval(self.tick, TICK_SECONDS)
+        self._badge_reader = self.app.kiosk.devices.get("smartcard")
+        if hasattr(self._badge_reader, "subscribe"):
+            self._badge_reader.subscribe(self._on_card_event)
         if self.service is None:
             return
         self.service.subscribe(self._on_service)
@@ -124,6 +128,8 @@ class AssistController:
         if not self._attached:
             return
         self._attached = False
+        if hasattr(self._badge_reader, "unsubscribe"):
+            self._badge_reader.unsubscribe(self._on_card_event)
         self.mode.end("detached")
         self.mode.unsubscribe(self._on_mode_changed)
         self.app.ui.unbind(route=self._on_route)
@@ -293,6 +299,13 @@ class AssistController:
 
     def device_status(self) -> list[str]:
         return device_lines(getattr(self.app.kiosk, "devices", None))
+
+    def _on_card_event(self, event) -> None:
+        """A staff badge on the card reader elevates like the PIN (driver thread → main thread)."""
+        card = event.data.get("card") if event.kind == "card_inserted" else None
+        staff_id = getattr(card, "staff_id", None)
+        if staff_id:
+            Clock.schedule_once(lambda _dt: self.mode.elevate_by_badge(staff_id))
 
     def _on_mode_changed(self, _mode) -> None:
         self._update_overlays()
