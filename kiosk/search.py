@@ -30,7 +30,7 @@ import numpy as np
 from .catalogue import Item
 from .pinyin_keys import SEP
 
-MAX_QUERY = 32                      # characters kept of a query: masks are 64-bit
+MAX_QUERY = 31                      # characters kept of a query: masks are 32-bit
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 _ONE = np.uint64(1)
@@ -130,9 +130,9 @@ class SearchIndex:
         Returns (table[n_tokens, nk] of bitmasks, shifts[nk]) or None when no
         token can consume anything (nothing can match).
         """
-        table = np.zeros((self._n_tokens, self._max_k), dtype=np.uint64)
+        table = np.zeros((self._n_tokens, self._max_k), dtype=np.uint32)
         for i in range(len(q)):
-            bit = np.uint64(1 << i)
+            bit = np.uint32(1 << i)
             ids = self._char.get(q[i])
             if ids is not None:
                 table[ids, 0] |= bit
@@ -144,7 +144,7 @@ class SearchIndex:
         used = np.flatnonzero(table.any(axis=0))
         if len(used) == 0:
             return None
-        return np.ascontiguousarray(table[:, used]), (used + 1).astype(np.uint64)
+        return np.ascontiguousarray(table[:, used]), (used + 1).astype(np.uint32)
 
     def _columns(self, rows: np.ndarray) -> np.ndarray:
         """How many of ``rows`` (sorted longest first) reach each matrix column."""
@@ -158,28 +158,41 @@ class SearchIndex:
         mode FREE allows gaps between pieces, CONTIGUOUS none after the first
         piece (a fresh start is always possible), PREFIX must start at the
         first character with no gaps, START at the first character with gaps.
+        Rows that completed, or can no longer match, leave the run every few
+        columns, so the work shrinks as the answer firms up.
         """
         table, shifts = steps
-        mask = np.ones(len(rows), dtype=np.uint64)
         done = np.full(len(rows), -1, dtype=np.int32)
-        full = _ONE << np.uint64(n)
-        for j, cnt in enumerate(self._columns(rows)):
+        live = np.arange(len(rows))                        # positions in ``rows`` still running
+        mask = np.ones(len(rows), dtype=table.dtype)
+        neg_len = self._neg_len[rows]
+        one, full = table.dtype.type(1), table.dtype.type(1 << n)
+        for j in range(self._tokens.shape[1]):
+            cnt = int(np.searchsorted(neg_len[live], -j, side="left"))
+            if cnt == 0:
+                break
             m = mask[:cnt]
-            inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[:cnt], j]]) << shifts,
+            inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[live[:cnt]], j]]) << shifts,
                                        axis=-1)
             if mode == FREE:
                 inc |= m
             elif mode == CONTIGUOUS:
-                inc |= _ONE
+                inc |= one
             elif mode == START:
-                inc |= m & ~_ONE            # gaps allowed, but only after a first piece at 0
+                inc |= m & ~one                # gaps allowed, but only after a first piece at 0
+            finished = (inc & full) != 0
+            if finished.any():
+                done[live[:cnt][finished]] = j
+                inc[finished] = 0
             mask[:cnt] = inc
-            d = done[:cnt]
-            d[((inc & full) != 0) & (d < 0)] = j
-            if mode == PREFIX and not inc.any():
-                return done
-        for r in np.flatnonzero((done < 0) & (self._neg_len[rows] < -VECTOR_COLUMNS)):
-            done[r] = self._tail(rows[r], steps, int(mask[r]), n, mode)
+            if j % 3 == 2 or mode in (PREFIX, START):      # drop finished and dead rows
+                keep = np.flatnonzero(mask[:cnt])
+                live, mask = live[keep], mask[keep]
+                if len(live) == 0:
+                    return done
+        for pos, m in zip(live, mask):
+            if m and -neg_len[pos] > VECTOR_COLUMNS:
+                done[pos] = self._tail(rows[pos], steps, int(m), n, mode)
         return done
 
     def _tail(self, row: int, steps, mask: int, n: int, mode: int) -> int:
@@ -208,13 +221,26 @@ class SearchIndex:
             rows = (self._first if cut == 1 else self._cache).get(q[:cut])
             if rows is not None:
                 break
-        if rows is None:
-            rows = np.arange(len(self.items), dtype=np.intp)
-        found = rows[self._run(rows, steps, len(q), FREE) >= 0]
+        if rows is None and len(q) == 1:
+            found = self._one_key(steps)
+        else:
+            if rows is None:
+                rows = np.arange(len(self.items), dtype=np.intp)
+            found = rows[self._run(rows, steps, len(q), FREE) >= 0]
         store[q] = found
         while len(self._cache) > 256:
             self._cache.popitem(last=False)
         return found
+
+    def _one_key(self, steps) -> np.ndarray:
+        """Rows with any character that one key matches: a table look-up, no automaton."""
+        table, _shifts = steps
+        hit = table.any(axis=1)                               # per token: does it take the key?
+        found = hit[self._tokens].any(axis=1)
+        for row in np.flatnonzero(~found & (self._neg_len < -VECTOR_COLUMNS)):
+            start = self._offsets[self._order[row]]
+            found[row] = hit[self._flat[start:start - self._neg_len[row]]].any()
+        return np.flatnonzero(found)
 
     def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:
         """Computes the one-key results ahead (a background thread may call this)."""
