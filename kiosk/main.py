@@ -9,6 +9,7 @@ import threading
 
 from .catalogue import CatalogueError
 from .config import Config
+from .device_watch import DeviceWatch
 from .devices import create_all
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def run(config: Config, windowed: bool = False) -> int:
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
     kiosk.assist = build_assist(kiosk)
+    DeviceWatch(kiosk.devices).start()          # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     kivy_environment()

@@ -50,6 +50,10 @@ class SimulatedCamera(Camera):
         """Every read from now on fails with ``CAM_NOT_FOUND`` (as a pulled USB cable would)."""
         self._unplugged = True
 
+    def replug(self) -> None:
+        """The cable is back: the next :meth:`open` works again."""
+        self._unplugged = False
+
     # -- hooks ------------------------------------------------------------------
     def _open(self) -> None:
         if self._unplugged:
