@@ -35,12 +35,13 @@ class HubConfig:
     turn_ttl_seconds: int = 3600
     session_hours: float = 12.0             # helper login lifetime
     startup_grace_seconds: float = 30.0     # after a (re)start, helpers get this long to reconnect
+    callback_retention_days: float = 7.0    # call-back requests (phone numbers) are deleted after this
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
 
 _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "default_call_seconds", "turn_ttl_seconds", "session_hours",
-            "startup_grace_seconds"}
+            "startup_grace_seconds", "callback_retention_days"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 from aiohttp import WSMsgType, web
 
 from helpdesk.accounts import AccountError, Accounts
+from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
 from helpdesk.ice import ice_servers_for
 from helpdesk.records import CallLog
@@ -72,6 +73,8 @@ class Hub:
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
+        self.callbacks = CallbackDesk(CallbackStore(cfg.db_path), clock,
+                                      cfg.callback_retention_days, lambda: self.helpers.values())
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
         self._ticker: asyncio.Task | None = None
@@ -91,6 +94,7 @@ class Hub:
         """Advance the router's timers (ring timeout, max wait) and deliver."""
         self.router.tick()
         self.flush()
+        self.callbacks.purge()
 
     def ice(self, role: str, party: str) -> list[dict]:
         return ice_servers_for(self.cfg, f"{role}-{party}", self.clock())
@@ -130,7 +134,7 @@ class Hub:
 
     def _kiosk_message(self, conn: Conn, terminal: str | None, data: dict) -> str | None:
         t = data["type"]
-        if t in ("hello", "request"):
+        if t in ("hello", "request", "callback"):
             tid = _text(data, "terminal_id", 64, required=True)
             if terminal is not None and tid != terminal:
                 raise RoutingError("terminal_mismatch", "one terminal id per connection")
@@ -150,6 +154,8 @@ class Hub:
                     raise RoutingError("bad_message", "requested_at must be a number")
                 self.router.request(tid, bool(data.get("large_text")),
                                     _text(data, "terminal_name", 64) or None, at)
+            elif t == "callback":                 # 留电回拨: stored, pushed to the helpers
+                conn.send(self.callbacks.from_kiosk(tid, data))
             return terminal
         if terminal is None:
             raise RoutingError("hello_first", "send hello or request with terminal_id first")
@@ -202,6 +208,7 @@ class Hub:
                        "ring_s": self.cfg.ring_seconds,
                        "ice_servers": self.ice("helper", acct.name)})
             self.router.helper_online(acct.name, acct.display_name)
+            conn.send(self.callbacks.list_message())
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")
@@ -216,6 +223,8 @@ class Hub:
             rid = self.router.wrapup(name, _text(data, "note", 2000),
                                      _text(data, "request_id", 64) or None)
             conn.send({"type": "wrapup_saved", "request_id": rid})
+        elif t in ("callback_claim", "callback_done"):
+            conn.send(self.callbacks.from_helper(name, data))
         elif t in ("signal", "chat"):
             self._relay("helper", name, conn, data)
         else:
@@ -248,6 +257,7 @@ class Hub:
         n = self.calllog.close_dangling(self.clock())
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
+        self.callbacks.purge(force=True)
         if self.tick_interval:
             self._ticker = asyncio.ensure_future(self._tick_forever())
 
@@ -271,6 +281,7 @@ class Hub:
                              return_exceptions=True)
         self.calllog.close_dangling(self.clock())
         self.calllog.close()
+        self.callbacks.store.close()
 
 
 def make_app(hub: Hub) -> web.Application:

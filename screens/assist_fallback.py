@@ -3,7 +3,9 @@
 (leave a phone number for a call back, the online service's QR code, the service desk)."""
 from __future__ import annotations
 
-from kivy.properties import ObjectProperty, StringProperty
+import re
+
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 from .widgets import KioskScreen
@@ -16,13 +18,15 @@ REASONS = {
 }
 
 
+SAVED = "已登记，工作人员会尽快给您回电。"
+FAILED = "暂时无法登记，请拨打 {phone} 或到服务台咨询。"
+_PHONE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
+
+
 def valid_phone(number: str) -> bool:
-    """A mainland mobile (11 digits, starting with 1) or a landline with area code (10–12 digits)."""
-    if not number.isdigit():
-        return False
-    if number.startswith("1"):
-        return len(number) == 11
-    return number.startswith("0") and 10 <= len(number) <= 12
+    """A mainland mobile (1[3-9] and 9 digits) or a landline with area code (0, 10–12 digits):
+    the hub's rule (helpdesk/callbacks.py) for what the keypad can type."""
+    return bool(_PHONE.fullmatch(number))
 
 
 def grouped(number: str) -> str:
@@ -40,6 +44,8 @@ def online_url(template: str) -> str:
 class AssistFallbackScreen(KioskScreen):
     reason_text = StringProperty("")
     message = StringProperty("")
+    warn = BooleanProperty(False)        # the message asks the citizen to do something
+    sending = BooleanProperty(False)     # a call-back request is on its way
     phone = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
 
@@ -47,20 +53,38 @@ class AssistFallbackScreen(KioskScreen):
         from .qr import qr_texture
         self.title = "暂时没有接通"
         self.reason_text = REASONS.get(reason, REASONS["unavailable"])
+        self.fallback_reason = reason
         self.phone = self.kiosk.config["hall.phone"]
         self.qr = qr_texture(online_url(self.kiosk.config["catalogue.qr_url_template"]))
 
     def submit(self) -> None:
         from .assist_flow import controller
         number = self.ids.pad.text
-        if not valid_phone(number):
-            self.message = "请输入 11 位手机号，或带区号的固定电话。"
+        if self.sending:
             return
-        self.message = controller(self.app).leave_callback(number)
+        if not valid_phone(number):
+            self.message, self.warn = "请输入 11 位手机号，或带区号的固定电话。", True
+            return
+        ctl = controller(self.app)
         self.ids.pad.text = ""
+        self.sending, self.warn = ctl.can_send_callback, False
+        self.message = ctl.leave_callback(number, lambda ok: self._registered(ok, number),
+                                          getattr(self, "fallback_reason", ""))
+
+    def _registered(self, ok: bool, number: str) -> None:
+        """The hub's answer (main thread, same session). On failure the number is put back
+        on the keypad for another try; the session's end wipes it."""
+        self.sending = False
+        if ok:
+            self.message, self.warn = SAVED, False
+        else:
+            self.message, self.warn = FAILED.format(phone=self.phone), True
+            if not self.ids.pad.text:
+                self.ids.pad.text = number
 
     def wipe(self) -> None:
         self.message = ""
+        self.warn = self.sending = False
         self.qr = None
         if "pad" in self.ids:
             self.ids.pad.text = ""

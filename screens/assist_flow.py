@@ -27,6 +27,7 @@ OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
 TICK_SECONDS = 0.5
 CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
+CALLBACK_SENDING = "正在登记，请稍候…"
 _AUTO = object()
 
 
@@ -197,15 +198,40 @@ class AssistController:
         self._close_call("ended")
         self._sync()
 
-    def leave_callback(self, number: str) -> str:
-        """Hands the number on (kiosk.assist.callback) or keeps it in session memory; the answer."""
-        try:
-            from kiosk.assist.callback import request_callback
-        except ImportError:
+    @property
+    def can_send_callback(self) -> bool:
+        """The service sends call-back numbers to the hub (else they stay in session memory)."""
+        return callable(getattr(self.service, "request_callback", None))
+
+    def leave_callback(self, number: str, done=None, reason: str = "") -> str:
+        """留电回拨. With a service that can send it (``request_callback``), the number goes to
+        the hub and ``done(ok)`` is called later on the main thread (not if the session ended
+        meanwhile); the answer is the text to show now. Without one, the number stays in
+        session memory (wiped at session end) and the citizen is sent to the service desk."""
+        send = getattr(self.service, "request_callback", None)
+        if not self.can_send_callback:
             self.session.data["assist_callback"] = number
             return "号码已暂存在本机，办理结束后自动清除。现在还不能自动转给帮办人员，请到服务台告知工作人员。"
-        request_callback(number)
-        return "已提交，帮办人员会尽快给您回电。号码只用于这次回电。"
+        token = self.session.token
+
+        def finished(fut) -> None:         # the service's thread: only hop to the main thread
+            ok = not fut.cancelled() and fut.exception() is None
+            if not ok:
+                log.info("assist: call-back not registered (%s)",
+                         getattr(fut.exception(), "reason", "cancelled") if not fut.cancelled()
+                         else "cancelled")
+            if done is not None:
+                Clock.schedule_once(lambda _dt: done(ok) if self.session.token == token else None)
+
+        try:
+            future = send(number, large_text=self.session.large_text, reason=reason)
+        except Exception:
+            log.exception("assist: request_callback failed")
+            if done is not None:
+                Clock.schedule_once(lambda _dt: done(False))
+        else:
+            future.add_done_callback(finished)
+        return CALLBACK_SENDING
 
     # -- state from the service ------------------------------------------------------
     def _on_service(self, *_args) -> None:

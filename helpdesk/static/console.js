@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Helper console: login, presence, ring, accept/decline, chat, hang-up, wrap-up.
+// Helper console: login, presence, ring, accept/decline, chat, hang-up, wrap-up;
+// the call-back list is in callbacks.js (HelperCallbacks).
 // Protocol: docs/assist-protocol.md. The call's video is in call.js (HelperCall).
 "use strict";
 
@@ -42,6 +43,7 @@ async function login(ev) {
 function logout() {
   sessionStorage.removeItem("helpdesk-token");
   token = null;
+  HelperCallbacks.clear();          // the phone numbers leave the page with the helper
   if (ws) ws.close();
   show("desk-view", false); show("login-view", true);
 }
@@ -80,10 +82,12 @@ function handle(m) {
     case "ended": notice(REASONS[m.reason] || "通话已结束"); endCall(); break;
     case "signal": onSignal(m.data); break;
     case "chat": chatLine("群众", m.text, false); break;
+    case "callbacks": HelperCallbacks.render(m.open || []); break;
+    case "callback_updated": notice(m.status === "done" ? "已标记为已回电" : "已认领，请尽快回电"); break;
     case "wrapup_saved": notice("小结已保存"); show("wrapup", false); break;
     case "error":
       if (m.code === "bad_token") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
-      else if (m.code === "replaced") { token = null; notice("已在其他窗口登录"); }
+      else if (m.code === "replaced") { token = null; HelperCallbacks.clear(); notice("已在其他窗口登录"); }
       else notice(`出错：${m.message || m.code}`);
       break;
   }
@@ -132,6 +136,7 @@ function onSignal(data) { if (call) HelperCall.signal(data); }
 function sendSignal(data) { send({ type: "signal", data }); }
 window.helpdeskSignal = { onSignal, sendSignal };
 
+HelperCallbacks.init(send);
 $("login-form").addEventListener("submit", login);
 $("btn-logout").onclick = logout;
 $("btn-available").onclick = () => send({ type: "presence", state: "available" });

@@ -4,6 +4,7 @@
 Only :mod:`kiosk.assist.service` is imported here; aiortc loads with the
 first call (``kiosk.assist.peer``). No Kivy. See docs/remote-assist.md.
 """
+from .callback import CallbackError
 from .service import ACTIVE, STATES, WAITING, AssistService, AssistStatus, ChatLine
 
-__all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
+__all__ = ["AssistService", "CallbackError", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .callback import CallbackError, CallbackSender
 from .client import HubClient
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class AssistService:
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
-                 backoff_first_s: float = 1.0) -> None:
+                 backoff_first_s: float = 1.0, callback_wait_s: float = 4.0) -> None:
         self.config, self.clock = config, clock
         self.camera_factory = camera_factory
         self.hub_url = config.get("assist.hub_url", "") or ""
@@ -80,6 +81,7 @@ class AssistService:
         self._peer: Any = None
         self._camera: Any = None
         self._deadline: asyncio.TimerHandle | None = None
+        self._callbacks = CallbackSender(callback_wait_s, callback_wait_s)   # link, answer
         if session is not None:
             session.on_wipe(self.wipe)
 
@@ -187,6 +189,20 @@ class AssistService:
     def send_chat(self, text: str) -> concurrent.futures.Future:
         return self.call(self._chat, str(text)[:1000])
 
+    def request_callback(self, phone: str, large_text: bool = False,
+                         reason: str = "") -> concurrent.futures.Future:
+        """留电回拨: sends the number to the hub (linking first if needed). The Future gives the
+        hub's ``callback_id`` or raises :class:`~kiosk.assist.callback.CallbackError` within a
+        few seconds. The service keeps nothing of the number."""
+        if not self.hub_url:
+            fut: concurrent.futures.Future = concurrent.futures.Future()
+            fut.set_exception(CallbackError("unavailable"))
+            return fut
+        if self._thread is None:
+            self.start()
+        return self.call(self._callbacks.send, self._client, str(phone), bool(large_text),
+                         str(reason or ""), self.terminal_name)
+
     def set_screen_source(self, fn: Callable[[], np.ndarray | None] | None) -> None:
         """``fn()`` returns the latest RGB frame of the (masked) kiosk window, or None."""
         self._screen_source = fn
@@ -285,6 +301,8 @@ class AssistService:
     def _on_link(self, up: bool) -> None:
         state = self._status.state
         self._set(linked=up)
+        if not up:
+            self._callbacks.link_down()
         if not up and state == "connected":      # the protocol: a lost hub ends the call
             self._client._pending = None
             asyncio.ensure_future(self._finish("hub_lost", "hub_lost"))
@@ -295,6 +313,8 @@ class AssistService:
 
     def _on_message(self, m: dict) -> None:
         kind, state = m["type"], self._status.state
+        if self._callbacks.handle(m):
+            return
         if kind == "chat" and state == "connected":
             self._set(chat=self._status.chat + (ChatLine("helper", str(m.get("text", "")),
                                                          self.clock()),))

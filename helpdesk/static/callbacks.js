@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// Call-back requests (留电回拨): citizens who left a phone number at a kiosk.
+// The hub pushes the open list ("callbacks") to logged-in helpers whenever it changes;
+// 处理 claims one ("callback_claim"), 已回电 marks it done with the note ("callback_done").
+// The numbers are personal data: the list is cleared on logout. Protocol: docs/assist-protocol.md.
+"use strict";
+
+const HelperCallbacks = (() => {
+  const REASONS = { no_helper: "无空闲帮办", timeout: "等候超时", hub_lost: "网络中断", unavailable: "帮办不可用" };
+  let send = () => {};
+
+  function time(t) {
+    const d = new Date(t * 1000);
+    const p = (n) => String(n).padStart(2, "0");
+    return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+
+  function cell(row, text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    row.appendChild(td);
+    return td;
+  }
+
+  function render(open) {
+    const body = document.getElementById("callback-rows");
+    body.textContent = "";
+    document.getElementById("callback-count").textContent = open.length;
+    document.getElementById("callback-empty").hidden = open.length > 0;
+    for (const cb of open) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = cb.callback_id;
+      cell(tr, time(cb.created_at));
+      cell(tr, cb.terminal_name + (cb.large_text ? "（长者）" : ""));
+      cell(tr, cb.phone, "phone");
+      cell(tr, REASONS[cb.reason] || cb.reason || "");
+      cell(tr, cb.handled_by ? `${cb.handled_by} 处理中` : "待处理", "who");
+      const act = cell(tr, "");
+      const note = document.createElement("input");
+      note.maxLength = 200; note.placeholder = "备注（可选）"; note.className = "note";
+      const claim = document.createElement("button");
+      claim.textContent = "处理"; claim.className = "claim";
+      claim.onclick = () => send({ type: "callback_claim", callback_id: cb.callback_id });
+      const done = document.createElement("button");
+      done.textContent = "已回电"; done.className = "done go-small";
+      done.onclick = () => send({ type: "callback_done", callback_id: cb.callback_id,
+                                  note: note.value.trim() || "已回电" });
+      act.append(note, claim, done);
+      body.appendChild(tr);
+    }
+  }
+
+  return {
+    init(sendFn) { send = sendFn; },
+    render,
+    clear() { render([]); },
+  };
+})();
