@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import random
+import stat
 import threading
 import time
 from pathlib import Path
@@ -114,7 +115,8 @@ def files_containing(needle_bytes: list[bytes], roots: list[Path], since: float)
             for name in files:
                 path = Path(dirpath) / name
                 try:
-                    if path.is_symlink() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
+                    st = os.lstat(path)      # regular files only: a FIFO or device node would block a read
+                    if not stat.S_ISREG(st.st_mode) or st.st_mtime < since or st.st_size > 50_000_000:
                         continue
                     data = path.read_bytes()
                 except OSError:
