@@ -97,14 +97,16 @@ class FaceSteps:
                 self._check.wipe()
             self._check = check
             self.preview.arm()
-            self._set(Step.FACE, code=None, hint=None, challenge=check.challenge)
+            self._set(Step.FACE, code=None, hint=None, turn=None, challenge=check.challenge)
             self._route("face")
         check.future.add_done_callback(lambda fut: self._on_face_done(gen, check, fut))
 
     def _on_progress(self, gen: int, progress: dict) -> None:
+        turn = progress.get("step") if progress.get("phase") == "turn" else None
         with self._lock:
-            if gen == self._gen and self._state.step is Step.FACE and progress.get("hint") != self._state.hint:
-                self._set(Step.FACE, hint=progress.get("hint"))
+            if gen == self._gen and self._state.step is Step.FACE and \
+                    (progress.get("hint"), turn) != (self._state.hint, self._state.turn):
+                self._set(Step.FACE, hint=progress.get("hint"), turn=turn)
 
     def _on_face_done(self, gen: int, check, future) -> None:
         from drivers.face import FACE_BAD_REFERENCE, FACE_CANCELLED

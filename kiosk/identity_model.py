@@ -38,6 +38,7 @@ class IdentityState:
     step: Step
     code: str | None = None           # ID_* (card) or FACE_* (last face try)
     hint: str | None = None           # HINT_* while the face check runs
+    turn: str | None = None           # "left"/"right": the head turn asked for now (kept while the face is lost)
     reason: str | None = None         # HELP_* on the helper route
     tries_left: int = 0
     challenge: tuple[str, ...] = ()

@@ -65,11 +65,11 @@ class FaceScreen(KioskScreen):
         if self.ib.service is not None:
             self.ib.service.retry()
 
-    def big_words(self, step: str, hint: str, code: str) -> str:
+    def big_words(self, step: str, turn: str) -> str:
         if step == "face_failed":
             return "没有核验成功"
-        if hint in ("HINT_TURN_LEFT", "HINT_TURN_RIGHT"):
-            return self.ib.hint_text(hint)
+        if turn:                      # stays up while the face is briefly lost mid-turn
+            return "请" + self.ib.challenge_text([turn])
         return "请正对摄像头"
 
     def guidance(self, step: str, hint: str, code: str, tries_left: int) -> str:

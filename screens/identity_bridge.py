@@ -59,6 +59,7 @@ class IdentityBridge(EventDispatcher):
     step = StringProperty("idle")
     code = StringProperty("")
     hint = StringProperty("")
+    turn = StringProperty("")
     reason = StringProperty("")
     tries_left = NumericProperty(0)
     challenge = ListProperty([])
@@ -93,6 +94,7 @@ class IdentityBridge(EventDispatcher):
     def _apply(self, state) -> None:
         self.code = state.code or ""
         self.hint = state.hint or ""
+        self.turn = state.turn or ""
         self.reason = state.reason or ""
         self.tries_left = state.tries_left
         self.challenge = list(state.challenge)

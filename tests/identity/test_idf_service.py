@@ -93,6 +93,8 @@ def test_idf_card_then_face_gives_a_masked_identity(make_service, verifier_for, 
     states.wait("face", 5)
     done = states.wait("identified", 40)
     assert "reading" in states.steps() and done.challenge == ("left", "right")
+    turns = [s.turn for s in states.seen if s.turn]
+    assert turns[0] == "left" and "right" in turns and done.turn is None   # the screen's big words
     ident = session.identity
     assert ident.face_verified and ident.masked_name == "测**例" and ident.masked_number == "1100**********0013"
     assert "测试样例" not in repr(ident) and session.route.screen == "identified"
