@@ -18,14 +18,20 @@ pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
 W, H = 1280, 800
 
 
+def _free_display() -> int:
+    """A display number no X server uses (``-displayfd`` failed now and then under load)."""
+    for number in range(140, 400):
+        if not (Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists()):
+            return number
+    raise RuntimeError("no free X display number")
+
+
 @pytest.fixture
 def x_session(tmp_path):
-    r, w = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    display = ":" + os.read(r, 32).decode().strip()
-    os.close(r)
+    number = _free_display()
+    xvfb = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    display = f":{number}"
     env = dict(os.environ, DISPLAY=display, XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop("SDL_VIDEODRIVER", None)
     end = time.monotonic() + 20

@@ -48,6 +48,11 @@ class CapturePrinter:
         with self._done:
             return self._done.wait_for(lambda: len(self.captures) >= n, timeout)
 
+    def wait_jobs(self, n: int, timeout: float = 5.0) -> bool:
+        """Waits for ``n`` captures that carried a job (a status-only connection may close first)."""
+        with self._done:
+            return self._done.wait_for(lambda: len(self.jobs()) >= n, timeout)
+
     def _serve(self) -> None:
         while not self._stop:
             try:

@@ -49,7 +49,7 @@ def test_silent_printer_is_reported_within_3_s_and_retry_prints_once(capture_pri
     again = printer.print_job(_job())
     assert first.printed and again.duplicate and not again.printed
     assert printer.pending_jobs() == []
-    capture_printer.wait_captures(3)
+    assert capture_printer.wait_jobs(1)
     jobs = capture_printer.jobs()
     printed = [j for j in jobs if "受理回执" in decode(j).lines]
     assert len(printed) == 1

@@ -38,7 +38,7 @@ def _print(capture_printer, doc, profile="generic-80"):
     printer = create_printer(capture_printer.uri, profile)
     outcome = ReceiptService(printer).print_document(doc)
     assert outcome.printed, outcome
-    assert capture_printer.wait_captures(1)
+    assert capture_printer.wait_jobs(1)
     [job] = capture_printer.jobs()
     return decode(job)
 
@@ -123,7 +123,7 @@ def test_print_guide_admin_with_the_catalogue_item(capture_printer):
     hall = {"name": "政务服务中心", "opening_hours": "工作日 9:00-17:00", "phone": "12345"}
     lines = print_guide(item, URL, capture_printer.uri, "generic-80", hall)
     assert lines[0] == "guide for A1 社保卡补办" and any(line.startswith("printed job guide-A1-") for line in lines)
-    capture_printer.wait_captures(1)
+    assert capture_printer.wait_jobs(1)
     receipt = decode(capture_printer.jobs()[0])
     assert "□ 身份证" in receipt.lines and receipt.qr_payloads == [URL]
     assert any("9:00-17:00" in line for line in receipt.lines)
