@@ -32,6 +32,7 @@ from .pinyin_keys import SEP
 
 MAX_QUERY = 31                      # characters kept of a query: masks are 32-bit
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
+SMALL = 64                         # up to this many matches, rank all tiers in one pass
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 _ONE = np.uint64(1)
 FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
@@ -255,21 +256,54 @@ class SearchIndex:
 
         Within a tier: the match that completes earliest in the name, then the
         shorter name, then catalogue order. Stops once ``limit`` are ranked.
+        A few rows run all four automata in one pass (numpy's per-call cost
+        dominates there); many rows run tier by tier and stop early.
         """
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
-        for mode in (PREFIX, START, CONTIGUOUS, FREE):
-            if wanted <= 0 or len(rows) == 0:
+        together = self._run_together(rows, steps, n) if len(rows) <= SMALL else None
+        left = np.ones(len(rows), dtype=bool)
+        for tier, mode in enumerate((PREFIX, START, CONTIGUOUS, FREE)):
+            if wanted <= 0 or not left.any():
                 break
-            done = self._run(rows, steps, n, mode)
-            hit = done >= 0
-            chosen, rest = rows[hit], rows[~hit]
+            if together is not None:
+                done_all = together[tier]
+            else:
+                done_all = np.full(len(rows), -1, dtype=np.int32)
+                done_all[left] = self._run(rows[left], steps, n, mode)
+            hit = left & (done_all >= 0)
+            chosen, done = rows[hit], done_all[hit]
             original = self._order[chosen]
-            order = np.lexsort((original, -self._neg_len[chosen], done[hit]))
+            order = np.lexsort((original, -self._neg_len[chosen], done))
             out.append(original[order][:wanted])
             wanted -= len(out[-1])
-            rows = rest
+            left &= ~hit
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
+
+    def _run_together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
+        """The four tier automata side by side: completion columns, shape (4, rows)."""
+        table, shifts = steps
+        one, full = table.dtype.type(1), table.dtype.type(1 << n)
+        masks = np.ones((4, len(rows)), dtype=table.dtype)
+        done = np.full((4, len(rows)), -1, dtype=np.int32)
+        neg_len = self._neg_len[rows]
+        for j in range(self._tokens.shape[1]):
+            cnt = int(np.searchsorted(neg_len, -j, side="left"))
+            if cnt == 0:
+                break
+            m = masks[:, :cnt]
+            inc = np.bitwise_or.reduce((m[..., None] & table[self._tokens[rows[:cnt], j]]) << shifts, axis=-1)
+            inc[0] |= m[0]                   # FREE: gaps anywhere
+            inc[1] |= one                    # CONTIGUOUS: a fresh start is always possible
+            inc[2] |= m[2] & ~one            # START: gaps only after a first piece at 0
+            masks[:, :cnt] = inc             # [3] PREFIX: neither
+            d = done[:, :cnt]
+            d[((inc & full) != 0) & (d < 0)] = j
+        for pos in np.flatnonzero(-neg_len > VECTOR_COLUMNS):
+            for a, mode in enumerate((FREE, CONTIGUOUS, START, PREFIX)):
+                if done[a, pos] < 0 and masks[a, pos]:
+                    done[a, pos] = self._tail(rows[pos], steps, int(masks[a, pos]), n, mode)
+        return done[[3, 2, 1, 0]]            # tier order: PREFIX, START, CONTIGUOUS, FREE
 
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:
@@ -299,6 +333,11 @@ class SearchIndex:
         best: dict[tuple[int, bool], tuple[int, int, tuple[int, ...]]] = {(0, False): (0, 0, ())}
         for j in range(length):
             new: dict[tuple[int, bool], tuple[int, int, tuple[int, ...]]] = {}
+            if not any(bits[j]):                      # this character takes nothing: runs break
+                for (i, _took), value in best.items():
+                    _keep(new, (i, False), value)
+                best = new
+                continue
             for (i, took), (runs, first, units) in best.items():
                 _keep(new, (i, False), (runs, first, units))
                 if i == n:
