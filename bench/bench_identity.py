@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Identity flow figures at service level (prints numbers; not a test).
 
-    .venv/bin/python bench/bench_identity.py [--rounds 20] [--face-rounds 3] [--poll 0.25]
+    .venv/bin/python bench/bench_identity.py [--rounds 20] [--face-rounds 3] [--poll 0.05]
 
 1. card placed → masked identity shown (``CARD_READ`` with the masked name/number,
    what the idcard screen displays), at 115200 baud over the pty, with the
@@ -174,7 +174,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--face-rounds", type=int, default=3)
-    ap.add_argument("--poll", type=float, default=0.25, help="reader poll interval, seconds (driver default 0.25)")
+    ap.add_argument("--poll", type=float, default=0.05, help="reader poll interval, seconds (driver default 0.05)")
     args = ap.parse_args()
     logging.getLogger("kiosk.identity").setLevel(logging.ERROR)   # "card only" rounds warn by design
     bench_card(args.rounds, args.poll)

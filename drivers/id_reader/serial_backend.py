@@ -54,7 +54,7 @@ class SerialIdCardReader(IdCardReader):
     """
 
     def __init__(self, name: str, port: str, baud: int = 115200, *, poll: bool = True,
-                 poll_interval: float = 0.25, removal_hold: float = 0.3, plug_hold: float = 0.3,
+                 poll_interval: float = 0.05, removal_hold: float = 0.3, plug_hold: float = 0.3,
                  retries: int = 1, autobaud: bool = True, read_fingerprint: bool = False,
                  read_addresses: bool = True, timeouts: dict[str, float] | None = None,
                  photo_decoder: PhotoDecoder | None = None):
