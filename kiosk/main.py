@@ -2,8 +2,10 @@
 """The composition root: config → core → Kivy app. Only ``ehall-kiosk`` runs this."""
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import tempfile
 import threading
 
@@ -21,7 +23,11 @@ def kivy_environment(kivy_home: str | None = None) -> None:
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
-    os.environ.setdefault("KIVY_HOME", kivy_home or tempfile.mkdtemp(prefix="ehall-kivy-"))
+    if "KIVY_HOME" not in os.environ:
+        home = kivy_home or tempfile.mkdtemp(prefix="ehall-kivy-")
+        if kivy_home is None:
+            atexit.register(shutil.rmtree, home, ignore_errors=True)
+        os.environ["KIVY_HOME"] = home
 
 
 def configure_kivy(config: Config, windowed: bool) -> None:
