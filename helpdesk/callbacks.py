@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from typing import Callable, Iterable
 
+from helpdesk.store import SqliteStore
 from helpdesk.model import RoutingError
 
 log = logging.getLogger(__name__)
@@ -50,24 +50,10 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
-class CallbackStore:
+class CallbackStore(SqliteStore):
     """The ``callbacks`` table. One connection, used only on the hub's event loop."""
 
-    def __init__(self, db_path: str) -> None:
-        self.db_path = db_path
-        self._conn: sqlite3.Connection | None = None
-
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = sqlite3.connect(self.db_path, timeout=10)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.executescript(SCHEMA)
-        return self._conn
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    SCHEMA = SCHEMA
 
     def add(self, terminal: str, terminal_name: str, phone: str, large_text: bool,
             reason: str, now: float) -> int:

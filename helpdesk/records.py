@@ -2,8 +2,8 @@
 """Call records in SQLite: who, which kiosk, when, how long, outcome, note. No media."""
 from __future__ import annotations
 
-import sqlite3
 
+from helpdesk.store import SqliteStore
 from helpdesk.model import CallRecord
 
 SCHEMA = """
@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS calls (
 """
 
 
-class CallLog:
+class CallLog(SqliteStore):
     """A :class:`helpdesk.model.CallSink` writing to SQLite.
 
     One connection, opened on first use and used only from the thread that
@@ -22,22 +22,7 @@ class CallLog:
     well under a millisecond; a power cut can lose the last records, not corrupt.
     """
 
-    def __init__(self, db_path: str) -> None:
-        self.db_path = db_path
-        self._conn: sqlite3.Connection | None = None
-
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = sqlite3.connect(self.db_path, timeout=10)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(SCHEMA)
-        return self._conn
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    SCHEMA = SCHEMA
 
     def close_dangling(self, now: float) -> int:
         """At start-up: calls still open belonged to a hub that stopped. Returns how many."""

@@ -111,11 +111,11 @@ class Router:
         self.dispatch()
 
     def decline(self, name: str, request_id: str) -> None:
-        h = self._helper(name)
+        self._helper(name)                 # an unknown helper is an error
         req = self.requests_by_id().get(request_id)
         if req is None or req.state != "ringing" or req.helper != name:
             raise RoutingError("no_such_ring", "that ring is over")
-        self._unring(req, "declined")      # h stays available (not punished)
+        self._unring(req, "declined")      # the helper stays available (not punished)
         self.dispatch()
 
     def wrapup(self, name: str, note: str, request_id: str | None = None) -> str:
