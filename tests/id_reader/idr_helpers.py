@@ -2,10 +2,11 @@
 """Shared helpers for the id_reader tests (imported by file name; no package needed)."""
 import datetime as dt
 import threading
-import time
 
 from drivers.id_reader.card import CardType, IdCard
 from drivers.id_reader.textblock import encode_text_block
+
+from waiting import wait_recorded
 
 
 def spec_card() -> IdCard:
@@ -38,16 +39,7 @@ class EventLog:
         if isinstance(predicate, str):
             kind = predicate
             predicate = lambda e: e.kind == kind  # noqa: E731
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for e in self.events:
-                    if predicate(e):
-                        return e
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no matching event within {timeout} s; got {self.kinds()}")
-                self._cond.wait(left)
+        return wait_recorded(self._cond, lambda: self.events, predicate, timeout, lambda: str(self.kinds()))
 
     def wait_state(self, state, timeout=3.0):
         return self.wait(lambda e: e.kind == "state_changed" and e.data["state"] is state, timeout)

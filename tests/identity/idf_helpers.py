@@ -9,12 +9,13 @@ import os
 import random
 import stat
 import threading
-import time
 from pathlib import Path
 
 from drivers.id_reader.card import CardType, IdCard
 from drivers.id_reader.photo import make_test_wlt
 from drivers.id_reader.textblock import id_check_char
+
+from waiting import wait_recorded
 
 CARD_PHOTO = "obama_2012_portrait_small.jpg"   # the "chip photo"; live frames are other photos of him
 FRONTAL = "obama_2010_blue_room.jpg"
@@ -46,16 +47,8 @@ class States:
         if isinstance(predicate, str):
             value = predicate
             predicate = lambda s: s.step.value == value  # noqa: E731
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for s in self.seen[since:]:
-                    if predicate(s):
-                        return s
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no matching state within {timeout} s; got {self.steps()}; last {self.seen[-1]}")
-                self._cond.wait(left)
+        return wait_recorded(self._cond, lambda: self.seen[since:], predicate, timeout,
+                             lambda: f"{self.steps()}; last {self.seen[-1]}")
 
 
 def fresh_card(valid_until=None, seed=None) -> tuple[IdCard, dict[str, str]]:

@@ -8,6 +8,8 @@ from typing import Callable
 
 from drivers.base import DeviceEvent, DeviceState
 
+from waiting import wait_recorded
+
 
 class EventLog:
     def __init__(self) -> None:
@@ -25,16 +27,8 @@ class EventLog:
 
     def wait(self, what: str | Callable[[DeviceEvent], bool], timeout: float = 5.0, after: int = 0) -> DeviceEvent:
         pred = (lambda e: e.kind == what) if isinstance(what, str) else what
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for e in self.events[after:]:
-                    if pred(e):
-                        return e
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {what!r} within {timeout} s; got {[e.kind for e in self.events]}")
-                self._cond.wait(left)
+        return wait_recorded(self._cond, lambda: self.events[after:], pred, timeout,
+                             lambda: f"{[e.kind for e in self.events]} (waiting for {what!r})")
 
     def mark(self) -> int:
         with self._cond:
