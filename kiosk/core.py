@@ -71,15 +71,6 @@ class Kiosk:
         return bool(self.config["assist.hub_url"])
 
     # -- printing ----------------------------------------------------------------
-    @property
-    def receipt_printer(self) -> Any | None:
-        """The configured receipt printer when it can take a job now, else None."""
-        from drivers.base import DeviceState
-
-        printer = self.devices.get("receipt_printer")
-        usable = (DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY)
-        return printer if printer is not None and printer.state in usable else None
-
     def hall(self) -> dict[str, str]:
         return {"name": self.config["hall.name"], "hours": self.config["hall.opening_hours"],
                 "phone": self.config["hall.phone"]}
@@ -89,7 +80,7 @@ class Kiosk:
         from drivers.base import DeviceState
 
         printer = self.devices.get("a4_printer")
-        return printer is not None and hasattr(printer, "submit") and printer.state in (
+        return hasattr(printer, "submit") and printer.state in (
             DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY)
 
     def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1,
