@@ -61,6 +61,7 @@ class ItemScreen(KioskScreen):
             raise LookupError(f"no item {id!r}")
         self.item_id = item.id
         self.a4 = self.kiosk.a4_available()
+        self._show_a4_button(self.a4)
         self.title = "办事指南"
         self.has_guide = item.has_guide
         box = self.ids.content
@@ -81,6 +82,14 @@ class ItemScreen(KioskScreen):
         if item.source:
             box.add_widget(Factory.SourceLabel(text=f"信息来源：{item.source}"))
         self.ids.scroll.scroll_y = 1
+
+    def _show_a4_button(self, show: bool) -> None:
+        """The A4 button takes its place in the bar only where an A4 printer can print."""
+        button, bar = self.ids.print_a4_btn, self.ids.print_btn.parent
+        if show and button.parent is None:
+            bar.add_widget(button, index=bar.children.index(self.ids.print_btn))
+        elif not show and button.parent is not None:
+            bar.remove_widget(button)
 
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)

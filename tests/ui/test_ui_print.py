@@ -89,7 +89,8 @@ def test_a4_page_when_an_a4_printer_is_configured(ui, printer, tmp_path):
     ui.kiosk.devices["a4_printer"] = a4
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
-    assert ui.screen.a4 and ui.screen.ids.print_a4_btn.opacity == 1
+    assert ui.screen.a4 and ui.screen.ids.print_a4_btn.parent is ui.screen.ids.print_btn.parent
+    ui.screenshot("item-a4")
     ui.tap(ui.screen.ids.print_a4_btn)
     ui.wait_until(lambda: _notice(ui) == "请在出纸口取走您的办事指南。", timeout=10)
     pdfs = list(tmp_path.glob("*.pdf"))
@@ -100,4 +101,23 @@ def test_a4_page_when_an_a4_printer_is_configured(ui, printer, tmp_path):
 def test_no_a4_button_without_an_a4_printer(ui, printer):
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
-    assert not ui.screen.a4 and ui.screen.ids.print_a4_btn.opacity == 0
+    assert not ui.screen.a4 and ui.screen.ids.print_a4_btn.parent is None
+    ui.screenshot("item-print-buttons")
+
+
+def test_four_buttons_fit_in_large_text(ui, printer, tmp_path):
+    """GIVEN large-text mode and an A4 printer THEN the item's four buttons still show
+    their whole captions."""
+    from conftest import overflowing
+    from drivers.a4_printer import create_a4_printer
+
+    a4 = create_a4_printer(f"sim://?spool={tmp_path}")
+    a4.open()
+    ui.kiosk.devices["a4_printer"] = a4
+    ui.kiosk.session.set_large_text(True)
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(3)
+    bar = ui.screen.ids.print_btn.parent
+    assert len(bar.children) == 4
+    assert not overflowing(bar)
+    ui.screenshot("large-item-a4")
