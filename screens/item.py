@@ -54,6 +54,7 @@ class ItemScreen(KioskScreen):
     has_guide = BooleanProperty(True)
     printing = BooleanProperty(False)
     a4 = BooleanProperty(False)          # an A4 printer can take the guide as a page too
+    _a4_button = None
 
     def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
         item = self.kiosk.item(id)
@@ -85,7 +86,9 @@ class ItemScreen(KioskScreen):
 
     def _show_a4_button(self, show: bool) -> None:
         """The A4 button takes its place in the bar only where an A4 printer can print."""
-        button, bar = self.ids.print_a4_btn, self.ids.print_btn.parent
+        if self._a4_button is None:       # ids are weak: keep the button alive while it is out
+            self._a4_button = self.ids.print_a4_btn.__self__
+        button, bar = self._a4_button, self.ids.print_btn.parent
         if show and button.parent is None:
             bar.add_widget(button, index=bar.children.index(self.ids.print_btn))
         elif not show and button.parent is not None:
