@@ -8,14 +8,17 @@ the pieces fall on characters of the name in order, gaps allowed. So
 (社会保障卡) all match, and a half-typed last syllable does too.
 
 How it is fast: each name is a row of token ids (one token per distinct
-character+syllable pair). For a query we build, per token, the set of query
-positions from which that token can consume k characters (a bitmask), and
-run the automaton over all rows at once with numpy: one column of tokens per
-step. Results of earlier keystrokes narrow later ones (typing only ever
-removes matches). Ranking in tiers: the name starts with the query; the
-query starts at the name's first character, with gaps; contiguous elsewhere;
-the rest. Within a tier, the match that completes earliest in the name; then
-shorter names; then catalogue order.
+character+syllable pair). Which names match comes from postings: for each
+query piece, the (row, column) places of the tokens that take it, walked
+once per query position (:mod:`kiosk.search_reach`), so the cost follows how
+common the pieces are, not how many names there are; each keystroke only
+adds the pieces that end on the new key. Ranking in tiers: the name starts
+with the query; the query starts at the name's first character, with gaps;
+contiguous elsewhere; the rest. The first three tiers run as automata over
+the matching rows with numpy (per token, a bitmask of the query positions it
+consumes k characters from; one column of tokens per step). Within a tier,
+the match that completes earliest in the name; then shorter names; then
+catalogue order.
 """
 from __future__ import annotations
 
@@ -29,10 +32,11 @@ import numpy as np
 
 from .catalogue import Item
 from .pinyin_keys import SEP
+from .search_reach import UNSET, Postings, Reach
 
 MAX_QUERY = 31                      # characters kept of a query: masks are 32-bit
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
-SMALL = 64                         # up to this many matches, rank all tiers in one pass
+SMALL = 64                          # up to this many matches, rank all tiers in one pass
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 _ONE = np.uint64(1)
 FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
@@ -103,8 +107,11 @@ class SearchIndex:
                 prefixes.setdefault(syl[:k], []).append(tid)
         self._prefix = {p: np.array(v, dtype=np.intp) for p, v in prefixes.items()}
         self._char = {c: np.array(v, dtype=np.intp) for c, v in chars.items()}
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._first: dict[str, np.ndarray] = {}                  # one-letter queries, kept
+        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
+        self._trail: Reach | None = None                         # the last keystroke's reach
+        self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
+                                  self._n_tokens, self._prefix, self._char)
 
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
@@ -147,18 +154,13 @@ class SearchIndex:
             return None
         return np.ascontiguousarray(table[:, used]), (used + 1).astype(np.uint32)
 
-    def _columns(self, rows: np.ndarray) -> np.ndarray:
-        """How many of ``rows`` (sorted longest first) reach each matrix column."""
-        width = self._tokens.shape[1]
-        counts = np.searchsorted(self._neg_len[rows], -np.arange(width), side="left")
-        return counts[counts > 0]
-
     def _run(self, rows: np.ndarray, steps, n: int, mode: int) -> np.ndarray:
         """Runs one automaton over sorted ``rows``; returns the completion column (-1: none).
 
-        mode FREE allows gaps between pieces, CONTIGUOUS none after the first
-        piece (a fresh start is always possible), PREFIX must start at the
-        first character with no gaps, START at the first character with gaps.
+        mode CONTIGUOUS allows no gaps after the first piece (a fresh start is
+        always possible), PREFIX must start at the first character with no
+        gaps, START at the first character with gaps. (FREE, gaps anywhere,
+        comes from :mod:`kiosk.search_reach`.)
         Rows that completed, or can no longer match, leave the run every few
         columns, so the work shrinks as the answer firms up.
         """
@@ -175,18 +177,18 @@ class SearchIndex:
             m = mask[:cnt]
             inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[live[:cnt]], j]]) << shifts,
                                        axis=-1)
-            if mode == FREE:
-                inc |= m
-            elif mode == CONTIGUOUS:
+            if mode == CONTIGUOUS:
                 inc |= one
             elif mode == START:
                 inc |= m & ~one                # gaps allowed, but only after a first piece at 0
             finished = (inc & full) != 0
-            if finished.any():
+            ended = finished.any()
+            if ended:
                 done[live[:cnt][finished]] = j
                 inc[finished] = 0
             mask[:cnt] = inc
-            if j % 3 == 2 or mode in (PREFIX, START):      # drop finished and dead rows
+            # drop finished rows at once (CONTIGUOUS would start them afresh), dead ones every few columns
+            if ended or j % 3 == 2 or mode in (PREFIX, START):
                 keep = np.flatnonzero(mask[:cnt])
                 live, mask = live[keep], mask[keep]
                 if len(live) == 0:
@@ -205,59 +207,61 @@ class SearchIndex:
         ks = [int(k) for k in shifts]
         for offset, row_bits in enumerate(bits):
             inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
-            keep = {FREE: mask, CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
+            keep = {CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
             mask = inc | keep
             if mask >> n & 1:
                 return VECTOR_COLUMNS + offset
         return -1
 
-    def _matches(self, q: str, steps) -> np.ndarray:
-        """Sorted row numbers that match ``q``, narrowed by a cached prefix of it."""
+    def _matches(self, q: str, typing: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted rows that match ``q``, the column where each match completes).
+
+        Narrowed by the cached answer for a prefix of ``q``.
+
+        ``typing``: ``q`` is what the citizen has typed so far; the reach of
+        each keystroke is kept so the next one only adds its last character.
+        """
         store = self._first if len(q) == 1 else self._cache
         found = store.get(q)
         if found is not None:
             return found
         rows = None
         for cut in range(len(q) - 1, 0, -1):
-            rows = (self._first if cut == 1 else self._cache).get(q[:cut])
-            if rows is not None:
+            narrower = (self._first if cut == 1 else self._cache).get(q[:cut])
+            if narrower is not None:
+                rows = narrower[0]
                 break
-        if rows is None and len(q) == 1:
-            found = self._one_key(steps)
+        reach = self._postings.reach(q, rows, self._trail if typing else None)
+        if reach.end is None:
+            found = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int32))
         else:
-            if rows is None:
-                rows = np.arange(len(self.items), dtype=np.intp)
-            found = rows[self._run(rows, steps, len(q), FREE) >= 0]
+            hit = np.flatnonzero(reach.end != UNSET)
+            found = (hit, reach.end[hit])
+        if typing:
+            self._trail = reach
         store[q] = found
         while len(self._cache) > 256:
             self._cache.popitem(last=False)
         return found
 
-    def _one_key(self, steps) -> np.ndarray:
-        """Rows with any character that one key matches: a table look-up, no automaton."""
-        table, _shifts = steps
-        hit = table.any(axis=1)                               # per token: does it take the key?
-        found = hit[self._tokens].any(axis=1)
-        for row in np.flatnonzero(~found & (self._neg_len < -VECTOR_COLUMNS)):
-            start = self._offsets[self._order[row]]
-            found[row] = hit[self._flat[start:start - self._neg_len[row]]].any()
-        return np.flatnonzero(found)
-
     def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:
         """Computes the one-key results ahead (a background thread may call this)."""
+        self._postings.warm()
         for ch in alphabet:
-            steps = self._steps(ch)
-            if steps is not None:
-                self._matches(ch, steps)
+            if self._steps(ch) is not None:
+                self._matches(ch)
 
-    def _ranked(self, rows: np.ndarray, steps, n: int, limit: int | None) -> np.ndarray:
+    def _ranked(self, rows: np.ndarray, free: np.ndarray, steps, n: int,
+                limit: int | None) -> np.ndarray:
         """Item indexes, best first, in tiers: the name starts with the query; the
         query starts at the name's start with gaps; contiguous elsewhere; the rest.
 
-        Within a tier: the match that completes earliest in the name, then the
-        shorter name, then catalogue order. Stops once ``limit`` are ranked.
-        A few rows run all four automata in one pass (numpy's per-call cost
-        dominates there); many rows run tier by tier and stop early.
+        ``free``: per row, the column where the match with gaps anywhere
+        completes. Within a tier: the match that completes earliest in the
+        name, then the shorter name, then catalogue order. Stops once
+        ``limit`` are ranked. A few rows run the three other automata in one
+        pass (numpy's per-call cost dominates there); many rows run tier by
+        tier and stop early.
         """
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
@@ -266,7 +270,9 @@ class SearchIndex:
         for tier, mode in enumerate((PREFIX, START, CONTIGUOUS, FREE)):
             if wanted <= 0 or not left.any():
                 break
-            if together is not None:
+            if mode == FREE:
+                done_all = free
+            elif together is not None:
                 done_all = together[tier]
             else:
                 done_all = np.full(len(rows), -1, dtype=np.int32)
@@ -281,11 +287,11 @@ class SearchIndex:
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
 
     def _run_together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
-        """The four tier automata side by side: completion columns, shape (4, rows)."""
+        """PREFIX, START and CONTIGUOUS side by side: completion columns, shape (3, rows)."""
         table, shifts = steps
         one, full = table.dtype.type(1), table.dtype.type(1 << n)
-        masks = np.ones((4, len(rows)), dtype=table.dtype)
-        done = np.full((4, len(rows)), -1, dtype=np.int32)
+        masks = np.ones((3, len(rows)), dtype=table.dtype)
+        done = np.full((3, len(rows)), -1, dtype=np.int32)
         neg_len = self._neg_len[rows]
         for j in range(self._tokens.shape[1]):
             cnt = int(np.searchsorted(neg_len, -j, side="left"))
@@ -293,17 +299,18 @@ class SearchIndex:
                 break
             m = masks[:, :cnt]
             inc = np.bitwise_or.reduce((m[..., None] & table[self._tokens[rows[:cnt], j]]) << shifts, axis=-1)
-            inc[0] |= m[0]                   # FREE: gaps anywhere
-            inc[1] |= one                    # CONTIGUOUS: a fresh start is always possible
-            inc[2] |= m[2] & ~one            # START: gaps only after a first piece at 0
-            masks[:, :cnt] = inc             # [3] PREFIX: neither
+            inc[1] |= m[1] & ~one            # START: gaps only after a first piece at 0
+            inc[2] |= one                    # CONTIGUOUS: a fresh start is always possible
+            masks[:, :cnt] = inc             # [0] PREFIX: neither
             d = done[:, :cnt]
             d[((inc & full) != 0) & (d < 0)] = j
+            if j % 4 == 3 and (done[2] >= 0).all() and not (masks[:2] & (done[:2] < 0)).any():
+                return done                  # every row decided
         for pos in np.flatnonzero(-neg_len > VECTOR_COLUMNS):
-            for a, mode in enumerate((FREE, CONTIGUOUS, START, PREFIX)):
+            for a, mode in enumerate((PREFIX, START, CONTIGUOUS)):
                 if done[a, pos] < 0 and masks[a, pos]:
                     done[a, pos] = self._tail(rows[pos], steps, int(masks[a, pos]), n, mode)
-        return done[[3, 2, 1, 0]]            # tier order: PREFIX, START, CONTIGUOUS, FREE
+        return done
 
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:
@@ -312,8 +319,8 @@ class SearchIndex:
         steps = self._steps(q) if q else None
         if steps is None:
             return Results(q, 0, [])
-        rows = self._matches(q, steps)
-        shown = self._ranked(rows, steps, len(q), limit)
+        rows, done = self._matches(q, typing=True)
+        shown = self._ranked(rows, done, steps, len(q), limit)
         hits = [Hit(self.items[i], self._highlight(i, q, steps)) for i in shown]
         return Results(q, len(rows), hits)
 

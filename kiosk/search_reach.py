@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Which names a query matches, found from postings rather than name by name.
+
+A query matches a name when it cuts into pieces that fall on the name's
+characters in order (see :mod:`kiosk.search`). Call ``reach[i]`` the earliest
+name column after which the first ``i`` query characters are used up. Then
+``reach[0]`` is -1, and a piece ``q[i:i+k]`` taken by the character at column
+``c > reach[i]`` gives ``reach[i+k] <= c``. Taking every piece as early as
+possible never loses a match, so one pass over i = 0 … n-1 decides every name
+at once: the name matches when ``reach[n]`` is set, and ``reach[n]`` is the
+column where the match completes.
+
+For each piece the work is the list of (row, column) places where a token
+that takes it occurs (its postings), so the cost follows how common the piece
+is, not how many names there are or how long they run. The postings of
+one-letter pieces, the most common ones, are kept; longer pieces rotate
+through a small cache.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Mapping
+
+import numpy as np
+
+UNSET = np.iinfo(np.int32).max
+
+
+class Postings:
+    """(row, column) places of the tokens that take each query piece.
+
+    ``flat``, ``offsets`` and ``lengths`` describe the names' tokens in
+    catalogue order; ``row_of`` maps a catalogue index to the caller's row
+    number. ``prefix`` and ``char`` map a syllable prefix or a character to
+    the token ids that take it.
+    """
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
+                 row_of: np.ndarray, n_tokens: int,
+                 prefix: Mapping[str, np.ndarray], char: Mapping[str, np.ndarray]):
+        self._flat = flat
+        self._n_rows = len(lengths)
+        self._n_tokens = n_tokens
+        self._row = np.repeat(row_of.astype(np.int32), lengths)
+        self._col = (np.arange(len(flat), dtype=np.int64)
+                     - np.repeat(offsets, lengths)).astype(np.int32)
+        self._prefix, self._char = prefix, char
+        self._count = np.bincount(flat, minlength=n_tokens)
+        self._starts = np.concatenate(([0], np.cumsum(self._count)))
+        self._by_token: np.ndarray | None = None                 # built on first need
+        self._kept: dict[str, Places] = {}
+        self._recent: OrderedDict[str, Places] = OrderedDict()
+
+    def places(self, piece: str) -> "Places | None":
+        """Where a token takes ``piece``, in name order; None: nowhere."""
+        store = self._kept if len(piece) == 1 else self._recent
+        found = store.get(piece)
+        if found is not None:
+            return found
+        if len(piece) > 1:           # the tokens that take "gua" are among those that take "gu"
+            ids = self._prefix.get(piece)
+            parent = self.places(piece[:-1]) if ids is not None else None
+            if parent is None:
+                return None
+            found = parent.only(self._takes(ids))
+        else:
+            ids = [i for i in (self._prefix.get(piece), self._char.get(piece)) if i is not None]
+            if not ids:
+                return None
+            found = self._gather(np.unique(np.concatenate(ids)))
+        store[piece] = found
+        while len(self._recent) > 512:
+            self._recent.popitem(last=False)
+        return found
+
+    def warm(self) -> None:
+        """Builds the token index ahead, so a typed character is found at once."""
+        self._token_index()
+
+    def _takes(self, ids: np.ndarray) -> np.ndarray:
+        takes = np.zeros(self._n_tokens, dtype=bool)
+        takes[ids] = True
+        return takes
+
+    def _gather(self, ids: np.ndarray) -> "Places":
+        """The places of these tokens: a scan for common ones, the token index for rare ones."""
+        if int(self._count[ids].sum()) * 8 > len(self._flat):
+            at = np.flatnonzero(self._takes(ids)[self._flat])
+        else:
+            by_token, starts = self._token_index()
+            at = np.sort(np.concatenate([by_token[starts[t]:starts[t + 1]] for t in ids]))
+        return Places(self._row[at], self._col[at], self._flat[at])
+
+    def _token_index(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._by_token is None:
+            self._by_token = np.argsort(self._flat, kind="stable")
+        return self._by_token, self._starts
+
+    def reach(self, q: str, rows: np.ndarray | None = None,
+              before: "Reach | None" = None) -> "Reach":
+        """How far ``q`` gets in each row; ``.end``: the completion column (UNSET: none).
+
+        ``rows``: only these rows can match (the answer for a prefix of ``q``).
+        ``before``: the result for ``q`` less its last character; only the
+        pieces that end on the new character are then looked at.
+        """
+        n = len(q)
+        if before is not None and before.query == q[:-1] and n > 1:
+            reach = before.steps + [None]
+            first = n - 1                           # pieces ending at n start at 0 … n-1
+            ends_only = True
+        else:
+            start = np.full(self._n_rows, UNSET if rows is not None else -1, dtype=np.int32)
+            if rows is not None:
+                start[rows] = -1
+            reach = [start] + [None] * n
+            first, ends_only = 0, False
+        for i in range(0 if ends_only else first, n):
+            if reach[i] is None:
+                continue
+            for k in (range(n - i, n - i + 1) if ends_only else range(1, n - i + 1)):
+                found = self.places(q[i:i + k])
+                if found is None:
+                    break                     # no longer piece from i is taken either
+                self._advance(reach, i, k, found)
+        return Reach(q, reach)
+
+    def _advance(self, reach: list, i: int, k: int, found: "Places") -> None:
+        """Rows at ``reach[i]`` that take piece q[i:i+k] later get to i+k."""
+        at_rows, at_cols = found.rows, found.cols
+        before = reach[i]
+        ok = at_cols > before[at_rows]
+        r, c = at_rows[ok], at_cols[ok]
+        if len(r) == 0:
+            return
+        first = np.empty(len(r), dtype=bool)     # earliest place per row: rows come
+        first[0] = True                            # in runs, columns rising in each
+        np.not_equal(r[1:], r[:-1], out=first[1:])
+        r, c = r[first], c[first]
+        after = reach[i + k]
+        if after is None:
+            after = reach[i + k] = np.full(self._n_rows, UNSET, dtype=np.int32)
+        after[r] = np.minimum(after[r], c)
+
+
+class Reach:
+    """``steps[i]``: per row, the column after which q[:i] is used up (UNSET: never)."""
+
+    def __init__(self, query: str, steps: list):
+        self.query, self.steps = query, steps
+
+    @property
+    def end(self) -> np.ndarray | None:
+        """Per row, the column where the whole query completes; None: no row matches."""
+        return self.steps[-1]
+
+
+class Places:
+    """Postings: row, column and token of each place, ordered by row then column."""
+
+    __slots__ = ("rows", "cols", "tokens")
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, tokens: np.ndarray):
+        self.rows, self.cols, self.tokens = rows, cols, tokens
+
+    def only(self, takes: np.ndarray) -> "Places":
+        keep = takes[self.tokens]
+        return Places(self.rows[keep], self.cols[keep], self.tokens[keep])

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The fast engine against a plain-Python statement of the same rules.
+
+kiosk.search finds matches from postings and ranks them with numpy automata;
+here every name is checked one by one, in plain Python, by the rules the
+citizen sees (pieces in order, gaps allowed; tiers PREFIX, START, CONTIGUOUS,
+FREE; then the earliest completion, the shorter name, catalogue order). The
+answers must agree exactly, for queries typed key by key, with backspaces.
+"""
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk import catalogue, pinyin_keys
+from kiosk.catalogue import Item
+from kiosk.search import SearchIndex, normalize
+
+SAMPLE = 260            # bundled names checked (the reference is slow on purpose)
+LONG = ["威海市经济技术开发区" * 5 + "食品经营许可证变更",          # past the numpy columns
+        "关于" + "社会保障" * 12 + "卡申领",
+        "经区" * 25 + "户口注销"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    items = catalogue.load().items
+    chosen = random.Random(11).sample(items, SAMPLE)
+    chosen += [Item(id=f"L{n}", name=name) for n, name in enumerate(LONG)]
+    keys = pinyin_keys.build_keys([i.name for i in chosen])
+    units = [list(zip(i.name, k.split(pinyin_keys.SEP))) for i, k in zip(chosen, keys)]
+    return chosen, keys, units
+
+
+def takes(unit, q, i, k):
+    ch, syl = unit
+    return (k == 1 and q[i] == ch) or (k <= len(syl) and syl[:k] == q[i:i + k])
+
+
+def free(units, q):
+    reach = {0}
+    for col, unit in enumerate(units):
+        reach |= {i + k for i in reach if i < len(q) for k in range(1, len(q) - i + 1) if takes(unit, q, i, k)}
+        if len(q) in reach:
+            return col
+    return None
+
+
+def anchored(units, q, gaps):
+    """First piece on column 0; after it, gaps allowed or not."""
+    reach = set()
+    for col, unit in enumerate(units):
+        frm = {0} if col == 0 else reach
+        new = {i + k for i in frm if i < len(q) for k in range(1, len(q) - i + 1) if takes(unit, q, i, k)}
+        if gaps and col > 0:
+            new |= reach
+        if len(q) in new:
+            return col
+        if not new:
+            return None
+        reach = new
+    return None
+
+
+def contiguous(units, q):
+    best = None
+    for s in range(len(units)):
+        done = anchored(units[s:], q, gaps=False)
+        if done is not None and (best is None or s + done < best):
+            best = s + done
+    return best
+
+
+def reference(items, units, query, limit=None):
+    q = normalize(query)
+    ranked = []
+    for index, (item, u) in enumerate(zip(items, units)):
+        end = free(u, q) if q else None
+        if end is None:
+            continue
+        for tier, done in enumerate((anchored(u, q, gaps=False), anchored(u, q, gaps=True),
+                                     contiguous(u, q), end)):
+            if done is not None:
+                ranked.append((tier, done, len(item.name), index))
+                break
+    ranked.sort()
+    return len(ranked), [items[r[3]].id for r in ranked][:limit]
+
+
+def query_from(units, rnd):
+    """What a citizen might type for one name: characters, syllables or their starts, in order."""
+    picks = sorted(rnd.sample(range(len(units)), min(len(units), rnd.randint(1, 6))))
+    out = []
+    for p in picks:
+        ch, syl = units[p]
+        out.append(rnd.choice((ch, syl, syl[:1], syl[:rnd.randint(1, len(syl))])))
+    return "".join(out)
+
+
+def test_postings_and_ranking_agree_with_the_rules_on_typed_queries(corpus):
+    items, keys, units = corpus
+    index = SearchIndex.from_keys(items, keys)
+    rnd = random.Random(5)
+    queries = [query_from(rnd.choice(units), rnd) for _ in range(120)]
+    queries += ["".join(rnd.choice("aeioushzgjxqbdk") for _ in range(rnd.randint(1, 5))) for _ in range(40)]
+    queries += ["jjjsk", "wh", "shbzk", "hkzx", "食品", "经区户口"]
+    for q in queries:
+        for n in range(1, len(q) + 1):                    # typed key by key, as on the screen
+            got = index.search(q[:n], limit=None)
+            total, ids = reference(items, units, q[:n])
+            assert (got.total, [h.item.id for h in got.hits]) == (total, ids), q[:n]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.one_of(st.sampled_from("shbzkjqxgyaniu"), st.just("<")), min_size=1, max_size=14),
+       limit=st.sampled_from([None, 1, 8]))
+def test_typing_with_backspaces_gives_what_a_fresh_search_gives(corpus, edits, limit):
+    items, keys, units = corpus
+    typed_index = SearchIndex.from_keys(items, keys)
+    text = ""
+    for key in edits:
+        text = text[:-1] if key == "<" else text + key
+        got = typed_index.search(text, limit=limit)
+        fresh = SearchIndex.from_keys(items, keys).search(text, limit=limit)
+        assert got.total == fresh.total
+        assert [h.item.id for h in got.hits] == [h.item.id for h in fresh.hits]
+        if text:
+            total, ids = reference(items, units, text, limit)
+            assert (got.total, [h.item.id for h in got.hits]) == (total, ids), text
+
+
+def test_matches_far_past_the_numpy_columns(corpus):
+    items, keys, _units = corpus
+    index = SearchIndex.from_keys(items, keys)
+    hit = index.search("hkzx", limit=None)
+    assert "L2" in [h.item.id for h in hit.hits]
+    long_hit = next(h for h in hit.hits if h.item.id == "L2")
+    assert [long_hit.item.name[i] for i in long_hit.matched] == list("户口注销")
+    far = next(h for h in index.search("spjyxkzbg", limit=None).hits if h.item.id == "L0")
+    assert min(far.matched) >= 50 and "".join(far.item.name[i] for i in far.matched) == "食品经营许可证变更"
