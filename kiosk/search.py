@@ -32,14 +32,11 @@ import numpy as np
 
 from .catalogue import Item
 from .pinyin_keys import SEP
+from .search_rank import Tiers
 from .search_reach import UNSET, Postings, Reach
 
 MAX_QUERY = 31                      # characters kept of a query: masks are 32-bit
-VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
-SMALL = 64                          # up to this many matches, rank all tiers in one pass
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
-_ONE = np.uint64(1)
-FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
 
 
 def normalize(query: str) -> str:
@@ -89,10 +86,8 @@ class SearchIndex:
         self.items = list(items)
         self._flat = flat.astype(np.int32, copy=False)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        self._order = np.argsort(-lengths, kind="stable")       # rows sorted longest first
-        self._row_of = np.argsort(self._order)
-        self._neg_len = -lengths[self._order].astype(np.int32)
-        self._tokens = self._matrix(lengths)
+        self._tiers = Tiers(self._flat, self._offsets, lengths)
+        self._row_of = self._tiers.row_of                         # rows: names, longest first
         self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
         chars: dict[str, list[int]] = {}
@@ -116,17 +111,6 @@ class SearchIndex:
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
         return cls(items, *tokenize([i.name for i in items], keys))
-
-    def _matrix(self, lengths: np.ndarray) -> np.ndarray:
-        """The first VECTOR_COLUMNS tokens of each name, one row per name, longest first."""
-        width = max(1, min(int(lengths.max(initial=1)), VECTOR_COLUMNS))
-        short = np.minimum(lengths, width)
-        matrix = np.zeros((len(lengths), width), dtype=np.int32)
-        rows = np.repeat(self._row_of, short)
-        starts = np.repeat(np.cumsum(short) - short, short)
-        cols = np.arange(int(short.sum())) - starts
-        matrix[rows, cols] = self._flat[np.repeat(self._offsets, short) + cols]
-        return matrix
 
     def __len__(self) -> int:
         return len(self.items)
@@ -153,65 +137,6 @@ class SearchIndex:
         if len(used) == 0:
             return None
         return np.ascontiguousarray(table[:, used]), (used + 1).astype(np.uint32)
-
-    def _run(self, rows: np.ndarray, steps, n: int, mode: int) -> np.ndarray:
-        """Runs one automaton over sorted ``rows``; returns the completion column (-1: none).
-
-        mode CONTIGUOUS allows no gaps after the first piece (a fresh start is
-        always possible), PREFIX must start at the first character with no
-        gaps, START at the first character with gaps. (FREE, gaps anywhere,
-        comes from :mod:`kiosk.search_reach`.)
-        Rows that completed, or can no longer match, leave the run every few
-        columns, so the work shrinks as the answer firms up.
-        """
-        table, shifts = steps
-        done = np.full(len(rows), -1, dtype=np.int32)
-        live = np.arange(len(rows))                        # positions in ``rows`` still running
-        mask = np.ones(len(rows), dtype=table.dtype)
-        neg_len = self._neg_len[rows]
-        one, full = table.dtype.type(1), table.dtype.type(1 << n)
-        for j in range(self._tokens.shape[1]):
-            cnt = int(np.searchsorted(neg_len[live], -j, side="left"))
-            if cnt == 0:
-                break
-            m = mask[:cnt]
-            inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[live[:cnt]], j]]) << shifts,
-                                       axis=-1)
-            if mode == CONTIGUOUS:
-                inc |= one
-            elif mode == START:
-                inc |= m & ~one                # gaps allowed, but only after a first piece at 0
-            finished = (inc & full) != 0
-            ended = finished.any()
-            if ended:
-                done[live[:cnt][finished]] = j
-                inc[finished] = 0
-            mask[:cnt] = inc
-            # drop finished rows at once (CONTIGUOUS would start them afresh), dead ones every few columns
-            if ended or j % 3 == 2 or mode in (PREFIX, START):
-                keep = np.flatnonzero(mask[:cnt])
-                live, mask = live[keep], mask[keep]
-                if len(live) == 0:
-                    return done
-        for pos, m in zip(live, mask):
-            if m and -neg_len[pos] > VECTOR_COLUMNS:
-                done[pos] = self._tail(rows[pos], steps, int(m), n, mode)
-        return done
-
-    def _tail(self, row: int, steps, mask: int, n: int, mode: int) -> int:
-        """The automaton on the tokens past VECTOR_COLUMNS of one long name, in plain ints."""
-        table, shifts = steps
-        index = self._order[row]
-        start = self._offsets[index] + VECTOR_COLUMNS
-        bits = table[self._flat[start:start - self._neg_len[row] - VECTOR_COLUMNS]].tolist()
-        ks = [int(k) for k in shifts]
-        for offset, row_bits in enumerate(bits):
-            inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
-            keep = {CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
-            mask = inc | keep
-            if mask >> n & 1:
-                return VECTOR_COLUMNS + offset
-        return -1
 
     def _matches(self, q: str, typing: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(sorted rows that match ``q``, the column where each match completes).
@@ -251,67 +176,6 @@ class SearchIndex:
             if self._steps(ch) is not None:
                 self._matches(ch)
 
-    def _ranked(self, rows: np.ndarray, free: np.ndarray, steps, n: int,
-                limit: int | None) -> np.ndarray:
-        """Item indexes, best first, in tiers: the name starts with the query; the
-        query starts at the name's start with gaps; contiguous elsewhere; the rest.
-
-        ``free``: per row, the column where the match with gaps anywhere
-        completes. Within a tier: the match that completes earliest in the
-        name, then the shorter name, then catalogue order. Stops once
-        ``limit`` are ranked. A few rows run the three other automata in one
-        pass (numpy's per-call cost dominates there); many rows run tier by
-        tier and stop early.
-        """
-        out: list[np.ndarray] = []
-        wanted = len(rows) if limit is None else min(limit, len(rows))
-        together = self._run_together(rows, steps, n) if len(rows) <= SMALL else None
-        left = np.ones(len(rows), dtype=bool)
-        for tier, mode in enumerate((PREFIX, START, CONTIGUOUS, FREE)):
-            if wanted <= 0 or not left.any():
-                break
-            if mode == FREE:
-                done_all = free
-            elif together is not None:
-                done_all = together[tier]
-            else:
-                done_all = np.full(len(rows), -1, dtype=np.int32)
-                done_all[left] = self._run(rows[left], steps, n, mode)
-            hit = left & (done_all >= 0)
-            chosen, done = rows[hit], done_all[hit]
-            original = self._order[chosen]
-            order = np.lexsort((original, -self._neg_len[chosen], done))
-            out.append(original[order][:wanted])
-            wanted -= len(out[-1])
-            left &= ~hit
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
-
-    def _run_together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
-        """PREFIX, START and CONTIGUOUS side by side: completion columns, shape (3, rows)."""
-        table, shifts = steps
-        one, full = table.dtype.type(1), table.dtype.type(1 << n)
-        masks = np.ones((3, len(rows)), dtype=table.dtype)
-        done = np.full((3, len(rows)), -1, dtype=np.int32)
-        neg_len = self._neg_len[rows]
-        for j in range(self._tokens.shape[1]):
-            cnt = int(np.searchsorted(neg_len, -j, side="left"))
-            if cnt == 0:
-                break
-            m = masks[:, :cnt]
-            inc = np.bitwise_or.reduce((m[..., None] & table[self._tokens[rows[:cnt], j]]) << shifts, axis=-1)
-            inc[1] |= m[1] & ~one            # START: gaps only after a first piece at 0
-            inc[2] |= one                    # CONTIGUOUS: a fresh start is always possible
-            masks[:, :cnt] = inc             # [0] PREFIX: neither
-            d = done[:, :cnt]
-            d[((inc & full) != 0) & (d < 0)] = j
-            if j % 4 == 3 and (done[2] >= 0).all() and not (masks[:2] & (done[:2] < 0)).any():
-                return done                  # every row decided
-        for pos in np.flatnonzero(-neg_len > VECTOR_COLUMNS):
-            for a, mode in enumerate((PREFIX, START, CONTIGUOUS)):
-                if done[a, pos] < 0 and masks[a, pos]:
-                    done[a, pos] = self._tail(rows[pos], steps, int(masks[a, pos]), n, mode)
-        return done
-
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:
         """Ranked matches for what the citizen typed; ``limit`` None: all."""
@@ -320,7 +184,7 @@ class SearchIndex:
         if steps is None:
             return Results(q, 0, [])
         rows, done = self._matches(q, typing=True)
-        shown = self._ranked(rows, done, steps, len(q), limit)
+        shown = self._tiers.ranked(rows, done, steps, len(q), limit)
         hits = [Hit(self.items[i], self._highlight(i, q, steps)) for i in shown]
         return Results(q, len(rows), hits)
 
@@ -331,7 +195,7 @@ class SearchIndex:
         runs of adjacent characters reads best; among those, the one that
         starts earliest (食品(含保健食品)经营许可 for spjyxk: [食品]…[经营许可]).
         """
-        start, length = self._offsets[index], -self._neg_len[self._row_of[index]]
+        start, length = self._offsets[index], -self._tiers.neg_len[self._row_of[index]]
         table, shifts = steps
         bits = table[self._flat[start:start + length]].tolist()
         ks = [int(k) for k in shifts]
@@ -356,14 +220,6 @@ class SearchIndex:
             best = new
         done = [v for (i, _), v in best.items() if i == n]
         return min(done)[2] if done else ()
-
-
-def _fold(row_bits: list[int], ks: list[int], f) -> int:
-    out = 0
-    for k, b in zip(ks, row_bits):
-        if b:
-            out |= f(b, k)
-    return out
 
 
 def _keep(table: dict, key, value) -> None:

@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Ranking tiers for search results: automata over the names' token matrix.
+
+A query that matches a name (see :mod:`kiosk.search`) falls in the first tier
+it satisfies: PREFIX (the name starts with it, no gaps), START (it starts at
+the name's first character, gaps after), CONTIGUOUS (no gaps, anywhere), FREE
+(gaps anywhere; its completion column comes from :mod:`kiosk.search_reach`).
+For the first three, each name runs an automaton whose state is a bitmask of
+the query positions reached; ``steps`` gives, per token and piece length k,
+the positions from which it consumes k characters. Rows are names sorted
+longest first, so the rows still running at column j are a prefix; the
+first VECTOR_COLUMNS tokens run in numpy, the rare longer tail in ints.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
+SMALL = 64                          # up to this many matches, rank all tiers in one pass
+FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
+
+
+class Tiers:
+    """The names as a token matrix (one row per name, longest first) and the tier automata.
+
+    ``order[row]`` is the catalogue index of a row, ``row_of[index]`` its
+    row, ``neg_len[row]`` minus its length in tokens.
+    """
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray):
+        self._flat, self._offsets = flat, offsets
+        self.order = np.argsort(-lengths, kind="stable")
+        self.row_of = np.argsort(self.order)
+        self.neg_len = -lengths[self.order].astype(np.int32)
+        self._tokens = self._matrix(lengths)
+
+    def _matrix(self, lengths: np.ndarray) -> np.ndarray:
+        """The first VECTOR_COLUMNS tokens of each name, one row per name, longest first."""
+        width = max(1, min(int(lengths.max(initial=1)), VECTOR_COLUMNS))
+        short = np.minimum(lengths, width)
+        matrix = np.zeros((len(lengths), width), dtype=np.int32)
+        rows = np.repeat(self.row_of, short)
+        starts = np.repeat(np.cumsum(short) - short, short)
+        cols = np.arange(int(short.sum())) - starts
+        matrix[rows, cols] = self._flat[np.repeat(self._offsets, short) + cols]
+        return matrix
+
+    def _run(self, rows: np.ndarray, steps, n: int, mode: int) -> np.ndarray:
+        """Runs one automaton over sorted ``rows``; returns the completion column (-1: none).
+
+        mode CONTIGUOUS allows no gaps after the first piece (a fresh start is
+        always possible), PREFIX must start at the first character with no
+        gaps, START at the first character with gaps. (FREE, gaps anywhere,
+        comes from :mod:`kiosk.search_reach`.)
+        Rows that completed, or can no longer match, leave the run every few
+        columns, so the work shrinks as the answer firms up.
+        """
+        table, shifts = steps
+        done = np.full(len(rows), -1, dtype=np.int32)
+        live = np.arange(len(rows))                        # positions in ``rows`` still running
+        mask = np.ones(len(rows), dtype=table.dtype)
+        neg_len = self.neg_len[rows]
+        one, full = table.dtype.type(1), table.dtype.type(1 << n)
+        for j in range(self._tokens.shape[1]):
+            cnt = int(np.searchsorted(neg_len[live], -j, side="left"))
+            if cnt == 0:
+                break
+            m = mask[:cnt]
+            inc = np.bitwise_or.reduce((m[:, None] & table[self._tokens[rows[live[:cnt]], j]]) << shifts,
+                                       axis=-1)
+            if mode == CONTIGUOUS:
+                inc |= one
+            elif mode == START:
+                inc |= m & ~one                # gaps allowed, but only after a first piece at 0
+            finished = (inc & full) != 0
+            ended = finished.any()
+            if ended:
+                done[live[:cnt][finished]] = j
+                inc[finished] = 0
+            mask[:cnt] = inc
+            # drop finished rows at once (CONTIGUOUS would start them afresh), dead ones every few columns
+            if ended or j % 3 == 2 or mode in (PREFIX, START):
+                keep = np.flatnonzero(mask[:cnt])
+                live, mask = live[keep], mask[keep]
+                if len(live) == 0:
+                    return done
+        for pos, m in zip(live, mask):
+            if m and -neg_len[pos] > VECTOR_COLUMNS:
+                done[pos] = self._tail(rows[pos], steps, int(m), n, mode)
+        return done
+
+    def _tail(self, row: int, steps, mask: int, n: int, mode: int) -> int:
+        """The automaton on the tokens past VECTOR_COLUMNS of one long name, in plain ints."""
+        table, shifts = steps
+        index = self.order[row]
+        start = self._offsets[index] + VECTOR_COLUMNS
+        bits = table[self._flat[start:start - self.neg_len[row] - VECTOR_COLUMNS]].tolist()
+        ks = [int(k) for k in shifts]
+        for offset, row_bits in enumerate(bits):
+            inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
+            keep = {CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
+            mask = inc | keep
+            if mask >> n & 1:
+                return VECTOR_COLUMNS + offset
+        return -1
+
+    def ranked(self, rows: np.ndarray, free: np.ndarray, steps, n: int,
+                limit: int | None) -> np.ndarray:
+        """Item indexes, best first, in tiers: the name starts with the query; the
+        query starts at the name's start with gaps; contiguous elsewhere; the rest.
+
+        ``free``: per row, the column where the match with gaps anywhere
+        completes. Within a tier: the match that completes earliest in the
+        name, then the shorter name, then catalogue order. Stops once
+        ``limit`` are ranked. A few rows run the three other automata in one
+        pass (numpy's per-call cost dominates there); many rows run tier by
+        tier and stop early.
+        """
+        out: list[np.ndarray] = []
+        wanted = len(rows) if limit is None else min(limit, len(rows))
+        together = self._together(rows, steps, n) if len(rows) <= SMALL else None
+        left = np.ones(len(rows), dtype=bool)
+        for tier, mode in enumerate((PREFIX, START, CONTIGUOUS, FREE)):
+            if wanted <= 0 or not left.any():
+                break
+            if mode == FREE:
+                done_all = free
+            elif together is not None:
+                done_all = together[tier]
+            else:
+                done_all = np.full(len(rows), -1, dtype=np.int32)
+                done_all[left] = self._run(rows[left], steps, n, mode)
+            hit = left & (done_all >= 0)
+            chosen, done = rows[hit], done_all[hit]
+            original = self.order[chosen]
+            order = np.lexsort((original, -self.neg_len[chosen], done))
+            out.append(original[order][:wanted])
+            wanted -= len(out[-1])
+            left &= ~hit
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
+
+    def _together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
+        """PREFIX, START and CONTIGUOUS side by side: completion columns, shape (3, rows)."""
+        table, shifts = steps
+        one, full = table.dtype.type(1), table.dtype.type(1 << n)
+        masks = np.ones((3, len(rows)), dtype=table.dtype)
+        done = np.full((3, len(rows)), -1, dtype=np.int32)
+        neg_len = self.neg_len[rows]
+        for j in range(self._tokens.shape[1]):
+            cnt = int(np.searchsorted(neg_len, -j, side="left"))
+            if cnt == 0:
+                break
+            m = masks[:, :cnt]
+            inc = np.bitwise_or.reduce((m[..., None] & table[self._tokens[rows[:cnt], j]]) << shifts, axis=-1)
+            inc[1] |= m[1] & ~one            # START: gaps only after a first piece at 0
+            inc[2] |= one                    # CONTIGUOUS: a fresh start is always possible
+            masks[:, :cnt] = inc             # [0] PREFIX: neither
+            d = done[:, :cnt]
+            d[((inc & full) != 0) & (d < 0)] = j
+            if j % 4 == 3 and (done[2] >= 0).all() and not (masks[:2] & (done[:2] < 0)).any():
+                return done                  # every row decided
+        for pos in np.flatnonzero(-neg_len > VECTOR_COLUMNS):
+            for a, mode in enumerate((PREFIX, START, CONTIGUOUS)):
+                if done[a, pos] < 0 and masks[a, pos]:
+                    done[a, pos] = self._tail(rows[pos], steps, int(masks[a, pos]), n, mode)
+        return done
+
+
+def _fold(row_bits: list[int], ks: list[int], f) -> int:
+    out = 0
+    for k, b in zip(ks, row_bits):
+        if b:
+            out |= f(b, k)
+    return out
