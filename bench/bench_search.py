@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import statistics
 import sys
@@ -146,6 +147,12 @@ def main() -> None:
     big.warm()
     print(f"  one-key results precomputed in {time.perf_counter() - t:.2f} s")
     print("  engine   per keystroke, warmed    :", percentiles(per_keystroke(big, big_queries)))
+    print(f"  process RSS after the 100 k run: {rss_mb():.0f} MB (the catalogue's Item objects included)")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -33,8 +32,9 @@ import numpy as np
 from .catalogue import Item
 from .pinyin_keys import SEP
 from .search_rank import Tiers
-from .search_reach import UNSET, Postings, Reach
+from .search_reach import UNSET, Lru, Postings, Reach
 
+CACHED_ROWS = 1_000_000             # rows of recent answers kept (12 bytes each)
 MAX_QUERY = 31                      # characters kept of a query: masks are 32-bit
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff\U00020000-\U0002ffff]")
 
@@ -102,7 +102,7 @@ class SearchIndex:
                 prefixes.setdefault(syl[:k], []).append(tid)
         self._prefix = {p: np.array(v, dtype=np.intp) for p, v in prefixes.items()}
         self._char = {c: np.array(v, dtype=np.intp) for c, v in chars.items()}
-        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache = Lru(budget=CACHED_ROWS)                     # answers of recent queries
         self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
@@ -164,9 +164,10 @@ class SearchIndex:
             found = (hit, reach.end[hit])
         if typing:
             self._trail = reach
-        store[q] = found
-        while len(self._cache) > 256:
-            self._cache.popitem(last=False)
+        if store is self._first:
+            self._first[q] = found
+        else:
+            self._cache.put(q, found, len(found[0]))
         return found
 
     def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:

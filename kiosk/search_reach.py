@@ -24,6 +24,7 @@ from typing import Mapping
 import numpy as np
 
 UNSET = np.iinfo(np.int32).max
+RECENT_PLACES = 1_000_000           # places of longer pieces kept (12 bytes each)
 
 
 class Postings:
@@ -49,7 +50,7 @@ class Postings:
         self._starts = np.concatenate(([0], np.cumsum(self._count)))
         self._by_token: np.ndarray | None = None                 # built on first need
         self._kept: dict[str, Places] = {}
-        self._recent: OrderedDict[str, Places] = OrderedDict()
+        self._recent = Lru(budget=RECENT_PLACES)
 
     def places(self, piece: str) -> "Places | None":
         """Where a token takes ``piece``, in name order; None: nowhere."""
@@ -68,9 +69,10 @@ class Postings:
             if not ids:
                 return None
             found = self._gather(np.unique(np.concatenate(ids)))
-        store[piece] = found
-        while len(self._recent) > 512:
-            self._recent.popitem(last=False)
+        if store is self._kept:
+            self._kept[piece] = found
+        else:
+            self._recent.put(piece, found, len(found.rows))
         return found
 
     def warm(self) -> None:
@@ -93,7 +95,7 @@ class Postings:
 
     def _token_index(self) -> tuple[np.ndarray, np.ndarray]:
         if self._by_token is None:
-            self._by_token = np.argsort(self._flat, kind="stable")
+            self._by_token = np.argsort(self._flat, kind="stable").astype(np.int32)
         return self._by_token, self._starts
 
     def reach(self, q: str, rows: np.ndarray | None = None,
@@ -166,3 +168,33 @@ class Places:
     def only(self, takes: np.ndarray) -> "Places":
         keep = takes[self.tokens]
         return Places(self.rows[keep], self.cols[keep], self.tokens[keep])
+
+
+class Lru:
+    """Least recently used entries go first once their sizes pass ``budget``."""
+
+    def __init__(self, budget: int):
+        self.budget, self._size = budget, 0
+        self._entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+
+    def get(self, key: str):
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
+
+    def put(self, key: str, value, size: int) -> None:
+        old = self._entries.pop(key, None)
+        self._size += size - (old[1] if old else 0)
+        self._entries[key] = (value, size)
+        while self._size > self.budget and len(self._entries) > 1:
+            _key, (_value, gone) = self._entries.popitem(last=False)
+            self._size -= gone
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
