@@ -10,6 +10,10 @@ drains. Two figures:
 * ``burst``: all 200 kiosks ask at once; time to the kiosk's first answer
   (``ringing`` or ``queued``), and to the ring for the 18 served at once.
 
+Kiosks are registered first (as ``ehall-helpdesk kiosks add`` does, same scrypt
+cost) and connect with their tokens; the time until all of them are admitted (as
+after a hub restart) is printed too.
+
     .venv/bin/python bench/bench_hub.py [--kiosks 200] [--helpers 18] [--inprocess]
 """
 from __future__ import annotations
@@ -33,15 +37,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _setup(db: str, helpers: int) -> dict[str, str]:
+def _setup(db: str, helpers: int, kiosks: int) -> tuple[dict, dict]:
     from helpdesk.accounts import Accounts
+    from helpdesk.kiosks import KioskRegistry
     acc = Accounts(db, scrypt_n=2 ** 4)
     tokens = {}
     for i in range(helpers):
         name = f"h{i:02d}"
         acc.add(name, "password-" + name)
         tokens[name] = acc.login(name, "password-" + name)
-    return tokens
+    registry = KioskRegistry(db)
+    kiosk_tokens = {f"K{i:03d}": registry.add(f"K{i:03d}")[0] for i in range(kiosks)}
+    return tokens, kiosk_tokens
 
 
 def _make_app(db: str):
@@ -67,7 +74,8 @@ def report(label: str, xs: list[float]) -> None:
           f"  max={max(ms):7.2f} ms  mean={statistics.mean(ms):6.2f} ms")
 
 
-async def run(base: str, tokens: dict[str, str], n_kiosks: int) -> None:
+async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str]) -> None:
+    n_kiosks = len(kiosk_tokens)
     sent: dict[str, float] = {}
     ring_lat: dict[str, float] = {}
     first_lat: dict[str, float] = {}
@@ -88,21 +96,32 @@ async def run(base: str, tokens: dict[str, str], n_kiosks: int) -> None:
                 elif m["type"] == "presence" and m["state"] == "available":
                     idle.set()
 
-        kiosk_ws = {}
+        kiosk_ws, welcomed, refused = {}, set(), {}
 
         async def kiosk(tid: str) -> None:
-            ws = kiosk_ws[tid] = await http.ws_connect(f"{base}/ws/kiosk")
+            auth = {"Authorization": f"Bearer {kiosk_tokens[tid]}"}
+            ws = kiosk_ws[tid] = await http.ws_connect(f"{base}/ws/kiosk", headers=auth)
             await ws.send_json({"type": "hello", "terminal_id": tid})
             async for msg in ws:
                 m = json.loads(msg.data)
+                if m["type"] == "welcome":
+                    welcomed.add(tid)
+                elif m["type"] == "error":
+                    refused[tid] = m.get("code")
                 if m["type"] in ("ringing", "queued") and tid in sent and tid not in first_lat:
                     first_lat[tid] = time.perf_counter() - sent[tid]
 
         tasks = [asyncio.ensure_future(helper(n)) for n in tokens]
-        kiosks = [f"K{i:03d}" for i in range(n_kiosks)]
+        kiosks = list(kiosk_tokens)
+        t0 = time.perf_counter()
         tasks += [asyncio.ensure_future(kiosk(t)) for t in kiosks]
-        while len(kiosk_ws) < n_kiosks:
+        deadline = time.monotonic() + 120
+        while len(welcomed) < n_kiosks:
+            if refused or time.monotonic() > deadline:
+                raise SystemExit(f"{len(welcomed)} of {n_kiosks} kiosks admitted; refused: {refused}")
             await asyncio.sleep(0.01)
+        print(f"admit: all {n_kiosks} kiosks connected and token-checked in "
+              f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 
         async def settle(expect: set[str]) -> None:
             while not expect <= ring_lat.keys():
@@ -146,19 +165,19 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.sqlite3")
-        tokens = _setup(db, args.helpers)
+        tokens, kiosk_tokens = _setup(db, args.helpers, args.kiosks)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         print(f"hub: {'in-process' if args.inprocess else 'child process'} on {base}, "
               f"{args.helpers} helpers, {args.kiosks} kiosks")
         if args.inprocess:
-            asyncio.run(_inprocess(db, port, base, tokens, args.kiosks))
+            asyncio.run(_inprocess(db, port, base, tokens, kiosk_tokens))
             return
         proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, port))
         proc.start()
         try:
             asyncio.run(_wait_up(base))
-            asyncio.run(run(base, tokens, args.kiosks))
+            asyncio.run(run(base, tokens, kiosk_tokens))
         finally:
             proc.terminate()
             proc.join(10)
@@ -176,13 +195,13 @@ async def _wait_up(base: str) -> None:
     raise SystemExit("hub did not start within 20 s")
 
 
-async def _inprocess(db: str, port: int, base: str, tokens: dict, n: int) -> None:
+async def _inprocess(db: str, port: int, base: str, tokens: dict, kiosk_tokens: dict) -> None:
     from aiohttp import web
     runner = web.AppRunner(_make_app(db))
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        await run(base, tokens, n)
+        await run(base, tokens, kiosk_tokens)
     finally:
         await runner.cleanup()
 

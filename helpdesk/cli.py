@@ -5,6 +5,9 @@
     ehall-helpdesk [--config FILE] helpers add NAME [--display-name TEXT] [--password-stdin]
     ehall-helpdesk [--config FILE] helpers list
     ehall-helpdesk [--config FILE] helpers disable NAME
+    ehall-helpdesk [--config FILE] kiosks add TERMINAL_ID      (prints its token once)
+    ehall-helpdesk [--config FILE] kiosks list
+    ehall-helpdesk [--config FILE] kiosks disable|enable TERMINAL_ID
     ehall-helpdesk [--config FILE] calls [--limit N]
 """
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
+import json
 import logging
 import os
 import sys
+import time
 
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
+from helpdesk.kiosks import KioskError, KioskRegistry
 
 ENV_CONFIG = "EHALL_HELPDESK_CONFIG"
 
@@ -42,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     hs.add_parser("list", parents=[common], help="list helpers")
     dis = hs.add_parser("disable", parents=[common], help="disable a helper and end their sessions")
     dis.add_argument("name")
+    kp = sub.add_parser("kiosks", help="register kiosks (terminals) and their tokens")
+    ks = kp.add_subparsers(dest="action", required=True)
+    kadd = ks.add_parser("add", parents=[common],
+                         help="register a terminal, or give it a new token; prints the token once")
+    kadd.add_argument("terminal_id", help="the kiosk's hall.terminal_id, e.g. EHALL-01")
+    ks.add_parser("list", parents=[common], help="list registered kiosks")
+    for action, what in (("disable", "refuse a kiosk and drop its live connection"),
+                         ("enable", "accept a disabled kiosk again (same token)")):
+        ks.add_parser(action, parents=[common], help=what).add_argument("terminal_id")
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
     return p
@@ -69,11 +84,45 @@ def _helpers(args: argparse.Namespace, accounts: Accounts) -> int:
     return 0
 
 
+def _when(t: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else "never"
+
+
+def _kiosks(args: argparse.Namespace, kiosks: KioskRegistry) -> int:
+    if args.action == "add":
+        token, rotated = kiosks.add(args.terminal_id)
+        tid = json.dumps(args.terminal_id, ensure_ascii=False)      # quoted as TOML wants it
+        if rotated:
+            print(f"kiosk {args.terminal_id}: NEW token. The old one stops working now (a running "
+                  "hub drops a kiosk connected with it within seconds). Replace the kiosk's "
+                  "token with this one and restart it (a kiosk reading assist.hub_token_file "
+                  "picks a rewritten file up by itself).")
+        else:
+            print(f"kiosk {args.terminal_id} registered.")
+        print(f"On that kiosk (hall.terminal_id = {tid}), put this line in the [assist] section "
+              "of its config file, or the token alone in its assist.hub_token_file:\n")
+        print(f'hub_token = "{token}"\n')
+        print("The token is shown only this once; the hub keeps only a salted hash of it. "
+              "Lost it? Run this command again for a new one.")
+    elif args.action == "list":
+        print("terminal\tcreated\tlast seen\tstate")
+        for k in kiosks.list():
+            print(f"{k.terminal_id}\t{_when(k.created_at)}\t{_when(k.last_seen)}\t"
+                  f"{'disabled' if k.disabled else 'active'}")
+    elif args.action == "disable":
+        kiosks.disable(args.terminal_id)
+        print(f"disabled kiosk {args.terminal_id}; a running hub drops its connection within "
+              "seconds and refuses it until `kiosks enable` or a new `kiosks add`")
+    else:
+        kiosks.enable(args.terminal_id)
+        print(f"enabled kiosk {args.terminal_id} (with the token it already has)")
+    return 0
+
+
 def _calls(args: argparse.Namespace, db_path: str) -> int:
     from helpdesk.records import CallLog
-    import time as _time
     for c in CallLog(db_path).recent(args.limit):
-        when = _time.strftime("%Y-%m-%d %H:%M:%S", _time.localtime(c["requested_at"]))
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c["requested_at"]))
         talk = (c["ended_at"] - c["answered_at"]) if c["answered_at"] and c["ended_at"] else 0
         print(f"{when}\t{c['terminal_id']}\t{c['helper'] or '-'}\t{c['outcome']}\t"
               f"{talk:.0f}s\t{c['note']}")
@@ -101,13 +150,15 @@ def main(argv: list[str] | None = None) -> int:
             cfg = dataclasses.replace(cfg, host=args.host)
         if args.port:
             cfg = dataclasses.replace(cfg, port=args.port)
-        if args.command == "helpers":
+        if args.command in ("helpers", "kiosks"):
             os.makedirs(os.path.dirname(os.path.abspath(cfg.db_path)), exist_ok=True)
+            if args.command == "kiosks":
+                return _kiosks(args, KioskRegistry(cfg.db_path))
             return _helpers(args, Accounts(cfg.db_path))
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         return _serve(cfg)
-    except (ConfigError, AccountError) as e:
+    except (ConfigError, AccountError, KioskError) as e:
         print(f"ehall-helpdesk: {e}", file=sys.stderr)
         return 2
 

@@ -19,6 +19,7 @@ class Conn:
 
     def __init__(self, ws: web.WebSocketResponse) -> None:
         self.ws = ws
+        self.auth = ""            # a kiosk's token hash when it was admitted
         self.queue: asyncio.Queue = asyncio.Queue()
         self.task = asyncio.ensure_future(self._writer())
 

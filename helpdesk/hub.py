@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The aiohttp hub: kiosk and helper WebSockets, login, static console, timers.
 
+Kiosks must name a registered terminal and carry its token (``Authorization:
+Bearer``, checked by :class:`helpdesk.kiosks.KioskGate`) before they are taken as
+that terminal; helpers log in.
+
 All routing decisions are :class:`helpdesk.routing.Router`'s; this module only
 parses messages, calls the router, and delivers what it puts in its outbox.
 Each connection has its own send queue and writer task, so messages reach a
@@ -22,22 +26,26 @@ from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
 from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
 from helpdesk.ice import ice_servers_for
+from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.records import CallLog
 from helpdesk.routing import Router, RoutingError, RoutingRules
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 HUB_KEY = web.AppKey("hub", object)
+IDENTIFYING = ("hello", "request", "callback")     # a kiosk's first message names its terminal
 
 
 class Hub:
     def __init__(self, cfg: HubConfig, clock: Callable[[], float] = time.time,
                  accounts: Accounts | None = None, calllog: CallLog | None = None,
-                 tick_interval: float | None = 0.5) -> None:
+                 tick_interval: float | None = 0.5,
+                 kiosk_registry: KioskRegistry | None = None) -> None:
         self.cfg, self.clock, self.tick_interval = cfg, clock, tick_interval
         self.accounts = accounts or Accounts(cfg.db_path, clock,
                                              session_s=cfg.session_hours * 3600)
         self.calllog = calllog or CallLog(cfg.db_path)
+        self.gate = KioskGate(kiosk_registry or KioskRegistry(cfg.db_path, clock), clock)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
@@ -61,6 +69,12 @@ class Hub:
     def tick(self) -> None:
         """Advance the router's timers (ring timeout, max wait) and deliver."""
         self.router.tick()
+        live = {tid: conn.auth for tid, conn in self.kiosks.items()}
+        for tid, _reason in self.gate.revoked(live):    # disabled or given a new token
+            conn = self.kiosks.pop(tid)
+            conn.send({"type": "error", "code": "kiosk_unauthorized", "message": UNAUTHORIZED})
+            conn.close(4003, "kiosk unauthorized")
+            self.router.kiosk_offline(tid)
         self.flush()
         self.callbacks.purge()
 
@@ -83,14 +97,22 @@ class Hub:
     async def kiosk_ws(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)
         await ws.prepare(request)
-        conn, terminal = Conn(ws), None
+        conn, terminal, refused = Conn(ws), None, False
         try:
             async for data in _messages(ws, conn):
+                if refused or self.stopping or (terminal is not None
+                                                and self.kiosks.get(terminal) is not conn):
+                    continue                      # refused, replaced or revoked: closing
                 try:
+                    if terminal is None and data["type"] in IDENTIFYING:
+                        await self._admit(request, conn, data)
                     terminal = self._kiosk_message(conn, terminal, data)
                 except RoutingError as e:
                     conn.send({"type": "error", "code": e.code, "message": str(e),
                                "in_reply_to": data.get("type")})
+                    if e.code == "kiosk_unauthorized":
+                        conn.close(4003, "kiosk unauthorized")
+                        refused = True
                 self.flush()
         finally:
             if terminal is not None and self.kiosks.get(terminal) is conn and not self.stopping:
@@ -100,13 +122,26 @@ class Hub:
             conn.close()
         return ws
 
+    async def _admit(self, request: web.Request, conn: Conn, data: dict) -> None:
+        """Terminal id + token, checked before the socket may stand for (or replace) a kiosk."""
+        tid = _text(data, "terminal_id", 64, required=True)
+        verdict = await self.gate.admit(tid, request.headers.get("Authorization"),
+                                        request.remote or "?")
+        if not verdict.ok:
+            raise RoutingError("kiosk_unauthorized", UNAUTHORIZED)
+        if self.stopping:
+            raise RoutingError("hub_stopping", "reconnect")
+        conn.auth = verdict.token_hash
+
     def _kiosk_message(self, conn: Conn, terminal: str | None, data: dict) -> str | None:
         t = data["type"]
-        if t in ("hello", "request", "callback"):
+        if t in IDENTIFYING:
             tid = _text(data, "terminal_id", 64, required=True)
             if terminal is not None and tid != terminal:
                 raise RoutingError("terminal_mismatch", "one terminal id per connection")
             if terminal is None:
+                if not conn.auth:                 # kiosk_ws admits first; never without it
+                    raise RoutingError("kiosk_unauthorized", UNAUTHORIZED)
                 old = self.kiosks.get(tid)
                 if old is not None:               # the same kiosk, reconnected
                     old.send({"type": "error", "code": "replaced", "message": "new connection"})

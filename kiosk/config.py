@@ -8,6 +8,7 @@ what is allowed, so an admin can fix it without reading code.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,11 @@ DEVICE_SCHEMES = {
     "receipt_printer": ("tcp", "serial", "usb", "sim"),
     "a4_printer": ("cups", "sim"),
 }
+
+
+HUB_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")     # what `ehall-helpdesk kiosks add` prints
+TOKEN_WORDS = ("the token `ehall-helpdesk kiosks add TERMINAL_ID` printed on the hub "
+               "(20-200 of A-Z a-z 0-9 _ -)")
 
 
 class ConfigError(Exception):
@@ -82,6 +88,10 @@ SCHEMA: dict[str, Rule] = {
         str, "an http(s) URL that may contain {name} and {id}", _template),
     "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",
                            lambda v: v == "" or v.startswith(("ws://", "wss://"))),
+    "assist.hub_token": Rule(str, "empty, or " + TOKEN_WORDS,
+                             lambda v: v == "" or bool(HUB_TOKEN.fullmatch(v))),
+    "assist.hub_token_file": Rule(str, "empty, or the absolute path of a file holding only that token",
+                                  lambda v: v == "" or os.path.isabs(v)),
     "assist.terminal_name": _text(64),    # shown to the helper; empty: hall.terminal_id
     "assist.microphone": Rule(str, 'empty or "sim://" (silence), or "alsa://DEVICE"',
                               lambda v: v in ("", "sim://") or v.startswith("alsa://")),
@@ -154,6 +164,15 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(path, "", "not UTF-8 text") from None
 
 
+SECRET_KEYS = {"assist.hub_token"}      # never echoed in an error (it ends up in the journal)
+
+
+def _shown(key: str, value: Any) -> str:
+    if key in SECRET_KEYS and isinstance(value, str):
+        return f"a value of {len(value)} characters"
+    return repr(value)
+
+
 def validate(table: dict, file: str | Path) -> dict[str, Any]:
     """Checks one file's table against :data:`SCHEMA`; returns it flattened."""
     flat = _flatten(table)
@@ -167,9 +186,9 @@ def validate(table: dict, file: str | Path) -> dict[str, Any]:
         types = rule.type if isinstance(rule.type, tuple) else (rule.type,)
         # bool is an int in Python: keep true/false out of integer keys
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
-            raise ConfigError(file, key, f"has {type(value).__name__} {value!r}; allowed: {rule.allowed}")
+            raise ConfigError(file, key, f"has {type(value).__name__} {_shown(key, value)}; allowed: {rule.allowed}")
         if not rule.check(value):
-            raise ConfigError(file, key, f"has {value!r}; allowed: {rule.allowed}")
+            raise ConfigError(file, key, f"has {_shown(key, value)}; allowed: {rule.allowed}")
     return flat
 
 
@@ -213,6 +232,35 @@ def admin_path(explicit: str | None = None) -> Path | None:
     return ADMIN_DEFAULT if ADMIN_DEFAULT.exists() else None
 
 
+def read_token_file(path: str | Path) -> str:
+    """The hub token in ``path`` (surrounding whitespace ignored). Raises OSError when the
+    file cannot be read, ValueError when it holds something else."""
+    with open(path, encoding="ascii", errors="replace") as fh:
+        token = fh.read(4096).strip()
+    if not HUB_TOKEN.fullmatch(token):
+        raise ValueError("it does not hold just " + TOKEN_WORDS)
+    return token
+
+
+def _check_hub_auth(values: dict[str, Any], file: Path) -> None:
+    """A hub refuses kiosks without a token, so a hub_url needs one of the two token keys."""
+    token, token_file = values.get("assist.hub_token", ""), values.get("assist.hub_token_file", "")
+    if token and token_file:
+        raise ConfigError(file, "assist.hub_token_file", "set either assist.hub_token or "
+                          "assist.hub_token_file, not both")
+    if token_file:
+        try:
+            read_token_file(token_file)
+        except OSError as exc:
+            raise ConfigError(file, "assist.hub_token_file",
+                              f"{token_file} cannot be read ({exc.strerror or exc})") from None
+        except ValueError as exc:
+            raise ConfigError(file, "assist.hub_token_file", f"{token_file}: {exc}") from None
+    elif values.get("assist.hub_url") and not token:
+        raise ConfigError(file, "assist.hub_token", "is empty but assist.hub_url is set; allowed: "
+                          + TOKEN_WORDS + ", or set assist.hub_token_file instead")
+
+
 def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Config:
     values = validate(_read_toml(defaults), defaults)
     sources = [str(defaults)]
@@ -220,4 +268,5 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
         admin_file = Path(admin_file)
         values.update(validate(_read_toml(admin_file), admin_file))
         sources.append(str(admin_file))
+    _check_hub_auth(values, Path(sources[-1]))
     return Config(values, sources)

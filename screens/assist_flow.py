@@ -100,7 +100,8 @@ class AssistController:
 
     @property
     def available(self) -> bool:
-        return self.service is not None
+        """A service that can call now: not when the hub refuses this terminal ("unavailable")."""
+        return self.service is not None and self.state != "unavailable"
 
     @property
     def state(self) -> str:
@@ -154,8 +155,8 @@ class AssistController:
 
     # -- the citizen's intents ------------------------------------------------------
     def call(self) -> bool:
-        """呼叫帮办: the consent screen, or False when the service is not there."""
-        if self.service is None:
+        """呼叫帮办: the consent screen, or False when the service is not there or unavailable."""
+        if not self.available:
             return False
         if self.state == "connected":
             self.session.go("assist_call")
@@ -241,6 +242,9 @@ class AssistController:
         if not self._attached or self.service is None:
             return
         state, route = self.state, self.session.route.screen
+        home = self.app.screens.get("home")
+        if home is not None and hasattr(home, "assist_available"):
+            home.assist_available = self.available      # the 呼叫帮办 tile follows the hub
         if state != "connected":
             self.hung_up = False
             if self.in_call:

@@ -2,11 +2,15 @@
 """The kiosk's WebSocket client for the helpdesk hub (docs/assist-protocol.md).
 
 :class:`HubClient` keeps one connection to ``/ws/kiosk`` open, reconnecting with
-backoff (1 s doubling to 15 s). It remembers a request that is still waiting
-and re-sends it after a reconnect with its original ``requested_at``, so the
-kiosk keeps its place in the queue. Everything the hub says goes to
-``on_message``; link changes go to ``on_link(up)``. It runs on one asyncio
-loop and every method must be called on that loop.
+backoff (1 s doubling to 15 s). It proves which terminal it is with the token the
+hub's admin made (``Authorization: Bearer`` on the upgrade, never in the URL or a
+message); a hub that refuses it (``kiosk_unauthorized``) is logged once and
+retried every 15 s, so fixing the registration needs no kiosk restart. It
+remembers a request that is still waiting and re-sends it after a reconnect with
+its original ``requested_at``, so the kiosk keeps its place in the queue.
+Everything the hub says goes to ``on_message``; link changes go to
+``on_link(up)``. It runs on one asyncio loop and every method must be called on
+that loop.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from typing import Any, Callable
 
 import aiohttp
 
+from kiosk.config import read_token_file
+
 log = logging.getLogger(__name__)
 
 BACKOFF_FIRST_S = 1.0
@@ -24,6 +30,7 @@ BACKOFF_MAX_S = 15.0
 CONNECT_TIMEOUT_S = 5.0
 WAITING = ("queued", "ringing")
 FINAL = ("connected", "no_helper", "timeout", "ended")
+REFUSED = "kiosk_unauthorized"
 
 
 class HubClient:
@@ -31,15 +38,19 @@ class HubClient:
 
     ``on_message(msg)`` gets every JSON object the hub sends; ``on_link(up)``
     is called when the socket opens (after ``welcome``) and when it closes.
+    ``token`` or ``token_file`` (read again at each connect) is this terminal's hub token.
     """
 
-    def __init__(self, url: str, terminal_id: str, *,
+    def __init__(self, url: str, terminal_id: str, *, token: str = "", token_file: str = "",
                  on_message: Callable[[dict], None],
                  on_link: Callable[[bool], None] = lambda up: None,
                  backoff_first_s: float = BACKOFF_FIRST_S,
                  backoff_max_s: float = BACKOFF_MAX_S) -> None:
         self.url = url.rstrip("/") + ("" if url.rstrip("/").endswith("/ws/kiosk") else "/ws/kiosk")
         self.terminal_id = terminal_id
+        self.token, self.token_file = token, token_file
+        self.refused = False          # the hub said kiosk_unauthorized; cleared by a welcome
+        self._token_problem = ""
         self.on_message, self.on_link = on_message, on_link
         self.backoff_first_s, self.backoff_max_s = backoff_first_s, backoff_max_s
         self.ice_servers: list[dict] = []
@@ -73,7 +84,7 @@ class HubClient:
         async with aiohttp.ClientSession(timeout=timeout) as http:
             while not self._stopping:
                 try:
-                    async with http.ws_connect(self.url, heartbeat=20,
+                    async with http.ws_connect(self.url, heartbeat=20, headers=self._headers(),
                                                max_msg_size=256 * 1024) as ws:
                         self._ws = ws
                         delay = self.backoff_first_s
@@ -87,8 +98,33 @@ class HubClient:
                         self.on_link(False)
                 if self._stopping:
                     break
+                if self.refused:                  # not a network fault: no point hurrying
+                    delay = self.backoff_max_s
+                    log.debug("hub %s refused this terminal again; next try in %.0f s",
+                              self.url, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff_max_s)
+
+    def _headers(self) -> dict[str, str]:
+        token = self.token
+        if self.token_file:
+            try:
+                token, problem = read_token_file(self.token_file), ""
+            except (OSError, ValueError) as exc:
+                token, problem = "", f"{type(exc).__name__}: {exc}"
+            if problem and problem != self._token_problem:    # once per new problem
+                log.warning("assist.hub_token_file %s: %s", self.token_file, problem)
+            self._token_problem = problem
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _refused(self) -> None:
+        if not self.refused:
+            log.warning("hub refused this terminal: not registered or wrong token; see "
+                        "docs/helpdesk.md (terminal %s, hub %s; a disabled terminal is refused "
+                        "too; retrying every %.0f s)", self.terminal_id, self.url,
+                        self.backoff_max_s)
+        self.refused = True
+        self._pending = None              # a request made before is void
 
     async def _session(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         first = dict(self._pending) if self._pending else {"type": "hello"}
@@ -104,7 +140,13 @@ class HubClient:
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
                 continue
             self._track(data)
+            if data["type"] == "error" and data.get("code") == REFUSED:
+                self._refused()
             if data["type"] == "welcome":
+                if self.refused:
+                    log.info("hub %s accepts this terminal (%s) again", self.url,
+                             self.terminal_id)
+                    self.refused = False
                 self.ice_servers = list(data.get("ice_servers") or [])
                 if not self.up:
                     self.up = True

@@ -60,16 +60,20 @@ class AssistService:
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
-                 backoff_first_s: float = 1.0, callback_wait_s: float = 4.0) -> None:
+                 backoff_first_s: float = 1.0, backoff_max_s: float = 15.0,
+                 callback_wait_s: float = 4.0) -> None:
         self.config, self.clock = config, clock
         self.camera_factory = camera_factory
         self.hub_url = config.get("assist.hub_url", "") or ""
+        self.hub_token = config.get("assist.hub_token", "") or ""
+        self.hub_token_file = config.get("assist.hub_token_file", "") or ""
+        self._refused = False      # the hub refuses this terminal (not registered, wrong token)
         self.terminal_id = config.get("hall.terminal_id", "EHALL-01")
         self.terminal_name = config.get("assist.terminal_name", "") or self.terminal_id
         self.microphone = config.get("assist.microphone", "") or ""
         self.speaker = config.get("assist.speaker", "") or ""
         self.answer_timeout_s, self.link_lost_s = answer_timeout_s, link_lost_s
-        self.backoff_first_s = backoff_first_s
+        self.backoff_first_s, self.backoff_max_s = backoff_first_s, backoff_max_s
         self.on_remote_frame: Callable[[np.ndarray], None] | None = None   # helper's video
         self.on_local_frame: Callable[[np.ndarray], None] | None = None    # own camera (self-view)
         self._screen_source: Callable[[], np.ndarray | None] | None = None
@@ -124,8 +128,10 @@ class AssistService:
     def _main(self, ready: threading.Event) -> None:
         self._loop = loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        self._client = HubClient(self.hub_url, self.terminal_id, on_message=self._on_message,
-                                 on_link=self._on_link, backoff_first_s=self.backoff_first_s)
+        self._client = HubClient(self.hub_url, self.terminal_id, token=self.hub_token,
+                                 token_file=self.hub_token_file, on_message=self._on_message,
+                                 on_link=self._on_link, backoff_first_s=self.backoff_first_s,
+                                 backoff_max_s=self.backoff_max_s)
         loop.call_soon(self._client.start)
         loop.call_soon(ready.set)
         try:
@@ -194,7 +200,7 @@ class AssistService:
         """留电回拨: sends the number to the hub (linking first if needed). The Future gives the
         hub's ``callback_id`` or raises :class:`~kiosk.assist.callback.CallbackError` within a
         few seconds. The service keeps nothing of the number."""
-        if not self.hub_url:
+        if not self.hub_url or self._refused:
             fut: concurrent.futures.Future = concurrent.futures.Future()
             fut.set_exception(CallbackError("unavailable"))
             return fut
@@ -211,16 +217,23 @@ class AssistService:
         """Session end: ends any call and forgets everything about it. Any thread."""
         if self._loop is not None and self._status.state in ACTIVE:
             self.call(self._abandon, self._status.state)
-        self._status = AssistStatus("idle" if self.hub_url else "unavailable",
-                                    linked=self._status.linked)
+        self._status = AssistStatus(self._rest, linked=self._status.linked)
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._set)
         else:
             self._set()
 
+    @property
+    def _rest(self) -> str:
+        """The state with no request: "unavailable" without a hub or while it refuses us."""
+        return "idle" if self.hub_url and not self._refused else "unavailable"
+
     # ------------------------------------------------------- on the service loop
     async def _request(self, large_text: bool) -> None:
         if self._status.state in ACTIVE:
+            return
+        if self._refused:                        # say so now, not after link_lost_s
+            self._set(state="unavailable", reason="kiosk_unauthorized")
             return
         self._set(state="requesting", reason=None, position=None, estimate_s=None,
                   helper_name=None, chat=())
@@ -235,7 +248,7 @@ class AssistService:
             await self._client.cancel()
         self._disarm()
         await self._end_call()
-        self._set(state="idle", reason=None, position=None, estimate_s=None)
+        self._set(state=self._rest, reason=None, position=None, estimate_s=None)
 
     async def _abandon(self, state: str) -> None:
         """The session was wiped during a request or call: tell the hub, drop the media."""
@@ -251,7 +264,7 @@ class AssistService:
 
     async def _dismiss(self) -> None:
         if self._status.state not in ACTIVE:
-            self._set(state="idle", reason=None)
+            self._set(state=self._rest, reason=None)
 
     async def _chat(self, text: str) -> None:
         if self._status.state == "connected" and text.strip():
@@ -301,6 +314,10 @@ class AssistService:
     def _on_link(self, up: bool) -> None:
         state = self._status.state
         self._set(linked=up)
+        if up and self._refused:                 # registered (again) on the hub
+            self._refused = False
+            if state == "unavailable":
+                self._set(state="idle", reason=None)
         if not up:
             self._callbacks.link_down()
         if not up and state == "connected":      # the protocol: a lost hub ends the call
@@ -313,6 +330,9 @@ class AssistService:
 
     def _on_message(self, m: dict) -> None:
         kind, state = m["type"], self._status.state
+        if kind == "error" and m.get("code") == "kiosk_unauthorized":
+            self._on_refused(state)
+            return
         if self._callbacks.handle(m):
             return
         if kind == "chat" and state == "connected":
@@ -337,6 +357,18 @@ class AssistService:
             asyncio.ensure_future(self._finish(kind, m.get("reason") or kind))
         elif kind == "ended":
             asyncio.ensure_future(self._finish("ended", m.get("reason")))
+
+    def _on_refused(self, state: str) -> None:
+        """The hub will not take this terminal (the client logged why): 呼叫帮办 is
+        unavailable until a welcome; a request or call in progress is over."""
+        self._refused = True
+        if state in ACTIVE:
+            self._disarm()
+            self._set(state="unavailable", reason="kiosk_unauthorized", position=None,
+                      estimate_s=None, helper_name=None, chat=())
+            asyncio.ensure_future(self._end_call())
+        elif state == "idle":
+            self._set(state="unavailable", reason="kiosk_unauthorized")
 
     async def _start_call(self, ice_servers: list[dict]) -> None:
         from .peer import AssistPeer      # aiortc/av load on the first call, not at import

@@ -16,8 +16,11 @@ from aiohttp.test_utils import TestServer
 from helpdesk.accounts import Accounts
 from helpdesk.config import parse
 from helpdesk.hub import Hub, make_app
+from helpdesk.kiosks import KioskRegistry
 
 WAIT_S = 10.0
+TEST_TOKEN = "test-kiosk-token-0123456789abcdef"     # TEST ONLY: kiosk_config's hub token
+KIOSKS = ("EHALL-T1", "OTHER")                         # registered with it by HubThread
 
 
 class Config(dict):
@@ -28,8 +31,10 @@ class Config(dict):
 
 
 def kiosk_config(url: str, **more: Any) -> Config:
+    """EHALL-T1 with the token HubThread registers for it (override ``assist.hub_token``)."""
     return Config({"assist.hub_url": url, "hall.terminal_id": "EHALL-T1",
-                   "assist.terminal_name": "东区 3 号机", **more})
+                   "assist.terminal_name": "东区 3 号机", "assist.hub_token": TEST_TOKEN,
+                   **more})
 
 
 class HubThread:
@@ -40,6 +45,9 @@ class HubThread:
         cfg.setdefault("startup_grace_seconds", 0)
         self.cfg = parse(cfg, "test")
         self.accounts = Accounts(self.cfg.db_path, time.time, scrypt_n=2 ** 4)
+        self.kiosks = KioskRegistry(self.cfg.db_path, time.time, scrypt_n=2 ** 4)
+        for terminal_id in KIOSKS:
+            self.kiosks.add(terminal_id, TEST_TOKEN)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -51,7 +59,8 @@ class HubThread:
 
     def start(self) -> "HubThread":
         async def go() -> None:
-            self.hub = Hub(self.cfg, time.time, self.accounts, tick_interval=0.2)
+            self.hub = Hub(self.cfg, time.time, self.accounts, tick_interval=0.2,
+                           kiosk_registry=self.kiosks)
             self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=self.port)
             await self.server.start_server()
             self.port = self.server.port

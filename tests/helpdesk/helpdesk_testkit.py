@@ -13,8 +13,10 @@ from aiohttp.test_utils import TestServer
 from helpdesk.accounts import Accounts
 from helpdesk.config import parse
 from helpdesk.hub import Hub, make_app
+from helpdesk.kiosks import KioskRegistry
 
 WAIT_S = 5.0     # a deadline for awaited messages, never a sleep
+REGISTERED = object()   # kiosk(): register the terminal (once) and use its token
 
 
 class Clock:
@@ -92,6 +94,8 @@ class HubFixture:
         self.cfg = parse(cfg, "test")
         self.accounts = Accounts(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
         self.tokens: dict[str, str] = {}
+        self.kiosk_registry = KioskRegistry(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
+        self.kiosk_tokens: dict[str, str] = {}
         self.tick_interval: float | None = None     # None: the test calls tick() itself
 
     def add_helpers(self, n: int) -> list[str]:
@@ -102,7 +106,8 @@ class HubFixture:
         return names
 
     async def start(self) -> "HubFixture":
-        self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=self.tick_interval)
+        self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=self.tick_interval,
+                       kiosk_registry=self.kiosk_registry)
         self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=0)
         await self.server.start_server()
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
@@ -112,8 +117,19 @@ class HubFixture:
         await self.server.close()      # first: connected clients are told
         await self.session.close()
 
-    async def kiosk(self, terminal_id: str) -> Client:
-        ws = await self.session.ws_connect(self.server.make_url("/ws/kiosk"))
+    def register_kiosk(self, terminal_id: str) -> str:
+        """Registers the terminal (or gives it a new token) like ``kiosks add``; the token."""
+        token, _rotated = self.kiosk_registry.add(terminal_id)
+        self.kiosk_tokens[terminal_id] = token
+        return token
+
+    async def kiosk(self, terminal_id: str, token=REGISTERED) -> Client:
+        """A kiosk socket carrying ``Authorization: Bearer <token>`` (None: no header).
+        By default the terminal is registered on first use and its own token is sent."""
+        if token is REGISTERED:
+            token = self.kiosk_tokens.get(terminal_id) or self.register_kiosk(terminal_id)
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        ws = await self.session.ws_connect(self.server.make_url("/ws/kiosk"), headers=headers)
         return Client(ws, terminal_id)
 
     async def helper(self, name: str, available: bool = True) -> Client:

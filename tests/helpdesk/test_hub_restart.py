@@ -87,6 +87,7 @@ def test_hub_restart_everyone_told_queue_rebuilt(tmp_path):
         clock.t += 10
         fx2 = HubFixture(tmp_path, clock, max_wait_seconds=600, startup_grace_seconds=30)
         fx2.tokens = fx.tokens
+        fx2.kiosk_tokens = fx.kiosk_tokens      # registrations outlive the hub process
         await fx2.start()
         rows = {r["terminal_id"]: r for r in fx2.hub.calllog.recent()}
         assert rows["K0"]["outcome"] == "interrupted"
@@ -94,6 +95,8 @@ def test_hub_restart_everyone_told_queue_rebuilt(tmp_path):
         await kb.send(type="request", terminal_id="KB", requested_at=qb["requested_at"])
         ka = await fx2.kiosk("KA")
         await ka.send(type="request", terminal_id="KA", requested_at=qa["requested_at"])
+        await kb.expect("welcome")       # both admitted (token checked off the loop) and
+        await ka.expect("welcome")       # queued before the helper is back
         h1 = await fx2.helper("h01")
         assert (await h1.expect("ring"))["terminal_id"] == "KA"
         await ka.expect("ringing")
