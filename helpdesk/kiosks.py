@@ -49,7 +49,7 @@ class Terminal:
     terminal_id: str
     created_at: float
     rotated_at: float | None       # when the current token was made (None: at created_at)
-    last_seen: float | None        # last connect, disconnect or still-connected check
+    last_seen: float | None        # last accepted connect, or still connected (checked each minute)
     disabled: bool
 
 
