@@ -130,7 +130,10 @@ class KioskRegistry:
             return Verdict(False, "wrong_token")
         if row[1]:
             return Verdict(False, "disabled")
-        self.seen([terminal_id])
+        try:
+            self.seen([terminal_id])
+        except sqlite3.Error as exc:          # only the "last seen" column is late
+            log.warning("kiosk %r: last seen not saved (%s)", terminal_id, exc)
         return Verdict(True, "ok", row[0])
 
     def states(self) -> dict[str, tuple[str, bool]]:
@@ -188,7 +191,11 @@ class KioskGate:
         if now - self._checked < self.check_s:
             return []
         self._checked = now
-        states = self.registry.states()
+        try:
+            states = self.registry.states()
+        except sqlite3.Error as exc:          # try again at the next check; keep the rest going
+            log.error("kiosk registry not readable: %s", exc)
+            return []
         out = []
         for tid, token_hash in live.items():
             state = states.get(tid)
@@ -200,5 +207,8 @@ class KioskGate:
         if now - self._seen >= self.seen_s:
             self._seen = now
             dropped = {t for t, _ in out}
-            self.registry.seen([t for t in live if t not in dropped])
+            try:
+                self.registry.seen([t for t in live if t not in dropped])
+            except sqlite3.Error as exc:
+                log.warning("kiosks' last seen not saved: %s", exc)
         return out
