@@ -16,41 +16,21 @@ import concurrent.futures
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
 
 from .callback import CallbackError, CallbackSender
 from .client import HubClient
+from .status import ACTIVE, STATES, WAITING, AssistStatus, ChatLine
+
+__all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
 
 log = logging.getLogger(__name__)
 
-STATES = ("idle", "requesting", "queued", "ringing", "connected", "no_helper", "timeout",
-          "ended", "hub_lost", "unavailable")
-WAITING = ("requesting", "queued", "ringing")
-ACTIVE = WAITING + ("connected",)
 ANSWER_TIMEOUT_S = 10.0     # no word from the hub after a request: the citizen is told
 LINK_LOST_S = 20.0          # hub gone while waiting (restart: back in ~1-2 s); then "hub_lost"
-
-
-@dataclass(frozen=True)
-class ChatLine:
-    sender: str          # "kiosk" (the citizen) or "helper"
-    text: str
-    at: float            # the service clock's time
-
-
-@dataclass(frozen=True)
-class AssistStatus:
-    state: str = "idle"
-    reason: str | None = None        # why a request or call is over (protocol reason codes)
-    position: int | None = None
-    estimate_s: int | None = None
-    helper_name: str | None = None
-    chat: tuple[ChatLine, ...] = ()
-    muted: bool = False
-    linked: bool = False             # the hub socket is up
 
 
 class AssistService:
