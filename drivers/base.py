@@ -113,7 +113,7 @@ class Device:
     """Base of every driver: state, last error, listeners, self-test.
 
     Subclasses call :meth:`_set_state` and :meth:`_emit`; they override
-    :meth:`capabilities` and :meth:`_self_test`.
+    :meth:`capabilities`, :meth:`_self_test` and, when they hold anything, :meth:`close`.
     """
 
     kind = "device"
@@ -139,6 +139,13 @@ class Device:
 
     def capabilities(self) -> dict[str, Any]:
         return {}
+
+    def close(self) -> None:
+        """Release what the device holds: port, threads, temp files (a simulator's folder).
+
+        The kiosk calls it for every device at shutdown. Idempotent; any thread except
+        a listener's. Drivers that hold something override it; the default holds nothing.
+        """
 
     # -- listeners ------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import tty
+import weakref
 
 from drivers.base import DeviceError
 
@@ -35,7 +36,11 @@ FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug")
 
 
 class SimulatedIdReader:
-    """Simulated reader. ``start()`` creates the pty; ``path`` is what the serial backend opens."""
+    """Simulated reader. ``start()`` creates the pty; ``path`` is what the serial backend opens.
+
+    ``start()`` makes a temp folder (``idr-sim-*``) for the port link; ``stop()`` (or the end
+    of a ``with`` block) removes it, and so does interpreter exit for a simulator never stopped.
+    """
 
     def __init__(self, baud: int = 115200, seed: int = 0, chunk: tuple[int, int] = (1, 64),
                  sam_id: tuple[int, int, int, int, int] = (5, 1, 20101221, 1234567, 987654321)):
@@ -52,6 +57,7 @@ class SimulatedIdReader:
         self._silent = False
         self._lock = threading.Lock()
         self._dir: str | None = None
+        self._remove_dir: weakref.finalize | None = None
         self._master = self._slave = -1
         self._plugged = threading.Event()
         self._stop = threading.Event()
@@ -67,6 +73,8 @@ class SimulatedIdReader:
     def start(self) -> "SimulatedIdReader":
         if self._thread is None:
             self._dir = tempfile.mkdtemp(prefix="idr-sim-")
+            # stop() removes the folder; this also does at interpreter exit if nobody calls stop()
+            self._remove_dir = weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)
             self._plug()
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="idr-simulator", daemon=True)
@@ -79,9 +87,10 @@ class SimulatedIdReader:
             self._thread.join(2.0)
             self._thread = None
         self._unplug_now()
-        if self._dir:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
+        if self._remove_dir is not None:
+            self._remove_dir()      # runs once
+            self._remove_dir = None
+        self._dir = None
 
     def __enter__(self) -> "SimulatedIdReader":
         return self.start()
