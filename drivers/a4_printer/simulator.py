@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """``sim://``: a simulated A4 printer that writes each printed PDF to a spool folder.
 
-``sim://?spool=/var/tmp/a4&mode=paper_out``. Scriptable with
+``sim://?spool=/var/tmp/a4&mode=paper_out``. Without ``spool`` the PDFs go to a temp
+folder (``ehall-a4-sim-*``) made at the first print and removed by ``close()`` (or at
+interpreter exit): they live as long as the printer; name a ``spool`` to keep them.
+A ``spool`` named in the URI is never removed. Scriptable with
 ``set_mode("ready" | "paper_out" | "offline" | "jam" | "stuck" | "stopped" |
 "stopped_locked" | "down")``: paper out, offline and jam keep jobs waiting
 with the matching IPP reason; ``stuck`` accepts jobs and never finishes them
@@ -13,8 +16,10 @@ the simulator answers at once.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 from drivers.a4_printer import errors as e
@@ -32,6 +37,7 @@ class SimulatedA4Printer(A4Printer):
         super().__init__(name, journal)
         self.uri = uri if isinstance(uri, DeviceUri) else DeviceUri.parse(uri)
         self._spool = Path(self.uri.params["spool"]) if self.uri.params.get("spool") else None
+        self._remove_spool: weakref.finalize | None = None   # set when the spool is our temp folder
         self.mode = "ready"
         self.set_mode(self.uri.params.get("mode", "ready"))
         self._jobs: dict[int, list] = {}   # id -> [name, state, pdf]
@@ -43,8 +49,17 @@ class SimulatedA4Printer(A4Printer):
     def spool(self) -> Path:
         if self._spool is None:  # created on first use, never at import or construction
             self._spool = Path(tempfile.mkdtemp(prefix="ehall-a4-sim-"))
+            self._remove_spool = weakref.finalize(self, shutil.rmtree, self._spool, ignore_errors=True)
         self._spool.mkdir(parents=True, exist_ok=True)
         return self._spool
+
+    def close(self) -> None:
+        """Removes the temp spool and the PDFs in it (a ``spool`` from the URI stays). Idempotent."""
+        with self._lock2:
+            if self._remove_spool is not None:
+                self._remove_spool()         # runs once
+                self._remove_spool, self._spool = None, None
+        super().close()
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:

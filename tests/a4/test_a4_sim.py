@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The A4 simulator, the reason table and the wiring: no cupsd needed."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from drivers.a4_printer import JobState, KeyJournal, create_a4_printer
@@ -10,19 +15,22 @@ from kiosk import devices
 from kiosk.printing.a4_service import KEPT_STAFF, WAITING_STAFF, A4Service
 
 PDF = b"%PDF-1.4 simulated"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def sim(tmp_path):
     printer = create_a4_printer(f"sim://?spool={tmp_path}")
     printer.open()
-    return printer
+    yield printer
+    printer.close()
 
 
 def test_a4_factories_build_the_a4_printer():
     """GIVEN the config wiring WHEN a4_printer is sim:// or a bad URI THEN a driver / a FAULT with a reason."""
     device = devices.create("a4_printer", {"uri": "sim://"})
     assert device.kind == "a4_printer" and isinstance(device, A4Printer)
+    device.close()
     bad = devices.create("a4_printer", {"uri": "tcp://127.0.0.1:9100"})
     assert bad.state is DeviceState.FAULT and "cups://" in bad.last_error.detail
     with pytest.raises(TypeError):
@@ -35,6 +43,38 @@ def test_a4_sim_writes_each_key_once(sim, tmp_path):
     assert service.print_pdf(PDF, "guide", "k-1").duplicate
     assert [p.name for p in tmp_path.glob("*.pdf")] == ["00001-k-1.pdf"]
     assert (tmp_path / "00001-k-1.pdf").read_bytes() == PDF
+    sim.close()                                    # a spool named in the URI is the developer's: kept
+    assert [p.name for p in tmp_path.glob("*.pdf")] == ["00001-k-1.pdf"]
+
+
+def test_a4_sim_temp_spool_lives_as_long_as_the_printer():
+    """GIVEN sim:// without a spool WHEN it prints THEN the PDF is in an ehall-a4-sim-* temp folder;
+    WHEN the printer is closed (twice) THEN the folder is gone; a later print makes a new one."""
+    printer = create_a4_printer("sim://")
+    printer.open()
+    service = A4Service(printer)
+    assert service.print_pdf(PDF, "guide", "k-t").printed
+    pdf = printer.printed[-1]
+    assert pdf.read_bytes() == PDF and pdf.parent.name.startswith("ehall-a4-sim-")
+    printer.close()
+    printer.close()
+    assert not pdf.parent.exists()
+    assert service.print_pdf(PDF, "guide", "k-u").printed and printer.printed[-1].parent != pdf.parent
+    printer.close()
+    assert not printer.printed[-1].parent.exists()
+
+
+def test_a4_sim_temp_spool_never_closed_is_removed_at_exit(tmp_path):
+    """GIVEN a process whose simulated printer printed and was never closed WHEN it exits THEN no folder."""
+    code = ("from drivers.a4_printer import create_a4_printer\n"
+            "from kiosk.printing.a4_service import A4Service\n"
+            "p = create_a4_printer('sim://')\np.open()\n"
+            "assert A4Service(p).print_pdf(b'%PDF-1.4', 'guide', 'k').printed\nprint(p.printed[-1])\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, TMPDIR=str(tmp_path)),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()).parent.parent == tmp_path    # it did print into a folder there
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize("mode, code", [("paper_out", "A4_NO_PAPER"), ("offline", "A4_OFFLINE"),
