@@ -83,6 +83,15 @@ def create_all(config: Config) -> dict[str, Device]:
     return {name: create(name, devices[name]) for name in KINDS if name in devices}
 
 
+def close_all(devices: dict[str, Device]) -> None:
+    """Shutdown: closes every device (a simulator removes its temp folder); never raises."""
+    for name, device in devices.items():
+        try:
+            device.close()
+        except Exception:  # noqa: BLE001 - one device that cannot close must not keep the others open
+            log.warning("device %s did not close cleanly", name, exc_info=True)
+
+
 def describe(device: Device) -> str:
     err = device.last_error
     why = f"  {err.code}: {err.detail or err.error.text} (needs {err.error.action.value})" if err else ""

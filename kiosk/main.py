@@ -6,13 +6,14 @@ import atexit
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 
 from .catalogue import CatalogueError
 from .config import Config
 from .device_watch import DeviceWatch
-from .devices import create_all
+from .devices import close_all, create_all
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def run(config: Config, windowed: bool = False) -> int:
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
     kiosk.assist = build_assist(kiosk)
-    DeviceWatch(kiosk.devices).start()          # unplugged devices are found again
+    watch = DeviceWatch(kiosk.devices)
+    watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     kivy_environment()
@@ -73,8 +75,35 @@ def run(config: Config, windowed: bool = False) -> int:
     app = KioskApp(kiosk, kiosk_mode=not windowed)
     if os.environ.get(READY_ENV):
         _exit_after_first_frame(app)
-    app.run()
+    _stop_on_signals(app)
+    try:
+        app.run()
+    finally:                                    # shutdown: simulators remove their temp folders
+        watch.stop()
+        close_all(kiosk.devices)
     return 0
+
+
+def _stop_on_signals(app) -> None:
+    """SIGTERM (systemd's stop) and SIGINT end the main loop, so ``run`` closes the devices.
+
+    Left alone, SDL turns SIGTERM into a window close request, which kiosk mode refuses
+    (systemd then kills the kiosk, nothing cleaned up), and Ctrl-C is a UI error the app
+    recovers from. The handler only sets a flag; a Clock poll on the UI thread stops the app.
+    """
+    from kivy.clock import Clock
+
+    asked = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_args: asked.set())
+
+    def poll(_dt):
+        if asked.is_set():
+            app.stop()
+            return False
+        return True
+
+    Clock.schedule_interval(poll, 0.2)
 
 
 def open_devices(devices: dict) -> None:

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The real kiosk process, full screen on simulated devices: however it stops (systemd's
+SIGTERM, Ctrl-C, the ready hook) it closes its devices and leaves no temp files behind."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ours(folder: Path) -> list[str]:
+    """Temp entries our code makes (idr-sim-*, ehall-*), bar python-escpos' per-user cache."""
+    return sorted(n for n in os.listdir(folder)
+                  if n.startswith(("idr-sim-", "ehall-")) and not n.startswith("ehall-escpos-"))
+
+
+def start_kiosk(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen, Path, Path]:
+    temp, log = tmp_path / "tmp", tmp_path / "kiosk.log"
+    temp.mkdir()
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[logging]\nlevel = "INFO"\n', encoding="utf-8")   # Kivy logs its main loop start
+    env = {k: v for k, v in os.environ.items() if k not in ("KIVY_HOME", "EHALL_KIOSK_CONFIG")}
+    env.update(TMPDIR=str(temp), SDL_VIDEODRIVER="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"), **env_extra)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "--simulate"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return proc, temp, log
+
+
+def wait_for_main_loop(proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while "Start application main loop" not in log.read_text(errors="replace"):
+        assert proc.poll() is None, "the kiosk exited early:\n" + log.read_text(errors="replace")
+        assert time.monotonic() < end, "the kiosk did not start:\n" + log.read_text(errors="replace")
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_in_kiosk_mode_closes_the_devices(tmp_path, sig):
+    """GIVEN the kiosk full screen (it refuses window close requests) on simulated devices
+    WHEN it gets SIGTERM (systemd's stop) or SIGINT THEN it exits 0 within seconds, and its
+    ID-reader simulator folder and Kivy home are gone."""
+    proc, temp, log = start_kiosk(tmp_path)
+    try:
+        wait_for_main_loop(proc, log)
+        made = ours(temp)
+        assert [n for n in made if n.startswith("idr-sim-")] and [n for n in made if n.startswith("ehall-kivy-")]
+        proc.send_signal(sig)
+        assert proc.wait(timeout=20) == 0, log.read_text(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert ours(temp) == []
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+def test_the_ready_hook_exit_closes_the_devices(tmp_path):
+    """GIVEN EHALL_KIOSK_EXIT_WHEN_READY (bench/bench_startup.py) WHEN the kiosk stops by itself
+    after its first frame THEN exit 0 and no temp files left."""
+    proc, temp, log = start_kiosk(tmp_path, EHALL_KIOSK_EXIT_WHEN_READY="1")
+    try:
+        assert proc.wait(timeout=60) == 0, log.read_text(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "ready rss_kb=" in log.read_text(errors="replace")
+    assert ours(temp) == []
