@@ -6,22 +6,17 @@ SDL, maxfps 0, taps through UnitTestTouch (the real input path), frames
 pumped with EventLoop.idle(). Kept in tests/ui so other test folders never
 start Kivy.
 """
-import atexit
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-# Kivy reads these at import time: set them before anything imports kivy.
+# Kivy reads these at import time: set them before anything imports kivy. Its home
+# (KIVY_HOME) is a temp folder per pytest process that tests/conftest.py makes and removes.
 os.environ["KIVY_NO_ARGS"] = "1"
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ["KIVY_NO_FILELOG"] = "1"
-_KIVY_HOME = tempfile.mkdtemp(prefix="kivy-home-")
-os.environ["KIVY_HOME"] = _KIVY_HOME
-atexit.register(shutil.rmtree, _KIVY_HOME, ignore_errors=True)
 os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
 os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
 os.environ.setdefault("KIVY_DPI", "96")
@@ -159,10 +154,13 @@ def make_ui(kivy_window, kiosk_cache):
         return drv
 
     yield make
+    from kiosk.devices import close_all
+
     for drv in made:
         drv.app._stop()
         if EventLoop.status == "started":
             stopTouchApp()
+        close_all(drv.kiosk.devices)          # devices a test gave the kiosk (simulators' temp folders)
     from screens.widgets import KioskKeyboard
     assert App.get_running_app() is None
     assert not [w for w in kivy_window.children if not isinstance(w, KioskKeyboard)]
