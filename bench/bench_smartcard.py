@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "smartcard")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "smartcard")]
 
 from sc_helpers import EventLog, wait_state  # noqa: E402
 from sc_vpcd import Pcscd, VpcdCard, foreign_pcscd, tools_missing  # noqa: E402
@@ -46,7 +46,8 @@ def main() -> int:
     if why:
         print(f"skipped: {why}")
         return 1
-    daemon = Pcscd(Path(tempfile.mkdtemp(prefix="bench-pcscd-"))).start()
+    workdir = tempfile.TemporaryDirectory(prefix="bench-pcscd-")
+    daemon = Pcscd(Path(workdir.name)).start()
     card = VpcdCard(daemon.port)
     reader = open_smartcard("smartcard", "pcsc://Virtual", poll=args.poll)
     log = EventLog()
@@ -80,6 +81,7 @@ def main() -> int:
         reader.close()
         card.remove()
         daemon.stop()
+        workdir.cleanup()
     print(f"pcscd + vpcd, driver poll {args.poll} s, pid {os.getpid()}")
     _stats("insert -> card_inserted", ins)
     _stats("remove -> card_removed", rem)

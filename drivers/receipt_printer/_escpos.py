@@ -4,13 +4,18 @@
 On import python-escpos parses a 96 KB YAML file and writes a pickle into a
 *new* temp folder each process, never removed; pointing
 ``ESCPOS_CAPABILITIES_PICKLE_DIR`` at one fixed folder makes it reuse the
-pickle (0.16 s instead of 0.44 s). Nothing here runs at import time.
+pickle (0.16 s instead of 0.44 s). It still calls ``mkdtemp()`` for the unused
+default (``environ.get(KEY, mkdtemp())``), so the empty folder that call makes
+during the import is removed again. Nothing here runs at import time.
 """
 from __future__ import annotations
 
 import copy
 import os
 import tempfile
+import threading
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +30,34 @@ def escpos() -> Any:
         cache = Path(tempfile.gettempdir()) / f"ehall-escpos-{os.getuid()}"
         cache.mkdir(mode=0o700, exist_ok=True)
         os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
-    import escpos.printer  # noqa: F401  (guarded vendor import, see house style)
+    if "escpos.printer" not in sys.modules:
+        with _empty_temp_dirs_removed():
+            import escpos.printer  # noqa: F401  (guarded vendor import, see house style)
+    import escpos
     return escpos
+
+
+@contextmanager
+def _empty_temp_dirs_removed():
+    """Removes the empty folders this thread's ``tempfile.mkdtemp`` calls make meanwhile."""
+    real, me, made = tempfile.mkdtemp, threading.get_ident(), []
+
+    def spy(*args, **kwargs):
+        path = real(*args, **kwargs)
+        if threading.get_ident() == me:
+            made.append(path)
+        return path
+
+    tempfile.mkdtemp = spy
+    try:
+        yield
+    finally:
+        tempfile.mkdtemp = real
+        for path in made:
+            try:
+                os.rmdir(path)             # only if still empty
+            except OSError:
+                pass
 
 
 def escpos_profile(profile: PrinterProfile) -> Any:

@@ -72,6 +72,9 @@ class Rig:
         self.pw = sync_playwright().start()
         env = {k: v for k, v in os.environ.items() if k not in ("HOME",)}
         env["HOME"] = str(home)          # Chromium writes under $HOME even with a fresh profile
+        runtime = tmp_path / "run"       # PulseAudio's client makes $TMPDIR/pulse-* without one
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        env["XDG_RUNTIME_DIR"] = str(runtime)
         self.context = self.pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
             args=FLAGS, env=env, viewport={"width": 1280, "height": 900})
