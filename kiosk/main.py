@@ -52,6 +52,10 @@ def configure_kivy(config: Config, windowed: bool) -> None:
 
 
 def run(config: Config, windowed: bool = False) -> int:
+    # until the main loop takes over (_stop_on_signals), a stop request exits cleanly:
+    # SystemExit unwinds, and the exit handlers remove the simulators' temp folders
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_now)
     root = logging.getLogger()
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG
@@ -82,6 +86,10 @@ def run(config: Config, windowed: bool = False) -> int:
         watch.stop()
         close_all(kiosk.devices)
     return 0
+
+
+def _exit_now(signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 def _stop_on_signals(app) -> None:

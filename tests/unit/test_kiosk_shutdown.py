@@ -72,3 +72,23 @@ def test_the_ready_hook_exit_closes_the_devices(tmp_path):
             proc.wait()
     assert "ready rss_kb=" in log.read_text(errors="replace")
     assert ours(temp) == []
+
+
+def test_a_stop_signal_while_starting_exits_cleanly(tmp_path):
+    """GIVEN the kiosk still starting (devices made, no window yet) WHEN SIGTERM comes
+    THEN it exits 0 without a traceback and leaves no temp files."""
+    proc, temp, log = start_kiosk(tmp_path)
+    try:
+        end = time.monotonic() + 60
+        while not [n for n in ours(temp) if n.startswith("idr-sim-")]:
+            assert proc.poll() is None and time.monotonic() < end, log.read_text(errors="replace")
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, log.read_text(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text
+    assert ours(temp) == []
