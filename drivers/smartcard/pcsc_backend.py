@@ -135,7 +135,7 @@ class PcscSmartCardReader(SmartCardReader):
         self._thread = None
         self._drop_context()
         self._set_card(None)
-        self._set_state(DeviceState.ABSENT, DeviceError(X.SC_CLOSED))
+        self._set_state(DeviceState.ABSENT)         # closed on purpose: no error, no warning
         if self.on_close is not None:
             self.on_close()
 

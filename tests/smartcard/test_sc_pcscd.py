@@ -146,3 +146,14 @@ def test_reader_gone_and_back(reader, card, daemon):
     wait_state(r, DeviceState.READY)
     card.insert(S.profile("cpu"))
     log.wait("card_inserted")
+
+
+def test_closing_on_purpose_is_quiet(reader, card, caplog):
+    """GIVEN a working reader WHEN the kiosk closes it at shutdown THEN ABSENT with no error
+    and no warning in the log (a warning there would cry wolf at every stop)."""
+    r, _ = reader()
+    card.insert(S.profile("badge"))
+    with caplog.at_level("WARNING"):
+        r.close()
+    assert r.state is DeviceState.ABSENT and r.last_error is None
+    assert not [rec for rec in caplog.records if rec.levelname == "WARNING"]
