@@ -243,6 +243,8 @@ class PcscSmartCardReader(SmartCardReader):
         try:
             card = self._read_with_retries(reader, atr)
         except DeviceError as exc:
+            if self._closed():
+                return                     # closed mid-read on purpose: nothing failed
             log.warning("%s: card read failed: %s", self.name, exc)
             self._emit("card_read_failed", error=exc, atr=atr)
         else:
