@@ -23,10 +23,13 @@ BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
-           "legal_days", "fee", "materials", "steps", "phone", "url", "source")
+           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
+_KEYWORD_SPLIT = re.compile(r"\s*[;；,，、]\s*")
+KEYWORD_CHARS = 40                  # one keyword (俗称) at most; search rows stay within numpy's columns
+KEYWORDS_PER_ITEM = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -60,6 +63,7 @@ class Item:
     phone: str = ""
     url: str = ""
     source: str = ""
+    keywords: tuple[str, ...] = ()  # the hall's colloquial search words (俗称): found like the name
 
     @property
     def has_guide(self) -> bool:
@@ -155,6 +159,25 @@ def _days(value: Any, key: str) -> int | None:
     return days
 
 
+def _keywords(value: Any) -> tuple[str, ...]:
+    """俗称/关键词: text or a JSON list, split at ; ； , ， 、; duplicates kept once."""
+    if value is None or value == "":
+        return ()
+    values = value if isinstance(value, list) else [value]
+    words: list[str] = []
+    for v in values:
+        for word in _KEYWORD_SPLIT.split(_text(v, "keywords", 2000)):
+            if len(word) > KEYWORD_CHARS:
+                raise ValueError(f"keywords has {word[:12]!r}…, longer than {KEYWORD_CHARS} characters")
+            if word and not any(ch.isalnum() for ch in word):
+                raise ValueError(f"keywords has {word!r}, with no letter, digit or Chinese character")
+            if word and word not in words:
+                words.append(word)
+    if len(words) > KEYWORDS_PER_ITEM:
+        raise ValueError(f"keywords has {len(words)} words; at most {KEYWORDS_PER_ITEM}")
+    return tuple(words)
+
+
 def parse_record(rec: dict[str, Any]) -> Item:
     """Builds one :class:`Item`; raises ValueError with the reason."""
     item_id = _text(rec.get("id"), "id", 64)
@@ -180,6 +203,7 @@ def parse_record(rec: dict[str, Any]) -> Item:
         phone=_text(rec.get("phone"), "phone", 60),
         url=url,
         source=_text(rec.get("source"), "source", 1000),
+        keywords=_keywords(rec.get("keywords")),
     )
 
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The search index's arrays, cached on disk under the catalogue's sha256.
 
-Building pinyin keys costs about 0.2 ms per name (20 s for 100,000 names), so
+Building pinyin keys costs about 0.2 ms per name or keyword (20 s for 100,000 names), so
 the token arrays are saved once as ``.npz`` and loaded with numpy next time,
 without importing pypinyin. A missing, stale or unreadable cache is rebuilt;
 a cache that cannot be written costs only the rebuild next start (logged).
@@ -20,10 +20,10 @@ import numpy as np
 
 from . import pinyin_keys
 from .catalogue import Item
-from .search import SearchIndex, tokenize
+from .search import SearchIndex, search_texts, tokenize
 
 log = logging.getLogger(__name__)
-FORMAT = 2                  # bump when the arrays' meaning changes
+FORMAT = 3                  # bump when the arrays' meaning changes (3: names, then keywords)
 
 
 def _path(digest: str, cache_dir: Path) -> Path:
@@ -35,12 +35,11 @@ def load_index(items: Sequence[Item], digest: str, cache_dir: str | Path | None 
     path = _path(digest, cache_dir)
     try:
         with np.load(path, allow_pickle=False) as data:
-            if len(data["lengths"]) == len(items):
-                return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist())
+            return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist())
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        pass
-    names = [i.name for i in items]
-    flat, lengths, table = tokenize(names, pinyin_keys.build_keys(names))
+        pass                                  # missing, damaged, or not these items' rows
+    texts = search_texts(items)
+    flat, lengths, table = tokenize(texts, pinyin_keys.build_keys(texts))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".search-", suffix=".npz")

@@ -49,18 +49,40 @@ def normalize(query: str) -> str:
 class Hit:
     item: Item
     matched: tuple[int, ...]        # indexes of the name's characters that matched
+    via: str = ""                   # the keyword (俗称) that matched when the name did not
+    via_matched: tuple[int, ...] = ()   # indexes of the keyword's characters that matched
 
     def spans(self) -> list[tuple[str, bool]]:
         """The name cut into (text, matched) runs, for highlighting."""
-        out: list[tuple[str, bool]] = []
-        hit = set(self.matched)
-        for i, ch in enumerate(self.item.name):
-            on = i in hit
-            if out and out[-1][1] == on:
-                out[-1] = (out[-1][0] + ch, on)
-            else:
-                out.append((ch, on))
-        return out
+        return _runs(self.item.name, self.matched)
+
+    def via_spans(self) -> list[tuple[str, bool]]:
+        """The keyword cut into (text, matched) runs; empty for a name match."""
+        return _runs(self.via, self.via_matched)
+
+
+def _runs(text: str, matched: tuple[int, ...]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    hit = set(matched)
+    for i, ch in enumerate(text):
+        on = i in hit
+        if out and out[-1][1] == on:
+            out[-1] = (out[-1][0] + ch, on)
+        else:
+            out.append((ch, on))
+    return out
+
+
+def search_texts(items: Sequence[Item]) -> list[str]:
+    """The texts searched, one per search row: every name, then every item's keywords."""
+    return [i.name for i in items] + [k for i in items for k in i.keywords]
+
+
+def row_owners(items: Sequence[Item]) -> np.ndarray:
+    """Per search row (see :func:`search_texts`), the index of its item."""
+    counts = np.array([len(i.keywords) for i in items], dtype=np.int64)
+    n = len(items)
+    return np.concatenate((np.arange(n), np.repeat(np.arange(n), counts))).astype(np.int32)
 
 
 @dataclass
@@ -73,21 +95,25 @@ class Results:
 class SearchIndex:
     """Built once per catalogue; :meth:`search` is called on every keystroke.
 
-    Names are stored as token ids: ``flat`` (all names' tokens end to end),
-    ``lengths`` (tokens per name) and ``table`` (token id → "char" + SEP +
+    What is searched are search rows (:func:`search_texts`): every item's
+    name, then each of its keywords; ``row_owners`` maps them to items.
+    They are stored as token ids: ``flat`` (all rows' tokens end to end),
+    ``lengths`` (tokens per row) and ``table`` (token id → "char" + SEP +
     "syllable"; id 0 is padding). :mod:`kiosk.index_cache` keeps these arrays
     on disk, so a large catalogue loads without pypinyin.
     """
 
     def __init__(self, items: Sequence[Item], flat: np.ndarray, lengths: np.ndarray,
                  table: Sequence[str]):
-        if len(items) != len(lengths) or int(lengths.sum()) != len(flat):
-            raise ValueError("token arrays do not fit the items")
         self.items = list(items)
+        self._owner = row_owners(self.items)
+        if len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat):
+            raise ValueError("token arrays do not fit the items and their keywords")
+        self._texts = None if len(self._owner) == len(self.items) else search_texts(self.items)
         self._flat = flat.astype(np.int32, copy=False)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        self._tiers = Tiers(self._flat, self._offsets, lengths)
-        self._row_of = self._tiers.row_of                         # rows: names, longest first
+        self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items))
+        self._row_of = self._tiers.row_of                         # rows: longest first
         self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
         chars: dict[str, list[int]] = {}
@@ -110,7 +136,15 @@ class SearchIndex:
 
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
-        return cls(items, *tokenize([i.name for i in items], keys))
+        """``keys``: the pinyin key of each of :func:`search_texts` (names, then keywords)."""
+        return cls(items, *tokenize(search_texts(items), keys))
+
+    @classmethod
+    def build(cls, items: Sequence[Item]) -> "SearchIndex":
+        """Computes the pinyin keys (slow: :mod:`kiosk.index_cache` caches them)."""
+        from .pinyin_keys import build_keys
+
+        return cls.from_keys(items, build_keys(search_texts(items)))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -186,11 +220,16 @@ class SearchIndex:
             return Results(q, 0, [])
         rows, done = self._matches(q, typing=True)
         shown = self._tiers.ranked(rows, done, steps, len(q), limit)
-        hits = [Hit(self.items[i], self._highlight(i, q, steps)) for i in shown]
-        return Results(q, len(rows), hits)
+        return Results(q, self._tiers.count_items(rows), [self._hit(int(e), q, steps) for e in shown])
+
+    def _hit(self, entry: int, q: str, steps) -> Hit:
+        item = self.items[self._owner[entry]]
+        if entry < len(self.items):
+            return Hit(item, self._highlight(entry, q, steps))
+        return Hit(item, (), self._texts[entry], self._highlight(entry, q, steps))
 
     def _highlight(self, index: int, q: str, steps) -> tuple[int, ...]:
-        """The name's characters the query fell on, for highlighting.
+        """The row's characters the query fell on, for highlighting.
 
         Of all the ways the query can fall on the name, the one in the fewest
         runs of adjacent characters reads best; among those, the one that
@@ -229,7 +268,7 @@ def _keep(table: dict, key, value) -> None:
 
 
 def tokenize(names: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(flat token ids, tokens per name, token table) from names and their pinyin keys."""
+    """(flat token ids, tokens per text, token table) from texts (names, keywords) and their pinyin keys."""
     if len(names) != len(keys):
         raise ValueError("one pinyin key per name is needed")
     ids: dict[str, int] = {SEP: 0}

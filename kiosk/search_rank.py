@@ -10,6 +10,12 @@ the query positions reached; ``steps`` gives, per token and piece length k,
 the positions from which it consumes k characters. Rows are names sorted
 longest first, so the rows still running at column j are a prefix; the
 first VECTOR_COLUMNS tokens run in numpy, the rare longer tail in ints.
+
+Rows are search rows: every item's name, then the items' keywords (俗称).
+Keywords only add items: an item whose name matches is ranked by its name,
+as if it had no keywords; an item found only through keywords takes the
+tier of its best keyword and comes after the name matches of that tier.
+Each item is listed once.
 """
 from __future__ import annotations
 
@@ -22,17 +28,24 @@ UNREACHED = np.iinfo(np.int64).max
 
 
 class Tiers:
-    """The names as a token matrix (one row per name, longest first) and the tier automata.
+    """The search rows as a token matrix (one row per text, longest first) and the tier automata.
 
-    ``order[row]`` is the catalogue index of a row, ``row_of[index]`` its
-    row, ``neg_len[row]`` minus its length in tokens.
+    ``order[row]`` is the entry (index in names-then-keywords order) of a
+    row, ``row_of[entry]`` its row, ``neg_len[row]`` minus its length in
+    tokens. ``owner[entry]`` is the item of an entry; entries below
+    ``n_names`` are the names (entry = item index).
     """
 
-    def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray):
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
+                 owner: np.ndarray | None = None, n_names: int | None = None):
         self._flat, self._offsets = flat, offsets
         self.order = np.argsort(-lengths, kind="stable")
         self.row_of = np.argsort(self.order)
         self.neg_len = -lengths[self.order].astype(np.int32)
+        self._n_names = len(lengths) if n_names is None else n_names
+        self.keywords = self._n_names < len(lengths)
+        owner = np.arange(len(lengths)) if owner is None else owner
+        self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
         self._tokens = self._matrix(lengths)
 
     def _matrix(self, lengths: np.ndarray) -> np.ndarray:
@@ -117,6 +130,8 @@ class Tiers:
         pass (numpy's per-call cost dominates there); many rows run tier by
         tier and stop early.
         """
+        if self.keywords:
+            rows, free = self._unnamed_keywords_dropped(rows, free)
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
         together = self._together(rows, steps, n) if len(rows) <= SMALL else None
@@ -134,11 +149,34 @@ class Tiers:
             hit = left & (done_all >= 0)
             chosen, done = rows[hit], done_all[hit]
             original = self.order[chosen]
-            order = np.lexsort((original, -self.neg_len[chosen], done))
+            if self.keywords:               # names first, then keywords; each item once, at its best
+                order = np.lexsort((original, -self.neg_len[chosen], done, original >= self._n_names))
+                owners = self._owner_of_row[chosen[order]]
+                _, first = np.unique(owners, return_index=True)
+                order = order[np.sort(first)]
+                left &= ~np.isin(self._owner_of_row[rows], owners)
+            else:
+                order = np.lexsort((original, -self.neg_len[chosen], done))
             out.append(original[order][:wanted])
             wanted -= len(out[-1])
             left &= ~hit
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
+
+    def _unnamed_keywords_dropped(self, rows: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Keeps names and the keyword rows of items whose name is not among ``rows``."""
+        entries = self.order[rows]
+        is_kw = entries >= self._n_names
+        if not is_kw.any():
+            return rows, free
+        named = self._owner_of_row[rows[~is_kw]]
+        keep = ~is_kw | ~np.isin(self._owner_of_row[rows], named)
+        return rows[keep], free[keep]
+
+    def count_items(self, rows: np.ndarray) -> int:
+        """How many items these matching rows stand for."""
+        if not self.keywords:
+            return len(rows)
+        return len(np.unique(self._owner_of_row[rows]))
 
     def _together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
         """PREFIX, START and CONTIGUOUS for a few rows: completion columns, shape (3, rows).

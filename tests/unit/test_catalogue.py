@@ -116,3 +116,53 @@ def test_filters_and_item_without_guide():
     bare = cat.by_id["SI-0200"]   # a Sichuan index row: name, department, category only
     assert bare.materials == () and bare.fee == "" and not bare.has_guide
     assert sum(1 for i in cat.items if i.has_guide) == 51   # 50 with materials + 1 with time limits only
+
+
+def test_keywords_column_separators_and_limits(tmp_path):
+    """GIVEN a keywords column WHEN loaded THEN words split at ; ； , ， 、, duplicates once;
+    too long, too many or symbol-only words reject the row with its line."""
+    long_word = "很" * 41
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name,keywords\n"
+                    "K1,企业设立登记,\"营业执照; 开公司，办执照、开公司,注册公司；\"\n"
+                    "K2,婚姻登记,\n"
+                    f"K3,太长,\"好;{long_word}\"\n"
+                    "K4,太多," + "、".join(f"词{n}" for n in range(21)) + "\n"
+                    "K5,刚好," + "、".join(f"词{n}" for n in range(20)) + "\n"
+                    "K6,只有符号,\"好,！！\"\n"
+                    "K7,四十字," + "字" * 40 + "\n",
+                    encoding="utf-8")
+    cat = catalogue.load(path)
+    assert cat.by_id["K1"].keywords == ("营业执照", "开公司", "办执照", "注册公司")
+    assert cat.by_id["K2"].keywords == ()
+    assert len(cat.by_id["K5"].keywords) == 20 and cat.by_id["K7"].keywords == ("字" * 40,)
+    assert {e.line: e.reason for e in cat.errors} == {
+        4: "keywords has '很很很很很很很很很很很很'…, longer than 40 characters",
+        5: "keywords has 21 words; at most 20",
+        7: "keywords has '！！', with no letter, digit or Chinese character",
+    }
+    assert str(cat.errors[0]).startswith(f"{path}:4: keywords")
+    assert cat.warnings == []                                  # a known column, not ignored
+
+
+def test_keywords_in_json_as_text_or_list(tmp_path):
+    path = tmp_path / "hall.json"
+    path.write_text(json.dumps([
+        {"id": "J1", "name": "企业设立登记", "keywords": ["营业执照", "开公司;办执照"]},
+        {"id": "J2", "name": "住房公积金提取", "keywords": "公积金，取公积金"},
+        {"id": "J3", "name": "坏关键词", "keywords": ["好", 7]},
+        {"id": "J4", "name": "坏关键词", "keywords": {"a": 1}},
+        {"id": "J5", "name": "没有关键词", "keywords": []},
+    ], ensure_ascii=False), encoding="utf-8")
+    cat = catalogue.load(path)
+    assert cat.by_id["J1"].keywords == ("营业执照", "开公司", "办执照")
+    assert cat.by_id["J2"].keywords == ("公积金", "取公积金")
+    assert cat.by_id["J5"].keywords == ()
+    assert [(e.line, e.reason) for e in cat.errors] == [
+        (3, "keywords must be text, not int"),
+        (4, "keywords must be text, not dict"),
+    ]
+
+
+def test_bundled_items_have_no_invented_keywords():
+    assert not any(i.keywords for i in catalogue.load().items)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from kiosk import catalogue, index_cache, pinyin_keys
-from kiosk.search import MAX_QUERY, SearchIndex, normalize
+from kiosk.search import MAX_QUERY, SearchIndex, normalize, search_texts
 
 
 @pytest.fixture(scope="module")
@@ -14,13 +14,14 @@ def bundled(tmp_path_factory):
     return index_cache.load_index(cat.items, cat.digest, tmp_path_factory.mktemp("cache"))
 
 
-def small_index(tmp_path, names):
-    """An index over fictitious items with the given names."""
+def small_index(tmp_path, names, keywords=None):
+    """An index over fictitious items with the given names (and keywords: name → "word;word")."""
+    keywords = keywords or {}
     path = tmp_path / "items.json"
-    path.write_text(json.dumps([{"id": f"T{n}", "name": name} for n, name in enumerate(names)],
-                               ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps([{"id": f"T{n}", "name": name, "keywords": keywords.get(name, "")}
+                                for n, name in enumerate(names)], ensure_ascii=False), encoding="utf-8")
     cat = catalogue.load(path)
-    return SearchIndex.from_keys(cat.items, pinyin_keys.build_keys([i.name for i in cat.items]))
+    return SearchIndex.from_keys(cat.items, pinyin_keys.build_keys(search_texts(cat.items)))
 
 
 def names(results):
@@ -149,3 +150,105 @@ def test_query_from_the_names_start_with_gaps_beats_contiguous_in_the_middle(bun
     hit = bundled.search("spjyxk").hits[0]
     assert "".join(t if on else "·" for t, on in hit.spans()).startswith("食品·")
     assert [hit.item.name[i] for i in hit.matched] == list("食品经营许可")
+
+
+# -- keywords (俗称) -------------------------------------------------------------
+
+HALL = ["企业设立登记", "个体工商户设立登记", "营业执照遗失补领", "住房公积金提取", "公共场所卫生许可",
+        "婚姻登记"]
+WORDS = {"企业设立登记": "营业执照；开公司", "个体工商户设立登记": "营业执照、开店",
+         "住房公积金提取": "公积金", "婚姻登记": "结婚证"}
+
+
+def ids(results):
+    return [h.item.id for h in results.hits]
+
+
+@pytest.mark.parametrize("query", ["yyzz", "yingyezhizhao", "yingyezh", "营业执照", "营业zz", "yyzhiz"])
+def test_a_keyword_finds_items_whose_names_do_not_match(tmp_path, query):
+    res = small_index(tmp_path, HALL, WORDS).search(query)
+    assert ids(res) == ["T2", "T0", "T1"]                # the name match first, then keyword matches
+    assert res.total == 3
+    name_hit, via = res.hits[0], res.hits[1:]
+    assert name_hit.via == "" and name_hit.via_spans() == [] and name_hit.matched
+    assert all(h.via == "营业执照" and h.matched == () for h in via)
+    assert "".join(name_hit.item.name[i] for i in name_hit.matched) in ("营业执照", "营业执")
+    assert "".join(t for t, on in via[0].via_spans() if on) in ("营业执照", "营业执")
+    assert via[0].via_spans()[0] == ("营业执照" if query != "yingyezh" else "营业执", True)
+
+
+def test_keyword_highlight_spans_show_the_matched_part(tmp_path):
+    index = small_index(tmp_path, HALL, WORDS)
+    (hit,) = index.search("kgs").hits
+    assert (hit.item.id, hit.via, hit.via_spans()) == ("T0", "开公司", [("开公司", True)])
+    (hit,) = index.search("kaidian").hits
+    assert (hit.item.id, hit.via, hit.via_matched) == ("T1", "开店", (0, 1))
+    (hit,) = index.search("jhz").hits
+    assert hit.spans() == [("婚姻登记", False)] and hit.via_spans() == [("结婚证", True)]
+
+
+def test_an_item_matching_by_name_and_keyword_is_listed_once_as_a_name_match(tmp_path):
+    index = small_index(tmp_path, ["住房公积金提取", "公积金贷款"], {"住房公积金提取": "公积金;取公积金"})
+    res = index.search("gjj", limit=None)
+    assert res.total == 2 and sorted(ids(res)) == ["T0", "T1"]
+    assert all(h.via == "" for h in res.hits)
+    assert ids(res) == ["T1", "T0"]                      # ranked by the names as without keywords
+
+
+def test_a_name_match_outranks_a_keyword_match_of_the_same_tier_not_a_better_one(tmp_path):
+    index = small_index(tmp_path, ["营业性演出审批", "营业执照遗失补领", "一般企业注销", "医师执业注销注册"],
+                        {"一般企业注销": "营业执照注销;执照注销"})
+    res = index.search("yyzz", limit=None)
+    # T1 starts with it (name); T2's keyword starts with it (keyword, same tier: after T1);
+    # T3's name only starts with a gappy match (a worse tier than both)
+    assert ids(res) == ["T1", "T2", "T3"]
+    assert [h.via for h in res.hits] == ["", "营业执照注销", ""]
+    assert res.total == 3
+
+
+def test_total_counts_items_not_keyword_rows(tmp_path):
+    index = small_index(tmp_path, ["甲事项", "乙事项"], {"甲事项": "开公司;开公司分店;开分公司", "乙事项": "开公司"})
+    res = index.search("kgs", limit=None)
+    assert res.total == 2 and ids(res) == ["T0", "T1"]
+    assert res.hits[0].via == "开公司"                   # the best of its keywords: shortest of the tier
+    assert index.search("kgs", limit=1).total == 2 and len(index.search("kgs", limit=1).hits) == 1
+    assert index.search("kfgs").hits[0].via == "开分公司"
+
+
+def test_long_names_and_keywords_together(tmp_path):
+    long = "威海市经济技术开发区" * 5 + "食品经营许可证变更"
+    index = small_index(tmp_path, [long, "其他事项"], {long: "卖吃的", "其他事项": "经营许可" * 10})
+    hit = index.search("spjyxkzbg").hits[0]
+    assert hit.item.name == long and min(hit.matched) >= 50
+    assert ids(index.search("mcd")) == ["T0"]
+    far = index.search("jyxkjyxkjyxkjyxkjyxkjyxkjyxk")
+    assert ids(far) == ["T1"] and len(far.hits[0].via_matched) == 28
+
+
+def test_index_cache_holds_keyword_rows_and_a_changed_keyword_is_a_new_index(tmp_path, monkeypatch):
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name,keywords\nK1,企业设立登记,营业执照;开公司\nK2,婚姻登记,\n", encoding="utf-8")
+    cat = catalogue.load(path)
+    cache = tmp_path / "cache"
+    first = index_cache.load_index(cat.items, cat.digest, cache)
+    assert first.search("kgs").hits[0].via == "开公司"
+    monkeypatch.setattr(pinyin_keys, "build_keys", lambda n: pytest.fail("rebuilt"))
+    again = index_cache.load_index(cat.items, cat.digest, cache)
+    assert [(h.item.id, h.via, h.via_matched) for h in again.search("yyzz").hits] == [("K1", "营业执照", (0, 1, 2, 3))]
+    monkeypatch.undo()
+    path.write_text("id,name,keywords\nK1,企业设立登记,营业执照;办公司\nK2,婚姻登记,结婚\n", encoding="utf-8")
+    changed = catalogue.load(path)
+    assert changed.digest != cat.digest
+    new = index_cache.load_index(changed.items, changed.digest, cache)
+    assert new.search("kgs").total == 0 and new.search("bgs").hits[0].via == "办公司"
+    assert new.search("jh").hits[0].via == "结婚"
+    assert len(list(cache.glob("search-3-*.npz"))) == 2
+
+
+def test_a_cache_of_other_rows_is_rebuilt_not_trusted(tmp_path):
+    items = catalogue.load().items[:5]
+    index_cache.load_index(items, "f" * 64, tmp_path)
+    import dataclasses
+    with_words = [dataclasses.replace(items[0], keywords=("开公司",))] + items[1:]
+    index = index_cache.load_index(with_words, "f" * 64, tmp_path)     # same digest, more rows
+    assert index.search("kgs").hits[0].via == "开公司"

@@ -6,7 +6,13 @@ here every name is checked one by one, in plain Python, by the rules the
 citizen sees (pieces in order, gaps allowed; tiers PREFIX, START, CONTIGUOUS,
 FREE; then the earliest completion, the shorter name, catalogue order). The
 answers must agree exactly, for queries typed key by key, with backspaces.
+
+Keywords (俗称) match by the same rules. An item whose name matches is ranked
+by its name alone; an item found only through keywords takes its best
+keyword's place (tier, completion, shorter keyword, the keyword's position)
+and comes after the name matches of the same tier. Each item is listed once.
 """
+import dataclasses
 import random
 
 import pytest
@@ -15,7 +21,7 @@ from hypothesis import strategies as st
 
 from kiosk import catalogue, pinyin_keys
 from kiosk.catalogue import Item
-from kiosk.search import SearchIndex, normalize
+from kiosk.search import SearchIndex, normalize, search_texts
 
 SAMPLE = 260            # bundled names checked (the reference is slow on purpose)
 LONG = ["威海市经济技术开发区" * 5 + "食品经营许可证变更",          # past the numpy columns
@@ -23,13 +29,41 @@ LONG = ["威海市经济技术开发区" * 5 + "食品经营许可证变更",   
         "经区" * 25 + "户口注销"]
 
 
+COLLOQUIAL = ["营业执照", "开公司", "公积金", "社保", "身份证", "办证", "生孩子", "退休金", "5G", "开饭店"]
+
+
+def with_keywords(items, rnd):
+    """Every third item gets 1–3 keywords: colloquial words and pieces of other names (≤ 40)."""
+    out = []
+    for n, item in enumerate(items):
+        if n % 3:
+            out.append(item)
+            continue
+        words = []
+        for _ in range(rnd.randint(1, 3)):
+            other = rnd.choice(items).name
+            start = rnd.randrange(len(other))
+            words.append(rnd.choice((rnd.choice(COLLOQUIAL), other[start:start + rnd.randint(2, 40)])))
+        out.append(dataclasses.replace(item, keywords=tuple(dict.fromkeys(words))))
+    return out
+
+
+def units_of(text, key):
+    return list(zip(text, key.split(pinyin_keys.SEP)))
+
+
 @pytest.fixture(scope="module")
 def corpus():
+    rnd = random.Random(11)
     items = catalogue.load().items
-    chosen = random.Random(11).sample(items, SAMPLE)
+    chosen = rnd.sample(items, SAMPLE)
     chosen += [Item(id=f"L{n}", name=name) for n, name in enumerate(LONG)]
-    keys = pinyin_keys.build_keys([i.name for i in chosen])
-    units = [list(zip(i.name, k.split(pinyin_keys.SEP))) for i, k in zip(chosen, keys)]
+    chosen = with_keywords(chosen, rnd)
+    texts = search_texts(chosen)
+    keys = pinyin_keys.build_keys(texts)
+    by_text = [units_of(t, k) for t, k in zip(texts, keys)]
+    rows = iter(by_text[len(chosen):])
+    units = [(name, [next(rows) for _ in item.keywords]) for item, name in zip(chosen, by_text)]
     return chosen, keys, units
 
 
@@ -72,20 +106,46 @@ def contiguous(units, q):
     return best
 
 
+def place(u, q):
+    """(tier, completion column) of one text's units, or None when q does not match."""
+    end = free(u, q) if q else None
+    if end is None:
+        return None
+    for tier, done in enumerate((anchored(u, q, gaps=False), anchored(u, q, gaps=True),
+                                 contiguous(u, q), end)):
+        if done is not None:
+            return tier, done
+    raise AssertionError("a match falls in some tier")
+
+
 def reference(items, units, query, limit=None):
     q = normalize(query)
     ranked = []
-    for index, (item, u) in enumerate(zip(items, units)):
-        end = free(u, q) if q else None
-        if end is None:
+    for index, (item, (name, keywords)) in enumerate(zip(items, units)):
+        found = place(name, q)
+        if found is not None:                      # the name decides, keywords or not
+            ranked.append((found[0], 0, found[1], len(item.name), index, 0))
             continue
-        for tier, done in enumerate((anchored(u, q, gaps=False), anchored(u, q, gaps=True),
-                                     contiguous(u, q), end)):
-            if done is not None:
-                ranked.append((tier, done, len(item.name), index))
-                break
+        ways = [(p[0], 1, p[1], len(kw), index, n) for n, kw in enumerate(keywords)
+                if (p := place(kw, q)) is not None]
+        if ways:
+            ranked.append(min(ways))
     ranked.sort()
-    return len(ranked), [items[r[3]].id for r in ranked][:limit]
+    return len(ranked), [items[r[4]].id for r in ranked][:limit]
+
+
+def reference_vias(items, units, query):
+    """Per listed item, the keyword it was found through ("" for a name match)."""
+    q = normalize(query)
+    out = {}
+    for item, (name, keywords) in zip(items, units):
+        if place(name, q) is not None:
+            out[item.id] = ""
+            continue
+        ways = [(*p, len(kw), n) for n, kw in enumerate(keywords) if (p := place(kw, q)) is not None]
+        if ways:
+            out[item.id] = item.keywords[min(ways)[-1]]
+    return out
 
 
 def query_from(units, rnd):
@@ -102,14 +162,19 @@ def test_postings_and_ranking_agree_with_the_rules_on_typed_queries(corpus):
     items, keys, units = corpus
     index = SearchIndex.from_keys(items, keys)
     rnd = random.Random(5)
-    queries = [query_from(rnd.choice(units), rnd) for _ in range(120)]
+    texts = [name for name, _kw in units] + [kw for _name, kws in units for kw in kws]
+    queries = [query_from(rnd.choice(texts), rnd) for _ in range(160)]
     queries += ["".join(rnd.choice("aeioushzgjxqbdk") for _ in range(rnd.randint(1, 5))) for _ in range(40)]
-    queries += ["jjjsk", "wh", "shbzk", "hkzx", "食品", "经区户口"]
+    queries += ["jjjsk", "wh", "shbzk", "hkzx", "食品", "经区户口", "yyzz", "kgs", "gjj", "营业执照", "5g"]
     for q in queries:
         for n in range(1, len(q) + 1):                    # typed key by key, as on the screen
             got = index.search(q[:n], limit=None)
             total, ids = reference(items, units, q[:n])
             assert (got.total, [h.item.id for h in got.hits]) == (total, ids), q[:n]
+        vias = reference_vias(items, units, q)
+        assert {h.item.id: h.via for h in got.hits} == vias, q
+        assert all(bool(h.matched) != bool(h.via) for h in got.hits)
+    assert sum(1 for q in queries if any(h.via for h in index.search(q, limit=None).hits)) >= 40
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
