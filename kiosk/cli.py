@@ -96,12 +96,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     results = kiosk.search(args.query, limit=args.limit)
     for hit in results.hits:
         if args.json:
-            print(json.dumps({"id": hit.item.id, "name": hit.item.name,
-                              "department": hit.item.department, "category": hit.item.category,
-                              "matched": list(hit.matched)}, ensure_ascii=False))
+            row = {"id": hit.item.id, "name": hit.item.name, "department": hit.item.department,
+                   "category": hit.item.category, "matched": list(hit.matched)}
+            if hit.via:                                   # found through a keyword (俗称)
+                row.update(via=hit.via, via_matched=list(hit.via_matched))
+            print(json.dumps(row, ensure_ascii=False))
         else:
             marked = "".join(f"[{t}]" if on else t for t, on in hit.spans())
-            print(f"{hit.item.id}\t{marked}\t{hit.item.department}")
+            via = "".join(f"[{t}]" if on else t for t, on in hit.via_spans())
+            print(f"{hit.item.id}\t{marked}\t{hit.item.department}" + (f"\t(搜索词: {via})" if via else ""))
     if not args.json:
         print(f"-- {results.total} items match {args.query!r}", file=sys.stderr)
     return 0

@@ -110,3 +110,27 @@ def test_print_guide_on_the_simulated_printer_and_a_dead_one():
     assert "Traceback" not in dead.stderr
     missing = run("print", "guide", "NO-SUCH", "--printer", "sim://")
     assert missing.returncode == 2 and "no item 'NO-SUCH'" in missing.stderr
+
+
+def test_search_shows_the_keyword_an_item_was_found_through(tmp_path):
+    """GIVEN a hall catalogue with keywords WHEN an admin searches a keyword THEN the text
+    output names it with the matched part marked, and --json adds "via" only when set."""
+    items = tmp_path / "hall.csv"
+    items.write_text("id,name,department,keywords\n"
+                     "H1,企业设立登记,行政审批服务局,营业执照;开公司\n"
+                     "H2,营业执照遗失补领,行政审批服务局,\n"
+                     "H3,婚姻登记,民政局,结婚证\n", encoding="utf-8")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[catalogue]\npath = "{items}"\n', encoding="utf-8")
+    out = run("--config", str(cfg), "search", "yyzz")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["H2\t[营业执照]遗失补领\t行政审批服务局",
+                                       "H1\t企业设立登记\t行政审批服务局\t(搜索词: [营业执照])"]
+    assert "2 items match" in out.stderr
+    out = run("--config", str(cfg), "search", "营业", "--json")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert rows[0] == {"id": "H2", "name": "营业执照遗失补领", "department": "行政审批服务局",
+                       "category": "", "matched": [0, 1]}
+    assert rows[1]["via"] == "营业执照" and rows[1]["via_matched"] == [0, 1] and rows[1]["matched"] == []
+    plain = run("--config", str(cfg), "search", "jhz")
+    assert plain.stdout == "H3\t婚姻登记\t民政局\t(搜索词: [结婚证])\n"
