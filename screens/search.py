@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
 from .theme import HIGHLIGHT_MARKUP, KEYBOARD_SIZE
@@ -13,13 +15,36 @@ SHOWN = 30      # rows built per key press; the count above says how many matche
 HINT = "请用下方键盘输入事项名称或拼音首字母，例如“食品经营”输入 spjy。"
 
 
-def highlight(hit) -> str:
-    """The item's name as Kivy markup, matched characters in colour and underlined."""
+def marked(spans) -> str:
+    """(text, matched) runs as Kivy markup, matched characters in colour and underlined."""
     parts = []
-    for text, matched in hit.spans():
+    for text, matched in spans:
         text = escape_markup(text)
         parts.append(f"[color={HIGHLIGHT_MARKUP}][u]{text}[/u][/color]" if matched else text)
     return "".join(parts)
+
+
+def highlight(hit) -> str:
+    """The item's name as Kivy markup, matched characters in colour and underlined."""
+    return marked(hit.spans())
+
+
+def via_line(hit) -> str:
+    """The keyword a hit was found through, as markup: （搜索词：营业执照）, matched part marked."""
+    return f"（搜索词：{marked(hit.via_spans())}）"
+
+
+class ViaRow(ButtonBehavior, BoxLayout):
+    """A result found through a keyword (俗称): the name, and under it, smaller, the keyword."""
+
+    name_text = StringProperty("")
+    via_text = StringProperty("")
+
+
+def result_row(hit):
+    if hit.via:
+        return ViaRow(name_text=escape_markup(hit.item.name), via_text=via_line(hit))
+    return Factory.RowButton(text=highlight(hit))
 
 
 class SearchScreen(KioskScreen):
@@ -68,7 +93,7 @@ class SearchScreen(KioskScreen):
         more = f"，显示前 {SHOWN} 项" if results.total > SHOWN else ""
         self.status = f"找到 {results.total} 项{more}，最相关的在最前面："
         for hit in results.hits:
-            row = Factory.RowButton(text=highlight(hit))
+            row = result_row(hit)
             row.bind(on_release=lambda _b, item_id=hit.item.id: self.session.go("item", id=item_id))
             box.add_widget(row)
 
