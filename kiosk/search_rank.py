@@ -42,7 +42,7 @@ class Tiers:
         self.order = np.argsort(-lengths, kind="stable")
         self.row_of = np.argsort(self.order)
         self.neg_len = -lengths[self.order].astype(np.int32)
-        self._n_names = len(lengths) if n_names is None else n_names
+        self._n_names = self._n_items = len(lengths) if n_names is None else n_names
         self.keywords = self._n_names < len(lengths)
         owner = np.arange(len(lengths)) if owner is None else owner
         self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
@@ -150,11 +150,16 @@ class Tiers:
             chosen, done = rows[hit], done_all[hit]
             original = self.order[chosen]
             if self.keywords:               # names first, then keywords; each item once, at its best
-                order = np.lexsort((original, -self.neg_len[chosen], done, original >= self._n_names))
-                owners = self._owner_of_row[chosen[order]]
-                _, first = np.unique(owners, return_index=True)
-                order = order[np.sort(first)]
-                left &= ~np.isin(self._owner_of_row[rows], owners)
+                is_kw = original >= self._n_names
+                order = np.lexsort((original, -self.neg_len[chosen], done, is_kw))
+                names = len(order) - int(is_kw.sum())
+                if names < len(order):      # named items' keyword rows are gone: dedupe keywords only
+                    owners = self._owner_of_row[chosen[order[names:]]]
+                    _, first = np.unique(owners, return_index=True)
+                    order = np.concatenate((order[:names], order[names:][np.sort(first)]))
+                    placed = np.zeros(self._n_items, dtype=bool)
+                    placed[owners] = True
+                    left &= ~placed[self._owner_of_row[rows]]
             else:
                 order = np.lexsort((original, -self.neg_len[chosen], done))
             out.append(original[order][:wanted])
@@ -168,15 +173,18 @@ class Tiers:
         is_kw = entries >= self._n_names
         if not is_kw.any():
             return rows, free
-        named = self._owner_of_row[rows[~is_kw]]
-        keep = ~is_kw | ~np.isin(self._owner_of_row[rows], named)
+        named = np.zeros(self._n_items, dtype=bool)
+        named[self._owner_of_row[rows[~is_kw]]] = True
+        keep = ~is_kw | ~named[self._owner_of_row[rows]]
         return rows[keep], free[keep]
 
     def count_items(self, rows: np.ndarray) -> int:
         """How many items these matching rows stand for."""
         if not self.keywords:
             return len(rows)
-        return len(np.unique(self._owner_of_row[rows]))
+        found = np.zeros(self._n_items, dtype=bool)
+        found[self._owner_of_row[rows]] = True
+        return int(np.count_nonzero(found))
 
     def _together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
         """PREFIX, START and CONTIGUOUS for a few rows: completion columns, shape (3, rows).
