@@ -14,7 +14,12 @@ Kiosks are registered first (as ``ehall-helpdesk kiosks add`` does, same scrypt
 cost) and connect with their tokens; the time until all of them are admitted (as
 after a hub restart) is printed too.
 
-    .venv/bin/python bench/bench_hub.py [--kiosks 200] [--helpers 18] [--inprocess]
+``--hostile N``: meanwhile N loops on one other address (127.0.0.2) open kiosk sockets
+with a wrong token for a registered terminal, as a broken or hostile device would;
+the hub refuses them (``kiosk_unauthorized``, then ``kiosk_throttled``) and the
+figures show what that costs the genuine kiosks and helpers.
+
+    .venv/bin/python bench/bench_hub.py [--kiosks 200] [--helpers 18] [--inprocess] [--hostile 8]
 """
 from __future__ import annotations
 
@@ -74,7 +79,35 @@ def report(label: str, xs: list[float]) -> None:
           f"  max={max(ms):7.2f} ms  mean={statistics.mean(ms):6.2f} ms")
 
 
-async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str]) -> None:
+async def hostile(base: str, terminal_id: str, loops: int, stop, ready, codes: dict) -> None:
+    """``loops`` sockets at a time from 127.0.0.2, each with a wrong token, until ``stop``."""
+    conn = aiohttp.TCPConnector(limit=0, local_addr=("127.0.0.2", 0))
+    async with aiohttp.ClientSession(connector=conn) as http:
+        async def one() -> None:
+            while not stop.is_set():
+                try:
+                    async with http.ws_connect(f"{base}/ws/kiosk", headers={
+                            "Authorization": "Bearer " + "x" * 43}) as ws:
+                        await ws.send_json({"type": "hello", "terminal_id": terminal_id})
+                        async for msg in ws:
+                            code = json.loads(msg.data).get("code", "?")
+                            codes[code] = codes.get(code, 0) + 1
+                            ready.set()
+                except aiohttp.ClientError:
+                    codes["connect_failed"] = codes.get("connect_failed", 0) + 1
+        await asyncio.gather(*(one() for _ in range(loops)))
+
+
+def _hostile(base: str, terminal_id: str, loops: int, stop, ready, out) -> None:
+    """The hostile device: its own process, so it does not slow the genuine clients."""
+    codes: dict[str, int] = {}
+    t0 = time.perf_counter()
+    asyncio.run(hostile(base, terminal_id, loops, stop, ready, codes))
+    out.put((codes, time.perf_counter() - t0))
+
+
+async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str],
+              hostile_loops: int = 0) -> None:
     n_kiosks = len(kiosk_tokens)
     sent: dict[str, float] = {}
     ring_lat: dict[str, float] = {}
@@ -113,6 +146,13 @@ async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str]) -
 
         tasks = [asyncio.ensure_future(helper(n)) for n in tokens]
         kiosks = list(kiosk_tokens)
+        if hostile_loops:            # already at it when the kiosks come
+            ctx = multiprocessing.get_context("spawn")
+            stop, ready, out = ctx.Event(), ctx.Event(), ctx.Queue()
+            bad = ctx.Process(target=_hostile,
+                              args=(base, kiosks[0], hostile_loops, stop, ready, out))
+            bad.start()
+            await asyncio.to_thread(ready.wait, 30)
         t0 = time.perf_counter()
         tasks += [asyncio.ensure_future(kiosk(t)) for t in kiosks]
         deadline = time.monotonic() + 120
@@ -152,6 +192,12 @@ async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str]) -
         report("burst: request -> ringing/queued", list(first_lat.values()))
         report(f"burst: first {len(tokens)} rings", sorted(ring_lat.values())[:len(tokens)])
         print(f"burst: all {n_kiosks} served (accept + hang-up) in {drained * 1000:.0f} ms")
+        if hostile_loops:
+            stop.set()
+            codes, took = out.get(timeout=30)
+            bad.join(10)
+            print(f"hostile: {hostile_loops} loops from 127.0.0.2, {sum(codes.values())} answers "
+                  f"in {took:.1f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(codes.items())))
         for t in tasks:
             t.cancel()
 
@@ -160,6 +206,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kiosks", type=int, default=200)
     ap.add_argument("--helpers", type=int, default=18)
+    ap.add_argument("--hostile", type=int, default=0, metavar="N",
+                    help="N loops of wrong-token kiosk sockets from 127.0.0.2 meanwhile")
     ap.add_argument("--inprocess", action="store_true",
                     help="run the hub on the clients' event loop instead of a child process")
     args = ap.parse_args()
@@ -171,13 +219,13 @@ def main() -> None:
         print(f"hub: {'in-process' if args.inprocess else 'child process'} on {base}, "
               f"{args.helpers} helpers, {args.kiosks} kiosks")
         if args.inprocess:
-            asyncio.run(_inprocess(db, port, base, tokens, kiosk_tokens))
+            asyncio.run(_inprocess(db, port, base, tokens, kiosk_tokens, args.hostile))
             return
         proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, port))
         proc.start()
         try:
             asyncio.run(_wait_up(base))
-            asyncio.run(run(base, tokens, kiosk_tokens))
+            asyncio.run(run(base, tokens, kiosk_tokens, args.hostile))
         finally:
             proc.terminate()
             proc.join(10)
@@ -195,13 +243,14 @@ async def _wait_up(base: str) -> None:
     raise SystemExit("hub did not start within 20 s")
 
 
-async def _inprocess(db: str, port: int, base: str, tokens: dict, kiosk_tokens: dict) -> None:
+async def _inprocess(db: str, port: int, base: str, tokens: dict, kiosk_tokens: dict,
+                     hostile_loops: int = 0) -> None:
     from aiohttp import web
     runner = web.AppRunner(_make_app(db))
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        await run(base, tokens, kiosk_tokens)
+        await run(base, tokens, kiosk_tokens, hostile_loops)
     finally:
         await runner.cleanup()
 

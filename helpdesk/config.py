@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from helpdesk.throttle import networks
+
 
 class ConfigError(Exception):
     pass
@@ -36,12 +38,20 @@ class HubConfig:
     session_hours: float = 12.0             # helper login lifetime
     startup_grace_seconds: float = 30.0     # after a (re)start, helpers get this long to reconnect
     callback_retention_days: float = 7.0    # call-back requests (phone numbers) are deleted after this
+    kiosk_refusals_before_throttle: int = 5  # refused kiosk sockets from one address within
+    kiosk_throttle_seconds: float = 30.0    # this long: then it is refused unchecked (throttle.py)
+    kiosk_token_checks_at_once: int = 2     # concurrent scrypt checks of kiosk tokens
+    trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
 
 _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "default_call_seconds", "turn_ttl_seconds", "session_hours",
-            "startup_grace_seconds", "callback_retention_days"}
+            "startup_grace_seconds", "callback_retention_days",
+            "kiosk_refusals_before_throttle", "kiosk_throttle_seconds",
+            "kiosk_token_checks_at_once"}
+_INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
+             "kiosk_token_checks_at_once"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -58,12 +68,16 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             raise ConfigError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(allowed)}")
         if key == "ice_servers":
             values[key] = tuple(_ice(source, i, v) for i, v in enumerate(_list(source, key, val)))
+        elif key == "trusted_proxies":
+            values[key] = _proxies(source, val)
         elif key in _NUMBERS:
             if isinstance(val, bool) or not isinstance(val, (int, float)):
                 raise ConfigError(f"{source}: {key} must be a number, not {val!r}")
             if val < 0 or (val == 0 and key != "startup_grace_seconds"):
                 raise ConfigError(f"{source}: {key} must be > 0, not {val!r}")
-            values[key] = int(val) if key in ("port", "turn_ttl_seconds") else float(val)
+            if key in _INTEGERS and val != int(val):
+                raise ConfigError(f"{source}: {key} must be a whole number, not {val!r}")
+            values[key] = int(val) if key in _INTEGERS else float(val)
         elif not isinstance(val, str):
             raise ConfigError(f"{source}: {key} must be a string, not {val!r}")
         else:
@@ -71,6 +85,9 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
     cfg = HubConfig(**values)
     if cfg.elder_factor < 1:
         raise ConfigError(f"{source}: elder_factor must be >= 1 (1 = no priority)")
+    if cfg.kiosk_token_checks_at_once > 32:
+        raise ConfigError(f"{source}: kiosk_token_checks_at_once must be 1-32 (about the "
+                          f"number of cores), not {cfg.kiosk_token_checks_at_once}")
     if any(s.is_turn and not s.username for s in cfg.ice_servers) and not cfg.turn_secret:
         raise ConfigError(f"{source}: a turn: server without username needs turn_secret")
     return cfg
@@ -80,6 +97,18 @@ def _list(source: str, key: str, val: object) -> list:
     if not isinstance(val, list):
         raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
     return val
+
+
+def _proxies(source: str, val: object) -> tuple[str, ...]:
+    """``trusted_proxies = ["127.0.0.1", "10.8.0.0/24"]``: addresses or networks."""
+    if not isinstance(val, list) or not all(isinstance(v, str) for v in val):
+        raise ConfigError(f"{source}: trusted_proxies must be a list of addresses, "
+                          f'e.g. ["127.0.0.1"], not {val!r}')
+    try:
+        networks(val)
+    except ValueError as e:
+        raise ConfigError(f"{source}: trusted_proxies: {e}") from None
+    return tuple(v.strip() for v in val)
 
 
 def _ice(source: str, i: int, val: object) -> IceServer:

@@ -26,7 +26,7 @@ from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
 from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
 from helpdesk.ice import ice_servers_for
-from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
+from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.records import CallLog
 from helpdesk.routing import Router, RoutingError, RoutingRules
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 HUB_KEY = web.AppKey("hub", object)
 IDENTIFYING = ("hello", "request", "callback")     # a kiosk's first message names its terminal
+REFUSED = ("kiosk_unauthorized", "kiosk_throttled")  # the socket is then closed (4003)
 
 
 class Hub:
@@ -45,7 +46,8 @@ class Hub:
         self.accounts = accounts or Accounts(cfg.db_path, clock,
                                              session_s=cfg.session_hours * 3600)
         self.calllog = calllog or CallLog(cfg.db_path)
-        self.gate = KioskGate(kiosk_registry or KioskRegistry(cfg.db_path, clock), clock)
+        self.gate = KioskGate.for_config(cfg, kiosk_registry or KioskRegistry(cfg.db_path, clock),
+                                         clock)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
@@ -109,8 +111,8 @@ class Hub:
                     terminal = self._kiosk_message(conn, terminal, data)
                 except RoutingError as e:
                     conn.send({"type": "error", "code": e.code, "message": str(e),
-                               "in_reply_to": data.get("type")})
-                    if e.code == "kiosk_unauthorized":
+                               "in_reply_to": data.get("type"), **e.fields})
+                    if e.code in REFUSED:
                         conn.close(4003, "kiosk unauthorized")
                         refused = True
                 self.flush()
@@ -125,8 +127,11 @@ class Hub:
     async def _admit(self, request: web.Request, conn: Conn, data: dict) -> None:
         """Terminal id + token, checked before the socket may stand for (or replace) a kiosk."""
         tid = _text(data, "terminal_id", 64, required=True)
-        verdict = await self.gate.admit(tid, request.headers.get("Authorization"),
-                                        request.remote or "?")
+        address = self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
+        verdict = await self.gate.admit(tid, request.headers.get("Authorization"), address)
+        if verdict.reason == "throttled":
+            raise RoutingError("kiosk_throttled", THROTTLED,
+                               retry_after_s=max(1, round(verdict.retry_after_s)))
         if not verdict.ok:
             raise RoutingError("kiosk_unauthorized", UNAUTHORIZED)
         if self.stopping:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from helpdesk.accounts import hash_password, verify_password
+from helpdesk.config import HubConfig
+from helpdesk.throttle import Network, RefusalThrottle, client_address, networks
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,9 @@ class Terminal:
 class Verdict:
     """The answer to one kiosk's credentials. ``reason`` is for the hub's log only."""
     ok: bool
-    reason: str                    # ok | no_token | unknown | disabled | wrong_token
+    reason: str                    # ok | no_token | unknown | disabled | wrong_token | throttled
     token_hash: str = ""           # what the token matched, to notice a later rotation
+    retry_after_s: float = 0.0     # throttled: the address may try again after this
 
 
 class KioskRegistry:
@@ -152,6 +155,8 @@ class KioskRegistry:
 
 UNAUTHORIZED = ("this terminal is not registered on the hub, is disabled, or its token is "
                 "wrong; see docs/helpdesk.md")
+THROTTLED = ("too many refused kiosk connections from this address; try again after "
+             "retry_after_s; see docs/helpdesk.md")
 
 
 def bearer(authorization: str | None) -> str:
@@ -163,26 +168,67 @@ def bearer(authorization: str | None) -> str:
 class KioskGate:
     """Admits kiosk sockets, and notices registrations that changed under live ones
     (``kiosks disable`` or a new token run in another process: the hub's db is the link).
-    Logs terminal ids and addresses, never a token."""
+    Logs terminal ids and addresses, never a token.
+
+    At most ``checks_at_once`` token checks run at a time (the rest wait their turn, so
+    a burst cannot fill the executor), and an address that ``throttle`` holds back is
+    refused without one, also when it was queued before the throttle began. That answer
+    comes after ``hold_s`` (no CPU, only an open socket): answered at once, a device in a
+    loop would come back hundreds of times a second and cost more than the checks did."""
+
+    hold_s = 1.0
 
     def __init__(self, registry: KioskRegistry, clock: Callable[[], float],
-                 check_s: float = 2.0, seen_s: float = 60.0) -> None:
+                 check_s: float = 2.0, seen_s: float = 60.0,
+                 throttle: RefusalThrottle | None = None, checks_at_once: int = 2,
+                 trusted_proxies: tuple[Network, ...] = ()) -> None:
         self.registry, self.clock = registry, clock
         self.check_s, self.seen_s = check_s, seen_s
         self._checked = self._seen = float("-inf")
+        self.throttle = throttle or RefusalThrottle(clock)
+        self.checks = asyncio.Semaphore(checks_at_once)
+        self.trusted_proxies = trusted_proxies
+
+    @classmethod
+    def for_config(cls, cfg: HubConfig, registry: KioskRegistry,
+                   clock: Callable[[], float]) -> "KioskGate":
+        throttle = RefusalThrottle(clock, cfg.kiosk_refusals_before_throttle,
+                                   cfg.kiosk_throttle_seconds)
+        return cls(registry, clock, throttle=throttle,
+                   checks_at_once=cfg.kiosk_token_checks_at_once,
+                   trusted_proxies=networks(cfg.trusted_proxies))
+
+    def address(self, peer: str | None, forwarded_for: tuple[str, ...] | list[str]) -> str:
+        """The client's address: the peer, or behind a trusted proxy the one it names."""
+        return client_address(peer, forwarded_for, self.trusted_proxies)
 
     async def admit(self, terminal_id: str, authorization: str | None, remote: str) -> Verdict:
-        try:
-            verdict = await asyncio.to_thread(self.registry.verify, terminal_id,
-                                              bearer(authorization))
-        except sqlite3.Error as exc:
-            log.error("kiosk %r from %s: registry not readable (%s)", terminal_id, remote, exc)
-            verdict = Verdict(False, "registry_error")
+        """``remote``: the client's address (see :func:`helpdesk.throttle.client_address`)."""
+        wait = self.throttle.retry_after(remote)
+        if not wait:
+            async with self.checks:
+                wait = self.throttle.retry_after(remote)    # refusals while this one waited
+                if not wait:
+                    verdict = await self._verify(terminal_id, authorization, remote)
+        if wait:                  # no log line: the throttle says when it starts and ends
+            await asyncio.sleep(min(wait, self.hold_s))
+            return Verdict(False, "throttled", retry_after_s=max(0.0, wait - self.hold_s))
         if verdict.ok:
             log.info("kiosk %r connected from %s", terminal_id, remote)
+            self.throttle.admitted(remote)
         else:
             log.warning("kiosk %r from %s refused: %s", terminal_id, remote, verdict.reason)
+            if verdict.reason != "registry_error":         # the hub's fault, not the client's
+                self.throttle.refused(remote)
         return verdict
+
+    async def _verify(self, terminal_id: str, authorization: str | None, remote: str) -> Verdict:
+        try:
+            return await asyncio.to_thread(self.registry.verify, terminal_id,
+                                           bearer(authorization))
+        except sqlite3.Error as exc:
+            log.error("kiosk %r from %s: registry not readable (%s)", terminal_id, remote, exc)
+            return Verdict(False, "registry_error")
 
     def revoked(self, live: dict[str, str]) -> list[tuple[str, str]]:
         """``live``: ``{terminal_id: token_hash it connected with}``. Every ``check_s`` at

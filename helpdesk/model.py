@@ -19,11 +19,12 @@ IN_SERVICE = (Presence.AVAILABLE, Presence.RINGING, Presence.BUSY)
 
 
 class RoutingError(Exception):
-    """A client asked for something its state does not allow; ``code`` is sent back."""
+    """A client asked for something its state does not allow; ``code`` is sent back
+    (with ``fields``, e.g. ``retry_after_s``)."""
 
-    def __init__(self, code: str, message: str = "") -> None:
+    def __init__(self, code: str, message: str = "", **fields: object) -> None:
         super().__init__(message or code)
-        self.code = code
+        self.code, self.fields = code, fields
 
 
 @dataclass

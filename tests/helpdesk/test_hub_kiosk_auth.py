@@ -51,7 +51,9 @@ def test_impostors_are_refused_and_never_displace_the_genuine_kiosk(tmp_path):
     each is refused with kiosk_unauthorized and closed, K1 is never told "replaced", and
     K1 is still the one a helper is rung for and talks to."""
     async def main():
-        async with running_hub(tmp_path, startup_grace_seconds=600) as fx:
+        # nine refusals from 127.0.0.1 here: more than the throttle lets through by default
+        async with running_hub(tmp_path, startup_grace_seconds=600,
+                               kiosk_refusals_before_throttle=20) as fx:
             k1 = await fx.kiosk("K1")
             await k1.send(type="request", terminal_id="K1")
             await k1.expect("welcome")
