@@ -4,8 +4,11 @@
 :class:`HubClient` keeps one connection to ``/ws/kiosk`` open, reconnecting with
 backoff (1 s doubling to 15 s). It proves which terminal it is with the token the
 hub's admin made (``Authorization: Bearer`` on the upgrade, never in the URL or a
-message); a hub that refuses it (``kiosk_unauthorized``) is logged once and
-retried every 15 s, so fixing the registration needs no kiosk restart. It
+message); a hub that refuses it (``kiosk_unauthorized``, or ``kiosk_throttled`` after
+too many refusals from its address) is logged once and retried every 15 s (or after
+the hub's ``retry_after_s``), so fixing the registration needs no kiosk restart. Both
+refusals reach ``on_message`` as ``kiosk_unauthorized`` (the hub's code in
+``hub_code``): for the kiosk they mean the same, 呼叫帮办 is unavailable. It
 remembers a request that is still waiting and re-sends it after a reconnect with
 its original ``requested_at``, so the kiosk keeps its place in the queue.
 Everything the hub says goes to ``on_message``; link changes go to
@@ -31,6 +34,8 @@ CONNECT_TIMEOUT_S = 5.0
 WAITING = ("queued", "ringing")
 FINAL = ("connected", "no_helper", "timeout", "ended")
 REFUSED = "kiosk_unauthorized"
+THROTTLED = "kiosk_throttled"     # refused without a check: too many refusals from this address
+RETRY_AFTER_MAX_S = 300.0
 
 
 class HubClient:
@@ -50,6 +55,7 @@ class HubClient:
         self.terminal_id = terminal_id
         self.token, self.token_file = token, token_file
         self.refused = False          # the hub said kiosk_unauthorized; cleared by a welcome
+        self._retry_after = 0.0       # kiosk_throttled: the hub's retry_after_s
         self._token_problem = ""
         self.on_message, self.on_link = on_message, on_link
         self.backoff_first_s, self.backoff_max_s = backoff_first_s, backoff_max_s
@@ -99,7 +105,8 @@ class HubClient:
                 if self._stopping:
                     break
                 if self.refused:                  # not a network fault: no point hurrying
-                    delay = self.backoff_max_s
+                    delay = max(self.backoff_max_s, self._retry_after)
+                    self._retry_after = 0.0
                     log.debug("hub %s refused this terminal again; next try in %.0f s",
                               self.url, delay)
                 await asyncio.sleep(delay)
@@ -117,8 +124,18 @@ class HubClient:
             self._token_problem = problem
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def _refused(self) -> None:
-        if not self.refused:
+    def _refused(self, msg: dict) -> None:
+        retry = msg.get("retry_after_s")
+        if msg.get("code") == THROTTLED and isinstance(retry, (int, float)) \
+                and not isinstance(retry, bool):
+            self._retry_after = min(max(float(retry), 0.0), RETRY_AFTER_MAX_S)
+        if not self.refused and msg.get("code") == THROTTLED:
+            log.warning("hub refuses connections from this kiosk's address for now: too many "
+                        "refused attempts from it (this terminal's token, or another device "
+                        "at the same address); see docs/helpdesk.md (terminal %s, hub %s; "
+                        "retrying in %.0f s)", self.terminal_id, self.url,
+                        max(self.backoff_max_s, self._retry_after))
+        elif not self.refused:
             log.warning("hub refused this terminal: not registered or wrong token; see "
                         "docs/helpdesk.md (terminal %s, hub %s; a disabled terminal is refused "
                         "too; retrying every %.0f s)", self.terminal_id, self.url,
@@ -140,8 +157,9 @@ class HubClient:
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
                 continue
             self._track(data)
-            if data["type"] == "error" and data.get("code") == REFUSED:
-                self._refused()
+            if data["type"] == "error" and data.get("code") in (REFUSED, THROTTLED):
+                self._refused(data)
+                data = {**data, "code": REFUSED, "hub_code": data["code"]}
             if data["type"] == "welcome":
                 if self.refused:
                     log.info("hub %s accepts this terminal (%s) again", self.url,
