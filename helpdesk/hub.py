@@ -131,7 +131,7 @@ class Hub:
         verdict = await self.gate.admit(tid, request.headers.get("Authorization"), address)
         if verdict.reason == "throttled":
             raise RoutingError("kiosk_throttled", THROTTLED,
-                               retry_after_s=max(1, round(verdict.retry_after_s)))
+                               retry_after_s=verdict.retry_after_s)
         if not verdict.ok:
             raise RoutingError("kiosk_unauthorized", UNAUTHORIZED)
         if self.stopping:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import secrets
 import sqlite3
@@ -61,7 +62,7 @@ class Verdict:
     ok: bool
     reason: str                    # ok | no_token | unknown | disabled | wrong_token | throttled
     token_hash: str = ""           # what the token matched, to notice a later rotation
-    retry_after_s: float = 0.0     # throttled: the address may try again after this
+    retry_after_s: int = 0         # throttled: whole seconds (>= 1) until the address may try again
 
 
 class KioskRegistry:
@@ -212,7 +213,8 @@ class KioskGate:
                     verdict = await self._verify(terminal_id, authorization, remote)
         if wait:                  # no log line: the throttle says when it starts and ends
             await asyncio.sleep(min(wait, self.hold_s))
-            return Verdict(False, "throttled", retry_after_s=max(0.0, wait - self.hold_s))
+            return Verdict(False, "throttled",
+                           retry_after_s=math.ceil(max(wait - self.hold_s, 1)))
         if verdict.ok:
             log.info("kiosk %r connected from %s", terminal_id, remote)
             self.throttle.admitted(remote)
