@@ -7,9 +7,8 @@ hub's admin made (``Authorization: Bearer`` on the upgrade, never in the URL or 
 message); a hub that refuses it (``kiosk_unauthorized``, or ``kiosk_throttled`` after
 too many refusals from its address) is logged once and retried every 15 s (or after
 the hub's ``retry_after_s``), so fixing the registration needs no kiosk restart. Both
-refusals reach ``on_message`` as ``kiosk_unauthorized`` (the hub's code in
-``hub_code``): for the kiosk they mean the same, 呼叫帮办 is unavailable. It
-remembers a request that is still waiting and re-sends it after a reconnect with
+refusals reach ``on_message`` as they came (``REFUSALS``); for the kiosk they mean
+the same, 呼叫帮办 is unavailable. It remembers a request that is still waiting and re-sends it after a reconnect with
 its original ``requested_at``, so the kiosk keeps its place in the queue.
 Everything the hub says goes to ``on_message``; link changes go to
 ``on_link(up)``. It runs on one asyncio loop and every method must be called on
@@ -35,6 +34,7 @@ WAITING = ("queued", "ringing")
 FINAL = ("connected", "no_helper", "timeout", "ended")
 REFUSED = "kiosk_unauthorized"
 THROTTLED = "kiosk_throttled"     # refused without a check: too many refusals from this address
+REFUSALS = (REFUSED, THROTTLED)
 RETRY_AFTER_MAX_S = 300.0
 
 
@@ -157,9 +157,8 @@ class HubClient:
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):
                 continue
             self._track(data)
-            if data["type"] == "error" and data.get("code") in (REFUSED, THROTTLED):
+            if data["type"] == "error" and data.get("code") in REFUSALS:
                 self._refused(data)
-                data = {**data, "code": REFUSED, "hub_code": data["code"]}
             if data["type"] == "welcome":
                 if self.refused:
                     log.info("hub %s accepts this terminal (%s) again", self.url,

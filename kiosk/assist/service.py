@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .callback import CallbackError, CallbackSender
-from .client import HubClient
+from .client import REFUSALS, HubClient
 from .status import ACTIVE, STATES, WAITING, AssistStatus, ChatLine
 
 __all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
@@ -310,7 +310,7 @@ class AssistService:
 
     def _on_message(self, m: dict) -> None:
         kind, state = m["type"], self._status.state
-        if kind == "error" and m.get("code") == "kiosk_unauthorized":
+        if kind == "error" and m.get("code") in REFUSALS:     # either way: not taken now
             self._on_refused(state)
             return
         if self._callbacks.handle(m):

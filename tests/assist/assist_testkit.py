@@ -43,6 +43,8 @@ class HubThread:
     def __init__(self, tmp_path, **cfg: Any) -> None:
         cfg.setdefault("db_path", str(tmp_path / "hub.sqlite3"))
         cfg.setdefault("startup_grace_seconds", 0)
+        # tests that retry a refused kiosk quickly must not trip the per-address throttle by chance
+        cfg.setdefault("kiosk_refusals_before_throttle", 50)
         self.cfg = parse(cfg, "test")
         self.accounts = Accounts(self.cfg.db_path, time.time, scrypt_n=2 ** 4)
         self.kiosks = KioskRegistry(self.cfg.db_path, time.time, scrypt_n=2 ** 4)
