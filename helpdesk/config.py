@@ -41,6 +41,8 @@ class HubConfig:
     kiosk_refusals_before_throttle: int = 5  # refused kiosk sockets from one address within
     kiosk_throttle_seconds: float = 30.0    # this long: then it is refused unchecked (throttle.py)
     kiosk_token_checks_at_once: int = 2     # concurrent scrypt checks of kiosk tokens
+    login_failures_before_throttle: int = 5  # failed helper logins from one address (or for
+    login_throttle_seconds: float = 300.0    # one name) within this long: then refused unchecked
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
@@ -49,9 +51,10 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "default_call_seconds", "turn_ttl_seconds", "session_hours",
             "startup_grace_seconds", "callback_retention_days",
             "kiosk_refusals_before_throttle", "kiosk_throttle_seconds",
-            "kiosk_token_checks_at_once"}
+            "kiosk_token_checks_at_once", "login_failures_before_throttle",
+            "login_throttle_seconds"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
-             "kiosk_token_checks_at_once"}
+             "kiosk_token_checks_at_once", "login_failures_before_throttle"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 

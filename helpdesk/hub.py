@@ -27,6 +27,7 @@ from helpdesk.config import HubConfig
 from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
 from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
+from helpdesk.login_gate import LoginGate, LoginThrottled
 from helpdesk.records import CallLog
 from helpdesk.routing import Router, RoutingError, RoutingRules
 
@@ -48,6 +49,8 @@ class Hub:
         self.calllog = calllog or CallLog(cfg.db_path)
         self.gate = KioskGate.for_config(cfg, kiosk_registry or KioskRegistry(cfg.db_path, clock),
                                          clock)
+        self.logins = LoginGate(self.accounts, clock, cfg.login_failures_before_throttle,
+                                cfg.login_throttle_seconds)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
@@ -245,8 +248,12 @@ class Hub:
             name, password = str(body["name"]), str(body["password"])
         except (ValueError, KeyError, TypeError):
             return web.json_response({"error": "send JSON {name, password}"}, status=400)
+        address = self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
         try:
-            token = await asyncio.to_thread(self.accounts.login, name, password)
+            token = await self.logins.login(name, password, address)
+        except LoginThrottled as e:
+            return web.json_response({"error": str(e), "retry_after_s": e.retry_after_s}, status=429,
+                                     headers={"Retry-After": str(e.retry_after_s)})
         except AccountError as e:
             return web.json_response({"error": str(e)}, status=401)
         return web.json_response({"token": token})

@@ -72,8 +72,10 @@ class RefusalThrottle:
     """
 
     def __init__(self, clock: Callable[[], float], limit: int = 5, window_s: float = 30.0,
-                 max_addresses: int = 10_000) -> None:
+                 max_addresses: int = 10_000, what: str = "kiosk sockets from",
+                 answer: str = "kiosk_throttled") -> None:
         self.clock, self.limit, self.window_s = clock, limit, window_s
+        self.what, self.answer = what, answer          # for the log lines
         self.max_addresses = max_addresses
         self._refusals: dict[str, deque[float]] = {}
         self._throttled: dict[str, int] = {}     # address: sockets refused unchecked since
@@ -101,10 +103,10 @@ class RefusalThrottle:
         if (len(times) == self.limit and now - times[0] < self.window_s
                 and address not in self._throttled):
             self._throttled[address] = 0
-            log.warning("kiosk sockets from %s: %d refused within %.0f s; further ones are "
-                        "refused without a token check (kiosk_throttled) until that many "
-                        "are no longer within %.0f s (logged once while it goes on)",
-                        address, self.limit, self.window_s, self.window_s)
+            log.warning("%s %s: %d refused within %.0f s; further ones are refused without "
+                        "a check (%s) until that many are no longer within %.0f s (logged "
+                        "once while it goes on)", self.what, address, self.limit,
+                        self.window_s, self.answer, self.window_s)
         if len(self._refusals) > self.max_addresses:
             self._prune(now, force=True)
             while len(self._refusals) > self.max_addresses:     # keep memory bounded
@@ -118,8 +120,8 @@ class RefusalThrottle:
         self._refusals.pop(address, None)
         n = self._throttled.pop(address, None)
         if n is not None:
-            log.info("kiosk sockets from %s: no longer throttled%s; %d refused without a "
-                     "check meanwhile", address, why, n)
+            log.info("%s %s: no longer throttled%s; %d refused without a check meanwhile",
+                     self.what, address, why, n)
 
     def _prune(self, now: float, force: bool = False) -> None:
         """Forgets addresses with no refusal within the window (at most once a second)."""

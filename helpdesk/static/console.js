@@ -33,6 +33,11 @@ async function login(ev) {
     body: JSON.stringify({ name: $("login-name").value, password: $("login-password").value }),
   });
   const body = await res.json().catch(() => ({}));
+  if (res.status === 429) {
+    const wait = Number(res.headers.get("Retry-After")) || 60;
+    $("login-error").textContent = `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`;
+    return;
+  }
   if (!res.ok) { $("login-error").textContent = "账号或密码错误，或账号已停用"; return; }
   token = body.token;
   sessionStorage.setItem("helpdesk-token", token);
