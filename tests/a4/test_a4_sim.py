@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.a4_printer import JobState, KeyJournal, create_a4_printer
+from drivers.a4_printer import KeyJournal, create_a4_printer
 from drivers.a4_printer import errors as e
 from drivers.a4_printer.interface import A4Printer
 from drivers.base import DeviceError, DeviceState

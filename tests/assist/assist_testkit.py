@@ -5,6 +5,7 @@ beside it), helper WebSocket clients on that loop, and waits with deadlines."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -178,3 +179,22 @@ def only_loopback(monkeypatch) -> None:
             await original(self, candidate)
 
     monkeypatch.setattr(aioice.ice.Connection, "add_remote_candidate", add_remote_candidate)
+
+
+@contextlib.contextmanager
+def started_services(**defaults: Any):
+    """``make(cfg, session=None, **kw)``: a started AssistService; all are stopped at the end."""
+    from kiosk.assist import AssistService
+
+    made = []
+
+    def make(cfg, session=None, **kw):
+        s = AssistService(cfg, session, None, **{**defaults, **kw})
+        made.append(s)
+        s.start()
+        return s
+    try:
+        yield make
+    finally:
+        for s in made:
+            s.stop()

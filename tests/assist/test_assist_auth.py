@@ -12,8 +12,7 @@ import time
 
 import pytest
 
-from assist_testkit import TEST_TOKEN, HubThread, kiosk_config, wait_state
-from kiosk.assist import AssistService
+from assist_testkit import TEST_TOKEN, HubThread, kiosk_config, started_services, wait_state
 from kiosk.assist.callback import CallbackError
 
 LINE = "hub refused this terminal: not registered or wrong token; see docs/helpdesk.md"
@@ -34,16 +33,8 @@ async def _fast_checks(h):
 
 @pytest.fixture
 def service_for():
-    made = []
-
-    def make(cfg, **kw):
-        s = AssistService(cfg, **{**FAST, **kw})
-        made.append(s)
-        s.start()
-        return s
-    yield make
-    for s in made:
-        s.stop()
+    with started_services(**FAST) as make:
+        yield make
 
 
 def refusals(caplog) -> int:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from assist_testkit import HubThread, kiosk_config, only_loopback, wait_state
+from assist_testkit import HubThread, kiosk_config, only_loopback, started_services, wait_state
 from kiosk.assist import AssistService
 from kiosk.session import Session
 
@@ -20,17 +20,8 @@ def hub(tmp_path):
 
 @pytest.fixture
 def service_for():
-    made = []
-
-    def make(cfg, **kw):
-        kw.setdefault("backoff_first_s", 0.2)
-        s = AssistService(cfg, kw.pop("session", None), None, **kw)
-        made.append(s)
-        s.start()
-        return s
-    yield make
-    for s in made:
-        s.stop()
+    with started_services(backoff_first_s=0.2) as make:
+        yield make
 
 
 def test_no_hub_configured_is_unavailable():
