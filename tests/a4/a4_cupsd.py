@@ -18,9 +18,10 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from loopback_server import LoopbackServer
 
 CUPS_LIB = Path("/usr/lib/cups")
 GENERIC_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
@@ -196,37 +197,19 @@ class PrivateCupsd:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class TcpSink:
+class TcpSink(LoopbackServer):
     """A network printer on 127.0.0.1: records each connection's bytes (``hang``: never reads)."""
 
     def __init__(self, mode: str = "normal"):
         self.mode = mode
         self.jobs: list[bytes] = []
-        self._srv = socket.socket()
-        self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._srv.bind(("127.0.0.1", 0))
-        self._srv.listen(4)
-        self.port = self._srv.getsockname()[1]
-        self._stop = threading.Event()
-        self._done = threading.Condition()
-        self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(backlog=4)
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._srv.accept()
-            except OSError:
-                return
-            self._conns.append(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
+    def handle(self, conn: socket.socket) -> None:
         buf = bytearray()
         conn.settimeout(0.2)
         try:
-            while not self._stop.is_set():
+            while not self.stopping:
                 if self.mode == "hang":
                     time.sleep(0.05)
                     continue
@@ -240,21 +223,8 @@ class TcpSink:
                     break
                 buf += chunk
         finally:
-            conn.close()
             if buf:
-                with self._done:
-                    self.jobs.append(bytes(buf))
-                    self._done.notify_all()
+                self.record(self.jobs, bytes(buf))
 
     def wait_jobs(self, n: int, timeout: float = 10.0) -> bool:
-        with self._done:
-            return self._done.wait_for(lambda: len(self.jobs) >= n, timeout)
-
-    def close(self) -> None:
-        self._stop.set()
-        try:
-            self._srv.shutdown(socket.SHUT_RDWR)  # close() alone does not wake accept()
-        except OSError:
-            pass
-        self._srv.close()
-        self._thread.join(2)
+        return self.wait_until(lambda: len(self.jobs) >= n, timeout)

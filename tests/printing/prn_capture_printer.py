@@ -8,28 +8,20 @@ bytes, never answers). One bytes object per closed connection in ``captures``.
 from __future__ import annotations
 
 import socket
-import threading
+
+from loopback_server import LoopbackServer
 
 from drivers.receipt_printer.status import DLE_EOT, STATUS_REPLIES
 
 MODES = tuple(STATUS_REPLIES) + ("no_answer",)
 
 
-class CapturePrinter:
+class CapturePrinter(LoopbackServer):
     def __init__(self, mode: str = "online"):
         self.mode = mode
         self.mode_after_job: str | None = None  # switch to this once job bytes arrived
         self.captures: list[bytes] = []
-        self._srv = socket.socket()
-        self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._srv.bind(("127.0.0.1", 0))
-        self._srv.listen(8)
-        self.port = self._srv.getsockname()[1]
-        self._stop = False
-        self._done = threading.Condition()
-        self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(backlog=8)
 
     @property
     def uri(self) -> str:
@@ -45,28 +37,17 @@ class CapturePrinter:
             DLE_EOT + b"\x02", b"").replace(DLE_EOT + b"\x03", b"").replace(DLE_EOT + b"\x04", b"")]
 
     def wait_captures(self, n: int, timeout: float = 5.0) -> bool:
-        with self._done:
-            return self._done.wait_for(lambda: len(self.captures) >= n, timeout)
+        return self.wait_until(lambda: len(self.captures) >= n, timeout)
 
     def wait_jobs(self, n: int, timeout: float = 5.0) -> bool:
         """Waits for ``n`` captures that carried a job (a status-only connection may close first)."""
-        with self._done:
-            return self._done.wait_for(lambda: len(self.jobs()) >= n, timeout)
+        return self.wait_until(lambda: len(self.jobs()) >= n, timeout)
 
-    def _serve(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self._srv.accept()
-            except OSError:
-                return
-            self._conns.append(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
+    def handle(self, conn: socket.socket) -> None:
         buf = bytearray()
         conn.settimeout(0.1)
         try:
-            while not self._stop:
+            while not self.stopping:
                 try:
                     chunk = conn.recv(65536)
                 except socket.timeout:
@@ -86,16 +67,4 @@ class CapturePrinter:
                         conn.sendall(bytes([STATUS_REPLIES[self.mode][n]]))
                     i += 3
         finally:
-            conn.close()
-            with self._done:
-                self.captures.append(bytes(buf))
-                self._done.notify_all()
-
-    def close(self) -> None:
-        self._stop = True
-        try:  # close() alone does not wake a blocked accept(): the port would keep listening
-            self._srv.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self._srv.close()
-        self._thread.join(2)
+            self.record(self.captures, bytes(buf))
