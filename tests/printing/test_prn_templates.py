@@ -116,7 +116,7 @@ def test_test_slip_has_samples_rare_image_qr_and_cut(capture_printer, profile):
 def test_print_guide_admin_with_the_catalogue_item(capture_printer):
     """GIVEN the real kiosk.catalogue.Item and a hall from config (opening_hours)
     WHEN the admin prints a guide THEN it reports the job and the paper shows the hours."""
-    catalogue = pytest.importorskip("kiosk.catalogue")
+    from kiosk import catalogue
     from kiosk.printing.admin import print_guide
 
     item = catalogue.Item(id="A1", name="社保卡补办", department="人社局", materials=("身份证",), phone="12333")

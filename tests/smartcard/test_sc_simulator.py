@@ -132,8 +132,6 @@ def test_self_test_on_the_simulator_masks_the_uid():
 def test_config_staff_badges_key_and_factory(tmp_path):
     """GIVEN a kiosk.toml with staff_badges THEN it validates and the factory builds a READY reader."""
     from kiosk import config, devices
-    if "devices.smartcard.staff_badges" not in config.SCHEMA:
-        pytest.skip("config schema has no devices.smartcard.staff_badges yet")
     f = tmp_path / "kiosk.toml"
     f.write_text('[devices.smartcard]\nuri = "sim://?card=badge"\nstaff_badges = ["uid:04A1B2C3D4=W017"]\n')
     cfg = config.load(f)
