@@ -115,14 +115,14 @@ def _stop_on_signals(app) -> None:
 
 
 def open_devices(devices: dict) -> None:
-    """Opens every device off the UI thread; one that cannot start stays in FAULT with its reason."""
-    from drivers.base import DeviceState
+    """Opens every device off the UI thread (factories build them without I/O, drivers/registry.py),
+    so a silent reader never holds up the home screen; one that cannot start stays in FAULT or
+    ABSENT with its reason."""
+    from drivers.registry import open_device
 
     for name, device in devices.items():
-        if device.state in (DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY):
-            continue                      # its factory opened it already
         try:
-            device.open()
+            open_device(device)
         except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
             log.warning("device %s did not start: %s", name, exc)
 

@@ -136,6 +136,8 @@ def test_config_staff_badges_key_and_factory(tmp_path):
     f.write_text('[devices.smartcard]\nuri = "sim://?card=badge"\nstaff_badges = ["uid:04A1B2C3D4=W017"]\n')
     cfg = config.load(f)
     dev = devices.create("smartcard", cfg.devices()["smartcard"])
+    assert dev.state is DeviceState.ABSENT        # built, not opened: the kiosk opens devices off the UI thread
+    dev.open()
     try:
         card = dev.wait_for_card(5.0)        # the simulator's poll thread reports the card
         assert dev.state is DeviceState.READY and dev.is_staff_badge(card) == "W017"
