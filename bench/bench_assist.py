@@ -125,10 +125,10 @@ def main() -> None:
                 try:
                     rig.page.wait_for_function(
                         "document.getElementById('state').textContent === '可接听'", timeout=5000)
-                except Exception:
+                except Exception as exc:
                     raise SystemExit(f"bench: helper not available again after call {len(firsts)}: "
                                      f"{rig.page.text_content('#state')!r} "
-                                     f"{rig.page.text_content('#notice')!r}, kiosk {rig.kiosk.status}")
+                                     f"{rig.page.text_content('#notice')!r}, kiosk {rig.kiosk.status}") from exc
             print(f"press → first helper frame (n={len(firsts)}): "
                   f"p50 {statistics.median(firsts):.0f} ms, min {min(firsts):.0f}, "
                   f"max {max(firsts):.0f}  (target ≤ 1500 ms)")

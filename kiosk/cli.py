@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from typing import Callable
 
 from . import catalogue as catalogue_mod
 from . import config as config_mod
@@ -213,13 +214,22 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from .main import run
-
-    return run(_load_config(args), windowed=args.windowed)
+App = Callable[[config_mod.Config, bool], int]
 
 
-def main(argv: list[str] | None = None) -> int:
+def cmd_run(args: argparse.Namespace, app: App | None) -> int:
+    if app is None:     # the core alone (``kiosk.cli``) has the admin commands, not the screens
+        return _fail("this entry point has the admin commands only; the kiosk itself is started "
+                     "by ehall-kiosk (python -m ehall_kiosk)")
+    return app(_load_config(args), args.windowed)
+
+
+def main(argv: list[str] | None = None, app: App | None = None) -> int:
+    """The admin subcommands; with none, ``app(config, windowed)`` runs the kiosk.
+
+    The composition root (``ehall_kiosk.main``) passes the app, so the core never imports
+    the screens (docs/architecture.md).
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handlers = {
@@ -230,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         ("devices", "test"): cmd_devices_test,
         ("print", "test"): cmd_print,
         ("print", "guide"): cmd_print,
-        (None, None): cmd_run,
+        (None, None): lambda a: cmd_run(a, app),
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     try:

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any, Iterable
 
-from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
+from kiosk.printing.document import (BigText, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
 
 RARE_SAMPLE = "䶮"  # U+4DAE, CJK Ext-A: in no GB2312/GBK printer font, so it prints as an image

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args, env_extra=None):
     env = dict(os.environ, XDG_CACHE_HOME=str(ROOT / "test-output" / "cache"))
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ehall_kiosk", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=120)
 
 

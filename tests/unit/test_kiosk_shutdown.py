@@ -27,7 +27,7 @@ def start_kiosk(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen, Pat
     env = {k: v for k, v in os.environ.items() if k not in ("KIVY_HOME", "EHALL_KIOSK_CONFIG")}
     env.update(TMPDIR=str(temp), SDL_VIDEODRIVER="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"), **env_extra)
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "--simulate"],
+        proc = subprocess.Popen([sys.executable, "-m", "ehall_kiosk", "--config", str(config), "--simulate"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     return proc, temp, log
 

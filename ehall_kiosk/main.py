@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The composition root: config → core → Kivy app. Only ``ehall-kiosk`` runs this."""
+"""The composition root: config → core (``kiosk.wiring``) → Kivy app.
+
+The one module that may import every layer (docs/architecture.md). ``ehall-kiosk`` and
+``python -m ehall_kiosk`` come here; the admin subcommands are ``kiosk.cli``'s.
+"""
 from __future__ import annotations
 
 import atexit
@@ -10,12 +14,15 @@ import signal
 import tempfile
 import threading
 
-from .catalogue import CatalogueError
-from .config import Config
-from .device_watch import DeviceWatch
-from .devices import close_all, create_all
+from kiosk import cli
+from kiosk.config import Config
 
 log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``ehall-kiosk``: the admin subcommands, or (with none) the kiosk itself."""
+    return cli.main(argv, app=run)
 
 
 def kivy_environment(kivy_home: str | None = None) -> None:
@@ -60,18 +67,9 @@ def run(config: Config, windowed: bool = False) -> int:
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG
         handler.setLevel(config["logging.level"])
-    from .core import Kiosk
+    from kiosk import wiring
 
-    kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
-    kiosk.devices = create_all(config)
-    from .identity import build_identity
-    build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
-    threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
-    kiosk.assist = build_assist(kiosk)
-    watch = DeviceWatch(kiosk.devices)
-    watch.start()                               # unplugged devices are found again
-    # one-key search results are ready before the first citizen types
-    threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
+    kiosk, watch = wiring.start(config)        # CatalogueError propagates to the CLI's message
     kivy_environment()
     configure_kivy(config, windowed)
     from screens.app import KioskApp
@@ -83,8 +81,7 @@ def run(config: Config, windowed: bool = False) -> int:
     try:
         app.run()
     finally:                                    # shutdown: simulators remove their temp folders
-        watch.stop()
-        close_all(kiosk.devices)
+        wiring.stop(kiosk, watch)
     return 0
 
 
@@ -114,32 +111,6 @@ def _stop_on_signals(app) -> None:
     Clock.schedule_interval(poll, 0.2)
 
 
-def open_devices(devices: dict) -> None:
-    """Opens every device off the UI thread (factories build them without I/O, drivers/registry.py),
-    so a silent reader never holds up the home screen; one that cannot start stays in FAULT or
-    ABSENT with its reason."""
-    from drivers.registry import open_device
-
-    for name, device in devices.items():
-        try:
-            open_device(device)
-        except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
-            log.warning("device %s did not start: %s", name, exc)
-
-
-def build_assist(kiosk):
-    """The remote-assist service when a hub is configured (else 呼叫帮办 says "unavailable").
-
-    It shares the configured camera with the identity flow: it opens the device for
-    a call and closes it when the call ends.
-    """
-    if not kiosk.config["assist.hub_url"]:
-        return None
-    from .assist.service import AssistService
-
-    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: kiosk.devices.get("camera"))
-
-
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop
 
 
@@ -157,4 +128,4 @@ def _exit_after_first_frame(app) -> None:
     Window.bind(on_flip=on_flip)
 
 
-__all__ = ["run", "kivy_environment", "configure_kivy", "CatalogueError"]
+__all__ = ["main", "run", "kivy_environment", "configure_kivy"]
