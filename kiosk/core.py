@@ -31,6 +31,7 @@ class Kiosk:
     session: Session
     devices: dict[str, Any] = field(default_factory=dict)   # kiosk.devices.create_all(config)
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
+    identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
