@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import cast
 
 from drivers.base import DeviceError, DeviceUri
 from drivers.registry import check_uri
@@ -53,4 +54,4 @@ def open_camera(name: str, uri: str | DeviceUri) -> Camera:
     """
     from drivers.registry import create, open_device
     raw = uri.raw if isinstance(uri, DeviceUri) else uri
-    return open_device(create("camera", name, raw))
+    return cast(Camera, open_device(create("camera", name, raw)))

@@ -7,7 +7,7 @@ another backend; ``open_reader`` builds and opens.  See ``docs/id-reader.md``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drivers.base import DeviceError, DeviceUri
 from drivers.registry import check_uri
@@ -29,7 +29,7 @@ def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
     retrying. Any thread but the UI's: blocks for the port probe (≤ a few seconds).
     """
     from drivers.registry import create, open_device
-    return open_device(create("id_reader", name, uri, **opts))
+    return cast(IdCardReader, open_device(create("id_reader", name, uri, **opts)))
 
 
 def build(name: str, uri: str, **opts: Any) -> IdCardReader:

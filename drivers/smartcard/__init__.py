@@ -7,7 +7,7 @@ another backend; ``open_smartcard`` builds and opens.  See ``docs/smartcard.md``
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from drivers.base import DeviceError
@@ -31,7 +31,7 @@ def open_smartcard(name: str, uri: str, staff_badges: list[str] | tuple[str, ...
     :func:`build` refuses gives FAULT with its coded error. Any thread but the UI's; blocks ≤ ~2 s.
     """
     from drivers.registry import create, open_device
-    return open_device(create("smartcard", name, uri, staff_badges=staff_badges, **opts))
+    return cast(SmartCardReader, open_device(create("smartcard", name, uri, staff_badges=staff_badges, **opts)))
 
 
 def build(name: str, uri: str, staff_badges: list[str] | tuple[str, ...] = (),

@@ -3,6 +3,7 @@
 
 - layering: the import contracts in pyproject.toml ([tool.importlinter]) hold;
 - lint: ruff's small rule set ([tool.ruff]) passes on every Python file of the project;
+- types: mypy passes on the core, the drivers and the composition root ([tool.mypy]);
 - the repository stands on its own: nothing reads the team's shared folder next to it.
 """
 import subprocess
@@ -37,6 +38,11 @@ def test_the_layering_check_can_fail(tmp_path):
 def test_ruff_passes():
     out = _run(str(BIN / "ruff"), "check", "--no-cache", "ehall_kiosk", "kiosk", "drivers", "screens",
                "helpdesk", "tests", "bench", "scripts")
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+def test_mypy_passes():
+    out = _run(sys.executable, "-m", "mypy", "--no-incremental")
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
