@@ -71,11 +71,6 @@ class Item:
         return bool(self.materials or self.steps or self.fee
                     or self.promised_days is not None or self.legal_days is not None)
 
-    @property
-    def is_bundle(self) -> bool:
-        """一件事 bundles group several items around one life event."""
-        return "一件事" in self.name
-
 
 @dataclass
 class Catalogue:

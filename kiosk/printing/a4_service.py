@@ -94,17 +94,6 @@ class A4Service:
         title = f"guide {getattr(item, 'id', '')}"
         return self._run(job_key, started, self._submit_and_wait, pdf, title, job_key, started)
 
-    def warm_up(self) -> float:
-        """Load the font bank and common glyphs (≈0.5-0.9 s once per process); seconds taken.
-
-        Call once from a worker thread at start-up so the first citizen's page takes ~50-100 ms.
-        """
-        from kiosk.printing.a4 import a4_test_page, render_a4
-
-        started = time.monotonic()
-        render_a4(a4_test_page())
-        return time.monotonic() - started
-
     def status(self, job_key: str) -> A4Outcome:
         """Where the job is now (≤ budget s); for a screen that polls a held job."""
         started = time.monotonic()
