@@ -19,9 +19,9 @@ from drivers.a4_printer.interface import A4Printer
 from drivers.base import DeviceError, DeviceState, Severity
 
 # Not printed, kept by the kiosk: it is sent again by retry_held() once the printer recovers.
-KEPT_STAFF = "print_unavailable_staff_called"
+KEPT_STAFF = "print_unavailable_tell_staff"
 # In the CUPS queue, waiting for staff (paper, jam, toner ...): prints by itself once fixed.
-WAITING_STAFF = "a4_print_waiting_staff_called"
+WAITING_STAFF = "a4_print_waiting_tell_staff"
 MESSAGE_KEYS = {
     "A4_JOB_FAILED": "print_failed_try_again",
     "A4_JOB_CANCELED": "print_failed_try_again",

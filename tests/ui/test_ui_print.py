@@ -40,7 +40,8 @@ def test_paper_out_says_so_and_offers_the_qr(ui, printer):
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
-    assert _notice(ui).startswith("打印机暂时不能用，已通知工作人员")
+    assert _notice(ui).startswith("打印机暂时不能用，请告诉服务台的工作人员")
+    assert "已通知" not in _notice(ui)        # nobody is notified until the hub reports terminals (issue 12)
     assert printer.jobs == []
     ui.screenshot("print-failed-qr")
 
