@@ -34,7 +34,7 @@ def test_print_guide_hands_the_citizen_a_receipt(ui, printer):
 
 def test_paper_out_says_so_and_offers_the_qr(ui, printer):
     """GIVEN a printer out of paper WHEN the citizen taps 打印办事指南 THEN within seconds the
-    screen says staff were told and shows the QR code to continue on the phone."""
+    screen asks the citizen to tell the desk and shows the QR code to continue on the phone."""
     printer.set_mode("paper_out")
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
