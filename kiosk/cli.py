@@ -16,6 +16,8 @@ from typing import Callable
 from . import catalogue as catalogue_mod
 from . import config as config_mod
 from . import devices as devices_mod
+from .consult import FaqError
+from .consult import cli as consult_cli
 
 EXIT_USAGE = 2
 
@@ -40,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--limit", type=int, default=10, help="results to print (default 10)")
     s.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    consult_cli.add_parsers(sub)
 
     dev = sub.add_parser("devices", help="list configured devices with state and last error")
     dev_sub = dev.add_subparsers(dest="action", metavar="ACTION")
@@ -235,6 +239,8 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
     handlers = {
         ("catalogue", "check"): cmd_catalogue_check,
         ("search", None): cmd_search,
+        ("ask", None): lambda a: consult_cli.cmd_ask(a, _load_config, _fail),
+        ("faq", "check"): consult_cli.cmd_faq_check,
         ("config", "check"): cmd_config_check,
         ("devices", None): cmd_devices,
         ("devices", "test"): cmd_devices_test,
@@ -249,6 +255,8 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
         return _fail(f"configuration error: {exc}")
     except catalogue_mod.CatalogueError as exc:
         return _fail(f"catalogue error: {exc}")
+    except FaqError as exc:
+        return _fail(f"knowledge base error: {exc}")
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - admins get one line; EHALL_DEBUG=1 shows the traceback
