@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "camera": "drivers.camera",
     "receipt_printer": "drivers.receipt_printer",
     "a4_printer": "drivers.a4_printer",
+    "audio": "drivers.audio",
 }
 
 

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="one JSON object per line")
 
     consult_cli.add_parsers(sub)
+    say = sub.add_parser("say", help="render a voice prompt to a WAV file, to check the voice")
+    say.add_argument("text")
+    say.add_argument("--out", metavar="FILE.wav", required=True)
+    say.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     dev = sub.add_parser("devices", help="list configured devices with state and last error")
     dev_sub = dev.add_subparsers(dest="action", metavar="ACTION")
@@ -112,6 +116,22 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"{hit.item.id}\t{marked}\t{hit.item.department}" + (f"\t(搜索词: {via})" if via else ""))
     if not args.json:
         print(f"-- {results.total} items match {args.query!r}", file=sys.stderr)
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from .voice import Voice, VoiceError
+
+    try:
+        wav = Voice().render(args.text, args.lang)
+    except VoiceError as exc:
+        return _fail(str(exc))
+    try:
+        with open(args.out, "wb") as fh:
+            fh.write(wav)
+    except OSError as exc:
+        return _fail(f"{args.out}: cannot be written ({exc.strerror})")
+    print(f"{args.out}: {len(wav):,} bytes")
     return 0
 
 
@@ -241,6 +261,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
         ("search", None): cmd_search,
         ("ask", None): lambda a: consult_cli.cmd_ask(a, _load_config, _fail),
         ("faq", "check"): consult_cli.cmd_faq_check,
+        ("say", None): cmd_say,
         ("config", "check"): cmd_config_check,
         ("devices", None): cmd_devices,
         ("devices", "test"): cmd_devices_test,

@@ -24,6 +24,7 @@ DEVICE_SCHEMES = {
     "camera": ("v4l2", "file", "sim"),
     "receipt_printer": ("tcp", "serial", "usb", "sim"),
     "a4_printer": ("cups", "sim"),
+    "audio": ("alsa", "sim"),
 }
 
 
