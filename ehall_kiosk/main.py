@@ -67,6 +67,8 @@ def run(config: Config, windowed: bool = False) -> int:
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG
         handler.setLevel(config["logging.level"])
+    from kiosk import logfilter
+    logfilter.install()                 # ID numbers, phones, the session's names: masked in every line
     from kiosk import wiring
 
     kiosk, watch = wiring.start(config)        # CatalogueError propagates to the CLI's message
@@ -77,6 +79,7 @@ def run(config: Config, windowed: bool = False) -> int:
     app = KioskApp(kiosk, kiosk_mode=not windowed)
     if os.environ.get(READY_ENV):
         _exit_after_first_frame(app)
+    _watchdog(app)
     _stop_on_signals(app)
     try:
         app.run()
@@ -109,6 +112,32 @@ def _stop_on_signals(app) -> None:
         return True
 
     Clock.schedule_interval(poll, 0.2)
+
+
+def _watchdog(app) -> None:
+    """systemd ``Type=notify`` with ``WatchdogSec``: READY=1 once the home screen's first frame is
+    drawn, then WATCHDOG=1 from the Kivy main loop at half the watchdog interval, so a frozen UI
+    (the process alive, the screen stuck) stops pinging and systemd restarts it. Nothing happens
+    without ``NOTIFY_SOCKET`` (not under systemd). The unit sets NotifyAccess=all: the kiosk runs
+    under xinit, not as the unit's main process.
+    """
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return
+    import sdnotify
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    notifier = sdnotify.SystemdNotifier()
+    usec = int(os.environ.get("WATCHDOG_USEC", "0") or 0)
+
+    def on_flip(*_args):
+        Window.unbind(on_flip=on_flip)
+        notifier.notify("READY=1")
+        if usec > 0:
+            Clock.schedule_interval(lambda _dt: notifier.notify("WATCHDOG=1"), usec / 2e6)
+
+    Window.bind(on_flip=on_flip)
+    app.bind(on_stop=lambda *_a: notifier.notify("STOPPING=1"))
 
 
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop

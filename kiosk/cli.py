@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from . import logfilter
+    logfilter.install()
     handlers = {
         ("catalogue", "check"): cmd_catalogue_check,
         ("search", None): cmd_search,
