@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "receipt_printer": "drivers.receipt_printer",
     "a4_printer": "drivers.a4_printer",
     "audio": "drivers.audio",
+    "browser": "drivers.browser",
 }
 
 
