@@ -91,8 +91,8 @@ class ItemScreen(KioskScreen):
                 box.add_widget(MaterialRow(text=text))
         if item.steps:
             box.add_widget(Factory.SectionLabel(text="办理流程"))
-            for n, text in enumerate(item.steps, 1):
-                box.add_widget(Factory.BodyLabel(text=f"{n}. {text}"))
+            for n, text in enumerate(item.steps, 1):   # no space after the number: Kivy wraps at spaces
+                box.add_widget(Factory.BodyLabel(text=f"{n}．{text}" if len(item.steps) > 1 else text))
         for heading, text in sections(item):
             box.add_widget(Factory.SectionLabel(text=heading))
             box.add_widget(Factory.BodyLabel(text=text))
