@@ -109,10 +109,16 @@ class ItemScreen(KioskScreen):
             return
         self.ids.content.add_widget(Factory.SectionLabel(text="同一事项的办事指南"))
         for other in found:
-            button = Factory.KioskButton(text=f"{other.name}（{other.department or '其他部门'}）",
-                                         size_hint_y=None)
+            button = Factory.KioskButton(text=f"{other.name}（{other.department or '其他部门'}）")
+            button.bind(texture_size=self._fit_height)       # a long name wraps: the button grows
             button.bind(on_release=lambda _b, oid=other.id: self.session.go("item", id=oid))
             self.ids.content.add_widget(button)
+
+    @staticmethod
+    def _fit_height(button, texture_size) -> None:
+        app = App.get_running_app()
+        least = app.theme.button_h if app is not None else button.height
+        button.height = max(least, texture_size[1] + button.padding[1] * 2 + 8)
 
     def _show_a4_button(self, show: bool) -> None:
         """The A4 button takes its place in the bar only where an A4 printer can print."""

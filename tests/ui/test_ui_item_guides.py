@@ -82,11 +82,17 @@ def test_a_guide_less_twin_leads_to_the_guide(guide_ui):
     assert "办理流程" in _labels(ui.screen)
 
 
-def test_bundled_passport_copy_leads_to_the_passport_guide(ui):
-    """The bundled 公安分局 普通护照签发 has no guide; it leads to 普通护照签发（首次申请）."""
+@pytest.mark.parametrize("large", [False, True])
+def test_bundled_passport_copy_leads_to_the_passport_guide(ui, large):
+    """The bundled 公安分局 普通护照签发 has no guide; it leads to 普通护照签发（首次申请）,
+    in both text sizes, with the button's text inside the button."""
+    if large:
+        ui.kiosk.session.set_large_text(True)
+        ui.frames(2)
     ui.kiosk.session.go("item", id="SI-0123")
     ui.frames(3)
-    ui.screenshot("item-twin")
+    assert not overflowing(ui.screen)
+    ui.screenshot(f"item-twin{'-large' if large else ''}")
     ui.tap(button(ui.screen.ids.content, "普通护照签发（首次申请）（临沂市公安局（出入境管理））"))
     ui.frames(3)
     assert ui.screen.item_id == "SI-0049"
