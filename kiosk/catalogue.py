@@ -23,7 +23,8 @@ BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
-           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords")
+           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
+           "location", "legal_basis")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
@@ -64,6 +65,14 @@ class Item:
     url: str = ""
     source: str = ""
     keywords: tuple[str, ...] = ()  # the hall's colloquial search words (俗称): found like the name
+    location: str = ""              # 办理地点
+    legal_basis: str = ""           # 设定依据
+
+    @property
+    def has_full_guide(self) -> bool:
+        """Materials plus steps or a time limit: enough to prepare a visit (issue 19's count)."""
+        return bool(self.materials) and bool(self.steps or self.promised_days is not None
+                                             or self.legal_days is not None)
 
     @property
     def has_guide(self) -> bool:
@@ -199,6 +208,8 @@ def parse_record(rec: dict[str, Any]) -> Item:
         url=url,
         source=_text(rec.get("source"), "source", 1000),
         keywords=_keywords(rec.get("keywords")),
+        location=_text(rec.get("location"), "location", 500),
+        legal_basis=_text(rec.get("legal_basis"), "legal_basis", 3000),
     )
 
 
@@ -291,4 +302,7 @@ def load(path: str | Path | None = None) -> Catalogue:
     if not items:
         raise CatalogueError(f"{file}: no usable item ({len(errors)} rows rejected)"
                              + (f"; first: {errors[0]}" if errors else ""))
+    if path.resolve() == BUNDLED:             # the bundled sample gains the bundled guides
+        from .guides import supplement
+        items = supplement(items)
     return Catalogue(items, file, hashlib.sha256(raw).hexdigest(), errors, warnings)

@@ -92,7 +92,8 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
         print(f"skipped: {err}")
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "
           f"{len(cat.departments())} departments, "
-          f"{sum(1 for i in cat.items if i.has_guide)} items with a guide")
+          f"{sum(1 for i in cat.items if i.has_guide)} items with a guide, "
+          f"{sum(1 for i in cat.items if i.has_full_guide)} with a full guide (materials + steps or time limit)")
     return 1 if cat.errors else 0
 
 

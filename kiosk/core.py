@@ -63,6 +63,11 @@ class Kiosk:
     def item(self, item_id: str) -> Item | None:
         return self.catalogue.by_id.get(item_id)
 
+    def guide_twins(self, item: Item, limit: int = 4) -> list[Item]:
+        """Same-name items that have the guide this one lacks (kiosk/guides.py)."""
+        from .guides import twins
+        return twins(self.catalogue.items, item, limit)
+
     def qr_url(self, item: Item) -> str:
         return qr.item_url(item, self.config["catalogue.qr_url_template"])
 

@@ -135,3 +135,13 @@ def test_search_shows_the_keyword_an_item_was_found_through(tmp_path):
     assert rows[1]["via"] == "营业执照" and rows[1]["via_matched"] == [0, 1] and rows[1]["matched"] == []
     plain = run("--config", str(cfg), "search", "jhz")
     assert plain.stdout == "H3\t婚姻登记\t民政局\t(搜索词: [结婚证])\n"
+
+
+def test_catalogue_check_counts_full_guides_in_the_bundled_sample():
+    """The bundled sample gains the bundled public guides: the summary counts full guides."""
+    from kiosk.catalogue import BUNDLED
+    out = run("catalogue", "check", str(BUNDLED))
+    assert out.returncode == 0
+    import re
+    m = re.search(r"(\d+) with a full guide \(materials \+ steps or time limit\)", out.stdout)
+    assert m and int(m.group(1)) >= 50, out.stdout
