@@ -84,6 +84,7 @@ SCHEMA: dict[str, Rule] = {
     "ui.page_size": _int_range(3, 30),
     "catalogue.path": _text(1000),
     "catalogue.cache_dir": _text(1000),
+    "catalogue.theme_rules": _text(1000),
     "catalogue.qr_url_template": Rule(
         str, "an http(s) URL that may contain {name} and {id}", _template),
     "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",
