@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A paged list of service items (one department, category or audience)."""
+"""A paged list of service items (one life topic, department, category or audience)."""
 from __future__ import annotations
 
 from kivy.factory import Factory
@@ -8,7 +8,9 @@ from kivy.utils import escape_markup
 
 from .widgets import KioskScreen
 
-FILTERS = ("department", "category", "audience")
+from kiosk import themes as themes_mod
+
+FILTERS = ("theme", "department", "category", "audience")
 
 
 class ItemListScreen(KioskScreen):
@@ -27,14 +29,19 @@ class ItemListScreen(KioskScreen):
     def show(self, by: str = "department", value: str = "", page: int = 0, **params) -> None:
         by = by if by in FILTERS else "department"
         self._params = {"by": by, "value": value}
-        self._items = self.kiosk.catalogue.filter(**{by: value})
+        if by == "theme":
+            self._items = self.kiosk.themes.items(value) if self.kiosk.themes else []
+            label = themes_mod.split(value)[1] or value
+        else:
+            self._items = self.kiosk.catalogue.filter(**{by: value})
+            label = value
         self.total = len(self._items)
-        self.title = f"{value}（共 {self.total} 项）"
+        self.title = f"{label}（共 {self.total} 项）"
         self.page = page
         self._render()
 
     def _render(self) -> None:
-        size = self.app.theme.page_size(self.kiosk.config["ui.page_size"])
+        size = min(self.app.theme.page_size(self.kiosk.config["ui.page_size"]), self._rows_that_fit())
         self.pages = max(1, -(-self.total // size))
         self.page = min(max(0, self.page), self.pages - 1)
         rows = self.ids.rows
@@ -43,6 +50,14 @@ class ItemListScreen(KioskScreen):
             row = Factory.RowButton(text=escape_markup(item.name))
             row.bind(on_release=lambda _b, item_id=item.id: self.session.go("item", id=item_id))
             rows.add_widget(row)
+
+    def _rows_that_fit(self) -> int:
+        """Rows that fit between the top bar and the pager (large mode: 4 at 800 px, not 5)."""
+        from kivy.core.window import Window   # importing it opens the window: only once the app runs
+
+        t = self.app.theme
+        room = Window.height - t.nav_h - (t.button_h + 2 * t.pad) - 2 * t.pad + t.gap * .75
+        return max(3, int(room // (t.row_h + t.gap * .75)))
 
     def turn(self, step: int) -> None:
         target = min(max(0, self.page + step), self.pages - 1)
