@@ -65,7 +65,7 @@ class BrowseScreen(KioskScreen):
             text = f"{escape_markup(name)}  [size={int(self.app.theme.small)}][color={MUTED}]{count}\u00a0项[/color][/size]"
             self._add_row(grid, "ThemeButton", text, themes_mod.key(self.group, name))
 
-    def _department_pages(self) -> list[list[tuple[str, str]]]:
+    def _department_pages(self) -> list[list[tuple[str, str, float]]]:
         """Departments A–Z cut into pages that fit the screen: names wrap (never …), so a
         long name makes its row taller and its page shorter."""
         from kivy.core.window import Window   # importing it opens the window: only once the app runs
@@ -74,14 +74,14 @@ class BrowseScreen(KioskScreen):
         cols = 2
         col_w = (Window.width - 2 * t.pad - (cols - 1) * t.gap) / cols
         room = Window.height - t.nav_h - 2 * (t.button_h + 2 * t.pad) - t.pad
-        pages: list[list[tuple[str, str]]] = [[]]
+        pages: list[list[tuple[str, str, float]]] = [[]]
         used = 0.0
         rows = departments_az(self.kiosk.catalogue)
         for i in range(0, len(rows), cols):
             pair = []
             height = 0.0
             for name, count, initial in rows[i:i + cols]:
-                text = (f"[b][color={MUTED}]{initial}[/color][/b]  {escape_markup(name)}"
+                text = (f"{initial}\u00a0\u00a0{escape_markup(name)}"
                         f"   [color={MUTED}]{count}\u00a0项[/color]")
                 probe = Factory.DeptButton(text=text, width=col_w)
                 probe.texture_update()
@@ -91,7 +91,7 @@ class BrowseScreen(KioskScreen):
             if pages[-1] and used + need > room:
                 pages.append([])
                 used, need = 0.0, height
-            pages[-1].extend(pair)
+            pages[-1].extend((n, txt, height) for n, txt in pair)     # both cells as tall as the taller
             used += need
         return pages
 
@@ -99,14 +99,15 @@ class BrowseScreen(KioskScreen):
         pages = self._department_pages()
         self.pages = len(pages)
         self.page = min(max(0, self.page), self.pages - 1)
-        for name, text in pages[self.page]:
-            self._add_row(grid, "DeptButton", text, name)
+        for name, text, height in pages[self.page]:
+            self._add_row(grid, "DeptButton", text, name).min_h = height
 
-    def _add_row(self, grid, kind: str, text: str, value: str) -> None:
+    def _add_row(self, grid, kind: str, text: str, value: str):
         row = getattr(Factory, kind)(text=text)
         row.value = value
         row.bind(on_release=lambda _btn, v=value: self.open_group(v))
         grid.add_widget(row)
+        return row
 
     def switch(self, by: str, group: str = themes_mod.PERSONAL) -> None:
         self.session.replace("browse", by=by, group=group)
