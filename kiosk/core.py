@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
 from . import qr
-from .browse_index import ThemeIndex
+from .browse_index import ThemeIndex, departments_az
 from .index_cache import load_index
 from .theme_rules import load_rules
 from .catalogue import Catalogue, Item
@@ -58,6 +58,7 @@ class Kiosk:
         for err in rules.errors:
             log.warning("theme rule skipped: %s", err)
         themes = ThemeIndex.build(cat.items, rules)
+        departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock)
         log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",

@@ -76,7 +76,7 @@ class BrowseScreen(KioskScreen):
         room = Window.height - t.nav_h - 2 * (t.button_h + 2 * t.pad) - t.pad
         pages: list[list[tuple[str, str, float]]] = [[]]
         used = 0.0
-        rows = departments_az(self.kiosk.catalogue)
+        rows = departments_az(self.kiosk.catalogue, self.kiosk.config["catalogue.cache_dir"] or None)
         for i in range(0, len(rows), cols):
             pair = []
             height = 0.0

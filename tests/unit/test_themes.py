@@ -98,8 +98,14 @@ def test_bundled_catalogue_every_item_has_a_theme_and_the_common_ones_are_right(
     assert "发票领用(县级行使）" in names["法人:税收财务"]
 
 
-def test_departments_alphabetised_by_pinyin():
-    rows = departments_az(catalogue.load())
+def test_departments_alphabetised_by_pinyin_and_cached_without_pypinyin(tmp_path):
+    rows = departments_az(catalogue.load(), tmp_path)
+    assert len(list(tmp_path.glob("departments-az-*.json"))) == 1
+    probe = ("import sys; from kiosk import catalogue; from kiosk.browse_index import departments_az; "
+             f"rows = departments_az(catalogue.load(), {str(tmp_path)!r}); "
+             "print(len(rows), rows[0][0], 'pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.split() == ["44", "财政局", "False"], out.stderr
     names = [n for n, _c, _i in rows]
     assert len(rows) == 44
     assert names.index("财政局") < names.index("公安分局") < names.index("行政审批服务局") < names.index("住房和城乡建设局")
