@@ -43,11 +43,12 @@ class ThemeIndex:
         return self.by_theme.get(theme_key, [])
 
     def groups(self) -> list[tuple[str, list[tuple[str, int]]]]:
-        """Per group (个人, 法人): its themes that have items, with counts, in the platform's order."""
+        """Per group (个人, 法人): its themes that have items, with counts, in display order
+        (个人: the everyday life events first; 法人: the platform's order, a business's life stages)."""
         out = []
         for group in themes_mod.GROUPS:
             rows = [(name, len(self.by_theme[themes_mod.key(group, name)]))
-                    for name in themes_mod.VOCABULARY[group] if themes_mod.key(group, name) in self.by_theme]
+                    for name in themes_mod.DISPLAY[group] if themes_mod.key(group, name) in self.by_theme]
             out.append((group, rows))
         return out
 

@@ -34,6 +34,11 @@ LEGAL_THEMES = (
     "档案文物", "其他",
 )
 VOCABULARY = {PERSONAL: PERSONAL_THEMES, LEGAL: LEGAL_THEMES}
+# The order citizens see: the everyday life events first (a first page in large mode), then
+# the rest in code order. Legal themes keep the platform's order: a business's life stages.
+EVERYDAY = ("生育收养", "户籍办理", "证件办理", "社会保障", "婚姻登记", "就业创业", "住房保障", "交通出行",
+            "出境入境", "医疗卫生", "离职退休", "死亡殡葬")
+DISPLAY = {PERSONAL: EVERYDAY + tuple(t for t in PERSONAL_THEMES if t not in EVERYDAY), LEGAL: LEGAL_THEMES}
 # The platform's long label for 社会保障 in the personal list; accepted as the short one.
 ALIASES = {"社会保障（社会保险、社会救助）": "社会保障", "社会保障(社会保险、社会救助)": "社会保障"}
 _PREFIX = re.compile(r"^\s*(个人|法人)\s*[:：]\s*")

@@ -22,11 +22,12 @@ class BrowseScreen(KioskScreen):
     paged = BooleanProperty(False)
     page = NumericProperty(0)                        # 0-based, departments only
     pages = NumericProperty(1)
+    cols = NumericProperty(2)
 
     def on_kv_post(self, _base):
         self._pager = self.ids.pager.__self__             # a strong reference: it leaves the tree
-        self._pager.parent.remove_widget(self._pager)       # only the department list is paged
-        self.app.theme.bind(large=lambda *_: self._render() if self.paged else None)
+        self._pager.parent.remove_widget(self._pager)       # shown only when a list needs pages
+        self.app.theme.bind(large=lambda *_: self._render() if self.by in ("theme", "department") else None)
 
     def on_paged(self, _screen, paged: bool) -> None:
         box = self.ids.scroll.parent
@@ -39,7 +40,7 @@ class BrowseScreen(KioskScreen):
         self.by = by if by in KINDS else "theme"
         self.group = group if group in themes_mod.GROUPS else themes_mod.PERSONAL
         self.page = page
-        self.paged = self.by == "department"
+        self.paged = False
         self.title = GROUP_TITLES[self.group] if self.by == "theme" else KINDS[self.by] + "浏览"
         self._render()
 
@@ -61,46 +62,57 @@ class BrowseScreen(KioskScreen):
     def _render_themes(self, grid) -> None:
         index = self.kiosk.themes
         rows = dict(index.groups()).get(self.group, []) if index else []
-        for name, count in rows:
-            text = f"{escape_markup(name)}  [size={int(self.app.theme.small)}][color={MUTED}]{count}\u00a0项[/color][/size]"
-            self._add_row(grid, "ThemeButton", text, themes_mod.key(self.group, name))
+        small = int(self.app.theme.small)
+        entries = [(themes_mod.key(self.group, name),
+                    f"{escape_markup(name)}  [size={small}][color={MUTED}]{count}\u00a0项[/color][/size]")
+                   for name, count in rows]
+        self._render_pages(grid, "ThemeButton", entries, 3 if self.app.theme.large else 5)
 
-    def _department_pages(self) -> list[list[tuple[str, str, float]]]:
-        """Departments A–Z cut into pages that fit the screen: names wrap (never …), so a
-        long name makes its row taller and its page shorter."""
+    def _render_departments(self, grid) -> None:
+        rows = departments_az(self.kiosk.catalogue, self.kiosk.config["catalogue.cache_dir"] or None)
+        entries = [(name, f"{initial}\u00a0\u00a0{escape_markup(name)}   [color={MUTED}]{count}\u00a0项[/color]")
+                   for name, count, initial in rows]
+        self._render_pages(grid, "DeptButton", entries, 2)
+
+    def _pages(self, kind: str, entries: list[tuple[str, str]], cols: int) -> list[list[tuple[str, str, float]]]:
+        """Entries cut into pages that fit between the tabs and the pager. Text wraps
+        (never …): a long name makes its row taller and its page shorter."""
         from kivy.core.window import Window   # importing it opens the window: only once the app runs
 
         t = self.app.theme
-        cols = 2
         col_w = (Window.width - 2 * t.pad - (cols - 1) * t.gap) / cols
-        room = Window.height - t.nav_h - 2 * (t.button_h + 2 * t.pad) - t.pad
+        heights = []
+        for i in range(0, len(entries), cols):
+            probes = [getattr(Factory, kind)(text=text, width=col_w) for _v, text in entries[i:i + cols]]
+            for probe in probes:
+                probe.texture_update()
+            heights.append(max(p.height for p in probes))
+        bar = t.button_h + 2 * t.pad                        # the tab row, and the pager when there are pages
+        room = Window.height - t.nav_h - bar - t.pad
+        if sum(heights) + t.gap * (len(heights) - 1) <= room:
+            return [[(v, text, heights[i // cols]) for i, (v, text) in enumerate(entries)]]
+        room -= bar
         pages: list[list[tuple[str, str, float]]] = [[]]
         used = 0.0
-        rows = departments_az(self.kiosk.catalogue, self.kiosk.config["catalogue.cache_dir"] or None)
-        for i in range(0, len(rows), cols):
-            pair = []
-            height = 0.0
-            for name, count, initial in rows[i:i + cols]:
-                text = (f"{initial}\u00a0\u00a0{escape_markup(name)}"
-                        f"   [color={MUTED}]{count}\u00a0项[/color]")
-                probe = Factory.DeptButton(text=text, width=col_w)
-                probe.texture_update()
-                height = max(height, probe.height)
-                pair.append((name, text))
+        for i in range(0, len(entries), cols):
+            row = entries[i:i + cols]
+            height = heights[i // cols]
             need = height + (t.gap if pages[-1] else 0)
             if pages[-1] and used + need > room:
                 pages.append([])
                 used, need = 0.0, height
-            pages[-1].extend((n, txt, height) for n, txt in pair)     # both cells as tall as the taller
+            pages[-1].extend((value, text, height) for value, text in row)   # a row's cells equally tall
             used += need
         return pages
 
-    def _render_departments(self, grid) -> None:
-        pages = self._department_pages()
+    def _render_pages(self, grid, kind: str, entries: list[tuple[str, str]], cols: int) -> None:
+        self.cols = cols
+        pages = self._pages(kind, entries, cols)
         self.pages = len(pages)
         self.page = min(max(0, self.page), self.pages - 1)
-        for name, text, height in pages[self.page]:
-            self._add_row(grid, "DeptButton", text, name).min_h = height
+        self.paged = self.pages > 1
+        for value, text, height in pages[self.page]:
+            self._add_row(grid, kind, text, value).min_h = height
 
     def _add_row(self, grid, kind: str, text: str, value: str):
         row = getattr(Factory, kind)(text=text)
@@ -115,7 +127,7 @@ class BrowseScreen(KioskScreen):
     def turn(self, step: int) -> None:
         target = min(max(0, self.page + step), self.pages - 1)
         if target != self.page:
-            self.session.replace("browse", by=self.by, page=target)
+            self.session.replace("browse", by=self.by, group=self.group, page=target)
 
     def open_group(self, value: str) -> None:
         self.session.go("list", by=self.by, value=value, page=0)

@@ -39,6 +39,7 @@ def test_vocabulary_is_the_national_platforms():
     assert themes.PERSONAL_THEMES[:2] == ("生育收养", "户籍办理") and "死亡殡葬" in themes.PERSONAL_THEMES
     assert themes.LEGAL_THEMES[0] == "设立变更" and themes.LEGAL_THEMES[-2:] == ("档案文物", "其他")
     assert len(themes.PERSONAL_THEMES) == 31 and len(themes.LEGAL_THEMES) == 34
+    assert sorted(themes.DISPLAY["个人"]) == sorted(themes.PERSONAL_THEMES) and themes.DISPLAY["个人"][:2] == ("生育收养", "户籍办理")
     assert themes.normalize("社会保障（社会保险、社会救助）", ("个人",)) == ("个人:社会保障",)
 
 
