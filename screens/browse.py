@@ -66,6 +66,11 @@ class BrowseScreen(KioskScreen):
         entries = [(themes_mod.key(self.group, name),
                     f"{escape_markup(name)}  [size={small}][color={MUTED}]{count}\u00a0项[/color][/size]")
                    for name, count in rows]
+        if not entries:                      # the hall's rules gave this group no theme
+            self.cols = 1
+            self.paged = False
+            grid.add_widget(Factory.BodyLabel(text=f"暂无{GROUP_TITLES[self.group]}，请按部门查找或搜索事项。"))
+            return
         self._render_pages(grid, "ThemeButton", entries, 3 if self.app.theme.large else 5)
 
     def _render_departments(self, grid) -> None:

@@ -147,3 +147,19 @@ def test_departments_alphabetised_paged_and_never_truncated(ui, large):
     assert ui.app.manager.current == "list" and ui.screen.total == 61
     ui.tap(button(ui.screen, "返回"))
     assert ui.app.manager.current == "browse" and ui.screen.page == pages - 1
+
+
+def test_a_catalogue_without_themes_says_so_instead_of_an_empty_grid(make_ui, tmp_path):
+    """GIVEN theme rules that give the legal group nothing WHEN 法人主题 is opened THEN the screen
+    says so and points to 按部门; the personal grid still works."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\nthemes = ["户籍办理"]\nname = ["户口"]\n', encoding="utf-8")
+    ui = make_ui(**{"catalogue.theme_rules": str(rules)})
+    ui.tap(ui.screen.ids.tile_theme)
+    browse = ui.screen
+    assert [t.text.split("  ")[0] for t in _buttons(browse)] == ["户籍办理"]
+    ui.tap(browse.ids.tab_theme_legal)
+    texts = [w.text for w in browse.ids.groups.children]
+    assert texts == ["暂无法人办事主题，请按部门查找或搜索事项。"]
+    assert not browse.paged and not overflowing(browse)
+    ui.screenshot("themes-none")
