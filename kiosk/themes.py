@@ -15,6 +15,7 @@ imports the catalogue.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PERSONAL = "个人"
 LEGAL = "法人"
@@ -57,6 +58,7 @@ def split(theme_key: str) -> tuple[str, str]:
     return group, name
 
 
+@lru_cache(maxsize=4096)
 def normalize(word: str, audience: tuple[str, ...] = (), strict: bool = False) -> tuple[str, ...]:
     """One written theme → its keys; raises ValueError naming what is allowed.
 
