@@ -78,7 +78,8 @@ def test_home_theme_tile_then_a_theme_then_its_items(ui, large):
     assert lst.title == "户籍办理（共 60 项）" and lst.total == 60
     shown = [r.text for r in reversed(lst.ids.rows.children)]
     expected = ui.kiosk.themes.items("个人:户籍办理")
-    assert shown[0] == expected[0].name and len(shown) == (4 if large else 8)
+    assert shown[0] == expected[0].name and len(shown) == (4 if large else 7)   # normal: under the filter bar
+    assert (lst.ids.filter_bar.parent is None) == large
     _bars_inside_window(lst)
     assert lst.ids.rows.children[0].y >= lst.ids.prev_btn.top                # the last row is above the pager
     assert all("户" in s or "居住证" in s or "身份" in s or "亲属" in s or "民族" in s for s in shown), shown
@@ -163,3 +164,53 @@ def test_a_catalogue_without_themes_says_so_instead_of_an_empty_grid(make_ui, tm
     assert texts == ["暂无法人办事主题，请按部门查找或搜索事项。"]
     assert not browse.paged and not overflowing(browse)
     ui.screenshot("themes-none")
+
+
+def test_a_themes_items_can_be_narrowed_by_legal_category(ui):
+    """GIVEN a theme's list WHEN a category chip (行政许可 …) is tapped THEN only its items are
+    listed, the count says so, and 全部 brings all back; the bars stay inside the window.
+    In large text the chips give way to the rows."""
+    large = False
+    ui.tap(ui.screen.ids.tile_theme)
+    ui.tap(next(t for t in _buttons(ui.screen) if t.text.startswith("社会保障")))
+    lst = ui.screen
+    items = ui.kiosk.themes.items("个人:社会保障")
+    chips = list(reversed(lst.ids.filters.children))
+    assert chips[0].text == f"全部\u00a0{len(items)}" and chips[0].selected
+    cats = {}
+    for i in items:
+        cats[i.category or "其他事项"] = cats.get(i.category or "其他事项", 0) + 1
+    biggest = max(cats, key=cats.get)
+    assert chips[1].text == f"{biggest}\u00a0{cats[biggest]}"
+    mode = "large" if large else "normal"
+    _bars_inside_window(lst)
+    assert lst.ids.rows.children[0].y >= lst.ids.prev_btn.top
+    assert not overflowing(lst)
+    ui.tap(chips[2])
+    lst = ui.screen
+    second = list(reversed(lst.ids.filters.children))[2]
+    name = second.text.split("\u00a0")[0]
+    assert second.selected and lst.total == cats[name], [(c.text, c.selected) for c in lst.ids.filters.children] + [lst.total, cats]
+    assert lst.title == f"社会保障·{name}（{cats[name]} 项）"
+    shown = {r.text for r in lst.ids.rows.children}
+    assert shown <= {i.name for i in items if (i.category or "其他事项") == name}
+    ui.screenshot(f"themes-filter-{mode}")
+    _bars_inside_window(lst)
+    assert lst.ids.rows.children[0].y >= lst.ids.prev_btn.top
+    ui.tap(list(reversed(lst.ids.filters.children))[0])
+    assert ui.screen.total == len(items)
+    assert len(ui.kiosk.session.history) == 3                # home, browse, list: filters replace
+    ui.tap(button(ui.screen, "返回"))
+    ui.tap(ui.screen.ids.tab_department)
+    ui.tap(_buttons(ui.screen)[0])
+    assert ui.app.manager.current == "list" and not ui.screen.ids.filters.children
+    assert ui.screen.ids.filter_bar.parent is None           # departments: no filter bar
+    ui.tap(button(ui.screen, "返回"))
+    ui.tap(ui.screen.ids.tab_theme_person)
+    ui.tap(next(t for t in _buttons(ui.screen) if t.text.startswith("社会保障")))
+    assert ui.screen.ids.filter_bar.parent is not None
+    ui.tap(button(ui.screen, "首页"))
+    ui.tap(ui.screen.ids.tile_large)
+    ui.tap(ui.screen.ids.tile_theme)
+    ui.tap(next(t for t in _buttons(ui.screen) if t.text.startswith("社会保障")))
+    assert ui.screen.ids.filter_bar.parent is None and len(ui.screen.ids.rows.children) == 4
