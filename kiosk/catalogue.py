@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import themes as themes_mod
+
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 
 AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
            "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
-           "location", "legal_basis")
+           "location", "legal_basis", "themes")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
@@ -73,6 +75,7 @@ class Item:
         """Materials plus steps or a time limit: enough to prepare a visit (issue 19's count)."""
         return bool(self.materials) and bool(self.steps or self.promised_days is not None
                                              or self.legal_days is not None)
+    themes: tuple[str, ...] = ()    # life topics as "个人:户籍办理" (kiosk/themes.py); empty: the rules decide
 
     @property
     def has_guide(self) -> bool:
@@ -182,6 +185,19 @@ def _keywords(value: Any) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _themes(value: Any, audience: tuple[str, ...]) -> tuple[str, ...]:
+    """服务主题: text or a JSON list, split at ; ； , ， 、; each a national-platform theme."""
+    if value is None or value == "":
+        return ()
+    values = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for v in values:
+        for word in _KEYWORD_SPLIT.split(_text(v, "themes", 1000)):
+            if word:
+                out.extend(k for k in themes_mod.normalize(word, audience) if k not in out)
+    return tuple(sorted(out, key=themes_mod.order))
+
+
 def parse_record(rec: dict[str, Any]) -> Item:
     """Builds one :class:`Item`; raises ValueError with the reason."""
     item_id = _text(rec.get("id"), "id", 64)
@@ -193,11 +209,12 @@ def parse_record(rec: dict[str, Any]) -> Item:
     url = _text(rec.get("url"), "url", 2000)
     if url and not url.startswith(("http://", "https://")):
         raise ValueError("url must start with http:// or https://")
+    audience = _list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES)
     return Item(
         id=item_id, name=name,
         department=_text(rec.get("department"), "department", 100),
         category=_text(rec.get("category"), "category", 40),
-        audience=_list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES),
+        audience=audience,
         channels=_list(rec.get("channels"), "channels", _LIST_SPLIT, CHANNELS),
         promised_days=_days(rec.get("promised_days"), "promised_days"),
         legal_days=_days(rec.get("legal_days"), "legal_days"),
@@ -210,6 +227,7 @@ def parse_record(rec: dict[str, Any]) -> Item:
         keywords=_keywords(rec.get("keywords")),
         location=_text(rec.get("location"), "location", 500),
         legal_basis=_text(rec.get("legal_basis"), "legal_basis", 3000),
+        themes=_themes(rec.get("themes"), audience),
     )
 
 

@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     cat_sub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = cat_sub.add_parser("check", help="validate a catalogue (CSV or JSON) and report bad rows")
     check.add_argument("file")
+    check.add_argument("--theme-rules", metavar="FILE",
+                       help="theme rules to check with it (default: the bundled kiosk/data/theme-rules.toml)")
 
     s = sub.add_parser("search", help="what citizens find for a query (same engine as the screen)")
     s.add_argument("query")
@@ -85,16 +87,26 @@ def _load_config(args: argparse.Namespace) -> config_mod.Config:
 
 
 def cmd_catalogue_check(args: argparse.Namespace) -> int:
+    from .browse_index import ThemeIndex
+    from .theme_rules import load_rules
+
     cat = catalogue_mod.load(args.file)
+    rules = load_rules(args.theme_rules)
     for warning in cat.warnings:
         print(f"warning: {warning}")
     for err in cat.errors:
         print(f"skipped: {err}")
+    for err in rules.errors:
+        print(f"rule skipped: {err}")
+    themes = ThemeIndex.build(cat.items, rules)
+    own = sum(1 for i in cat.items if i.themes)
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "
           f"{len(cat.departments())} departments, "
           f"{sum(1 for i in cat.items if i.has_guide)} items with a guide, "
           f"{sum(1 for i in cat.items if i.has_full_guide)} with a full guide (materials + steps or time limit)")
-    return 1 if cat.errors else 0
+    print(f"{rules.source}: {len(rules.rules)} theme rules usable, {len(rules.errors)} skipped; "
+          f"{themes.covered} of {len(cat)} items with a theme ({own} from the catalogue's themes column)")
+    return 1 if cat.errors or rules.errors else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

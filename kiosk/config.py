@@ -87,6 +87,7 @@ SCHEMA: dict[str, Rule] = {
     "catalogue.cache_dir": _text(1000),
     "consult.faq_path": _text(1000),
     "consult.synonyms_path": _text(1000),
+    "catalogue.theme_rules": _text(1000),
     "catalogue.qr_url_template": Rule(
         str, "an http(s) URL that may contain {name} and {id}", _template),
     "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",
