@@ -117,11 +117,11 @@ def test_catalogue_check_reports_theme_rules_and_coverage(tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nthemes = ["户籍办理"]\nname = ["户口"]\n[[rule]]\nthemes = ["结婚登记"]\nname = ["婚"]\n',
                      encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "kiosk", "catalogue", "check", "kiosk/data/service-items.csv",
+    out = subprocess.run([sys.executable, "-m", "ehall_kiosk", "catalogue", "check", "kiosk/data/service-items.csv",
                           "--theme-rules", str(rules)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 1
     assert f"rule skipped: {rules}:5: themes has '结婚登记'" in out.stdout
     assert "1 theme rules usable, 1 skipped" in out.stdout
-    ok = subprocess.run([sys.executable, "-m", "kiosk", "catalogue", "check", "kiosk/data/service-items.csv"],
+    ok = subprocess.run([sys.executable, "-m", "ehall_kiosk", "catalogue", "check", "kiosk/data/service-items.csv"],
                         capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert ok.returncode == 0 and "1210 of 1210 items with a theme" in ok.stdout
