@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import time
+import unicodedata
 
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     hs.add_parser("list", parents=[common], help="list helpers")
     dis = hs.add_parser("disable", parents=[common], help="disable a helper and end their sessions")
     dis.add_argument("name")
+    pw = hs.add_parser("passwd", parents=[common],
+                       help="set a helper's password; ends all their sessions")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true",
+                    help="read the password from the first line of stdin")
     kp = sub.add_parser("kiosks", help="register kiosks (terminals) and their tokens")
     ks = kp.add_subparsers(dest="action", required=True)
     kadd = ks.add_parser("add", parents=[common],
@@ -74,14 +80,27 @@ def _read_password(args: argparse.Namespace) -> str:
 def _helpers(args: argparse.Namespace, accounts: Accounts) -> int:
     if args.action == "add":
         acct = accounts.add(args.name, _read_password(args), args.display_name)
-        print(f"added helper {acct.name} ({acct.display_name})")
+        print(f"added helper {acct.name} ({shown(acct.display_name)})")
     elif args.action == "list":
         for a in accounts.list():
-            print(f"{a.name}\t{a.display_name}\t{'disabled' if a.disabled else 'active'}")
+            print(f"{shown(a.name)}\t{shown(a.display_name)}\t{'disabled' if a.disabled else 'active'}")
+    elif args.action == "passwd":
+        accounts.set_password(args.name, _read_password(args))
+        print(f"new password for helper {args.name}; their open consoles are logged out "
+              "within 3 s")
     else:
         accounts.disable(args.name)
-        print(f"disabled helper {args.name}")
+        print(f"disabled helper {args.name}; a running hub drops their console within 3 s")
     return 0
+
+
+def shown(value: object) -> str:
+    """A stored value safe for the admin's terminal: control, format (bidi) and line
+    separator characters are shown as escapes (\\x1b, \\u202e), so a note cannot clear the
+    screen or forge lines."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp")
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in str(value))
 
 
 def _when(t: float | None) -> str:
@@ -107,7 +126,7 @@ def _kiosks(args: argparse.Namespace, kiosks: KioskRegistry) -> int:
     elif args.action == "list":
         print("terminal\tcreated\tlast seen\tstate")
         for k in kiosks.list():
-            print(f"{k.terminal_id}\t{_when(k.created_at)}\t{_when(k.last_seen)}\t"
+            print(f"{shown(k.terminal_id)}\t{_when(k.created_at)}\t{_when(k.last_seen)}\t"
                   f"{'disabled' if k.disabled else 'active'}")
     elif args.action == "disable":
         kiosks.disable(args.terminal_id)
@@ -124,8 +143,8 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
     for c in CallLog(db_path).recent(args.limit):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c["requested_at"]))
         talk = (c["ended_at"] - c["answered_at"]) if c["answered_at"] and c["ended_at"] else 0
-        print(f"{when}\t{c['terminal_id']}\t{c['helper'] or '-'}\t{c['outcome']}\t"
-              f"{talk:.0f}s\t{c['note']}")
+        print(f"{when}\t{shown(c['terminal_id'])}\t{shown(c['helper'] or '-')}\t"
+              f"{c['outcome']}\t{talk:.0f}s\t{shown(c['note'])}")
     return 0
 
 
