@@ -48,6 +48,9 @@ class Client:
         async with self._new:
             self._new.notify_all()
 
+    async def send_raw(self, text: str) -> None:
+        await self.ws.send_str(text)
+
     async def send(self, **msg) -> None:
         await self.ws.send_str(json.dumps(msg, ensure_ascii=False))
 
