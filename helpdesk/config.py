@@ -160,7 +160,8 @@ def load(path: str | Path | None) -> HubConfig:
         raw = read_limited(p, MAX_CONFIG_BYTES, "config file")
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except SafeReadError as e:
-        raise ConfigError(str(e)) from None
+        reason = "no such config file" if e.reason == "file not found" else e.reason
+        raise ConfigError(f"{p}: {reason}") from None
     except UnicodeDecodeError as e:
         raise ConfigError(f"{p}: not a TOML file (not UTF-8 text at byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:

@@ -61,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="check the configuration")
     cfg_sub = cfg.add_subparsers(dest="action", metavar="ACTION", required=True)
-    cfg_sub.add_parser("check", help="validate the defaults plus the admin file and print the result")
+    cfg_check = cfg_sub.add_parser("check", help="validate the defaults plus the admin file and print the result")
+    # also after the subcommand: `ehall-kiosk config check --config FILE`
+    cfg_check.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                           help="admin config file (TOML) over the defaults")
     return p
 
 

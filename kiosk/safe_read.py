@@ -15,8 +15,16 @@ import stat
 from pathlib import Path
 
 
+CATALOGUE_MAX_BYTES = 64 * 1024 * 1024    # a hall's item list is a few MB at most
+
+
 class SafeReadError(Exception):
-    """The file cannot be read as asked; the message names it and the rule."""
+    """The file cannot be read as asked; the message names it and the rule
+    (``reason``: the same without the file name)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 def _size(n: int) -> str:
@@ -29,23 +37,23 @@ def read_limited(path: str | os.PathLike, limit: int, what: str = "file") -> byt
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise SafeReadError(f"{p}: no such {what}") from None
+        raise SafeReadError(p, "file not found") from None
     except IsADirectoryError:
-        raise SafeReadError(f"{p}: is a directory, not a {what}") from None
+        raise SafeReadError(p, f"is a directory, not a {what}") from None
     except PermissionError:
-        raise SafeReadError(f"{p}: permission denied (the {what} must be readable by "
+        raise SafeReadError(p, f"permission denied (the {what} must be readable by "
                             f"this user)") from None
     except OSError as e:
-        raise SafeReadError(f"{p}: cannot open the {what}: {e.strerror}") from None
+        raise SafeReadError(p, f"cannot open the {what}: {e.strerror}") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise SafeReadError(f"{p}: is a directory, not a {what}")
+            raise SafeReadError(p, f"is a directory, not a {what}")
         if not stat.S_ISREG(st.st_mode):
-            raise SafeReadError(f"{p}: is not a regular file (a FIFO, socket or device); "
+            raise SafeReadError(p, f"is not a regular file (a FIFO, socket or device); "
                                 f"the {what} must be a plain file")
         if st.st_size > limit:
-            raise SafeReadError(f"{p}: {st.st_size} bytes; a {what} may be at most "
+            raise SafeReadError(p, f"{st.st_size} bytes; a {what} may be at most "
                                 f"{_size(limit)}")
         chunks, total = [], 0
         while True:
@@ -55,11 +63,11 @@ def read_limited(path: str | os.PathLike, limit: int, what: str = "file") -> byt
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:             # it grew while we read
-                raise SafeReadError(f"{p}: more than {_size(limit)}; a {what} may be at "
+                raise SafeReadError(p, f"more than {_size(limit)}; a {what} may be at "
                                     f"most {_size(limit)}")
         return b"".join(chunks)
     except OSError as e:
-        raise SafeReadError(f"{p}: cannot read the {what}: {e.strerror}") from None
+        raise SafeReadError(p, f"cannot read the {what}: {e.strerror}") from None
     finally:
         os.close(fd)
 
@@ -71,13 +79,13 @@ def check_regular(path: str | os.PathLike, limit: int, what: str = "file") -> No
     try:
         st = os.stat(p)
     except FileNotFoundError:
-        raise SafeReadError(f"{p}: no such {what}") from None
+        raise SafeReadError(p, "file not found") from None
     except OSError as e:
-        raise SafeReadError(f"{p}: cannot read the {what}: {e.strerror}") from None
+        raise SafeReadError(p, f"cannot read the {what}: {e.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise SafeReadError(f"{p}: is a directory, not a {what}")
+        raise SafeReadError(p, f"is a directory, not a {what}")
     if not stat.S_ISREG(st.st_mode):
-        raise SafeReadError(f"{p}: is not a regular file (a FIFO, socket or device); "
+        raise SafeReadError(p, f"is not a regular file (a FIFO, socket or device); "
                             f"the {what} must be a plain file")
     if st.st_size > limit:
-        raise SafeReadError(f"{p}: {st.st_size} bytes; a {what} may be at most {_size(limit)}")
+        raise SafeReadError(p, f"{st.st_size} bytes; a {what} may be at most {_size(limit)}")
