@@ -189,7 +189,7 @@ async def admission(base: str, http, helper: str, password: str, kiosk: str,
 
 
 async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str],
-              hostile_loops: int = 0, idle: int = 300, hub_pid: int | None = None,
+              hostile_loops: int = 0, idle_n: int = 300, hub_pid: int | None = None,
               spare: str = "") -> None:
     n_kiosks = len(kiosk_tokens)
     sent: dict[str, float] = {}
@@ -233,9 +233,10 @@ async def run(base: str, tokens: dict[str, str], kiosk_tokens: dict[str, str],
             ctx = multiprocessing.get_context("spawn")
             stop, ready, out = ctx.Event(), ctx.Event(), ctx.Queue()
             bad = ctx.Process(target=_hostile,
-                              args=(base, kiosks[0], hostile_loops, idle, stop, ready, out))
+                              args=(base, kiosks[0], hostile_loops, idle_n, stop, ready, out))
             bad.start()
-            await asyncio.to_thread(ready.wait, 30)
+            if not await asyncio.to_thread(ready.wait, 30):
+                raise SystemExit("the attackers did not start")
         t0 = time.perf_counter()
         tasks += [asyncio.ensure_future(kiosk(t)) for t in kiosks]
         deadline = time.monotonic() + 120
