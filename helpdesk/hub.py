@@ -31,6 +31,7 @@ from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate, LoginThrottled
 from helpdesk.records import CallLog
 from helpdesk.routing import Router, RoutingError, RoutingRules
+from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -124,7 +125,7 @@ class Hub:
     async def kiosk_ws(self, request: web.Request) -> web.StreamResponse:
         address = self._address(request)
         if not self.sockets.open(address):
-            return _too_many()
+            return too_many()
         try:
             return await self._kiosk_ws(request, address)
         finally:
@@ -216,7 +217,7 @@ class Hub:
     async def helper_ws(self, request: web.Request) -> web.StreamResponse:
         address = self._address(request)
         if not self.sockets.open(address):
-            return _too_many()
+            return too_many()
         try:
             return await self._helper_ws(request, address)
         finally:
@@ -289,7 +290,7 @@ class Hub:
         return name
 
     async def login(self, request: web.Request) -> web.Response:
-        if not _same_origin(request):
+        if not same_origin(request, bool(self.cfg.trusted_proxies)):
             return web.json_response({"error": "cross-origin login refused"}, status=403)
         if request.content_type != "application/json":
             return web.json_response({"error": "send JSON {name, password} "
@@ -318,7 +319,7 @@ class Hub:
 
     async def logout(self, request: web.Request) -> web.Response:
         """Ends the session of ``Authorization: Bearer TOKEN``; its console is dropped."""
-        token = _bearer(request)
+        token = bearer(request)
         if token:
             self.accounts.logout(token)
             self.drop_revoked_helpers()
@@ -330,7 +331,7 @@ class Hub:
         return web.json_response({"status": "ok"})
 
     async def status(self, request: web.Request) -> web.Response:
-        if self.accounts.check_token(_bearer(request)) is None:
+        if self.accounts.check_token(bearer(request)) is None:
             return web.json_response({"error": "log in"}, status=401)
         states: dict[str, int] = {}
         for h in self.router.helpers.values():
@@ -372,50 +373,10 @@ class Hub:
         self.callbacks.store.close()
 
 
-LOGIN_MAX = 4096        # bytes of a login request body
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self' data:; media-src 'self' blob:; "
-                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                               "form-action 'self'; object-src 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-
-def _too_many() -> web.Response:
-    return web.json_response({"error": "too many connections from this address"}, status=429,
-                             headers={"Retry-After": "10"})
-
-
-def _bearer(request: web.Request) -> str:
-    auth = request.headers.get("Authorization", "")
-    return auth[7:].strip() if auth[:7].lower() == "bearer " else ""
-
-
-def _same_origin(request: web.Request) -> bool:
-    """No Origin (a script, curl) or the hub's own: a browser page elsewhere cannot log in."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    host = request.headers.get("X-Forwarded-Host") if request.headers.get("X-Forwarded-Host") \
-        and request.app[HUB_KEY].cfg.trusted_proxies else request.host
-    return origin.split("://", 1)[-1].rstrip("/") == host
-
-
-async def _headers(request: web.Request, response: web.StreamResponse) -> None:
-    """Every answer: no version in Server, and the browser hardening headers."""
-    response.headers["Server"] = "ehall-helpdesk"
-    for key, val in SECURITY_HEADERS.items():
-        response.headers.setdefault(key, val)
-
-
 def make_app(hub: Hub) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[HUB_KEY] = hub
-    app.on_response_prepare.append(_headers)
+    app.on_response_prepare.append(security_headers)
     app.router.add_get("/ws/kiosk", hub.kiosk_ws)
     app.router.add_get("/ws/helper", hub.helper_ws)
     app.router.add_post("/api/login", hub.login)
