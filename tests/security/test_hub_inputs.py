@@ -163,3 +163,34 @@ def test_tokens_are_not_interchangeable(tmp_path):
             await k.send(type="hello", terminal_id="K01")
             assert (await k.expect("error"))["code"] == "kiosk_unauthorized"
     run(go())
+
+
+def test_oversized_frames_close_the_socket(tmp_path):
+    """A frame over 256 KiB closes that socket (1009), before or after login; the hub
+    goes on serving others."""
+    async def go():
+        async with running_hub(tmp_path) as fx:
+            fx.add_helpers(1)
+            for path in ("/ws/kiosk", "/ws/helper"):
+                ws = await fx.session.ws_connect(fx.server.make_url(path))
+                await ws.send_str('{"type": "hello", "x": "' + "x" * (300 * 1024) + '"}')
+                msg = await ws.receive(timeout=5)
+                while msg.type == aiohttp.WSMsgType.TEXT:
+                    msg = await ws.receive(timeout=5)
+                assert ws.closed and ws.close_code == 1009, (path, ws.close_code)
+            await fx.helper("h00")                  # waits for its welcome and presence
+            assert "h00" in fx.hub.helpers
+    run(go())
+
+
+def test_the_console_sets_text_never_html():
+    """No stored XSS: the console's scripts never parse strings as HTML."""
+    from pathlib import Path
+    static = Path(__file__).resolve().parents[2] / "helpdesk" / "static"
+    for js in static.glob("*.js"):
+        code = js.read_text()
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                     "eval(", "new Function"):
+            assert sink not in code, f"{js.name} uses {sink}"
+    html = (static / "index.html").read_text()
+    assert "<script>" not in html and " on" + "click=" not in html and "style=" not in html
