@@ -71,6 +71,29 @@ class SocketGuard:
         return asyncio.get_running_loop().call_later(self.identify_s, check)
 
 
+def quiet_accept_errors(loop: asyncio.AbstractEventLoop, every_s: float = 60.0) -> None:
+    """When the hub runs out of descriptors asyncio reports every failed accept() (with a
+    traceback); this keeps one line a minute, with the count, and passes the rest on."""
+    state = {"last": -every_s, "n": 0}
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if "out of system resource" in str(context.get("message", "")):
+            state["n"] += 1
+            now = loop.time()
+            if now - state["last"] >= every_s:
+                log.error("the hub is out of file descriptors: %d accept() failures in the "
+                          "last %.0f s (%s); see LimitNOFILE and connections_per_address",
+                          state["n"], every_s, context.get("exception"))
+                state["last"], state["n"] = now, 0
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+    loop.set_exception_handler(handler)
+
+
 class RateLimit:
     """At most ``limit`` events per key within ``window_s`` (sliding)."""
 

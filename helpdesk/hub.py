@@ -25,7 +25,7 @@ from helpdesk.accounts import AccountError, Accounts, token_hash
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
 from helpdesk.conn import MAX_MSG, Conn, loads, messages as _messages, text as _text
-from helpdesk.guard import RateLimit, SocketGuard
+from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate, LoginThrottled
@@ -343,6 +343,7 @@ class Hub:
 
     # ------------------------------------------------------------- lifecycle
     async def _on_startup(self, app: web.Application) -> None:
+        quiet_accept_errors(asyncio.get_running_loop())
         n = self.calllog.close_dangling(self.clock())
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)

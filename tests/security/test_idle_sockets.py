@@ -89,3 +89,23 @@ def test_the_unit_raises_the_descriptor_limit():
     unit = (Path(__file__).resolve().parents[2] / "systemd/ehall-helpdesk.service").read_text()
     line = next(l for l in unit.splitlines() if l.startswith("LimitNOFILE="))
     assert int(line.split("=")[1]) >= 4096
+
+
+def test_running_out_of_descriptors_is_one_log_line_a_minute(caplog):
+    """asyncio reports each failed accept(); the hub keeps one line per minute."""
+    import errno
+
+    from helpdesk.guard import quiet_accept_errors
+
+    async def go():
+        loop = asyncio.get_running_loop()
+        quiet_accept_errors(loop)
+        for _ in range(500):
+            loop.call_exception_handler({"message": "socket.accept() out of system resource",
+                                         "exception": OSError(errno.EMFILE, "Too many open files")})
+        loop.call_exception_handler({"message": "something else"})
+    with caplog.at_level(logging.INFO):
+        asyncio.run(go())
+    lines = [r.getMessage() for r in caplog.records]
+    assert sum("out of file descriptors" in m for m in lines) == 1
+    assert any("something else" in m for m in lines)          # other errors still shown
