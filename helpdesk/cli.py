@@ -20,11 +20,11 @@ import logging
 import os
 import sys
 import time
-import unicodedata
 
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
+from kiosk.safe_read import shown
 
 ENV_CONFIG = "EHALL_HELPDESK_CONFIG"
 
@@ -92,15 +92,6 @@ def _helpers(args: argparse.Namespace, accounts: Accounts) -> int:
         accounts.disable(args.name)
         print(f"disabled helper {args.name}; a running hub drops their console within 3 s")
     return 0
-
-
-def shown(value: object) -> str:
-    """A stored value safe for the admin's terminal: control, format (bidi) and line
-    separator characters are shown as escapes (\\x1b, \\u202e), so a note cannot clear the
-    screen or forge lines."""
-    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp")
-                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-                   for c in str(value))
 
 
 def _when(t: float | None) -> str:

@@ -15,6 +15,7 @@ import sys
 from . import catalogue as catalogue_mod
 from . import config as config_mod
 from . import devices as devices_mod
+from .safe_read import shown
 
 EXIT_USAGE = 2
 
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"ehall-kiosk: {message}", file=sys.stderr)
+    print(f"ehall-kiosk: {shown(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -81,9 +82,9 @@ def _load_config(args: argparse.Namespace) -> config_mod.Config:
 def cmd_catalogue_check(args: argparse.Namespace) -> int:
     cat = catalogue_mod.load(args.file)
     for warning in cat.warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {shown(warning)}")      # file content: escapes shown, not run
     for err in cat.errors:
-        print(f"skipped: {err}")
+        print(f"skipped: {shown(err)}")
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "
           f"{len(cat.departments())} departments, "
           f"{sum(1 for i in cat.items if i.has_guide)} items with a guide")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 
@@ -89,3 +90,12 @@ def check_regular(path: str | os.PathLike, limit: int, what: str = "file") -> No
                             f"the {what} must be a plain file")
     if st.st_size > limit:
         raise SafeReadError(p, f"{st.st_size} bytes; a {what} may be at most {_size(limit)}")
+
+
+def shown(value: object) -> str:
+    """A stored value safe for the admin's terminal: control, format (bidi) and line
+    separator characters are shown as escapes (\\x1b, \\u202e), so a note cannot clear the
+    screen or forge lines."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp")
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in str(value))

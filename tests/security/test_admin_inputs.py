@@ -109,3 +109,12 @@ def test_read_limited_bounds_size_and_type(tmp_path):
     assert read_limited(big, 4096) == b"x" * 2048
     with pytest.raises(SafeReadError, match="regular file"):
         read_limited("/dev/zero", 1024)
+
+
+def test_catalogue_check_prints_file_content_escaped(tmp_path):
+    """A header or a bad row with terminal escapes is reported with the escapes shown."""
+    f = tmp_path / "items.csv"
+    f.write_text(HEADER.rstrip("\n") + ",\x1b[2Jextra\n"
+                 "A-1,居民身份证换领,公安局,,个人,窗口,,,,,,x\n")
+    out = kiosk("catalogue", "check", str(f))
+    assert "\x1b" not in out.stdout + out.stderr and "\\x1b[2jextra" in out.stdout   # headers are lower-cased
