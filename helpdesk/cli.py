@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import getpass
 import json
@@ -140,7 +141,6 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
 
 
 def _serve(cfg) -> int:
-    from aiohttp import web
     from helpdesk.hub import Hub, make_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     os.makedirs(os.path.dirname(os.path.abspath(cfg.db_path)), exist_ok=True)
@@ -148,7 +148,11 @@ def _serve(cfg) -> int:
         "hub on %s:%d, db %s, ring %ss, max wait %ss, elder factor %s, %d ICE server(s)",
         cfg.host, cfg.port, cfg.db_path, cfg.ring_seconds, cfg.max_wait_seconds,
         cfg.elder_factor, len(cfg.ice_servers))
-    web.run_app(make_app(Hub(cfg)), host=cfg.host, port=cfg.port, print=None)
+    from helpdesk.tcp_guard import serve
+    from helpdesk.throttle import networks
+    guard = {"per_address": 2 * cfg.connections_per_address + 10,   # WebSockets + HTTP
+             "first_bytes_s": cfg.identify_seconds, "trusted": networks(cfg.trusted_proxies)}
+    asyncio.run(serve(make_app(Hub(cfg)), cfg.host, cfg.port, guard))
     return 0
 
 
