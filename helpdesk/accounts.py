@@ -47,6 +47,17 @@ def hash_password(password: str, n: int = SCRYPT_N) -> str:
     return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${dk.hex()}"
 
 
+_DUMMY: dict[int, str] = {}
+
+
+def dummy_hash(n: int = SCRYPT_N) -> str:
+    """A fixed hash (made once per process) checked for unknown names, so an unknown
+    name costs one scrypt run, like a known one, and timing does not tell them apart."""
+    if n not in _DUMMY:
+        _DUMMY[n] = hash_password(secrets.token_urlsafe(16), n)
+    return _DUMMY[n]
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         algo, n, r, p, salt, want = stored.split("$")
@@ -90,19 +101,43 @@ class Accounts:
             return [Account(n, d, bool(x)) for n, d, x in rows]
 
     def disable(self, name: str) -> None:
-        """Disable an account and end its sessions (a connected console is not kicked)."""
+        """Disable an account and end all its sessions (a running hub drops its open
+        console within 3 s: :meth:`live_sessions`)."""
         with closing(self._db()) as db, db:
             if db.execute("UPDATE helpers SET disabled = 1 WHERE name = ?", (name,)).rowcount == 0:
                 raise AccountError(f"no helper {name!r}")
             db.execute("DELETE FROM sessions WHERE name = ?", (name,))
+
+    def set_password(self, name: str, password: str) -> None:
+        """A new password; every session of that helper ends (tokens revoked)."""
+        if len(password) < 8:
+            raise AccountError("password: at least 8 characters")
+        with closing(self._db()) as db, db:
+            if db.execute("UPDATE helpers SET pw_hash = ? WHERE name = ?",
+                          (hash_password(password, self.scrypt_n), name)).rowcount == 0:
+                raise AccountError(f"no helper {name!r}")
+            db.execute("DELETE FROM sessions WHERE name = ?", (name,))
+
+    def live_sessions(self, token_hashes: list[str]) -> set[str]:
+        """Which of these session hashes are still valid (not logged out, expired,
+        revoked, or of a disabled helper)."""
+        if not token_hashes:
+            return set()
+        marks = ",".join("?" * len(token_hashes))
+        with closing(self._db()) as db:
+            rows = db.execute(
+                f"SELECT s.token_sha256 FROM sessions s JOIN helpers h ON h.name = s.name "
+                f"WHERE h.disabled = 0 AND s.expires_at >= ? AND s.token_sha256 IN ({marks})",
+                (self.clock(), *token_hashes)).fetchall()
+        return {r[0] for r in rows}
 
     def login(self, name: str, password: str) -> str:
         """Check the password (slow on purpose: call off the event loop) → session token."""
         with closing(self._db()) as db:
             row = db.execute("SELECT pw_hash, disabled FROM helpers WHERE name = ?",
                              (name,)).fetchone()
-        # hash even for unknown names so timing does not tell which names exist
-        stored = row[0] if row else hash_password("x" * 8, self.scrypt_n)
+        # one scrypt run for unknown names too, so timing does not tell which names exist
+        stored = row[0] if row else dummy_hash(self.scrypt_n)
         ok = verify_password(password, stored)
         if not (row and ok and not row[1]):
             raise AccountError("wrong name or password, or account disabled")
@@ -129,6 +164,10 @@ class Accounts:
     def logout(self, token: str) -> None:
         with closing(self._db()) as db, db:
             db.execute("DELETE FROM sessions WHERE token_sha256 = ?", (_sha(token),))
+
+
+def token_hash(token: str) -> str:
+    return _sha(token)
 
 
 def _sha(token: str) -> str:

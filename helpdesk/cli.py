@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import getpass
 import json
@@ -27,6 +28,7 @@ from helpdesk import content_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
+from kiosk.safe_read import shown
 
 ENV_CONFIG = "EHALL_HELPDESK_CONFIG"
 
@@ -51,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     hs.add_parser("list", parents=[common], help="list helpers")
     dis = hs.add_parser("disable", parents=[common], help="disable a helper and end their sessions")
     dis.add_argument("name")
+    pw = hs.add_parser("passwd", parents=[common],
+                       help="set a helper's password; ends all their sessions")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true",
+                    help="read the password from the first line of stdin")
     kp = sub.add_parser("kiosks", help="register kiosks (terminals) and their tokens")
     ks = kp.add_subparsers(dest="action", required=True)
     kadd = ks.add_parser("add", parents=[common],
@@ -78,13 +85,17 @@ def _read_password(args: argparse.Namespace) -> str:
 def _helpers(args: argparse.Namespace, accounts: Accounts) -> int:
     if args.action == "add":
         acct = accounts.add(args.name, _read_password(args), args.display_name)
-        print(f"added helper {acct.name} ({acct.display_name})")
+        print(f"added helper {acct.name} ({shown(acct.display_name)})")
     elif args.action == "list":
         for a in accounts.list():
-            print(f"{a.name}\t{a.display_name}\t{'disabled' if a.disabled else 'active'}")
+            print(f"{shown(a.name)}\t{shown(a.display_name)}\t{'disabled' if a.disabled else 'active'}")
+    elif args.action == "passwd":
+        accounts.set_password(args.name, _read_password(args))
+        print(f"new password for helper {args.name}; their open consoles are logged out "
+              "within 3 s")
     else:
         accounts.disable(args.name)
-        print(f"disabled helper {args.name}")
+        print(f"disabled helper {args.name}; a running hub drops their console within 3 s")
     return 0
 
 
@@ -111,7 +122,7 @@ def _kiosks(args: argparse.Namespace, kiosks: KioskRegistry) -> int:
     elif args.action == "list":
         print("terminal\tcreated\tlast seen\tstate")
         for k in kiosks.list():
-            print(f"{k.terminal_id}\t{_when(k.created_at)}\t{_when(k.last_seen)}\t"
+            print(f"{shown(k.terminal_id)}\t{_when(k.created_at)}\t{_when(k.last_seen)}\t"
                   f"{'disabled' if k.disabled else 'active'}")
     elif args.action == "disable":
         kiosks.disable(args.terminal_id)
@@ -128,13 +139,12 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
     for c in CallLog(db_path).recent(args.limit):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(c["requested_at"]))
         talk = (c["ended_at"] - c["answered_at"]) if c["answered_at"] and c["ended_at"] else 0
-        print(f"{when}\t{c['terminal_id']}\t{c['helper'] or '-'}\t{c['outcome']}\t"
-              f"{talk:.0f}s\t{c['note']}")
+        print(f"{when}\t{shown(c['terminal_id'])}\t{shown(c['helper'] or '-')}\t"
+              f"{c['outcome']}\t{talk:.0f}s\t{shown(c['note'])}")
     return 0
 
 
 def _serve(cfg) -> int:
-    from aiohttp import web
     from helpdesk.hub import Hub, make_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     os.makedirs(os.path.dirname(os.path.abspath(cfg.db_path)), exist_ok=True)
@@ -142,7 +152,11 @@ def _serve(cfg) -> int:
         "hub on %s:%d, db %s, ring %ss, max wait %ss, elder factor %s, %d ICE server(s)",
         cfg.host, cfg.port, cfg.db_path, cfg.ring_seconds, cfg.max_wait_seconds,
         cfg.elder_factor, len(cfg.ice_servers))
-    web.run_app(make_app(Hub(cfg)), host=cfg.host, port=cfg.port, print=None)
+    from helpdesk.tcp_guard import serve
+    from helpdesk.throttle import networks
+    guard = {"per_address": 2 * cfg.connections_per_address + 10,   # WebSockets + HTTP
+             "first_bytes_s": cfg.identify_seconds, "trusted": networks(cfg.trusted_proxies)}
+    asyncio.run(serve(make_app(Hub(cfg)), cfg.host, cfg.port, guard))
     return 0
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from helpdesk.throttle import networks
+from kiosk.safe_read import SafeReadError, read_limited
+
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -43,6 +46,12 @@ class HubConfig:
     kiosk_token_checks_at_once: int = 2     # concurrent scrypt checks of kiosk tokens
     login_failures_before_throttle: int = 5  # failed helper logins from one address (or for
     login_throttle_seconds: float = 300.0    # one name) within this long: then refused unchecked
+    login_checks_at_once: int = 2            # concurrent scrypt checks of helper passwords
+    identify_seconds: float = 10.0          # a socket without a valid hello/login by then is closed
+    connections_per_address: int = 100      # open WebSockets from one address (behind a proxy:
+                                            # the client it names); more are refused with 429
+    callbacks_per_kiosk_per_hour: int = 20  # call-back requests one kiosk may leave
+    chat_per_kiosk_per_minute: int = 60     # chat lines one kiosk may send
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
@@ -52,9 +61,13 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "startup_grace_seconds", "callback_retention_days",
             "kiosk_refusals_before_throttle", "kiosk_throttle_seconds",
             "kiosk_token_checks_at_once", "login_failures_before_throttle",
-            "login_throttle_seconds"}
+            "login_throttle_seconds", "login_checks_at_once", "identify_seconds",
+            "connections_per_address", "callbacks_per_kiosk_per_hour",
+            "chat_per_kiosk_per_minute"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
-             "kiosk_token_checks_at_once", "login_failures_before_throttle"}
+             "kiosk_token_checks_at_once", "login_failures_before_throttle",
+             "login_checks_at_once", "connections_per_address",
+             "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -75,14 +88,16 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             values[key] = _proxies(source, val)
         elif key in _NUMBERS:
             if isinstance(val, bool) or not isinstance(val, (int, float)):
-                raise ConfigError(f"{source}: {key} must be a number, not {val!r}")
+                raise ConfigError(f"{source}: {key} must be a number, not {_cut(val)}")
+            if not (-1e9 <= val <= 1e9):
+                raise ConfigError(f"{source}: {key} must be at most 1e9, not {_cut(val)}")
             if val < 0 or (val == 0 and key != "startup_grace_seconds"):
-                raise ConfigError(f"{source}: {key} must be > 0, not {val!r}")
+                raise ConfigError(f"{source}: {key} must be > 0, not {_cut(val)}")
             if key in _INTEGERS and val != int(val):
-                raise ConfigError(f"{source}: {key} must be a whole number, not {val!r}")
+                raise ConfigError(f"{source}: {key} must be a whole number, not {_cut(val)}")
             values[key] = int(val) if key in _INTEGERS else float(val)
         elif not isinstance(val, str):
-            raise ConfigError(f"{source}: {key} must be a string, not {val!r}")
+            raise ConfigError(f"{source}: {key} must be a string, not {_cut(val)}")
         else:
             values[key] = val
     cfg = HubConfig(**values)
@@ -96,6 +111,12 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
     return cfg
 
 
+def _cut(val: object, limit: int = 80) -> str:
+    """A value for an error message: its repr, cut to about ``limit`` characters."""
+    text = repr(val)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
 def _list(source: str, key: str, val: object) -> list:
     if not isinstance(val, list):
         raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
@@ -106,7 +127,7 @@ def _proxies(source: str, val: object) -> tuple[str, ...]:
     """``trusted_proxies = ["127.0.0.1", "10.8.0.0/24"]``: addresses or networks."""
     if not isinstance(val, list) or not all(isinstance(v, str) for v in val):
         raise ConfigError(f"{source}: trusted_proxies must be a list of addresses, "
-                          f'e.g. ["127.0.0.1"], not {val!r}')
+                          f'e.g. ["127.0.0.1"], not {_cut(val)}')
     try:
         networks(val)
     except ValueError as e:
@@ -126,7 +147,7 @@ def _ice(source: str, i: int, val: object) -> IceServer:
         urls = [urls]
     if not urls or not all(isinstance(u, str) and u.split(":", 1)[0] in
                            ("stun", "turn", "turns") for u in urls):
-        raise ConfigError(f"{where}: urls must be stun:, turn: or turns: URLs, not {urls!r}")
+        raise ConfigError(f"{where}: urls must be stun:, turn: or turns: URLs, not {_cut(urls)}")
     return IceServer(tuple(urls), str(val.get("username", "")), str(val.get("credential", "")))
 
 
@@ -136,10 +157,15 @@ def load(path: str | Path | None) -> HubConfig:
         return HubConfig()
     p = Path(path)
     try:
-        with p.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such config file") from None
+        raw = read_limited(p, MAX_CONFIG_BYTES, "config file")
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except SafeReadError as e:
+        reason = "no such config file" if e.reason == "file not found" else e.reason
+        raise ConfigError(f"{p}: {reason}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not a TOML file (not UTF-8 text at byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{p}: not a TOML file we accept (nested too deeply)") from None
     return parse(data, str(p))

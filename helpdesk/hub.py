@@ -21,15 +21,17 @@ from typing import Callable
 
 from aiohttp import web
 
-from helpdesk.accounts import AccountError, Accounts
+from helpdesk.accounts import AccountError, Accounts, token_hash
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
-from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
+from helpdesk.conn import MAX_MSG, Conn, loads, messages as _messages, text as _text
+from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate, LoginThrottled
 from helpdesk.records import CallLog
 from helpdesk.routing import Router, RoutingError, RoutingRules
+from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -50,12 +52,15 @@ class Hub:
         self.gate = KioskGate.for_config(cfg, kiosk_registry or KioskRegistry(cfg.db_path, clock),
                                          clock)
         self.logins = LoginGate(self.accounts, clock, cfg.login_failures_before_throttle,
-                                cfg.login_throttle_seconds)
+                                cfg.login_throttle_seconds, cfg.login_checks_at_once)
+        self.sockets = SocketGuard(cfg.connections_per_address, cfg.identify_seconds)
+        self.chat_limit = RateLimit(clock, cfg.chat_per_kiosk_per_minute, 60.0)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
         self.callbacks = CallbackDesk(CallbackStore(cfg.db_path), clock,
-                                      cfg.callback_retention_days, lambda: self.helpers.values())
+                                      cfg.callback_retention_days, lambda: self.helpers.values(),
+                                      RateLimit(clock, cfg.callbacks_per_kiosk_per_hour, 3600.0))
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
         self._ticker: asyncio.Task | None = None
@@ -80,8 +85,21 @@ class Hub:
             conn.send({"type": "error", "code": "kiosk_unauthorized", "message": UNAUTHORIZED})
             conn.close(4003, "kiosk unauthorized")
             self.router.kiosk_offline(tid)
+        self.drop_revoked_helpers()
         self.flush()
         self.callbacks.purge()
+
+    def drop_revoked_helpers(self) -> None:
+        """Helpers whose session ended (logout, disable, new password, expiry) lose their
+        socket: error ``session_ended`` then close 4001, like a bad token."""
+        live = self.accounts.live_sessions([c.auth for c in self.helpers.values()])
+        for name in [n for n, c in self.helpers.items() if c.auth not in live]:
+            conn = self.helpers.pop(name)
+            log.info("helper %s: session ended (logged out, disabled or new password); "
+                     "console disconnected", name)
+            conn.send({"type": "error", "code": "session_ended", "message": "log in again"})
+            conn.close(4001, "session ended")
+            self.router.helper_offline(name)
 
     def ice(self, role: str, party: str) -> list[dict]:
         return ice_servers_for(self.cfg, f"{role}-{party}", self.clock())
@@ -96,13 +114,28 @@ class Hub:
         if data["type"] == "signal":
             target.send({"type": "signal", "from": role, "data": data.get("data")})
         else:
+            if role == "kiosk" and not self.chat_limit.allow(party):
+                raise RoutingError("rate_limited", "too many chat messages; wait a moment")
             target.send({"type": "chat", "from": role, "text": _text(data, "text", 1000)})
 
     # ------------------------------------------------------------ endpoints
-    async def kiosk_ws(self, request: web.Request) -> web.WebSocketResponse:
+    def _address(self, request: web.Request) -> str:
+        return self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
+
+    async def kiosk_ws(self, request: web.Request) -> web.StreamResponse:
+        address = self._address(request)
+        if not self.sockets.open(address):
+            return too_many()
+        try:
+            return await self._kiosk_ws(request, address)
+        finally:
+            self.sockets.closed(address)
+
+    async def _kiosk_ws(self, request: web.Request, address: str) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)
         await ws.prepare(request)
-        conn, terminal, refused = Conn(ws), None, False
+        conn, terminal, refused = Conn(ws, request.transport), None, False
+        deadline = self.sockets.deadline(conn, address, lambda: terminal is not None)
         try:
             async for data in _messages(ws, conn):
                 if refused or self.stopping or (terminal is not None
@@ -120,6 +153,7 @@ class Hub:
                         refused = True
                 self.flush()
         finally:
+            deadline.cancel()
             if terminal is not None and self.kiosks.get(terminal) is conn and not self.stopping:
                 del self.kiosks[terminal]
                 self.router.kiosk_offline(terminal)
@@ -130,7 +164,7 @@ class Hub:
     async def _admit(self, request: web.Request, conn: Conn, data: dict) -> None:
         """Terminal id + token, checked before the socket may stand for (or replace) a kiosk."""
         tid = _text(data, "terminal_id", 64, required=True)
-        address = self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
+        address = self._address(request)
         verdict = await self.gate.admit(tid, request.headers.get("Authorization"), address)
         if verdict.reason == "throttled":
             raise RoutingError("kiosk_throttled", THROTTLED,
@@ -180,10 +214,20 @@ class Hub:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal
 
-    async def helper_ws(self, request: web.Request) -> web.WebSocketResponse:
+    async def helper_ws(self, request: web.Request) -> web.StreamResponse:
+        address = self._address(request)
+        if not self.sockets.open(address):
+            return too_many()
+        try:
+            return await self._helper_ws(request, address)
+        finally:
+            self.sockets.closed(address)
+
+    async def _helper_ws(self, request: web.Request, address: str) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)
         await ws.prepare(request)
-        conn, name = Conn(ws), None
+        conn, name = Conn(ws, request.transport), None
+        deadline = self.sockets.deadline(conn, address, lambda: name is not None)
         try:
             async for data in _messages(ws, conn):
                 try:
@@ -195,6 +239,7 @@ class Hub:
                         conn.close(4001, "bad token")
                 self.flush()
         finally:
+            deadline.cancel()
             if name is not None and self.helpers.get(name) is conn and not self.stopping:
                 del self.helpers[name]
                 self.router.helper_offline(name)
@@ -207,9 +252,11 @@ class Hub:
         if t == "login":
             if name is not None:
                 raise RoutingError("already_logged_in", "one login per connection")
-            acct = self.accounts.check_token(data.get("token", ""))
+            token = data.get("token", "")
+            acct = self.accounts.check_token(token)
             if acct is None:
                 raise RoutingError("bad_token", "log in again")
+            conn.auth = token_hash(token)        # revoked with its session (tick)
             old = self.helpers.get(acct.name)
             if old is not None:                   # a second tab or a reconnect
                 old.send({"type": "error", "code": "replaced", "message": "new connection"})
@@ -219,7 +266,7 @@ class Hub:
                        "ring_s": self.cfg.ring_seconds,
                        "ice_servers": self.ice("helper", acct.name)})
             self.router.helper_online(acct.name, acct.display_name)
-            conn.send(self.callbacks.list_message())
+            conn.send(self.callbacks.list_message())      # the whole list once; then deltas
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")
@@ -243,12 +290,24 @@ class Hub:
         return name
 
     async def login(self, request: web.Request) -> web.Response:
+        if not same_origin(request, bool(self.cfg.trusted_proxies)):
+            return web.json_response({"error": "cross-origin login refused"}, status=403)
+        if request.content_type != "application/json":
+            return web.json_response({"error": "send JSON {name, password} "
+                                      "(Content-Type: application/json)"}, status=415)
         try:
-            body = await request.json()
-            name, password = str(body["name"]), str(body["password"])
+            raw = await request.content.read(LOGIN_MAX + 1)
+            if len(raw) > LOGIN_MAX:
+                raise ValueError("too big")
+            body = loads(raw)
+            name, password = body["name"], body["password"]
+            if not isinstance(name, str) or not isinstance(password, str) or \
+                    len(name) > 64 or len(password) > 256:
+                raise TypeError
         except (ValueError, KeyError, TypeError):
-            return web.json_response({"error": "send JSON {name, password}"}, status=400)
-        address = self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
+            return web.json_response({"error": "send JSON {name, password} (strings, name "
+                                      "<= 64, password <= 256 characters)"}, status=400)
+        address = self._address(request)
         try:
             token = await self.logins.login(name, password, address)
         except LoginThrottled as e:
@@ -258,7 +317,22 @@ class Hub:
             return web.json_response({"error": str(e)}, status=401)
         return web.json_response({"token": token})
 
+    async def logout(self, request: web.Request) -> web.Response:
+        """Ends the session of ``Authorization: Bearer TOKEN``; its console is dropped."""
+        token = bearer(request)
+        if token:
+            self.accounts.logout(token)
+            self.drop_revoked_helpers()
+            self.flush()
+        return web.Response(status=204)
+
     async def healthz(self, request: web.Request) -> web.Response:
+        """For monitors: only that the hub answers. Details: /api/status (logged in)."""
+        return web.json_response({"status": "ok"})
+
+    async def status(self, request: web.Request) -> web.Response:
+        if self.accounts.check_token(bearer(request)) is None:
+            return web.json_response({"error": "log in"}, status=401)
         states: dict[str, int] = {}
         for h in self.router.helpers.values():
             states[h.state.value] = states.get(h.state.value, 0) + 1
@@ -269,6 +343,7 @@ class Hub:
 
     # ------------------------------------------------------------- lifecycle
     async def _on_startup(self, app: web.Application) -> None:
+        quiet_accept_errors(asyncio.get_running_loop())
         n = self.calllog.close_dangling(self.clock())
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
@@ -300,11 +375,14 @@ class Hub:
 
 
 def make_app(hub: Hub) -> web.Application:
-    app = web.Application()
+    app = web.Application(client_max_size=64 * 1024)
     app[HUB_KEY] = hub
+    app.on_response_prepare.append(security_headers)
     app.router.add_get("/ws/kiosk", hub.kiosk_ws)
     app.router.add_get("/ws/helper", hub.helper_ws)
     app.router.add_post("/api/login", hub.login)
+    app.router.add_post("/api/logout", hub.logout)
+    app.router.add_get("/api/status", hub.status)
     app.router.add_get("/healthz", hub.healthz)
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC)

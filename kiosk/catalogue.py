@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import themes as themes_mod
+from .safe_read import CATALOGUE_MAX_BYTES, SafeReadError, read_limited
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 
@@ -33,7 +34,10 @@ _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
 _KEYWORD_SPLIT = re.compile(r"\s*[;；,，、]\s*")
 KEYWORD_CHARS = 40                  # one keyword (俗称) at most; search rows stay within numpy's columns
 KEYWORDS_PER_ITEM = 20
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls, bidi overrides/isolates (U+202E can reverse what a citizen reads)
+# and zero-width characters (invisible, they make look-alike names)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                      "\u2066-\u2069\ufeff]")
 
 
 class CatalogueError(Exception):
@@ -130,8 +134,10 @@ def _text(value: Any, key: str, limit: int) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{key} must be text, not {type(value).__name__}")
     value = value.strip()
-    if _CONTROL.search(value):
-        raise ValueError(f"{key} contains control characters")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"{key} contains control, bidi-override or zero-width characters "
+                         f"(U+{ord(bad.group()):04X})")
     if len(value) > limit:
         raise ValueError(f"{key} is longer than {limit} characters")
     return value
@@ -278,6 +284,10 @@ def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogueError(f"{file}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise CatalogueError(f"{file}: not a JSON catalogue we accept (nested too deeply)") from None
+    except ValueError as exc:        # e.g. an integer of more than 4300 digits
+        raise CatalogueError(f"{file}: not a JSON catalogue we accept ({str(exc)[:80]})") from None
     if isinstance(data, dict):
         data = data.get("items")
     if not isinstance(data, list):
@@ -291,12 +301,13 @@ def load(path: str | Path | None = None) -> Catalogue:
     path = Path(path) if path else BUNDLED
     file = str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogueError(f"{file}: file not found") from None
-    except OSError as exc:
-        raise CatalogueError(f"{file}: cannot be read ({exc.strerror})") from None
+        raw = read_limited(path, CATALOGUE_MAX_BYTES, "catalogue")   # no FIFO, device, 24 GB
+    except SafeReadError as exc:
+        raise CatalogueError(str(exc)) from None
     text = _decode(raw, file)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CatalogueError(f"{file}: not a CSV or JSON text file (a NUL byte on line {line})")
     warnings: list[str] = []
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
     records = _records_json(text, file) if is_json else _records_csv(text, file, warnings)

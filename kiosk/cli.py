@@ -18,6 +18,7 @@ from . import config as config_mod
 from . import devices as devices_mod
 from .consult import FaqError
 from .consult import cli as consult_cli
+from .safe_read import shown
 
 EXIT_USAGE = 2
 
@@ -72,12 +73,15 @@ def _parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="check the configuration")
     cfg_sub = cfg.add_subparsers(dest="action", metavar="ACTION", required=True)
-    cfg_sub.add_parser("check", help="validate the defaults plus the admin file and print the result")
+    cfg_check = cfg_sub.add_parser("check", help="validate the defaults plus the admin file and print the result")
+    # also after the subcommand: `ehall-kiosk config check --config FILE`
+    cfg_check.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                           help="admin config file (TOML) over the defaults")
     return p
 
 
 def _fail(message: str) -> int:
-    print(f"ehall-kiosk: {message}", file=sys.stderr)
+    print(f"ehall-kiosk: {shown(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -93,11 +97,11 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
     cat = catalogue_mod.load(args.file)
     rules = load_rules(args.theme_rules)
     for warning in cat.warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {shown(warning)}")      # file content: escapes shown, not run
     for err in cat.errors:
-        print(f"skipped: {err}")
+        print(f"skipped: {shown(err)}")
     for err in rules.errors:
-        print(f"rule skipped: {err}")
+        print(f"rule skipped: {shown(err)}")
     themes = ThemeIndex.build(cat.items, rules)
     own = sum(1 for i in cat.items if i.themes)
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .safe_read import CATALOGUE_MAX_BYTES, SafeReadError, check_regular, read_limited
+
 DEFAULTS = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
 ADMIN_DEFAULT = Path("/etc/ehall-kiosk/kiosk.toml")
 ENV_VAR = "EHALL_KIOSK_CONFIG"
@@ -154,27 +156,42 @@ def _allowed_near(key: str, sections: set[str]) -> str:
     return ""
 
 
+MAX_CONFIG_BYTES = 1024 * 1024         # a config file; more is not a config file
+
+
 def _read_toml(path: Path) -> dict:
+    """A regular file of at most 1 MiB, UTF-8 (a BOM is fine), TOML; errors name the file
+    and the line (safe_read: a directory, FIFO or device is refused, never read)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(path, "", "file not found") from None
-    except PermissionError:
-        raise ConfigError(path, "", "cannot be read (permission denied)") from None
+        text = read_limited(path, MAX_CONFIG_BYTES, "config file").decode("utf-8-sig")
+        return tomllib.loads(text)
+    except SafeReadError as exc:
+        raise ConfigError(path, "", exc.reason) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(path, "", "not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "", f"not a TOML file: not UTF-8 text (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(path, "", "not a TOML file we accept: nested too deeply") from None
 
 
-SECRET_KEYS = {"assist.hub_token"}      # never echoed in an error (it ends up in the journal)
+# never echoed in an error (it ends up in the journal): the token, the PINs, and the token
+# file's name (admins paste the token there by mistake)
+SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file"}
+SHOWN_MAX = 80                          # other values are cut to about this many characters
 
 
 def _shown(key: str, value: Any) -> str:
-    if key in SECRET_KEYS and isinstance(value, str):
-        return f"a value of {len(value)} characters"
-    return repr(value)
+    if key in SECRET_KEYS:
+        size = len(value) if isinstance(value, (str, list)) else 0
+        return f"a {type(value).__name__} of length {size} (not shown: secret)"
+    return cut(value)
+
+
+def cut(value: Any, limit: int = SHOWN_MAX) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def validate(table: dict, file: str | Path) -> dict[str, Any]:
@@ -239,8 +256,10 @@ def admin_path(explicit: str | None = None) -> Path | None:
 def read_token_file(path: str | Path) -> str:
     """The hub token in ``path`` (surrounding whitespace ignored). Raises OSError when the
     file cannot be read, ValueError when it holds something else."""
-    with open(path, encoding="ascii", errors="replace") as fh:
-        token = fh.read(4096).strip()
+    try:
+        token = read_limited(path, 4096, "token file").decode("ascii", "replace").strip()
+    except SafeReadError as exc:
+        raise OSError(exc.reason) from None
     if not HUB_TOKEN.fullmatch(token):
         raise ValueError("it does not hold just " + TOKEN_WORDS)
     return token
@@ -253,13 +272,16 @@ def _check_hub_auth(values: dict[str, Any], file: Path) -> None:
         raise ConfigError(file, "assist.hub_token_file", "set either assist.hub_token or "
                           "assist.hub_token_file, not both")
     if token_file:
+        shown = (f"a value of {len(token_file)} characters that looks like the token itself, "
+                 "not the path of a file holding it" if HUB_TOKEN.fullmatch(token_file)
+                 else cut(token_file))
         try:
             read_token_file(token_file)
         except OSError as exc:
             raise ConfigError(file, "assist.hub_token_file",
-                              f"{token_file} cannot be read ({exc.strerror or exc})") from None
+                              f"{shown} cannot be read ({exc.strerror or exc})") from None
         except ValueError as exc:
-            raise ConfigError(file, "assist.hub_token_file", f"{token_file}: {exc}") from None
+            raise ConfigError(file, "assist.hub_token_file", f"{shown}: {exc}") from None
     elif values.get("assist.hub_url") and not token:
         raise ConfigError(file, "assist.hub_token", "is empty but assist.hub_url is set; allowed: "
                           + TOKEN_WORDS + ", or set assist.hub_token_file instead")
@@ -273,4 +295,15 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
         values.update(validate(_read_toml(admin_file), admin_file))
         sources.append(str(admin_file))
     _check_hub_auth(values, Path(sources[-1]))
+    _check_catalogue_path(values, Path(sources[-1]))
     return Config(values, sources)
+
+
+def _check_catalogue_path(values: dict[str, Any], file: Path) -> None:
+    """catalogue.path must name a regular file (not a directory, FIFO or device)."""
+    path = values.get("catalogue.path")
+    if path and os.path.lexists(path):     # a missing one is the catalogue's own error
+        try:
+            check_regular(path, CATALOGUE_MAX_BYTES, "catalogue")
+        except SafeReadError as exc:
+            raise ConfigError(file, "catalogue.path", f"{cut(path)}: {exc.reason}") from None

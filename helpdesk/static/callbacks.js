@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Call-back requests (留电回拨): citizens who left a phone number at a kiosk.
-// The hub pushes the open list ("callbacks") to logged-in helpers whenever it changes;
+// The hub sends the open list ("callbacks") at login, then only changes
+// ("callback_changed" with one request, "callback_removed" with its id);
 // 处理 claims one ("callback_claim"), 已回电 marks it done with the note ("callback_done").
 // The numbers are personal data: the list is cleared on logout. Protocol: docs/assist-protocol.md.
 "use strict";
@@ -8,6 +9,8 @@
 const HelperCallbacks = (() => {
   const REASONS = { no_helper: "无空闲帮办", timeout: "等候超时", hub_lost: "网络中断", unavailable: "帮办不可用" };
   let send = () => {};
+  let rows = new Map();             // callback_id → request, in arrival order
+  const own = (t, k) => (Object.prototype.hasOwnProperty.call(t, k) ? t[k] : undefined);
 
   function time(t) {
     const d = new Date(t * 1000);
@@ -24,6 +27,15 @@ const HelperCallbacks = (() => {
   }
 
   function render(open) {
+    rows = new Map(open.map((cb) => [cb.callback_id, cb]));
+    draw();
+  }
+
+  function changed(cb) { if (cb) { rows.set(cb.callback_id, cb); draw(); } }
+  function removed(id) { if (rows.delete(id)) draw(); }
+
+  function draw() {
+    const open = [...rows.values()];
     const body = document.getElementById("callback-rows");
     body.textContent = "";
     document.getElementById("callback-count").textContent = open.length;
@@ -34,7 +46,7 @@ const HelperCallbacks = (() => {
       cell(tr, time(cb.created_at));
       cell(tr, cb.terminal_name + (cb.large_text ? "（长者）" : ""));
       cell(tr, cb.phone, "phone");
-      cell(tr, REASONS[cb.reason] || cb.reason || "");
+      cell(tr, own(REASONS, cb.reason) || String(cb.reason || ""));
       cell(tr, cb.handled_by ? `${cb.handled_by} 处理中` : "待处理", "who");
       const act = cell(tr, "");
       const note = document.createElement("input");
@@ -54,6 +66,8 @@ const HelperCallbacks = (() => {
   return {
     init(sendFn) { send = sendFn; },
     render,
+    changed,
+    removed,
     clear() { render([]); },
   };
 })();

@@ -10,6 +10,9 @@ const REASONS = {
   kiosk_left: "终端已断开", timeout: "群众等待超时", helper_left: "连接已断开",
   hangup: "通话已结束", peer_disconnected: "对方连接中断",
 };
+// Own properties only: a reason "constructor" or "__proto__" is shown as itself, not as
+// something inherited from Object.prototype.
+const own = (table, key) => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 const STATES = { available: "可接听", away: "暂离", ringing: "来电中", busy: "通话中", offline: "离线" };
 
 let ws = null;
@@ -47,6 +50,10 @@ async function login(ev) {
 
 function logout() {
   sessionStorage.removeItem("helpdesk-token");
+  if (token) {                      // the hub ends the session too (the token stops working)
+    fetch("/api/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } })
+      .catch(() => {});
+  }
   token = null;
   HelperCallbacks.clear();          // the phone numbers leave the page with the helper
   if (ws) ws.close();
@@ -82,16 +89,18 @@ function handle(m) {
       }
       break;
     case "ring": startRing(m); break;
-    case "ring_cancelled": clearRing(); notice(REASONS[m.reason] || m.reason); break;
+    case "ring_cancelled": clearRing(); notice(own(REASONS, m.reason) || String(m.reason)); break;
     case "connected": clearRing(); startCall(m); break;
-    case "ended": notice(REASONS[m.reason] || "通话已结束"); endCall(); break;
+    case "ended": notice(own(REASONS, m.reason) || "通话已结束"); endCall(); break;
     case "signal": onSignal(m.data); break;
     case "chat": chatLine("群众", m.text, false); break;
     case "callbacks": HelperCallbacks.render(m.open || []); break;
+    case "callback_changed": HelperCallbacks.changed(m.callback); break;
+    case "callback_removed": HelperCallbacks.removed(m.callback_id); break;
     case "callback_updated": notice(m.status === "done" ? "已标记为已回电" : "已认领，请尽快回电"); break;
     case "wrapup_saved": notice("小结已保存"); show("wrapup", false); break;
     case "error":
-      if (m.code === "bad_token") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
+      if (m.code === "bad_token" || m.code === "session_ended") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
       else if (m.code === "replaced") { token = null; HelperCallbacks.clear(); notice("已在其他窗口登录"); }
       else notice(`出错：${m.message || m.code}`);
       break;

@@ -76,7 +76,7 @@ class Rig:
         runtime.mkdir(mode=0o700, exist_ok=True)
         env["XDG_RUNTIME_DIR"] = str(runtime)
         self.context = self.pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, bypass_csp=True,
             args=FLAGS, env=env, viewport={"width": 1280, "height": 900})
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.frames = RemoteFrames()

@@ -25,7 +25,7 @@ def test_console_says_wrong_password_then_wait(tmp_path):
     pw = sync_playwright().start()
     try:
         ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, bypass_csp=True, args=FLAGS, env=env)
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.goto(hub.http + "/")
 

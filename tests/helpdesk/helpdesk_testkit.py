@@ -48,6 +48,9 @@ class Client:
         async with self._new:
             self._new.notify_all()
 
+    async def send_raw(self, text: str) -> None:
+        await self.ws.send_str(text)
+
     async def send(self, **msg) -> None:
         await self.ws.send_str(json.dumps(msg, ensure_ascii=False))
 
@@ -92,7 +95,8 @@ class HubFixture:
         cfg.setdefault("db_path", str(tmp_path / "hub.sqlite3"))
         cfg.setdefault("startup_grace_seconds", 0)
         self.cfg = parse(cfg, "test")
-        self.accounts = Accounts(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
+        self.accounts = Accounts(self.cfg.db_path, self.clock, scrypt_n=2 ** 4,
+                                 session_s=self.cfg.session_hours * 3600)
         self.tokens: dict[str, str] = {}
         self.kiosk_registry = KioskRegistry(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
         self.kiosk_tokens: dict[str, str] = {}

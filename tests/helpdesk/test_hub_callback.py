@@ -45,8 +45,9 @@ def test_retention_config():
 
 def test_kiosk_callback_reaches_helpers_and_is_done(tmp_path, caplog):
     """GIVEN a logged-in helper WHEN a kiosk leaves a number THEN the kiosk gets callback_saved,
-    every logged-in helper gets the open list with the full number; a claim and then 已回电
-    with a note update the list for everyone, the row is stored done with who/when/note, and
+    every logged-in helper gets that one request (callback_changed) with the full number, a
+    helper logging in gets the whole open list; a claim and then 已回电 with a note reach
+    everyone as changes (callback_changed, callback_removed), the row is stored done with who/when/note, and
     the hub's log never holds the number in clear."""
     caplog.set_level(logging.DEBUG)
 
@@ -62,8 +63,8 @@ def test_kiosk_callback_reaches_helpers_and_is_done(tmp_path, caplog):
             await k.expect("welcome")
             saved = await k.expect("callback_saved")
             cid = saved["callback_id"]
-            assert isinstance(cid, int)
-            lst = (await h0.expect("callbacks"))["open"]
+            assert isinstance(cid, int) and saved["phone"] == PHONE
+            lst = [(await h0.expect("callback_changed"))["callback"]]
             assert lst == [{"callback_id": cid, "terminal_id": "K01", "terminal_name": "东区 3 号机",
                             "phone": PHONE, "large_text": True, "reason": "no_helper",
                             "created_at": fx.clock.t, "handled_by": None}]
@@ -74,21 +75,21 @@ def test_kiosk_callback_reaches_helpers_and_is_done(tmp_path, caplog):
             fx.clock.t += 60
             await k.send(type="callback", terminal_id="K01", phone="010-12345678")
             cid2 = (await k.expect("callback_saved"))["callback_id"]
-            assert [c["callback_id"] for c in (await h1.expect("callbacks"))["open"]] == [cid, cid2]
-            await h0.expect("callbacks")
+            assert (await h1.expect("callback_changed"))["callback"]["callback_id"] == cid2
+            await h0.expect("callback_changed")
             # 处理: h00 takes the first one
             await h0.send(type="callback_claim", callback_id=cid)
             assert (await h0.expect("callback_updated"))["status"] == "open"
-            lst = (await h1.expect("callbacks"))["open"]
-            assert lst[0]["handled_by"] == "h00"
-            await h0.expect("callbacks")
+            changed = (await h1.expect("callback_changed"))["callback"]
+            assert changed["callback_id"] == cid and changed["handled_by"] == "h00"
+            await h0.expect("callback_changed")
             # 已回电 with a note
             fx.clock.t += 120
             await h0.send(type="callback_done", callback_id=cid, note="已回电，预约周三办理")
             assert (await h0.expect("callback_updated")) == {
                 "type": "callback_updated", "callback_id": cid, "status": "done"}
             for h in (h0, h1):
-                assert [c["callback_id"] for c in (await h.expect("callbacks"))["open"]] == [cid2]
+                assert (await h.expect("callback_removed"))["callback_id"] == cid
             # done twice, or an unknown id: no_such_callback
             await h1.send(type="callback_done", callback_id=cid, note="x")
             assert (await h1.expect("error"))["code"] == "no_such_callback"
@@ -139,8 +140,8 @@ def test_invalid_phone_is_refused(tmp_path, caplog):
             assert fx.hub.callbacks.store.all() == []
             await k.send(type="callback", terminal_id="K01", phone=PHONE)   # the socket still works
             await k.expect("callback_saved")
-            assert len((await h.expect("callbacks"))["open"]) == 1
-            assert h.unread("callbacks") == []
+            assert (await h.expect("callback_changed"))["callback"]["phone"] == PHONE
+            assert h.unread("callback_changed") == []
     run(main())
     assert "12912345678" not in caplog.text and PHONE not in caplog.text
 
@@ -150,7 +151,8 @@ def test_retention_purge_with_injected_clock(tmp_path):
     run THEN the old one is deleted (open or done), the helpers get the shorter list, and a
     restart purges too."""
     async def main():
-        async with running_hub(tmp_path, callback_retention_days=7) as fx:
+        async with running_hub(tmp_path, callback_retention_days=7,
+                               session_hours=24 * 30) as fx:    # the login outlives the days
             fx.add_helpers(1)
             h = await fx.helper("h00", available=False)
             await h.expect("callbacks")
@@ -159,11 +161,10 @@ def test_retention_purge_with_injected_clock(tmp_path):
             for phone in (PHONE, "13900000001", "13900000002"):
                 await k.send(type="callback", terminal_id="K01", phone=phone)
                 ids.append((await k.expect("callback_saved"))["callback_id"])
-                await h.expect("callbacks")
+                await h.expect("callback_changed")
                 fx.tick(4 * DAY)        # each tick purges what is older than 7 days
                 if len(ids) > 1:        # ids[-2] is 8 days old now: gone, and the helper is told
-                    lst = (await h.expect("callbacks"))["open"]
-                    assert [c["callback_id"] for c in lst] == [ids[-1]]
+                    assert (await h.expect("callback_removed"))["callback_id"] == ids[-2]
             assert [r["id"] for r in fx.hub.callbacks.store.all()] == [ids[2]]
             fx.tick(3 * DAY)                              # exactly 7 days old: kept
             assert [r["id"] for r in fx.hub.callbacks.store.all()] == [ids[2]]

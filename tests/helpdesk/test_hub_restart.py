@@ -120,7 +120,9 @@ def test_login_http_and_token_checks(tmp_path):
             assert bad.status == 401
             unknown = await fx.session.post(url, json={"name": "zz", "password": "password-h00"})
             assert unknown.status == 401
-            assert (await fx.session.post(url, data="x")).status == 400
+            assert (await fx.session.post(url, data="x")).status == 415     # JSON only
+            assert (await fx.session.post(url, data="x", headers={
+                "Content-Type": "application/json"})).status == 400
             ok = await fx.session.post(url, json={"name": "h00", "password": "password-h00"})
             token = (await ok.json())["token"]
             fx.tokens["h00"] = token

@@ -104,7 +104,10 @@ def test_eighteen_helpers_twenty_two_kiosks_full_flow(tmp_path):
             assert (rec["helper"], rec["terminal_id"], rec["outcome"]) == ("h05", "K05", "completed")
             assert rec["ended_at"] - rec["answered_at"] == 90 and rec["note"] == "已协助完成社保查询"
             assert rows[queued[20]["request_id"]]["outcome"] == "cancelled"
-            health = await (await fx.session.get(fx.server.make_url("/healthz"))).json()
+            assert await (await fx.session.get(fx.server.make_url("/healthz"))).json() == \
+                {"status": "ok"}                                   # nothing for strangers
+            health = await (await fx.session.get(fx.server.make_url("/api/status"), headers={
+                "Authorization": f"Bearer {fx.tokens['h00']}"})).json()
             assert health["helpers"] == {"busy": 17, "ringing": 1} and health["queued"] == 2
     run(main())
 
@@ -232,6 +235,8 @@ def test_periodic_task_drives_timers_from_the_injected_clock(tmp_path):
             h1 = await fx.helper("h01")
             k = await fx.kiosk("K1")
             await k.send(type="request", terminal_id="K1", requested_at=float("nan"))
+            assert (await k.expect("error"))["code"] == "bad_message"     # NaN is no time
+            await k.send(type="request", terminal_id="K1")
             await h0.expect("ring")
             assert not h0.unread("ring_cancelled")
             fx.clock.t += 15
