@@ -15,8 +15,6 @@ def build_ask(config, items: Iterable = ()) -> AskIndex:
     kb = load(config["consult.faq_path"] or None)
     try:
         synonyms = load_synonyms(config["consult.synonyms_path"] or None)
-    except OSError as exc:
-        raise FaqError(f"{config['consult.synonyms_path']}: cannot be read ({exc.strerror})") from None
     except ValueError as exc:
         raise FaqError(str(exc)) from None
     return AskIndex(kb, items, synonyms)

@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..safe_read import SafeReadError, read_limited
 from .faq import Faq, KnowledgeBase
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"
@@ -52,7 +53,13 @@ def load_synonyms(path: str | Path | None = None) -> list[tuple[str, ...]]:
     """
     path = Path(path) if path else SYNONYMS
     groups: list[tuple[str, ...]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    try:
+        text = read_limited(path, 2 * 1024 * 1024, "synonym table").decode("utf-8-sig")
+    except SafeReadError as exc:
+        raise ValueError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
+    for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue

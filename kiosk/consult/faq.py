@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..safe_read import SafeReadError, read_limited
+
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "faq.csv"
 COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source")
 REQUIRED = ("id", "question", "answer")
@@ -149,16 +151,10 @@ def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
 
 
 def _read(path: Path) -> bytes:
-    file = str(path)
     try:
-        if not path.is_file():
-            raise FaqError(f"{file}: not a regular file" if path.exists() else f"{file}: file not found")
-        if path.stat().st_size > MAX_BYTES:
-            raise FaqError(f"{file}: larger than {MAX_BYTES // (1024 * 1024)} MB")
-        with path.open("rb") as fh:
-            return fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise FaqError(f"{file}: cannot be read ({exc.strerror})") from None
+        return read_limited(path, MAX_BYTES, "knowledge base")
+    except SafeReadError as exc:
+        raise FaqError(str(exc)) from None
 
 
 def load(path: str | Path | None = None) -> KnowledgeBase:
