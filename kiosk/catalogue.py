@@ -23,13 +23,15 @@ BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
-           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords")
+           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
+           "popularity")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
 _KEYWORD_SPLIT = re.compile(r"\s*[;；,，、]\s*")
 KEYWORD_CHARS = 40                  # one keyword (俗称) at most; search rows stay within numpy's columns
 KEYWORDS_PER_ITEM = 20
+POPULARITY_MAX = 1_000_000_000      # popularity: a score or a yearly count of cases
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -64,6 +66,7 @@ class Item:
     url: str = ""
     source: str = ""
     keywords: tuple[str, ...] = ()  # the hall's colloquial search words (俗称): found like the name
+    popularity: int = 0             # how often citizens need it (higher first among equal matches)
 
     @property
     def has_guide(self) -> bool:
@@ -159,6 +162,21 @@ def _days(value: Any, key: str) -> int | None:
     return days
 
 
+def _popularity(value: Any) -> int:
+    """A whole number 0 … POPULARITY_MAX; empty is 0."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"popularity must be a whole number, not {value!r}")
+    try:
+        number = int(value) if isinstance(value, (int, float)) else int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"popularity must be a whole number, not {value!r}") from None
+    if not 0 <= number <= POPULARITY_MAX:
+        raise ValueError(f"popularity must be 0 to {POPULARITY_MAX}, not {number}")
+    return number
+
+
 def _keywords(value: Any) -> tuple[str, ...]:
     """俗称/关键词: text or a JSON list, split at ; ； , ， 、; duplicates kept once."""
     if value is None or value == "":
@@ -204,6 +222,7 @@ def parse_record(rec: dict[str, Any]) -> Item:
         url=url,
         source=_text(rec.get("source"), "source", 1000),
         keywords=_keywords(rec.get("keywords")),
+        popularity=_popularity(rec.get("popularity")),
     )
 
 
