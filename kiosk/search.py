@@ -104,15 +104,18 @@ class SearchIndex:
     """
 
     def __init__(self, items: Sequence[Item], flat: np.ndarray, lengths: np.ndarray,
-                 table: Sequence[str]):
+                 table: Sequence[str], ends: np.ndarray):
         self.items = list(items)
         self._owner = row_owners(self.items)
-        if len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat):
+        if (len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat)
+                or len(ends) != len(flat)):
             raise ValueError("token arrays do not fit the items and their keywords")
         self._texts = None if len(self._owner) == len(self.items) else search_texts(self.items)
         self._flat = flat.astype(np.int32, copy=False)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items))
+        popularity = np.array([i.popularity for i in self.items], dtype=np.int64)
+        self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items),
+                            ends=ends.astype(bool, copy=False), popularity=popularity)
         self._row_of = self._tiers.row_of                         # rows: longest first
         self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
@@ -135,13 +138,21 @@ class SearchIndex:
                                   self._n_tokens, self._prefix, self._char)
 
     @classmethod
-    def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
-        """``keys``: the pinyin key of each of :func:`search_texts` (names, then keywords)."""
-        return cls(items, *tokenize(search_texts(items), keys))
+    def from_keys(cls, items: Sequence[Item], keys: Sequence[str],
+                  ends: Sequence[Sequence[bool]] | None = None) -> "SearchIndex":
+        """``keys``: the pinyin key of each of :func:`search_texts` (names, then keywords);
+        ``ends``: per text, where its words end (None: computed, see :mod:`kiosk.words`)."""
+        texts = search_texts(items)
+        if ends is None:
+            from .words import build_ends
+
+            ends = build_ends(texts)
+        flat, lengths, table = tokenize(texts, keys)
+        return cls(items, flat, lengths, table, flat_ends(ends, lengths))
 
     @classmethod
     def build(cls, items: Sequence[Item]) -> "SearchIndex":
-        """Computes the pinyin keys (slow: :mod:`kiosk.index_cache` caches them)."""
+        """Computes the pinyin keys and word ends (slow: :mod:`kiosk.index_cache` caches them)."""
         from .pinyin_keys import build_keys
 
         return cls.from_keys(items, build_keys(search_texts(items)))
@@ -265,6 +276,21 @@ class SearchIndex:
 def _keep(table: dict, key, value) -> None:
     if key not in table or value < table[key]:
         table[key] = value
+
+
+def flat_ends(ends: Sequence[Sequence[bool]], lengths: np.ndarray) -> np.ndarray:
+    """Per-text word ends cut to each text's token count, end to end like the tokens."""
+    if len(ends) != len(lengths):
+        raise ValueError("one list of word ends per text is needed")
+    out = np.zeros(int(lengths.sum()), dtype=bool)
+    at = 0
+    for flags, n in zip(ends, lengths.tolist()):
+        part = list(flags[:n]) + [True] * (n - len(flags))
+        if n:
+            part[-1] = True                  # a text's last token always ends a word
+        out[at:at + n] = part
+        at += n
+    return out
 
 
 def tokenize(names: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
