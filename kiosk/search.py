@@ -12,13 +12,15 @@ character+syllable pair). Which names match comes from postings: for each
 query piece, the (row, column) places of the tokens that take it, walked
 once per query position (:mod:`kiosk.search_reach`), so the cost follows how
 common the pieces are, not how many names there are; each keystroke only
-adds the pieces that end on the new key. Ranking in tiers: the name starts
-with the query; the query starts at the name's first character, with gaps;
-contiguous elsewhere; the rest. The first three tiers run as automata over
-the matching rows with numpy (per token, a bitmask of the query positions it
-consumes k characters from; one column of tokens per step). Within a tier,
-the match that completes earliest in the name; then shorter names; then
-catalogue order.
+adds the pieces that end on the new key. Ranking in tiers: the query covers
+whole words with no gaps (word ends from :mod:`kiosk.words`; found from the
+same postings); the name starts with the query; the query starts at the
+name's first character, with gaps; contiguous elsewhere; the rest. The
+middle three tiers run as automata over the matching rows with numpy (per
+token, a bitmask of the query positions it consumes k characters from; one
+column of tokens per step). Within a tier, the more popular item (the
+catalogue's ``popularity``); then the match that completes earliest in the
+name; then shorter names; then catalogue order.
 """
 from __future__ import annotations
 
@@ -115,7 +117,7 @@ class SearchIndex:
         self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         popularity = np.array([i.popularity for i in self.items], dtype=np.int64)
         self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items),
-                            ends=ends.astype(bool, copy=False), popularity=popularity)
+                            popularity=popularity)
         self._row_of = self._tiers.row_of                         # rows: longest first
         self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
@@ -135,7 +137,7 @@ class SearchIndex:
         self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
-                                  self._n_tokens, self._prefix, self._char)
+                                  self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False))
 
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str],
@@ -221,6 +223,7 @@ class SearchIndex:
         for ch in alphabet:
             if self._steps(ch) is not None:
                 self._matches(ch)
+                self._postings.whole_words(ch)
 
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:
@@ -230,7 +233,8 @@ class SearchIndex:
         if steps is None:
             return Results(q, 0, [])
         rows, done = self._matches(q, typing=True)
-        shown = self._tiers.ranked(rows, done, steps, len(q), limit)
+        word = self._postings.whole_words(q) if len(rows) else None
+        shown = self._tiers.ranked(rows, done, steps, len(q), limit, word)
         return Results(q, self._tiers.count_items(rows), [self._hit(int(e), q, steps) for e in shown])
 
     def _hit(self, entry: int, q: str, steps) -> Hit:

@@ -2,9 +2,12 @@
 """Ranking tiers for search results: automata over the names' token matrix.
 
 A query that matches a name (see :mod:`kiosk.search`) falls in the first tier
-it satisfies: PREFIX (the name starts with it, no gaps), START (it starts at
+it satisfies: WORD (no gaps, from a word's start to a word's end: 护照 for hz in
+普通护照签发), PREFIX (the name starts with it, no gaps), START (it starts at
 the name's first character, gaps after), CONTIGUOUS (no gaps, anywhere), FREE
-(gaps anywhere; its completion column comes from :mod:`kiosk.search_reach`).
+(gaps anywhere). The completion columns of WORD and FREE come from the
+postings (:mod:`kiosk.search_reach`). Within a tier the more popular item
+(the catalogue's ``popularity``) comes first.
 For the first three, each name runs an automaton whose state is a bitmask of
 the query positions reached; ``steps`` gives, per token and piece length k,
 the positions from which it consumes k characters. Rows are names sorted
@@ -39,9 +42,8 @@ class Tiers:
 
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
                  owner: np.ndarray | None = None, n_names: int | None = None,
-                 ends: np.ndarray | None = None, popularity: np.ndarray | None = None):
+                 popularity: np.ndarray | None = None):
         self._flat, self._offsets = flat, offsets
-        self._ends_flat = np.ones(len(flat), dtype=bool) if ends is None else ends
         self.order = np.argsort(-lengths, kind="stable")
         self.row_of = np.argsort(self.order)
         self.neg_len = -lengths[self.order].astype(np.int32)
@@ -49,21 +51,19 @@ class Tiers:
         self.keywords = self._n_names < len(lengths)
         owner = np.arange(len(lengths)) if owner is None else owner
         self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
-        n_items = self._n_items if popularity is None else len(popularity)
-        pop = np.zeros(n_items, dtype=np.int64) if popularity is None else popularity
+        pop = np.zeros(self._n_items, dtype=np.int64) if popularity is None else popularity
         self._pop_of_row = pop.astype(np.int64)[self._owner_of_row]   # its item's popularity
-        self._tokens = self._matrix(lengths, self._flat)
-        self._ends = self._matrix(lengths, self._ends_flat)        # a word ends at this column
+        self._tokens = self._matrix(lengths)
 
-    def _matrix(self, lengths: np.ndarray, source: np.ndarray) -> np.ndarray:
-        """The first VECTOR_COLUMNS entries of each name in ``source``, one row per name, longest first."""
+    def _matrix(self, lengths: np.ndarray) -> np.ndarray:
+        """The first VECTOR_COLUMNS tokens of each name, one row per name, longest first."""
         width = max(1, min(int(lengths.max(initial=1)), VECTOR_COLUMNS))
         short = np.minimum(lengths, width)
-        matrix = np.zeros((len(lengths), width), dtype=source.dtype)
+        matrix = np.zeros((len(lengths), width), dtype=np.int32)
         rows = np.repeat(self.row_of, short)
         starts = np.repeat(np.cumsum(short) - short, short)
         cols = np.arange(int(short.sum())) - starts
-        matrix[rows, cols] = source[np.repeat(self._offsets, short) + cols]
+        matrix[rows, cols] = self._flat[np.repeat(self._offsets, short) + cols]
         return matrix
 
     def _run(self, rows: np.ndarray, steps, n: int, mode: int) -> np.ndarray:
@@ -71,8 +71,7 @@ class Tiers:
 
         mode CONTIGUOUS allows no gaps after the first piece (a fresh start is
         always possible), PREFIX must start at the first character with no
-        gaps, START at the first character with gaps, WORD is CONTIGUOUS that
-        starts where a word starts and completes where a word ends. (FREE, gaps anywhere,
+        gaps, START at the first character with gaps. (FREE, gaps anywhere,
         comes from :mod:`kiosk.search_reach`.)
         Rows that completed, or can no longer match, leave the run every few
         columns, so the work shrinks as the answer firms up.
@@ -95,22 +94,11 @@ class Tiers:
             elif mode == START:
                 inc |= m & ~one                # gaps allowed, but only after a first piece at 0
             finished = (inc & full) != 0
-            if mode == WORD:                   # complete only at a word's end; start afresh after one
-                end = self._ends[rows[live[:cnt]], j]
-                finished &= end
-                inc[end] |= one
             ended = finished.any()
             if ended:
                 done[live[:cnt][finished]] = j
                 inc[finished] = 0
             mask[:cnt] = inc
-            if mode == WORD:                   # a row with no state now may start at the next word
-                if ended or j % 3 == 2:
-                    keep = np.flatnonzero(~finished)
-                    live, mask = live[keep], mask[keep]
-                    if len(live) == 0:
-                        return done
-                continue
             # drop finished rows at once (CONTIGUOUS would start them afresh), dead ones every few columns
             if ended or j % 3 == 2 or mode in (PREFIX, START):
                 keep = np.flatnonzero(mask[:cnt])
@@ -118,7 +106,7 @@ class Tiers:
                 if len(live) == 0:
                     return done
         for pos, m in zip(live, mask):
-            if (m or mode == WORD) and -neg_len[pos] > VECTOR_COLUMNS and done[pos] < 0:
+            if m and -neg_len[pos] > VECTOR_COLUMNS:
                 done[pos] = self._tail(rows[pos], steps, int(m), n, mode)
         return done
 
@@ -127,17 +115,10 @@ class Tiers:
         table, shifts = steps
         index = self.order[row]
         start = self._offsets[index] + VECTOR_COLUMNS
-        stop = start - self.neg_len[row] - VECTOR_COLUMNS
-        bits = table[self._flat[start:stop]].tolist()
-        ends = self._ends_flat[start:stop].tolist()
+        bits = table[self._flat[start:start - self.neg_len[row] - VECTOR_COLUMNS]].tolist()
         ks = [int(k) for k in shifts]
         for offset, row_bits in enumerate(bits):
-            inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
-            if mode == WORD:
-                if ends[offset] and inc >> n & 1:
-                    return VECTOR_COLUMNS + offset
-                mask = (inc | 1) if ends[offset] else inc
-                continue
+            inc = _fold(row_bits, ks, lambda b, k, m=mask: (m & b) << k)
             keep = {CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
             mask = inc | keep
             if mask >> n & 1:
@@ -145,31 +126,35 @@ class Tiers:
         return -1
 
     def ranked(self, rows: np.ndarray, free: np.ndarray, steps, n: int,
-                limit: int | None) -> np.ndarray:
+                limit: int | None, word: np.ndarray | None = None) -> np.ndarray:
         """Item indexes, best first, in tiers: the query covers whole words; the name
         starts with the query; the query starts at the name's start with gaps;
         contiguous elsewhere; the rest.
 
         ``free``: per row, the column where the match with gaps anywhere
-        completes. Within a tier: the more popular item, then the match that
-        completes earliest in the name, then the shorter name, then catalogue order. Stops once
+        completes; ``word``: per row (all rows, -1: none), where a whole-word
+        match completes. Within a tier: the more popular item, then the match
+        that completes earliest in the name, then the shorter name, then catalogue order. Stops once
         ``limit`` are ranked. A few rows run the three other automata in one
         pass (numpy's per-call cost dominates there); many rows run tier by
         tier and stop early.
         """
         if self.keywords:
             rows, free = self._unnamed_keywords_dropped(rows, free)
+        words = word[rows] if word is not None else np.full(len(rows), -1, dtype=np.int32)
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
         together = self._together(rows, steps, n) if len(rows) <= SMALL else None
         left = np.ones(len(rows), dtype=bool)
-        for tier, mode in enumerate(TIERS):
+        for mode in TIERS:
             if wanted <= 0 or not left.any():
                 break
             if mode == FREE:
                 done_all = free
+            elif mode == WORD:
+                done_all = words
             elif together is not None:
-                done_all = together[tier]
+                done_all = together[(PREFIX, START, CONTIGUOUS).index(mode)]
             else:
                 done_all = np.full(len(rows), -1, dtype=np.int32)
                 done_all[left] = self._run(rows[left], steps, n, mode)
@@ -214,50 +199,43 @@ class Tiers:
         return int(np.count_nonzero(found))
 
     def _together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
-        """WORD, PREFIX, START and CONTIGUOUS for a few rows: completion columns, shape (4, rows).
+        """PREFIX, START and CONTIGUOUS for a few rows: completion columns, shape (3, rows).
 
         Each row's tokens are looked up once into ``bits[row, column, k]``.
-        WORD, PREFIX and CONTIGUOUS then run as lanes, one lane per starting
+        PREFIX and CONTIGUOUS then run as lanes, one lane per starting
         column, for at most n steps (each column takes at least one query
         character); START, a first piece on column 0 and gaps after, runs as
         an earliest-reach pass per query position. Both loops are short:
         numpy's per-call cost, not the data, is what a few rows pay for.
         """
         table, shifts = steps
-        bits = table[self._rows_tokens(rows, self._flat)]          # (rows, width, k)
-        word_end = self._rows_tokens(rows, self._ends_flat)        # (rows, width)
+        bits = table[self._rows_tokens(rows)]                      # (rows, width, k)
         count, width, _k = bits.shape
-        word_start = np.ones((count, width), dtype=bool)
-        word_start[:, 1:] = word_end[:, :-1]
         full = table.dtype.type(1 << n)
-        done = np.full((4, count), -1, dtype=np.int32)
+        done = np.full((3, count), -1, dtype=np.int32)
         lanes = np.ones((count, width), dtype=table.dtype)         # lane s: a run from column s
         best = np.full(count, UNREACHED, dtype=np.int64)
-        best_word = np.full(count, UNREACHED, dtype=np.int64)
         for t in range(min(n, width)):
             lanes = np.bitwise_or.reduce((lanes[:, :width - t, None] & bits[:, t:]) << shifts, axis=-1)
             finished = (lanes & full) != 0
             if finished.any():
-                column = np.arange(width - t) + t
-                best = np.minimum(best, np.where(finished, column, UNREACHED).min(axis=1))
-                whole = finished & word_start[:, :width - t] & word_end[:, t:]
-                best_word = np.minimum(best_word, np.where(whole, column, UNREACHED).min(axis=1))
-                done[1, finished[:, 0] & (done[1] < 0)] = t
-                lanes &= ~full                 # other paths of a lane may still end on a word's end
+                ends = np.where(finished, np.arange(width - t) + t, UNREACHED).min(axis=1)
+                best = np.minimum(best, ends)
+                done[0, finished[:, 0] & (done[0] < 0)] = t
+                lanes[finished] = 0
             if not lanes.any():
                 break
-        done[0] = np.where(best_word < UNREACHED, best_word, -1)
-        done[3] = np.where(best < UNREACHED, best, -1)
-        done[2] = self._start_tier(bits, shifts, n)
+        done[2] = np.where(best < UNREACHED, best, -1)
+        done[1] = self._start_tier(bits, shifts, n)
         return done
 
-    def _rows_tokens(self, rows: np.ndarray, source: np.ndarray) -> np.ndarray:
-        """All entries of these rows in ``source`` (long names too), one row each, padded with 0."""
+    def _rows_tokens(self, rows: np.ndarray) -> np.ndarray:
+        """All tokens of these rows (long names too), one row each, padded with token 0."""
         lengths = -self.neg_len[rows].astype(np.int64)
-        tokens = np.zeros((len(rows), int(lengths.max(initial=1))), dtype=source.dtype)
+        tokens = np.zeros((len(rows), int(lengths.max(initial=1))), dtype=np.int32)
         at = np.repeat(np.arange(len(rows)), lengths)
         cols = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        tokens[at, cols] = source[np.repeat(self._offsets[self.order[rows]], lengths) + cols]
+        tokens[at, cols] = self._flat[np.repeat(self._offsets[self.order[rows]], lengths) + cols]
         return tokens
 
     @staticmethod

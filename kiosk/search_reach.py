@@ -15,6 +15,11 @@ that takes it occurs (its postings), so the cost follows how common the piece
 is, not how many names there are or how long they run. The postings of
 one-letter pieces, the most common ones, are kept; longer pieces rotate
 through a small cache.
+
+Whole-word matches (:meth:`Postings.whole_words`) use the same places: a run
+with no gaps that starts where a word starts and ends where a word ends. The
+set of places where such a run has used up ``q[:i]`` grows piece by piece (a
+piece taken right after a place of the set, in the same name, extends it).
 """
 from __future__ import annotations
 
@@ -38,7 +43,8 @@ class Postings:
 
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
                  row_of: np.ndarray, n_tokens: int,
-                 prefix: Mapping[str, np.ndarray], char: Mapping[str, np.ndarray]):
+                 prefix: Mapping[str, np.ndarray], char: Mapping[str, np.ndarray],
+                 ends: np.ndarray | None = None):
         self._flat = flat
         self._n_rows = len(lengths)
         self._n_tokens = n_tokens
@@ -46,6 +52,11 @@ class Postings:
         self._col = (np.arange(len(flat), dtype=np.int64)
                      - np.repeat(offsets, lengths)).astype(np.int32)
         self._prefix, self._char = prefix, char
+        self._word_end = np.ones(len(flat), dtype=bool) if ends is None else ends.astype(bool)
+        self._word_start = np.ones(len(flat), dtype=bool)           # column 0, or after a word's end
+        self._word_start[1:] = self._word_end[:-1] | (self._col[1:] == 0)
+        self._scratch = np.zeros(len(flat) + 1, dtype=bool)        # one state set at a time
+        self._words_kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._count = np.bincount(flat, minlength=n_tokens)
         self._starts = np.concatenate(([0], np.cumsum(self._count)))
         self._by_token: np.ndarray | None = None                 # built on first need
@@ -91,12 +102,58 @@ class Postings:
         else:
             by_token, starts = self._token_index()
             at = np.sort(np.concatenate([by_token[starts[t]:starts[t + 1]] for t in ids]))
-        return Places(self._row[at], self._col[at], self._flat[at])
+        return Places(self._row[at], self._col[at], self._flat[at], at)
 
     def _token_index(self) -> tuple[np.ndarray, np.ndarray]:
         if self._by_token is None:
             self._by_token = np.argsort(self._flat, kind="stable").astype(np.int32)
         return self._by_token, self._starts
+
+    def whole_words(self, q: str) -> np.ndarray:
+        """Per row, the column where the earliest whole-word match of ``q`` completes
+        (-1: none): no gaps, first piece where a word starts, last where one ends.
+
+        One-letter answers are kept (the commonest and the largest), as
+        (rows, columns) of the matches only."""
+        found = self._words_kept.get(q)
+        if found is None:
+            found = self._whole_words(q)
+            if len(q) == 1:
+                self._words_kept[q] = found
+        done = np.full(self._n_rows, -1, dtype=np.int32)
+        done[found[0]] = found[1]
+        return done
+
+    def _whole_words(self, q: str) -> tuple[np.ndarray, np.ndarray]:
+        n = len(q)
+        states: list[list[np.ndarray]] = [[] for _ in range(n + 1)]   # places where q[:i] is used up
+        scratch = self._scratch
+        for i in range(n):
+            if i and not states[i]:
+                continue
+            before = np.concatenate(states[i]) if i else None
+            if before is not None:
+                scratch[before] = True
+            try:
+                for k in range(1, n - i + 1):
+                    found = self.places(q[i:i + k])
+                    if found is None:
+                        break                 # no longer piece from i is taken either
+                    at = found.at
+                    ok = self._word_start[at] if i == 0 else (found.cols > 0) & scratch[at - 1]
+                    if ok.any():
+                        states[i + k].append(at[ok])
+            finally:
+                if before is not None:
+                    scratch[before] = False
+        if not states[n]:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+        end = np.concatenate(states[n])
+        end = np.sort(end[self._word_end[end]])      # a row's places are a run, columns rising
+        rows = self._row[end]
+        first = np.ones(len(rows), dtype=bool)       # so its first is its earliest
+        first[1:] = rows[1:] != rows[:-1]
+        return rows[first], self._col[end][first]
 
     def reach(self, q: str, rows: np.ndarray | None = None,
               before: "Reach | None" = None) -> "Reach":
@@ -160,14 +217,14 @@ class Reach:
 class Places:
     """Postings: row, column and token of each place, ordered by row then column."""
 
-    __slots__ = ("rows", "cols", "tokens")
+    __slots__ = ("rows", "cols", "tokens", "at")
 
-    def __init__(self, rows: np.ndarray, cols: np.ndarray, tokens: np.ndarray):
-        self.rows, self.cols, self.tokens = rows, cols, tokens
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, tokens: np.ndarray, at: np.ndarray):
+        self.rows, self.cols, self.tokens, self.at = rows, cols, tokens, at   # at: index in the flat tokens
 
     def only(self, takes: np.ndarray) -> "Places":
         keep = takes[self.tokens]
-        return Places(self.rows[keep], self.cols[keep], self.tokens[keep])
+        return Places(self.rows[keep], self.cols[keep], self.tokens[keep], self.at[keep])
 
 
 class Lru:
