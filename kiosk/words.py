@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Sequence
 
 _lock = threading.Lock()
 _ready = False
 
 
-def _jieba():
+def _jieba(cache_dir: str | Path | None = None):
+    """jieba, its dictionary loaded once (its own cache file goes to ``cache_dir``)."""
     global _ready
     import jieba  # 0.6 s to load its dictionary: only when the cache misses
 
@@ -30,7 +32,7 @@ def _jieba():
             jieba.setLogLevel(logging.WARNING)
             from .pinyin_keys import default_cache_dir
 
-            cache = default_cache_dir()
+            cache = Path(cache_dir) if cache_dir else default_cache_dir()
             try:
                 cache.mkdir(parents=True, exist_ok=True)
                 jieba.dt.tmp_dir = str(cache)
@@ -41,16 +43,16 @@ def _jieba():
     return jieba
 
 
-def word_ends(text: str) -> list[bool]:
+def word_ends(text: str, cache_dir: str | Path | None = None) -> list[bool]:
     """Per character of ``text``: True when a word ends there (the last one always does)."""
     if not text:
         return []
     cuts = {len(text)}
-    for _word, start, end in _jieba().tokenize(text, mode="search", HMM=False):
+    for _word, start, end in _jieba(cache_dir).tokenize(text, mode="search", HMM=False):
         cuts.add(start)
         cuts.add(end)
     return [(i + 1) in cuts for i in range(len(text))]
 
 
-def build_ends(texts: Sequence[str]) -> list[list[bool]]:
-    return [word_ends(t) for t in texts]
+def build_ends(texts: Sequence[str], cache_dir: str | Path | None = None) -> list[list[bool]]:
+    return [word_ends(t, cache_dir) for t in texts]
