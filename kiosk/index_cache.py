@@ -44,6 +44,7 @@ def load_index(items: Sequence[Item], digest: str, cache_dir: str | Path | None 
     texts = search_texts(items)
     flat, lengths, table = tokenize(texts, pinyin_keys.build_keys(texts))
     ends = flat_ends(words.build_ends(texts, cache_dir), lengths)
+    words.release()                           # the kiosk runs on without jieba's dictionary
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".search-", suffix=".npz")

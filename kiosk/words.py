@@ -56,3 +56,17 @@ def word_ends(text: str, cache_dir: str | Path | None = None) -> list[bool]:
 
 def build_ends(texts: Sequence[str], cache_dir: str | Path | None = None) -> list[list[bool]]:
     return [word_ends(t, cache_dir) for t in texts]
+
+
+def release() -> None:
+    """Drops jieba's dictionary (about 80 MB) once the index is built; loaded again on need."""
+    global _ready
+    import sys
+
+    jieba = sys.modules.get("jieba")
+    with _lock:
+        if jieba is not None and _ready:
+            jieba.dt.FREQ = {}
+            jieba.dt.total = 0
+            jieba.dt.initialized = False
+            _ready = False
