@@ -137,7 +137,8 @@ class SearchIndex:
         self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
-                                  self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False))
+                                  self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False),
+                                  table)
 
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str],

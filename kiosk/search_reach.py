@@ -17,18 +17,20 @@ one-letter pieces, the most common ones, are kept; longer pieces rotate
 through a small cache.
 
 Whole-word matches (:meth:`Postings.whole_words`) use the same places: a run
-with no gaps that starts where a word starts and ends where a word ends. The
-set of places where such a run has used up ``q[:i]`` grows piece by piece (a
-piece taken right after a place of the set, in the same name, extends it).
+with no gaps that starts where a word starts and ends where a word ends; it
+may step over a bracketed part of the name (食品(含保健食品)经营许可 for spjy).
+The set of places where such a run has used up ``q[:i]`` grows piece by piece
+(a piece taken right after a place of the set, in the same name, extends it).
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
 UNSET = np.iinfo(np.int32).max
+OPENING, CLOSING = "（(【〔[", "）)】〕]"
 RECENT_PLACES = 1_000_000           # places of longer pieces kept (12 bytes each)
 
 
@@ -44,7 +46,7 @@ class Postings:
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
                  row_of: np.ndarray, n_tokens: int,
                  prefix: Mapping[str, np.ndarray], char: Mapping[str, np.ndarray],
-                 ends: np.ndarray | None = None):
+                 ends: np.ndarray | None = None, table: Sequence[str] | None = None):
         self._flat = flat
         self._n_rows = len(lengths)
         self._n_tokens = n_tokens
@@ -57,6 +59,9 @@ class Postings:
         self._word_start[1:] = self._word_end[:-1] | (self._col[1:] == 0)
         self._scratch = np.zeros(len(flat) + 1, dtype=bool)        # one state set at a time
         self._words_kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._skip_from, self._skip_to = bracket_skips(flat, offsets, lengths, table or [])
+        self._after_bracket = np.zeros(len(flat), dtype=bool)
+        self._after_bracket[self._skip_from] = True
         self._count = np.bincount(flat, minlength=n_tokens)
         self._starts = np.concatenate(([0], np.cumsum(self._count)))
         self._by_token: np.ndarray | None = None                 # built on first need
@@ -140,7 +145,7 @@ class Postings:
                     if found is None:
                         break                 # no longer piece from i is taken either
                     at = found.at
-                    ok = self._word_start[at] if i == 0 else (found.cols > 0) & scratch[at - 1]
+                    ok = self._word_start[at] if i == 0 else scratch[self._before(at, found.cols)]
                     if ok.any():
                         states[i + k].append(at[ok])
             finally:
@@ -154,6 +159,15 @@ class Postings:
         first = np.ones(len(rows), dtype=bool)       # so its first is its earliest
         first[1:] = rows[1:] != rows[:-1]
         return rows[first], self._col[end][first]
+
+    def _before(self, at: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The place a gapless run continues from: the previous character, or the one
+        before a bracketed part that ends right here; -1 (never set): none."""
+        before = np.where(cols > 0, at - 1, -1)
+        hit = self._after_bracket[at]
+        if hit.any():
+            before[hit] = self._skip_to[np.searchsorted(self._skip_from, at[hit])]
+        return before
 
     def reach(self, q: str, rows: np.ndarray | None = None,
               before: "Reach | None" = None) -> "Reach":
@@ -200,6 +214,44 @@ class Postings:
         if after is None:
             after = reach[i + k] = np.full(self._n_rows, UNSET, dtype=np.int32)
         after[r] = np.minimum(after[r], c)
+
+
+def bracket_skips(flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
+                  table: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Places right after a closing bracket, and the place before its opening one
+    (-1: the name starts with the bracket), sorted; nested and repeated groups are
+    stepped over whole; unmatched brackets are left alone."""
+    kind = np.zeros(max(len(table), 1), dtype=np.int8)
+    for tid, entry in enumerate(table):
+        ch = entry[:1]
+        kind[tid] = 1 if ch and ch in OPENING else -1 if ch and ch in CLOSING else 0
+    where = np.flatnonzero(kind[flat]) if len(flat) else np.zeros(0, dtype=np.int64)
+    if len(where) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    text = np.searchsorted(offsets, where, side="right") - 1
+    pairs: dict[int, int] = {}                   # closing place -> opening place
+    stack: list[int] = []
+    last_text = -1
+    for at, t in zip(where.tolist(), text.tolist()):
+        if t != last_text:
+            stack, last_text = [], t
+        if kind[flat[at]] > 0:
+            stack.append(at)
+        elif stack:
+            pairs[at] = stack.pop()
+    skip_from, skip_to = [], []
+    for close, open_ in sorted(pairs.items()):
+        after = close + 1
+        text_end = offsets[text[np.searchsorted(where, close)]] + lengths[text[np.searchsorted(where, close)]]
+        if after >= text_end:
+            continue
+        before = open_ - 1
+        while before in pairs:                   # （…）（…）: step over each group
+            before = pairs[before] - 1
+        start = offsets[text[np.searchsorted(where, close)]]
+        skip_from.append(after)
+        skip_to.append(before if before >= start else -1)
+    return np.array(skip_from, dtype=np.int64), np.array(skip_to, dtype=np.int64)
 
 
 class Reach:

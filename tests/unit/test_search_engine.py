@@ -10,7 +10,8 @@ typed key by key, with backspaces.
 
 WORD: the query falls, with no gaps, on a run of characters that starts where
 a word starts and ends where a word ends (护照 for hz or huzhao in 普通护照签发;
-several words in a row count too). Words come from :mod:`kiosk.words`, an
+several words in a row count too); the run may step over a bracketed part
+(食品(含保健食品)经营 for spjy). Words come from :mod:`kiosk.words`, an
 input here like the pinyin keys.
 
 Keywords (俗称) match by the same rules. An item whose name matches is ranked
@@ -33,7 +34,8 @@ from kiosk.words import build_ends
 SAMPLE = 260            # bundled names checked (the reference is slow on purpose)
 LONG = ["威海市经济技术开发区" * 5 + "食品经营许可证变更",          # past the numpy columns
         "关于" + "社会保障" * 12 + "卡申领",
-        "经区" * 25 + "户口注销"]
+        "经区" * 25 + "户口注销",
+        "（市级）" * 3 + "户口（迁移（省内））（补）注销" + "（不动产）登记" * 8 + "）（"]
 
 
 COLLOQUIAL = ["营业执照", "开公司", "公积金", "社保", "身份证", "办证", "生孩子", "退休金", "5G", "开饭店"]
@@ -116,14 +118,37 @@ def contiguous(units, q):
     return best
 
 
+OPEN, CLOSE = "（(【〔[", "）)】〕]"
+
+
+def bracket_ends(units):
+    """Opening bracket column -> its closing bracket column (nested ones matched)."""
+    pairs, stack = {}, []
+    for col, (ch, _syl, _end) in enumerate(units):
+        if ch in OPEN:
+            stack.append(col)
+        elif ch in CLOSE and stack:
+            pairs[stack.pop()] = col
+    return pairs
+
+
 def whole_words(units, q):
-    """No gaps, from a word's start to a word's end: the earliest such completion."""
+    """No gaps, from a word's start to a word's end: the earliest such completion.
+    A bracketed part of the name may be stepped over: 食品(含保健食品)经营 for spjy."""
+    pairs = bracket_ends(units)
+
+    def following(col):
+        col += 1
+        while col in pairs:                            # step over （…）, and （…）（…）
+            col = pairs[col] + 1
+        return col
+
     best = None
     for s in range(len(units)):
         if s and not units[s - 1][2]:
             continue                                   # not where a word starts
-        reach = {0}
-        for col in range(s, len(units)):
+        reach, col = {0}, s
+        while col < len(units):
             reach = {i + k for i in reach if i < len(q) for k in range(1, len(q) - i + 1)
                      if takes(units[col], q, i, k)}
             if len(q) in reach and units[col][2]:
@@ -132,6 +157,7 @@ def whole_words(units, q):
             reach.discard(len(q))
             if not reach:
                 break
+            col = following(col)
     return best
 
 
@@ -209,7 +235,8 @@ def test_postings_and_ranking_agree_with_the_rules_on_typed_queries(corpus):
     queries += [words_query(rnd.choice(texts), rnd) for _ in range(80)]
     queries += ["".join(rnd.choice("aeioushzgjxqbdk") for _ in range(rnd.randint(1, 5))) for _ in range(40)]
     queries += ["jjjsk", "wh", "shbzk", "hkzx", "食品", "经区户口", "yyzz", "kgs", "gjj", "营业执照", "5g",
-                "hz", "huzhao", "sfz", "zha", "zhang", "xkzbg", "biangeng", "kashenling", "hukouzhuxiao"]
+                "hz", "huzhao", "sfz", "zha", "zhang", "xkzbg", "biangeng", "kashenling", "hukouzhuxiao",
+                "spjy", "spjyxk", "hkzx", "hkqy", "hkbzx", "bdcdj", "djbdc", "sj", "shijihukou"]
     for q in queries:
         for n in range(1, len(q) + 1):                    # typed key by key, as on the screen
             got = index.search(q[:n], limit=None)
@@ -253,3 +280,17 @@ def test_matches_far_past_the_numpy_columns(corpus):
     assert [long_hit.item.name[i] for i in long_hit.matched] == list("户口注销")
     far = next(h for h in index.search("spjyxkzbg", limit=None).hits if h.item.id == "L0")
     assert min(far.matched) >= 50 and "".join(far.item.name[i] for i in far.matched) == "食品经营许可证变更"
+
+
+def test_whole_words_step_over_bracketed_parts(corpus):
+    """The reference itself: 户口（迁移（省内））（补）注销 is a whole-word match for hkzx
+    (two bracketed groups, one nested, stepped over); the engine agrees (above)."""
+    items, keys, units = corpus
+    at = [i.id for i in items].index("L3")
+    name = units[at][0]
+    assert place(name, "hkzx")[0] == 0                         # WORD, past the numpy columns
+    assert "".join(ch for ch, _s, _e in name[:place(name, "hkzx")[1] + 1]).endswith("注销")
+    assert place(name, "shiji")[0] == 0                          # inside brackets still counts
+    word_hits = [i for i, (nm, _kw) in zip(items, units) if (p := place(nm, "hkzx")) and p[0] == 0]
+    ranked = [h.item.id for h in SearchIndex.from_keys(items, *keys).search("hkzx", limit=None).hits]
+    assert "L3" in ranked[:len(word_hits)]                      # among the whole-word hits, first tier
