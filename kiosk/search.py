@@ -224,7 +224,6 @@ class SearchIndex:
         for ch in alphabet:
             if self._steps(ch) is not None:
                 self._matches(ch)
-                self._postings.whole_words(ch)
 
     # -- public ------------------------------------------------------------
     def search(self, query: str, limit: int | None = 50) -> Results:

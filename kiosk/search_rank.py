@@ -53,6 +53,8 @@ class Tiers:
         self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
         pop = np.zeros(self._n_items, dtype=np.int64) if popularity is None else popularity
         self._pop_of_row = pop.astype(np.int64)[self._owner_of_row]   # its item's popularity
+        ranks = np.unique(-pop, return_inverse=True)[1].reshape(-1) if len(pop) else pop
+        self._pop_rank_of_row = ranks.astype(np.int64)[self._owner_of_row]   # 0: the most popular
         self._tokens = self._matrix(lengths)
 
     def _matrix(self, lengths: np.ndarray) -> np.ndarray:
@@ -173,11 +175,23 @@ class Tiers:
                     placed[owners] = True
                     left &= ~placed[self._owner_of_row[rows]]
             else:
-                order = np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen]))
+                order = self._best(chosen, done, original, wanted)
             out.append(original[order][:wanted])
             wanted -= len(out[-1])
             left &= ~hit
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
+
+    def _best(self, chosen: np.ndarray, done: np.ndarray, original: np.ndarray, wanted: int) -> np.ndarray:
+        """Positions in ``chosen`` ordered by (popularity, done, length, entry), only as
+        many as a page needs when there are many: the rows past the page's last key
+        value are left out before sorting (ties at it are all kept, so it is exact)."""
+        key = ((self._pop_rank_of_row[chosen] << 18) | (done.astype(np.int64) << 9)
+               | -self.neg_len[chosen].astype(np.int64))
+        if len(key) > 4 * wanted > 0 and done.max(initial=0) < 512 and -self.neg_len[chosen].min() < 512:
+            last = np.partition(key, wanted - 1)[wanted - 1]
+            sel = np.flatnonzero(key <= last)
+            return sel[np.lexsort((original[sel], key[sel]))]
+        return np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen]))
 
     def _unnamed_keywords_dropped(self, rows: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keeps names and the keyword rows of items whose name is not among ``rows``."""

@@ -58,7 +58,7 @@ class Postings:
         self._word_start = np.ones(len(flat), dtype=bool)           # column 0, or after a word's end
         self._word_start[1:] = self._word_end[:-1] | (self._col[1:] == 0)
         self._scratch = np.zeros(len(flat) + 1, dtype=bool)        # one state set at a time
-        self._words_kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._words_trail: tuple[str, list] | None = None          # the last query's places
         self._skip_from, self._skip_to = bracket_skips(flat, offsets, lengths, table or [])
         self._after_bracket = np.zeros(len(flat), dtype=bool)
         self._after_bracket[self._skip_from] = True
@@ -118,47 +118,49 @@ class Postings:
         """Per row, the column where the earliest whole-word match of ``q`` completes
         (-1: none): no gaps, first piece where a word starts, last where one ends.
 
-        One-letter answers are kept (the commonest and the largest), as
-        (rows, columns) of the matches only."""
-        found = self._words_kept.get(q)
-        if found is None:
-            found = self._whole_words(q)
-            if len(q) == 1:
-                self._words_kept[q] = found
-        done = np.full(self._n_rows, -1, dtype=np.int32)
-        done[found[0]] = found[1]
-        return done
-
-    def _whole_words(self, q: str) -> tuple[np.ndarray, np.ndarray]:
+        The places for ``q[:i]`` depend on ``q[:i]`` only, so when ``q`` is the
+        previous query plus one key, only the pieces that end on it are looked at
+        (as :meth:`reach` does)."""
         n = len(q)
-        states: list[list[np.ndarray]] = [[] for _ in range(n + 1)]   # places where q[:i] is used up
+        trail = self._words_trail
+        if trail is not None and n > 1 and trail[0] == q[:-1]:
+            states = [list(x) for x in trail[1]] + [[]]
+            ends_only = True                  # pieces ending at n start at 0 … n-1
+        else:
+            states = [[] for _ in range(n + 1)]       # places where q[:i] is used up
+            ends_only = False
         scratch = self._scratch
         for i in range(n):
             if i and not states[i]:
                 continue
-            before = np.concatenate(states[i]) if i else None
-            if before is not None:
-                scratch[before] = True
+            ks = range(n - i, n - i + 1) if ends_only else range(1, n - i + 1)
+            marked = None
             try:
-                for k in range(1, n - i + 1):
+                for k in ks:
                     found = self.places(q[i:i + k])
                     if found is None:
                         break                 # no longer piece from i is taken either
+                    if i and marked is None:
+                        marked = np.concatenate(states[i])
+                        scratch[marked] = True
                     at = found.at
                     ok = self._word_start[at] if i == 0 else scratch[self._before(at, found.cols)]
                     if ok.any():
                         states[i + k].append(at[ok])
             finally:
-                if before is not None:
-                    scratch[before] = False
+                if marked is not None:
+                    scratch[marked] = False
+        self._words_trail = (q, states)
+        done = np.full(self._n_rows, -1, dtype=np.int32)
         if not states[n]:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+            return done
         end = np.concatenate(states[n])
         end = np.sort(end[self._word_end[end]])      # a row's places are a run, columns rising
         rows = self._row[end]
-        first = np.ones(len(rows), dtype=bool)       # so its first is its earliest
-        first[1:] = rows[1:] != rows[:-1]
-        return rows[first], self._col[end][first]
+        head = np.ones(len(rows), dtype=bool)        # so its first is its earliest
+        head[1:] = rows[1:] != rows[:-1]
+        done[rows[head]] = self._col[end][head]
+        return done
 
     def _before(self, at: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The place a gapless run continues from: the previous character, or the one
