@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk import catalogue, index_cache, pinyin_keys  # noqa: E402
+from kiosk import catalogue, index_cache, pinyin_keys, words  # noqa: E402
 from kiosk.catalogue import Item  # noqa: E402
 from kiosk.search import SearchIndex, normalize, search_texts  # noqa: E402
 from kiosk.search_quality import evaluate, load_probes, report  # noqa: E402
@@ -143,6 +143,7 @@ def main() -> None:
     t = time.perf_counter()
     index = SearchIndex.build(base)
     build = time.perf_counter() - t
+    words.release()                     # as the kiosk does after a build: jieba's dictionary goes
     queries = typing_sequences(index, args.queries)
     rows = len(search_texts(base))
     print(f"bundled catalogue: {len(cat)} items, {rows} search rows; index built in {build:.2f} s (cached after)")

@@ -26,7 +26,8 @@ from .catalogue import Item
 from .search import SearchIndex, flat_ends, search_texts, tokenize
 
 log = logging.getLogger(__name__)
-FORMAT = 4                  # bump when the arrays' meaning changes (3: names, then keywords; 4: word ends)
+FORMAT = 5                  # bump when the arrays' meaning changes (3: names, then keywords; 4: word ends;
+                            # 5: bracketed parts)
 
 
 def _path(digest: str, cache_dir: Path) -> Path:
@@ -38,19 +39,23 @@ def load_index(items: Sequence[Item], digest: str, cache_dir: str | Path | None 
     path = _path(digest, cache_dir)
     try:
         with np.load(path, allow_pickle=False) as data:
-            return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist(), data["ends"])
+            return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist(), data["ends"],
+                               (data["skip_from"], data["skip_to"]))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         pass                                  # missing, damaged, or not these items' rows
     texts = search_texts(items)
     flat, lengths, table = tokenize(texts, pinyin_keys.build_keys(texts))
     ends = flat_ends(words.build_ends(texts, cache_dir), lengths)
     words.release()                           # the kiosk runs on without jieba's dictionary
+    index = SearchIndex(items, flat, lengths, table, ends)
+    skip_from, skip_to = index.bracket_skips
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".search-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, flat=flat, lengths=lengths, table=np.array(table), ends=ends)
+            np.savez(fh, flat=flat, lengths=lengths, table=np.array(table), ends=ends,
+                     skip_from=skip_from, skip_to=skip_to)
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("search cache not written to %s: %s", cache_dir, exc.strerror)
-    return SearchIndex(items, flat, lengths, table, ends)
+    return index

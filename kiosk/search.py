@@ -106,7 +106,8 @@ class SearchIndex:
     """
 
     def __init__(self, items: Sequence[Item], flat: np.ndarray, lengths: np.ndarray,
-                 table: Sequence[str], ends: np.ndarray):
+                 table: Sequence[str], ends: np.ndarray,
+                 skips: tuple[np.ndarray, np.ndarray] | None = None):
         self.items = list(items)
         self._owner = row_owners(self.items)
         if (len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat)
@@ -138,7 +139,7 @@ class SearchIndex:
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
                                   self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False),
-                                  table)
+                                  table, skips)
 
     @classmethod
     def from_keys(cls, items: Sequence[Item], keys: Sequence[str],
@@ -162,6 +163,11 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @property
+    def bracket_skips(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where whole-word runs step over bracketed parts (see :mod:`kiosk.search_reach`)."""
+        return self._postings.skips
 
     # -- the automaton -----------------------------------------------------
     def _steps(self, q: str) -> tuple[np.ndarray, np.ndarray] | None:

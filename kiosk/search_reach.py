@@ -46,7 +46,8 @@ class Postings:
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
                  row_of: np.ndarray, n_tokens: int,
                  prefix: Mapping[str, np.ndarray], char: Mapping[str, np.ndarray],
-                 ends: np.ndarray | None = None, table: Sequence[str] | None = None):
+                 ends: np.ndarray | None = None, table: Sequence[str] | None = None,
+                 skips: tuple[np.ndarray, np.ndarray] | None = None):
         self._flat = flat
         self._n_rows = len(lengths)
         self._n_tokens = n_tokens
@@ -59,7 +60,7 @@ class Postings:
         self._word_start[1:] = self._word_end[:-1] | (self._col[1:] == 0)
         self._scratch = np.zeros(len(flat) + 1, dtype=bool)        # one state set at a time
         self._words_trail: tuple[str, list] | None = None          # the last query's places
-        self._skip_from, self._skip_to = bracket_skips(flat, offsets, lengths, table or [])
+        self._skip_from, self._skip_to = skips or bracket_skips(flat, offsets, lengths, table or [])
         self._after_bracket = np.zeros(len(flat), dtype=bool)
         self._after_bracket[self._skip_from] = True
         self._count = np.bincount(flat, minlength=n_tokens)
@@ -161,6 +162,11 @@ class Postings:
         head[1:] = rows[1:] != rows[:-1]
         done[rows[head]] = self._col[end][head]
         return done
+
+    @property
+    def skips(self) -> tuple[np.ndarray, np.ndarray]:
+        """(places right after a bracketed part, the place before it): kept in the index cache."""
+        return self._skip_from, self._skip_to
 
     def _before(self, at: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The place a gapless run continues from: the previous character, or the one

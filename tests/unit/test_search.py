@@ -243,7 +243,7 @@ def test_index_cache_holds_keyword_rows_and_a_changed_keyword_is_a_new_index(tmp
     new = index_cache.load_index(changed.items, changed.digest, cache)
     assert new.search("kgs").total == 0 and new.search("bgs").hits[0].via == "办公司"
     assert new.search("jh").hits[0].via == "结婚"
-    assert len(list(cache.glob("search-4-*.npz"))) == 2
+    assert len(list(cache.glob("search-5-*.npz"))) == 2
 
 
 def test_a_cache_of_other_rows_is_rebuilt_not_trusted(tmp_path):
@@ -257,16 +257,18 @@ def test_a_cache_of_other_rows_is_rebuilt_not_trusted(tmp_path):
 
 def test_index_cache_keeps_word_ends_so_a_cached_index_ranks_whole_words_first(tmp_path):
     """GIVEN an index saved to the cache WHEN loaded again THEN the file holds the word ends
-    and the loaded index ranks like a freshly built one (huzhao: 普通护照签发 before 户口迁入…)."""
+    and the bracketed parts, and the loaded index ranks like a freshly built one (huzhao: 普通护照签发 before 户口迁入…)."""
     import numpy as np
 
     cat = catalogue.load()
     built = index_cache.load_index(cat.items, cat.digest, tmp_path)
-    (path,) = tmp_path.glob("search-4-*.npz")
+    (path,) = tmp_path.glob("search-5-*.npz")
     with np.load(path) as data:
         assert data["ends"].dtype == bool and len(data["ends"]) == len(data["flat"])
     loaded = index_cache.load_index(cat.items, cat.digest, tmp_path)
-    for q in ("huzhao", "hz", "sfz"):
+    for kept, made in zip(loaded.bracket_skips, built.bracket_skips):    # kept, not recomputed
+        assert len(made) > 0 and np.array_equal(kept, made)
+    for q in ("huzhao", "hz", "sfz", "spjyxk"):
         assert names(loaded.search(q, limit=20)) == names(built.search(q, limit=20))
     top = names(loaded.search("huzhao", limit=3))
     assert top[0].startswith("普通护照签发"), top
