@@ -60,7 +60,6 @@ class SearchScreen(KioskScreen):
     no_result = BooleanProperty(False)
     keyboard_height = NumericProperty(0)
     listed = NumericProperty(0)         # results on the list now
-    _by_hand = False                    # the citizen's finger is scrolling the list
     _more = None                        # the 更多结果 row, made on first need
 
     def show(self, **params) -> None:
@@ -133,14 +132,11 @@ class SearchScreen(KioskScreen):
             Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(first, padding=0, animate=False), 0)
 
     # -- the keyboard steps aside while the citizen scrolls the results ------------
-    def on_scroll_start(self) -> None:
-        self._by_hand = True
-
-    def on_scroll_stop(self) -> None:
-        self._by_hand = False
-
-    def on_scrolled(self, scroll_y: float) -> None:
-        if self._by_hand and scroll_y < 1 and self.ids.field.focus:
+    def on_scroll_moved(self, scroll, touch) -> None:
+        """A finger moves on the list: once Kivy has taken it as a scroll (not a
+        tap), the keyboard goes and the list gets the whole screen."""
+        mode = touch.ud.get(scroll._get_uid(), {}).get("mode")
+        if mode == "scroll" and self.ids.field.focus:
             self.release_keyboard()
 
     def submit(self) -> None:

@@ -133,18 +133,31 @@ def test_large_mode_keyboard_steps_aside_while_the_results_are_scrolled(ui):
     assert ui.app.manager.current == "search"        # a drag opens nothing
     ui.screenshot("search-large-scrolled")
     assert not overflowing(search)
-    def at_the_end():                                   # the drag's glide may still be running
-        scroll.scroll_y = 0
-        ui.frames(1)
-        return search._more in _fully_visible([search._more], scroll)
-    ui.wait_until(at_the_end)                          # the end of the list: 更多结果, large too
-    assert search._more.height >= dp(60)
-    assert search._more.font_size >= dp(30) - 0.5
-    ui.screenshot("search-large-more-button")
     ui.tap(search.ids.field)
     assert search.ids.field.focus and ui.keyboard() is not None
     _type(ui, "z")
     assert search.ids.field.text == "hkz"
+
+
+def test_large_mode_more_results_button(ui):
+    """GIVEN large mode and hk typed WHEN 搜索 hides the keyboard and the list is at its end
+    THEN 更多结果（还有 N 项） is a large button, and it lists 30 more."""
+    ui.tap(ui.screen.ids.tile_large)
+    ui.tap(ui.screen.ids.tile_search)
+    search = ui.screen
+    _type(ui, "hk")
+    ui.tap_key("搜索")
+    assert ui.keyboard() is None
+    search.ids.scroll.scroll_y = 0
+    ui.frames(3)
+    more = search._more
+    assert more in _fully_visible([more], search.ids.scroll)
+    assert more.height >= dp(60) and more.font_size >= dp(30) - 0.5
+    assert more.text == f"更多结果（还有 {search.total - 30} 项）"
+    ui.screenshot("search-large-more-button")
+    assert not overflowing(search)
+    ui.tap(more)
+    assert len(_rows(search)) == 60
 
 
 def test_normal_mode_scrolling_also_hides_the_keyboard(ui):
