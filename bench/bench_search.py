@@ -26,9 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk import catalogue, index_cache, pinyin_keys  # noqa: E402
+from kiosk import catalogue, index_cache, pinyin_keys, words  # noqa: E402
 from kiosk.catalogue import Item  # noqa: E402
 from kiosk.search import SearchIndex, normalize, search_texts  # noqa: E402
+from kiosk.search_quality import evaluate, load_probes, report  # noqa: E402
 
 PREFIXES = ["", "威海市", "环翠区", "文登区", "荣成市", "乳山市", "经区", "高区", "临港区", "济南市",
             "青岛市", "烟台市", "临沂市", "广安区", "市级", "县级"]
@@ -142,6 +143,7 @@ def main() -> None:
     t = time.perf_counter()
     index = SearchIndex.build(base)
     build = time.perf_counter() - t
+    words.release()                     # as the kiosk does after a build: jieba's dictionary goes
     queries = typing_sequences(index, args.queries)
     rows = len(search_texts(base))
     print(f"bundled catalogue: {len(cat)} items, {rows} search rows; index built in {build:.2f} s (cached after)")
@@ -151,6 +153,7 @@ def main() -> None:
           "(one-key results precomputed, as the kiosk does after start)")
     print("  baseline per keystroke:", percentiles(baseline_keystroke(index, queries[:60])),
           "(plain-Python matcher, same rules)")
+    print("  " + report(evaluate(index, load_probes())).replace("\n", "\n  "))
 
     items = big_catalogue(cat.items, args.big)
     if args.keywords:

@@ -27,13 +27,14 @@ AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
            "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
-           "location", "legal_basis", "themes")
+           "location", "legal_basis", "themes", "popularity")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
 _KEYWORD_SPLIT = re.compile(r"\s*[;；,，、]\s*")
 KEYWORD_CHARS = 40                  # one keyword (俗称) at most; search rows stay within numpy's columns
 KEYWORDS_PER_ITEM = 20
+POPULARITY_MAX = 1_000_000_000      # popularity: a score or a yearly count of cases
 # C0 and C1 controls, bidi overrides/isolates (U+202E can reverse what a citizen reads)
 # and zero-width characters (invisible, they make look-alike names)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
@@ -80,6 +81,7 @@ class Item:
         return bool(self.materials) and bool(self.steps or self.promised_days is not None
                                              or self.legal_days is not None)
     themes: tuple[str, ...] = ()    # life topics as "个人:户籍办理" (kiosk/themes.py); empty: the rules decide
+    popularity: int = 0             # how often citizens need it (higher first among equal matches)
 
     @property
     def has_guide(self) -> bool:
@@ -172,6 +174,21 @@ def _days(value: Any, key: str) -> int | None:
     return days
 
 
+def _popularity(value: Any) -> int:
+    """A whole number 0 … POPULARITY_MAX; empty is 0."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"popularity must be a whole number, not {value!r}")
+    try:
+        number = int(value) if isinstance(value, (int, float)) else int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"popularity must be a whole number, not {value!r}") from None
+    if not 0 <= number <= POPULARITY_MAX:
+        raise ValueError(f"popularity must be 0 to {POPULARITY_MAX}, not {number}")
+    return number
+
+
 def _keywords(value: Any) -> tuple[str, ...]:
     """俗称/关键词: text or a JSON list, split at ; ； , ， 、; duplicates kept once."""
     if value is None or value == "":
@@ -234,6 +251,7 @@ def parse_record(rec: dict[str, Any]) -> Item:
         location=_text(rec.get("location"), "location", 500),
         legal_basis=_text(rec.get("legal_basis"), "legal_basis", 3000),
         themes=_themes(rec.get("themes"), audience),
+        popularity=_popularity(rec.get("popularity")),
     )
 
 

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """The search index's arrays, cached on disk under the catalogue's sha256.
 
-Building pinyin keys costs about 0.2 ms per name or keyword (20 s for 100,000 names), so
-the token arrays are saved once as ``.npz`` and loaded with numpy next time,
-without importing pypinyin. A missing, stale or unreadable cache is rebuilt;
+Building pinyin keys costs about 0.2 ms per name or keyword (20 s for 100,000 names), and
+word ends (jieba, :mod:`kiosk.words`) a little more, so the token arrays and
+the word ends are saved once as ``.npz`` and loaded with numpy next time,
+without importing pypinyin or jieba. Popularity is not cached: it is read from
+the items (the sha256 covers the whole file, so a changed popularity column is
+a new cache anyway). A missing, stale or unreadable cache is rebuilt;
 a cache that cannot be written costs only the rebuild next start (logged).
 """
 from __future__ import annotations
@@ -18,12 +21,13 @@ from typing import Sequence
 
 import numpy as np
 
-from . import pinyin_keys
+from . import pinyin_keys, words
 from .catalogue import Item
-from .search import SearchIndex, search_texts, tokenize
+from .search import SearchIndex, flat_ends, search_texts, tokenize
 
 log = logging.getLogger(__name__)
-FORMAT = 3                  # bump when the arrays' meaning changes (3: names, then keywords)
+FORMAT = 5                  # bump when the arrays' meaning changes (3: names, then keywords; 4: word ends;
+                            # 5: bracketed parts)
 
 
 def _path(digest: str, cache_dir: Path) -> Path:
@@ -35,17 +39,23 @@ def load_index(items: Sequence[Item], digest: str, cache_dir: str | Path | None 
     path = _path(digest, cache_dir)
     try:
         with np.load(path, allow_pickle=False) as data:
-            return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist())
+            return SearchIndex(items, data["flat"], data["lengths"], data["table"].tolist(), data["ends"],
+                               (data["skip_from"], data["skip_to"]))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         pass                                  # missing, damaged, or not these items' rows
     texts = search_texts(items)
     flat, lengths, table = tokenize(texts, pinyin_keys.build_keys(texts))
+    ends = flat_ends(words.build_ends(texts, cache_dir), lengths)
+    words.release()                           # the kiosk runs on without jieba's dictionary
+    index = SearchIndex(items, flat, lengths, table, ends)
+    skip_from, skip_to = index.bracket_skips
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".search-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, flat=flat, lengths=lengths, table=np.array(table))
+            np.savez(fh, flat=flat, lengths=lengths, table=np.array(table), ends=ends,
+                     skip_from=skip_from, skip_to=skip_to)
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("search cache not written to %s: %s", cache_dir, exc.strerror)
-    return SearchIndex(items, flat, lengths, table)
+    return index

@@ -12,13 +12,15 @@ character+syllable pair). Which names match comes from postings: for each
 query piece, the (row, column) places of the tokens that take it, walked
 once per query position (:mod:`kiosk.search_reach`), so the cost follows how
 common the pieces are, not how many names there are; each keystroke only
-adds the pieces that end on the new key. Ranking in tiers: the name starts
-with the query; the query starts at the name's first character, with gaps;
-contiguous elsewhere; the rest. The first three tiers run as automata over
-the matching rows with numpy (per token, a bitmask of the query positions it
-consumes k characters from; one column of tokens per step). Within a tier,
-the match that completes earliest in the name; then shorter names; then
-catalogue order.
+adds the pieces that end on the new key. Ranking in tiers: the query covers
+whole words with no gaps (word ends from :mod:`kiosk.words`; found from the
+same postings); the name starts with the query; the query starts at the
+name's first character, with gaps; contiguous elsewhere; the rest. The
+middle three tiers run as automata over the matching rows with numpy (per
+token, a bitmask of the query positions it consumes k characters from; one
+column of tokens per step). Within a tier, the more popular item (the
+catalogue's ``popularity``); then the match that completes earliest in the
+name; then shorter names; then catalogue order.
 """
 from __future__ import annotations
 
@@ -104,15 +106,19 @@ class SearchIndex:
     """
 
     def __init__(self, items: Sequence[Item], flat: np.ndarray, lengths: np.ndarray,
-                 table: Sequence[str]):
+                 table: Sequence[str], ends: np.ndarray,
+                 skips: tuple[np.ndarray, np.ndarray] | None = None):
         self.items = list(items)
         self._owner = row_owners(self.items)
-        if len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat):
+        if (len(self._owner) != len(lengths) or int(lengths.sum()) != len(flat)
+                or len(ends) != len(flat)):
             raise ValueError("token arrays do not fit the items and their keywords")
         self._texts = None if len(self._owner) == len(self.items) else search_texts(self.items)
         self._flat = flat.astype(np.int32, copy=False)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items))
+        popularity = np.array([i.popularity for i in self.items], dtype=np.int64)
+        self._tiers = Tiers(self._flat, self._offsets, lengths, self._owner, len(self.items),
+                            popularity=popularity)
         self._row_of = self._tiers.row_of                         # rows: longest first
         self._n_tokens = len(table)
         prefixes: dict[str, list[int]] = {}
@@ -132,22 +138,36 @@ class SearchIndex:
         self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
-                                  self._n_tokens, self._prefix, self._char)
+                                  self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False),
+                                  table, skips)
 
     @classmethod
-    def from_keys(cls, items: Sequence[Item], keys: Sequence[str]) -> "SearchIndex":
-        """``keys``: the pinyin key of each of :func:`search_texts` (names, then keywords)."""
-        return cls(items, *tokenize(search_texts(items), keys))
+    def from_keys(cls, items: Sequence[Item], keys: Sequence[str],
+                  ends: Sequence[Sequence[bool]] | None = None) -> "SearchIndex":
+        """``keys``: the pinyin key of each of :func:`search_texts` (names, then keywords);
+        ``ends``: per text, where its words end (None: computed, see :mod:`kiosk.words`)."""
+        texts = search_texts(items)
+        if ends is None:
+            from .words import build_ends
+
+            ends = build_ends(texts)
+        flat, lengths, table = tokenize(texts, keys)
+        return cls(items, flat, lengths, table, flat_ends(ends, lengths))
 
     @classmethod
     def build(cls, items: Sequence[Item]) -> "SearchIndex":
-        """Computes the pinyin keys (slow: :mod:`kiosk.index_cache` caches them)."""
+        """Computes the pinyin keys and word ends (slow: :mod:`kiosk.index_cache` caches them)."""
         from .pinyin_keys import build_keys
 
         return cls.from_keys(items, build_keys(search_texts(items)))
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @property
+    def bracket_skips(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where whole-word runs step over bracketed parts (see :mod:`kiosk.search_reach`)."""
+        return self._postings.skips
 
     # -- the automaton -----------------------------------------------------
     def _steps(self, q: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -219,7 +239,8 @@ class SearchIndex:
         if steps is None:
             return Results(q, 0, [])
         rows, done = self._matches(q, typing=True)
-        shown = self._tiers.ranked(rows, done, steps, len(q), limit)
+        word = self._postings.whole_words(q) if len(rows) else None
+        shown = self._tiers.ranked(rows, done, steps, len(q), limit, word)
         return Results(q, self._tiers.count_items(rows), [self._hit(int(e), q, steps) for e in shown])
 
     def _hit(self, entry: int, q: str, steps) -> Hit:
@@ -265,6 +286,21 @@ class SearchIndex:
 def _keep(table: dict, key, value) -> None:
     if key not in table or value < table[key]:
         table[key] = value
+
+
+def flat_ends(ends: Sequence[Sequence[bool]], lengths: np.ndarray) -> np.ndarray:
+    """Per-text word ends cut to each text's token count, end to end like the tokens."""
+    if len(ends) != len(lengths):
+        raise ValueError("one list of word ends per text is needed")
+    out = np.zeros(int(lengths.sum()), dtype=bool)
+    at = 0
+    for flags, n in zip(ends, lengths.tolist()):
+        part = list(flags[:n]) + [True] * (n - len(flags))
+        if n:
+            part[-1] = True                  # a text's last token always ends a word
+        out[at:at + n] = part
+        at += n
+    return out
 
 
 def tokenize(names: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -2,9 +2,12 @@
 """Ranking tiers for search results: automata over the names' token matrix.
 
 A query that matches a name (see :mod:`kiosk.search`) falls in the first tier
-it satisfies: PREFIX (the name starts with it, no gaps), START (it starts at
+it satisfies: WORD (no gaps, from a word's start to a word's end: 护照 for hz in
+普通护照签发), PREFIX (the name starts with it, no gaps), START (it starts at
 the name's first character, gaps after), CONTIGUOUS (no gaps, anywhere), FREE
-(gaps anywhere; its completion column comes from :mod:`kiosk.search_reach`).
+(gaps anywhere). The completion columns of WORD and FREE come from the
+postings (:mod:`kiosk.search_reach`). Within a tier the more popular item
+(the catalogue's ``popularity``) comes first.
 For the first three, each name runs an automaton whose state is a bitmask of
 the query positions reached; ``steps`` gives, per token and piece length k,
 the positions from which it consumes k characters. Rows are names sorted
@@ -23,7 +26,8 @@ import numpy as np
 
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
 SMALL = 64                          # up to this many matches, rank all tiers in one pass
-FREE, CONTIGUOUS, PREFIX, START = 0, 1, 2, 3
+FREE, CONTIGUOUS, PREFIX, START, WORD = 0, 1, 2, 3, 4
+TIERS = (WORD, PREFIX, START, CONTIGUOUS, FREE)     # best first
 UNREACHED = np.iinfo(np.int64).max
 
 
@@ -37,7 +41,8 @@ class Tiers:
     """
 
     def __init__(self, flat: np.ndarray, offsets: np.ndarray, lengths: np.ndarray,
-                 owner: np.ndarray | None = None, n_names: int | None = None):
+                 owner: np.ndarray | None = None, n_names: int | None = None,
+                 popularity: np.ndarray | None = None):
         self._flat, self._offsets = flat, offsets
         self.order = np.argsort(-lengths, kind="stable")
         self.row_of = np.argsort(self.order)
@@ -46,6 +51,10 @@ class Tiers:
         self.keywords = self._n_names < len(lengths)
         owner = np.arange(len(lengths)) if owner is None else owner
         self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
+        pop = np.zeros(self._n_items, dtype=np.int64) if popularity is None else popularity
+        self._pop_of_row = pop.astype(np.int64)[self._owner_of_row]   # its item's popularity
+        ranks = np.unique(-pop, return_inverse=True)[1].reshape(-1) if len(pop) else pop
+        self._pop_rank_of_row = ranks.astype(np.int64)[self._owner_of_row]   # 0: the most popular
         self._tokens = self._matrix(lengths)
 
     def _matrix(self, lengths: np.ndarray) -> np.ndarray:
@@ -119,30 +128,35 @@ class Tiers:
         return -1
 
     def ranked(self, rows: np.ndarray, free: np.ndarray, steps, n: int,
-                limit: int | None) -> np.ndarray:
-        """Item indexes, best first, in tiers: the name starts with the query; the
-        query starts at the name's start with gaps; contiguous elsewhere; the rest.
+                limit: int | None, word: np.ndarray | None = None) -> np.ndarray:
+        """Item indexes, best first, in tiers: the query covers whole words; the name
+        starts with the query; the query starts at the name's start with gaps;
+        contiguous elsewhere; the rest.
 
         ``free``: per row, the column where the match with gaps anywhere
-        completes. Within a tier: the match that completes earliest in the
-        name, then the shorter name, then catalogue order. Stops once
+        completes; ``word``: per row (all rows, -1: none), where a whole-word
+        match completes. Within a tier: the more popular item, then the match
+        that completes earliest in the name, then the shorter name, then catalogue order. Stops once
         ``limit`` are ranked. A few rows run the three other automata in one
         pass (numpy's per-call cost dominates there); many rows run tier by
         tier and stop early.
         """
         if self.keywords:
             rows, free = self._unnamed_keywords_dropped(rows, free)
+        words = word[rows] if word is not None else np.full(len(rows), -1, dtype=np.int32)
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
         together = self._together(rows, steps, n) if len(rows) <= SMALL else None
         left = np.ones(len(rows), dtype=bool)
-        for tier, mode in enumerate((PREFIX, START, CONTIGUOUS, FREE)):
+        for mode in TIERS:
             if wanted <= 0 or not left.any():
                 break
             if mode == FREE:
                 done_all = free
+            elif mode == WORD:
+                done_all = words
             elif together is not None:
-                done_all = together[tier]
+                done_all = together[(PREFIX, START, CONTIGUOUS).index(mode)]
             else:
                 done_all = np.full(len(rows), -1, dtype=np.int32)
                 done_all[left] = self._run(rows[left], steps, n, mode)
@@ -151,7 +165,7 @@ class Tiers:
             original = self.order[chosen]
             if self.keywords:               # names first, then keywords; each item once, at its best
                 is_kw = original >= self._n_names
-                order = np.lexsort((original, -self.neg_len[chosen], done, is_kw))
+                order = np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], is_kw))
                 names = len(order) - int(is_kw.sum())
                 if names < len(order):      # named items' keyword rows are gone: dedupe keywords only
                     owners = self._owner_of_row[chosen[order[names:]]]
@@ -161,11 +175,23 @@ class Tiers:
                     placed[owners] = True
                     left &= ~placed[self._owner_of_row[rows]]
             else:
-                order = np.lexsort((original, -self.neg_len[chosen], done))
+                order = self._best(chosen, done, original, wanted)
             out.append(original[order][:wanted])
             wanted -= len(out[-1])
             left &= ~hit
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
+
+    def _best(self, chosen: np.ndarray, done: np.ndarray, original: np.ndarray, wanted: int) -> np.ndarray:
+        """Positions in ``chosen`` ordered by (popularity, done, length, entry), only as
+        many as a page needs when there are many: the rows past the page's last key
+        value are left out before sorting (ties at it are all kept, so it is exact)."""
+        key = ((self._pop_rank_of_row[chosen] << 18) | (done.astype(np.int64) << 9)
+               | -self.neg_len[chosen].astype(np.int64))
+        if len(key) > 4 * wanted > 0 and done.max(initial=0) < 512 and -self.neg_len[chosen].min() < 512:
+            last = np.partition(key, wanted - 1)[wanted - 1]
+            sel = np.flatnonzero(key <= last)
+            return sel[np.lexsort((original[sel], key[sel]))]
+        return np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen]))
 
     def _unnamed_keywords_dropped(self, rows: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keeps names and the keyword rows of items whose name is not among ``rows``."""

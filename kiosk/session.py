@@ -108,9 +108,11 @@ class Session:
         self._changed()
 
     def home(self) -> None:
-        """Back to the home screen; the session (and its choices) continue."""
+        """Back to the home screen; the session (and its choices) continue, but a
+        search starts afresh (the next letters typed must not join the old query)."""
         self.touch()
         self.history = [HOME]
+        self.search_text = ""
         self._changed()
 
     def set_large_text(self, on: bool) -> None:

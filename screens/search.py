@@ -1,7 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Search with the docked on-screen keyboard: results update on every key."""
+"""Search with the docked on-screen keyboard: results update on every key.
+
+The first SHOWN results are listed; a 更多结果 row at the end adds SHOWN more.
+Scrolling the results by hand hides the keyboard, so the list gets the whole
+screen (in large mode only about one result fits above the keyboard); a tap on
+the field brings the keyboard back.
+"""
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -11,7 +18,7 @@ from kivy.utils import escape_markup
 from .theme import HIGHLIGHT_MARKUP, KEYBOARD_SIZE
 from .widgets import KioskScreen
 
-SHOWN = 30      # rows built per key press; the count above says how many matched
+SHOWN = 30      # rows built per key press, and per tap on 更多结果; the count above says how many matched
 HINT = "请用下方键盘输入事项名称或拼音首字母，例如“食品经营”输入 spjy。"
 
 
@@ -52,6 +59,8 @@ class SearchScreen(KioskScreen):
     total = NumericProperty(0)
     no_result = BooleanProperty(False)
     keyboard_height = NumericProperty(0)
+    listed = NumericProperty(0)         # results on the list now
+    _more = None                        # the 更多结果 row, made on first need
 
     def show(self, **params) -> None:
         from kivy.core.window import Window
@@ -80,22 +89,55 @@ class SearchScreen(KioskScreen):
         self.session.search_text = text
         box = self.ids.results
         box.clear_widgets()
+        self.listed = 0
         self.ids.scroll.scroll_y = 1
         if not text.strip():
             self.total, self.no_result, self.status = 0, False, HINT
             return
-        results = self.kiosk.search(text, limit=SHOWN)
+        self._list(text, SHOWN)
+
+    def _list(self, text: str, upto: int):
+        """Lists results up to ``upto`` (the rows already listed stay); returns the first new row."""
+        results = self.kiosk.search(text, limit=upto)
         self.total = results.total
         self.no_result = results.total == 0
         if self.no_result:
             self.status = f"没有找到与“{text.strip()}”相关的事项。"
-            return
-        more = f"，显示前 {SHOWN} 项" if results.total > SHOWN else ""
-        self.status = f"找到 {results.total} 项{more}，最相关的在最前面："
-        for hit in results.hits:
+            return None
+        box = self.ids.results
+        if self._more is not None and self._more.parent is not None:
+            self._more.parent.remove_widget(self._more)
+        first = None
+        for hit in results.hits[self.listed:]:
             row = result_row(hit)
             row.bind(on_release=lambda _b, item_id=hit.item.id: self.session.go("item", id=item_id))
             box.add_widget(row)
+            first = first or row
+        self.listed = len(results.hits)
+        shown = f"，已列出 {self.listed} 项" if results.total > self.listed else ""
+        self.status = f"找到 {results.total} 项{shown}，最相关的在最前面："
+        if results.total > self.listed:
+            if self._more is None:
+                self._more = Factory.MoreButton()
+                self._more.bind(on_release=lambda _b: self.more())
+            more = self._more
+            more.text = f"更多结果（还有 {results.total - self.listed} 项）"
+            box.add_widget(more)
+        return first
+
+    def more(self) -> None:
+        """更多结果: the next SHOWN results below the ones listed; the first of them is scrolled into view."""
+        first = self._list(self.ids.field.text, self.listed + SHOWN)
+        if first is not None:
+            Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(first, padding=0, animate=False), 0)
+
+    # -- the keyboard steps aside while the citizen scrolls the results ------------
+    def on_scroll_moved(self, scroll, touch) -> None:
+        """A finger moves on the list: once Kivy has taken it as a scroll (not a
+        tap), the keyboard goes and the list gets the whole screen."""
+        mode = touch.ud.get(scroll._get_uid(), {}).get("mode")
+        if mode == "scroll" and self.ids.field.focus:
+            self.release_keyboard()
 
     def submit(self) -> None:
         """The 搜索 key: hide the keyboard so the results get the whole screen."""
@@ -105,4 +147,5 @@ class SearchScreen(KioskScreen):
         self.release_keyboard()
         self.ids.field.text = ""
         self.ids.results.clear_widgets()
+        self.listed = 0
         self.total, self.no_result, self.status = 0, False, HINT

@@ -166,3 +166,37 @@ def test_keywords_in_json_as_text_or_list(tmp_path):
 
 def test_bundled_items_have_no_invented_keywords():
     assert not any(i.keywords for i in catalogue.load().items)
+
+
+def test_popularity_column_in_csv_and_json(tmp_path):
+    """GIVEN a popularity column WHEN loaded THEN whole numbers 0 … 10^9 load (empty is 0);
+    anything else is a FILE:LINE: reason error and the row is skipped."""
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name,popularity\n"
+                    "P1,普通护照签发,80\n"
+                    "P2,红字增值税专用发票开具,\n"
+                    "P3,坏数,很多\n"
+                    "P4,负数,-1\n"
+                    "P5,大数,1000000001\n"
+                    "P6,年办件量, 125000 \n", encoding="utf-8")
+    cat = catalogue.load(path)
+    assert cat.by_id["P1"].popularity == 80 and cat.by_id["P2"].popularity == 0
+    assert cat.by_id["P6"].popularity == 125000
+    assert [str(e) for e in cat.errors] == [
+        f"{path}:4: popularity must be a whole number, not '很多'",
+        f"{path}:5: popularity must be 0 to 1000000000, not -1",
+        f"{path}:6: popularity must be 0 to 1000000000, not 1000000001",
+    ]
+    assert cat.warnings == []                                  # a known column
+    js = tmp_path / "hall.json"
+    js.write_text(json.dumps([{"id": "J1", "name": "a", "popularity": 7},
+                              {"id": "J2", "name": "b", "popularity": "12"},
+                              {"id": "J3", "name": "c", "popularity": 2.5},
+                              {"id": "J4", "name": "d", "popularity": True},
+                              {"id": "J5", "name": "e", "popularity": None}]), encoding="utf-8")
+    cat = catalogue.load(js)
+    assert [(i.id, i.popularity) for i in cat.items] == [("J1", 7), ("J2", 12), ("J5", 0)]
+    assert [(e.line, e.reason) for e in cat.errors] == [
+        (3, "popularity must be a whole number, not 2.5"),
+        (4, "popularity must be a whole number, not True"),
+    ]

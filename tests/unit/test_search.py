@@ -143,10 +143,11 @@ def test_pinyin_key_of_a_heteronym_phrase():
     assert pinyin_keys.name_key("银行开户").split(pinyin_keys.SEP) == ["yin", "hang", "kai", "hu"]
 
 
-def test_query_from_the_names_start_with_gaps_beats_contiguous_in_the_middle(bundled):
+def test_whole_words_first_then_the_names_start_with_gaps_beats_contiguous_in_the_middle(bundled):
     top = names(bundled.search("spjy", limit=8))
-    assert all(n.startswith("食品") for n in top[:4]), top
-    assert "艺术品经营单位变更备案" not in top               # only contains 术品经营, mid-name
+    assert all("食品经营" in n for n in top[:3]), top        # whole words 食品 经营, mid-name
+    assert all(n.startswith("食品") for n in top[3:7]), top   # then from the start, with gaps
+    assert "艺术品经营单位变更备案" not in top               # only contains 术品经营, mid-name, not whole words
     hit = bundled.search("spjyxk").hits[0]
     assert "".join(t if on else "·" for t, on in hit.spans()).startswith("食品·")
     assert [hit.item.name[i] for i in hit.matched] == list("食品经营许可")
@@ -242,7 +243,7 @@ def test_index_cache_holds_keyword_rows_and_a_changed_keyword_is_a_new_index(tmp
     new = index_cache.load_index(changed.items, changed.digest, cache)
     assert new.search("kgs").total == 0 and new.search("bgs").hits[0].via == "办公司"
     assert new.search("jh").hits[0].via == "结婚"
-    assert len(list(cache.glob("search-3-*.npz"))) == 2
+    assert len(list(cache.glob("search-5-*.npz"))) == 2
 
 
 def test_a_cache_of_other_rows_is_rebuilt_not_trusted(tmp_path):
@@ -252,3 +253,22 @@ def test_a_cache_of_other_rows_is_rebuilt_not_trusted(tmp_path):
     with_words = [dataclasses.replace(items[0], keywords=("开公司",))] + items[1:]
     index = index_cache.load_index(with_words, "f" * 64, tmp_path)     # same digest, more rows
     assert index.search("kgs").hits[0].via == "开公司"
+
+
+def test_index_cache_keeps_word_ends_so_a_cached_index_ranks_whole_words_first(tmp_path):
+    """GIVEN an index saved to the cache WHEN loaded again THEN the file holds the word ends
+    and the bracketed parts, and the loaded index ranks like a freshly built one (huzhao: 普通护照签发 before 户口迁入…)."""
+    import numpy as np
+
+    cat = catalogue.load()
+    built = index_cache.load_index(cat.items, cat.digest, tmp_path)
+    (path,) = tmp_path.glob("search-5-*.npz")
+    with np.load(path) as data:
+        assert data["ends"].dtype == bool and len(data["ends"]) == len(data["flat"])
+    loaded = index_cache.load_index(cat.items, cat.digest, tmp_path)
+    for kept, made in zip(loaded.bracket_skips, built.bracket_skips):    # kept, not recomputed
+        assert len(made) > 0 and np.array_equal(kept, made)
+    for q in ("huzhao", "hz", "sfz", "spjyxk"):
+        assert names(loaded.search(q, limit=20)) == names(built.search(q, limit=20))
+    top = names(loaded.search("huzhao", limit=3))
+    assert top[0].startswith("普通护照签发"), top

@@ -34,8 +34,11 @@ def test_navigation_back_and_home(session):
     session.back(); session.back()
     assert session.route == HOME
     session.go("item", id="SI-0001")
+    session.search_text = "ptzh"
+    session.large_text = True
     session.home()
     assert session.history == [HOME] and session.phase is Phase.ACTIVE
+    assert session.search_text == "" and session.large_text is True    # a new search, same choices
 
 
 def test_idle_shows_countdown_then_more_time_keeps_the_citizen_where_they_were(session, clock):
