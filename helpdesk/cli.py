@@ -28,7 +28,7 @@ from helpdesk import content_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
-from kiosk.safe_read import shown
+from ehall_common.safe_read import shown
 
 ENV_CONFIG = "EHALL_HELPDESK_CONFIG"
 

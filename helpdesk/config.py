@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from helpdesk.throttle import networks
-from kiosk.safe_read import SafeReadError, read_limited
+from ehall_common.safe_read import SafeReadError, read_limited
 
 MAX_CONFIG_BYTES = 1024 * 1024
 

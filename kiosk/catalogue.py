@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import themes as themes_mod
-from .safe_read import CATALOGUE_MAX_BYTES, SafeReadError, read_limited
+from ehall_common.safe_read import CATALOGUE_MAX_BYTES, SafeReadError, read_limited
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 

@@ -18,7 +18,7 @@ from . import config as config_mod
 from . import devices as devices_mod
 from .consult import FaqError
 from .consult import cli as consult_cli
-from .safe_read import shown
+from ehall_common.safe_read import shown
 
 EXIT_USAGE = 2
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .safe_read import CATALOGUE_MAX_BYTES, SafeReadError, check_regular, read_limited
+from ehall_common.safe_read import CATALOGUE_MAX_BYTES, SafeReadError, check_regular, read_limited
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
 ADMIN_DEFAULT = Path("/etc/ehall-kiosk/kiosk.toml")

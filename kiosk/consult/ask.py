@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..safe_read import SafeReadError, read_limited
+from ehall_common.safe_read import SafeReadError, read_limited
 from .faq import Faq, KnowledgeBase
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"

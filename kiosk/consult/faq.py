@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..safe_read import SafeReadError, read_limited
+from ehall_common.safe_read import SafeReadError, read_limited
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "faq.csv"
 COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source")

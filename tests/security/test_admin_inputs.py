@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import catalogue
-from kiosk.safe_read import SafeReadError, read_limited
+from ehall_common.safe_read import SafeReadError, read_limited
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "Zk3vQ9xLmN2pR7sT1uW4yB6cD8eF0gH5"

@@ -27,7 +27,7 @@ def test_location_and_legal_basis_in_csv_and_json(tmp_path):
 @pytest.mark.parametrize("column, value, reason", [
     ("location", "地" * 501, "location is longer than 500 characters"),
     ("legal_basis", "法" * 3001, "legal_basis is longer than 3000 characters"),
-    ("location", "一楼\x07窗口", "location contains control characters"),
+    ("location", "一楼\x07窗口", "location contains control, bidi-override or zero-width characters (U+0007)"),
 ])
 def test_bad_guide_fields_reject_the_row_with_a_reason(tmp_path, column, value, reason):
     path = tmp_path / "items.json"
