@@ -110,3 +110,26 @@ def test_hub_lost_during_call(assist_ui):
     ui.service.set(state="hub_lost")
     ui.frames(3)
     assert ui.app.manager.current == "item" and "网络中断" in ui.app.root.notice
+
+
+def _solid(colour, size=(240, 320)):
+    frame = np.zeros((*size, 3), dtype=np.uint8)
+    frame[:] = colour
+    return frame
+
+
+def test_helper_video_and_self_view_move_on_screen(assist_ui):
+    """GIVEN a connected call WHEN the helper's video and the kiosk camera send new frames of
+    the same size THEN the screen shows each new frame (a texture blitted in place is
+    redrawn), not the first one for the whole call."""
+    ui = assist_ui
+    _connect(ui)
+    scr = ui.screen
+    colours = [(200, 30, 40), (30, 160, 60), (40, 60, 210)]
+    for n, colour in enumerate(colours):
+        ui.service.push_frame(_solid(colour))
+        ui.service.push_local_frame(_solid(colour[::-1], size=(120, 160)))
+        ui.frames(3)
+        shot = ui.screenshot(f"assist-call-moving-{n}")
+        assert _pixel(shot, scr.ids.remote_video) == colour, f"helper video, frame {n}"
+        assert _pixel(shot, scr.ids.self_view) == colour[::-1], f"self-view, frame {n}"
