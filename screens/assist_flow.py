@@ -81,7 +81,7 @@ def _register(service, name: str, fn) -> bool:
 
 class AssistController:
     def __init__(self, app, service):
-        from .assist_banner import AssistBanner
+        from .assist_banner import AssistBanner, OnTop
         from .assist_toolbar import HelperToolbar
         from .screen_capture import ScreenCapture
 
@@ -90,6 +90,7 @@ class AssistController:
         self.mode = AssistMode(app.kiosk.config, self.session)
         self.capture = ScreenCapture()
         self.banner, self.toolbar = AssistBanner(ctl=self), HelperToolbar(ctl=self)
+        self.controls = OnTop(self.banner, floor=lambda: self.toolbar.top if self.toolbar.parent else 0)
         self.in_call = self.waiting = self.hung_up = False
         self.has_self_view = False
         self._frames: dict[str, object] = {}
@@ -139,9 +140,9 @@ class AssistController:
         if self._tick_event is not None:
             self._tick_event.cancel()
         self.capture.stop()
-        for widget in (self.banner, self.toolbar):
-            if widget.parent is not None:
-                widget.parent.remove_widget(widget)
+        self.controls.hide()
+        if self.toolbar.parent is not None:
+            self.toolbar.parent.remove_widget(self.toolbar)
         if self.service is not None:
             self.service.stop()
 
@@ -367,8 +368,10 @@ class AssistController:
         self.banner.calling = calling
         self.banner.refresh(self)
         self._show(self.toolbar, self.mode.active)
-        self._show(self.banner, want_banner)
-        self.banner.y = self.toolbar.height if self.toolbar.parent is not None else 0
+        if want_banner:
+            self.controls.show()              # on the Window, above everything, keyboard included
+        else:
+            self.controls.hide()
         self.toolbar.refresh(self)
 
     def _show(self, widget, shown: bool) -> None:
