@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from kivy.clock import Clock
 
@@ -26,6 +27,7 @@ WAITING = ("requesting", "queued", "ringing")
 OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
 TICK_SECONDS = 0.5
+VIDEO_FPS = 15          # the call's video rate: both videos are drawn together, at most this often
 CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
 CALLBACK_SENDING = "正在登记，请稍候…"
 _AUTO = object()
@@ -95,6 +97,8 @@ class AssistController:
         self.has_self_view = False
         self._frames: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._draw_pending = False
+        self._next_draw = 0.0
         self._tick_event = None
         self._attached = False
         self._badge_reader = None
@@ -291,18 +295,30 @@ class AssistController:
         self.app.notify(CALL_ENDED.get(state, "通话已结束。"))
 
     def _on_frame(self, which: str, frame) -> None:
-        """A video frame from the service's thread: keep the newest, draw it on the next frame."""
+        """A video frame from the service's thread: keep the newest of each video and draw
+        them together on one redraw, at most VIDEO_FPS times a second (not one redraw per
+        frame of each video: under software GL every redraw costs the whole window)."""
         with self._lock:
-            first = which not in self._frames
             self._frames[which] = frame
-        if first:
-            Clock.schedule_once(lambda _dt: self._draw_frame(which))
+            if self._draw_pending:
+                return
+            self._draw_pending = True
+        Clock.schedule_once(self._draw_frames)
 
-    def _draw_frame(self, which: str) -> None:
+    def _draw_frames(self, _dt=0) -> None:
+        now, period = time.monotonic(), 1.0 / VIDEO_FPS
+        wait = self._next_draw - now
+        if wait > 0.004:
+            Clock.schedule_once(self._draw_frames, wait)
+            return
+        self._next_draw = max(self._next_draw, now - period) + period
         with self._lock:
-            frame = self._frames.pop(which, None)
+            frames, self._frames = self._frames, {}
+            self._draw_pending = False
         screen = self.app.screens.get("assist_call")
-        if frame is not None and screen is not None and self.in_call:
+        if screen is None or not self.in_call:
+            return
+        for which, frame in frames.items():
             screen.set_frame(which, frame)
 
     # -- assist mode ---------------------------------------------------------------------

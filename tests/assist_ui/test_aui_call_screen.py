@@ -50,11 +50,11 @@ def test_call_shows_frames_mute_chat_and_hangup_returns(assist_ui):
     assert not overflowing(scr)
 
     source = ui.service.screen_source
-    ui.frames(2)
-    seen = source()
-    assert seen is not None and seen.shape == (800, 1280, 3) and seen.dtype == np.uint8
     cx, cy = video.to_window(*video.center)
-    assert tuple(seen[800 - 1 - int(cy), int(cx)]) == RED
+    # the capture reads at most 5 frames a second and catches up on a skipped change
+    ui.wait_until(lambda: source() is not None and tuple(source()[800 - 1 - int(cy), int(cx)]) == RED)
+    seen = source()
+    assert seen.shape == (800, 1280, 3) and seen.dtype == np.uint8
 
     ui.tap(scr.ids.mute_btn)
     ui.frames(2)
