@@ -39,11 +39,15 @@ class AssistService:
     def __init__(self, config: Any, session: Any = None,
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
+                 camera_release: Callable[[Any], None] | None = None,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
                  backoff_first_s: float = 1.0, backoff_max_s: float = 15.0,
                  callback_wait_s: float = 4.0) -> None:
         self.config, self.clock = config, clock
         self.camera_factory = camera_factory
+        # a shared camera is handed back (it stays open for the face check); one made for
+        # the call alone (camera_release None) is closed
+        self.camera_release = camera_release
         self.hub_url = config.get("assist.hub_url", "") or ""
         self.hub_token = config.get("assist.hub_token", "") or ""
         self.hub_token_file = config.get("assist.hub_token_file", "") or ""
@@ -269,7 +273,8 @@ class AssistService:
         if peer is not None:
             await peer.close()
         if camera is not None:
-            await asyncio.get_running_loop().run_in_executor(None, camera.close)
+            release = self.camera_release or (lambda cam: cam.close())
+            await asyncio.get_running_loop().run_in_executor(None, release, camera)
 
     # ----------------------------------------------------------- timers
     def _arm(self, seconds: float) -> None:
