@@ -99,13 +99,27 @@ class Bench:
         EventLoop.start()
         self.window = Window
         self.flips = 0
+        self.steps: list[dict] = []
         Window.bind(on_flip=self._flip)
         self.service = kiosk_service(self.rig.hub.url)
+        self.marks: dict[str, float] = {}
+        self.service.subscribe(lambda st: self.marks.setdefault(st.state, time.monotonic()))
+        self._time_offers()
         self.ctl = assist_flow.attach(self.app, service=self.service)
         self.pump(0.5)
         self.rig.login_available()
         self.rig.page.evaluate(AUTO_ACCEPT)
         self.until(lambda: self.service.status.linked, 10, "hub link")
+
+    def _time_offers(self) -> None:
+        """Notes when each call's offer has gone out (the kiosk's media set-up)."""
+        from kiosk.assist import peer
+        start = peer.AssistPeer.start
+
+        async def timed(peer_self):
+            await start(peer_self)
+            self.marks.setdefault("offer", time.monotonic())
+        peer.AssistPeer.start = timed
 
     def _flip(self, *_a) -> None:
         self.flips += 1
@@ -138,10 +152,13 @@ class Bench:
         self.pump(0.2)
         scr = self.app.screens["assist_call"]
         consent = self.app.manager.current_screen
+        self.marks.clear()
         t0 = time.monotonic()
         self.tap(consent.ids.accept_btn)
         self.until(lambda: scr.remote is not None, 15, "helper frame on the kiosk")
-        return (time.monotonic() - t0) * 1000
+        t1 = time.monotonic()
+        self.steps.append({k: round((v - t0) * 1000) for k, v in self.marks.items()})
+        return (t1 - t0) * 1000
 
     def hangup(self) -> None:
         self.ctl.hangup()
@@ -185,6 +202,7 @@ def run(args) -> dict:
             for _ in range(args.calls):
                 out["firsts"].append(bench.call())
                 bench.hangup()
+            out["steps"] = bench.steps
             if args.seconds > 0:
                 bench.call()
                 out["call"] = bench.measure(args.seconds)
@@ -213,6 +231,8 @@ def main() -> None:
               + (f"; warm p50 {statistics.median(warm):.0f} ms (n={len(warm)}, "
                  f"{min(warm):.0f}–{max(warm):.0f})" if warm else "")
               + "  (targets: cold ≤ 600, warm ≤ 300)")
+        for n, steps in enumerate(out.get("steps", [])):
+            print(f"  call {n + 1}: ms after the tap: " + ", ".join(f"{k} {v}" for k, v in steps.items()))
     colds = []
     for _ in range(args.starts):
         proc = subprocess.run([sys.executable, __file__, "--calls", "1", "--seconds", "0", "--json"],
@@ -220,7 +240,10 @@ def main() -> None:
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")]
         if not line:
             raise SystemExit(f"bench: a fresh start failed: {proc.stderr[-800:]}")
-        colds.append(json.loads(line[0][6:])["firsts"][0])
+        child = json.loads(line[0][6:])
+        colds.append(child["firsts"][0])
+        print(f"  fresh process: {child['firsts'][0]:.0f} ms; " + ", ".join(
+            f"{k} {v}" for k, v in child["steps"][0].items()))
     if colds:
         print(f"cold, {len(colds)} fresh processes: p50 {statistics.median(colds):.0f} ms "
               f"({min(colds):.0f}–{max(colds):.0f})")
