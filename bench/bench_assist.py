@@ -179,7 +179,7 @@ class Bench:
         return {"cpu": 100 * (c1 - c0) / wall, "wall": wall,
                 "fps": {m: (dec1.get(m, 0) - n) / wall for m, n in dec0.items()},
                 "redraws": (self.flips - flips0) / wall,
-                "reads": (self.ctl.capture.reads - reads0) / wall,
+                "reads": (self.ctl.capture.reads - reads0) / wall, "video_fps": self.ctl.video_fps,
                 "screen_diffs": diffs, "changing": sum(d > 0.5 for d in diffs)}
 
     def close(self) -> None:
@@ -252,7 +252,8 @@ def main() -> None:
         fps = call["fps"]
         print(f"call {call['wall']:.1f} s on the call screen (camera 640x480@15 sim, screen 1280x800, audio):")
         print(f"  kiosk process CPU: {call['cpu']:.1f} % of one core  (target ≤ 60 %)")
-        print(f"  kiosk redraws {call['redraws']:.1f}/s, screen read-backs {call['reads']:.1f}/s")
+        print(f"  kiosk redraws {call['redraws']:.1f}/s (videos drawn at ≤ {call['video_fps']:g}/s), "
+              f"screen read-backs {call['reads']:.1f}/s")
         print(f"  helper decoded: camera (mid 0) {fps.get('0', 0):.1f} fps, screen (mid 2) "
               f"{fps.get('2', 0):.1f} fps")
         diffs = ", ".join(f"{d:.1f}" for d in call["screen_diffs"])

@@ -28,6 +28,20 @@ OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
 TICK_SECONDS = 0.5
 VIDEO_FPS = 15          # the call's video rate: both videos are drawn together, at most this often
+SOFTWARE_GL_FPS = 7.5   # the same under software GL, where every redraw of the window costs ~50 ms CPU
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software rasterizer")
+
+
+def draw_rate() -> float:
+    """Video redraws per second: VIDEO_FPS on a GPU, SOFTWARE_GL_FPS on software GL (Mesa
+    llvmpipe redraws the whole 1280x800 window in ~50 ms of CPU: 15 redraws a second
+    would take 75 % of a core for drawing alone)."""
+    try:
+        from kivy.graphics.opengl import GL_RENDERER, glGetString
+        renderer = (glGetString(GL_RENDERER) or b"").decode("ascii", "replace").lower()
+    except Exception:                 # no GL context yet: assume the GPU the kiosk should have
+        return VIDEO_FPS
+    return SOFTWARE_GL_FPS if any(name in renderer for name in SOFTWARE_RENDERERS) else VIDEO_FPS
 CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
 CALLBACK_SENDING = "正在登记，请稍候…"
 _AUTO = object()
@@ -99,6 +113,7 @@ class AssistController:
         self._lock = threading.Lock()
         self._draw_pending = False
         self._next_draw = 0.0
+        self.video_fps = draw_rate()
         self._tick_event = None
         self._attached = False
         self._badge_reader = None
@@ -296,8 +311,8 @@ class AssistController:
 
     def _on_frame(self, which: str, frame) -> None:
         """A video frame from the service's thread: keep the newest of each video and draw
-        them together on one redraw, at most VIDEO_FPS times a second (not one redraw per
-        frame of each video: under software GL every redraw costs the whole window)."""
+        them together on one redraw, at most ``video_fps`` times a second (not one redraw
+        per frame of each video: every redraw costs the whole window)."""
         with self._lock:
             self._frames[which] = frame
             if self._draw_pending:
@@ -306,7 +321,7 @@ class AssistController:
         Clock.schedule_once(self._draw_frames)
 
     def _draw_frames(self, _dt=0) -> None:
-        now, period = time.monotonic(), 1.0 / VIDEO_FPS
+        now, period = time.monotonic(), 1.0 / self.video_fps
         wait = self._next_draw - now
         if wait > 0.004:
             Clock.schedule_once(self._draw_frames, wait)

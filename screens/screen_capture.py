@@ -11,8 +11,10 @@ before each flip (the frame that is about to be shown), and only between
 
 - Kivy draws only when something changed; each drawn frame is read back unless
   one was read less than 1/5 s ago. A drawn frame that was skipped for that
-  reason is caught up: at the next allowed moment the capture asks for one more
-  redraw and reads that, so the helper never keeps a stale screen.
+  reason is caught up: when no later redraw was read by the next allowed moment
+  (plus ``CATCH_UP_GRACE_S``, so a video's own redraws make the catch-up
+  needless), the capture asks for one more redraw and reads that. The helper
+  never keeps a stale screen for more than about 0.35 s.
 - When nothing changes there is no read-back at all, except a slow refresh every
   ``IDLE_REFRESH_S`` (a safety net costing one redraw); the screen track resends
   the last frame meanwhile.
@@ -28,6 +30,7 @@ import numpy as np
 
 MAX_FPS = 5.0
 IDLE_REFRESH_S = 2.0
+CATCH_UP_GRACE_S = 0.15     # a natural redraw this soon after the slot makes the catch-up needless
 
 
 class ScreenCapture:
@@ -39,6 +42,7 @@ class ScreenCapture:
         self._running = False
         self._catch_up = None
         self._idle = None
+        self._dirty = False                  # a drawn frame was skipped and not read since
         self.reads = 0                       # read-backs since start (bench, tests)
 
     def start(self) -> None:
@@ -81,16 +85,23 @@ class ScreenCapture:
         if wait <= 0:
             self._last = now
             self._frame = grab(window)
+            self._dirty = False
             self.reads += 1
-        elif self._catch_up is None:         # a change we skipped: read it at the next slot
-            from kivy.clock import Clock
+        else:
+            self._dirty = True
+            if self._catch_up is None:       # a change we skipped: read it by the next slot
+                from kivy.clock import Clock
 
-            self._catch_up = Clock.schedule_once(self._redraw, wait)
+                self._catch_up = Clock.schedule_once(self._check_caught_up, wait + CATCH_UP_GRACE_S)
+
+    def _check_caught_up(self, _dt) -> None:
+        self._catch_up = None
+        if self._dirty:
+            self._redraw(0)
 
     def _redraw(self, _dt) -> None:
         from kivy.core.window import Window
 
-        self._catch_up = None
         if self._running:
             Window.canvas.ask_update()
 

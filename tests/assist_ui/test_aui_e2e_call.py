@@ -67,7 +67,7 @@ def start_call(ui) -> None:
                   and scr.local is not None, 15)
 
 
-def helper_sees(ui, name: str, timeout: float = 8.0) -> tuple[float, np.ndarray]:
+def helper_sees(ui, name: str, timeout: float = 15.0) -> tuple[float, np.ndarray]:
     """Waits until the helper's view of the kiosk screen matches the kiosk's own screenshot;
     returns the last difference and the kiosk screen (small)."""
     end = time.monotonic() + timeout
@@ -82,8 +82,12 @@ def helper_sees(ui, name: str, timeout: float = 8.0) -> tuple[float, np.ndarray]
             if diff <= SAME_SCREEN:
                 return diff, kiosk
         if time.monotonic() > end:
+            cap = ui.ctl.capture
             raise AssertionError(f"the helper does not see the kiosk's {name} screen: "
-                                 f"best mean difference {best}")
+                                 f"best mean difference {best}; capture running {cap.running}, "
+                                 f"reads {cap.reads}, last {time.monotonic() - cap._last:.1f} s ago, "
+                                 f"dirty {cap._dirty}, catch-up {cap._catch_up}, "
+                                 f"seen size {seen and seen[1]}")
 
 
 def test_kiosk_screen_moves_and_helper_sees_it_live(call_ui):
