@@ -73,6 +73,7 @@ class PacedVideoTrack(MediaStreamTrack):
         self.fps = fps
         self._start: float | None = None
         self._n = 0
+        self.sent = 0                   # frames handed to the encoder (bench)
 
     async def grab(self) -> np.ndarray:
         raise NotImplementedError
@@ -94,6 +95,7 @@ class PacedVideoTrack(MediaStreamTrack):
         frame.pts = int(self._n * VIDEO_CLOCK / self.fps)
         frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
         self._n += 1
+        self.sent += 1
         return frame
 
 
