@@ -83,6 +83,10 @@ def helper_sees(ui, name: str, timeout: float = 15.0) -> tuple[float, np.ndarray
                 return diff, kiosk
         if time.monotonic() > end:
             cap = ui.ctl.capture
+            if seen is not None:                  # what the helper saw instead, for the diagnosis
+                from PIL import Image
+                shot = Path(ui.screenshot(f"assist-e2e-{name}"))
+                Image.fromarray(seen[0]).save(shot.with_name(f"assist-e2e-{name}-helper-saw.png"))
             raise AssertionError(f"the helper does not see the kiosk's {name} screen: "
                                  f"best mean difference {best}; capture running {cap.running}, "
                                  f"reads {cap.reads}, last {time.monotonic() - cap._last:.1f} s ago, "
