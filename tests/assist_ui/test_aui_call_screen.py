@@ -133,3 +133,16 @@ def test_helper_video_and_self_view_move_on_screen(assist_ui):
         shot = ui.screenshot(f"assist-call-moving-{n}")
         assert _pixel(shot, scr.ids.remote_video) == colour, f"helper video, frame {n}"
         assert _pixel(shot, scr.ids.self_view) == colour[::-1], f"self-view, frame {n}"
+
+
+def test_video_draw_rate_follows_the_renderer(assist_ui, monkeypatch):
+    """Software GL (llvmpipe here) draws the call's videos at 7.5 redraws a second, a GPU at 15."""
+    from kivy.graphics import opengl
+
+    from screens import assist_flow
+
+    assert assist_ui.ctl.video_fps == assist_flow.SOFTWARE_GL_FPS == 7.5     # this machine: llvmpipe
+    monkeypatch.setattr(opengl, "glGetString", lambda _name: b"Mesa Intel(R) UHD Graphics 620")
+    assert assist_flow.draw_rate() == assist_flow.VIDEO_FPS == 15
+    monkeypatch.setattr(opengl, "glGetString", lambda _name: b"llvmpipe (LLVM 15.0.6, 256 bits)")
+    assert assist_flow.draw_rate() == 7.5
