@@ -3,7 +3,7 @@
 
 Usage: .venv/bin/python bench/bench_face.py [--repeat 10] [--frames 30]
 Target: decision (detect + landmarks + encode + distance) <= 0.5 s on 2 cores.
-Uses the shared fixture photos (EHALL_SHARED or ../shared next to the repo).
+Uses the test photos in tests/fixtures/faces.
 Nothing is written anywhere; only timings are printed.
 """
 from __future__ import annotations
@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def shared_faces() -> Path:
-    for base in filter(None, [os.environ.get("EHALL_SHARED"), str(ROOT.parent / "shared")]):
-        if (Path(base) / "fixtures" / "faces").is_dir():
-            return Path(base) / "fixtures" / "faces"
-    sys.exit("shared/fixtures/faces not found: set EHALL_SHARED")
+    faces = ROOT / "tests" / "fixtures" / "faces"
+    if not faces.is_dir():
+        sys.exit(f"{faces} not found: the test photos are part of the repository")
+    return faces
 
 
 def kiosk_frame(engine, rgb, face_px=200):

@@ -7,14 +7,13 @@
    what the idcard screen displays), at 115200 baud over the pty, with the
    reader's default poll interval.
 2. card placed → ``IDENTIFIED`` with the real face engine on a scripted camera
-   (the same person, head turns as asked; needs shared/fixtures/faces).
+   (the same person, head turns as asked; the photos in tests/fixtures/faces).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import logging
-import os
 import random
 import statistics
 import sys
@@ -123,10 +122,9 @@ def face_frames(engine, photo_path: Path, mirror=False):
 
 
 def bench_face(rounds: int, poll: float) -> None:
-    shared = Path(os.environ.get("EHALL_SHARED") or ROOT.parent / "shared") / "fixtures" / "faces"
+    shared = ROOT / "tests" / "fixtures" / "faces"
     if not shared.is_dir():
-        print("card placed → identified: skipped (shared/fixtures/faces not found; set EHALL_SHARED)")
-        return
+        sys.exit(f"{shared} not found: the test photos are part of the repository")
     from drivers.camera.file_backend import load_rgb
     from drivers.face import FaceConfig, FaceVerifier
     t_load = time.perf_counter()

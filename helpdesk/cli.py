@@ -9,6 +9,8 @@
     ehall-helpdesk [--config FILE] kiosks list
     ehall-helpdesk [--config FILE] kiosks disable|enable TERMINAL_ID
     ehall-helpdesk [--config FILE] calls [--limit N]
+    ehall-helpdesk content keygen KEYFILE                     (prints the public key kiosks pin)
+    ehall-helpdesk content publish DIR --key KEYFILE --out OUTDIR
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import os
 import sys
 import time
 
+from helpdesk import content_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
@@ -59,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         ks.add_parser(action, parents=[common], help=what).add_argument("terminal_id")
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
+    content_cli.add_parsers(sub)
     return p
 
 
@@ -157,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             return _helpers(args, Accounts(cfg.db_path))
         if args.command == "calls":
             return _calls(args, cfg.db_path)
+        if args.command == "content":
+            return content_cli.run(args)
         return _serve(cfg)
     except (ConfigError, AccountError, KioskError) as e:
         print(f"ehall-helpdesk: {e}", file=sys.stderr)

@@ -29,6 +29,8 @@ import time
 from datetime import datetime
 from typing import Any, Callable
 
+from .observe import Observers
+
 audit = logging.getLogger("ehall.audit")
 log = logging.getLogger(__name__)
 
@@ -102,20 +104,18 @@ class AssistMode:
         self.wrong = 0
         self.locked_until = 0.0
         self.last_action = 0.0
-        self._listeners: list[Callable[["AssistMode"], None]] = []
+        self._observers: Observers[AssistMode] = Observers("assist mode")
         session.on_wipe(self._on_session_end)
 
     # -- observers -------------------------------------------------------------
     def subscribe(self, listener: Callable[["AssistMode"], None]) -> None:
-        self._listeners.append(listener)
+        self._observers.subscribe(listener)
 
     def unsubscribe(self, listener: Callable[["AssistMode"], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._observers.unsubscribe(listener)
 
     def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener(self)
+        self._observers.notify(self)
 
     # -- state -------------------------------------------------------------------
     @property

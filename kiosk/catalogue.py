@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import themes as themes_mod
+
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 
 AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
-           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords")
+           "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
+           "location", "legal_basis", "themes")
 REQUIRED = ("id", "name")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
@@ -64,17 +67,21 @@ class Item:
     url: str = ""
     source: str = ""
     keywords: tuple[str, ...] = ()  # the hall's colloquial search words (俗称): found like the name
+    location: str = ""              # 办理地点
+    legal_basis: str = ""           # 设定依据
+
+    @property
+    def has_full_guide(self) -> bool:
+        """Materials plus steps or a time limit: enough to prepare a visit (issue 19's count)."""
+        return bool(self.materials) and bool(self.steps or self.promised_days is not None
+                                             or self.legal_days is not None)
+    themes: tuple[str, ...] = ()    # life topics as "个人:户籍办理" (kiosk/themes.py); empty: the rules decide
 
     @property
     def has_guide(self) -> bool:
         """True when the data says more than the name: materials, steps, limits or fee."""
         return bool(self.materials or self.steps or self.fee
                     or self.promised_days is not None or self.legal_days is not None)
-
-    @property
-    def is_bundle(self) -> bool:
-        """一件事 bundles group several items around one life event."""
-        return "一件事" in self.name
 
 
 @dataclass
@@ -178,6 +185,19 @@ def _keywords(value: Any) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _themes(value: Any, audience: tuple[str, ...]) -> tuple[str, ...]:
+    """服务主题: text or a JSON list, split at ; ； , ， 、; each a national-platform theme."""
+    if value is None or value == "":
+        return ()
+    values = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for v in values:
+        for word in _KEYWORD_SPLIT.split(_text(v, "themes", 1000)):
+            if word:
+                out.extend(k for k in themes_mod.normalize(word, audience) if k not in out)
+    return tuple(sorted(out, key=themes_mod.order))
+
+
 def parse_record(rec: dict[str, Any]) -> Item:
     """Builds one :class:`Item`; raises ValueError with the reason."""
     item_id = _text(rec.get("id"), "id", 64)
@@ -189,11 +209,12 @@ def parse_record(rec: dict[str, Any]) -> Item:
     url = _text(rec.get("url"), "url", 2000)
     if url and not url.startswith(("http://", "https://")):
         raise ValueError("url must start with http:// or https://")
+    audience = _list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES)
     return Item(
         id=item_id, name=name,
         department=_text(rec.get("department"), "department", 100),
         category=_text(rec.get("category"), "category", 40),
-        audience=_list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES),
+        audience=audience,
         channels=_list(rec.get("channels"), "channels", _LIST_SPLIT, CHANNELS),
         promised_days=_days(rec.get("promised_days"), "promised_days"),
         legal_days=_days(rec.get("legal_days"), "legal_days"),
@@ -204,6 +225,9 @@ def parse_record(rec: dict[str, Any]) -> Item:
         url=url,
         source=_text(rec.get("source"), "source", 1000),
         keywords=_keywords(rec.get("keywords")),
+        location=_text(rec.get("location"), "location", 500),
+        legal_basis=_text(rec.get("legal_basis"), "legal_basis", 3000),
+        themes=_themes(rec.get("themes"), audience),
     )
 
 
@@ -296,4 +320,7 @@ def load(path: str | Path | None = None) -> Catalogue:
     if not items:
         raise CatalogueError(f"{file}: no usable item ({len(errors)} rows rejected)"
                              + (f"; first: {errors[0]}" if errors else ""))
+    if path.resolve() == BUNDLED:             # the bundled sample gains the bundled guides
+        from .guides import supplement
+        items = supplement(items)
     return Catalogue(items, file, hashlib.sha256(raw).hexdigest(), errors, warnings)

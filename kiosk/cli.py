@@ -11,10 +11,13 @@ import json
 import logging
 import os
 import sys
+from typing import Callable
 
 from . import catalogue as catalogue_mod
 from . import config as config_mod
 from . import devices as devices_mod
+from .consult import FaqError
+from .consult import cli as consult_cli
 
 EXIT_USAGE = 2
 
@@ -34,11 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     cat_sub = cat.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = cat_sub.add_parser("check", help="validate a catalogue (CSV or JSON) and report bad rows")
     check.add_argument("file")
+    check.add_argument("--theme-rules", metavar="FILE",
+                       help="theme rules to check with it (default: the bundled kiosk/data/theme-rules.toml)")
 
     s = sub.add_parser("search", help="what citizens find for a query (same engine as the screen)")
     s.add_argument("query")
     s.add_argument("--limit", type=int, default=10, help="results to print (default 10)")
     s.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    consult_cli.add_parsers(sub)
+    say = sub.add_parser("say", help="render a voice prompt to a WAV file, to check the voice")
+    say.add_argument("text")
+    say.add_argument("--out", metavar="FILE.wav", required=True)
+    say.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     dev = sub.add_parser("devices", help="list configured devices with state and last error")
     dev_sub = dev.add_subparsers(dest="action", metavar="ACTION")
@@ -76,15 +87,26 @@ def _load_config(args: argparse.Namespace) -> config_mod.Config:
 
 
 def cmd_catalogue_check(args: argparse.Namespace) -> int:
+    from .browse_index import ThemeIndex
+    from .theme_rules import load_rules
+
     cat = catalogue_mod.load(args.file)
+    rules = load_rules(args.theme_rules)
     for warning in cat.warnings:
         print(f"warning: {warning}")
     for err in cat.errors:
         print(f"skipped: {err}")
+    for err in rules.errors:
+        print(f"rule skipped: {err}")
+    themes = ThemeIndex.build(cat.items, rules)
+    own = sum(1 for i in cat.items if i.themes)
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "
           f"{len(cat.departments())} departments, "
-          f"{sum(1 for i in cat.items if i.has_guide)} items with a guide")
-    return 1 if cat.errors else 0
+          f"{sum(1 for i in cat.items if i.has_guide)} items with a guide, "
+          f"{sum(1 for i in cat.items if i.has_full_guide)} with a full guide (materials + steps or time limit)")
+    print(f"{rules.source}: {len(rules.rules)} theme rules usable, {len(rules.errors)} skipped; "
+          f"{themes.covered} of {len(cat)} items with a theme ({own} from the catalogue's themes column)")
+    return 1 if cat.errors or rules.errors else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -107,6 +129,22 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"{hit.item.id}\t{marked}\t{hit.item.department}" + (f"\t(搜索词: {via})" if via else ""))
     if not args.json:
         print(f"-- {results.total} items match {args.query!r}", file=sys.stderr)
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from .voice import Voice, VoiceError
+
+    try:
+        wav = Voice().render(args.text, args.lang)
+    except VoiceError as exc:
+        return _fail(str(exc))
+    try:
+        with open(args.out, "wb") as fh:
+            fh.write(wav)
+    except OSError as exc:
+        return _fail(f"{args.out}: cannot be written ({exc.strerror})")
+    print(f"{args.out}: {len(wav):,} bytes")
     return 0
 
 
@@ -213,24 +251,38 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from .main import run
-
-    return run(_load_config(args), windowed=args.windowed)
+App = Callable[[config_mod.Config, bool], int]
 
 
-def main(argv: list[str] | None = None) -> int:
+def cmd_run(args: argparse.Namespace, app: App | None) -> int:
+    if app is None:     # the core alone (``kiosk.cli``) has the admin commands, not the screens
+        return _fail("this entry point has the admin commands only; the kiosk itself is started "
+                     "by ehall-kiosk (python -m ehall_kiosk)")
+    return app(_load_config(args), args.windowed)
+
+
+def main(argv: list[str] | None = None, app: App | None = None) -> int:
+    """The admin subcommands; with none, ``app(config, windowed)`` runs the kiosk.
+
+    The composition root (``ehall_kiosk.main``) passes the app, so the core never imports
+    the screens (docs/architecture.md).
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from . import logfilter
+    logfilter.install()
     handlers = {
         ("catalogue", "check"): cmd_catalogue_check,
         ("search", None): cmd_search,
+        ("ask", None): lambda a: consult_cli.cmd_ask(a, _load_config, _fail),
+        ("faq", "check"): consult_cli.cmd_faq_check,
+        ("say", None): cmd_say,
         ("config", "check"): cmd_config_check,
         ("devices", None): cmd_devices,
         ("devices", "test"): cmd_devices_test,
         ("print", "test"): cmd_print,
         ("print", "guide"): cmd_print,
-        (None, None): cmd_run,
+        (None, None): lambda a: cmd_run(a, app),
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     try:
@@ -239,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"configuration error: {exc}")
     except catalogue_mod.CatalogueError as exc:
         return _fail(f"catalogue error: {exc}")
+    except FaqError as exc:
+        return _fail(f"knowledge base error: {exc}")
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - admins get one line; EHALL_DEBUG=1 shows the traceback

@@ -24,6 +24,7 @@ DEVICE_SCHEMES = {
     "camera": ("v4l2", "file", "sim"),
     "receipt_printer": ("tcp", "serial", "usb", "sim"),
     "a4_printer": ("cups", "sim"),
+    "audio": ("alsa", "sim"),
 }
 
 
@@ -84,6 +85,9 @@ SCHEMA: dict[str, Rule] = {
     "ui.page_size": _int_range(3, 30),
     "catalogue.path": _text(1000),
     "catalogue.cache_dir": _text(1000),
+    "consult.faq_path": _text(1000),
+    "consult.synonyms_path": _text(1000),
+    "catalogue.theme_rules": _text(1000),
     "catalogue.qr_url_template": Rule(
         str, "an http(s) URL that may contain {name} and {id}", _template),
     "assist.hub_url": Rule(str, "empty, or a ws:// or wss:// URL",

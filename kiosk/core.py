@@ -14,7 +14,9 @@ from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
 from . import qr
+from .browse_index import ThemeIndex, departments_az
 from .index_cache import load_index
+from .theme_rules import load_rules
 from .catalogue import Catalogue, Item
 from .config import Config
 from .search import Results, SearchIndex
@@ -31,6 +33,8 @@ class Kiosk:
     session: Session
     devices: dict[str, Any] = field(default_factory=dict)   # kiosk.devices.create_all(config)
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
+    identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
+    themes: ThemeIndex | None = None   # items by life topic (服务主题)
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
@@ -51,16 +55,27 @@ class Kiosk:
         for warning in cat.warnings:
             log.warning("%s", warning)
         index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
+        rules = load_rules(config["catalogue.theme_rules"] or None)
+        for err in rules.errors:
+            log.warning("theme rule skipped: %s", err)
+        themes = ThemeIndex.build(cat.items, rules)
+        departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock)
-        log.info("catalogue %s: %d items, %d rows skipped", cat.source, len(cat), len(cat.errors))
-        return cls(config, cat, index, session)
+        log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
+                 cat.source, len(cat), len(cat.errors), themes.covered)
+        return cls(config, cat, index, session, themes=themes)
 
     def search(self, text: str, limit: int | None = 50) -> Results:
         return self.index.search(text, limit)
 
     def item(self, item_id: str) -> Item | None:
         return self.catalogue.by_id.get(item_id)
+
+    def guide_twins(self, item: Item, limit: int = 4) -> list[Item]:
+        """Same-name items that have the guide this one lacks (kiosk/guides.py)."""
+        from .guides import twins
+        return twins(self.catalogue.items, item, limit)
 
     def qr_url(self, item: Item) -> str:
         return qr.item_url(item, self.config["catalogue.qr_url_template"])

@@ -27,6 +27,7 @@ from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, 
                              ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE, Identity, IdentityState,
                              PhotoDecoder, Step, card_error_code, rgb_from_bmp, wipe_all)
 from .identity_preview import PreviewCamera
+from .observe import Observers
 
 log = logging.getLogger(__name__)
 ROUTES = ("consent", "idcard", "face", "identified", "identity_help")
@@ -51,7 +52,7 @@ class IdentityService(FaceSteps):
         self.preview = PreviewCamera(camera)
         self._lock = threading.RLock()
         self._engine_lock = threading.Lock()
-        self._listeners: list[Callable[[IdentityState], None]] = []
+        self._observers: Observers[IdentityState] = Observers("identity")
         self._gen = 0
         self._card_on = False
         self._card = self._photo = self._check = None
@@ -69,11 +70,10 @@ class IdentityService(FaceSteps):
         return self._state
 
     def subscribe(self, listener: Callable[[IdentityState], None]) -> None:
-        self._listeners.append(listener)
+        self._observers.subscribe(listener)
 
     def unsubscribe(self, listener: Callable[[IdentityState], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._observers.unsubscribe(listener)
 
     def _set(self, step: Step, **changes: Any) -> None:
         old = self._state
@@ -83,11 +83,7 @@ class IdentityService(FaceSteps):
         self._update_poll()
         if self._state != old:
             log.info("identity: %s %s", step.value, changes.get("code") or changes.get("reason") or "")
-            for listener in list(self._listeners):
-                try:
-                    listener(self._state)
-                except Exception:
-                    log.exception("identity listener failed")
+            self._observers.notify(self._state)
 
     def _route(self, name: str, **params: Any) -> None:
         gen = self._gen

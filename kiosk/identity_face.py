@@ -15,6 +15,7 @@ import time
 from typing import Callable
 
 from drivers.base import DeviceState
+from drivers.face.session import FacePhase
 
 from .identity_model import HELP_FACE_FAILED, HELP_FACE_UNAVAILABLE, Identity, Step, wipe_all
 
@@ -102,7 +103,7 @@ class FaceSteps:
         check.future.add_done_callback(lambda fut: self._on_face_done(gen, check, fut))
 
     def _on_progress(self, gen: int, progress: dict) -> None:
-        turn = progress.get("step") if progress.get("phase") == "turn" else None
+        turn = progress.get("step") if progress.get("phase") is FacePhase.TURN else None
         with self._lock:
             if gen == self._gen and self._state.step is Step.FACE and \
                     (progress.get("hint"), turn) != (self._state.hint, self._state.turn):

@@ -111,7 +111,7 @@ class Tiers:
         bits = table[self._flat[start:start - self.neg_len[row] - VECTOR_COLUMNS]].tolist()
         ks = [int(k) for k in shifts]
         for offset, row_bits in enumerate(bits):
-            inc = _fold(row_bits, ks, lambda b, k: (mask & b) << k)
+            inc = _fold(row_bits, ks, lambda b, k, m=mask: (m & b) << k)
             keep = {CONTIGUOUS: 1, START: mask & ~1}.get(mode, 0)
             mask = inc | keep
             if mask >> n & 1:

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .observe import Observers
+
 log = logging.getLogger(__name__)
 
 
@@ -45,7 +47,7 @@ class Session:
         self.countdown_seconds = countdown_seconds
         self.large_text_default = large_text_default
         self.clock = clock
-        self._listeners: list[Callable[["Session"], None]] = []
+        self._observers: Observers[Session] = Observers("session")
         self._wipers: list[Callable[[], None]] = []
         self.ended_count = 0
         self._reset()
@@ -63,19 +65,17 @@ class Session:
 
     # -- observers -----------------------------------------------------------
     def subscribe(self, listener: Callable[["Session"], None]) -> None:
-        self._listeners.append(listener)
+        self._observers.subscribe(listener)
 
     def unsubscribe(self, listener: Callable[["Session"], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._observers.unsubscribe(listener)
 
     def on_wipe(self, wiper: Callable[[], None]) -> None:
         """Registers a callable that erases a service's session data at the end."""
         self._wipers.append(wiper)
 
     def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener(self)
+        self._observers.notify(self)
 
     # -- intents from the screens ---------------------------------------------
     @property

@@ -48,7 +48,7 @@ _AUTO = object()
 
 
 def make_service(kiosk):
-    """The AssistService the composition root built (kiosk/main.py), or one made here
+    """The AssistService the composition root built (kiosk/wiring.py), or one made here
     from config alone when it did not (tests); None when no hub is configured."""
     if getattr(kiosk, "assist", None) is not None:
         return kiosk.assist

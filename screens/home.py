@@ -33,8 +33,8 @@ class HomeScreen(KioskScreen):
     def open_audience(self, audience: str) -> None:
         self.session.go("list", by="audience", value=audience, page=0)
 
-    def open_browse(self, by: str) -> None:
-        self.session.go("browse", by=by)
+    def open_browse(self, by: str, group: str = "个人") -> None:
+        self.session.go("browse", by=by, group=group)
 
     def toggle_large_text(self) -> None:
         self.session.set_large_text(not self.session.large_text)

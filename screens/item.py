@@ -24,8 +24,21 @@ def fields(item) -> list[tuple[str, str]]:
     """(key, value) rows for the item's plain fields; empty values are left out."""
     rows = [("办理部门", item.department), ("事项类型", item.category),
             ("服务对象", "、".join(item.audience)), ("办理渠道", "、".join(item.channels)),
-            ("承诺时限", days(item.promised_days)), ("法定时限", days(item.legal_days)),
-            ("收费标准", item.fee), ("咨询电话", item.phone)]
+            ("咨询电话", item.phone)]
+    return [(k, v) for k, v in rows if v]
+
+
+def time_limit(item) -> str:
+    """办理时限 in words: the promised time first, the legal limit after it."""
+    parts = [f"{k}：{days(v)}" for k, v in (("承诺时限", item.promised_days), ("法定时限", item.legal_days))
+             if v is not None]
+    return "；".join(parts)
+
+
+def sections(item) -> list[tuple[str, str]]:
+    """(heading, text) for the guide sections after the steps; empty ones are left out."""
+    rows = [("办理时限", time_limit(item)), ("收费", item.fee),
+            ("办理地点", getattr(item, "location", "")), ("设定依据", getattr(item, "legal_basis", ""))]
     return [(k, v) for k, v in rows if v]
 
 
@@ -41,10 +54,10 @@ class MaterialRow(BoxLayout):
 PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
     "print_done": "请在出纸口取走您的办事指南。",
     "print_duplicate": "办事指南已经打印好了，请在出纸口取走。",
-    "print_unavailable_staff_called": "打印机暂时不能用，已通知工作人员。您可以扫描屏幕上的二维码，在手机上查看。",
+    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。您可以扫描屏幕上的二维码，在手机上查看。",
     "print_failed_try_again": "打印没有完成，请再试一次。",
     "print_unavailable": "打印服务暂不可用。您可以扫描屏幕上的二维码，在手机上查看。",
-    "a4_print_waiting_staff_called": "打印机暂时不能用，已通知工作人员，修好后会自动打印。"
+    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。"
                                      "您也可以扫描屏幕上的二维码，在手机上查看。",
 }
 
@@ -78,11 +91,34 @@ class ItemScreen(KioskScreen):
                 box.add_widget(MaterialRow(text=text))
         if item.steps:
             box.add_widget(Factory.SectionLabel(text="办理流程"))
-            for n, text in enumerate(item.steps, 1):
-                box.add_widget(Factory.BodyLabel(text=f"{n}. {text}"))
+            for n, text in enumerate(item.steps, 1):   # no space after the number: Kivy wraps at spaces
+                box.add_widget(Factory.BodyLabel(text=f"{n}．{text}" if len(item.steps) > 1 else text))
+        for heading, text in sections(item):
+            box.add_widget(Factory.SectionLabel(text=heading))
+            box.add_widget(Factory.BodyLabel(text=text))
+        if not item.has_guide:
+            self._show_twins(item)
         if item.source:
             box.add_widget(Factory.SourceLabel(text=f"信息来源：{item.source}"))
         self.ids.scroll.scroll_y = 1
+
+    def _show_twins(self, item) -> None:
+        """A same-name item elsewhere has the guide: one tap leads there."""
+        found = self.kiosk.guide_twins(item)
+        if not found:
+            return
+        self.ids.content.add_widget(Factory.SectionLabel(text="同一事项的办事指南"))
+        for other in found:
+            button = Factory.KioskButton(text=f"{other.name}（{other.department or '其他部门'}）")
+            button.bind(texture_size=self._fit_height)       # a long name wraps: the button grows
+            button.bind(on_release=lambda _b, oid=other.id: self.session.go("item", id=oid))
+            self.ids.content.add_widget(button)
+
+    @staticmethod
+    def _fit_height(button, texture_size) -> None:
+        app = App.get_running_app()
+        least = app.theme.button_h if app is not None else button.height
+        button.height = max(least, texture_size[1] + button.padding[1] * 2 + 8)
 
     def _show_a4_button(self, show: bool) -> None:
         """The A4 button takes its place in the bar only where an A4 printer can print."""

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A paged list of service items (one department, category or audience)."""
+"""A paged list of service items (one life topic, department, category or audience)."""
 from __future__ import annotations
+
+from collections import Counter
 
 from kivy.factory import Factory
 from kivy.properties import NumericProperty
@@ -8,7 +10,10 @@ from kivy.utils import escape_markup
 
 from .widgets import KioskScreen
 
-FILTERS = ("department", "category", "audience")
+from kiosk import themes as themes_mod
+
+FILTERS = ("theme", "department", "category", "audience")
+OTHER_CATEGORY = "其他事项"           # as Catalogue.categories() names items without one
 
 
 class ItemListScreen(KioskScreen):
@@ -22,19 +27,52 @@ class ItemListScreen(KioskScreen):
         self._items: list = []
 
     def on_kv_post(self, _base):
-        self.app.theme.bind(large=lambda *_: self._render() if self._params else None)
+        self._filter_bar = self.ids.filter_bar.__self__    # a strong reference: it leaves the tree
+        self._filter_bar.parent.remove_widget(self._filter_bar)
+        self.app.theme.bind(large=lambda *_: self.show(**self._route) if self._params else None)
 
-    def show(self, by: str = "department", value: str = "", page: int = 0, **params) -> None:
+    def show(self, by: str = "department", value: str = "", page: int = 0, category: str | None = None,
+             **params) -> None:
         by = by if by in FILTERS else "department"
         self._params = {"by": by, "value": value}
-        self._items = self.kiosk.catalogue.filter(**{by: value})
-        self.total = len(self._items)
-        self.title = f"{value}（共 {self.total} 项）"
+        self._route = {**self._params, "page": page, "category": category}
+        if by == "theme":
+            items = self.kiosk.themes.items(value) if self.kiosk.themes else []
+            label = themes_mod.split(value)[1] or value
+        else:
+            items = self.kiosk.catalogue.filter(**{by: value})
+            label = value
+        self._show_filters(by, value, items, category)
+        if category is not None:
+            items = [i for i in items if (i.category or OTHER_CATEGORY) == category]
+        self._items = items
+        self.total = len(items)
+        self.title = f"{label}（共 {self.total} 项）" if category is None else f"{label}·{category}（{self.total} 项）"
         self.page = page
         self._render()
 
+    def _show_filters(self, by: str, value: str, items: list, chosen: str | None) -> None:
+        """A theme's list can be narrowed by legal category (行政许可, 公共服务 …) when it has several."""
+        counts = Counter(i.category or OTHER_CATEGORY for i in items)
+        bar, chips = self._filter_bar, self.ids.filters
+        chips.clear_widgets()
+        # large text keeps the rows for the list itself: no filter bar there
+        wanted = by == "theme" and len(counts) > 1 and not self.app.theme.large
+        box = self.ids.rows.parent
+        if wanted and bar.parent is None:
+            box.add_widget(bar, index=len(box.children) - 1)          # under the top bar
+        elif not wanted and bar.parent is not None:
+            box.remove_widget(bar)
+        if not wanted:
+            return
+        for cat, count in [(None, len(items))] + sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            chip = Factory.FilterChip(text=f"{'全部' if cat is None else escape_markup(cat)}\u00a0{count}")
+            chip.selected = cat == chosen                # after the kv rule's default
+            chip.bind(on_release=lambda _c, c=cat: self.session.replace("list", page=0, category=c, **self._params))
+            chips.add_widget(chip)
+
     def _render(self) -> None:
-        size = self.app.theme.page_size(self.kiosk.config["ui.page_size"])
+        size = min(self.app.theme.page_size(self.kiosk.config["ui.page_size"]), self._rows_that_fit())
         self.pages = max(1, -(-self.total // size))
         self.page = min(max(0, self.page), self.pages - 1)
         rows = self.ids.rows
@@ -44,6 +82,16 @@ class ItemListScreen(KioskScreen):
             row.bind(on_release=lambda _b, item_id=item.id: self.session.go("item", id=item_id))
             rows.add_widget(row)
 
+    def _rows_that_fit(self) -> int:
+        """Rows that fit between the top bar and the pager (large mode: 4 at 800 px, not 5)."""
+        from kivy.core.window import Window   # importing it opens the window: only once the app runs
+
+        t = self.app.theme
+        room = Window.height - t.nav_h - (t.button_h + 2 * t.pad) - 2 * t.pad + t.gap * .75
+        if self._filter_bar.parent is not None:
+            room -= self._filter_bar.height
+        return max(3, int(room // (t.row_h + t.gap * .75)))
+
     def turn(self, step: int) -> None:
         target = min(max(0, self.page + step), self.pages - 1)
         if target != self.page:
@@ -51,5 +99,6 @@ class ItemListScreen(KioskScreen):
 
     def wipe(self) -> None:
         self._params, self._items = {}, []
+        self.ids.filters.clear_widgets()
         self.page, self.pages, self.total = 0, 1, 0
         self.ids.rows.clear_widgets()

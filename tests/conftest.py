@@ -7,6 +7,10 @@ When the session ends, anything our code names with a prefix in ``OUR_PREFIXES``
 in that folder fails the session (exit status 1, names listed); other programs' leftovers
 are only listed. Then the folder goes. pytest's own ``tmp_path`` folders stay where pytest
 keeps and prunes them (``PYTEST_DEBUG_TEMPROOT``, the temp dir the session started with).
+
+Skip guard: ``scripts/run-tests`` installs everything the suite needs, so a skipped test
+means something is missing and a failure could hide behind it. Any skip fails the session
+and is listed, unless ``EHALL_ALLOW_SKIPS=1`` (a developer's partial machine).
 """
 import os
 import shutil
@@ -58,7 +62,10 @@ def pytest_sessionfinish(session, exitstatus):
     if state is None:
         return
     state["ours"], state["others"] = leftovers(state["folder"], ignore=(state["kivy_home"],))
-    if state["ours"] and session.exitstatus == pytest.ExitCode.OK:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    state["skipped"] = [] if os.environ.get("EHALL_ALLOW_SKIPS") == "1" else [r.nodeid for r in skipped]
+    if (state["ours"] or state["skipped"]) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -72,6 +79,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                               red=True)
         for name in state["ours"]:
             terminalreporter.line(f"  {name}", red=True)
+    if state.get("skipped"):
+        terminalreporter.section("skipped tests", sep="=", red=True, bold=True)
+        terminalreporter.line("The test command installs all the suite needs; a skip may hide a failure "
+                              "(session FAILED; EHALL_ALLOW_SKIPS=1 allows skips on a partial machine):", red=True)
+        for nodeid in state["skipped"]:
+            terminalreporter.line(f"  {nodeid}", red=True)
     if state["others"]:
         terminalreporter.line("temp entries left by other programs (not ours, removed with the session's "
                               f"temp folder): {', '.join(state['others'])}", yellow=True)

@@ -26,3 +26,13 @@ def wait_recorded(cond: threading.Condition, items: Callable[[], Sequence[T]], p
             if left <= 0:
                 raise AssertionError(f"nothing matching within {timeout} s; got {describe()}")
             cond.wait(left)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str, poll: float = 0.01) -> None:
+    """Polls ``predicate`` until it holds; fails naming ``what`` after ``timeout`` s (a generous bound,
+    never the expected duration)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(poll)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from drivers.a4_printer.jobs import A4Job, JobState, KeyJournal, QueueStatus
-from drivers.base import DeviceUri
+from drivers.a4_printer.errors import A4_CONFIG, A4_CUPS_DOWN
+from drivers.base import DeviceError, DeviceUri
 
-__all__ = ["A4Job", "JobState", "KeyJournal", "QueueStatus", "create_a4_printer"]
+__all__ = ["A4Job", "JobState", "KeyJournal", "QueueStatus", "build", "create_a4_printer"]
 
 
 def create_a4_printer(uri: str, name: str = "a4_printer", journal_path: Path | None = None):
@@ -30,3 +31,14 @@ def create_a4_printer(uri: str, name: str = "a4_printer", journal_path: Path | N
         _cups()  # a clear ImportError now rather than FAULT on the first job
         return CupsA4Printer(parsed, name, journal)
     raise ValueError(f"A4 printer URI {uri!r}: use cups://QUEUE or sim://")
+
+
+def build(name: str, uri: str, **opts):
+    """The factory contract of :mod:`drivers.registry`: :func:`create_a4_printer`, with a bad URI
+    or scheme as ``A4_CONFIG`` and a missing pycups as ``A4_CUPS_DOWN``."""
+    try:
+        return create_a4_printer(uri, name=name, **opts)
+    except ImportError as exc:
+        raise DeviceError(A4_CUPS_DOWN, f"pycups cannot be loaded: {exc}") from None
+    except ValueError as exc:
+        raise DeviceError(A4_CONFIG, str(exc)) from None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import cast
 
 from drivers.base import DeviceError, DeviceUri
+from drivers.registry import check_uri
 from drivers.camera.interface import (CAM_BAD_URI, CAM_NO_BACKEND, CAM_NOT_FOUND, CAM_NOT_OPEN,
                                       CAM_OPEN_FAILED, CAM_READ_FAILED, Camera)
 
@@ -21,36 +23,35 @@ BACKENDS = {
     "sim": ("drivers.camera.simulator", "SimulatedCamera"),
 }
 
-__all__ = ["Camera", "open_camera", "make_camera", "BACKENDS", "CAM_BAD_URI", "CAM_NO_BACKEND",
+__all__ = ["Camera", "open_camera", "make_camera", "build", "BACKENDS", "CAM_BAD_URI", "CAM_NO_BACKEND",
            "CAM_NOT_FOUND", "CAM_NOT_OPEN", "CAM_OPEN_FAILED", "CAM_READ_FAILED"]
 
 
 def make_camera(name: str, uri: str | DeviceUri) -> Camera:
-    """Build the backend for ``uri`` without opening it. Raises ``CAM_BAD_URI``."""
-    try:
-        parsed = uri if isinstance(uri, DeviceUri) else DeviceUri.parse(uri)
-    except ValueError as exc:
-        raise DeviceError(CAM_BAD_URI, str(exc)) from None
-    if parsed.scheme not in BACKENDS:
-        raise DeviceError(CAM_BAD_URI, f"unknown camera scheme {parsed.scheme!r} (known: {', '.join(BACKENDS)})")
+    """Build the backend for ``uri`` without opening it. Raises ``CAM_BAD_URI``/``CAM_NO_BACKEND``.
+
+    This is the package's ``build`` (the factory contract of :mod:`drivers.registry`).
+    """
+    parsed = check_uri(uri, {scheme: None for scheme in BACKENDS}, CAM_BAD_URI)
     module_name, class_name = BACKENDS[parsed.scheme]
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(name, parsed)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise DeviceError(CAM_NO_BACKEND, f"{module_name}: {exc}") from None
+    return getattr(module, class_name)(name, parsed)
+
+
+build = make_camera
 
 
 def open_camera(name: str, uri: str | DeviceUri) -> Camera:
-    """Build and open the camera named by ``uri``.
+    """Build and open the camera named by ``uri``; always returns a device.
 
-    Never falls back to another backend: when the chosen one cannot start, the
-    returned camera is in FAULT with a coded ``CAM_*`` error (``last_error``)
-    so the services that need it can show "unavailable". A malformed URI or an
-    unknown scheme raises ``CAM_BAD_URI`` (a configuration error). Blocks for
-    the device's warm-up; call it off the UI thread.
+    Never falls back to another backend: when the chosen one cannot be built or
+    start, the returned camera is in FAULT with a coded ``CAM_*`` error
+    (``last_error``) so the services that need it can show "unavailable".
+    Blocks for the device's warm-up; call it off the UI thread.
     """
-    camera = make_camera(name, uri)
-    log.info("camera %s: backend %s for %s", name, type(camera).__name__, camera.uri.raw)
-    try:
-        camera.open()
-    except DeviceError as exc:
-        log.error("camera %s: cannot start: %s", name, exc)
-    return camera
+    from drivers.registry import create, open_device
+    raw = uri.raw if isinstance(uri, DeviceUri) else uri
+    return cast(Camera, open_device(create("camera", name, raw)))

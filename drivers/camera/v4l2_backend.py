@@ -20,7 +20,7 @@ from drivers.camera.interface import (CAM_BAD_URI, CAM_NO_BACKEND, CAM_NOT_FOUND
 try:  # vendor library only here, guarded (house style)
     import cv2
 except ImportError:  # pragma: no cover - exercised only on a broken install
-    cv2 = None
+    cv2 = None  # type: ignore[assignment]
 
 
 def is_available() -> bool:
@@ -66,7 +66,7 @@ class V4l2Camera(Camera):
             raise DeviceError(CAM_OPEN_FAILED, f"{target} could not be opened "
                               "(in use, or the service user lacks the 'video' group?)")
         # MJPG first: many UVC cameras give 640x480 YUYV only at low rates over USB 2.
-        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*self._fourcc[:4].ljust(4)))
+        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*self._fourcc[:4].ljust(4)))
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, self._size[0])
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self._size[1])
         cap.set(cv2.CAP_PROP_FPS, self._fps)

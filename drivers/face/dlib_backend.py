@@ -24,7 +24,7 @@ from drivers.face.interface import FACE_ENGINE_UNAVAILABLE, Box, FaceConfig, Fac
 try:
     import cv2
 except ImportError:  # pragma: no cover
-    cv2 = None
+    cv2 = None  # type: ignore[assignment]
 
 
 def import_face_recognition() -> ModuleType:
@@ -92,7 +92,7 @@ class DlibFaceEngine(FaceEngine):
             img = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         boxes = self.fr.face_locations(np.ascontiguousarray(img), upsample, model="hog")
         if scale == 1.0:
-            return [tuple(int(v) for v in b) for b in boxes]
+            return [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in boxes]
         h, w = rgb.shape[:2]
         return [(max(0, round(t / scale)), min(w, round(r / scale)), min(h, round(b / scale)), max(0, round(l / scale)))
                 for t, r, b, l in boxes]

@@ -57,7 +57,7 @@ class FaceConfig:
     than face_recognition's 0.6: for a 1:1 identity check a false accept hands
     someone else's identity (and their services) to the person at the screen,
     while a false reject only costs a retry or the staffed helper route. Our
-    measurement (shared/research/face-spike.md): same person 0.31-0.43, other
+    measurement on the test photos (tests/fixtures/faces/README.md): same person 0.31-0.43, other
     people 0.70-1.03. Calibrate on real ID-chip photos vs kiosk captures.
     """
     tolerance: float = 0.5

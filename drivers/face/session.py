@@ -9,6 +9,7 @@ injectable so tests drive time frame by frame.
 """
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from typing import Callable, Iterator
@@ -26,6 +27,15 @@ from drivers.face.tracking import FaceTracker, box_width
 
 log = logging.getLogger(__name__)
 Progress = Callable[[dict], None]
+
+
+class FacePhase(enum.StrEnum):
+    """Where one check is: a frontal match, the head turn, the frontal re-check, done."""
+    MATCH = "match"
+    TURN = "turn"
+    RECHECK = "recheck"
+    DONE = "done"
+
 REFERENCE_MIN_PX = 400  # ID-chip photos are ~102x126: scale up so HOG (80 px window) finds the face
 
 
@@ -78,7 +88,7 @@ class FaceSession:
         return True
 
     def _loop(self, frames: Iterator[np.ndarray]) -> FaceResult:
-        phase, many, frontal_tries = "match", 0, 0
+        phase, many, frontal_tries = FacePhase.MATCH, 0, 0
         last_face = self._started
         for frame in frames:
             now = self.clock()
@@ -87,33 +97,33 @@ class FaceSession:
                 return self._result(FACE_CANCELLED, HINT_NONE)
             if now - self._started > self.config.total_timeout_s:
                 return self._result(FACE_TIMEOUT, HINT_TRY_AGAIN if self._hint == HINT_NONE else self._hint)
-            if phase == "turn" and self.challenge.timed_out(now):
+            if phase is FacePhase.TURN and self.challenge.timed_out(now):
                 return self._result(FACE_LIVENESS_FAILED, HINT_TRY_AGAIN, self._turn_detail())
             self.store.put("frame", frame)
-            found = self.tracker.locate(frame, allow_reuse=phase == "turn")
+            found = self.tracker.locate(frame, allow_reuse=phase is FacePhase.TURN)
             many = many + 1 if len(found.boxes) > 1 else 0
             if many >= self.config.many_faces_frames:
                 return self._result(FACE_MANY_FACES, HINT_ONE_PERSON)
             if found.box is None or box_width(found.box) < self.config.min_face_px:
                 self._hint = self._no_face_hint(frame, found.box, len(found.boxes))
-                if now - last_face > self.config.no_face_timeout_s and phase == "match":
+                if now - last_face > self.config.no_face_timeout_s and phase is FacePhase.MATCH:
                     return self._result(FACE_NO_FACE, self._hint)
                 self._progress(phase)
                 continue
             last_face = now
             yaw = yaw_proxy(self.engine.landmarks(frame, found.box))
-            if phase == "turn":
+            if phase is FacePhase.TURN:
                 self.challenge.feed(yaw, now)
                 if self.challenge.done:
-                    phase, frontal_tries = ("recheck", 0) if self.config.recheck_after_liveness else ("done", 0)
-                    if phase == "done":
+                    phase, frontal_tries = (FacePhase.RECHECK, 0) if self.config.recheck_after_liveness else (FacePhase.DONE, 0)
+                    if phase is FacePhase.DONE:
                         return self._result(FACE_MATCH, HINT_NONE)
                 self._hint = self._turn_hint()
                 self._progress(phase)
                 continue
-            reference_yaw = self.challenge.baseline if phase == "recheck" else 0.0
+            reference_yaw = self.challenge.baseline if phase is FacePhase.RECHECK else 0.0
             if abs(yaw - (reference_yaw or 0.0)) > self.config.yaw_frontal:
-                self._hint = HINT_LOOK_AT_CAMERA if phase == "match" else HINT_FACE_CAMERA_AGAIN
+                self._hint = HINT_LOOK_AT_CAMERA if phase is FacePhase.MATCH else HINT_FACE_CAMERA_AGAIN
                 self._progress(phase)
                 continue
             outcome = self._match(frame, found.box, now)
@@ -121,13 +131,13 @@ class FaceSession:
             if outcome == FACE_TOO_SIMILAR:
                 return self._result(FACE_TOO_SIMILAR, HINT_ASK_STAFF, "live face ~identical to the card photo")
             if outcome == FACE_MATCH:
-                if phase == "recheck" or not self.config.liveness:
+                if phase is FacePhase.RECHECK or not self.config.liveness:
                     return self._result(FACE_MATCH, HINT_NONE)
-                phase = "turn"
+                phase = FacePhase.TURN
                 self.challenge.start(yaw, now)
                 self._hint = self._turn_hint()
             elif frontal_tries >= self.config.frames_to_match:
-                code = FACE_NO_MATCH if phase == "match" else FACE_LIVENESS_FAILED
+                code = FACE_NO_MATCH if phase is FacePhase.MATCH else FACE_LIVENESS_FAILED
                 return self._result(code, HINT_ASK_STAFF, "best distance above tolerance")
             self._progress(phase)
         return self._result(FACE_NO_FACE if not self._distances else FACE_TIMEOUT, self._hint, "frames ended")
@@ -165,7 +175,7 @@ class FaceSession:
         peaks = ", ".join(f"{d} {p:+.2f}" for d, p in zip(self.challenge.order, self.challenge.peaks))
         return f"no head turn ({peaks}; need {self.config.yaw_turn:+.2f})"
 
-    def _progress(self, phase: str) -> None:
+    def _progress(self, phase: FacePhase) -> None:
         if self.on_progress is not None:
             self.on_progress({"phase": phase, "hint": self._hint, "step": self.challenge.current})
 

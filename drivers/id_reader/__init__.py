@@ -1,30 +1,39 @@
 # SPDX-License-Identifier: Apache-2.0
 """Second-generation ID-card reader (SAM protocol over a serial port).
 
-``open_reader(name, uri, **opts)`` is the one entry point for the kiosk: it
-picks the backend from the URI scheme, explicitly, and never falls back to
-another backend.  See ``docs/id-reader.md``.
+``build(name, uri, **opts)`` is its factory (the contract of :mod:`drivers.registry`):
+it picks the backend from the URI scheme, explicitly, and never falls back to
+another backend; ``open_reader`` builds and opens.  See ``docs/id-reader.md``.
 """
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import Any, cast
 
-from drivers.base import DeviceError, DeviceUri, ErrorCode
+from drivers.base import DeviceError, DeviceUri
+from drivers.registry import check_uri
 
 from . import errors
 from .card import CardType, IdCard, mask_name, mask_number
 from .interface import FaultedIdCardReader, IdCardReader
 
-__all__ = ["open_reader", "IdCardReader", "IdCard", "CardType", "mask_name", "mask_number", "errors"]
-
-log = logging.getLogger(__name__)
+__all__ = ["open_reader", "build", "faulted", "IdCardReader", "IdCard", "CardType", "mask_name", "mask_number", "errors"]
 
 _URI_PARAMS = {"serial": {"baud"}, "sim": {"baud", "card", "seed"}}
 
 
 def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
-    """Build and open the reader named by ``uri``; always returns a device.
+    """Build (:func:`build`) and open the reader named by ``uri``; always returns a device.
+
+    An unknown scheme, option or URI parameter, or a backend that cannot start, gives a
+    device in FAULT whose ``last_error`` says why; an absent port gives ABSENT and keeps
+    retrying. Any thread but the UI's: blocks for the port probe (≤ a few seconds).
+    """
+    from drivers.registry import create, open_device
+    return cast(IdCardReader, open_device(create("id_reader", name, uri, **opts)))
+
+
+def build(name: str, uri: str, **opts: Any) -> IdCardReader:
+    """The reader ``uri`` names, not opened (the factory contract of :mod:`drivers.registry`).
 
     * ``serial:///dev/ttyUSB0?baud=115200`` → :class:`SerialIdCardReader` on that port.
     * ``sim://?baud=115200&card=resident`` → a :class:`SimulatedIdReader` on a pty plus the
@@ -33,24 +42,13 @@ def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
 
     ``opts`` go to :class:`SerialIdCardReader` (``poll``, ``poll_interval``, ``timeouts``,
     ``retries``, ``read_fingerprint``, ...) plus ``photo_decoder`` (``"test"`` or
-    ``"vendor:/path/lib.so"``, see photo.py).  An unknown scheme, option or URI
-    parameter, or a backend that cannot start, gives a device in FAULT whose
-    ``last_error`` says why; an absent port gives ABSENT and keeps retrying.
-    Any thread; blocks for the port probe (≤ a few seconds).
+    ``"vendor:/path/lib.so"``, see photo.py).  Raises :class:`DeviceError` (``IDR_BAD_URI``,
+    ``IDR_UNKNOWN_SCHEME``, ``IDR_BACKEND_START``).
     """
-    try:
-        parsed = DeviceUri.parse(uri)
-    except ValueError as exc:
-        return _faulted(name, errors.IDR_BAD_URI, str(exc))
-    if parsed.scheme not in _URI_PARAMS:
-        return _faulted(name, errors.IDR_UNKNOWN_SCHEME,
-                        f"{uri!r}: scheme {parsed.scheme!r}; expected serial:// or sim://")
-    extra = set(parsed.params) - _URI_PARAMS[parsed.scheme]
-    if extra:
-        return _faulted(name, errors.IDR_BAD_URI, f"{uri!r}: unknown parameter(s) {sorted(extra)}")
+    parsed = check_uri(uri, _URI_PARAMS, errors.IDR_BAD_URI, errors.IDR_UNKNOWN_SCHEME)
     from . import photo, serial_backend  # backends are imported only when chosen
     if not serial_backend.is_available():
-        return _faulted(name, errors.IDR_BACKEND_START, "pyserial is not installed")
+        raise DeviceError(errors.IDR_BACKEND_START, "pyserial is not installed")
     sim = None
     try:
         decoder = photo.decoder_from_config(opts.pop("photo_decoder", "test" if parsed.scheme == "sim" else None))
@@ -68,18 +66,18 @@ def open_reader(name: str, uri: str, **opts: Any) -> IdCardReader:
     except (ValueError, TypeError, KeyError) as exc:
         if sim is not None:
             sim.stop()
-        return _faulted(name, errors.IDR_BAD_URI, f"{uri!r}: {exc}")
+        raise DeviceError(errors.IDR_BAD_URI, f"{uri!r}: {exc}") from None
     except OSError as exc:
-        return _faulted(name, errors.IDR_BACKEND_START, f"{uri!r}: simulator: {exc}")
+        raise DeviceError(errors.IDR_BACKEND_START, f"{uri!r}: simulator: {exc}") from None
     if sim is not None:
         reader.simulator = sim
         reader.on_close = sim.stop
-    log.info("%s: backend %s for %s", name, type(reader).__name__, uri)
-    try:
-        reader.open()
-    except DeviceError as exc:  # the state already says ABSENT/FAULT with this error
-        log.warning("%s: %s", name, exc)
     return reader
+
+
+def faulted(name: str, error: DeviceError) -> IdCardReader:
+    """The FAULT reader that stands for one that could not be built."""
+    return FaultedIdCardReader(name, error)
 
 
 def _start_simulator(parsed: DeviceUri, baud: int):
@@ -92,8 +90,3 @@ def _start_simulator(parsed: DeviceUri, baud: int):
             sim.stop()
             raise
     return sim
-
-
-def _faulted(name: str, code: ErrorCode, detail: str) -> IdCardReader:
-    log.error("%s: %s: %s", name, code.code, detail)
-    return FaultedIdCardReader(name, DeviceError(code, detail))

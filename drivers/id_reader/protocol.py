@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Byte framing of the resident-ID-card reader SAM protocol. Pure: no I/O.
 
-Section numbers refer to ``shared/specs/idcard-reader-protocol.md``.  Every
+Section numbers refer to ``docs/id-reader-protocol.md``.  Every
 parser here raises only :class:`drivers.base.DeviceError` with an ``IDR_``
 code (see :mod:`.errors`), whatever bytes it is given, and never loops on
 input it cannot consume.  Card *text* (the 256-byte block) is decoded in

@@ -2,7 +2,8 @@
 """``ehall-kiosk devices test id_reader --uri URI``: probe the reader, read one card, print it masked."""
 from __future__ import annotations
 
-from drivers.base import DeviceError, DeviceState
+from drivers import selftest
+from drivers.base import DeviceError
 
 from . import open_reader
 from . import errors as E
@@ -16,23 +17,14 @@ def run_self_test(uri: str, timeout: float = 15.0) -> list[str]:
     printed.  With ``sim://`` and no card in the URI, a fictitious card is placed.
     Blocking; never raises for device problems (they become FAIL lines).
     """
-    lines = [f"id_reader self-test on {uri}"]
-    reader = open_reader("id_reader", uri, poll=False)
-    try:
-        lines.append(f"state: {reader.state.value}")
-        if reader.state is not DeviceState.READY:
-            err = reader.last_error
-            return lines + [f"reason: {err}", f"RESULT: FAIL {err.code if err else 'IDR_NOT_READY'}"]
+    def checks(reader, lines: list[str]) -> None:
         lines += reader.self_test()
         sim = getattr(reader, "simulator", None)
         if sim is not None and not sim.card_present:
             sim.place_card("resident")
             lines.append("simulator: placed the fictitious card 'resident'")
         lines.append(f"waiting up to {timeout:.0f} s for a card ...")
-        try:
-            card = reader.read_card(timeout)
-        except DeviceError as exc:
-            return lines + _failure(exc)
+        card = reader.read_card(timeout)
         lines += [
             f"card type: {card.card_type.label}",
             f"name: {card.masked_name()}",
@@ -46,9 +38,9 @@ def run_self_test(uri: str, timeout: float = 15.0) -> list[str]:
         if card.appended_addresses:
             lines.append(f"appended addresses: {len(card.appended_addresses)}")
         card.wipe()
-        return lines + ["RESULT: PASS"]
-    finally:
-        reader.close()
+
+    return selftest.run("id_reader", uri, open_reader("id_reader", uri, poll=False), checks, "IDR_NOT_READY",
+                        _failure)
 
 
 def _failure(exc: DeviceError) -> list[str]:
@@ -57,7 +49,7 @@ def _failure(exc: DeviceError) -> list[str]:
         lines.append("check digit: INVALID (card data rejected)")
     if exc.error is E.IDR_NO_CARD:
         lines.append("no card was placed on the reader in time")
-    return lines + [f"action: {exc.error.action.value}", f"RESULT: FAIL {exc.code}"]
+    return lines + [f"action: {exc.error.action.value}"]
 
 
 def _photo_note(reader, card) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from drivers.base import Debouncer, DeviceError, DeviceState
 
@@ -52,6 +53,8 @@ class SerialIdCardReader(IdCardReader):
     retried within one read.  ``autobaud`` probes the other rates of spec 3.10
     when the configured one gets no answer.
     """
+
+    simulator: Any = None   # the sim:// backend's simulator, for scripting it (set by build())
 
     def __init__(self, name: str, port: str, baud: int = 115200, *, poll: bool = True,
                  poll_interval: float = 0.05, removal_hold: float = 0.3, plug_hold: float = 0.3,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drivers.base import DeviceUri
+from drivers.base import DeviceError, DeviceUri
 from drivers.receipt_printer.jobs import Cut, Feed, JobJournal, JobResult, Picture, PrintJob, QrCode, TextLine
 from drivers.receipt_printer.profiles import PrinterProfile, get_profile
+from drivers.receipt_printer.status import PRN_CONFIG
 
-__all__ = ["create_printer", "Cut", "Feed", "JobJournal", "JobResult", "Picture", "PrintJob",
+__all__ = ["create_printer", "build", "Cut", "Feed", "JobJournal", "JobResult", "Picture", "PrintJob",
            "PrinterProfile", "QrCode", "TextLine", "get_profile"]
 
 
@@ -35,3 +36,12 @@ def create_printer(uri: str, profile: str | PrinterProfile | None = None, name: 
         raise ValueError(f"receipt printer URI {uri!r}: use sim://, tcp://host:9100, "
                          "serial:///dev/ttyUSB0?baud=115200 or usb://VID:PID")
     return EscposReceiptPrinter(parsed, prof, name, journal)
+
+
+def build(name: str, uri: str, profile: str | PrinterProfile | None = None, **opts):
+    """The factory contract of :mod:`drivers.registry`: :func:`create_printer`, with a bad URI,
+    scheme or profile (or a missing python-escpos) as ``PRN_CONFIG``."""
+    try:
+        return create_printer(uri, profile, name=name, **opts)
+    except (ValueError, KeyError, ImportError) as exc:
+        raise DeviceError(PRN_CONFIG, str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)) from None

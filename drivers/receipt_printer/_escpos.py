@@ -64,7 +64,8 @@ def escpos_profile(profile: PrinterProfile) -> Any:
     """An escpos profile object with our width and features.
 
     A custom escpos ``Profile`` without ``features`` silently drops the cut
-    command (print-spike §1.5), so we copy the default data and set them.
+    command (python-escpos 3.1 asks ``features``
+    before it cuts), so we copy the default data and set them.
     """
     key = f"{profile.name}/{profile.width_dots}/{profile.cutter}/{profile.native_qr}"
     if key not in _PROFILE_CLASSES:

@@ -43,11 +43,6 @@ class PrinterProfile:
         if self.columns * 12 > self.width_dots:
             raise ValueError(f"profile {self.name}: {self.columns} columns do not fit {self.width_dots} dots")
 
-    @property
-    def chinese_columns(self) -> int:
-        """Full-width (Chinese) characters per line at normal size."""
-        return self.columns // 2
-
     def with_overrides(self, **kw: Any) -> "PrinterProfile":
         """A copy with config overrides (``roll_length_mm`` ...), validated."""
         _check_keys(self.name, kw)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.base import Debouncer, DeviceError, DeviceState, ErrorCode
 
@@ -95,6 +95,8 @@ class PcscSmartCardReader(SmartCardReader):
     ``poll`` bounds each wait (s), ``plug_hold`` debounces reader/pcscd presence (s),
     ``retry`` paces re-establishing a context (s), ``read_ssc`` tries the SSSE read.
     """
+
+    simulator: Any = None   # the sim:// backend's simulator, for scripting it (set by build())
 
     def __init__(self, name: str, reader: str = "", *, layer=None, badges: tuple[BadgeRule, ...] = (),
                  poll: float = 0.25, plug_hold: float = 0.5, retry: float = 0.5, read_ssc: bool = True,

@@ -2,7 +2,7 @@
 """``ehall-kiosk devices test smartcard --uri URI``: wait for a card, print what was read, masked."""
 from __future__ import annotations
 
-from drivers.base import DeviceError, DeviceState
+from drivers import selftest
 
 from . import open_smartcard
 
@@ -15,23 +15,14 @@ def run_self_test(uri: str, timeout: float = 15.0, staff_badges: list[str] | tup
     and no card in the URI, the fictitious staff badge is inserted.
     Blocking; never raises for device problems (they become FAIL lines).
     """
-    lines = [f"smartcard self-test on {uri}"]
-    reader = open_smartcard("smartcard", uri, staff_badges=staff_badges)
-    try:
-        lines.append(f"state: {reader.state.value}")
-        if reader.state is not DeviceState.READY:
-            err = reader.last_error
-            return lines + [f"reason: {err}", f"RESULT: FAIL {err.code if err else 'SC_NOT_READY'}"]
+    def checks(reader, lines: list[str]) -> None:
         lines.append(f"reader: {getattr(reader, '_reader', None) or '-'}")
         sim = getattr(reader, "simulator", None)
         if sim is not None and reader.current_card is None:
             sim.insert_card("badge")
             lines.append("simulator: inserted the fictitious card 'badge'")
         lines.append(f"waiting up to {timeout:.0f} s for a card ...")
-        try:
-            card = reader.wait_for_card(timeout)
-        except DeviceError as exc:
-            return lines + [f"no card: {exc.code}: {exc.error.text}", f"RESULT: FAIL {exc.code}"]
+        card = reader.wait_for_card(timeout)
         staff = reader.is_staff_badge(card)
         lines += [
             f"ATR: {card.atr.hex(' ').upper()}",
@@ -42,6 +33,7 @@ def run_self_test(uri: str, timeout: float = 15.0, staff_badges: list[str] | tup
         if card.kind == "social_security":
             lines.append(f"social-security card number: {card.masked_ssc_number() if card.ssc_number else 'not readable'}")
         lines.append(f"staff badge: {'yes' if staff else 'no'}")
-        return lines + ["RESULT: PASS"]
-    finally:
-        reader.close()
+
+    reader = open_smartcard("smartcard", uri, staff_badges=staff_badges)
+    return selftest.run("smartcard", uri, reader, checks, "SC_NOT_READY",
+                        lambda exc: [f"no card: {exc.code}: {exc.error.text}"])

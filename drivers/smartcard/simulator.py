@@ -57,7 +57,7 @@ class SimCard:
                 return b"\x69\x82"
             if cmd[2] != ssc.ITEM_CARD_NUMBER:
                 return b"\x6a\x83"
-            value = self.ssc_number.encode("ascii")
+            value = (self.ssc_number or "").encode("ascii")
             return bytes([ssc.ITEM_CARD_NUMBER, len(value)]) + value + SW_OK
         if cmd[:2] in (b"\x00\xa4",):
             return b"\x6a\x82"

@@ -46,7 +46,7 @@ def read_card_number(transmit: Transmit) -> str | None:
         return None
     resp = transmit(apdu.read_record(ITEM_CARD_NUMBER, 2 + CARD_NUMBER_LEN))
     if not resp.ok:
-        log.info("SSSE EF05 item 07 not readable: %s (SW %s)", resp.error.code, resp.sw)
+        log.info("SSSE EF05 item 07 not readable: %s (SW %s)", resp.error.code if resp.error else "-", resp.sw)
         return None
     return parse_card_number(resp.data)
 

@@ -24,6 +24,7 @@ import numpy as np
 from .callback import CallbackError, CallbackSender
 from .client import REFUSALS, HubClient
 from .status import ACTIVE, STATES, WAITING, AssistStatus, ChatLine
+from ..observe import Observers
 
 __all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
 
@@ -62,7 +63,7 @@ class AssistService:
         self.on_local_frame: Callable[[np.ndarray], None] | None = None    # own camera (self-view)
         self._screen_source: Callable[[], np.ndarray | None] | None = None
         self._status = AssistStatus("idle" if self.hub_url else "unavailable")
-        self._listeners: list[Callable[[AssistStatus], None]] = []
+        self._observers: Observers[AssistStatus] = Observers("assist")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._client: HubClient | None = None
@@ -86,19 +87,14 @@ class AssistService:
 
     def subscribe(self, fn: Callable[[AssistStatus], None]) -> None:
         """``fn(status)`` on every change, called on the service's thread."""
-        self._listeners.append(fn)
+        self._observers.subscribe(fn)
 
     def unsubscribe(self, fn: Callable[[AssistStatus], None]) -> None:
-        if fn in self._listeners:
-            self._listeners.remove(fn)
+        self._observers.unsubscribe(fn)
 
     def _set(self, **changes: Any) -> None:
         self._status = replace(self._status, **changes)
-        for fn in list(self._listeners):
-            try:
-                fn(self._status)
-            except Exception:
-                log.exception("assist listener failed")
+        self._observers.notify(self._status)
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:

@@ -19,9 +19,9 @@ from drivers.a4_printer.interface import A4Printer
 from drivers.base import DeviceError, DeviceState, Severity
 
 # Not printed, kept by the kiosk: it is sent again by retry_held() once the printer recovers.
-KEPT_STAFF = "print_unavailable_staff_called"
+KEPT_STAFF = "print_unavailable_tell_staff"
 # In the CUPS queue, waiting for staff (paper, jam, toner ...): prints by itself once fixed.
-WAITING_STAFF = "a4_print_waiting_staff_called"
+WAITING_STAFF = "a4_print_waiting_tell_staff"
 MESSAGE_KEYS = {
     "A4_JOB_FAILED": "print_failed_try_again",
     "A4_JOB_CANCELED": "print_failed_try_again",
@@ -93,17 +93,6 @@ class A4Service:
                              message_key="print_failed_try_again", seconds=time.monotonic() - started)
         title = f"guide {getattr(item, 'id', '')}"
         return self._run(job_key, started, self._submit_and_wait, pdf, title, job_key, started)
-
-    def warm_up(self) -> float:
-        """Load the font bank and common glyphs (≈0.5-0.9 s once per process); seconds taken.
-
-        Call once from a worker thread at start-up so the first citizen's page takes ~50-100 ms.
-        """
-        from kiosk.printing.a4 import a4_test_page, render_a4
-
-        started = time.monotonic()
-        render_a4(a4_test_page())
-        return time.monotonic() - started
 
     def status(self, job_key: str) -> A4Outcome:
         """Where the job is now (≤ budget s); for a screen that polls a held job."""

@@ -17,13 +17,13 @@ from kiosk.printing.layout import render
 
 # What the citizen's screen should say, by driver code (screens translate these keys).
 MESSAGE_KEYS = {
-    "PRN_NO_PAPER": "print_unavailable_staff_called",
-    "PRN_COVER_OPEN": "print_unavailable_staff_called",
-    "PRN_OFFLINE": "print_unavailable_staff_called",
-    "PRN_NO_RESPONSE": "print_unavailable_staff_called",
-    "PRN_NOT_FOUND": "print_unavailable_staff_called",
-    "PRN_CUTTER": "print_unavailable_staff_called",
-    "PRN_HARDWARE": "print_unavailable_staff_called",
+    "PRN_NO_PAPER": "print_unavailable_tell_staff",
+    "PRN_COVER_OPEN": "print_unavailable_tell_staff",
+    "PRN_OFFLINE": "print_unavailable_tell_staff",
+    "PRN_NO_RESPONSE": "print_unavailable_tell_staff",
+    "PRN_NOT_FOUND": "print_unavailable_tell_staff",
+    "PRN_CUTTER": "print_unavailable_tell_staff",
+    "PRN_HARDWARE": "print_unavailable_tell_staff",
     "PRN_TRANSMIT": "print_failed_try_again",
     "PRN_CONFIG": "print_unavailable",
 }

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any, Iterable
 
-from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
+from kiosk.printing.document import (BigText, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
 
 RARE_SAMPLE = "䶮"  # U+4DAE, CJK Ext-A: in no GB2312/GBK printer font, so it prints as an image
@@ -34,12 +34,15 @@ def _time_limit(item: Any) -> str | None:
 
 
 def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: bool = True,
-                  printed_at: dt.datetime | None = None, job_id: str | None = None) -> Document:
+                  printed_at: dt.datetime | None = None, job_id: str | None = None,
+                  basis: bool = False) -> Document:
     """A take-home guide for one service item, in large print for older citizens.
 
     Item name, department, plain steps, materials as a tick-box checklist,
     time limit and fee where known, consultation phone, the hall's hours and
     the QR code to continue on the phone (``qr_url``, computed by the kiosk).
+    办理地点 where the data has it; 设定依据 only with ``basis`` (the A4 page: on
+    a receipt the legal text would cost a metre of paper).
     """
     doc = Document(job_id=job_id or f"guide-{_field(item, 'id')}-{uuid.uuid4().hex[:12]}",
                    title=f"guide {_field(item, 'id')}")
@@ -62,6 +65,12 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
             doc.add(KeyValue("办理时限", limit, large))
         if fee:
             doc.add(KeyValue("收费", fee, large))
+    location = (_field(item, "location") or "").strip()
+    if location:
+        doc.add(Rule(), KeyValue("办理地点", location, large))
+    legal_basis = (_field(item, "legal_basis") or "").strip()
+    if basis and legal_basis:
+        doc.add(Rule(), Text("设定依据", bold=True), Text(legal_basis))
     doc.add(Rule())
     if _field(item, "phone"):
         doc.add(KeyValue("咨询电话", _field(item, "phone"), large))

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args):
     env = dict(os.environ, XDG_CACHE_HOME=str(ROOT / "test-output" / "cache"))
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ehall_kiosk", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=120)
 
 

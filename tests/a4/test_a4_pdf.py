@@ -79,3 +79,15 @@ def test_a4_warm_page_is_fast(guide_item):
     started = time.perf_counter()
     a4.guide_a4(guide_item, HALL, "https://example.gov.cn/b")
     assert time.perf_counter() - started < 0.5
+
+
+def test_a4_guide_names_where_to_go_and_the_legal_basis(guide_item):
+    """GIVEN an item with 办理地点 and 设定依据 WHEN the A4 guide is made THEN pdftotext reads both
+    (the receipt leaves the legal text out; the A4 page is where a source may be cited)."""
+    import dataclasses
+    item = dataclasses.replace(guide_item, location="兰山区人民路派出所户籍窗口",
+                               legal_basis="《中华人民共和国户口登记条例》第十条")
+    from a4_samples import HALL
+    words = "".join(text(a4.guide_a4(item, HALL, "https://example.gov.cn/a")).split())
+    for expected in ("办理地点", "兰山区人民路派出所户籍窗口", "设定依据", "《中华人民共和国户口登记条例》第十条"):
+        assert expected in words, expected

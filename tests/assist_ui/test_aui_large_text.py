@@ -41,7 +41,7 @@ def test_assist_screens_in_large_text(assist_ui):
     assert ui.app.manager.current == "assist_call"
     _check(ui.screen)
     ui.screenshot("large-assist-call")
-    ui.ctl.mode.elevate_by_badge  # the badge entry exists for the PC/SC colleague
+    assert callable(ui.ctl.mode.elevate_by_badge)  # the badge entry exists for the PC/SC colleague
     ui.ctl.mode.pins["W01"] = "scrypt$unused"
     ui.ctl.mode.elevate_by_badge("W01")
     ui.frames(2)

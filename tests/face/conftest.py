@@ -2,7 +2,6 @@
 """Fixtures for the face tests: the shared photos, one loaded engine, frame builders."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -11,23 +10,17 @@ import pytest
 from drivers.face import FaceConfig, FaceVerifier
 
 
-def shared_dir() -> Path | None:
-    env = os.environ.get("EHALL_SHARED")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2].parent / "shared")
-    for candidate in candidates:
-        if (candidate / "fixtures" / "faces").is_dir():
-            return candidate
-    return None
+FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
 
 
 @pytest.fixture(scope="session")
 def faces_dir() -> Path:
-    shared = shared_dir()
-    if shared is None:
-        pytest.skip("shared fixtures not found: set EHALL_SHARED or put shared/ next to the repo "
-                    "(expects shared/fixtures/faces/*.jpg)")
-    return shared / "fixtures" / "faces"
+    """The licensed test photos in the repository (tests/fixtures/faces/README.md).
+
+    A missing photo is a failure, not a skip: the face suites must never pass by not running.
+    """
+    assert (FACES / "README.md").is_file() and any(FACES.glob("*.jpg")), f"face fixtures missing in {FACES}"
+    return FACES
 
 
 @pytest.fixture(scope="session")

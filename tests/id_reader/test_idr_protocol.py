@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Byte-exact checks against every worked example of the spec (shared/specs/idcard-reader-protocol.md)."""
+"""Byte-exact checks against every worked example of the spec (docs/id-reader-protocol.md)."""
 import hashlib
 
 import pytest

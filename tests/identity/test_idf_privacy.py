@@ -124,6 +124,7 @@ def test_idf_config_keys_defaults_and_ranges(tmp_path):
 def test_idf_build_identity_wires_the_configured_devices(tmp_path):
     """GIVEN the default (sim://) config WHEN build_identity runs THEN kiosk.identity uses those devices,
     and the face engine loads only when a citizen starts the flow (not at start-up)."""
+    from drivers.registry import open_device
     from kiosk.identity import build_identity
     cfg = config_mod.load().with_overrides(**{"identity.face_tries": 2})
 
@@ -133,7 +134,9 @@ def test_idf_build_identity_wires_the_configured_devices(tmp_path):
     kiosk = K()
     svc = build_identity(kiosk)
     try:
-        assert kiosk.identity is svc and svc.face_tries == 2 and svc.reader.state.value == "ready"
+        assert kiosk.identity is svc and svc.face_tries == 2 and svc.reader.state.value == "absent"
+        open_device(svc.reader)           # the kiosk opens every device on its devices thread
+        assert svc.reader.state.value == "ready"
         assert svc.verifier.config.tolerance == 0.5 and svc.verifier.config.total_timeout_s == 30
         assert svc.reader.poll is False and svc.verifier.state.value == "absent"   # nothing loaded at start-up
         kiosk.session.go("consent")

@@ -66,7 +66,7 @@ def _kiosk_window(env, log, timeout=60.0):
 
 def test_full_screen_and_no_way_out_by_keyboard(x_session, tmp_path):
     env, procs = x_session
-    kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "--simulate"], env=env, cwd=ROOT,
+    kiosk = subprocess.Popen([sys.executable, "-m", "ehall_kiosk", "--simulate"], env=env, cwd=ROOT,
                              stdout=open(tmp_path / "kiosk.log", "w"), stderr=subprocess.STDOUT)
     procs.insert(0, kiosk)
     window = _kiosk_window(env, tmp_path / "kiosk.log")

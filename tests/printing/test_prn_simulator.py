@@ -92,7 +92,7 @@ def test_service_holds_then_prints_after_recovery():
     service = ReceiptService(printer)
     outcome = service.print_document(Document([Text("办事指南")], job_id="g-1"))
     assert outcome.held and outcome.code == "PRN_NO_PAPER"
-    assert outcome.message_key == "print_unavailable_staff_called" and not service.available
+    assert outcome.message_key == "print_unavailable_tell_staff" and not service.available
     recovered = threading.Event()
     printer.subscribe(lambda e: e.kind == "printer_recovered" and recovered.set())
     printer.set_mode("online")

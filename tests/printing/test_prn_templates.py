@@ -32,6 +32,8 @@ class FakeItem:  # the shape of kiosk.catalogue.Item
     phone: str = "020-88886666"
     url: str = ""
     source: str = "test"
+    location: str = ""
+    legal_basis: str = ""
 
 
 def _print(capture_printer, doc, profile="generic-80"):
@@ -116,7 +118,7 @@ def test_test_slip_has_samples_rare_image_qr_and_cut(capture_printer, profile):
 def test_print_guide_admin_with_the_catalogue_item(capture_printer):
     """GIVEN the real kiosk.catalogue.Item and a hall from config (opening_hours)
     WHEN the admin prints a guide THEN it reports the job and the paper shows the hours."""
-    catalogue = pytest.importorskip("kiosk.catalogue")
+    from kiosk import catalogue
     from kiosk.printing.admin import print_guide
 
     item = catalogue.Item(id="A1", name="社保卡补办", department="人社局", materials=("身份证",), phone="12333")
@@ -136,3 +138,15 @@ def test_print_test_admin_reports_a_fault(capture_printer):
     capture_printer.set_mode("paper_out")
     with pytest.raises(DeviceError, match="NOT PRINTED: PRN_NO_PAPER"):
         run_print_test(capture_printer.uri, "generic-80")
+
+
+def test_guide_receipt_prints_where_to_go_and_leaves_the_law_to_a4(capture_printer):
+    """GIVEN an item with 办理地点 and 设定依据 WHEN the receipt prints THEN the citizen reads where
+    to go; the legal basis (long legal text) is only on the A4 page."""
+    item = FakeItem(location="政务服务中心一楼 民政窗口", legal_basis="《老年人权益保障法》第五十七条")
+    receipt = _print(capture_printer, templates.guide_receipt(item, HALL, URL))
+    joined = "".join("".join(receipt.lines).split())          # large print wraps the line
+    assert "办理地点：政务服务中心一楼民政窗口" in joined
+    assert not any("老年人权益保障法" in line for line in receipt.lines)
+    a4_text = templates.guide_receipt(item, HALL, URL, basis=True).plain_text()
+    assert "设定依据" in a4_text and "《老年人权益保障法》第五十七条" in a4_text

@@ -75,7 +75,7 @@ def test_fuzzed_atrs_parse_or_give_sc_bad_atr(raw):
 
 
 def test_atr_summaries():
-    vicc = A.parse_atr(bytes.fromhex("3b951381018073ff01000b"))    # vsmartcard vicc --type iso7816 (pcsc-notes)
+    vicc = A.parse_atr(bytes.fromhex("3b951381018073ff01000b"))    # vsmartcard vicc --type iso7816
     assert vicc.protocols == (1,) and vicc.historical == bytes.fromhex("8073FF0100") and vicc.tck_ok
     mifare = A.parse_atr(bytes.fromhex("3B8F8001804F0CA000000306030001000000006A"))
     assert A.storage_card_name(mifare.historical) == "MIFARE Classic 1K"

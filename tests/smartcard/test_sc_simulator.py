@@ -132,12 +132,12 @@ def test_self_test_on_the_simulator_masks_the_uid():
 def test_config_staff_badges_key_and_factory(tmp_path):
     """GIVEN a kiosk.toml with staff_badges THEN it validates and the factory builds a READY reader."""
     from kiosk import config, devices
-    if "devices.smartcard.staff_badges" not in config.SCHEMA:
-        pytest.skip("config schema has no devices.smartcard.staff_badges yet")
     f = tmp_path / "kiosk.toml"
     f.write_text('[devices.smartcard]\nuri = "sim://?card=badge"\nstaff_badges = ["uid:04A1B2C3D4=W017"]\n')
     cfg = config.load(f)
     dev = devices.create("smartcard", cfg.devices()["smartcard"])
+    assert dev.state is DeviceState.ABSENT        # built, not opened: the kiosk opens devices off the UI thread
+    dev.open()
     try:
         card = dev.wait_for_card(5.0)        # the simulator's poll thread reports the card
         assert dev.state is DeviceState.READY and dev.is_staff_badge(card) == "W017"

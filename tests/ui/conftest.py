@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Real-rendering UI tests: one Kivy window per pytest process, a fresh app per test.
 
-The harness follows docs in shared/research/kivy-spike.md (project material) §7: offscreen
+The harness: offscreen
 SDL, maxfps 0, taps through UnitTestTouch (the real input path), frames
 pumped with EventLoop.idle(). Kept in tests/ui so other test folders never
 start Kivy.

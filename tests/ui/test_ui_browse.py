@@ -21,8 +21,10 @@ def test_browse_department_list_item_qr(ui):
     assert ui.app.manager.current == "browse"
     browse = ui.screen
     assert browse.title == "按部门浏览"
-    first = _row(browse, "groups", "行政审批服务局")
-    assert "340 项" in first.text
+    while not any(w.value == "行政审批服务局" for w in browse.ids.groups.children):   # A–Z: under X
+        ui.tap(browse.ids.next_btn)
+    first = next(w for w in browse.ids.groups.children if w.value == "行政审批服务局")
+    assert "340\u00a0项" in first.text
     ui.screenshot("browse")
     assert not overflowing(browse)
 
@@ -59,8 +61,9 @@ def test_browse_department_list_item_qr(ui):
 
 def test_browse_tabs_category_and_audience(ui):
     """GIVEN the browse screen WHEN the 按类别 and 按服务对象 tabs are tapped THEN counts show."""
-    ui.tap(ui.screen.ids.tile_category)
+    ui.tap(ui.screen.ids.tile_department)
     browse = ui.screen
+    ui.tap(browse.ids.tab_category)
     assert browse.by == "category"
     assert "行政许可" in browse.ids.groups.children[-1].text
     assert "529 项" in browse.ids.groups.children[-1].text

@@ -18,7 +18,7 @@ def test_item_with_guide(ui):
     texts = _texts(item)
     assert texts[0] == "普通护照签发（首次申请）"
     for expected in ("办理部门", "临沂市公安局（出入境管理）", "服务对象", "个人", "办理渠道", "窗口",
-                     "承诺时限", "7 个工作日", "法定时限", "收费标准", "首次申请160元/本"):
+                     "办理时限", "承诺时限：7 个工作日；法定时限：7 个工作日", "收费", "首次申请160元/本"):
         assert expected in texts
     assert "事项类型" not in texts and "咨询电话" not in texts     # the data lacks them
     assert not any(t.startswith("本事项暂无") for t in texts)
@@ -40,7 +40,7 @@ def test_item_without_guide(ui):
     assert not item.has_guide
     texts = _texts(item)
     assert any(t.startswith("本事项暂无详细办事指南") for t in texts)
-    assert "申请材料" not in " ".join(texts) and "承诺时限" not in texts
+    assert "申请材料" not in " ".join(texts) and "办理时限" not in texts
     from screens.item import FieldRow
     rows = [w for w in item.ids.content.children if isinstance(w, FieldRow)]
     assert rows and all(r.value.strip() for r in rows)

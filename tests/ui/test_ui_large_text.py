@@ -8,7 +8,8 @@ from kivy.uix.checkbox import CheckBox
 
 from conftest import overflowing, visible_labels
 
-ROUTES = [("home", {}), ("browse", {"by": "department"}),
+ROUTES = [("home", {}), ("browse", {"by": "department"}), ("browse", {"by": "theme", "group": "个人"}),
+          ("browse", {"by": "theme", "group": "法人"}), ("list", {"by": "theme", "value": "个人:户籍办理", "page": 0}),
           ("list", {"by": "department", "value": "行政审批服务局", "page": 0}),
           ("search", {}), ("item", {"id": "SI-0049"}), ("item", {"id": "SI-0050"}),
           ("qr", {"id": "SI-0049"})]

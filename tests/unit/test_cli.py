@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args, env_extra=None):
     env = dict(os.environ, XDG_CACHE_HOME=str(ROOT / "test-output" / "cache"))
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ehall_kiosk", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=120)
 
 
@@ -75,7 +75,8 @@ def test_config_from_environment_variable(tmp_path):
 def test_devices_lists_each_configured_device_with_state():
     out = run("--simulate", "devices")
     lines = {line.split()[0]: line for line in out.stdout.splitlines()}
-    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer"}
+    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio"}
+    assert " ready " in lines["audio"]
     assert " ready " in lines["id_reader"] and " ready " in lines["receipt_printer"]
     assert " ready " in lines["smartcard"]
     assert all(" ready " in line for line in lines.values())
@@ -134,3 +135,13 @@ def test_search_shows_the_keyword_an_item_was_found_through(tmp_path):
     assert rows[1]["via"] == "营业执照" and rows[1]["via_matched"] == [0, 1] and rows[1]["matched"] == []
     plain = run("--config", str(cfg), "search", "jhz")
     assert plain.stdout == "H3\t婚姻登记\t民政局\t(搜索词: [结婚证])\n"
+
+
+def test_catalogue_check_counts_full_guides_in_the_bundled_sample():
+    """The bundled sample gains the bundled public guides: the summary counts full guides."""
+    from kiosk.catalogue import BUNDLED
+    out = run("catalogue", "check", str(BUNDLED))
+    assert out.returncode == 0
+    import re
+    m = re.search(r"(\d+) with a full guide \(materials \+ steps or time limit\)", out.stdout)
+    assert m and int(m.group(1)) >= 50, out.stdout

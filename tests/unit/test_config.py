@@ -39,7 +39,7 @@ def test_admin_file_overrides_defaults(tmp_path):
     ('[hall]\nname = "' + "长" * 61 + '"\n', "hall.name", "at most 60 characters"),
     ('[devices.id_reader]\nuri = "/dev/ttyUSB0"\n', "devices.id_reader.uri", "serial://, sim://"),
     ('[devices.camera]\nuri = "tcp://1.2.3.4"\n', "devices.camera.uri", "v4l2://, file://, sim://"),
-    ('[devices.scanner]\nuri = "sim://"\n', "devices.scanner.uri", "allowed in [devices]: a4_printer, camera, id_reader"),
+    ('[devices.scanner]\nuri = "sim://"\n', "devices.scanner.uri", "allowed in [devices]: a4_printer, audio, camera, id_reader"),
     ('[devices]\nid_reader = "sim://"\n', "devices.id_reader", "is a section, not a value"),
     ('[catalogue]\nqr_url_template = "ftp://x/{name}"\n', "catalogue.qr_url_template", "http(s) URL"),
     ('[catalogue]\nqr_url_template = "https://x/{nmae}"\n', "catalogue.qr_url_template", "{name} and {id}"),

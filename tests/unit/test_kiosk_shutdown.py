@@ -27,7 +27,7 @@ def start_kiosk(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen, Pat
     env = {k: v for k, v in os.environ.items() if k not in ("KIVY_HOME", "EHALL_KIOSK_CONFIG")}
     env.update(TMPDIR=str(temp), SDL_VIDEODRIVER="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"), **env_extra)
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config), "--simulate"],
+        proc = subprocess.Popen([sys.executable, "-m", "ehall_kiosk", "--config", str(config), "--simulate"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     return proc, temp, log
 
@@ -92,3 +92,31 @@ def test_a_stop_signal_while_starting_exits_cleanly(tmp_path):
     text = log.read_text(errors="replace")
     assert "Traceback" not in text
     assert ours(temp) == []
+
+
+def test_systemd_hears_ready_then_watchdog_pings_from_the_main_loop(tmp_path):
+    """The notify protocol against a socket of the test's own (as systemd would listen): READY=1 once
+    the home screen is drawn, then WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on the way out."""
+    import socket
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(60)
+    proc, _temp, log = start_kiosk(tmp_path, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    heard: list[str] = []
+    try:
+        while heard.count("WATCHDOG=1") < 3:
+            heard.append(sock.recv(256).decode())
+        assert heard[0] == "READY=1" and set(heard) == {"READY=1", "WATCHDOG=1"}, heard
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, log.read_text(errors="replace")
+        sock.settimeout(10)
+        rest = [sock.recv(256).decode()]
+        while rest[-1] == "WATCHDOG=1":            # pings sent before the stop, then STOPPING
+            rest.append(sock.recv(256).decode())
+        assert rest[-1] == "STOPPING=1", rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        sock.close()

@@ -99,3 +99,16 @@ def test_listeners_hear_changes_and_a_failing_wiper_does_not_stop_the_wipe(sessi
     session.end()
     assert seen[-1] == "home" and "search" in seen
     assert session.route == HOME
+
+
+def test_a_failing_listener_is_logged_and_the_others_still_hear(caplog):
+    """One observer policy (kiosk/observe.py): a listener's error never reaches the notifier."""
+    s = Session(90, 20)
+    heard = []
+
+    def broken(_s):
+        raise RuntimeError("screen bug")
+    s.subscribe(broken)
+    s.subscribe(lambda session: heard.append(session.route.screen))
+    s.go("search")                                  # does not raise
+    assert heard[-1] == "search" and "screen bug" in caplog.text   # touch (home), then go (search)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 import sys
 
-from .cli import main
+from .main import main
 
 sys.exit(main())

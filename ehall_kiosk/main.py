@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The composition root: config → core → Kivy app. Only ``ehall-kiosk`` runs this."""
+"""The composition root: config → core (``kiosk.wiring``) → Kivy app.
+
+The one module that may import every layer (docs/architecture.md). ``ehall-kiosk`` and
+``python -m ehall_kiosk`` come here; the admin subcommands are ``kiosk.cli``'s.
+"""
 from __future__ import annotations
 
 import atexit
@@ -10,12 +14,15 @@ import signal
 import tempfile
 import threading
 
-from .catalogue import CatalogueError
-from .config import Config
-from .device_watch import DeviceWatch
-from .devices import close_all, create_all
+from kiosk import cli
+from kiosk.config import Config
 
 log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``ehall-kiosk``: the admin subcommands, or (with none) the kiosk itself."""
+    return cli.main(argv, app=run)
 
 
 def kivy_environment(kivy_home: str | None = None) -> None:
@@ -60,18 +67,11 @@ def run(config: Config, windowed: bool = False) -> int:
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG
         handler.setLevel(config["logging.level"])
-    from .core import Kiosk
+    from kiosk import logfilter
+    logfilter.install()                 # ID numbers, phones, the session's names: masked in every line
+    from kiosk import wiring
 
-    kiosk = Kiosk.build(config)  # CatalogueError propagates to the CLI's message
-    kiosk.devices = create_all(config)
-    from .identity import build_identity
-    build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
-    threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
-    watch = DeviceWatch(kiosk.devices)
-    kiosk.assist = build_assist(kiosk, watch)
-    watch.start()                               # unplugged devices are found again
-    # one-key search results are ready before the first citizen types
-    threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
+    kiosk, watch = wiring.start(config)        # CatalogueError propagates to the CLI's message
     kivy_environment()
     configure_kivy(config, windowed)
     from screens.app import KioskApp
@@ -79,12 +79,12 @@ def run(config: Config, windowed: bool = False) -> int:
     app = KioskApp(kiosk, kiosk_mode=not windowed)
     if os.environ.get(READY_ENV):
         _exit_after_first_frame(app)
+    _watchdog(app)
     _stop_on_signals(app)
     try:
         app.run()
     finally:                                    # shutdown: simulators remove their temp folders
-        watch.stop()
-        close_all(kiosk.devices)
+        wiring.stop(kiosk, watch)
     return 0
 
 
@@ -114,35 +114,30 @@ def _stop_on_signals(app) -> None:
     Clock.schedule_interval(poll, 0.2)
 
 
-def open_devices(devices: dict) -> None:
-    """Opens every device off the UI thread; one that cannot start stays in FAULT with its reason."""
-    from drivers.base import DeviceState
-
-    for name, device in devices.items():
-        if device.state in (DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY):
-            continue                      # its factory opened it already
-        try:
-            device.open()
-        except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
-            log.warning("device %s did not start: %s", name, exc)
-
-
-def build_assist(kiosk, watch=None):
-    """The remote-assist service when a hub is configured (else 呼叫帮办 says "unavailable").
-
-    It shares the configured camera with the identity flow through an explicit
-    handover: a call takes the camera (opened if it was not) and gives it back open,
-    so the face check finds it ready and the device watch neither probes it during
-    the call nor "finds it again" after.
+def _watchdog(app) -> None:
+    """systemd ``Type=notify`` with ``WatchdogSec``: READY=1 once the home screen's first frame is
+    drawn, then WATCHDOG=1 from the Kivy main loop at half the watchdog interval, so a frozen UI
+    (the process alive, the screen stuck) stops pinging and systemd restarts it. Nothing happens
+    without ``NOTIFY_SOCKET`` (not under systemd). The unit sets NotifyAccess=all: the kiosk runs
+    under xinit, not as the unit's main process.
     """
-    if not kiosk.config["assist.hub_url"]:
-        return None
-    from .assist.service import AssistService
-    from .device_watch import Handover
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return
+    import sdnotify
+    from kivy.clock import Clock
+    from kivy.core.window import Window
 
-    camera = Handover(kiosk.devices.get("camera"), "camera", watch)
-    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
-                         camera_release=lambda _cam: camera.give_back("the video call"))
+    notifier = sdnotify.SystemdNotifier()
+    usec = int(os.environ.get("WATCHDOG_USEC", "0") or 0)
+
+    def on_flip(*_args):
+        Window.unbind(on_flip=on_flip)
+        notifier.notify("READY=1")
+        if usec > 0:
+            Clock.schedule_interval(lambda _dt: notifier.notify("WATCHDOG=1"), usec / 2e6)
+
+    Window.bind(on_flip=on_flip)
+    app.bind(on_stop=lambda *_a: notifier.notify("STOPPING=1"))
 
 
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop
@@ -162,4 +157,4 @@ def _exit_after_first_frame(app) -> None:
     Window.bind(on_flip=on_flip)
 
 
-__all__ = ["run", "kivy_environment", "configure_kivy", "CatalogueError"]
+__all__ = ["main", "run", "kivy_environment", "configure_kivy"]

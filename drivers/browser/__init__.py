@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk browser (网上办 at the terminal): ``chromium:///usr/bin/chromium[?headless=0]``.
+
+``build(name, uri)`` is the factory of :mod:`drivers.registry`."""
+from __future__ import annotations
+
+from drivers.base import DeviceUri
+from drivers.registry import check_uri
+
+from .errors import WEB_BAD_URI
+from .interface import BrowserDevice
+
+__all__ = ["BrowserDevice", "build"]
+
+
+def build(name: str, uri: str | DeviceUri) -> BrowserDevice:
+    parsed = check_uri(uri, {"chromium": {"headless"}}, WEB_BAD_URI)
+    from .chromium import Browser
+    return Browser(name, parsed)

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Debian's Chromium as a device, driven over the DevTools protocol (Playwright's client on the
+system binary; never ``playwright install``).
+
+One citizen, one session: :meth:`Browser.start_session` launches Chromium on a fresh profile in a
+RAM folder (``/dev/shm`` when there is one), :meth:`Browser.end_session` ends the process and
+removes the folder, so the next citizen's page sees no cookie, storage, cache or history of the
+last. Every top-level navigation, redirect and popup is put to ``check(url)`` (the core's
+allowlist, kiosk/web/policy.py) first: a refused one gets the kiosk's refusal page instead, and
+popups (``window.open``, ``target=_blank``) open in the same view. The driver knows nothing of
+citizens or allowlists: policy comes in as that callable.
+
+Playwright's sync API belongs to the thread that started it, so every call runs on the
+browser's own thread (:meth:`_call`).
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import queue
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urljoin
+
+from drivers.base import DeviceError, DeviceState, DeviceUri
+
+from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
+from .interface import BrowserDevice, Check
+
+log = logging.getLogger(__name__)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--disable-translate", "--disable-features=Translate,DownloadBubble",
+         "--disable-dev-tools", "--noerrdialogs", "--disable-infobars", "--password-store=basic"]
+REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>不在访问范围</title>
+<body style="font:28px sans-serif;text-align:center;padding-top:15%">
+<h1 style="font-size:40px">此网站不在本机可访问范围内</h1><p>{host}</p>
+<p><button style="font-size:32px;padding:16px 40px" onclick="history.back()">返回上一页</button></p></body></html>"""
+
+
+# Every page: links and forms that target another window, and window.open, stay in this view.
+SAME_VIEW = """(() => {
+  const self_ = (el) => { if (el && el.target && el.target !== '_self') el.target = '_self'; };
+  document.addEventListener('click', (e) => { let el = e.target;
+    while (el && el.tagName !== 'A' && el.tagName !== 'AREA') el = el.parentElement; self_(el); }, true);
+  document.addEventListener('submit', (e) => self_(e.target), true);
+  window.open = (url) => { if (url) location.assign(url); return window; };
+})();"""
+
+
+class Browser(BrowserDevice):
+    def __init__(self, name: str, uri: DeviceUri):
+        super().__init__(name)
+        self.binary = uri.path or "/usr/bin/chromium"
+        self.headless = uri.params.get("headless", "1") != "0"
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._pw: Any = None
+        self._context: Any = None
+        self._page: Any = None
+        self._profile: Path | None = None
+        self._check: Check = lambda _url: None
+        self.refused: list[str] = []          # hosts refused in this session (never paths)
+
+    # -- device -----------------------------------------------------------------------
+    def open(self) -> None:
+        if not os.access(self.binary, os.X_OK):
+            self._set_state(DeviceState.ABSENT, DeviceError(WEB_NO_BROWSER, self.binary))
+            return
+        self._set_state(DeviceState.READY)
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.end_session()
+            self._jobs.put(None)
+            self._thread.join(10)
+            self._thread = None
+
+    # -- the browser's own thread --------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            fn, future = job
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                future.set_exception(exc)
+        if self._pw is not None:
+            self._pw.stop()
+            self._pw = None
+
+    def _call(self, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="browser", daemon=True)
+            self._thread.start()
+        future: Future = Future()
+        self._jobs.put((fn, future))
+        return future.result(timeout)
+
+    # -- one citizen's session ----------------------------------------------------------
+    def start_session(self, check: Check, width: int = 1280, height: int = 800) -> None:
+        if self.state is not DeviceState.READY:
+            raise self.last_error or DeviceError(WEB_NO_BROWSER, self.binary)
+        self._check = check
+        self.refused = []
+        self._call(lambda: self._launch(width, height))
+        self._set_state(DeviceState.BUSY)
+
+    def _launch(self, width: int, height: int) -> None:
+        from playwright.sync_api import sync_playwright
+
+        if self._pw is None:
+            self._pw = sync_playwright().start()
+        ram = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+        self._profile = Path(tempfile.mkdtemp(prefix="ehall-web-", dir=ram))
+        env = dict(os.environ, HOME=str(self._profile), XDG_RUNTIME_DIR=str(self._profile),
+                   XDG_CONFIG_HOME=str(self._profile / "config"), XDG_CACHE_HOME=str(self._profile / "cache"))
+        try:
+            self._context = self._pw.chromium.launch_persistent_context(
+                str(self._profile / "profile"), executable_path=self.binary, headless=self.headless,
+                args=FLAGS + [f"--window-size={width},{height}"], env=env, accept_downloads=False,
+                viewport={"width": width, "height": height}, locale="zh-CN")
+        except Exception as exc:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            raise DeviceError(WEB_START_FAILED, type(exc).__name__) from None
+        self._context.add_init_script(SAME_VIEW)
+        self._context.route("**/*", self._guard)
+        self._context.on("page", self._on_popup)
+        self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
+        self._page.on("crash", lambda _p: self._set_state(DeviceState.FAULT, DeviceError(WEB_CRASHED, "renderer")))
+
+    def _guard(self, route: Any) -> None:
+        """Top-level navigations: checked before they go out, and their redirects before they are
+        followed (Playwright routes only a redirect chain's first request, so the guard fetches
+        the page itself without following and checks each Location)."""
+        request = route.request
+        if not (request.is_navigation_request() and request.frame.parent_frame is None):
+            route.continue_()
+            return
+        if self._refuse(route, request.url):
+            return
+        try:
+            response = route.fetch(max_redirects=0)
+        except Exception:  # noqa: BLE001 - unreachable: the browser shows its own error page
+            route.continue_()
+            return
+        location = response.headers.get("location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            if self._refuse(route, urljoin(request.url, location)):
+                return
+        route.fulfill(response=response)
+
+    def _refuse(self, route: Any, url: str) -> bool:
+        refusal = self._check(url)
+        if refusal is None:
+            return False
+        host = getattr(refusal, "host", "")
+        self.refused.append(host)
+        log.info("web: refused a page on %s (%s)", host or "-", getattr(refusal, "reason", ""))
+        route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                      body=REFUSED_PAGE.format(host=html.escape(host)))
+        return True
+
+    def _on_popup(self, popup: Any) -> None:
+        """A window that still opens (SAME_VIEW keeps links and window.open in this view) is closed."""
+        if self._page is not None and popup != self._page:
+            popup.close()
+
+    def goto(self, url: str) -> None:
+        self._call(lambda: self._page.goto(url, wait_until="domcontentloaded"))
+
+    def evaluate(self, script: str) -> Any:
+        """Runs ``script`` in the page (the kiosk's own bridges and tests)."""
+        return self._call(lambda: self._page.evaluate(script))
+
+    def page_call(self, fn: Callable[[Any], Any]) -> Any:
+        """``fn(page)`` on the browser's thread (for bridges: typing into the focused field…)."""
+        return self._call(lambda: fn(self._page))
+
+    def end_session(self) -> None:
+        """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
+        if self._thread is None:
+            return
+
+        def stop() -> None:
+            try:
+                if self._context is not None:
+                    self._context.close()
+            except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
+                log.warning("web: Chromium did not close cleanly")
+            self._context = self._page = None
+            if self._profile is not None:
+                shutil.rmtree(self._profile, ignore_errors=True)
+                self._profile = None
+        self._call(stop)
+        if self.state in (DeviceState.BUSY, DeviceState.FAULT):
+            self._set_state(DeviceState.READY)
+
+    @property
+    def profile(self) -> Path | None:
+        return self._profile

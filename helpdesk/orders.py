@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Work orders (工单) and ratings (好差评) on the hub: one schema on SQLite (one hall) or
+PostgreSQL (a city's halls sharing a hub), through SQLAlchemy Core; the schema is versioned
+with Alembic (helpdesk/migrations, ``upgrade(url)``).
+
+- Submissions carry the id the kiosk made: taking the same id twice returns the first result,
+  so a kiosk's outbox may send again after a lost answer.
+- A work order gets a number and a 查询码 (10 random characters from an alphabet without
+  look-alikes); only the code's SHA-256 is stored, so a copy of the database does not open the
+  status pages. The contact phone is kept as the kiosk sends it for staff to call back (the
+  console shows it masked until a helper opens the order).
+- Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
+- A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+CATEGORIES = ("咨询", "求助", "投诉", "建议")
+STATUSES = ("submitted", "assigned", "replied", "closed", "returned")
+SCORES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+FOLLOW_UP_DAYS = 5
+
+meta = sa.MetaData()
+orders = sa.Table(
+    "orders", meta,
+    sa.Column("id", sa.String(32), primary_key=True),             # the kiosk's record id
+    sa.Column("number", sa.String(20), nullable=False, unique=True),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("category", sa.String(8), nullable=False),
+    sa.Column("item_id", sa.String(40)),
+    sa.Column("description", sa.String(500), nullable=False),
+    sa.Column("phone", sa.String(20), nullable=False),
+    sa.Column("name_masked", sa.String(20)),
+    sa.Column("terminal", sa.String(40), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("deadline", sa.Date, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("assigned_to", sa.String(64)),
+    sa.Column("reply", sa.String(2000)),
+)
+sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
+order_events = sa.Table(
+    "order_events", meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("order_id", sa.String(32), sa.ForeignKey("orders.id"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(12), nullable=False),
+    sa.Column("detail", sa.String(2000)),
+)
+ratings = sa.Table(
+    "ratings", meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("target_kind", sa.String(12), nullable=False),        # call | guide | order | session
+    sa.Column("target_id", sa.String(64)),
+    sa.Column("terminal", sa.String(40), nullable=False),
+    sa.Column("helper", sa.String(64)),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("reasons", sa.String(400)),
+    sa.Column("text", sa.String(500)),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("follow_up_due", sa.Date),
+    sa.Column("follow_up_done", sa.String(500)),
+)
+
+
+class OrderError(ValueError):
+    """A submission or an action that is refused, with the reason."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    id: str
+    number: str
+    code: str | None        # the 查询码, only in the answer to the first submission
+    deadline: dt.date
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode("ascii", "ignore")).hexdigest()
+
+
+def upgrade(url: str) -> None:
+    """Brings the database at ``url`` to the newest schema (``ehall-helpdesk db upgrade``)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+class OrderStore:
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+
+    def submit_order(self, rec: dict[str, Any], terminal: str, now: dt.datetime | None = None) -> Receipt:
+        now = now or dt.datetime.now(dt.timezone.utc)
+        record_id = str(rec.get("id", ""))
+        if not record_id or len(record_id) > 32:
+            raise OrderError("id: the kiosk's record id is required")
+        category, text = rec.get("category"), str(rec.get("description", "")).strip()
+        if category not in CATEGORIES:
+            raise OrderError(f"category: one of {'/'.join(CATEGORIES)}")
+        if not text or len(text) > 500:
+            raise OrderError("description: 1 to 500 characters")
+        phone = str(rec.get("phone", ""))
+        if not phone or len(phone) > 20 or not phone.replace("-", "").isdigit() or not phone.isascii():
+            raise OrderError("phone: a number as a helper dials it")
+        try:
+            deadline = dt.date.fromisoformat(str(rec.get("deadline")))
+        except ValueError:
+            raise OrderError("deadline: a date (YYYY-MM-DD)") from None
+        for _attempt in range(50):        # two kiosks may draw the same next number: the second retries
+            try:
+                return self._insert(rec, record_id, category, text, phone, deadline, terminal, now)
+            except sa.exc.IntegrityError:
+                continue
+        raise OrderError("the store is too busy to number the order; the kiosk's outbox sends it again")
+
+    def _insert(self, rec: dict[str, Any], record_id: str, category: str, text: str, phone: str,
+                deadline: dt.date, terminal: str, now: dt.datetime) -> Receipt:
+        with self.engine.begin() as db:
+            old = db.execute(sa.select(orders.c.number, orders.c.deadline).where(orders.c.id == record_id)).first()
+            if old is not None:                       # sent again after a lost answer
+                return Receipt(record_id, old.number, None, old.deadline)
+            count = db.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one()
+            number = f"{now:%Y%m%d}{count + 1:06d}"
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+            db.execute(orders.insert().values(
+                id=record_id, number=number, code_hash=_hash(code), category=category,
+                item_id=rec.get("item_id") or None, description=text, phone=phone,
+                name_masked=rec.get("name_masked") or None, terminal=terminal, created=now,
+                deadline=deadline, status="submitted"))
+            db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
+                                                    action="submitted", detail=None))
+        return Receipt(record_id, number, code, deadline)
+
+    def status(self, code: str) -> dict[str, Any] | None:
+        """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(orders.c.number, orders.c.status, orders.c.deadline, orders.c.reply,
+                                       orders.c.category).where(orders.c.code_hash == _hash(code))).first()
+        return dict(row._mapping) if row else None
+
+    def act(self, order_id: str, actor: str, action: str, detail: str = "",
+            now: dt.datetime | None = None) -> None:
+        """assign (detail: the helper), reply (detail: the text the citizen sees), close, return."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        changes: dict[str, Any] = {"assign": {"status": "assigned", "assigned_to": detail[:64]},
+                                   "reply": {"status": "replied", "reply": detail[:2000]},
+                                   "close": {"status": "closed"}, "return": {"status": "returned"}}.get(action, {})
+        if not changes:
+            raise OrderError("action: one of assign, reply, close, return")
+        with self.engine.begin() as db:
+            done = db.execute(orders.update().where(orders.c.id == order_id).values(**changes)).rowcount
+            if not done:
+                raise OrderError("no such order")
+            db.execute(order_events.insert().values(order_id=order_id, at=now, actor=actor[:64],
+                                                    action=action, detail=detail[:2000] or None))
+
+    def history(self, order_id: str) -> list[tuple[str, str, str | None]]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(order_events.c.actor, order_events.c.action, order_events.c.detail)
+                              .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
+            return [tuple(r) for r in rows]
+
+    def listing(self, status: str | None = None, overdue_on: dt.date | None = None, limit: int = 50,
+                offset: int = 0) -> list[dict[str, Any]]:
+        """The console's list, newest first; ``overdue_on``: open orders past their deadline that day."""
+        q = sa.select(orders.c.id, orders.c.number, orders.c.category, orders.c.status, orders.c.deadline,
+                      orders.c.terminal, orders.c.created)
+        if status:
+            q = q.where(orders.c.status == status)
+        if overdue_on:
+            q = q.where(orders.c.deadline < overdue_on, orders.c.status.notin_(("closed",)))
+        q = q.order_by(orders.c.created.desc(), orders.c.id).limit(min(limit, 500)).offset(offset)
+        with self.engine.connect() as db:
+            return [dict(r._mapping) for r in db.execute(q)]
+
+    def rate(self, rec: dict[str, Any], terminal: str, now: dt.datetime | None = None) -> bool:
+        """Takes a rating once (by its id); True when new. A 差评 opens a follow-up."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        score = rec.get("score")
+        if score not in SCORES:
+            raise OrderError("score: 1 (非常不满意) to 5 (非常满意)")
+        reasons = rec.get("reasons") or []
+        if score <= 2 and not reasons:
+            raise OrderError("reasons: a bad rating says why (GB/T 39735 list)")
+        due = now.date() + dt.timedelta(days=FOLLOW_UP_DAYS) if score <= 2 else None
+        with self.engine.begin() as db:
+            if db.execute(sa.select(ratings.c.id).where(ratings.c.id == str(rec.get("id")))).first():
+                return False
+            db.execute(ratings.insert().values(
+                id=str(rec["id"])[:32], target_kind=str(rec.get("target_kind", "session"))[:12],
+                target_id=(str(rec["target_id"])[:64] if rec.get("target_id") else None), terminal=terminal,
+                helper=rec.get("helper"), score=score, reasons=json.dumps(reasons, ensure_ascii=False)[:400],
+                text=(str(rec.get("text", ""))[:500] or None), created=now, follow_up_due=due))
+        return True
+
+    def follow_ups(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(ratings).where(ratings.c.follow_up_due.is_not(None),
+                                                       ratings.c.follow_up_done.is_(None))
+                              .order_by(ratings.c.follow_up_due))
+            return [dict(r._mapping) for r in rows]

@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The hall's FAQ knowledge base (智能问答): questions, their other phrasings, answers, sources.
+
+A knowledge base is CSV (UTF-8, or GB18030 as Excel writes it in China) or JSON, hall data like
+the catalogue (docs/faq.md). Bad rows are named by file and line and left out; a file with no
+usable entry is refused whole (``FaqError``), so the kiosk keeps the last good one.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "faq.csv"
+COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source")
+REQUIRED = ("id", "question", "answer")
+MAX_BYTES = 20 * 1024 * 1024
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPLIT = re.compile(r"\s*\|\s*")
+_SOURCES = re.compile(r"\s*;\s*")
+
+
+class FaqError(Exception):
+    """The knowledge base cannot be used at all."""
+
+
+@dataclass(frozen=True)
+class FaqRowError:
+    file: str
+    line: int          # CSV: physical line; JSON: entry number (1-based)
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Faq:
+    id: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+    category: str = ""
+    related_items: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class KnowledgeBase:
+    entries: list[Faq]
+    source: str
+    digest: str
+    errors: list[FaqRowError]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def by_id(self) -> dict[str, Faq]:
+        return {f.id: f for f in self.entries}
+
+
+def _text(value: Any, key: str, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key}: expected text, got {type(value).__name__}")
+    text = unicodedata.normalize("NFC", value).strip()
+    if _BAD_CHARS.search(text):
+        raise ValueError(f"{key}: contains a control, zero-width or direction-override character")
+    if required and not text:
+        raise ValueError(f"{key} is empty")
+    if len(text) > limit:
+        raise ValueError(f"{key}: {len(text)} characters, at most {limit}")
+    return text
+
+
+def _parts(value: Any, key: str, splitter: re.Pattern, limit: int) -> tuple[str, ...]:
+    if isinstance(value, list):
+        parts = [_text(v, key, limit) for v in value]
+    else:
+        parts = [p for p in splitter.split(_text(value, key, 4000)) if p]
+    parts = [p for p in parts if p]
+    if any(len(p) > limit for p in parts):
+        raise ValueError(f"{key}: an entry is longer than {limit} characters")
+    return tuple(dict.fromkeys(parts))
+
+
+def parse_entry(rec: dict[str, Any]) -> Faq:
+    faq_id = _text(rec.get("id"), "id", 40, required=True)
+    if not _ID.match(faq_id):
+        raise ValueError(f"id {faq_id[:40]!r}: letters, digits, '-', '_' or '.' only")
+    return Faq(
+        id=faq_id,
+        question=_text(rec.get("question"), "question", 200, required=True),
+        answer=_text(rec.get("answer"), "answer", 2000, required=True),
+        variants=_parts(rec.get("variants"), "variants", _SPLIT, 200),
+        category=_text(rec.get("category"), "category", 40),
+        related_items=_parts(rec.get("related_items"), "related_items", re.compile(r"[\s,;|，；]+"), 40),
+        sources=_parts(rec.get("source", rec.get("sources")), "source", _SOURCES, 500),
+    )
+
+
+def _records_csv(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise FaqError(f"{file}: the file is empty") from None
+    except csv.Error as exc:
+        raise FaqError(f"{file}: the header line is not CSV ({exc})") from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise FaqError(f"{file}: the header has no {', '.join(missing)} column (columns: {', '.join(COLUMNS)})")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, f"not valid CSV ({exc})"
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield reader.line_num, f"has {len(row)} fields, the header has {len(header)}"
+            continue
+        yield reader.line_num, dict(zip(header, row))
+
+
+def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise FaqError(f"{file}: not valid JSON ({str(exc)[:80]})") from None
+    if isinstance(data, dict):
+        data = data.get("faq", data.get("entries"))
+    if not isinstance(data, list):
+        raise FaqError(f'{file}: JSON must be a list of entries or {{"faq": [...]}}')
+    for n, rec in enumerate(data, 1):
+        yield n, (rec if isinstance(rec, dict) else f"entry is {type(rec).__name__}, not an object")
+
+
+def _read(path: Path) -> bytes:
+    file = str(path)
+    try:
+        if not path.is_file():
+            raise FaqError(f"{file}: not a regular file" if path.exists() else f"{file}: file not found")
+        if path.stat().st_size > MAX_BYTES:
+            raise FaqError(f"{file}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        with path.open("rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise FaqError(f"{file}: cannot be read ({exc.strerror})") from None
+
+
+def load(path: str | Path | None = None) -> KnowledgeBase:
+    """Loads a knowledge base (None: the bundled one). Raises FaqError when nothing is usable."""
+    path = Path(path) if path else BUNDLED
+    file = str(path)
+    raw = _read(path)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FaqError(f"{file}: neither UTF-8 nor GB18030 text")
+    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
+    records = _records_json(text, file) if is_json else _records_csv(text, file)
+    entries: list[Faq] = []
+    errors: list[FaqRowError] = []
+    seen: set[str] = set()
+    for line, rec in records:
+        if isinstance(rec, str):
+            errors.append(FaqRowError(file, line, rec))
+            continue
+        try:
+            entry = parse_entry(rec)
+        except ValueError as exc:
+            errors.append(FaqRowError(file, line, str(exc)))
+            continue
+        if entry.id in seen:
+            errors.append(FaqRowError(file, line, f"id {entry.id} appears twice; the first one is kept"))
+            continue
+        seen.add(entry.id)
+        entries.append(entry)
+    if not entries:
+        raise FaqError(f"{file}: no usable entry ({len(errors)} rows rejected)"
+                       + (f"; first: {errors[0]}" if errors else ""))
+    return KnowledgeBase(entries, file, hashlib.sha256(raw).hexdigest(), errors)

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The core, wired from config and running: devices, identity, remote assist, the device watch.
+
+No Kivy here. The composition root (``ehall_kiosk.main``) calls :func:`start` before it builds
+the app and :func:`stop` after the app's main loop ends; tests and benches can run the same
+core without a screen.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from .config import Config
+from .core import Kiosk
+from .device_watch import DeviceWatch
+from .devices import close_all, create_all
+
+log = logging.getLogger(__name__)
+
+
+def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
+    """The running core: catalogue and search, devices (opened on their own thread), identity,
+    remote assist when a hub is configured, and the device watch. Raises CatalogueError."""
+    kiosk = Kiosk.build(config)
+    kiosk.devices = create_all(config)
+    from .identity import build_identity
+    build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
+    threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
+    watch = DeviceWatch(kiosk.devices)
+    kiosk.assist = build_assist(kiosk, watch)
+    watch.start()                               # unplugged devices are found again
+    # one-key search results are ready before the first citizen types
+    threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
+    return kiosk, watch
+
+
+def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
+    """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
+    watch.stop()
+    close_all(kiosk.devices)
+
+
+def open_devices(devices: dict) -> None:
+    """Opens every device off the UI thread (factories build them without I/O, drivers/registry.py),
+    so a silent reader never holds up the home screen; one that cannot start stays in FAULT or
+    ABSENT with its reason."""
+    from drivers.registry import open_device
+
+    for name, device in devices.items():
+        try:
+            open_device(device)
+        except Exception as exc:  # noqa: BLE001 - the device's state and last_error say why
+            log.warning("device %s did not start: %s", name, exc)
+
+
+def build_assist(kiosk, watch: DeviceWatch | None = None):
+    """The remote-assist service when a hub is configured (else 呼叫帮办 says "unavailable").
+
+    It shares the configured camera with the identity flow through an explicit
+    handover: a call takes the camera (opened if it was not) and gives it back open,
+    so the face check finds it ready and the device watch neither probes it during
+    the call nor "finds it again" after.
+    """
+    if not kiosk.config["assist.hub_url"]:
+        return None
+    from .assist.service import AssistService
+    from .device_watch import Handover
+
+    camera = Handover(kiosk.devices.get("camera"), "camera", watch)
+    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
+                         camera_release=lambda _cam: camera.give_back("the video call"))

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Work orders and ratings on the hub's store: the same code and tests on SQLite and on a real
+PostgreSQL server started for the test (migrations, idempotent submissions, 查询码 status,
+audit trail, 差评 follow-ups, concurrent kiosks)."""
+import datetime as dt
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from helpdesk.orders import OrderError, OrderStore, upgrade
+from pg_server import Cluster
+
+NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    folder = Path(tempfile.mkdtemp(prefix="ehall-pg-", dir="/tmp"))
+    cluster = Cluster(folder / "pg").start()
+    yield cluster
+    cluster.stop()
+    os.rmdir(folder)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hub.db'}"
+    else:
+        cluster = request.getfixturevalue("postgres")
+        url = cluster.url
+        engine = sa.create_engine(url)
+        with engine.begin() as db:                # a clean schema for each test
+            db.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade(url)
+    s = OrderStore(url)
+    yield s
+    s.engine.dispose()
+
+
+def order(n=1, **changes):
+    rec = {"id": f"rec{n:04d}", "category": "求助", "description": "护照丢了，想问补办流程", "phone": "13912345678",
+           "deadline": "2026-12-11", "item_id": "SI-0049"}
+    rec.update(changes)
+    return rec
+
+
+def test_an_order_gets_a_number_and_a_code_once(store):
+    first = store.submit_order(order(), "EHALL-01", NOW)
+    assert first.number == "20261204000001" and len(first.code) == 10 and first.deadline == dt.date(2026, 12, 11)
+    again = store.submit_order(order(), "EHALL-01", NOW)              # the outbox sent it twice
+    assert again.number == first.number and again.code is None
+    assert len(store.listing()) == 1
+    seen = store.status(first.code)
+    assert seen == {"number": first.number, "status": "submitted", "deadline": dt.date(2026, 12, 11),
+                    "reply": None, "category": "求助"}
+    assert "phone" not in seen and store.status("WRONGCODE1") is None
+    assert store.status(first.code.lower()) == seen                  # typed in lower case on a phone
+
+
+def test_staff_actions_are_audited_and_the_reply_is_what_the_citizen_sees(store):
+    receipt = store.submit_order(order(), "EHALL-01", NOW)
+    store.act(receipt.id, "admin", "assign", "wangfang")
+    store.act(receipt.id, "wangfang", "reply", "请携带户口簿到出入境窗口补办。")
+    store.act(receipt.id, "wangfang", "close")
+    assert [a for _actor, a, _d in store.history(receipt.id)] == ["submitted", "assign", "reply", "close"]
+    assert store.status(receipt.code)["reply"] == "请携带户口簿到出入境窗口补办。"
+    assert store.listing(status="closed")[0]["number"] == receipt.number
+    with pytest.raises(OrderError):
+        store.act(receipt.id, "x", "delete")
+    with pytest.raises(OrderError):
+        store.act("nope", "x", "close")
+
+
+def test_overdue_orders_are_listed(store):
+    store.submit_order(order(1, deadline="2026-12-01"), "EHALL-01", NOW)
+    late = store.submit_order(order(2, deadline="2026-12-03"), "EHALL-02", NOW)
+    store.submit_order(order(3, deadline="2026-12-20"), "EHALL-02", NOW)
+    store.act(late.id, "wangfang", "close")
+    assert [o["id"] for o in store.listing(overdue_on=dt.date(2026, 12, 4))] == ["rec0001"]
+
+
+@pytest.mark.parametrize("bad,why", [({"category": "闲聊"}, "category"), ({"description": ""}, "description"),
+                                     ({"description": "长" * 501}, "description"), ({"phone": "١٣٩"}, "phone"),
+                                     ({"deadline": "soon"}, "deadline"), ({"id": ""}, "id")])
+def test_bad_orders_are_refused_with_the_field(store, bad, why):
+    with pytest.raises(OrderError) as info:
+        store.submit_order(order(**bad), "EHALL-01", NOW)
+    assert why in str(info.value)
+
+
+def test_a_bad_rating_needs_reasons_and_opens_a_follow_up(store):
+    assert store.rate({"id": "r1", "score": 5, "target_kind": "call", "target_id": "c1", "helper": "wangfang"},
+                      "EHALL-01", NOW)
+    assert not store.rate({"id": "r1", "score": 5}, "EHALL-01", NOW)          # the same rating again
+    with pytest.raises(OrderError):
+        store.rate({"id": "r2", "score": 1}, "EHALL-01", NOW)
+    assert store.rate({"id": "r3", "score": 2, "reasons": ["等待时间长"], "target_kind": "guide"}, "EHALL-02", NOW)
+    (follow,) = store.follow_ups()
+    assert follow["id"] == "r3" and follow["follow_up_due"] == dt.date(2026, 12, 9)
+
+
+def test_kiosks_submitting_at_once_all_get_their_orders(store):
+    errors = []
+
+    def kiosk(k):
+        try:
+            for n in range(10):
+                store.submit_order(order(k * 100 + n), f"EHALL-{k:02d}", NOW)
+        except Exception as exc:   # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+    threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    numbers = [o["number"] for o in store.listing(limit=500)]
+    assert not errors and len(numbers) == 80

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Guide fields (办理地点, 设定依据), the bundled public guides and same-name twins."""
+import csv
+import json
+
+import pytest
+
+from kiosk import catalogue, guides
+from kiosk.catalogue import Item
+
+
+def test_location_and_legal_basis_in_csv_and_json(tmp_path):
+    csv_file = tmp_path / "items.csv"
+    csv_file.write_text("id,name,location,legal_basis\n"
+                        "A,居民身份证换领,政务服务中心一楼 3 号窗口,《中华人民共和国居民身份证法》\n",
+                        encoding="utf-8")
+    json_file = tmp_path / "items.json"
+    json_file.write_text(json.dumps([{"id": "B", "name": "结婚登记", "location": "婚姻登记处",
+                                      "legal_basis": "《婚姻登记条例》第四条"}], ensure_ascii=False),
+                         encoding="utf-8")
+    a = catalogue.load(csv_file).by_id["A"]
+    assert a.location == "政务服务中心一楼 3 号窗口" and a.legal_basis == "《中华人民共和国居民身份证法》"
+    b = catalogue.load(json_file).by_id["B"]
+    assert b.location == "婚姻登记处" and b.legal_basis == "《婚姻登记条例》第四条"
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("location", "地" * 501, "location is longer than 500 characters"),
+    ("legal_basis", "法" * 3001, "legal_basis is longer than 3000 characters"),
+    ("location", "一楼\x07窗口", "location contains control characters"),
+])
+def test_bad_guide_fields_reject_the_row_with_a_reason(tmp_path, column, value, reason):
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"id": "A", "name": "甲", column: value}, {"id": "B", "name": "乙"}],
+                               ensure_ascii=False), encoding="utf-8")
+    cat = catalogue.load(path)
+    assert [i.id for i in cat.items] == ["B"]
+    assert [e.reason for e in cat.errors] == [reason]
+
+
+def test_full_guide_needs_materials_and_steps_or_a_limit():
+    assert Item("a", "甲", materials=("身份证",), steps=("取号",)).has_full_guide
+    assert Item("a", "甲", materials=("身份证",), promised_days=0).has_full_guide
+    assert not Item("a", "甲", materials=("身份证",)).has_full_guide
+    assert not Item("a", "甲", steps=("取号",), promised_days=3).has_full_guide
+
+
+def test_bundled_guide_files_carry_their_source():
+    rows = [r for p in sorted(guides.GUIDES_DIR.glob("guides-*.csv"))
+            for r in csv.DictReader(p.open(encoding="utf-8"))]
+    assert len(rows) >= 48
+    for row in rows:
+        assert row["name"] and row["materials"] and row["steps"]
+        assert row["source"].startswith("GitHub dreamLXD/lywjw2.io@"), row["source"]
+
+
+def test_bundled_catalogue_gains_the_guides_own_fields_win():
+    cat = catalogue.load()
+    household = cat.by_id["SI-0031"]                 # 家庭户立户或分户
+    assert household.steps and "3个工作日内预审" in household.steps[0]
+    assert household.has_full_guide
+    assert "办事指南：GitHub dreamLXD/lywjw2.io@" in household.source
+    passport = cat.by_id["SI-0049"]                  # its own row: untouched
+    assert passport.fee == "首次申请160元/本" and passport.promised_days == 7
+    assert sum(1 for i in cat.items if i.has_full_guide) >= 50
+
+
+def test_supplement_fills_only_empty_fields_of_the_matching_item():
+    guide = Item("g", "夫妻投靠", department="临沂市公安局", materials=("结婚证",), steps=("预审",),
+                 location="派出所", source="S")
+    own = Item("1", "户口迁入（夫妻投靠）", department="临沂市公安局", materials=("户口簿",), source="R")
+    other_dept = Item("2", "夫妻投靠", department="某某区公安分局")
+    unrelated = Item("3", "夫妻投靠类户口迁移")
+    out = guides.supplement([own, other_dept, unrelated], [guide])
+    assert out[0].materials == ("户口簿",) and out[0].steps == ("预审",) and out[0].location == "派出所"
+    assert out[0].source == "R；办事指南：S"
+    assert out[1] is other_dept and out[2] is unrelated     # another hall's copy is not given 临沂's guide
+
+
+def test_a_halls_own_catalogue_is_not_supplemented(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("id,name,department\nH1,家庭户立户或分户,临沂市公安局\n", encoding="utf-8")
+    item = catalogue.load(path).by_id["H1"]
+    assert item.steps == () and not item.has_guide
+
+
+def test_twins_lead_a_guide_less_item_to_the_guide():
+    bare = Item("1", "普通护照签发", department="公安分局")
+    guided = Item("2", "普通护照签发（首次申请）", department="出入境", materials=("照片",), fee="160元")
+    same = Item("3", "普通护照签发", department="出入境", materials=("照片",), steps=("取号",))
+    unrelated = Item("4", "普通护照签发记录查询", materials=("身份证",))
+    assert guides.twins([bare, guided, same, unrelated], bare) == [same, guided]   # full guide first
+    assert guides.twins([bare, guided], guided) == []                             # it has a guide
+
+
+def test_bundled_passport_copy_has_the_passport_guide_as_twin():
+    cat = catalogue.load()
+    assert [t.id for t in guides.twins(cat.items, cat.by_id["SI-0123"])] == ["SI-0049"]

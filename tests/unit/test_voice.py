@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: Apache-2.0
+"""语音播报 building blocks: espeak-ng renders prompts that are not silent, the hall's prompt pack
+wins, citizen data is refused, and the audio device plays without blocking (sim) or says it is
+silent (no sound card)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from drivers import registry
+from drivers.audio import read_wav, write_wav
+from drivers.audio.interface import Sound
+from drivers.base import DeviceState
+from kiosk.voice import Voice, VoiceError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rms(wav: bytes) -> float:
+    s = read_wav(wav).samples.astype(np.float64)
+    return float(np.sqrt(np.mean(s ** 2))) if len(s) else 0.0
+
+
+def test_a_prompt_is_rendered_and_audible():
+    wav = Voice().render("请将身份证放在读卡区")
+    sound = read_wav(wav)
+    assert 1.0 < sound.seconds < 10.0 and _rms(wav) > 500        # speech, not silence (int16 RMS)
+
+
+def test_english_prompts_too():
+    assert _rms(Voice().render("Please place your ID card on the reader", "en")) > 500
+
+
+@pytest.mark.parametrize("text", ["您的号码是370102199001011234", "张*三您好", "电话13912345678"])
+def test_citizen_data_is_never_spoken(text):
+    with pytest.raises(VoiceError):
+        Voice().render(text)
+
+
+def test_the_halls_recorded_prompt_wins_and_renders_are_cached(tmp_path):
+    recorded = write_wav(Sound(16000, (np.sin(np.arange(16000) / 5) * 8000).astype(np.int16)))
+    (tmp_path / "home.wav").write_bytes(recorded)
+    voice = Voice(pack=tmp_path)
+    assert voice.prompt("home", "欢迎使用") == recorded
+    first = voice.prompt("consent", "请阅读并同意")
+    assert voice.prompt("consent", "请阅读并同意") is first
+
+
+def test_a_missing_engine_is_said():
+    with pytest.raises(VoiceError) as info:
+        Voice(engine="espeak-ng-missing").render("你好")
+    assert "espeak-ng" in str(info.value)
+
+
+def test_the_simulated_speaker_records_what_played_and_never_blocks():
+    audio = registry.create("audio", "audio", "sim://")
+    registry.open_device(audio)
+    wav = Voice().render("欢迎使用政务e厅")
+    audio.play(wav, "home")
+    audio.volume = 0.0
+    audio.play(wav, "home")
+    assert audio.wait_played(2, 5)
+    (key, seconds, peak), (_k, _s, quiet) = audio.played
+    assert key == "home" and seconds > 1 and peak > 1000 and quiet == 0
+
+
+def test_no_sound_card_is_absent_and_silent(tmp_path):
+    from drivers.audio.alsa_backend import AlsaAudio
+    from drivers.base import DeviceUri
+    cards = tmp_path / "cards"
+    cards.write_text("--- no soundcards ---\n")
+    audio = AlsaAudio("audio", DeviceUri.parse("alsa://default"), cards=cards)
+    audio.open()
+    assert audio.state in (DeviceState.ABSENT, DeviceState.FAULT)      # FAULT when aplay itself is missing
+    audio.play(Voice().render("你好"), "x")                          # silent, no error
+    assert registry.create("audio", "audio", "bogus://").last_error.code == "AUD_BAD_URI"
+
+
+def test_cli_say_writes_a_wav(tmp_path):
+    out = tmp_path / "p.wav"
+    run = subprocess.run([sys.executable, "-m", "ehall_kiosk", "say", "请取走您的办事指南", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert _rms(out.read_bytes()) > 500
+    bad = subprocess.run([sys.executable, "-m", "ehall_kiosk", "say", "370102199001011234", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode != 0 and "citizen data" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A local test portal that behaves like a government site (aiohttp, 127.0.0.1 only): a form,
+cookies and web storage, a target=_blank link, links and a redirect to a host that is not
+allowed, a file: link. It records every request it serves, by host."""
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from aiohttp import web
+
+INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>测试政务网</title>
+<body><h1>测试政务网</h1>
+<form action="/submit" method="post"><input name="name" id="name"><input name="number" id="number">
+<button id="send">提交</button></form>
+<a id="blank" href="/guide" target="_blank">办事指南（新窗口）</a>
+<a id="away" href="http://localhost:{port}/elsewhere">别的网站</a>
+<a id="redirect" href="/go-away">跳转到别的网站</a>
+<a id="file" href="file:///etc/passwd">本地文件</a>
+<script>
+document.cookie = "visited=yes; max-age=86400";
+localStorage.setItem("draft", localStorage.getItem("draft") || "");
+</script></body></html>"""
+
+
+class Portal:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []          # (host, path)
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = web.Application()
+
+        async def record(request: web.Request, handler):
+            self.seen.append((request.host.split(":")[0], request.path))
+            return await handler(request)
+        app.middlewares.append(web.middleware(record))
+        def page(text: str):
+            async def handler(_request: web.Request) -> web.Response:
+                return web.Response(text=text.format(port=self.port), content_type="text/html")
+            return handler
+
+        async def go_away(_request: web.Request) -> web.Response:
+            raise web.HTTPFound(f"http://localhost:{self.port}/elsewhere")
+        app.router.add_get("/", page(INDEX))
+        app.router.add_get("/guide", page("<h1>护照办理指南</h1>"))
+        app.router.add_get("/elsewhere", page("<h1>别处</h1>"))
+        app.router.add_get("/go-away", go_away)
+        runner = web.AppRunner(app, access_log=None)
+        self._loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner = runner
+        self._ready.set()
+        self._loop.run_forever()
+
+    def start(self) -> "Portal":
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def stop(self) -> None:
+        async def down():
+            await self._runner.cleanup()
+        asyncio.run_coroutine_threadsafe(down(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)

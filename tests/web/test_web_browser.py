@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk browser on real Chromium: the allowlist holds for links, redirects, popups and file:,
+a refused page says so, and a session's end leaves nothing for the next citizen."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portal import Portal  # noqa: E402
+
+from drivers import registry  # noqa: E402
+from drivers.base import DeviceState  # noqa: E402
+from kiosk.web import Allowlist  # noqa: E402
+
+
+@pytest.fixture
+def portal():
+    p = Portal().start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def browser():
+    dev = registry.create("browser", "browser", "chromium:///usr/bin/chromium")
+    registry.open_device(dev)
+    assert dev.state is DeviceState.READY, dev.last_error
+    yield dev
+    dev.close()
+
+
+def _text(browser) -> str:
+    return browser.evaluate("document.body.innerText")
+
+
+def test_the_allowlist_holds_for_links_redirects_popups_and_files(browser, portal):
+    allow = Allowlist(["http://127.0.0.1"])
+    browser.start_session(allow.check)
+    browser.goto(portal.url)
+    assert "测试政务网" in _text(browser)
+    for link in ("away", "redirect"):
+        browser.goto(portal.url)
+        browser.page_call(lambda page, link=link: page.click(f"#{link}"))
+        browser.page_call(lambda page: page.wait_for_selector("text=此网站不在本机可访问范围内"))
+        assert "localhost" in _text(browser)
+    assert ("localhost", "/elsewhere") not in portal.seen               # the other host got nothing
+    assert browser.refused.count("localhost") == 2
+    browser.goto(portal.url)
+    browser.page_call(lambda page: page.click("#blank"))               # target=_blank: same view
+    browser.page_call(lambda page: page.wait_for_url("**/guide"))
+    assert "护照办理指南" in _text(browser) and len(browser.page_call(lambda p: p.context.pages)) == 1
+    browser.goto(portal.url)
+    browser.page_call(lambda page: page.click("#file"))
+    assert "测试政务网" in _text(browser)                                  # file: goes nowhere
+    browser.end_session()
+
+
+def test_a_session_end_leaves_nothing_for_the_next_citizen(browser, portal):
+    allow = Allowlist(["http://127.0.0.1"])
+    browser.start_session(allow.check)
+    browser.goto(portal.url)
+    browser.evaluate("localStorage.setItem('draft', '370102199001011234'); document.cookie='who=wang'")
+    profile = browser.profile
+    assert profile.exists() and "who=wang" in browser.evaluate("document.cookie")
+    browser.end_session()
+    assert not profile.exists()
+    browser.start_session(allow.check)                                  # the next citizen
+    browser.goto(portal.url)
+    assert "who=wang" not in browser.evaluate("document.cookie")
+    assert browser.evaluate("localStorage.getItem('draft')") == ""
+    assert browser.evaluate("history.length") == 2                      # about:blank + this page
+    browser.end_session()
+
+
+def test_no_chromium_is_absent_with_the_reason():
+    dev = registry.create("browser", "browser", "chromium:///usr/bin/no-such-chromium")
+    registry.open_device(dev)
+    assert dev.state is DeviceState.ABSENT and dev.last_error.code == "WEB_NO_BROWSER"
+    assert registry.create("browser", "b", "firefox://").last_error.code == "WEB_BAD_URI"
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://www.shandong.gov.cn/x", True), ("https://zwfw.shandong.gov.cn/", True),
+    ("https://shandong.gov.cn/", True), ("http://www.shandong.gov.cn/", False),
+    ("https://evil.example/", False), ("https://shandong.gov.cn.evil.example/", False),
+    ("file:///etc/passwd", False), ("chrome://settings", False), ("data:text/html,hi", False),
+    ("javascript:alert(1)", False), ("about:blank", True), ("http://127.0.0.1:8080/", True),
+    ("http://127.0.0.2/", False),
+])
+def test_allowlist_rules(url, ok):
+    assert Allowlist(["*.shandong.gov.cn", "http://127.0.0.1"]).allows(url) is ok
