@@ -9,6 +9,12 @@ or maintenance can clear, it is probed every ``interval`` seconds; a probe is
 interval is the debounce: a flickering cable costs one probe, not a storm of
 state changes on the screens. A FAULT that needs the admin's configuration
 (a bad URI, an unknown queue) is left alone: probing cannot fix it.
+
+A device two flows use in turn (the camera: the face check and a video call) is
+handed over explicitly with :class:`Handover`: the user who takes it gets it open,
+the watch leaves a held device alone, and giving it back leaves it open and ready
+for the next user. Nothing is closed between users, so nothing looks unplugged
+and nothing is "found again".
 """
 from __future__ import annotations
 
@@ -50,12 +56,13 @@ class DeviceWatch:
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.held: set[str] = set()          # devices a flow holds (Handover): not probed
 
     def check_once(self) -> list[str]:
         """Probes every device that needs it; returns the names that came back."""
         back = []
         for name, device in list(self.devices.items()):
-            if needs_probe(device):
+            if name not in self.held and needs_probe(device):
                 probe(device)
                 if device.state in (DeviceState.READY, DeviceState.DEGRADED):
                     log.info("%s: found again", name)
@@ -76,3 +83,40 @@ class DeviceWatch:
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.check_once()
+
+
+class Handover:
+    """One device, several flows in turn. ``take(who)`` opens it when it is not open yet
+    (None when it cannot be opened) and keeps the watch's probes off it; ``give_back(who)``
+    leaves it open for the next user. Any thread."""
+
+    def __init__(self, device: Any, name: str = "camera", watch: DeviceWatch | None = None):
+        self.device, self.name, self.watch = device, name, watch
+        self.holder: str | None = None
+        self._lock = threading.Lock()
+
+    def take(self, who: str) -> Any:
+        with self._lock:
+            if self.device is None or isinstance(self.device, FaultedDevice):
+                return None
+            if not getattr(self.device, "is_open", True):
+                try:
+                    self.device.open()
+                except Exception as exc:  # noqa: BLE001 - the caller goes on without it
+                    log.warning("%s: not available for %s: %s", self.name, who,
+                                getattr(exc, "code", type(exc).__name__))
+                    return None
+            self.holder = who
+            if self.watch is not None:
+                self.watch.held.add(self.name)
+            log.info("%s: handed to %s", self.name, who)
+            return self.device
+
+    def give_back(self, who: str) -> None:
+        with self._lock:
+            if self.holder != who:
+                return
+            self.holder = None
+            if self.watch is not None:
+                self.watch.held.discard(self.name)
+            log.info("%s: handed back by %s (stays open)", self.name, who)

@@ -26,8 +26,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     from .identity import build_identity
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
-    kiosk.assist = build_assist(kiosk)
     watch = DeviceWatch(kiosk.devices)
+    kiosk.assist = build_assist(kiosk, watch)
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -53,14 +53,19 @@ def open_devices(devices: dict) -> None:
             log.warning("device %s did not start: %s", name, exc)
 
 
-def build_assist(kiosk):
+def build_assist(kiosk, watch: DeviceWatch | None = None):
     """The remote-assist service when a hub is configured (else 呼叫帮办 says "unavailable").
 
-    It shares the configured camera with the identity flow: it opens the device for
-    a call and closes it when the call ends.
+    It shares the configured camera with the identity flow through an explicit
+    handover: a call takes the camera (opened if it was not) and gives it back open,
+    so the face check finds it ready and the device watch neither probes it during
+    the call nor "finds it again" after.
     """
     if not kiosk.config["assist.hub_url"]:
         return None
     from .assist.service import AssistService
+    from .device_watch import Handover
 
-    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: kiosk.devices.get("camera"))
+    camera = Handover(kiosk.devices.get("camera"), "camera", watch)
+    return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
+                         camera_release=lambda _cam: camera.give_back("the video call"))

@@ -3,8 +3,10 @@
 a plain banner that they can see the screen, 静音 and 挂断, and the helper's messages.
 
 Frames arrive as numpy RGB arrays (top row first) through the controller, on the
-main thread; each is copied into a texture that is made again only when the size
-changes.
+main thread, at the video's own frame rate; each is copied into a texture that is
+made again only when the size changes. Blitting into the same texture changes
+nothing Kivy watches, so the video widget's canvas is asked to redraw
+(``canvas.ask_update()``): without it the picture stays on its first frame.
 """
 from __future__ import annotations
 
@@ -61,12 +63,14 @@ class AssistCallScreen(KioskScreen):
         self.has_self_view = ctl.has_self_view
 
     def set_frame(self, which: str, frame) -> None:
-        if which == "remote":
-            self.remote = frame_texture(frame, self.remote)
-            self.ids.remote_video.texture = self.remote
-        else:
-            self.local = frame_texture(frame, self.local)
-            self.ids.self_view.texture = self.local
+        widget = self.ids.remote_video if which == "remote" else self.ids.self_view
+        old = self.remote if which == "remote" else self.local
+        texture = frame_texture(frame, old)
+        if texture is not old:                  # a new size: a new texture, Kivy redraws itself
+            setattr(self, which, texture)
+            widget.texture = texture
+        else:                                   # same texture, new pixels: ask for the redraw
+            widget.canvas.ask_update()
 
     def toggle_mute(self) -> None:
         from .assist_flow import controller

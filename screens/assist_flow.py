@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from kivy.clock import Clock
 
@@ -26,6 +27,21 @@ WAITING = ("requesting", "queued", "ringing")
 OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
 TICK_SECONDS = 0.5
+VIDEO_FPS = 15          # the call's video rate: both videos are drawn together, at most this often
+SOFTWARE_GL_FPS = 7.5   # the same under software GL, where every redraw of the window costs ~50 ms CPU
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swiftshader", "software rasterizer")
+
+
+def draw_rate() -> float:
+    """Video redraws per second: VIDEO_FPS on a GPU, SOFTWARE_GL_FPS on software GL (Mesa
+    llvmpipe redraws the whole 1280x800 window in ~50 ms of CPU: 15 redraws a second
+    would take 75 % of a core for drawing alone)."""
+    try:
+        from kivy.graphics.opengl import GL_RENDERER, glGetString
+        renderer = (glGetString(GL_RENDERER) or b"").decode("ascii", "replace").lower()
+    except Exception:                 # no GL context yet: assume the GPU the kiosk should have
+        return VIDEO_FPS
+    return SOFTWARE_GL_FPS if any(name in renderer for name in SOFTWARE_RENDERERS) else VIDEO_FPS
 CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
 CALLBACK_SENDING = "正在登记，请稍候…"
 _AUTO = object()
@@ -81,7 +97,7 @@ def _register(service, name: str, fn) -> bool:
 
 class AssistController:
     def __init__(self, app, service):
-        from .assist_banner import AssistBanner
+        from .assist_banner import AssistBanner, OnTop
         from .assist_toolbar import HelperToolbar
         from .screen_capture import ScreenCapture
 
@@ -90,10 +106,14 @@ class AssistController:
         self.mode = AssistMode(app.kiosk.config, self.session)
         self.capture = ScreenCapture()
         self.banner, self.toolbar = AssistBanner(ctl=self), HelperToolbar(ctl=self)
+        self.controls = OnTop(self.banner, floor=lambda: self.toolbar.top if self.toolbar.parent else 0)
         self.in_call = self.waiting = self.hung_up = False
         self.has_self_view = False
         self._frames: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._draw_pending = False
+        self._next_draw = 0.0
+        self.video_fps = draw_rate()
         self._tick_event = None
         self._attached = False
         self._badge_reader = None
@@ -139,9 +159,9 @@ class AssistController:
         if self._tick_event is not None:
             self._tick_event.cancel()
         self.capture.stop()
-        for widget in (self.banner, self.toolbar):
-            if widget.parent is not None:
-                widget.parent.remove_widget(widget)
+        self.controls.hide()
+        if self.toolbar.parent is not None:
+            self.toolbar.parent.remove_widget(self.toolbar)
         if self.service is not None:
             self.service.stop()
 
@@ -290,18 +310,30 @@ class AssistController:
         self.app.notify(CALL_ENDED.get(state, "通话已结束。"))
 
     def _on_frame(self, which: str, frame) -> None:
-        """A video frame from the service's thread: keep the newest, draw it on the next frame."""
+        """A video frame from the service's thread: keep the newest of each video and draw
+        them together on one redraw, at most ``video_fps`` times a second (not one redraw
+        per frame of each video: every redraw costs the whole window)."""
         with self._lock:
-            first = which not in self._frames
             self._frames[which] = frame
-        if first:
-            Clock.schedule_once(lambda _dt: self._draw_frame(which))
+            if self._draw_pending:
+                return
+            self._draw_pending = True
+        Clock.schedule_once(self._draw_frames)
 
-    def _draw_frame(self, which: str) -> None:
+    def _draw_frames(self, _dt=0) -> None:
+        now, period = time.monotonic(), 1.0 / self.video_fps
+        wait = self._next_draw - now
+        if wait > 0.004:
+            Clock.schedule_once(self._draw_frames, wait)
+            return
+        self._next_draw = max(self._next_draw, now - period) + period
         with self._lock:
-            frame = self._frames.pop(which, None)
+            frames, self._frames = self._frames, {}
+            self._draw_pending = False
         screen = self.app.screens.get("assist_call")
-        if frame is not None and screen is not None and self.in_call:
+        if screen is None or not self.in_call:
+            return
+        for which, frame in frames.items():
             screen.set_frame(which, frame)
 
     # -- assist mode ---------------------------------------------------------------------
@@ -367,8 +399,10 @@ class AssistController:
         self.banner.calling = calling
         self.banner.refresh(self)
         self._show(self.toolbar, self.mode.active)
-        self._show(self.banner, want_banner)
-        self.banner.y = self.toolbar.height if self.toolbar.parent is not None else 0
+        if want_banner:
+            self.controls.show()              # on the Window, above everything, keyboard included
+        else:
+            self.controls.hide()
         self.toolbar.refresh(self)
 
     def _show(self, widget, shown: bool) -> None:

@@ -40,11 +40,15 @@ class AssistService:
     def __init__(self, config: Any, session: Any = None,
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
+                 camera_release: Callable[[Any], None] | None = None,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
                  backoff_first_s: float = 1.0, backoff_max_s: float = 15.0,
                  callback_wait_s: float = 4.0) -> None:
         self.config, self.clock = config, clock
         self.camera_factory = camera_factory
+        # a shared camera is handed back (it stays open for the face check); one made for
+        # the call alone (camera_release None) is closed
+        self.camera_release = camera_release
         self.hub_url = config.get("assist.hub_url", "") or ""
         self.hub_token = config.get("assist.hub_token", "") or ""
         self.hub_token_file = config.get("assist.hub_token_file", "") or ""
@@ -65,6 +69,7 @@ class AssistService:
         self._client: HubClient | None = None
         self._peer: Any = None
         self._camera: Any = None
+        self._warming: asyncio.Task | None = None     # the media warm-up (start-up)
         self._deadline: asyncio.TimerHandle | None = None
         self._callbacks = CallbackSender(callback_wait_s, callback_wait_s)   # link, answer
         if session is not None:
@@ -110,10 +115,24 @@ class AssistService:
                                  backoff_max_s=self.backoff_max_s)
         loop.call_soon(self._client.start)
         loop.call_soon(ready.set)
+        self._warming = loop.create_task(self._warm_media())
         try:
             loop.run_forever()
         finally:
             loop.close()
+
+    async def _warm_media(self) -> None:
+        """The media stack loads in the background at start-up, not on the first call
+        (kiosk.assist.peer.warm_media); a call that comes first waits for it."""
+        import importlib
+        loop = asyncio.get_running_loop()
+        t0 = time.monotonic()
+        try:
+            peer = await loop.run_in_executor(None, importlib.import_module, "kiosk.assist.peer")
+            await peer.warm_media()
+            log.info("assist: media stack warm in %.0f ms", (time.monotonic() - t0) * 1000)
+        except Exception:                 # a call still works, only its set-up is slower
+            log.exception("assist: media warm-up failed")
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ends any call, closes the hub link and joins the thread. Any thread but the service's."""
@@ -265,7 +284,8 @@ class AssistService:
         if peer is not None:
             await peer.close()
         if camera is not None:
-            await asyncio.get_running_loop().run_in_executor(None, camera.close)
+            release = self.camera_release or (lambda cam: cam.close())
+            await asyncio.get_running_loop().run_in_executor(None, release, camera)
 
     # ----------------------------------------------------------- timers
     def _arm(self, seconds: float) -> None:
@@ -347,7 +367,9 @@ class AssistService:
             self._set(state="unavailable", reason="kiosk_unauthorized")
 
     async def _start_call(self, ice_servers: list[dict]) -> None:
-        from .peer import AssistPeer      # aiortc/av load on the first call, not at import
+        if self._warming is not None and not self._warming.done():
+            await asyncio.shield(self._warming)     # not two first-time loads at once
+        from .peer import AssistPeer      # aiortc/av load off the loop at start-up (_warm_media)
         loop = asyncio.get_running_loop()
         try:
             if self.camera_factory is not None:

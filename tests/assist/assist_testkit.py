@@ -189,7 +189,7 @@ def started_services(**defaults: Any):
     made = []
 
     def make(cfg, session=None, **kw):
-        s = AssistService(cfg, session, None, **{**defaults, **kw})
+        s = AssistService(cfg, session, **{"camera_factory": None, **defaults, **kw})
         made.append(s)
         s.start()
         return s

@@ -60,9 +60,11 @@ class RemoteFrames:
 
 
 class Rig:
-    def __init__(self, tmp_path) -> None:
+    """The hub and the helper's Chromium; with ``kiosk`` (default) also a bare kiosk
+    AssistService, without it the caller attaches its own (the Kivy app's)."""
+
+    def __init__(self, tmp_path, kiosk: bool = True) -> None:
         from playwright.sync_api import sync_playwright
-        from drivers.camera import make_camera
 
         self.tmp = tmp_path
         self.hub = HubThread(tmp_path).start()
@@ -80,11 +82,18 @@ class Rig:
             args=FLAGS, env=env, viewport={"width": 1280, "height": 900})
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.frames = RemoteFrames()
+        self.local_frames: deque = deque(maxlen=1)
+        self.kiosk = None
+        if kiosk:
+            self._start_kiosk()
+
+    def _start_kiosk(self) -> None:
+        from drivers.camera import make_camera
+
         self.kiosk = AssistService(kiosk_config(self.hub.url),
                                    camera_factory=lambda: make_camera("assist", "sim://"),
                                    backoff_first_s=0.2)
         self.kiosk.on_remote_frame = self.frames
-        self.local_frames: deque = deque(maxlen=1)
         self.kiosk.on_local_frame = self.local_frames.append
         self.kiosk.set_screen_source(screen_pattern)
         self.kiosk.start()
@@ -101,7 +110,7 @@ class Rig:
                                timeout=10_000)
 
     def close(self) -> None:
-        for step in (self.kiosk.stop, self.context.close, self.pw.stop, self.hub.close):
+        for step in (getattr(self.kiosk, "stop", lambda: None), self.context.close, self.pw.stop, self.hub.close):
             try:
                 step()
             except Exception:

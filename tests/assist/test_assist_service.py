@@ -171,3 +171,67 @@ def test_ice_servers_passed_as_given_never_none():
     assert turn[0].urls == ["turn:turn.hall.example:3478?transport=udp"]
     assert (turn[0].username, turn[0].credential) == ("1767225600:kiosk-EHALL-01", "c2VjcmV0")
     assert {c.mimeType for c in vp8_only()} == {"video/VP8", "video/rtx"}
+
+
+def test_camera_handed_over_to_the_call_and_back_without_reopen(hub, service_for, monkeypatch, caplog):
+    """GIVEN the kiosk's camera open for the face check and the device watch running WHEN a
+    call takes the camera and ends THEN the camera was the call's during the call (the watch
+    leaves it alone), and after it is open and READY for the face check: no close, no
+    'found again' from the watch, no 'lost' either."""
+    import logging
+
+    from drivers.base import DeviceState
+    from drivers.camera import make_camera
+    from kiosk.device_watch import DeviceWatch, Handover
+
+    only_loopback(monkeypatch)
+    camera = make_camera("camera", "sim://")
+    camera.open()
+    watch = DeviceWatch({"camera": camera}, interval=60)
+    share = Handover(camera, "camera", watch)
+    caplog.set_level(logging.INFO, logger="kiosk.device_watch")
+    s = service_for(kiosk_config(hub.url), camera_factory=lambda: share.take("the video call"),
+                    camera_release=lambda _cam: share.give_back("the video call"))
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    wait_state(s, lambda st: st.linked)
+    s.request(large_text=False)
+    ring = h.expect("ring")
+    h.send(type="accept", request_id=ring["request_id"])
+    wait_state(s, "connected")
+    h.expect("signal")                                   # the offer: media set up with the camera
+    assert share.holder == "the video call" and "camera" in watch.held
+    assert s.peer.camera_track.camera is camera
+    h.send(type="hangup")
+    wait_state(s, "ended")
+    assert share.holder is None and not watch.held
+    assert camera.is_open and camera.state is DeviceState.READY
+    assert camera.read().shape == (480, 640, 3)         # the face check can read at once
+    assert watch.check_once() == []
+    lines = [r.getMessage() for r in caplog.records]
+    assert not [ln for ln in lines if "found again" in ln or "lost" in ln], lines
+    assert "camera: handed to the video call" in lines
+    assert "camera: handed back by the video call (stays open)" in lines
+    camera.close()
+
+
+def test_handover_keeps_watch_probes_off_a_held_camera():
+    """A held camera that faults is the holder's to handle: the watch does not close and
+    reopen it under the call; once given back, the watch looks after it again."""
+    from drivers.base import DeviceError, DeviceState
+    from drivers.camera import make_camera
+    from kiosk.device_watch import DeviceWatch, Handover
+
+    camera = make_camera("camera", "sim://")
+    watch = DeviceWatch({"camera": camera}, interval=60)
+    share = Handover(camera, "camera", watch)
+    assert share.take("the video call") is camera and camera.is_open     # opened on take
+    camera.unplug()
+    with pytest.raises(DeviceError):
+        camera.read()
+    camera.replug()
+    assert watch.check_once() == [] and camera.state is DeviceState.FAULT  # left to the holder
+    share.give_back("the video call")
+    assert watch.check_once() == ["camera"] and camera.state is DeviceState.READY
+    camera.close()

@@ -25,6 +25,7 @@ class FakeAssistService:
         self.screen_source = None
         self._subscribers = []
         self._frame_callbacks = []
+        self._local_callbacks = []
 
     # -- the interface -------------------------------------------------------------
     def start(self):
@@ -41,6 +42,9 @@ class FakeAssistService:
 
     def on_remote_frame(self, fn):
         self._frame_callbacks.append(fn)
+
+    def on_local_frame(self, fn):
+        self._local_callbacks.append(fn)
 
     def request(self, large_text: bool):
         self.calls.append(("request", large_text))
@@ -76,4 +80,9 @@ class FakeAssistService:
 
     def push_frame(self, frame):
         for fn in list(self._frame_callbacks):
+            fn(frame)
+
+    def push_local_frame(self, frame):
+        """A frame of the kiosk's own camera (the citizen's self-view)."""
+        for fn in list(self._local_callbacks):
             fn(frame)

@@ -44,10 +44,10 @@ def test_queue_banner_and_cancel(assist_ui):
     ui.tap(ui.screen.ids.browse_btn)
     assert ui.app.manager.current == "item"
     banner = ui.ctl.banner
-    assert banner.parent is ui.app.root and "前面还有 2 位" in banner.ids.label.text
+    assert banner.parent is ui.window and "前面还有 2 位" in banner.ids.label.text
     ui.kiosk.session.home()
     ui.frames(2)
-    assert banner.parent is ui.app.root
+    assert banner.parent is ui.window and ui.window.children[0] is banner
     ui.screenshot("assist-banner")
     ui.tap(banner.ids.stop_btn)
     ui.frames(2)

@@ -50,11 +50,11 @@ def test_call_shows_frames_mute_chat_and_hangup_returns(assist_ui):
     assert not overflowing(scr)
 
     source = ui.service.screen_source
-    ui.frames(2)
-    seen = source()
-    assert seen is not None and seen.shape == (800, 1280, 3) and seen.dtype == np.uint8
     cx, cy = video.to_window(*video.center)
-    assert tuple(seen[800 - 1 - int(cy), int(cx)]) == RED
+    # the capture reads at most 5 frames a second and catches up on a skipped change
+    ui.wait_until(lambda: source() is not None and tuple(source()[800 - 1 - int(cy), int(cx)]) == RED)
+    seen = source()
+    assert seen.shape == (800, 1280, 3) and seen.dtype == np.uint8
 
     ui.tap(scr.ids.mute_btn)
     ui.frames(2)
@@ -110,3 +110,39 @@ def test_hub_lost_during_call(assist_ui):
     ui.service.set(state="hub_lost")
     ui.frames(3)
     assert ui.app.manager.current == "item" and "网络中断" in ui.app.root.notice
+
+
+def _solid(colour, size=(240, 320)):
+    frame = np.zeros((*size, 3), dtype=np.uint8)
+    frame[:] = colour
+    return frame
+
+
+def test_helper_video_and_self_view_move_on_screen(assist_ui):
+    """GIVEN a connected call WHEN the helper's video and the kiosk camera send new frames of
+    the same size THEN the screen shows each new frame (a texture blitted in place is
+    redrawn), not the first one for the whole call."""
+    ui = assist_ui
+    _connect(ui)
+    scr = ui.screen
+    colours = [(200, 30, 40), (30, 160, 60), (40, 60, 210)]
+    for n, colour in enumerate(colours):
+        ui.service.push_frame(_solid(colour))
+        ui.service.push_local_frame(_solid(colour[::-1], size=(120, 160)))
+        ui.frames(3)
+        shot = ui.screenshot(f"assist-call-moving-{n}")
+        assert _pixel(shot, scr.ids.remote_video) == colour, f"helper video, frame {n}"
+        assert _pixel(shot, scr.ids.self_view) == colour[::-1], f"self-view, frame {n}"
+
+
+def test_video_draw_rate_follows_the_renderer(assist_ui, monkeypatch):
+    """Software GL (llvmpipe here) draws the call's videos at 7.5 redraws a second, a GPU at 15."""
+    from kivy.graphics import opengl
+
+    from screens import assist_flow
+
+    assert assist_ui.ctl.video_fps == assist_flow.SOFTWARE_GL_FPS == 7.5     # this machine: llvmpipe
+    monkeypatch.setattr(opengl, "glGetString", lambda _name: b"Mesa Intel(R) UHD Graphics 620")
+    assert assist_flow.draw_rate() == assist_flow.VIDEO_FPS == 15
+    monkeypatch.setattr(opengl, "glGetString", lambda _name: b"llvmpipe (LLVM 15.0.6, 256 bits)")
+    assert assist_flow.draw_rate() == 7.5
