@@ -33,7 +33,7 @@ def unavailable(name: str, error: ErrorCode, detail: str) -> Device:
 
 def _id_reader(name: str, settings: dict[str, Any]) -> Device:
     from drivers.id_reader import open_reader
-    return open_reader(name, settings["uri"])
+    return open_reader(name, settings["uri"], poll=False)   # no card is read before consent (identity turns it on)
 
 
 def _camera(name: str, settings: dict[str, Any]) -> Device:

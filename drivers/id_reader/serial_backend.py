@@ -62,7 +62,11 @@ class SerialIdCardReader(IdCardReader):
         unknown = set(timeouts or ()) - set(DEFAULT_TIMEOUTS)
         if unknown or baud not in P.BAUD_CODES:
             raise ValueError(f"unknown timeouts {sorted(unknown)}" if unknown else f"unsupported baud {baud}")
-        self.port, self.baud, self.poll = port, baud, poll
+        self.port, self.baud = port, baud
+        self._poll = False
+        self._fresh = False          # polling just started: a card found now was lying there before
+        self._fresh_done = threading.Event()
+        self.poll = poll
         self.poll_interval, self.retries, self.autobaud = poll_interval, retries, autobaud
         self.read_fingerprint, self.read_addresses = read_fingerprint, read_addresses
         self.timeouts = {**DEFAULT_TIMEOUTS, **(timeouts or {})}
@@ -80,6 +84,25 @@ class SerialIdCardReader(IdCardReader):
         self.on_close = None          # hook for the owner of a simulator (sim://)
 
     # -- public ----------------------------------------------------------------
+    @property
+    def poll(self) -> bool:
+        """Whether the reader looks for cards. Turning it on arms a "fresh" check: a card found
+        by the first probe was lying there before and is reported as ``card_lying``, never read."""
+        return self._poll
+
+    @poll.setter
+    def poll(self, on: bool) -> None:
+        on = bool(on)
+        if on and not self._poll:
+            self._fresh_done.clear()
+            self._fresh = True
+        self._poll = on
+
+    def wait_fresh_check(self, timeout: float = 2.0) -> bool:
+        """Blocks until the first probe after ``poll`` was turned on has run (a card placed
+        before then counts as lying there). For tests and benches; False on timeout."""
+        return self._fresh_done.wait(timeout)
+
     def open(self) -> None:
         if serial is None:
             err = DeviceError(E.IDR_BACKEND_START, "pyserial is not installed")
@@ -289,6 +312,18 @@ class SerialIdCardReader(IdCardReader):
     def _card_tick(self) -> None:
         with self._io:
             present = self._probe()
+            fresh, self._fresh = self._fresh, False
+            self._fresh_done.set()
+            if fresh and present and not self._card_on:   # lying there before we were asked to read
+                self._mark_card_on()
+                lying = True
+            else:
+                lying = False
+        if lying:
+            log.info("%s: a card lies on the reader; not read (lift and place it again)", self.name)
+            self._emit("card_lying")
+            return
+        with self._io:
             if self._card_on:
                 if self._removal.feed(present) is False:
                     self._card_on = False
