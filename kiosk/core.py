@@ -52,7 +52,8 @@ class Kiosk:
             log.warning("%s", warning)
         index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
-                          large_text_default=config["ui.large_text"], clock=clock)
+                          large_text_default=config["ui.large_text"], clock=clock,
+                          identity_idle_seconds=config["identity.idle_seconds"])
         log.info("catalogue %s: %d items, %d rows skipped", cat.source, len(cat), len(cat.errors))
         return cls(config, cat, index, session)
 
