@@ -20,6 +20,7 @@ from . import protocol as P
 from .card import IdCard
 from .interface import IdCardReader
 from .photo import PhotoDecoder
+from .scrub import scrub
 from .textblock import decode_card, decode_ucs2
 
 try:  # guarded: a kiosk without pyserial gets a FAULT with a reason, not an ImportError
@@ -223,7 +224,10 @@ class SerialIdCardReader(IdCardReader):
         while True:
             frame = deframer.next_frame()
             if frame is not None:
-                return P.parse_response(frame)
+                try:
+                    return P.parse_response(frame)
+                finally:
+                    scrub(frame)         # the answer's data is a copy; the frame would keep the card
             if time.monotonic() >= deadline:
                 if deframer.pending:
                     raise DeviceError(E.IDR_TRUNCATED, f"{deframer.pending} bytes then silence")
@@ -253,11 +257,18 @@ class SerialIdCardReader(IdCardReader):
                 fp = self.read_fingerprint
                 answer = self._transact(P.READ_BASE_FP if fp else P.READ_BASE, "read_fp" if fp else "read").expect()
                 msg = P.parse_base_message(answer.data, with_fingerprint=fp)
-                card = decode_card(msg.text, msg.photo, msg.fingerprint)
+                try:
+                    card = decode_card(msg.text, msg.photo, msg.fingerprint)
+                finally:                 # the raw answer and text block: zeroed before they are freed
+                    scrub(answer.data)
+                    scrub(msg.text)
                 if self.read_addresses:
                     extra = self._transact(P.READ_ADDRESS, "address").expect(P.SW_OK, P.SW_NO_CONTENT)
                     if extra.sw3 == P.SW_OK:
-                        card.appended_addresses = [decode_ucs2(r) for r in P.split_address_records(extra.data)]
+                        records = P.split_address_records(extra.data)
+                        card.appended_addresses = [decode_ucs2(r) for r in records]
+                        for raw in (extra.data, *records):
+                            scrub(raw)
                 return card
             finally:
                 if self.state is DeviceState.BUSY:

@@ -16,6 +16,7 @@ from drivers.base import DeviceError
 from . import errors as E
 from .card import CardType, IdCard
 from .protocol import TEXT_SIZE
+from .scrub import scrub
 
 MARKER_OFFSET = 248
 LONG_TERM = "长期"
@@ -126,7 +127,11 @@ def decode_card(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
         "valid_from": parse_date(values.pop("valid_from"), "validity start date"),
         "valid_until": parse_end_date(values.pop("valid_until")),
     }
-    values["number"] = values["number"].upper()
+    raw_number = values["number"]
+    values["number"] = raw_number.upper()
+    if values["number"] is not raw_number:
+        scrub(raw_number)                  # freed, it would keep the number: zeroed first
+    del raw_number
     checked = _check_number(kind, values["number"], dates["birth_date"])
     return IdCard(card_type=kind, **values, **dates, photo_wlt=bytes(photo),
                   fingerprint=bytes(fingerprint), check_digit_valid=checked)
