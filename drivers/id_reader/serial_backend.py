@@ -234,7 +234,9 @@ class SerialIdCardReader(IdCardReader):
                 if deframer.discarded:
                     raise DeviceError(E.IDR_BAD_FRAME, f"{deframer.discarded} bytes without a preamble")
                 raise DeviceError(E.IDR_TIMEOUT, f"no answer within {timeout:.2f} s")
-            deframer.feed(self._ser.read(deframer.wanted()))
+            chunk = self._ser.read(deframer.wanted())
+            deframer.feed(chunk)
+            scrub(chunk)                 # pyserial's chunk of the answer: zeroed before it is freed
 
     # -- reading a card --------------------------------------------------------
     def _read_with_retries(self, found: bool) -> IdCard:
