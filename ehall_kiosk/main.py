@@ -63,6 +63,8 @@ def run(config: Config, windowed: bool = False) -> int:
     # SystemExit unwinds, and the exit handlers remove the simulators' temp folders
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _exit_now)
+    from kiosk.privacy import no_core_dumps
+    no_core_dumps()                      # before any card is read: a crash writes no core file
     root = logging.getLogger()
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG

@@ -111,6 +111,7 @@ SCHEMA: dict[str, Rule] = {
     "identity.card_timeout_seconds": _int_range(10, 600),
     "identity.face_timeout_seconds": _int_range(10, 120),
     "identity.face_tries": _int_range(1, 5),
+    "identity.idle_seconds": _int_range(10, 300),
     "identity.face_tolerance": Rule(float, "a number from 0.3 to 0.6", lambda v: 0.3 <= v <= 0.6),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),

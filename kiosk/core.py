@@ -61,7 +61,8 @@ class Kiosk:
         themes = ThemeIndex.build(cat.items, rules)
         departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
-                          large_text_default=config["ui.large_text"], clock=clock)
+                          large_text_default=config["ui.large_text"], clock=clock,
+                          identity_idle_seconds=config["identity.idle_seconds"])
         log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
                  cat.source, len(cat), len(cat.errors), themes.covered)
         return cls(config, cat, index, session, themes=themes)

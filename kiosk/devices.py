@@ -22,12 +22,14 @@ log = logging.getLogger(__name__)
 KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio")
 # config keys of a device section that go to its driver's factory besides ``uri``
 OPTIONS = {"receipt_printer": ("profile",), "smartcard": ("staff_badges",)}
+# options the kiosk always sets: no card is read before consent (the identity service turns polling on)
+FIXED: dict[str, dict[str, Any]] = {"id_reader": {"poll": False}}
 
 
 def create(name: str, settings: dict[str, Any]) -> Device:
     """One device from its config section, not opened; never raises (drivers.registry's contract)."""
     opts = {key: settings[key] for key in OPTIONS.get(name, ()) if key in settings}
-    return registry.create(name, name, settings["uri"], **opts)
+    return registry.create(name, name, settings["uri"], **opts, **FIXED.get(name, {}))
 
 
 def create_all(config: Config) -> dict[str, Device]:

@@ -176,10 +176,16 @@ class IdentityService(FaceSteps):
                 elif state is DeviceState.READY and step is Step.CARD_ERROR \
                         and self._state.code == ID_READER_UNAVAILABLE:
                     self._wait_card()              # the reader is back: ask for the card again
+            elif event.kind == "card_lying":     # there before we asked: never read, lift and place again
+                self._card_on = True
+                if step is Step.WAITING_CARD:
+                    self._set(Step.WAITING_CARD, code=ID_LIFT_AND_PLACE)
             elif event.kind == "card_removed":
                 self._card_on = False
                 if step is Step.WAITING_CARD and self._state.code == ID_LIFT_AND_PLACE:
                     self._set(Step.WAITING_CARD, code=None)
+                elif step is Step.IDENTIFIED and isinstance(self.session.identity, Identity):
+                    self._end_on_removal()
             elif event.kind == "card_read_failed":
                 code = card_error_code(data["error"].code)
                 self._card_on = code == ID_CHECK_DIGIT   # bad data: the reader will not read it again
@@ -205,6 +211,15 @@ class IdentityService(FaceSteps):
             self._set(Step.CARD_READ, code=None, card_type_text=CARD_TYPE_TEXT.get(card.card_type, "身份证件"),
                       masked_name=card.masked_name(), masked_number=card.masked_number())
             self._spawn(self._prepare_face, self._gen)
+
+    def _end_on_removal(self) -> None:
+        """The identified citizen took their card: the identity (and the session) ends."""
+        gen = self._gen
+
+        def end() -> None:
+            if gen == self._gen and isinstance(self.session.identity, Identity):
+                self.session.end("card_removed")
+        self.post(end)
 
     def _decode_with_reader(self, card) -> Any:
         return rgb_from_bmp(self.reader.decode_photo(card))

@@ -126,8 +126,8 @@ class FaceSteps:
                 identity = Identity(self._card, self._photo, check, face_verified=True)
                 self._card = self._photo = self._check = None   # the session's identity owns them now
                 self.preview.wipe()
-                self.session.identity = identity
                 self._set(Step.IDENTIFIED, code=None, hint=None)
+                self.session.set_identity(identity)   # every screen shows it (masked) from now on
                 self._route("identified")
             else:
                 check.wipe()

@@ -42,9 +42,12 @@ HOME = Route("home")
 
 class Session:
     def __init__(self, idle_seconds: float, countdown_seconds: float, *,
-                 large_text_default: bool = False, clock: Callable[[], float] = time.monotonic):
+                 large_text_default: bool = False, clock: Callable[[], float] = time.monotonic,
+                 identity_idle_seconds: float | None = None):
         self.idle_seconds = idle_seconds
         self.countdown_seconds = countdown_seconds
+        # while an identity is held: from the last touch to the wipe, countdown included (short)
+        self.identity_idle_seconds = identity_idle_seconds
         self.large_text_default = large_text_default
         self.clock = clock
         self._observers: Observers[Session] = Observers("session")
@@ -59,6 +62,8 @@ class Session:
         self.search_text = ""
         self.large_text = self.large_text_default
         self.identity: Any = None
+        self.confirm_home = False          # 首页 with an identity held: 继续办理 / 结束并清除 is asked
+        self._countdown_len = self.countdown_seconds
         self.data: dict[str, Any] = {}     # other per-session state services keep
         self.last_touch = self.clock()
         self.countdown_started = 0.0
@@ -108,12 +113,37 @@ class Session:
         self._changed()
 
     def home(self) -> None:
-        """Back to the home screen; the session (and its choices) continue, but a
-        search starts afresh (the next letters typed must not join the old query)."""
+        """Back to the home screen; the session (and its choices) continue, but a search starts
+        afresh (the next letters typed must not join the old query).
+
+        With an identity held nothing moves yet: ``confirm_home`` asks 继续办理 (stay where you are,
+        :meth:`keep_identity`) or 结束并清除 (:meth:`end`), so an identity never waits on the home
+        screen for the next person."""
         self.touch()
-        self.history = [HOME]
-        self.search_text = ""
+        if self.identity is not None:
+            self.confirm_home = True
+        else:
+            self.history = [HOME]
+            self.search_text = ""
         self._changed()
+
+    def keep_identity(self) -> None:
+        """继续办理: the identified citizen stays where they were."""
+        self.touch()
+        self.confirm_home = False
+        self._changed()
+
+    def set_identity(self, identity: Any) -> None:
+        """The identity flow's result (any thread); listeners are told so every screen can show it."""
+        self.identity = identity
+        self._changed()
+
+    def identity_label(self) -> str:
+        """The held identity as the banner shows it: masked only ("" when none)."""
+        ident = self.identity
+        if ident is None or getattr(ident, "wiped", False):
+            return ""
+        return f"{getattr(ident, 'masked_name', '')}  {getattr(ident, 'masked_number', '')}".strip()
 
     def set_large_text(self, on: bool) -> None:
         self.touch()
@@ -141,13 +171,23 @@ class Session:
     # -- time ------------------------------------------------------------------
     def seconds_left(self) -> float:
         """Seconds left on the countdown (only meaningful in COUNTDOWN)."""
-        return max(0.0, self.countdown_seconds - (self.clock() - self.countdown_started))
+        return max(0.0, self._countdown_len - (self.clock() - self.countdown_started))
+
+    def _limits(self) -> tuple[float, float]:
+        """(idle before the countdown, countdown length): short while an identity is held."""
+        if self.identity is None or self.identity_idle_seconds is None:
+            return self.idle_seconds, self.countdown_seconds
+        total = min(self.identity_idle_seconds, self.idle_seconds + self.countdown_seconds)
+        countdown = min(self.countdown_seconds, total / 2)
+        return total - countdown, countdown
 
     def tick(self) -> None:
         now = self.clock()
-        if self.phase is Phase.ACTIVE and now - self.last_touch >= self.idle_seconds:
+        idle, countdown = self._limits()
+        if self.phase is Phase.ACTIVE and now - self.last_touch >= idle:
             self.phase = Phase.COUNTDOWN
             self.countdown_started = now
+            self._countdown_len = countdown
             self._changed()
         elif self.phase is Phase.COUNTDOWN and self.seconds_left() <= 0:
             self.end("timeout")

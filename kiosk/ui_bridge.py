@@ -24,6 +24,8 @@ class UiBridge(EventDispatcher):
     large_text = BooleanProperty(False)
     seconds_left = NumericProperty(0)            # whole seconds, rounded up
     ended_count = NumericProperty(0)             # sessions ended so far
+    identity_text = StringProperty("")           # the held identity, masked ("" when none)
+    confirm_home = BooleanProperty(False)        # 首页 with an identity: 继续办理 / 结束并清除
 
     def __init__(self, session: Session, **kwargs):
         super().__init__(**kwargs)
@@ -45,6 +47,8 @@ class UiBridge(EventDispatcher):
         s = self.session
         self.large_text = s.large_text
         self.ended_count = s.ended_count
+        self.identity_text = s.identity_label()
+        self.confirm_home = s.confirm_home
         self.seconds_left = math.ceil(s.seconds_left()) if s.phase is Phase.COUNTDOWN else 0
         self.phase = s.phase.value
         if self.route is not s.route:

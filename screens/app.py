@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
-            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "app")
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
@@ -117,6 +117,9 @@ class KioskApp(App):
         return root
 
     def on_start(self):
+        from .identity_banner import attach
+
+        attach(self)   # the held identity, masked, with 结束办理 on every screen; 首页 asks first
         self._on_route(self.ui, self.ui.route)
 
     def on_stop(self):

@@ -119,16 +119,21 @@ class IdCard:
     def wipe(self) -> None:
         """Drop every personal field (strings emptied, bytes dropped, dates reset).
 
-        Python cannot overwrite immutable str/bytes in place; this removes the
-        card's references so the data is unreachable once the caller drops its own.
+        Each str/bytes is overwritten in place first (:func:`scrub`), so the freed
+        memory holds zeros rather than the text; see docs/privacy.md for the limits.
         """
+        from .scrub import scrub
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
                 setattr(self, f.name, "")
+                scrub(value)
             elif isinstance(value, (bytes, bytearray)):
                 setattr(self, f.name, b"")
+                scrub(value)
             elif isinstance(value, list):
+                for item in value:
+                    scrub(item)
                 value.clear()
             elif isinstance(value, dt.date):
                 setattr(self, f.name, dt.date.min)

@@ -8,6 +8,8 @@ Events (``DeviceEvent.kind`` → ``data``), delivered on the driver's polling th
 * ``card_read_failed`` → ``{"error": DeviceError}`` — a document is there but could not be read
   or failed validation (bad check digit ...); at most once per placement
 * ``card_removed`` → ``{}`` — the document left the reader (debounced)
+* ``card_lying`` → ``{}`` — polling was just turned on and a document already lay there: it is
+  NOT read (it was placed before anyone asked); the next placement is
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ class IdCardReader(Device, abc.ABC):
 
     @abc.abstractmethod
     def open(self) -> None:
-        """Open the port, probe the SAM and start card polling.
+        """Open the port, probe the SAM and start the supervising thread (cards are looked for only while ``poll``).
 
         Any thread.  Returns in ≤ a few seconds (one probe per baud rate).
         Raises DeviceError (IDR_UNPLUGGED, IDR_NOT_RESPONDING, IDR_SAM_*);

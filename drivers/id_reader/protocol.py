@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from drivers.base import DeviceError
 
 from . import errors as E
+from .scrub import scrub
 
 PREAMBLE = b"\xAA\xAA\xAA\x96\x69"
 HEADER_SIZE = 7            # preamble + LEN_H + LEN_L
@@ -116,7 +117,7 @@ def _split_frame(frame: bytes, min_len: int) -> bytes:
         raise DeviceError(E.IDR_TRUNCATED, f"{len(frame)} of {HEADER_SIZE + length} bytes")
     if len(frame) > HEADER_SIZE + length:
         raise DeviceError(E.IDR_BAD_FRAME, f"{len(frame) - HEADER_SIZE - length} bytes after CHK")
-    if checksum(frame[5:]) != 0:
+    if checksum(memoryview(frame)[5:]) != 0:
         raise DeviceError(E.IDR_CHECKSUM, f"CHK {frame[-1]:02X}, expected {checksum(frame[5:-1]):02X}")
     return frame[7:-1]
 
@@ -124,7 +125,10 @@ def _split_frame(frame: bytes, min_len: int) -> bytes:
 def parse_response(frame: bytes) -> Response:
     """Parse one complete reader → host frame. Raises DeviceError (IDR_BAD_FRAME, IDR_TRUNCATED, IDR_CHECKSUM)."""
     body = _split_frame(frame, 4)
-    return Response(body[0], body[1], body[2], body[3:])
+    try:
+        return Response(body[0], body[1], body[2], body[3:])
+    finally:
+        scrub(body)              # a copy of the answer (card text and photo): zeroed before it is freed
 
 
 def parse_request(frame: bytes) -> Request:
@@ -187,6 +191,7 @@ class Deframer:
         if len(self._buf) < end:
             return None
         frame = bytes(self._buf[:end])
+        self._buf[:end] = bytes(end)   # zeroed first: a bytearray keeps deleted head bytes in its buffer
         del self._buf[:end]
         self._hunt()
         return frame

@@ -21,6 +21,7 @@ from . import protocol as P
 from .card import IdCard
 from .interface import IdCardReader
 from .photo import PhotoDecoder
+from .scrub import scrub
 from .textblock import decode_card, decode_ucs2
 
 try:  # guarded: a kiosk without pyserial gets a FAULT with a reason, not an ImportError
@@ -65,7 +66,11 @@ class SerialIdCardReader(IdCardReader):
         unknown = set(timeouts or ()) - set(DEFAULT_TIMEOUTS)
         if unknown or baud not in P.BAUD_CODES:
             raise ValueError(f"unknown timeouts {sorted(unknown)}" if unknown else f"unsupported baud {baud}")
-        self.port, self.baud, self.poll = port, baud, poll
+        self.port, self.baud = port, baud
+        self._poll = False
+        self._fresh = False          # polling just started: a card found now was lying there before
+        self._fresh_done = threading.Event()
+        self.poll = poll
         self.poll_interval, self.retries, self.autobaud = poll_interval, retries, autobaud
         self.read_fingerprint, self.read_addresses = read_fingerprint, read_addresses
         self.timeouts = {**DEFAULT_TIMEOUTS, **(timeouts or {})}
@@ -83,6 +88,25 @@ class SerialIdCardReader(IdCardReader):
         self.on_close = None          # hook for the owner of a simulator (sim://)
 
     # -- public ----------------------------------------------------------------
+    @property
+    def poll(self) -> bool:
+        """Whether the reader looks for cards. Turning it on arms a "fresh" check: a card found
+        by the first probe was lying there before and is reported as ``card_lying``, never read."""
+        return self._poll
+
+    @poll.setter
+    def poll(self, on: bool) -> None:
+        on = bool(on)
+        if on and not self._poll:
+            self._fresh_done.clear()
+            self._fresh = True
+        self._poll = on
+
+    def wait_fresh_check(self, timeout: float = 2.0) -> bool:
+        """Blocks until the first probe after ``poll`` was turned on has run (a card placed
+        before then counts as lying there). For tests and benches; False on timeout."""
+        return self._fresh_done.wait(timeout)
+
     def open(self) -> None:
         if serial is None:
             err = DeviceError(E.IDR_BACKEND_START, "pyserial is not installed")
@@ -203,14 +227,19 @@ class SerialIdCardReader(IdCardReader):
         while True:
             frame = deframer.next_frame()
             if frame is not None:
-                return P.parse_response(frame)
+                try:
+                    return P.parse_response(frame)
+                finally:
+                    scrub(frame)         # the answer's data is a copy; the frame would keep the card
             if time.monotonic() >= deadline:
                 if deframer.pending:
                     raise DeviceError(E.IDR_TRUNCATED, f"{deframer.pending} bytes then silence")
                 if deframer.discarded:
                     raise DeviceError(E.IDR_BAD_FRAME, f"{deframer.discarded} bytes without a preamble")
                 raise DeviceError(E.IDR_TIMEOUT, f"no answer within {timeout:.2f} s")
-            deframer.feed(self._ser.read(deframer.wanted()))
+            chunk = self._ser.read(deframer.wanted())
+            deframer.feed(chunk)
+            scrub(chunk)                 # pyserial's chunk of the answer: zeroed before it is freed
 
     # -- reading a card --------------------------------------------------------
     def _read_with_retries(self, found: bool) -> IdCard:
@@ -233,11 +262,18 @@ class SerialIdCardReader(IdCardReader):
                 fp = self.read_fingerprint
                 answer = self._transact(P.READ_BASE_FP if fp else P.READ_BASE, "read_fp" if fp else "read").expect()
                 msg = P.parse_base_message(answer.data, with_fingerprint=fp)
-                card = decode_card(msg.text, msg.photo, msg.fingerprint)
+                try:
+                    card = decode_card(msg.text, msg.photo, msg.fingerprint)
+                finally:                 # the raw answer and text block: zeroed before they are freed
+                    scrub(answer.data)
+                    scrub(msg.text)
                 if self.read_addresses:
                     extra = self._transact(P.READ_ADDRESS, "address").expect(P.SW_OK, P.SW_NO_CONTENT)
                     if extra.sw3 == P.SW_OK:
-                        card.appended_addresses = [decode_ucs2(r) for r in P.split_address_records(extra.data)]
+                        records = P.split_address_records(extra.data)
+                        card.appended_addresses = [decode_ucs2(r) for r in records]
+                        for raw in (extra.data, *records):
+                            scrub(raw)
                 return card
             finally:
                 if self.state is DeviceState.BUSY:
@@ -292,6 +328,18 @@ class SerialIdCardReader(IdCardReader):
     def _card_tick(self) -> None:
         with self._io:
             present = self._probe()
+            fresh, self._fresh = self._fresh, False
+            self._fresh_done.set()
+            if fresh and present and not self._card_on:   # lying there before we were asked to read
+                self._mark_card_on()
+                lying = True
+            else:
+                lying = False
+        if lying:
+            log.info("%s: a card lies on the reader; not read (lift and place it again)", self.name)
+            self._emit("card_lying")
+            return
+        with self._io:
             if self._card_on:
                 if self._removal.feed(present) is False:
                     self._card_on = False

@@ -16,6 +16,7 @@ from drivers.base import DeviceError
 from . import errors as E
 from .card import CardType, IdCard
 from .protocol import TEXT_SIZE
+from .scrub import scrub
 
 MARKER_OFFSET = 248
 LONG_TERM = "长期"
@@ -72,7 +73,10 @@ def decode_ucs2(raw: bytes) -> str:
         text = bytes(raw).decode("utf-16-le")
     except UnicodeDecodeError as exc:
         raise DeviceError(E.IDR_BAD_TEXT, f"undecodable UCS-2 at byte {exc.start}") from None
-    text = text.rstrip(" \x00")
+    padded, text = text, text.rstrip(" \x00")
+    if padded is not text:
+        scrub(padded)              # the padded copy would keep the field in freed memory
+    del padded
     if any(ord(ch) < 0x20 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         raise DeviceError(E.IDR_BAD_TEXT, "control character in a text field")
     return text
@@ -116,7 +120,12 @@ def decode_card(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
     if len(text) != TEXT_SIZE:
         raise DeviceError(E.IDR_BAD_PAYLOAD, f"text block of {len(text)} bytes, expected {TEXT_SIZE}")
     kind = card_type_of(text)
-    values = {name: decode_ucs2(text[off:off + size]) for name, (off, size) in LAYOUTS[kind].items()}
+    values = {}
+    for name, (off, size) in LAYOUTS[kind].items():
+        raw = text[off:off + size]
+        values[name] = decode_ucs2(raw)
+        scrub(raw)                 # the slice is a copy of the field: zeroed before it is freed
+    del raw
     if "name_en2" in values:  # the 2023 card splits the English name over two fields (5.6)
         raw = text[52:122] + text[220:242]
         values["name_en"] = decode_ucs2(raw)
@@ -126,7 +135,11 @@ def decode_card(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
         "valid_from": parse_date(values.pop("valid_from"), "validity start date"),
         "valid_until": parse_end_date(values.pop("valid_until")),
     }
-    values["number"] = values["number"].upper()
+    raw_number = values["number"]
+    values["number"] = raw_number.upper()
+    if values["number"] is not raw_number:
+        scrub(raw_number)                  # freed, it would keep the number: zeroed first
+    del raw_number
     checked = _check_number(kind, values["number"], dates["birth_date"])
     return IdCard(card_type=kind, **values, **dates, photo_wlt=bytes(photo),
                   fingerprint=bytes(fingerprint), check_digit_valid=checked)

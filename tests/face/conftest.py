@@ -44,8 +44,7 @@ def photo(faces_dir):
     return load
 
 
-@pytest.fixture(scope="session")
-def face_frame(photo, engine):
+def face_frame_maker(photo, engine):
     """A 640x480 frame with the photo's largest face ~``face_px`` wide at the centre.
 
     Real cameras at the kiosk see a face 150-250 px wide; the press photos are
@@ -72,6 +71,12 @@ def face_frame(photo, engine):
             cache[key] = np.ascontiguousarray(canvas[:, ::-1]) if mirror else canvas
         return cache[key].copy()
     return make
+
+
+@pytest.fixture(scope="session")
+def face_frame(photo, engine):
+    """See :func:`face_frame_maker` (a plain function too, for helper processes)."""
+    return face_frame_maker(photo, engine)
 
 
 class FrameClock:

@@ -35,6 +35,8 @@ def make_reader(sim):
         reader.subscribe(log)
         reader.open()
         made.append(reader)
+        if reader.poll:
+            reader.wait_fresh_check(3)   # a card placed before the first probe counts as lying there
         return reader, log
     yield make
     for r in made:

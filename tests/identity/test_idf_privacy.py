@@ -38,6 +38,7 @@ def build(reader, camera, verifier, card_photo, clock):
     svc.begin()
     svc.consent_card(True)
     svc.consent_face(True)
+    assert reader.wait_fresh_check(3)     # a card placed before the first probe would be "lying there"
     return svc, session
 
 

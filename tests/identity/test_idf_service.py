@@ -53,6 +53,8 @@ def make_service(reader, camera):
 def agree(svc, face=True):
     svc.consent_card(True)
     svc.consent_face(face)
+    if face and hasattr(svc.reader, "wait_fresh_check"):   # a card placed before the first probe is "lying"
+        assert svc.reader.wait_fresh_check(3)
 
 
 def failing_decoder(_card):

@@ -68,6 +68,7 @@ def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     ui.screenshot("identity-consent-face")
     tap_id(ui, "agree_btn")
     wait_screen(ui, "idcard")
+    assert svc.reader.wait_fresh_check(3)   # placed before the first probe = "lying there"
     assert "请将身份证放在读卡区" in texts(ui)
     ui.screenshot("identity-idcard-waiting")
     seq = turn_frames(("left", "right"))
@@ -122,6 +123,7 @@ def test_idf_ui_card_errors_in_plain_words_with_retry(flow, reader, card, headli
     ui, svc, _states = flow()
     through_consent(ui)
     wait_screen(ui, "idcard", 5)
+    assert svc.reader.wait_fresh_check(3)   # placed before the first probe = "lying there"
     sim = reader.simulator
     if card == "expired":
         sim.place_card("expired")
@@ -151,6 +153,7 @@ def test_idf_ui_three_face_failures_lead_to_the_helper(flow, camera, verifier_fo
     camera.set_frames([other.copy() for _ in range(4)])
     through_consent(ui)
     wait_screen(ui, "idcard", 5)
+    assert svc.reader.wait_fresh_check(3)   # placed before the first probe = "lying there"
     svc.reader.simulator.place_card("resident")
     for left in (2, 1):
         ui.wait_until(lambda n=left: svc.state.step.value == "face_failed" and svc.state.tries_left == n, 30)

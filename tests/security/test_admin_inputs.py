@@ -23,7 +23,7 @@ HEADER = "id,name,department,category,audience,channels,promised_days,legal_days
 
 def kiosk(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, XDG_CACHE_HOME=str(ROOT / "test-output" / "cache"))
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ehall_kiosk", *args], capture_output=True,
                           text=True, cwd=ROOT, env=env, timeout=60)
 
 

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk's core as a process of its own, for the memory scan (tests/identity/test_idf_memory.py).
+
+It is what the kiosk process holds of a citizen: the session, the identity service on a
+``serial://`` reader (the SAM simulator runs in the TEST process, as a real reader is outside the
+kiosk), the real face engine and the simulated camera. Kivy is left out: the screens get masked
+strings only. Driven line by line on stdin; answers one line on stdout:
+
+    consent            -> "armed"       (consent given, the reader's fresh check done)
+    wait_identified    -> "identified"  (after the test placed the card)
+    end | home_clear | timeout | removed -> "ended" (the session ended that way; gc ran)
+    quit
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import importlib.util
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS.parent), str(TESTS / "identity"), str(TESTS)]
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Clock:
+    now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def main(port: str) -> None:
+    from idf_helpers import CARD_PHOTO, FRONTAL, TURNED, States
+
+    from drivers.camera import make_camera
+    from drivers.camera.file_backend import load_rgb
+    from drivers.face import FaceConfig, FaceVerifier
+    from drivers.face.dlib_backend import DlibFaceEngine
+    from kiosk import config as config_mod
+    from kiosk import devices
+    from kiosk.identity import IdentityService
+    from kiosk.identity_model import Step
+    from kiosk.privacy import no_core_dumps
+    from kiosk.session import Session
+
+    no_core_dumps()                    # as the kiosk does (the scanning test runs as root)
+    face = _load("memscan_face", TESTS / "face" / "conftest.py")
+    faces = face.shared_dir() / "fixtures" / "faces"
+    engine = DlibFaceEngine(FaceConfig())
+    engine.load()
+    frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
+    clock = Clock()
+    cfg = config_mod.load()
+    session = Session(90, 20, clock=clock, identity_idle_seconds=cfg["identity.idle_seconds"])
+    reader = devices.create("id_reader", {"uri": f"serial://{port}"})
+    camera = make_camera("camera", "sim://")
+    verifier = FaceVerifier("face", FaceConfig(total_timeout_s=30.0), engine=engine)
+    verifier.open()
+    svc = IdentityService(reader, camera, verifier, session, cfg, clock,
+                          photo_decoder=lambda _card: load_rgb(faces / CARD_PHOTO),
+                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+    states = States(svc)
+    ended = []
+    session.on_wipe(lambda: ended.append(1))
+
+    def say(word):
+        sys.stdout.write(word + "\n")
+        sys.stdout.flush()
+
+    seq = turned = front = None
+    mark = 0
+    say("ready")
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == "consent":
+            turned = {"right": frame(TURNED), "left": frame(TURNED, mirror=True)}
+            front = frame(FRONTAL)
+            seq = [front] * 3 + [turned["left"]] * 4 + [front] * 2 + [turned["right"]] * 4 + [front] * 4
+            camera.set_frames([f.copy() for f in seq])
+            session.go("item", id="x")
+            session.go("consent")
+            mark = states.mark()
+            svc.begin()
+            svc.consent_card(True)
+            svc.consent_face(True)
+            assert reader.wait_fresh_check(5)
+            states.wait("waiting_card", 5, since=mark)
+            say("armed")
+        elif cmd == "wait_identified":
+            states.wait(lambda s: s.step is Step.IDENTIFIED, 60, since=mark)
+            import time
+            deadline = time.monotonic() + 5
+            while session.identity is None and time.monotonic() < deadline:   # set just after the step
+                time.sleep(0.01)
+            assert session.identity is not None
+            say("identified")
+        elif cmd in ("end", "home_clear", "timeout", "removed"):
+            before = len(ended)
+            if cmd == "end":
+                session.end("finished")                 # 结束办理
+            elif cmd == "home_clear":
+                session.home()                          # 首页 → the question → 结束并清除
+                assert session.confirm_home and session.identity is not None
+                session.end("finished")
+            elif cmd == "timeout":
+                for _ in range(3):                      # the short identity idle time, then its countdown
+                    clock.now += cfg["identity.idle_seconds"]
+                    session.tick()
+            # "removed": the test took the card off its reader; the service ends the session itself
+            import time
+            deadline = time.monotonic() + 10
+            while len(ended) == before and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert len(ended) > before and session.identity is None, cmd
+            seq = turned = front = None
+            gc.collect()
+            say("ended")
+        elif cmd == "quit":
+            break
+    svc.close()
+    verifier.close()
+    camera.close()
+    reader.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
