@@ -53,14 +53,15 @@ def main(port: str) -> None:
 
     no_core_dumps()                    # as the kiosk does (the scanning test runs as root)
     face = _load("memscan_face", TESTS / "face" / "conftest.py")
-    faces = face.shared_dir() / "fixtures" / "faces"
+    faces = face.FACES
     engine = DlibFaceEngine(FaceConfig())
     engine.load()
     frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
     clock = Clock()
     cfg = config_mod.load()
     session = Session(90, 20, clock=clock, identity_idle_seconds=cfg["identity.idle_seconds"])
-    reader = devices.create("id_reader", {"uri": f"serial://{port}"})
+    from drivers.registry import open_device
+    reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))   # as the kiosk's devices thread
     camera = make_camera("camera", "sim://")
     verifier = FaceVerifier("face", FaceConfig(total_timeout_s=30.0), engine=engine)
     verifier.open()

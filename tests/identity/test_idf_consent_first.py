@@ -34,7 +34,9 @@ def _no_command_within(sim, commands, seconds):
 @pytest.fixture
 def lying():
     """The kiosk's reader, made by the composition root, with a card on it before it started."""
+    from drivers.registry import open_device
     reader = devices.create("id_reader", {"uri": "sim://?baud=115200&card=resident"})
+    open_device(reader)                  # as the composition root's devices thread does
     yield reader
     reader.close()
 

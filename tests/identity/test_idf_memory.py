@@ -61,8 +61,8 @@ class Kiosk:
 
 @pytest.fixture(scope="module")
 def rig():
-    if not (Path(os.environ.get("EHALL_SHARED", HERE.parents[2].parent / "shared")) / "fixtures" / "faces").is_dir():
-        pytest.fail("the face fixtures are needed (EHALL_SHARED)")
+    if not (HERE.parent / "fixtures" / "faces").is_dir():
+        pytest.fail("the face fixtures are needed (tests/fixtures/faces)")
     with SimulatedIdReader(baud=115200) as sim:
         kiosk = Kiosk(sim.path)
         yield sim, kiosk
