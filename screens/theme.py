@@ -34,6 +34,7 @@ ON_PRIMARY = hex_rgba("#FFFFFF")
 ACCENT = hex_rgba("#B3261E")        # highlighted search characters, warnings
 TILE_OFF = hex_rgba("#D9DDE3")      # an unavailable tile (呼叫帮办 暂未开通)
 TEXT_OFF = hex_rgba("#3A4150")
+HELP = hex_rgba("#FFD666")          # the help button (呼叫帮办 / 找工作人员): amber, dark text
 OVERLAY = hex_rgba("#10243F")       # the countdown's full-screen backdrop
 HIGHLIGHT_MARKUP = "b3261e"
 
@@ -47,6 +48,8 @@ PAIRS = {
     "highlight on surface": (ACCENT, SURFACE),
     "unavailable tile": (TEXT_OFF, TILE_OFF),
     "countdown text": (ON_PRIMARY, OVERLAY),
+    "help button": (TEXT, HELP),
+    "nav button": (PRIMARY, SURFACE),
 }
 
 

@@ -10,7 +10,7 @@ ROUTES = [("home", {}), ("browse", {"by": "department"}), ("browse", {"by": "cat
           ("list", {"by": "department", "value": "行政审批服务局", "page": 0}),
           ("list", {"by": "audience", "value": "个人", "page": 2}),
           ("search", {}), ("item", {"id": "SI-0049"}), ("item", {"id": "SI-0050"}),
-          ("qr", {"id": "SI-0049"}), ("consent", {}), ("identity_help", {})]
+          ("qr", {"id": "SI-0049"}), ("consent", {}), ("identity_help", {}), ("help", {})]
 TEXT_MIN, DISABLED_EDGE_MIN = 4.5, 3.0
 
 
