@@ -34,7 +34,8 @@ class ItemListScreen(KioskScreen):
         self._render()
 
     def _render(self) -> None:
-        size = self.app.theme.page_size(self.kiosk.config["ui.page_size"])
+        from kivy.core.window import Window
+        size = self.app.theme.page_size(self.kiosk.config["ui.page_size"], Window.height)
         self.pages = max(1, -(-self.total // size))
         self.page = min(max(0, self.page), self.pages - 1)
         rows = self.ids.rows

@@ -96,6 +96,11 @@ class Theme(EventDispatcher):
             setattr(self, key, dp(value))
         self.large = bool(large)
 
-    def page_size(self, configured: int) -> int:
-        """List rows per page: fewer, taller rows in large-text mode."""
-        return max(3, configured * 5 // 8) if self.large else configured
+    def page_size(self, configured: int, height: float | None = None) -> int:
+        """List rows per page: fewer, taller rows in large-text mode, and never more than fit
+        in ``height`` (the window's) under the top bar and above the pager."""
+        rows = max(3, configured * 5 // 8) if self.large else configured
+        if height:
+            free = height - self.nav_h - (self.button_h + 2 * self.pad) - 2 * self.pad
+            rows = min(rows, max(1, int((free + self.gap * .75) // (self.row_h + self.gap * .75))))
+        return rows
