@@ -17,6 +17,14 @@ from kivy.properties import BooleanProperty, NumericProperty
 HERE = Path(__file__).resolve().parent
 KEYBOARD_LAYOUT = str(HERE / "keyboard_zh.json")
 KEYBOARD_SIZE = (700, 190)          # the docked keyboard is scaled to the window width
+KEYBOARD_SIZE_LARGE = (700, 215)    # large-text mode: taller keys
+KEYBOARD_FONT = {False: 18, True: 21}   # key captions, before the dock's scale (×1.83 at 1280 px)
+KEY_IMAGE = "atlas://data/images/defaulttheme/textinput"             # white, a thin grey edge
+KEY_IMAGE_DOWN = "atlas://data/images/defaulttheme/textinput_active"  # white, a blue edge
+
+
+def keyboard_size(large: bool) -> tuple[int, int]:
+    return KEYBOARD_SIZE_LARGE if large else KEYBOARD_SIZE
 
 
 def hex_rgba(code: str) -> tuple[float, float, float, float]:

@@ -48,20 +48,27 @@ def _colours(region: np.ndarray) -> list[tuple[tuple, int]]:
     return [(tuple(int(c) for c in colours[i]), int(counts[i])) for i in order]
 
 
+def _luminances(pixels: np.ndarray) -> np.ndarray:
+    c = pixels.astype(float) / 255
+    lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
 def text_contrast(img: np.ndarray, rect, inset: int = 10) -> tuple[float, tuple, tuple]:
-    """(ratio, text colour, background colour) inside rect shrunk by inset pixels."""
+    """(ratio, text colour, background colour) inside rect shrunk by inset pixels: the
+    background is the commonest colour; the text's contrast is the MIN_PIXELS-th highest
+    contrast of any pixel to it (so a few stray pixels do not count as text, and scaled,
+    smoothed glyphs with few identical pixels still do)."""
     x0, y0, x1, y1 = rect
-    region = img[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
-    colours = _colours(region)
-    bg = colours[0][0]
-    best, text = 1.0, bg
-    for colour, count in colours[1:]:
-        if count < MIN_PIXELS:
-            break
-        ratio = contrast(_rgba(colour), _rgba(bg))
-        if ratio > best:
-            best, text = ratio, colour
-    return best, text, bg
+    region = img[y0 + inset:y1 - inset, x0 + inset:x1 - inset].reshape(-1, 3)
+    bg = _colours(region[:, None, :])[0][0]
+    lum = _luminances(region)
+    lbg = _luminances(np.array([bg]))[0]
+    ratios = (np.maximum(lum, lbg) + 0.05) / (np.minimum(lum, lbg) + 0.05)
+    if len(ratios) < MIN_PIXELS:
+        return 1.0, bg, bg
+    k = np.argsort(-ratios)[MIN_PIXELS - 1]
+    return float(ratios[k]), tuple(int(v) for v in region[k]), bg
 
 
 def edge_contrast(img: np.ndarray, rect, band: int = 4, ring: int = 4) -> float:
