@@ -57,9 +57,9 @@ def _text(max_len: int = 200, empty: bool = True) -> Rule:
 
 
 def _phone(empty: bool = True) -> Rule:
-    """A number a citizen can dial: digits with - ( ) or spaces, 3 to 40 characters."""
-    ok = re.compile(r"[0-9][0-9()\- ]{2,39}")
-    return Rule(str, "a phone number of digits, '-', '(', ')' and spaces" + ("" if not empty else ", or empty"),
+    """A number a citizen can dial: digits with + - ( ) or spaces, 3 to 40 characters."""
+    ok = re.compile(r"[0-9(+][0-9()\- ]{2,39}")
+    return Rule(str, "a phone number of digits, '+', '-', '(', ')' and spaces" + ("" if not empty else ", or empty"),
                 lambda v: (empty and not v) or bool(ok.fullmatch(v.strip())))
 
 
