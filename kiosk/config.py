@@ -59,6 +59,13 @@ def _text(max_len: int = 200, empty: bool = True) -> Rule:
                 lambda v: len(v) <= max_len and (empty or bool(v.strip())))
 
 
+def _phone(empty: bool = True) -> Rule:
+    """A number a citizen can dial: digits with + - ( ) or spaces, 3 to 40 characters."""
+    ok = re.compile(r"[0-9(+][0-9()\- ]{2,39}")
+    return Rule(str, "a phone number of digits, '+', '-', '(', ')' and spaces" + ("" if not empty else ", or empty"),
+                lambda v: (empty and not v) or bool(ok.fullmatch(v.strip())))
+
+
 def _uri(device: str) -> Rule:
     schemes = DEVICE_SCHEMES[device]
     allowed = "a device URI starting with " + ", ".join(f"{s}://" for s in schemes)
@@ -78,6 +85,10 @@ SCHEMA: dict[str, Rule] = {
     "hall.terminal_id": _text(40, empty=False),
     "hall.opening_hours": _text(120),
     "hall.phone": _text(40),
+    # 找工作人员: where a citizen finds a person when remote assist cannot help
+    "hall.desk_location": _text(60, empty=False),
+    "hall.desk_hours": _text(120),             # empty: hall.opening_hours
+    "hall.desk_phone": _phone(),               # empty: hall.phone
     "ui.fullscreen": Rule(bool, "true or false"),
     "ui.width": _int_range(640, 7680),
     "ui.height": _int_range(480, 4320),

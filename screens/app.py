@@ -14,7 +14,7 @@ from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition
 
@@ -22,21 +22,21 @@ from kiosk.ui_bridge import UiBridge
 
 from . import browse, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
-from . import consent, face, idcard, identified
+from . import consent, face, help_desk, idcard, identified
 from .theme import Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
-            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "app")
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
            "assist_fallback": assist_fallback.AssistFallbackScreen, "assist_call": assist_call.AssistCallScreen,
            "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
-           "identity_help": consent.IdentityHelpScreen}
+           "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -60,6 +60,7 @@ def load_kv() -> None:
 
 class KioskRoot(FloatLayout):
     notice = StringProperty("")
+    hosted = BooleanProperty(False)     # the current screen shows the notice in its own layout
 
 
 class _SaneScreenOnError(ExceptionHandler):
@@ -79,6 +80,7 @@ class _SaneScreenOnError(ExceptionHandler):
 class KioskApp(App):
     theme = ObjectProperty(None)
     ui = ObjectProperty(None)
+    assist_ready = BooleanProperty(False)     # remote assist can call now: 呼叫帮办, else 找工作人员
     title = "政务e厅"
 
     def __init__(self, kiosk, kiosk_mode: bool = True, **kwargs):
@@ -106,6 +108,7 @@ class KioskApp(App):
             self.screens[name] = cls(name=name)
             self.manager.add_widget(self.screens[name])
         self.overlay = countdown.CountdownOverlay()
+        root.bind(notice=self._forward_notice)
         self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase)
         self.kiosk.session.on_wipe(self._wipe)
         self.theme.apply(self.ui.large_text)
@@ -139,6 +142,7 @@ class KioskApp(App):
     # -- state from the core ---------------------------------------------------
     def _on_route(self, _ui, route) -> None:
         name = route.screen if route.screen in self.screens else "home"
+        self.refresh_help()
         try:
             self.screens[name].show(**route.params)
         except Exception:
@@ -146,6 +150,12 @@ class KioskApp(App):
             self.recover()
             return
         self.manager.current = name
+        self.root.hosted = bool(getattr(self.screens[name], "hosts_notice", False))
+
+    def _forward_notice(self, _root, text: str) -> None:
+        for screen in self.screens.values():
+            if getattr(screen, "hosts_notice", False):
+                screen.notice = text
 
     def _on_large_text(self, _ui, large: bool) -> None:
         self.theme.apply(large)
@@ -194,9 +204,16 @@ class KioskApp(App):
         self.manager.current = "home"
         self.notify(SORRY)
 
+    def refresh_help(self) -> None:
+        """The help button's words follow the assist service: one label on every screen."""
+        from .assist_flow import controller
+
+        self.assist_ready = controller(self).available
+
     def call_assist(self) -> None:
-        """呼叫帮办: the consent screen when the assist service runs; else say so plainly."""
+        """呼叫帮办 when the assist service can call; otherwise 找工作人员 (the desk screen)."""
         from .assist_flow import controller
 
         if not controller(self).call():
-            self.notify(f"远程帮办暂未开通。请到服务台咨询，或拨打 {self.kiosk.config['hall.phone']}。")
+            self.assist_ready = False
+            self.kiosk.session.go("help")

@@ -265,6 +265,8 @@ class AssistController:
         home = self.app.screens.get("home")
         if home is not None and hasattr(home, "assist_available"):
             home.assist_available = self.available      # the 呼叫帮办 tile follows the hub
+        if hasattr(self.app, "assist_ready"):
+            self.app.assist_ready = self.available      # 呼叫帮办 or 找工作人员 on every screen
         if state != "connected":
             self.hung_up = False
             if self.in_call:

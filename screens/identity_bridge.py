@@ -18,9 +18,9 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 CARD_TEXT = {
     "ID_CARD_MOVED": "读卡时证件被移动了。请把身份证平放在读卡区，不要移动，再试一次。",
     "ID_UNREADABLE": "这张证件读不出来。请确认放的是身份证，平放后再试一次。",
-    "ID_EXPIRED": "这张身份证已超过有效期限，不能用于核验。请使用有效证件，或呼叫帮办。",
-    "ID_CHECK_DIGIT": "这张证件的号码校验不通过，无法使用。请呼叫帮办人员协助。",
-    "ID_READER_UNAVAILABLE": "读卡器暂时不能使用。请呼叫帮办，或到服务台办理。",
+    "ID_EXPIRED": "这张身份证已超过有效期限，不能用于核验。请使用有效证件，或找工作人员。",
+    "ID_CHECK_DIGIT": "这张证件的号码校验不通过，无法使用。请找工作人员协助。",
+    "ID_READER_UNAVAILABLE": "读卡器暂时不能使用。请到服务台办理。",
     "ID_NO_CARD": "没有检测到身份证。请把身份证放在读卡区，再点“重试”。",
     "ID_LIFT_AND_PLACE": "请先拿起身份证，再重新放到读卡区。",
 }
@@ -33,7 +33,7 @@ HINT_TEXT = {
     "HINT_TURN_RIGHT": "请向右转头",
     "HINT_FACE_CAMERA_AGAIN": "请转回来，正对摄像头",
     "HINT_TRY_AGAIN": "请再试一次",
-    "HINT_ASK_STAFF": "请呼叫帮办人员",
+    "HINT_ASK_STAFF": "请找工作人员",
 }
 TURN_TEXT = {"left": "向左转头", "right": "向右转头"}
 FACE_FAIL_TEXT = {
@@ -51,7 +51,7 @@ HELP_TITLE = {
     "HELP_FACE_UNAVAILABLE": "人脸核验暂时不能使用",
 }
 HELP_TEXT = ("没关系，可以由工作人员查验您的证件，人工核验身份后为您办理。\n"
-             "请点下方“呼叫帮办”，或到服务台咨询。")
+             "请点下方按钮找工作人员，或直接到服务台。")
 
 
 class IdentityBridge(EventDispatcher):

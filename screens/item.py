@@ -1,17 +1,29 @@
 # SPDX-License-Identifier: Apache-2.0
-"""One service item's guide: only the fields the data has, materials as a checklist."""
+"""One service item's guide: only the fields the data has, materials as a checklist.
+
+Words for citizens only: the item's id, legal category, channel codes and the data's
+provenance show in assist mode (协助模式, a helper at the kiosk), not to the citizen.
+The QR hand-off shows only where the item can be done online."""
 from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.checkbox import CheckBox
 
+from .help_desk import ask_at_desk
 from .widgets import KioskScreen
 
-NO_GUIDE = ("本事项暂无详细办事指南。\n"
-            "您可以用手机扫码继续办理，或呼叫帮办人员协助。")
+NO_GUIDE = "本事项暂无详细办事指南。"
+ONLINE_CHANNELS = {"网上办", "掌上办"}
+
+
+def online(item) -> bool:
+    """The item can be continued on a phone: its own page, or an online channel."""
+    return bool(item.url) or bool(ONLINE_CHANNELS & set(item.channels))
 
 
 def days(n: int | None) -> str:
@@ -21,10 +33,9 @@ def days(n: int | None) -> str:
 
 
 def fields(item) -> list[tuple[str, str]]:
-    """(key, value) rows for the item's plain fields; empty values are left out."""
-    rows = [("办理部门", item.department), ("事项类型", item.category),
-            ("服务对象", "、".join(item.audience)), ("办理渠道", "、".join(item.channels)),
-            ("咨询电话", item.phone)]
+    """(key, value) rows a citizen reads; empty values are left out (ids, legal categories and
+    channel codes are for staff: :func:`staff_lines`; time limits and fees are guide sections)."""
+    rows = [("办理部门", item.department), ("服务对象", "、".join(item.audience)), ("咨询电话", item.phone)]
     return [(k, v) for k, v in rows if v]
 
 
@@ -42,32 +53,69 @@ def sections(item) -> list[tuple[str, str]]:
     return [(k, v) for k, v in rows if v]
 
 
+def staff_lines(item) -> str:
+    """What a helper (assist mode) may need and a citizen does not: ids, codes, provenance."""
+    parts = [f"事项编号 {item.id}"]
+    if item.category:
+        parts.append(f"事项类型 {item.category}")
+    if item.channels:
+        parts.append("办理渠道 " + "、".join(item.channels))
+    text = "工作人员信息：" + " · ".join(parts)
+    return text + (f"\n信息来源：{item.source}" if item.source else "")
+
+
 class FieldRow(BoxLayout):
     key = StringProperty("")
     value = StringProperty("")
 
 
-class MaterialRow(BoxLayout):
+class BigCheck(CheckBox):
+    """The checklist's box; item.kv draws it ``side`` pixels wide."""
+    side = NumericProperty(0)
+
+
+class MaterialRow(ButtonBehavior, BoxLayout):
+    """One material: the whole row toggles its box."""
     text = StringProperty("")
+    index = NumericProperty(0)
+    active = BooleanProperty(False)
+
+    def on_release(self) -> None:
+        self.active = not self.active
 
 
+QR_WAY = "您可以扫描屏幕上的二维码，在手机上查看。"
+QR_WAY_ALSO = "您也可以扫描屏幕上的二维码，在手机上查看。"
 PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
     "print_done": "请在出纸口取走您的办事指南。",
     "print_duplicate": "办事指南已经打印好了，请在出纸口取走。",
-    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。您可以扫描屏幕上的二维码，在手机上查看。",
+    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。" + QR_WAY,
     "print_failed_try_again": "打印没有完成，请再试一次。",
-    "print_unavailable": "打印服务暂不可用。您可以扫描屏幕上的二维码，在手机上查看。",
-    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。"
-                                     "您也可以扫描屏幕上的二维码，在手机上查看。",
+    "print_unavailable": "打印服务暂不可用。" + QR_WAY,
+    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。" + QR_WAY_ALSO,
 }
+
+
+def way_on(text: str, has_qr: bool, cfg) -> str:
+    """Without a QR on the screen, the way on is the desk, not a code that is not there."""
+    if has_qr:
+        return text
+    return text.replace(QR_WAY_ALSO, "您也可以" + ask_at_desk(cfg)).replace(QR_WAY, ask_at_desk(cfg))
 
 
 class ItemScreen(KioskScreen):
     item_id = StringProperty("")
     has_guide = BooleanProperty(True)
+    has_qr = BooleanProperty(True)
     printing = BooleanProperty(False)
     a4 = BooleanProperty(False)          # an A4 printer can take the guide as a page too
-    _a4_button = None
+    notice = StringProperty("")          # the app's notice, shown in this layout (covers nothing)
+    hosts_notice = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._kept = {}                  # ids are weak: keep the bar's buttons alive while out
+        self._ticks: dict[str, set[int]] = {}    # checklist ticks, kept for the session
 
     def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
         item = self.kiosk.item(id)
@@ -75,20 +123,24 @@ class ItemScreen(KioskScreen):
             raise LookupError(f"no item {id!r}")
         self.item_id = item.id
         self.a4 = self.kiosk.a4_available()
-        self._show_a4_button(self.a4)
-        self.title = "办事指南"
         self.has_guide = item.has_guide
+        self.has_qr = online(item)
+        self._arrange(qr_btn=self.has_qr, print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4)
+        self.title = "办事指南"
         box = self.ids.content
         box.clear_widgets()
         box.add_widget(Factory.ItemTitle(text=item.name))
         if not item.has_guide:
-            box.add_widget(Factory.NoticeLabel(text=NO_GUIDE))
+            box.add_widget(Factory.NoticeLabel(text=NO_GUIDE + ask_at_desk(self.kiosk.config)))
         for key, value in fields(item):
             box.add_widget(FieldRow(key=key, value=value))
         if item.materials:
             box.add_widget(Factory.SectionLabel(text=f"申请材料（共 {len(item.materials)} 项，可逐项打勾核对）"))
-            for text in item.materials:
-                box.add_widget(MaterialRow(text=text))
+            ticks = self._ticks.setdefault(item.id, set())
+            for n, text in enumerate(item.materials):
+                row = MaterialRow(text=text, index=n, active=n in ticks)
+                row.bind(active=lambda r, on, ticks=ticks: ticks.add(r.index) if on else ticks.discard(r.index))
+                box.add_widget(row)
         if item.steps:
             box.add_widget(Factory.SectionLabel(text="办理流程"))
             for n, text in enumerate(item.steps, 1):   # no space after the number: Kivy wraps at spaces
@@ -98,8 +150,8 @@ class ItemScreen(KioskScreen):
             box.add_widget(Factory.BodyLabel(text=text))
         if not item.has_guide:
             self._show_twins(item)
-        if item.source:
-            box.add_widget(Factory.SourceLabel(text=f"信息来源：{item.source}"))
+        if self._staff_view():
+            box.add_widget(Factory.SourceLabel(text=staff_lines(item)))
         self.ids.scroll.scroll_y = 1
 
     def _show_twins(self, item) -> None:
@@ -120,23 +172,32 @@ class ItemScreen(KioskScreen):
         least = app.theme.button_h if app is not None else button.height
         button.height = max(least, texture_size[1] + button.padding[1] * 2 + 8)
 
-    def _show_a4_button(self, show: bool) -> None:
-        """The A4 button takes its place in the bar only where an A4 printer can print."""
-        if self._a4_button is None:       # ids are weak: keep the button alive while it is out
-            self._a4_button = self.ids.print_a4_btn.__self__
-        button, bar = self._a4_button, self.ids.print_btn.parent
-        if show and button.parent is None:
-            bar.add_widget(button, index=bar.children.index(self.ids.print_btn))
-        elif not show and button.parent is not None:
-            bar.remove_widget(button)
+    def _staff_view(self) -> bool:
+        from .assist_flow import controller
+        return bool(controller(self.app).mode.active)
+
+    BAR = ("qr_btn", "print_btn", "print_a4_btn", "assist_btn")
+
+    def _arrange(self, **shown: bool) -> None:
+        """The bar holds only buttons that can do something here, always in the same order."""
+        bar = self.ids.bar.__self__
+        for name in self.BAR:
+            if name not in self._kept:
+                self._kept[name] = self.ids[name].__self__
+            if self._kept[name].parent is bar:
+                bar.remove_widget(self._kept[name])
+        for name in self.BAR:
+            if shown.get(name, True):
+                bar.add_widget(self._kept[name])
 
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)
 
     def print_guide(self, a4: bool = False) -> None:
-        """Prints the take-home guide; the answer comes within 3 s, on failure with the QR."""
+        """Prints the take-home guide; the answer comes within 3 s, on failure with the way on.
+        An item without a guide has nothing to print (its buttons are not shown)."""
         item = self.kiosk.item(self.item_id)
-        if item is None or self.printing:
+        if item is None or self.printing or not item.has_guide:
             return
         self.printing = True
         self.kiosk.print_guide(item, lambda outcome: Clock.schedule_once(
@@ -145,14 +206,19 @@ class ItemScreen(KioskScreen):
     def _printed(self, item_id: str, outcome) -> None:
         self.printing = False
         key = "print_duplicate" if outcome.duplicate else outcome.message_key
+        item = self.kiosk.item(item_id)
+        has_qr = item is not None and online(item)
         app = App.get_running_app()
         if app is not None:
-            app.notify(PRINT_MESSAGES.get(key, PRINT_MESSAGES["print_unavailable"]))
-        if not (outcome.printed or outcome.duplicate) and self.item_id == item_id:
+            text = PRINT_MESSAGES.get(key, PRINT_MESSAGES["print_unavailable"])
+            app.notify(way_on(text, has_qr, self.kiosk.config))
+        if not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr:
             self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
 
     def wipe(self) -> None:
         self.item_id = ""
         self.has_guide = True
         self.printing = False
+        self.notice = ""
+        self._ticks.clear()
         self.ids.content.clear_widgets()

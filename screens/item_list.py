@@ -72,7 +72,8 @@ class ItemListScreen(KioskScreen):
             chips.add_widget(chip)
 
     def _render(self) -> None:
-        size = min(self.app.theme.page_size(self.kiosk.config["ui.page_size"]), self._rows_that_fit())
+        from kivy.core.window import Window
+        size = min(self.app.theme.page_size(self.kiosk.config["ui.page_size"], Window.height), self._rows_that_fit())
         self.pages = max(1, -(-self.total // size))
         self.page = min(max(0, self.page), self.pages - 1)
         rows = self.ids.rows

@@ -15,7 +15,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
-from .theme import HIGHLIGHT_MARKUP, KEYBOARD_SIZE
+from .theme import HIGHLIGHT_MARKUP, keyboard_size
 from .widgets import KioskScreen
 
 SHOWN = 30      # rows built per key press, and per tap on 更多结果; the count above says how many matched
@@ -66,7 +66,8 @@ class SearchScreen(KioskScreen):
         from kivy.core.window import Window
 
         self.title = "办事指南 · 查找事项"
-        self.keyboard_height = Window.width * KEYBOARD_SIZE[1] / KEYBOARD_SIZE[0]
+        kb_w, kb_h = keyboard_size(self.app.theme.large)
+        self.keyboard_height = Window.width * kb_h / kb_w
         field = self.ids.field
         if field.text != self.session.search_text:
             field.text = self.session.search_text

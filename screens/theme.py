@@ -17,6 +17,14 @@ from kivy.properties import BooleanProperty, NumericProperty
 HERE = Path(__file__).resolve().parent
 KEYBOARD_LAYOUT = str(HERE / "keyboard_zh.json")
 KEYBOARD_SIZE = (700, 190)          # the docked keyboard is scaled to the window width
+KEYBOARD_SIZE_LARGE = (700, 215)    # large-text mode: taller keys
+KEYBOARD_FONT = {False: 18, True: 21}   # key captions, before the dock's scale (×1.83 at 1280 px)
+KEY_IMAGE = "atlas://data/images/defaulttheme/textinput"             # white, a thin grey edge
+KEY_IMAGE_DOWN = "atlas://data/images/defaulttheme/textinput_active"  # white, a blue edge
+
+
+def keyboard_size(large: bool) -> tuple[int, int]:
+    return KEYBOARD_SIZE_LARGE if large else KEYBOARD_SIZE
 
 
 def hex_rgba(code: str) -> tuple[float, float, float, float]:
@@ -34,6 +42,7 @@ ON_PRIMARY = hex_rgba("#FFFFFF")
 ACCENT = hex_rgba("#B3261E")        # highlighted search characters, warnings
 TILE_OFF = hex_rgba("#D9DDE3")      # an unavailable tile (呼叫帮办 暂未开通)
 TEXT_OFF = hex_rgba("#3A4150")
+HELP = hex_rgba("#FFD666")          # the help button (呼叫帮办 / 找工作人员): amber, dark text
 OVERLAY = hex_rgba("#10243F")       # the countdown's full-screen backdrop
 HIGHLIGHT_MARKUP = "b3261e"
 
@@ -47,6 +56,8 @@ PAIRS = {
     "highlight on surface": (ACCENT, SURFACE),
     "unavailable tile": (TEXT_OFF, TILE_OFF),
     "countdown text": (ON_PRIMARY, OVERLAY),
+    "help button": (TEXT, HELP),
+    "nav button": (PRIMARY, SURFACE),
 }
 
 
@@ -93,6 +104,11 @@ class Theme(EventDispatcher):
             setattr(self, key, dp(value))
         self.large = bool(large)
 
-    def page_size(self, configured: int) -> int:
-        """List rows per page: fewer, taller rows in large-text mode."""
-        return max(3, configured * 5 // 8) if self.large else configured
+    def page_size(self, configured: int, height: float | None = None) -> int:
+        """List rows per page: fewer, taller rows in large-text mode, and never more than fit
+        in ``height`` (the window's) under the top bar and above the pager."""
+        rows = max(3, configured * 5 // 8) if self.large else configured
+        if height:
+            free = height - self.nav_h - (self.button_h + 2 * self.pad) - 2 * self.pad
+            rows = min(rows, max(1, int((free + self.gap * .75) // (self.row_h + self.gap * .75))))
+        return rows

@@ -59,7 +59,37 @@ class FieldLabel(Label):
 
 class KioskKeyboard(VKeyboard):
     """The docked keyboard; a touch anywhere on it, margins included, keeps the
-    search field focused (Kivy would otherwise unfocus on a margin tap)."""
+    search field focused (Kivy would otherwise unfocus on a margin tap).
+
+    Its captions are dark on white keys, and it grows in large-text mode: the mode is
+    applied each time the (reused) keyboard is put on the window."""
+
+    large = None
+
+    def on_parent(self, _widget, parent) -> None:
+        if parent is not None:
+            self.apply_mode()
+
+    def apply_mode(self) -> None:
+        from .theme import KEYBOARD_FONT, keyboard_size
+        app = App.get_running_app()
+        large = bool(app is not None and app.theme is not None and app.theme.large)
+        if large == self.large:
+            return
+        self.large = large
+        self.size = keyboard_size(large)
+        self.font_size = KEYBOARD_FONT[large]
+        if self.layout in self.available_layouts:    # else its first load draws with these
+            self.refresh(True)
+        if self.docked and self.get_parent_window() is not None:
+            self.setup_mode_dock()
+
+    def draw_keys(self) -> None:
+        super().draw_keys()
+        from .theme import TEXT
+        for child in self.children:
+            if isinstance(child, Label):
+                child.color = TEXT
 
     def on_touch_down(self, touch):
         if self.collide_point(*touch.pos):

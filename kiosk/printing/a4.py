@@ -240,8 +240,12 @@ def _draw(page: _Page, b: Any) -> None:
 
 def guide_a4(item: Any, hall: Any, qr_url: str | None = None, *, printed_at: dt.datetime | None = None,
              bank: FontBank | None = None) -> bytes:
-    """The take-home guide of ``item`` as an A4 PDF in large print (same content as the receipt)."""
+    """The take-home guide of ``item`` as an A4 PDF in large print (same content as the receipt),
+    with the data's source cited in small print at the end (the screen shows it to staff only)."""
     doc = guide_receipt(item, hall, qr_url, large=True, printed_at=printed_at, basis=True)
+    source = str(getattr(item, "source", "") or "").strip()
+    if source:
+        doc.add(Text(f"信息来源：{source}"))
     name = hall.get("name", "") if isinstance(hall, dict) else getattr(hall, "name", "")
     return render_a4(doc, bank, footer=str(name)).data
 

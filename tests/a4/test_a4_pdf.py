@@ -91,3 +91,15 @@ def test_a4_guide_names_where_to_go_and_the_legal_basis(guide_item):
     words = "".join(text(a4.guide_a4(item, HALL, "https://example.gov.cn/a")).split())
     for expected in ("办理地点", "兰山区人民路派出所户籍窗口", "设定依据", "《中华人民共和国户口登记条例》第十条"):
         assert expected in words, expected
+
+
+def test_a4_guide_cites_the_source_in_small_print(guide_item):
+    """GIVEN an item whose data names its source THEN the A4 guide cites it at the end
+    (the kiosk screen shows the source to staff only)."""
+    import dataclasses
+
+    from a4_samples import HALL
+    item = dataclasses.replace(guide_item, source="临沂市公安局 微信政务服务页面")
+    words = "".join(text(a4.guide_a4(item, HALL)).split())
+    assert "信息来源：临沂市公安局微信政务服务页面" in words
+    assert "信息来源" not in "".join(text(a4.guide_a4(guide_item, HALL)).split())

@@ -96,7 +96,7 @@ def test_idf_ui_decline_reading_shows_the_helper_route(flow, reader):
     ui, _svc, _states = flow()
     tap_id(ui, "decline_btn")
     wait_screen(ui, "identity_help", 5)
-    assert "您选择了不读取身份证" in texts(ui) and "呼叫帮办" in texts(ui)
+    assert "您选择了不读取身份证" in texts(ui) and "找工作人员" in texts(ui)      # no hub: the desk
     ui.screenshot("identity-help-declined")
     assert ui.kiosk.session.identity is None
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from conftest import overflowing
+from conftest import button, overflowing
 
 
 def test_cjk_font_is_not_tofu(ui):
@@ -27,13 +27,37 @@ def test_colour_pairs_have_contrast(name):
     assert theme.contrast(fg, bg) >= 4.5
 
 
-def test_home_text_fits_and_assist_says_unavailable(ui):
-    """GIVEN no helpdesk hub WHEN home shows THEN 呼叫帮办 says 暂未开通 and all text fits."""
+def test_home_help_is_real_without_a_hub(ui):
+    """GIVEN no helpdesk hub WHEN home shows THEN the help tile says 找工作人员 (never
+    暂未开通) and all text fits; WHEN tapped THEN the desk screen names where, when and the
+    phone, from config; every screen's bar carries the same 找工作人员."""
     home = ui.screen
-    assert "暂未开通" in home.ids.tile_assist.text
+    assert home.ids.tile_assist.text.startswith("找工作人员") and "开通" not in home.ids.tile_assist.text
     assert not overflowing(home)
     ui.tap(home.ids.tile_assist)
-    assert "暂未开通" in ui.app.root.notice and "0631-12345" in ui.app.root.notice
+    assert ui.app.manager.current == "help"
+    texts = " ".join(w.text for w in ui.screen.walk() if getattr(w, "text", ""))
+    cfg = ui.kiosk.config
+    for expected in (cfg["hall.desk_location"], cfg["hall.opening_hours"], "0631-12345"):
+        assert expected in texts
+    assert "帮办" not in texts and "视频" not in texts
+    assert not overflowing(ui.screen)
+    ui.screenshot("help-desk")
+    for screen, params in (("search", {}), ("browse", {"by": "department"}), ("qr", {"id": "SI-0001"}),
+                           ("list", {"by": "audience", "value": "个人", "page": 0}), ("item", {"id": "SI-0049"})):
+        ui.kiosk.session.go(screen, **params)
+        ui.frames(2)
+        ui.tap(button(ui.screen, "找工作人员"))
+        assert ui.app.manager.current == "help", screen
+
+
+def test_help_desk_words_come_from_config(make_ui):
+    ui = make_ui(**{"hall.desk_location": "二楼 B 区 3 号窗口", "hall.desk_hours": "周一至周六 8:30-17:30",
+                    "hall.desk_phone": "0631-5556677"})
+    ui.kiosk.session.go("help")
+    ui.frames(2)
+    texts = " ".join(w.text for w in ui.screen.walk() if getattr(w, "text", ""))
+    assert "二楼 B 区 3 号窗口" in texts and "周一至周六 8:30-17:30" in texts and "0631-5556677" in texts
 
 
 def test_window_close_is_refused(ui):

@@ -47,14 +47,20 @@ def test_browse_department_list_item_qr(ui):
     assert ui.screen.item_id == expected.id
     assert not overflowing(ui.screen)
 
+    assert not expected.channels and ui.screen.ids.qr_btn.parent is None   # window only: no QR
+    online = ui.kiosk.catalogue.by_id["SI-0001"]                             # 网上办
+    ui.kiosk.session.go("item", id=online.id)
+    ui.frames(2)
     ui.tap(ui.screen.ids.qr_btn)
     assert ui.app.manager.current == "qr"
     path = ui.screenshot("qr")
     decoded = decode(Image.open(path))
-    assert [d.data.decode() for d in decoded] == [ui.kiosk.qr_url(expected)]
+    assert [d.data.decode() for d in decoded] == [ui.kiosk.qr_url(online)]
 
     ui.tap(button(ui.screen, "返回"))
-    assert ui.app.manager.current == "item"
+    assert ui.app.manager.current == "item" and ui.screen.item_id == online.id
+    ui.tap(button(ui.screen, "返回"))
+    assert ui.app.manager.current == "item" and ui.screen.item_id == expected.id
     ui.tap(button(ui.screen, "返回"))
     assert ui.app.manager.current == "list" and ui.screen.page == 1
 

@@ -33,10 +33,10 @@ def test_print_guide_hands_the_citizen_a_receipt(ui, printer):
 
 
 def test_paper_out_says_so_and_offers_the_qr(ui, printer):
-    """GIVEN a printer out of paper WHEN the citizen taps 打印办事指南 THEN within seconds the
-    screen asks the citizen to tell the desk and shows the QR code to continue on the phone."""
+    """GIVEN a printer out of paper and an item that can be done online WHEN the citizen taps
+    打印办事指南 THEN within seconds the screen asks the citizen to tell the desk and shows the QR code."""
     printer.set_mode("paper_out")
-    ui.kiosk.session.go("item", id="SI-0049")
+    ui.kiosk.session.go("item", id="SI-0001")
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
@@ -46,9 +46,28 @@ def test_paper_out_says_so_and_offers_the_qr(ui, printer):
     ui.screenshot("print-failed-qr")
 
 
+def test_paper_out_without_an_online_channel_points_to_the_desk(ui, printer):
+    """GIVEN a printer out of paper and an item done only at the window (no QR) WHEN the
+    citizen taps 打印办事指南 THEN the item stays, and the notice (below the content, above
+    the buttons) names the desk and its phone instead of a QR code that is not there."""
+    printer.set_mode("paper_out")
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    assert ui.screen.ids.qr_btn.parent is None
+    ui.tap(ui.screen.ids.print_btn)
+    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用，已通知工作人员"), timeout=5)
+    ui.frames(2)
+    assert ui.app.manager.current == "item"
+    text = ui.screen.ids.notice.text
+    assert "二维码" not in text and "请到窗口咨询" in text and "0631-12345" in text
+    notice, scroll = ui.screen.ids.notice, ui.screen.ids.scroll
+    assert notice.top <= scroll.y + 1 and notice.y >= ui.screen.ids.bar.top - 1   # between, covering nothing
+    ui.screenshot("item-print-failed-desk")
+
+
 def test_no_printer_configured(ui):
     ui.kiosk.devices = {}
-    ui.kiosk.session.go("item", id="SI-0049")
+    ui.kiosk.session.go("item", id="SI-0001")
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: ui.app.manager.current == "qr")
@@ -57,7 +76,7 @@ def test_no_printer_configured(ui):
 
 def test_a_held_guide_is_kept_for_a_retry_then_dropped_when_the_session_ends(ui, printer):
     printer.set_mode("paper_out")
-    ui.kiosk.session.go("item", id="SI-0049")
+    ui.kiosk.session.go("item", id="SI-0001")
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
@@ -71,10 +90,10 @@ def test_a_held_guide_is_kept_for_a_retry_then_dropped_when_the_session_ends(ui,
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: _notice(ui).startswith("办事指南已经打印好了"))
     printer.set_mode("paper_out")                      # another guide is held when the citizen leaves
-    ui.kiosk.session.go("item", id="SI-0001")
+    ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
-    ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
+    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用"), timeout=5)
     assert len(printer.pending_jobs()) == 1
     ui.kiosk.session.end("finished")
     assert printer.pending_jobs() == []
@@ -102,7 +121,7 @@ def test_a4_page_when_an_a4_printer_is_configured(ui, printer, tmp_path):
 def test_no_a4_button_without_an_a4_printer(ui, printer):
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
-    assert not ui.screen.a4 and ui.screen._a4_button.parent is None
+    assert not ui.screen.a4 and ui.screen._kept["print_a4_btn"].parent is None
     import gc
     gc.collect()                                   # the hidden button must survive a collection
     ui.kiosk.session.go("item", id="SI-0001")
@@ -121,7 +140,7 @@ def test_four_buttons_fit_in_large_text(ui, printer, tmp_path):
     a4.open()
     ui.kiosk.devices["a4_printer"] = a4
     ui.kiosk.session.set_large_text(True)
-    ui.kiosk.session.go("item", id="SI-0049")
+    ui.kiosk.session.go("item", id="SI-0001")          # online: the QR button too
     ui.frames(3)
     bar = ui.screen.ids.print_btn.parent
     assert len(bar.children) == 4

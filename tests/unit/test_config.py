@@ -45,6 +45,9 @@ def test_admin_file_overrides_defaults(tmp_path):
     ('[catalogue]\nqr_url_template = "https://x/{nmae}"\n', "catalogue.qr_url_template", "{name} and {id}"),
     ('[assist]\nhub_url = "http://hub"\n', "assist.hub_url", "ws://"),
     ('[logging]\nlevel = "LOUD"\n', "logging.level", "one of DEBUG"),
+    ('[hall]\ndesk_location = ""\n', "hall.desk_location", "not empty"),
+    ('[hall]\ndesk_phone = "call us"\n', "hall.desk_phone", "phone number of digits"),
+    ('[hall]\ndesk_phone = 12345\n', "hall.desk_phone", "has int 12345"),
 ])
 def test_bad_values_name_file_key_and_allowed(tmp_path, text, key, words):
     path = write(tmp_path, text)
@@ -84,3 +87,15 @@ def test_simulate_puts_every_device_on_its_simulator(tmp_path):
     cfg = config.load(path)
     assert cfg["devices.id_reader.uri"].startswith("serial://")
     assert all(d["uri"] == "sim://" for d in cfg.simulated().devices().values())
+
+
+def test_desk_keys_default_and_accept_a_hall_s_own(tmp_path):
+    """GIVEN the defaults THEN the desk has a place and falls back to the hall's hours and phone;
+    GIVEN an admin's desk THEN its location, hours and phone are taken."""
+    cfg = config.load()
+    assert cfg["hall.desk_location"] and cfg["hall.desk_hours"] == "" and cfg["hall.desk_phone"] == ""
+    path = write(tmp_path, '[hall]\ndesk_location = "二楼 B 区"\ndesk_hours = "8:30-17:30"\n'
+                           'desk_phone = "(0631) 555-6677"\n')
+    cfg = config.load(path)
+    assert (cfg["hall.desk_location"], cfg["hall.desk_hours"], cfg["hall.desk_phone"]) == \
+        ("二楼 B 区", "8:30-17:30", "(0631) 555-6677")

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: Apache-2.0
+"""No screen overflows, in either mode: every screen's top bar (NavBar) and bottom bars lie
+inside the window, on every screen with the longest lists the catalogue gives."""
+import pytest
+
+ROUTES = [("home", {}), ("browse", {"by": "department"}), ("browse", {"by": "category"}),
+          ("list", {"by": "audience", "value": "个人", "page": 0}),
+          ("list", {"by": "audience", "value": "法人", "page": 0}),
+          ("list", {"by": "department", "value": "行政审批服务局", "page": 0}),
+          ("search", {}), ("item", {"id": "SI-0049"}), ("item", {"id": "SI-0050"}),
+          ("item", {"id": "SI-0001"}), ("qr", {"id": "SI-0001"}), ("consent", {}),
+          ("identity_help", {}), ("help", {})]
+
+
+def _bars(screen):
+    """The screen's top-level bands: the children of its outer vertical BoxLayout."""
+    outer = screen.children[0]
+    return [w for w in outer.children if w.height > 0 and w.opacity > 0]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_every_screen_fits_the_window(ui, large):
+    """GIVEN each screen in normal and large mode THEN each band of its layout (top bar,
+    content, bottom bar) is inside the window and the top bar sits at the top."""
+    ui.kiosk.session.set_large_text(large)
+    w, h = ui.window.size
+    for screen, params in ROUTES:
+        if screen == "home":
+            ui.kiosk.session.home()
+        else:
+            ui.kiosk.session.go(screen, **params)
+        ui.frames(3)
+        assert ui.app.manager.current == screen
+        for band in _bars(ui.screen):
+            x0, y0 = band.to_window(band.x, band.y)
+            x1, y1 = band.to_window(band.right, band.top)
+            assert x0 >= -1 and y0 >= -1 and x1 <= w + 1 and y1 <= h + 1, \
+                f"{screen} {params} large={large}: {type(band).__name__} at {(x0, y0, x1, y1)}"
+        if screen != "home":
+            nav = ui.screen.children[0].children[-1]
+            assert abs(nav.to_window(nav.x, nav.top)[1] - h) <= 1, f"{screen}: top bar not at the top"

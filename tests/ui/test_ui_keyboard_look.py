@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The on-screen keyboard: dark captions on light keys (≥ 7:1 from the pixels), and in
+large-text mode taller keys with captions ≥ 34 px."""
+import pytest
+
+from pixels import frame, text_contrast
+
+
+def _keys(vk):
+    layout = vk.available_layouts[vk.layout]
+    for line in range(1, layout["rows"] + 1):
+        keys = layout[f"{vk.layout_mode}_{line}"]
+        for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
+            x0, y0 = vk.to_parent(*pos)
+            x1, y1 = vk.to_parent(pos[0] + size[0], pos[1] + size[1])
+            yield key[0], (int(x0), int(y0), int(x1), int(y1))
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_keys_are_dark_on_light_and_grow_in_large_mode(ui, large):
+    ui.kiosk.session.set_large_text(large)
+    ui.kiosk.session.go("search")
+    ui.frames(3)
+    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
+    vk = ui.keyboard()
+    ui.wait_until(lambda: vk.large == large)
+    ui.frames(2)
+    caption_px = vk.font_size * vk.scale
+    key_h = min(r[3] - r[1] for _c, r in _keys(vk))
+    if large:
+        assert caption_px >= 34, caption_px
+        assert key_h >= 80, key_h
+    img = frame(ui.window)
+    worst = min((text_contrast(img, rect, inset=6)[0], caption) for caption, rect in _keys(vk))
+    assert worst[0] >= 7.0, f"key {worst[1]!r}: {worst[0]:.2f}:1"
+    for key in "hz":
+        ui.tap_key(key)
+    assert ui.screen.ids.field.text.endswith("hz")
+    ui.screenshot("large-search-keyboard" if large else "search-keyboard")
