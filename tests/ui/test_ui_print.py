@@ -55,7 +55,7 @@ def test_paper_out_without_an_online_channel_points_to_the_desk(ui, printer):
     ui.frames(2)
     assert ui.screen.ids.qr_btn.parent is None
     ui.tap(ui.screen.ids.print_btn)
-    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用，已通知工作人员"), timeout=5)
+    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用，请告诉服务台的工作人员"), timeout=5)
     ui.frames(2)
     assert ui.app.manager.current == "item"
     text = ui.screen.ids.notice.text
