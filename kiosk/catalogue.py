@@ -8,18 +8,17 @@ reason and skipped; the rest loads. A file that is unusable as a whole raises
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from ehall_common import tables
+from ehall_common.safe_read import CATALOGUE_MAX_BYTES
 
 from . import themes as themes_mod
-from ehall_common.safe_read import CATALOGUE_MAX_BYTES, SafeReadError, read_limited
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 
@@ -29,6 +28,7 @@ COLUMNS = ("id", "name", "department", "category", "audience", "channels", "prom
            "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
            "location", "legal_basis", "themes", "popularity")
 REQUIRED = ("id", "name")
+SHAPE = tables.Shape("catalogue", "item", COLUMNS, REQUIRED, "items", CATALOGUE_MAX_BYTES)
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
 _STEP_SPLIT = re.compile(r"\s*[;；]\s*")
 _KEYWORD_SPLIT = re.compile(r"\s*[;；,，、]\s*")
@@ -45,14 +45,7 @@ class CatalogueError(Exception):
     """The catalogue cannot be used at all."""
 
 
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int          # CSV: physical line; JSON: item number (1-based)
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+RowError = tables.RowError          # FILE:LINE: reason (ehall_common/tables.py)
 
 
 @dataclass(frozen=True)
@@ -257,95 +250,16 @@ def parse_record(rec: dict[str, Any]) -> Item:
 
 # -- files ------------------------------------------------------------------------
 
-def _decode(raw: bytes, file: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CatalogueError(f"{file}: neither UTF-8 nor GB18030 text")
-
-
-def _records_csv(text: str, file: str, warnings: list[str]) -> Iterable[tuple[int, dict | str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CatalogueError(f"{file}: the file is empty") from None
-    except csv.Error as exc:
-        raise CatalogueError(f"{file}: the header line is not CSV ({exc})") from None
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CatalogueError(f"{file}: the header has no {', '.join(missing)} column "
-                             f"(columns allowed: {', '.join(COLUMNS)})")
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        warnings.append(f"{file}: columns ignored: {', '.join(unknown)}")
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, f"not valid CSV ({exc})"
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            yield reader.line_num, f"has {len(row)} fields, the header has {len(header)}"
-            continue
-        yield reader.line_num, dict(zip(header, row))
-
-
-def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(f"{file}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise CatalogueError(f"{file}: not a JSON catalogue we accept (nested too deeply)") from None
-    except ValueError as exc:        # e.g. an integer of more than 4300 digits
-        raise CatalogueError(f"{file}: not a JSON catalogue we accept ({str(exc)[:80]})") from None
-    if isinstance(data, dict):
-        data = data.get("items")
-    if not isinstance(data, list):
-        raise CatalogueError(f"{file}: JSON must be a list of items or {{\"items\": [...]}}")
-    for n, rec in enumerate(data, 1):
-        yield n, (rec if isinstance(rec, dict) else f"item is {type(rec).__name__}, not an object")
-
-
 def load(path: str | Path | None = None) -> Catalogue:
     """Loads a catalogue file (None: the bundled one)."""
     path = Path(path) if path else BUNDLED
     file = str(path)
-    try:
-        raw = read_limited(path, CATALOGUE_MAX_BYTES, "catalogue")   # no FIFO, device, 24 GB
-    except SafeReadError as exc:
-        raise CatalogueError(str(exc)) from None
-    text = _decode(raw, file)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise CatalogueError(f"{file}: not a CSV or JSON text file (a NUL byte on line {line})")
     warnings: list[str] = []
-    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
-    records = _records_json(text, file) if is_json else _records_csv(text, file, warnings)
-    items: list[Item] = []
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, rec in records:
-        if isinstance(rec, str):
-            errors.append(RowError(file, line, rec))
-            continue
-        try:
-            item = parse_record(rec)
-        except ValueError as exc:
-            errors.append(RowError(file, line, str(exc)))
-            continue
-        if item.id in seen:
-            errors.append(RowError(file, line, f"id {item.id} appears twice; the first one is kept"))
-            continue
-        seen.add(item.id)
-        items.append(item)
+    try:
+        raw, records = tables.read_table(path, SHAPE, warnings)
+        items, errors = tables.parse_rows(records, file, parse_record, lambda item: item.id)
+    except tables.TableError as exc:
+        raise CatalogueError(str(exc)) from None
     if not items:
         raise CatalogueError(f"{file}: no usable item ({len(errors)} rows rejected)"
                              + (f"; first: {errors[0]}" if errors else ""))

@@ -7,22 +7,20 @@ usable entry is refused whole (``FaqError``), so the kiosk keeps the last good o
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ehall_common.safe_read import SafeReadError, read_limited
+from ehall_common import tables
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "faq.csv"
 COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source")
 REQUIRED = ("id", "question", "answer")
 MAX_BYTES = 20 * 1024 * 1024
+SHAPE = tables.Shape("knowledge base", "entry", COLUMNS, REQUIRED, "faq", MAX_BYTES)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPLIT = re.compile(r"\s*\|\s*")
@@ -33,14 +31,7 @@ class FaqError(Exception):
     """The knowledge base cannot be used at all."""
 
 
-@dataclass(frozen=True)
-class FaqRowError:
-    file: str
-    line: int          # CSV: physical line; JSON: entry number (1-based)
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+FaqRowError = tables.RowError       # FILE:LINE: reason (ehall_common/tables.py)
 
 
 @dataclass(frozen=True)
@@ -110,85 +101,15 @@ def parse_entry(rec: dict[str, Any]) -> Faq:
     )
 
 
-def _records_csv(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise FaqError(f"{file}: the file is empty") from None
-    except csv.Error as exc:
-        raise FaqError(f"{file}: the header line is not CSV ({exc})") from None
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise FaqError(f"{file}: the header has no {', '.join(missing)} column (columns: {', '.join(COLUMNS)})")
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, f"not valid CSV ({exc})"
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            yield reader.line_num, f"has {len(row)} fields, the header has {len(header)}"
-            continue
-        yield reader.line_num, dict(zip(header, row))
-
-
-def _records_json(text: str, file: str) -> Iterable[tuple[int, dict | str]]:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        raise FaqError(f"{file}: not valid JSON ({str(exc)[:80]})") from None
-    if isinstance(data, dict):
-        data = data.get("faq", data.get("entries"))
-    if not isinstance(data, list):
-        raise FaqError(f'{file}: JSON must be a list of entries or {{"faq": [...]}}')
-    for n, rec in enumerate(data, 1):
-        yield n, (rec if isinstance(rec, dict) else f"entry is {type(rec).__name__}, not an object")
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return read_limited(path, MAX_BYTES, "knowledge base")
-    except SafeReadError as exc:
-        raise FaqError(str(exc)) from None
-
-
 def load(path: str | Path | None = None) -> KnowledgeBase:
     """Loads a knowledge base (None: the bundled one). Raises FaqError when nothing is usable."""
     path = Path(path) if path else BUNDLED
     file = str(path)
-    raw = _read(path)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FaqError(f"{file}: neither UTF-8 nor GB18030 text")
-    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
-    records = _records_json(text, file) if is_json else _records_csv(text, file)
-    entries: list[Faq] = []
-    errors: list[FaqRowError] = []
-    seen: set[str] = set()
-    for line, rec in records:
-        if isinstance(rec, str):
-            errors.append(FaqRowError(file, line, rec))
-            continue
-        try:
-            entry = parse_entry(rec)
-        except ValueError as exc:
-            errors.append(FaqRowError(file, line, str(exc)))
-            continue
-        if entry.id in seen:
-            errors.append(FaqRowError(file, line, f"id {entry.id} appears twice; the first one is kept"))
-            continue
-        seen.add(entry.id)
-        entries.append(entry)
+    try:
+        raw, records = tables.read_table(path, SHAPE, [])
+        entries, errors = tables.parse_rows(records, file, parse_entry, lambda faq: faq.id)
+    except tables.TableError as exc:
+        raise FaqError(str(exc)) from None
     if not entries:
         raise FaqError(f"{file}: no usable entry ({len(errors)} rows rejected)"
                        + (f"; first: {errors[0]}" if errors else ""))

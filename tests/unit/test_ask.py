@@ -106,7 +106,7 @@ def test_gb18030_json_and_bom_are_read(tmp_path):
 
 @pytest.mark.parametrize("text,why", [
     ("[{]", "not valid JSON"),
-    ("[" * 100000, "not valid JSON"),
+    ("[" * 100000, "nested too deeply"),
     ("id,question,answer\nA,,\n", "no usable entry"),
     ("name,text\n", "no id, question"),
     ("", "empty"),
