@@ -20,21 +20,32 @@ log = logging.getLogger(__name__)
 LOG_EVERY_S = 300.0
 
 
-class SocketGuard:
-    def __init__(self, per_address: int, identify_s: float) -> None:
-        self.per_address, self.identify_s = per_address, identify_s
-        self.open_by_address: dict[str, int] = {}
-        self.refused = 0          # sockets refused over the cap (tests, bench)
-        self.timed_out = 0        # sockets closed for not identifying in time
+class PerAddressLog:
+    """One warning per kind and address every LOG_EVERY_S, never one per socket (a flood of
+    connections must not become a flood of log lines)."""
+
+    def __init__(self) -> None:
         self._logged: dict[tuple[str, str], float] = {}
 
-    def _log_once(self, kind: str, address: str, message: str) -> None:
+    def warn(self, kind: str, address: str, message: str) -> None:
         now = asyncio.get_running_loop().time()
         if now - self._logged.get((kind, address), -LOG_EVERY_S) >= LOG_EVERY_S:
             self._logged[(kind, address)] = now
             if len(self._logged) > 10_000:
                 self._logged.clear()
             log.warning("%s (logged once per address every %.0f s)", message, LOG_EVERY_S)
+
+
+class SocketGuard:
+    def __init__(self, per_address: int, identify_s: float) -> None:
+        self.per_address, self.identify_s = per_address, identify_s
+        self.open_by_address: dict[str, int] = {}
+        self.refused = 0          # sockets refused over the cap (tests, bench)
+        self.timed_out = 0        # sockets closed for not identifying in time
+        self._log = PerAddressLog()
+
+    def _log_once(self, kind: str, address: str, message: str) -> None:
+        self._log.warn(kind, address, message)
 
     def open(self, address: str) -> bool:
         """May one more socket from ``address`` be opened? If so it is counted."""

@@ -19,10 +19,10 @@ from typing import Callable
 
 from aiohttp import web
 
+from helpdesk.guard import PerAddressLog
 from helpdesk.throttle import Network, client_address
 
 log = logging.getLogger(__name__)
-LOG_EVERY_S = 300.0
 
 
 class ConnectionGuard:
@@ -33,18 +33,13 @@ class ConnectionGuard:
         self.factory, self.per_address, self.first_bytes_s = factory, per_address, first_bytes_s
         self.trusted = trusted
         self.open: dict[str, int] = {}
-        self._logged: dict[tuple[str, str], float] = {}
+        self._log = PerAddressLog()
 
     def __call__(self) -> asyncio.Protocol:
         return _Guarded(self, self.factory())
 
     def log_once(self, kind: str, address: str, message: str) -> None:
-        now = asyncio.get_running_loop().time()
-        if now - self._logged.get((kind, address), -LOG_EVERY_S) >= LOG_EVERY_S:
-            self._logged[(kind, address)] = now
-            if len(self._logged) > 10_000:
-                self._logged.clear()
-            log.warning("%s (logged once per address every %.0f s)", message, LOG_EVERY_S)
+        self._log.warn(kind, address, message)
 
 
 class _Guarded(asyncio.Protocol):
