@@ -26,7 +26,7 @@ AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
            "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
-           "location", "legal_basis", "themes", "popularity")
+           "location", "legal_basis", "themes", "popularity", "online_url")
 REQUIRED = ("id", "name")
 SHAPE = tables.Shape("catalogue", "item", COLUMNS, REQUIRED, "items", CATALOGUE_MAX_BYTES)
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
@@ -67,6 +67,7 @@ class Item:
     keywords: tuple[str, ...] = ()  # the hall's colloquial search words (俗称): found like the name
     location: str = ""              # 办理地点
     legal_basis: str = ""           # 设定依据
+    online_url: str = ""            # 在本机办理: where the kiosk's browser does it (web.allowed_hosts decides)
 
     @property
     def has_full_guide(self) -> bool:
@@ -225,6 +226,10 @@ def parse_record(rec: dict[str, Any]) -> Item:
     url = _text(rec.get("url"), "url", 2000)
     if url and not url.startswith(("http://", "https://")):
         raise ValueError("url must start with http:// or https://")
+    online_url = _text(rec.get("online_url"), "online_url", 2000)
+    if online_url and not online_url.startswith(("https://", "http://")):
+        raise ValueError("online_url must start with https:// (http:// only for a host that web.allowed_hosts "
+                         "lists as http://HOST)")
     audience = _list(rec.get("audience"), "audience", _LIST_SPLIT, AUDIENCES)
     return Item(
         id=item_id, name=name,
@@ -245,6 +250,7 @@ def parse_record(rec: dict[str, Any]) -> Item:
         legal_basis=_text(rec.get("legal_basis"), "legal_basis", 3000),
         themes=_themes(rec.get("themes"), audience),
         popularity=_popularity(rec.get("popularity")),
+        online_url=online_url,
     )
 
 

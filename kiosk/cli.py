@@ -104,13 +104,32 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
         print(f"rule skipped: {shown(err)}")
     themes = ThemeIndex.build(cat.items, rules)
     own = sum(1 for i in cat.items if i.themes)
+    refused = _online_refused(args, cat)
+    for line in refused:
+        print(f"online_url refused: {shown(line)}")
     print(f"{cat.source}: {len(cat)} items usable, {len(cat.errors)} rows skipped; "
           f"{len(cat.departments())} departments, "
           f"{sum(1 for i in cat.items if i.has_guide)} items with a guide, "
           f"{sum(1 for i in cat.items if i.has_full_guide)} with a full guide (materials + steps or time limit)")
     print(f"{rules.source}: {len(rules.rules)} theme rules usable, {len(rules.errors)} skipped; "
           f"{themes.covered} of {len(cat)} items with a theme ({own} from the catalogue's themes column)")
-    return 1 if cat.errors or rules.errors else 0
+    online = sum(1 for i in cat.items if i.online_url)
+    print(f"在本机办理: {online - len(refused)} of {online} items' online_url on web.allowed_hosts")
+    return 1 if cat.errors or rules.errors or refused else 0
+
+
+def _online_refused(args: argparse.Namespace, cat) -> list[str]:
+    """Items whose online_url the kiosk's browser would refuse (not https, or a host that
+    web.allowed_hosts does not list): they get no 在本机办理 button."""
+    from .web.policy import Allowlist
+
+    allow = Allowlist(_load_config(args)["web.allowed_hosts"])
+    out = []
+    for item in cat.items:
+        refusal = allow.check(item.online_url) if item.online_url else None
+        if refusal is not None:
+            out.append(f"item {item.id}: {refusal.host or item.online_url[:40]}: {refusal.reason}")
+    return out
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ DEVICE_SCHEMES = {
     "receipt_printer": ("tcp", "serial", "usb", "sim"),
     "a4_printer": ("cups", "sim"),
     "audio": ("alsa", "sim"),
+    "browser": ("chromium",),            # no simulator: --simulate keeps the real one
 }
 
 
@@ -80,6 +81,16 @@ def _template(v: str) -> bool:
     return v.startswith(("http://", "https://"))
 
 
+def _host_entry(entry: str) -> bool:
+    host = entry[len("http://"):] if entry.startswith("http://") else entry
+    host = host[2:] if host.startswith("*.") else host
+    return bool(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", host))
+
+
+def _web_url(v: str) -> bool:
+    return v == "" or (v.startswith(("https://", "http://")) and len(v) <= 2000 and " " not in v)
+
+
 SCHEMA: dict[str, Rule] = {
     "hall.name": _text(60, empty=False),
     "hall.terminal_id": _text(40, empty=False),
@@ -124,6 +135,12 @@ SCHEMA: dict[str, Rule] = {
     "identity.face_tries": _int_range(1, 5),
     "identity.idle_seconds": _int_range(10, 300),
     "identity.face_tolerance": Rule(float, "a number from 0.3 to 0.6", lambda v: 0.3 <= v <= 0.6),
+    "web.allowed_hosts": Rule(list, 'a list of hosts: "www.example.gov.cn", "*.example.gov.cn" or '
+                              '"http://HOST" (a host on the hall\'s own network without TLS)',
+                              lambda v: all(isinstance(e, str) and _host_entry(e) for e in v)),
+    "web.portal_url": Rule(str, "empty, or an https:// address on web.allowed_hosts", _web_url),
+    "web.account_url": Rule(str, "empty, or an https:// address on web.allowed_hosts", _web_url),
+    "web.open_timeout_seconds": _int_range(5, 120),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
 }
@@ -253,7 +270,8 @@ class Config:
 
     def simulated(self) -> "Config":
         """Every device on its simulator (``--simulate``)."""
-        return self.with_overrides(**{f"devices.{d}.uri": "sim://" for d in DEVICE_SCHEMES})
+        return self.with_overrides(**{f"devices.{d}.uri": "sim://" for d, schemes in DEVICE_SCHEMES.items()
+                                      if "sim" in schemes})
 
 
 def admin_path(explicit: str | None = None) -> Path | None:
@@ -308,7 +326,21 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
         sources.append(str(admin_file))
     _check_hub_auth(values, Path(sources[-1]))
     _check_catalogue_path(values, Path(sources[-1]))
+    _check_web_urls(values, Path(sources[-1]))
     return Config(values, sources)
+
+
+def _check_web_urls(values: dict[str, Any], file: Path) -> None:
+    """The portal and account pages must be ones the kiosk's browser may open."""
+    from .web.policy import Allowlist
+
+    allow = Allowlist(values.get("web.allowed_hosts", []))
+    for key in ("web.portal_url", "web.account_url"):
+        url = values.get(key, "")
+        refusal = allow.check(url) if url else None
+        if refusal is not None:
+            raise ConfigError(file, key, f"has {cut(url)}: {refusal.reason} ({refusal.host}); allowed: an https:// "
+                              "address whose host web.allowed_hosts lists")
 
 
 def _check_catalogue_path(values: dict[str, Any], file: Path) -> None:

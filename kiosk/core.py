@@ -34,6 +34,7 @@ class Kiosk:
     devices: dict[str, Any] = field(default_factory=dict)   # kiosk.devices.create_all(config)
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
     identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
+    web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
 
     def __post_init__(self) -> None:

@@ -19,7 +19,7 @@ from .config import Config
 log = logging.getLogger(__name__)
 
 # The devices the kiosk knows, in the order `ehall-kiosk devices` lists them.
-KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio")
+KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio", "browser")
 # config keys of a device section that go to its driver's factory besides ``uri``
 OPTIONS = {"receipt_printer": ("profile",), "smartcard": ("staff_badges",)}
 # options the kiosk always sets: no card is read before consent (the identity service turns polling on)
@@ -29,7 +29,16 @@ FIXED: dict[str, dict[str, Any]] = {"id_reader": {"poll": False}}
 def create(name: str, settings: dict[str, Any]) -> Device:
     """One device from its config section, not opened; never raises (drivers.registry's contract)."""
     opts = {key: settings[key] for key in OPTIONS.get(name, ()) if key in settings}
+    if name == "browser":
+        opts["font_dirs"] = _font_dirs()
     return registry.create(name, name, settings["uri"], **opts, **FIXED.get(name, {}))
+
+
+def _font_dirs() -> tuple[str, ...]:
+    """The kiosk's own Noto Sans SC for the pages (a terminal may have no CJK system font)."""
+    from pylopdf_fonts_zh_cn import sans_path
+
+    return (str(sans_path().parent),)
 
 
 def create_all(config: Config) -> dict[str, Device]:

@@ -56,3 +56,47 @@ class UiBridge(EventDispatcher):
             self.route = s.route
             if same:                             # equal but new (e.g. home again): tell the router
                 self.property("route").dispatch(self)
+
+
+class WebBridge(EventDispatcher):
+    """网上办's page as Kivy properties (kiosk/web/service.py), main thread only. Frames are
+    coalesced: however many arrive between two Kivy frames, ``frame_seq`` moves once and the
+    screen draws the newest."""
+    state = StringProperty("closed")             # kiosk.web.WebState values
+    message = StringProperty("")
+    editable = BooleanProperty(False)            # a text field in the page has focus
+    frame_seq = NumericProperty(0)
+
+    def __init__(self, web, **kwargs):
+        super().__init__(**kwargs)
+        self.web = web
+        self._frame_pending = False
+        web.changes.subscribe(self._on_change)
+        web.frames.subscribe(self._on_frame)
+        self.sync()
+
+    def close(self) -> None:
+        self.web.changes.unsubscribe(self._on_change)
+        self.web.frames.unsubscribe(self._on_frame)
+
+    def _on_change(self, _web) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.sync()
+        else:
+            Clock.schedule_once(lambda _dt: self.sync())
+
+    def _on_frame(self, _web) -> None:
+        if not self._frame_pending:
+            self._frame_pending = True
+            Clock.schedule_once(self._frame_now)
+
+    def _frame_now(self, _dt) -> None:
+        self._frame_pending = False
+        frame = self.web.frame
+        if frame is not None:
+            self.frame_seq = frame.seq
+
+    def sync(self) -> None:
+        self.message = self.web.message         # before the state: its listeners read the message
+        self.editable = self.web.editable
+        self.state = self.web.state.value

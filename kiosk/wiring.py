@@ -26,6 +26,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     from .identity import build_identity
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
+    from .web import build_web
+    kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
     watch.start()                               # unplugged devices are found again
@@ -37,6 +39,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
 def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
     watch.stop()
+    if kiosk.web is not None:
+        kiosk.web.shutdown()
     close_all(kiosk.devices)
 
 

@@ -22,21 +22,22 @@ from kiosk.ui_bridge import UiBridge
 
 from . import browse, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
-from . import consent, face, help_desk, idcard, identified
+from . import consent, face, help_desk, idcard, identified, web
 from .theme import Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
-            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "app")
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "web", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
            "assist_fallback": assist_fallback.AssistFallbackScreen, "assist_call": assist_call.AssistCallScreen,
            "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
-           "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen}
+           "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
+           "web": web.WebScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"

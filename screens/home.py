@@ -12,6 +12,8 @@ class HomeScreen(KioskScreen):
     terminal_id = StringProperty("")
     hours = StringProperty("")
     assist_available = BooleanProperty(False)
+    web_portal = BooleanProperty(False)       # 网上办事: the browser runs here and web.portal_url is set
+    web_account = BooleanProperty(False)      # 注册账号: likewise with web.account_url
 
     def show(self, **params) -> None:
         cfg = self.kiosk.config
@@ -20,6 +22,9 @@ class HomeScreen(KioskScreen):
         self.hours = cfg["hall.opening_hours"]
         from .assist_flow import controller
         self.assist_available = controller(self.app).available   # the service, not just the config
+        web = self.kiosk.web
+        self.web_portal = web is not None and web.can_open(web.portal_url)
+        self.web_account = web is not None and web.can_open(web.account_url)
 
     def open_staff_pin(self) -> None:
         """A 3 s press on the terminal id: the helpers' PIN pad for assist mode (协助模式)."""
@@ -35,6 +40,13 @@ class HomeScreen(KioskScreen):
 
     def open_browse(self, by: str, group: str = "个人") -> None:
         self.session.go("browse", by=by, group=group)
+
+    def open_web(self, which: str) -> None:
+        web = self.kiosk.web
+        if which == "account":
+            self.session.go("web", url=web.account_url, title="注册账号", origin="home")
+        else:
+            self.session.go("web", url=web.portal_url, title="网上办事", origin="home")
 
     def toggle_large_text(self) -> None:
         self.session.set_large_text(not self.session.large_text)

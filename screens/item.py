@@ -125,7 +125,9 @@ class ItemScreen(KioskScreen):
         self.a4 = self.kiosk.a4_available()
         self.has_guide = item.has_guide
         self.has_qr = online(item)
-        self._arrange(qr_btn=self.has_qr, print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4)
+        web = self.kiosk.web
+        self._arrange(web_btn=web is not None and web.can_open(item.online_url), qr_btn=self.has_qr,
+                      print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4)
         self.title = "办事指南"
         box = self.ids.content
         box.clear_widgets()
@@ -176,7 +178,7 @@ class ItemScreen(KioskScreen):
         from .assist_flow import controller
         return bool(controller(self.app).mode.active)
 
-    BAR = ("qr_btn", "print_btn", "print_a4_btn", "assist_btn")
+    BAR = ("web_btn", "qr_btn", "print_btn", "print_a4_btn", "assist_btn")
 
     def _arrange(self, **shown: bool) -> None:
         """The bar holds only buttons that can do something here, always in the same order."""
@@ -189,6 +191,12 @@ class ItemScreen(KioskScreen):
         for name in self.BAR:
             if shown.get(name, True):
                 bar.add_widget(self._kept[name])
+
+    def open_web(self) -> None:
+        """在本机办理: the item's online page in the kiosk's browser, below the kiosk's bar."""
+        item = self.kiosk.item(self.item_id)
+        if item is not None and item.online_url:
+            self.session.go("web", url=item.online_url, title=item.name, origin="item")
 
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)

@@ -13,7 +13,9 @@ from .interface import BrowserDevice
 __all__ = ["BrowserDevice", "build"]
 
 
-def build(name: str, uri: str | DeviceUri) -> BrowserDevice:
+def build(name: str, uri: str | DeviceUri, font_dirs: tuple[str, ...] = ()) -> BrowserDevice:
+    """``font_dirs``: folders of fonts the pages may use besides the system's (the kiosk passes
+    its own Noto Sans SC, so Chinese pages render on a terminal without CJK system fonts)."""
     parsed = check_uri(uri, {"chromium": {"headless"}}, WEB_BAD_URI)
     from .chromium import Browser
-    return Browser(name, parsed)
+    return Browser(name, parsed, font_dirs=tuple(font_dirs))

@@ -31,6 +31,7 @@ from drivers.base import DeviceError, DeviceState, DeviceUri
 
 from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
 from .interface import BrowserDevice, Check
+from .view import FOCUS_WATCH, FocusSink, FrameSink, View
 
 log = logging.getLogger(__name__)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
@@ -53,9 +54,23 @@ SAME_VIEW = """(() => {
 })();"""
 
 
+FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include>{dirs}<cachedir>{cache}</cachedir></fontconfig>"""
+
+
+def _fontconfig(profile: Path, font_dirs: tuple[str, ...]) -> Path:
+    """The system's fontconfig plus the kiosk's own font folders (Noto Sans SC), so a page's
+    Chinese text has glyphs on a terminal without system CJK fonts."""
+    conf = profile / "fonts.conf"
+    dirs = "".join(f"<dir>{html.escape(d)}</dir>" for d in font_dirs)
+    conf.write_text(FONTS_CONF.format(dirs=dirs, cache=html.escape(str(profile / "fc-cache"))), encoding="utf-8")
+    return conf
+
+
 class Browser(BrowserDevice):
-    def __init__(self, name: str, uri: DeviceUri):
+    def __init__(self, name: str, uri: DeviceUri, font_dirs: tuple[str, ...] = ()):
         super().__init__(name)
+        self.font_dirs = tuple(font_dirs)     # added to fontconfig's: pages need hanzi glyphs
         self.binary = uri.path or "/usr/bin/chromium"
         self.headless = uri.params.get("headless", "1") != "0"
         self._jobs: queue.Queue = queue.Queue()
@@ -66,6 +81,8 @@ class Browser(BrowserDevice):
         self._profile: Path | None = None
         self._check: Check = lambda _url: None
         self.refused: list[str] = []          # hosts refused in this session (never paths)
+        self._view: View | None = None
+        self._on_focus: FocusSink = lambda _editable, _kind: None
 
     # -- device -----------------------------------------------------------------------
     def open(self) -> None:
@@ -84,7 +101,13 @@ class Browser(BrowserDevice):
     # -- the browser's own thread --------------------------------------------------------
     def _run(self) -> None:
         while True:
-            job = self._jobs.get()
+            try:
+                # While a page is shown, Playwright's events (frames, focus) are delivered only
+                # inside its calls: between jobs the thread pumps them for up to 20 ms.
+                job = self._jobs.get(timeout=0.002) if self._view is not None else self._jobs.get()
+            except queue.Empty:
+                self._pump()
+                continue
             if job is None:
                 break
             fn, future = job
@@ -95,6 +118,24 @@ class Browser(BrowserDevice):
         if self._pw is not None:
             self._pw.stop()
             self._pw = None
+
+    def _pump(self) -> None:
+        try:
+            if self._page is not None:
+                self._page.wait_for_timeout(20)
+        except Exception:  # noqa: BLE001 - a closed page: the session's end clears the view
+            self._view = None
+
+    def _post(self, fn: Callable[[], Any]) -> None:
+        """``fn`` on the browser's thread without waiting (a citizen's tap or key): a failure
+        is logged by type only (the page's text may carry citizen data)."""
+        def run() -> None:
+            try:
+                fn()
+            except Exception as exc:  # noqa: BLE001 - the page may have moved on
+                log.warning("web: an input to the page failed (%s)", type(exc).__name__)
+        if self._thread is not None:
+            self._jobs.put((run, Future()))
 
     def _call(self, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
         if self._thread is None:
@@ -122,6 +163,8 @@ class Browser(BrowserDevice):
         self._profile = Path(tempfile.mkdtemp(prefix="ehall-web-", dir=ram))
         env = dict(os.environ, HOME=str(self._profile), XDG_RUNTIME_DIR=str(self._profile),
                    XDG_CONFIG_HOME=str(self._profile / "config"), XDG_CACHE_HOME=str(self._profile / "cache"))
+        if self.font_dirs:
+            env["FONTCONFIG_FILE"] = str(_fontconfig(self._profile, self.font_dirs))
         try:
             self._context = self._pw.chromium.launch_persistent_context(
                 str(self._profile / "profile"), executable_path=self.binary, headless=self.headless,
@@ -131,6 +174,9 @@ class Browser(BrowserDevice):
             shutil.rmtree(self._profile, ignore_errors=True)
             raise DeviceError(WEB_START_FAILED, type(exc).__name__) from None
         self._context.add_init_script(SAME_VIEW)
+        self._context.add_init_script(FOCUS_WATCH)
+        self._context.expose_binding("__ehallFocus", lambda _source, editable, kind="": self._on_focus(
+            bool(editable), str(kind)[:20]))
         self._context.route("**/*", self._guard)
         self._context.on("page", self._on_popup)
         self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
@@ -173,8 +219,11 @@ class Browser(BrowserDevice):
         if self._page is not None and popup != self._page:
             popup.close()
 
-    def goto(self, url: str) -> None:
-        self._call(lambda: self._page.goto(url, wait_until="domcontentloaded"))
+    def goto(self, url: str, timeout: float = 30.0) -> None:
+        """Opens ``url``; raises (Playwright's TimeoutError or Error) when it is not there within
+        ``timeout`` seconds."""
+        self._call(lambda: self._page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000),
+                   timeout=timeout + 10)
 
     def evaluate(self, script: str) -> Any:
         """Runs ``script`` in the page (the kiosk's own bridges and tests)."""
@@ -184,12 +233,49 @@ class Browser(BrowserDevice):
         """``fn(page)`` on the browser's thread (for bridges: typing into the focused field…)."""
         return self._call(lambda: fn(self._page))
 
+    # -- the page as the kiosk draws it (drivers/browser/view.py) ----------------------------
+    def show(self, on_frame: FrameSink, on_focus: FocusSink, width: int, height: int) -> None:
+        """Frames of the page at ``width``×``height`` go to ``on_frame`` (from the browser's
+        thread), focus changes to ``on_focus``; until the session ends."""
+        self._on_focus = on_focus
+
+        def start() -> None:
+            self._view = View(self._page, on_frame)
+            self._view.start(width, height)
+        self._call(start)
+
+    def _view_do(self, fn: Callable[[View], None]) -> None:
+        if self._view is not None:
+            fn(self._view)
+
+    def tap(self, x: float, y: float) -> None:
+        self._post(lambda: self._view_do(lambda v: v.tap(x, y)))
+
+    def scroll(self, x: float, y: float, dx: float, dy: float) -> None:
+        self._post(lambda: self._view_do(lambda v: v.scroll(x, y, dx, dy)))
+
+    def type_text(self, text: str) -> None:
+        self._post(lambda: self._view_do(lambda v: v.type_text(text)))
+
+    def press(self, key: str) -> None:
+        self._post(lambda: self._view_do(lambda v: v.press(key)))
+
+    def zoom(self, percent: int) -> None:
+        self._post(lambda: self._view_do(lambda v: v.zoom(percent)))
+
+    def back(self) -> None:
+        self._post(lambda: self._page and self._page.go_back(wait_until="commit"))
+
     def end_session(self) -> None:
         """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
         if self._thread is None:
             return
 
         def stop() -> None:
+            if self._view is not None:
+                self._view.stop()
+                self._view = None
+            self._on_focus = lambda _editable, _kind: None
             try:
                 if self._context is not None:
                     self._context.close()

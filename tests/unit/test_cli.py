@@ -75,7 +75,7 @@ def test_config_from_environment_variable(tmp_path):
 def test_devices_lists_each_configured_device_with_state():
     out = run("--simulate", "devices")
     lines = {line.split()[0]: line for line in out.stdout.splitlines()}
-    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio"}
+    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio", "browser"}
     assert " ready " in lines["audio"]
     assert " ready " in lines["id_reader"] and " ready " in lines["receipt_printer"]
     assert " ready " in lines["smartcard"]
@@ -145,3 +145,20 @@ def test_catalogue_check_counts_full_guides_in_the_bundled_sample():
     import re
     m = re.search(r"(\d+) with a full guide \(materials \+ steps or time limit\)", out.stdout)
     assert m and int(m.group(1)) >= 50, out.stdout
+
+
+def test_catalogue_check_names_online_addresses_the_browser_would_refuse(tmp_path):
+    """在本机办理 only for addresses on web.allowed_hosts: the check names each other one by item,
+    and a non-web scheme is a bad row with its line."""
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name,online_url\n"
+                    "A1,婚姻登记,https://www.shandong.gov.cn/marry\n"
+                    "A2,护照,https://evil.example/passport\n"
+                    "A3,社保,http://www.shandong.gov.cn/plain\n"
+                    "A4,户口,ftp://x.shandong.gov.cn/\n", encoding="utf-8")
+    out = run("catalogue", "check", str(path))
+    assert out.returncode == 1
+    assert "online_url refused: item A2: evil.example: not on the hall's list of sites" in out.stdout
+    assert "online_url refused: item A3: www.shandong.gov.cn: not an encrypted (https) address" in out.stdout
+    assert f"skipped: {path}:5: online_url must start with https://" in out.stdout
+    assert "在本机办理: 1 of 3 items' online_url on web.allowed_hosts" in out.stdout

@@ -39,7 +39,7 @@ def test_admin_file_overrides_defaults(tmp_path):
     ('[hall]\nname = "' + "长" * 61 + '"\n', "hall.name", "at most 60 characters"),
     ('[devices.id_reader]\nuri = "/dev/ttyUSB0"\n', "devices.id_reader.uri", "serial://, sim://"),
     ('[devices.camera]\nuri = "tcp://1.2.3.4"\n', "devices.camera.uri", "v4l2://, file://, sim://"),
-    ('[devices.scanner]\nuri = "sim://"\n', "devices.scanner.uri", "allowed in [devices]: a4_printer, audio, camera, id_reader"),
+    ('[devices.scanner]\nuri = "sim://"\n', "devices.scanner.uri", "allowed in [devices]: a4_printer, audio, browser, camera"),
     ('[devices]\nid_reader = "sim://"\n', "devices.id_reader", "is a section, not a value"),
     ('[catalogue]\nqr_url_template = "ftp://x/{name}"\n', "catalogue.qr_url_template", "http(s) URL"),
     ('[catalogue]\nqr_url_template = "https://x/{nmae}"\n', "catalogue.qr_url_template", "{name} and {id}"),
@@ -86,7 +86,10 @@ def test_simulate_puts_every_device_on_its_simulator(tmp_path):
     path = write(tmp_path, '[devices.id_reader]\nuri = "serial:///dev/ttyUSB0?baud=115200"\n')
     cfg = config.load(path)
     assert cfg["devices.id_reader.uri"].startswith("serial://")
-    assert all(d["uri"] == "sim://" for d in cfg.simulated().devices().values())
+    devices = cfg.simulated().devices()
+    # every device that has a simulator is on it; the browser has none (real Chromium, or ABSENT)
+    assert all(d["uri"] == "sim://" for name, d in devices.items() if name != "browser")
+    assert devices["browser"]["uri"].startswith("chromium://")
 
 
 def test_desk_keys_default_and_accept_a_hall_s_own(tmp_path):
@@ -99,3 +102,26 @@ def test_desk_keys_default_and_accept_a_hall_s_own(tmp_path):
     cfg = config.load(path)
     assert (cfg["hall.desk_location"], cfg["hall.desk_hours"], cfg["hall.desk_phone"]) == \
         ("二楼 B 区", "8:30-17:30", "(0631) 555-6677")
+
+
+@pytest.mark.parametrize("text,key,words", [
+    ('[web]\nportal_url = "https://evil.example/"\n', "web.portal_url", "not on the hall's list of sites"),
+    ('[web]\naccount_url = "http://www.shandong.gov.cn/reg"\n', "web.account_url", "not an encrypted (https) address"),
+    ('[web]\nallowed_hosts = ["https://www.shandong.gov.cn"]\n', "web.allowed_hosts", "a list of hosts"),
+    ('[web]\nallowed_hosts = ["*.Shandong gov"]\n', "web.allowed_hosts", "a list of hosts"),
+    ('[devices.browser]\nuri = "sim://"\n', "devices.browser.uri", "chromium://"),
+])
+def test_web_keys_name_the_file_the_key_and_what_is_allowed(tmp_path, text, key, words):
+    path = write(tmp_path, text)
+    with pytest.raises(config.ConfigError) as err:
+        config.load(path)
+    message = str(err.value)
+    assert str(path) in message and key in message and words in message
+
+
+def test_a_hall_portal_on_its_own_list_is_taken(tmp_path):
+    cfg = config.load(write(tmp_path, '[web]\nallowed_hosts = ["*.shandong.gov.cn", "http://10.1.2.3"]\n'
+                                      'portal_url = "https://zwfw.shandong.gov.cn/"\n'
+                                      'account_url = "http://10.1.2.3/register"\n'))
+    assert cfg["web.portal_url"] == "https://zwfw.shandong.gov.cn/"
+    assert cfg["web.account_url"] == "http://10.1.2.3/register"

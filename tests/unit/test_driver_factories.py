@@ -38,7 +38,7 @@ def test_a_bad_configuration_is_a_fault_device_with_its_code(kind, uri, opts, co
 
 def test_every_kind_the_kiosk_configures_has_a_driver():
     assert set(devices.KINDS) <= set(registry.KINDS)
-    assert set(registry.KINDS) - set(devices.KINDS) == {"browser"}      # configured with [web] next
+    assert set(registry.KINDS) == set(devices.KINDS)
 
 
 def test_a_faulted_reader_keeps_its_interface():

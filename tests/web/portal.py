@@ -10,15 +10,18 @@ import threading
 from aiohttp import web
 
 INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>测试政务网</title>
-<body><h1>测试政务网</h1>
+<body style="margin:8px"><div id="mark" style="position:absolute;top:0;right:0;width:160px;height:60px;background:rgb(10,125,50)"></div>
+<h1>测试政务网</h1>
 <form action="/submit" method="post"><input name="name" id="name"><input name="number" id="number">
 <button id="send">提交</button></form>
 <a id="blank" href="/guide" target="_blank">办事指南（新窗口）</a>
 <a id="away" href="http://localhost:{port}/elsewhere">别的网站</a>
 <a id="redirect" href="/go-away">跳转到别的网站</a>
 <a id="file" href="file:///etc/passwd">本地文件</a>
+<div id="tall" style="height:3000px;background:linear-gradient(#fff,#ccd)">很长的办事说明</div>
 <script>
 document.cookie = "visited=yes; max-age=86400";
+document.getElementById("send").addEventListener("click", () => {{ window.sentAt = Date.now(); }});
 localStorage.setItem("draft", localStorage.getItem("draft") || "");
 </script></body></html>"""
 
@@ -26,6 +29,7 @@ localStorage.setItem("draft", localStorage.getItem("draft") || "");
 class Portal:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []          # (host, path)
+        self.submitted: list[dict[str, str]] = []      # the forms posted to /submit
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -49,7 +53,11 @@ class Portal:
         app.router.add_get("/", page(INDEX))
         app.router.add_get("/guide", page("<h1>护照办理指南</h1>"))
         app.router.add_get("/elsewhere", page("<h1>别处</h1>"))
+        async def submit(request: web.Request) -> web.Response:
+            self.submitted.append(dict(await request.post()))
+            return web.Response(text="<h1>已提交</h1>", content_type="text/html")
         app.router.add_get("/go-away", go_away)
+        app.router.add_post("/submit", submit)
         runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The page as the kiosk shows it: frames out, touches and keys in.
+
+Chromium runs headless; the kiosk draws the page itself, below its own bar, from DevTools
+screencast frames (``Page.startScreencast``: JPEG frames sent only when the page changes),
+and hands the citizen's taps, drags and typed text back over the same protocol. So there is
+no Chromium window to escape from: no address bar, tabs, devtools, context menu or dialog of
+Chromium's own, and no key reaches the page unless the kiosk's keyboard typed it (Ctrl+L,
+F12, Alt+F4… cannot be pressed at all). The remote helper's view of the kiosk's screen is
+then the composed screen, page included.
+
+Everything here runs on the browser's own thread (Playwright's sync API), called from
+:class:`drivers.browser.chromium.Browser`.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+FrameSink = Callable[[bytes, int, int], None]     # (JPEG, width, height): the newest frame
+FocusSink = Callable[[bool, str], None]            # (an editable field has focus, its input type)
+
+# Which focused element takes typing: text-like inputs, textareas and contenteditable. Reported
+# to the kiosk on focus changes (the kiosk shows its keyboard), in every frame of the page.
+FOCUS_WATCH = """(() => {
+  const NOT_TEXT = ['button','submit','reset','checkbox','radio','file','image','range','color','hidden'];
+  const editable = (el) => !!el && (el.isContentEditable || el.tagName === 'TEXTAREA' ||
+      (el.tagName === 'INPUT' && !NOT_TEXT.includes((el.type || 'text').toLowerCase()))) &&
+      !el.disabled && !el.readOnly;
+  const tell = () => { const el = document.activeElement;
+    try { window.__ehallFocus(editable(el), el && el.type ? String(el.type) : ''); } catch (e) {} };
+  document.addEventListener('focusin', tell, true);
+  document.addEventListener('focusout', () => setTimeout(tell, 0), true);
+})();"""
+
+DRAG_PX = 12            # a touch that moves further than this scrolls instead of tapping
+
+
+class View:
+    """One citizen's page view: the screencast and the input of one Playwright page."""
+
+    def __init__(self, page: Any, on_frame: FrameSink):
+        self.page = page
+        self.on_frame = on_frame
+        self.cdp = page.context.new_cdp_session(page)
+        self.frames = 0
+        self.size = (0, 0)
+        self.percent = 100      # 大字: the page's zoom
+        self.cdp.on("Page.screencastFrame", self._frame)
+        page.on("domcontentloaded", self._zoom_again)
+
+    def start(self, width: int, height: int) -> None:
+        self.size = (width, height)
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.cdp.send("Page.startScreencast", {"format": "jpeg", "quality": 80,
+                                               "maxWidth": width, "maxHeight": height})
+
+    def stop(self) -> None:
+        try:
+            self.cdp.send("Page.stopScreencast")
+            self.cdp.detach()
+        except Exception:  # noqa: BLE001 - the page may already be gone
+            pass
+
+    def _frame(self, params: dict) -> None:
+        try:
+            self.cdp.send("Page.screencastFrameAck", {"sessionId": params["sessionId"]})
+        except Exception:  # noqa: BLE001 - a closing page acks nothing
+            return
+        meta = params.get("metadata") or {}
+        self.frames += 1
+        try:
+            self.on_frame(base64.b64decode(params["data"]), int(meta.get("deviceWidth", self.size[0])),
+                          int(meta.get("deviceHeight", self.size[1])))
+        except Exception:  # noqa: BLE001 - the kiosk's sink must not stop the screencast
+            log.exception("web: a page frame could not be handed over")
+
+    # -- input (view pixels from the top left, as the frames are drawn) -------------------------
+    def tap(self, x: float, y: float) -> None:
+        self.page.mouse.click(x, y)
+
+    def scroll(self, x: float, y: float, dx: float, dy: float) -> None:
+        self.page.mouse.move(x, y)
+        self.page.mouse.wheel(dx, dy)
+
+    def type_text(self, text: str) -> None:
+        self.page.keyboard.insert_text(text)
+
+    def press(self, key: str) -> None:
+        if key not in ("Backspace", "Enter", "Tab", "Shift+Tab", "Delete", "ArrowLeft", "ArrowRight"):
+            raise ValueError(f"key {key!r} is not one the kiosk keyboard sends")
+        self.page.keyboard.press(key)
+
+    def zoom(self, percent: int) -> None:
+        """The page's text and boxes at ``percent`` % (CSS zoom: text reflows, taps stay in view
+        pixels), kept across navigations: applied again on each page's DOMContentLoaded."""
+        self.percent = max(100, min(300, int(percent)))
+        self._apply_zoom(self.page)
+
+    def _zoom_again(self, page: Any) -> None:
+        if self.percent != 100:
+            self._apply_zoom(page)
+
+    def _apply_zoom(self, page: Any) -> None:
+        try:
+            page.evaluate(f"document.documentElement.style.zoom = '{self.percent}%'")
+        except Exception:  # noqa: BLE001 - a page in the middle of navigating: its load applies it
+            pass

@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: Apache-2.0
+"""网上办 at the terminal: one citizen's page in the kiosk's own browser, for one session.
+
+The browser is a device (drivers/browser); this service decides when it runs and what it
+may open. A page opens only for an address the hall's allowlist (``web.allowed_hosts``)
+takes; Chromium starts on a fresh RAM profile when the citizen taps 在本机办理 / 网上办事 /
+注册账号, and is ended with its profile at the session's end (the session's wipe), so the
+next citizen's page sees nothing of this one. The screen (screens/web.py) draws the page's
+frames below the kiosk's bar and sends the citizen's taps and keys back through here.
+
+Opening and closing run on one worker thread in order, never on the UI thread; taps and
+keys are posted to the browser's own thread and never wait.
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..observe import Observers
+from .policy import Allowlist
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = "网上办事网站暂时打不开（网络或网站的原因）。"
+NOT_HERE = "本机暂时不能打开网上办事。"
+SCROLL_STEP = 1.0           # page pixels scrolled per pixel the finger moved
+
+
+class WebState(enum.Enum):
+    CLOSED = "closed"       # no page (no Chromium running)
+    OPENING = "opening"     # Chromium starting / the first page loading
+    OPEN = "open"           # the page is shown and takes input
+    FAILED = "failed"       # could not open: ``message`` says so (the screen adds the way on)
+
+
+@dataclass(frozen=True)
+class Frame:
+    jpeg: bytes
+    width: int
+    height: int
+    seq: int
+
+
+class WebService:
+    """``open(url, width, height)``, input, ``close()``; observers get the service on a state
+    change (``changes``) and on each new frame (``frames``), from worker threads."""
+
+    def __init__(self, config: Any, session: Any, device: Any):
+        self.allow = Allowlist(config["web.allowed_hosts"])
+        self.portal_url: str = config["web.portal_url"]
+        self.account_url: str = config["web.account_url"]
+        self.timeout = float(config["web.open_timeout_seconds"])
+        self.device = device
+        self.state = WebState.CLOSED
+        self.message = ""
+        self.url = ""               # what the citizen opened (the page may have moved on)
+        self.editable = False       # a text field in the page has focus: the keyboard is wanted
+        self.frame: Frame | None = None
+        self.changes: Observers[WebService] = Observers("web")
+        self.frames: Observers[WebService] = Observers("web frames")
+        self._seq = 0
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="web")
+        session.on_wipe(self.close)
+
+    # -- what may open ----------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        """The browser can run here (Chromium installed and started fine)."""
+        state = getattr(getattr(self.device, "state", None), "value", "")
+        return self.device is not None and state in ("ready", "busy")
+
+    def can_open(self, url: str) -> bool:
+        return bool(url) and self.available and self.allow.allows(url)
+
+    # -- one citizen's page -------------------------------------------------------------
+    def open(self, url: str, width: int, height: int) -> None:
+        """Shows ``url`` in a ``width``×``height`` view; the page already open for this
+        address stays as it is (返回 then 在本机办理 again loses nothing)."""
+        if self.state in (WebState.OPEN, WebState.OPENING) and url == self.url:
+            return
+        if not self.can_open(url):
+            self._set(WebState.FAILED, NOT_HERE)
+            return
+        self.url = url
+        self._set(WebState.OPENING, "")
+        self._worker.submit(self._open, url, width, height)
+
+    def _open(self, url: str, width: int, height: int) -> None:
+        try:
+            if self.device.state.value == "busy":
+                self.device.end_session()
+            self.device.start_session(self.allow.check, width, height)
+            self.device.show(self._on_frame, self._on_focus, width, height)
+            self.device.goto(url, timeout=self.timeout)
+        except Exception as exc:  # noqa: BLE001 - the citizen gets the fallback, the log the type
+            log.warning("web: the page did not open (%s)", type(exc).__name__)
+            self._end()
+            if self.url == url:
+                self._set(WebState.FAILED, UNREACHABLE)
+            return
+        if self.url == url:
+            self._set(WebState.OPEN, "")
+
+    def close(self) -> None:
+        """The session's end: Chromium ended, its RAM profile removed (waits for it)."""
+        if self.state is WebState.CLOSED and self.frame is None:
+            return
+        self.url = ""
+        self._worker.submit(self._end).result(30)
+        self._set(WebState.CLOSED, "")
+
+    def _end(self) -> None:
+        with self._lock:
+            self.frame = None
+            self.editable = False
+        try:
+            self.device.end_session()
+        except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
+            log.warning("web: the browser did not end cleanly")
+
+    def shutdown(self) -> None:
+        self.close()
+        self._worker.shutdown(wait=True)
+
+    # -- from the browser's thread ----------------------------------------------------------
+    def _on_frame(self, jpeg: bytes, width: int, height: int) -> None:
+        with self._lock:
+            self._seq += 1
+            self.frame = Frame(jpeg, width, height, self._seq)
+        self.frames.notify(self)
+
+    def _on_focus(self, editable: bool, _kind: str) -> None:
+        if editable != self.editable:
+            self.editable = editable
+            self.changes.notify(self)
+
+    def _set(self, state: WebState, message: str) -> None:
+        self.state, self.message = state, message
+        self.changes.notify(self)
+
+    # -- the citizen's input (view pixels from the top left) ----------------------------------
+    def _page(self, fn: Callable[[], None]) -> None:
+        if self.state is WebState.OPEN:
+            fn()
+
+    def tap(self, x: float, y: float) -> None:
+        self._page(lambda: self.device.tap(x, y))
+
+    def scroll(self, x: float, y: float, dx: float, dy: float) -> None:
+        self._page(lambda: self.device.scroll(x, y, dx * SCROLL_STEP, dy * SCROLL_STEP))
+
+    def type_text(self, text: str) -> None:
+        self._page(lambda: self.device.type_text(text))
+
+    def press(self, key: str) -> None:
+        self._page(lambda: self.device.press(key))
+
+    def zoom(self, large: bool) -> None:
+        self._page(lambda: self.device.zoom(150 if large else 100))
+
+    def back(self) -> None:
+        self._page(self.device.back)
+
+
+def build_web(config: Any, session: Any, devices: dict) -> WebService | None:
+    """The service when a browser device is configured (it may still be ABSENT: then nothing
+    offers 在本机办理, and `ehall-kiosk devices` says why)."""
+    device = devices.get("browser")
+    return WebService(config, session, device) if device is not None else None

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: Apache-2.0
+"""网上办 at the terminal: the citizen's page below the kiosk's own bar.
+
+The page is drawn from the browser's frames (kiosk/web, drivers/browser/view.py), so the bar
+(结束办理, 返回, 大字, help) is always above it and usable, the idle timer counts touches in
+the page like any other, and the remote helper's view of the screen includes the page. A
+tap on the page is sent as a click, a drag scrolls it, and when a text field in the page has
+focus the kiosk's keyboard comes up and types into it.
+"""
+from __future__ import annotations
+
+import io
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.widget import Widget
+
+from .search_input import SearchInput
+from .widgets import KioskScreen
+
+DRAG_PX = 12            # a finger that moves further than this scrolls instead of tapping
+OPENING = "正在打开网上办事页面，请稍候…"
+# the way on when the page cannot open, by where the citizen came from
+WAY_ON = {"item": "您可以返回指南，扫码用手机办理，或请工作人员帮助。", "home": "请稍后再试，或请工作人员帮助。"}
+
+
+class PageView(Widget):
+    """The page's newest frame, scaled to this widget; touches go to the page."""
+    texture = ObjectProperty(None, allownone=True)
+    web = ObjectProperty(None, allownone=True)          # kiosk.web.WebService
+
+    def show_frame(self) -> None:
+        frame = self.web.frame if self.web is not None else None
+        if frame is None:
+            return
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(frame.jpeg)).convert("RGB")
+        width, height = image.size
+        if self.texture is None or self.texture.size != (width, height):
+            self.texture = Texture.create(size=(width, height), colorfmt="rgb")
+            self.texture.flip_vertical()
+        self.texture.blit_buffer(image.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        self.canvas.ask_update()
+
+    def page_xy(self, x: float, y: float) -> tuple[float, float]:
+        """A window point as page pixels from the page's top left."""
+        frame = self.web.frame if self.web is not None else None
+        fw, fh = (frame.width, frame.height) if frame is not None else (self.width, self.height)
+        return (x - self.x) * fw / max(1, self.width), (self.top - y) * fh / max(1, self.height)
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos) or self.web is None:
+            return super().on_touch_down(touch)
+        touch.grab(self)
+        touch.ud["page_drag"] = False
+        touch.ud["page_last"] = touch.pos
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_move(touch)
+        if not touch.ud["page_drag"] and (abs(touch.x - touch.ox) > DRAG_PX or abs(touch.y - touch.oy) > DRAG_PX):
+            touch.ud["page_drag"] = True
+        if touch.ud["page_drag"]:
+            lx, ly = touch.ud["page_last"]
+            x, y = self.page_xy(*touch.pos)
+            # the content follows the finger: a finger moving up scrolls the page down
+            self.web.scroll(x, y, -(touch.x - lx), touch.y - ly)
+            touch.ud["page_last"] = touch.pos
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        if not touch.ud["page_drag"]:
+            self.web.tap(*self.page_xy(*touch.pos))
+        return True
+
+
+class PageInput(SearchInput):
+    """The kiosk keyboard's target while a text field in the page has focus: what the keys
+    type goes to the page (nothing stays here)."""
+    web = ObjectProperty(None, allownone=True)
+
+    def insert_text(self, substring, from_undo=False):
+        if self.web is not None and substring:
+            if substring == "\n":
+                self.web.press("Enter")
+            elif substring == "\t":
+                self.web.press("Tab")
+            else:
+                self.web.type_text(substring)
+
+    def do_backspace(self, from_undo=False, mode="bkspc"):
+        if self.web is not None:
+            self.web.press("Backspace")
+
+    def keyboard_on_key_down(self, window, keycode, text, modifiers):
+        name = keycode[1] if keycode else ""
+        if name in ("enter", "numpadenter") and self.web is not None:
+            self.web.press("Enter")
+            return True
+        if name == "tab" and self.web is not None:
+            self.web.press("Tab")
+            return True
+        return super().keyboard_on_key_down(window, keycode, text, modifiers)
+
+
+class WebScreen(KioskScreen):
+    status = StringProperty("")          # opening / why it could not open ("" when the page shows)
+    page_shown = BooleanProperty(False)
+    from_item = BooleanProperty(False)   # opened by 在本机办理 (返回指南) rather than from home (返回)
+    bridge = ObjectProperty(None, allownone=True)
+
+    def show(self, **params) -> None:
+        self.title = params.get("title") or "网上办事"
+        self._url = params.get("url", "")
+        self.from_item = params.get("origin") == "item"
+        web = self.kiosk.web
+        if self.bridge is None and web is not None:
+            from kiosk.ui_bridge import WebBridge
+            self.bridge = WebBridge(web)
+            self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame)
+        self.ids.page.web = web
+        self.ids.typing.web = web
+        self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
+        Clock.schedule_once(lambda _dt: self._open(), 0)
+
+    def _open(self) -> None:
+        web = self.kiosk.web
+        if web is None:
+            self.status = "本机暂时不能打开网上办事。\n" + WAY_ON["item" if self.from_item else "home"]
+            return
+        from kivy.core.window import Window
+
+        # the page fills the window below the bar (the screen may not be laid out yet)
+        web.open(self._url, int(Window.width), int(Window.height - self.app.theme.nav_h))
+        if self.app.ui.large_text:
+            Clock.schedule_once(lambda _dt: web.zoom(True), 0)
+
+    def _on_state(self, _bridge, state: str) -> None:
+        self.page_shown = state == "open"
+        failed = (self.bridge.message if self.bridge else "") + "\n" + WAY_ON["item" if self.from_item else "home"]
+        self.status = {"opening": OPENING, "failed": failed}.get(state, "")
+        if state == "open" and self.app.ui.large_text:
+            self.kiosk.web.zoom(True)
+
+    def _on_editable(self, _bridge, editable: bool) -> None:
+        self.ids.typing.focus = bool(editable) and self.manager is not None and self.manager.current == self.name
+
+    def _on_frame(self, _bridge, _seq) -> None:
+        if self.manager is not None and self.manager.current == self.name:
+            self.ids.page.show_frame()
+
+    def toggle_large(self) -> None:
+        large = not self.app.ui.large_text
+        self.session.set_large_text(large)
+        if self.kiosk.web is not None:
+            self.kiosk.web.zoom(large)
+
+    def page_back(self) -> None:
+        if self.kiosk.web is not None:
+            self.kiosk.web.back()
+
+    def on_pre_leave(self, *args) -> None:
+        self.ids.typing.focus = False
+
+    def wipe(self) -> None:
+        self.ids.typing.focus = False
+        self.ids.page.texture = None
+        self.status = ""
+        self.page_shown = False

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: Apache-2.0
+"""网上办 at the terminal, as the citizen sees it: real Chromium behind the real Kivy bar.
+
+Taps go through Kivy's input path only; what is asserted is what is on the kiosk's screen
+(pixels of the page drawn below the bar), what the portal received, and the wipe."""
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from portal import Portal  # noqa: E402
+
+from conftest import button  # noqa: E402
+
+MARK = (10, 125, 50)          # the portal's green block at the page's top right
+
+
+@pytest.fixture
+def portal():
+    p = Portal().start()
+    yield p
+    p.stop()
+
+
+def _web_ui(make_ui, portal, **overrides):
+    from drivers import registry
+    from kiosk.devices import create
+    from kiosk.web import WebService
+
+    drv = make_ui(**{"web.allowed_hosts": ["http://127.0.0.1"], "web.portal_url": portal.url,
+                     "web.open_timeout_seconds": 10, **overrides})
+    device = create("browser", {"uri": "chromium:///usr/bin/chromium"})
+    registry.open_device(device)
+    drv.kiosk.devices["browser"] = device
+    drv.kiosk.web = WebService(drv.kiosk.config, drv.kiosk.session, device)
+    drv.kiosk.session.home()
+    drv.app._on_route(drv.app.ui, drv.app.ui.route)      # home again, now with the browser
+    drv.frames(2)
+    return drv
+
+
+def _pixel(drv, x, y):
+    """The window's pixel at (x, y) from the bottom left, as the citizen sees it."""
+    from kivy.graphics import Fbo  # noqa: F401 - the window's own buffer is read below
+    from PIL import Image
+    shot = Image.open(drv.screenshot("web-pixel-probe")).convert("RGB")
+    return shot.getpixel((int(x), shot.height - 1 - int(y)))
+
+
+def _near(a, b, tol=24):
+    return all(abs(p - q) <= tol for p, q in zip(a, b))
+
+
+def _page_to_window(drv, css_x, css_y):
+    page = drv.screen.ids.page
+    frame = drv.kiosk.web.frame
+    return page.x + css_x * page.width / frame.width, page.top - css_y * page.height / frame.height
+
+
+def _page_text(web):
+    """The page's text; "" while it is between two pages (a navigation destroys the context)."""
+    try:
+        return web.device.evaluate("document.body ? document.body.innerText : ''")
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _box(drv, selector):
+    return drv.kiosk.web.device.page_call(lambda p: p.locator(selector).bounding_box())
+
+
+def test_the_citizen_does_it_on_the_kiosk_page_below_the_bar(make_ui, portal):
+    drv = _web_ui(make_ui, portal)
+    home = drv.screen
+    assert home.ids.tile_portal.opacity == 1 and home.ids.tile_portal.width > 50
+    drv.tap(home.ids.tile_portal)
+    assert drv.screen.name == "web"
+    drv.wait_until(lambda: drv.kiosk.web.state.value == "open" and drv.screen.ids.page.texture is not None,
+                   timeout=20)
+    web = drv.kiosk.web
+    profile = web.device.profile
+    assert profile is not None and profile.exists()
+    bar = drv.screen.ids.bar
+    # the bar stays above the page, with its buttons
+    for text in ("返回", "结束办理", "大字"):
+        assert button(bar, text).y >= drv.screen.ids.page.top - 1
+    # the page is drawn: the portal's green block at the top right, just below the bar
+    page = drv.screen.ids.page
+    drv.wait_until(lambda: _near(_pixel(drv, page.right - 40, page.top - 20), MARK), timeout=10)
+    drv.screenshot("web-page-below-bar")
+
+    # a tap on the name field (through Kivy) focuses it in the page: the kiosk's keyboard comes up
+    box = _box(drv, "#name")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 10, box["y"] + box["height"] / 2))
+    drv.wait_until(lambda: web.editable and drv.keyboard() is not None
+                   and drv.keyboard().layout in drv.keyboard().available_layouts, timeout=10)
+    for key in ("w", "a", "n", "g", "1", "2"):
+        drv.tap_key(key)
+    drv.tap_key("删除")
+    value = lambda: web.device.evaluate("document.querySelector('#name').value")  # noqa: E731
+    drv.wait_until(lambda: value() == "wang1", timeout=10)
+    drv.screenshot("web-typing")
+
+    # 提交, tapped on the kiosk's screen, sends what was typed
+    send = _box(drv, "#send")
+    drv.tap_xy(*_page_to_window(drv, send["x"] + send["width"] / 2, send["y"] + send["height"] / 2))
+    drv.wait_until(lambda: portal.submitted, timeout=10)
+    assert portal.submitted[0]["name"] == "wang1"
+    drv.wait_until(lambda: "已提交" in _page_text(web), timeout=10)
+
+    # 结束办理 ends the session: Chromium and its RAM profile are gone
+    drv.tap(button(drv.screen.ids.bar, "结束办理"))
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+    assert not profile.exists()
+    assert drv.screen.name == "home"
+
+
+def test_a_drag_scrolls_the_page_and_large_text_zooms_it(make_ui, portal):
+    drv = _web_ui(make_ui, portal)
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    page = drv.screen.ids.page
+    from kivy.tests.common import UnitTestTouch
+    touch = UnitTestTouch(page.center_x, page.y + 80)
+    touch.touch_down()
+    for step in range(1, 9):
+        touch.touch_move(page.center_x, page.y + 80 + step * 40)
+        drv.frames(1)
+    touch.touch_up()
+    drv.wait_until(lambda: web.device.evaluate("window.scrollY") > 100, timeout=10)
+    assert not portal.submitted                           # a drag is not a tap
+    drv.tap(button(drv.screen.ids.bar, "大字"))
+    drv.wait_until(lambda: web.device.evaluate("document.documentElement.style.zoom") == "150%", timeout=10)
+    assert drv.app.ui.large_text
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+def test_an_unreachable_portal_says_what_to_do_instead(make_ui, portal):
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    s.close()                                             # nothing listens there now
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": dead})
+    drv.tap(drv.screen.ids.tile_portal)
+    drv.wait_until(lambda: drv.kiosk.web.state.value == "failed", timeout=20)
+    drv.frames(3)
+    status = drv.screen.ids.status
+    assert "暂时打不开" in status.text and "请稍后再试" in status.text and status.get_root_window() is not None
+    assert "扫码" not in status.text                        # from home there is no QR to point at
+    fallback = drv.screen.ids.fallback_btn
+    assert fallback.opacity == 1 and not fallback.disabled and fallback.text == "返回首页"
+    drv.screenshot("web-unreachable")
+    drv.tap(fallback)
+    assert drv.screen.name == "home"
+
+
+def test_an_item_with_an_online_address_offers_to_do_it_here(make_ui, portal):
+    drv = _web_ui(make_ui, portal)
+    cat = drv.kiosk.catalogue
+    item = next(i for i in cat.items if i.has_guide)
+    online = dataclasses.replace(item, online_url=portal.url + "guide")
+    cat.by_id[item.id] = online
+    refused = dataclasses.replace(next(i for i in cat.items if i.id != item.id), online_url="https://evil.example/")
+    cat.by_id[refused.id] = refused
+    drv.kiosk.session.go("item", id=refused.id)
+    drv.frames(2)
+    assert drv.screen.ids.web_btn.parent is None          # not on the hall's list: no button
+    drv.kiosk.session.go("item", id=item.id)
+    drv.frames(2)
+    web_btn = drv.screen.ids.web_btn
+    assert web_btn.parent is not None
+    drv.tap(web_btn)
+    drv.wait_until(lambda: drv.kiosk.web.state.value == "open", timeout=20)
+    drv.wait_until(lambda: "护照办理指南" in _page_text(drv.kiosk.web), timeout=10)
+    assert drv.screen.title == item.name
+    drv.tap(button(drv.screen.ids.bar, "返回指南"))
+    assert drv.screen.name == "item"
+    assert drv.kiosk.web.state.value == "open"            # the page waits for the citizen to come back
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: drv.kiosk.web.state.value == "closed", timeout=15)
