@@ -13,7 +13,7 @@ import io
 
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.widget import Widget
 
 from .search_input import SearchInput
@@ -29,6 +29,7 @@ class PageView(Widget):
     """The page's newest frame, scaled to this widget; touches go to the page."""
     texture = ObjectProperty(None, allownone=True)
     web = ObjectProperty(None, allownone=True)          # kiosk.web.WebService
+    shown_h = NumericProperty(0)                        # the frame's height on the screen
 
     def show_frame(self) -> None:
         frame = self.web.frame if self.web is not None else None
@@ -42,17 +43,29 @@ class PageView(Widget):
             self.texture = Texture.create(size=(width, height), colorfmt="rgb")
             self.texture.flip_vertical()
         self.texture.blit_buffer(image.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+        k = self.scale()
+        self.shown_h = height * k
         self.canvas.ask_update()
+
+    def scale(self) -> float:
+        """Window pixels per page pixel: the page fills the width and hangs from the top (with
+        the keyboard up it is shorter than this widget; the keyboard covers the rest)."""
+        frame = self.web.frame if self.web is not None else None
+        return self.width / frame.width if frame is not None and frame.width else 1.0
 
     def page_xy(self, x: float, y: float) -> tuple[float, float]:
         """A window point as page pixels from the page's top left."""
-        frame = self.web.frame if self.web is not None else None
-        fw, fh = (frame.width, frame.height) if frame is not None else (self.width, self.height)
-        return (x - self.x) * fw / max(1, self.width), (self.top - y) * fh / max(1, self.height)
+        k = self.scale()
+        return (x - self.x) / k, (self.top - y) / k
 
     def on_touch_down(self, touch):
         if not self.collide_point(*touch.pos) or self.web is None:
             return super().on_touch_down(touch)
+        from kivy.uix.behaviors import FocusBehavior
+
+        # the page decides where typing goes (it reports its focus): a tap on it must not
+        # take the kiosk keyboard away from a field in the page
+        FocusBehavior.ignored_touch.append(touch)
         touch.grab(self)
         touch.ud["page_drag"] = False
         touch.ud["page_last"] = touch.pos
@@ -150,6 +163,21 @@ class WebScreen(KioskScreen):
 
     def _on_editable(self, _bridge, editable: bool) -> None:
         self.ids.typing.focus = bool(editable) and self.manager is not None and self.manager.current == self.name
+        Clock.schedule_once(lambda _dt: self._fit_page(), 0)
+
+    def _fit_page(self) -> None:
+        """The page's view ends where the keyboard starts, so the field being typed into
+        stays visible (the page scrolls it into view); the whole area again without it."""
+        from kivy.core.window import Window
+
+        from .theme import keyboard_size
+        web = self.kiosk.web
+        if web is None:
+            return
+        kw, kh = keyboard_size(self.app.theme.large)
+        # the docked keyboard is scaled to the window's width (Kivy's VKeyboard dock mode)
+        covered = kh * Window.width / kw if self.ids.typing.focus else 0
+        web.resize(int(Window.width), int(Window.height - self.app.theme.nav_h - covered))
 
     def _on_frame(self, _bridge, _seq) -> None:
         if self.manager is not None and self.manager.current == self.name:
@@ -167,6 +195,7 @@ class WebScreen(KioskScreen):
 
     def on_pre_leave(self, *args) -> None:
         self.ids.typing.focus = False
+        self._fit_page()
 
     def wipe(self) -> None:
         self.ids.typing.focus = False

@@ -263,6 +263,9 @@ class Browser(BrowserDevice):
     def zoom(self, percent: int) -> None:
         self._post(lambda: self._view_do(lambda v: v.zoom(percent)))
 
+    def resize(self, width: int, height: int) -> None:
+        self._post(lambda: self._view_do(lambda v: v.resize(width, height)))
+
     def back(self) -> None:
         self._post(lambda: self._page and self._page.go_back(wait_until="commit"))
 

@@ -58,6 +58,16 @@ class View:
         self.cdp.send("Page.startScreencast", {"format": "jpeg", "quality": 80,
                                                "maxWidth": width, "maxHeight": height})
 
+    def resize(self, width: int, height: int) -> None:
+        """A new view size (the kiosk keyboard came up or went down): the page is laid out again
+        for it, and a focused field is scrolled into what stays visible."""
+        if (width, height) == self.size:
+            return
+        self.cdp.send("Page.stopScreencast")
+        self.start(width, height)
+        self.page.evaluate("(() => { const el = document.activeElement; if (el && el !== document.body && "
+                           "el.scrollIntoViewIfNeeded) el.scrollIntoViewIfNeeded(true); })()")
+
     def stop(self) -> None:
         try:
             self.cdp.send("Page.stopScreencast")

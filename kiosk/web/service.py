@@ -163,6 +163,10 @@ class WebService:
     def zoom(self, large: bool) -> None:
         self._page(lambda: self.device.zoom(150 if large else 100))
 
+    def resize(self, width: int, height: int) -> None:
+        """The visible part of the page changed (the keyboard came up or went down)."""
+        self._page(lambda: self.device.resize(max(200, int(width)), max(150, int(height))))
+
     def back(self) -> None:
         self._page(self.device.back)
 

@@ -55,8 +55,8 @@ def _near(a, b, tol=24):
 
 def _page_to_window(drv, css_x, css_y):
     page = drv.screen.ids.page
-    frame = drv.kiosk.web.frame
-    return page.x + css_x * page.width / frame.width, page.top - css_y * page.height / frame.height
+    k = page.width / drv.kiosk.web.frame.width       # the page fills the width and hangs from the top
+    return page.x + css_x * k, page.top - css_y * k
 
 
 def _page_text(web):
@@ -183,3 +183,25 @@ def test_an_item_with_an_online_address_offers_to_do_it_here(make_ui, portal):
     assert drv.kiosk.web.state.value == "open"            # the page waits for the citizen to come back
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: drv.kiosk.web.state.value == "closed", timeout=15)
+
+
+def test_a_field_at_the_bottom_stays_visible_above_the_keyboard(make_ui, portal):
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "low"})
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    full = web.frame.height
+    box = _box(drv, "#low")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2))
+    drv.wait_until(lambda: web.editable and drv.keyboard() is not None, timeout=10)
+    drv.wait_until(lambda: web.frame.height < full - 200, timeout=10)     # the page now ends at the keyboard
+    keyboard_top = drv.keyboard().top
+    box = _box(drv, "#low")
+    x, y = _page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2)
+    assert y > keyboard_top + 5                                           # above the keyboard, not under it
+    drv.wait_until(lambda: _near(_pixel(drv, x, y), (200, 30, 30)), timeout=10)   # and drawn there
+    drv.screenshot("web-field-above-keyboard")
+    drv.tap_key("7")
+    drv.wait_until(lambda: web.device.evaluate("document.querySelector('#low').value") == "7", timeout=10)
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)

@@ -26,6 +26,12 @@ localStorage.setItem("draft", localStorage.getItem("draft") || "");
 </script></body></html>"""
 
 
+# a field at the bottom of the view: where the kiosk keyboard comes up
+LOW = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>底部输入框</title>
+<body style="margin:0;height:100vh"><p>请在下方填写联系电话</p>
+<input id="low" style="position:absolute;bottom:8px;left:8px;width:300px;height:40px;background:rgb(200,30,30)"></body></html>"""
+
+
 class Portal:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []          # (host, path)
@@ -53,6 +59,7 @@ class Portal:
         app.router.add_get("/", page(INDEX))
         app.router.add_get("/guide", page("<h1>护照办理指南</h1>"))
         app.router.add_get("/elsewhere", page("<h1>别处</h1>"))
+        app.router.add_get("/low", page(LOW))
         async def submit(request: web.Request) -> web.Response:
             self.submitted.append(dict(await request.post()))
             return web.Response(text="<h1>已提交</h1>", content_type="text/html")
