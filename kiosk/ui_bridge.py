@@ -66,6 +66,8 @@ class WebBridge(EventDispatcher):
     message = StringProperty("")
     editable = BooleanProperty(False)            # a text field in the page has focus
     frame_seq = NumericProperty(0)
+    ask_kind = StringProperty("")                # the page asks: alert / confirm / prompt / chooser ("" none)
+    ask_text = StringProperty("")
 
     def __init__(self, web, **kwargs):
         super().__init__(**kwargs)
@@ -99,4 +101,7 @@ class WebBridge(EventDispatcher):
     def sync(self) -> None:
         self.message = self.web.message         # before the state: its listeners read the message
         self.editable = self.web.editable
+        ask = self.web.ask
+        self.ask_text = ask.text if ask is not None else ""
+        self.ask_kind = ask.kind if ask is not None else ""
         self.state = self.web.state.value

@@ -14,6 +14,7 @@ import io
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from .search_input import SearchInput
@@ -93,6 +94,18 @@ class PageView(Widget):
         return True
 
 
+class AskLayer(FloatLayout):
+    """The kiosk's dialog for the page's question: while it is up, it takes every touch on the
+    page's area (its own buttons answer; the page waits)."""
+    active = BooleanProperty(False)
+
+    def on_touch_down(self, touch):
+        if not self.active or not self.collide_point(*touch.pos):
+            return False
+        super().on_touch_down(touch)
+        return True
+
+
 class PageInput(SearchInput):
     """The kiosk keyboard's target while a text field in the page has focus: what the keys
     type goes to the page (nothing stays here)."""
@@ -126,6 +139,8 @@ class WebScreen(KioskScreen):
     status = StringProperty("")          # opening / why it could not open ("" when the page shows)
     page_shown = BooleanProperty(False)
     from_item = BooleanProperty(False)   # opened by 在本机办理 (返回指南) rather than from home (返回)
+    ask_kind = StringProperty("")        # the page asks (alert / confirm / prompt / chooser): a kiosk dialog
+    ask_text = StringProperty("")
     bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
@@ -136,7 +151,8 @@ class WebScreen(KioskScreen):
         if self.bridge is None and web is not None:
             from kiosk.ui_bridge import WebBridge
             self.bridge = WebBridge(web)
-            self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame)
+            self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame,
+                             ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"))
         self.ids.page.web = web
         self.ids.typing.web = web
         self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
@@ -182,6 +198,11 @@ class WebScreen(KioskScreen):
     def _on_frame(self, _bridge, _seq) -> None:
         if self.manager is not None and self.manager.current == self.name:
             self.ids.page.show_frame()
+
+    def answer(self, accept: bool) -> None:
+        """确定 / 取消 on the kiosk's dialog for the page's question."""
+        if self.kiosk.web is not None:
+            self.kiosk.web.answer(accept)
 
     def toggle_large(self) -> None:
         large = not self.app.ui.large_text

@@ -31,7 +31,7 @@ from drivers.base import DeviceError, DeviceState, DeviceUri
 
 from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
 from .interface import BrowserDevice, Check
-from .view import FOCUS_WATCH, FocusSink, FrameSink, View
+from .view import FOCUS_WATCH, AskSink, FocusSink, FrameSink, View
 
 log = logging.getLogger(__name__)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
@@ -234,13 +234,15 @@ class Browser(BrowserDevice):
         return self._call(lambda: fn(self._page))
 
     # -- the page as the kiosk draws it (drivers/browser/view.py) ----------------------------
-    def show(self, on_frame: FrameSink, on_focus: FocusSink, width: int, height: int) -> None:
+    def show(self, on_frame: FrameSink, on_focus: FocusSink, width: int, height: int,
+             on_ask: AskSink | None = None) -> None:
         """Frames of the page at ``width``×``height`` go to ``on_frame`` (from the browser's
-        thread), focus changes to ``on_focus``; until the session ends."""
+        thread), focus changes to ``on_focus``, the page's dialogs and file choosers to
+        ``on_ask`` (answered with :meth:`answer`); until the session ends."""
         self._on_focus = on_focus
 
         def start() -> None:
-            self._view = View(self._page, on_frame)
+            self._view = View(self._page, on_frame, on_ask or (lambda _kind, _text: None))
             self._view.start(width, height)
         self._call(start)
 
@@ -263,6 +265,13 @@ class Browser(BrowserDevice):
     def zoom(self, percent: int) -> None:
         self._post(lambda: self._view_do(lambda v: v.zoom(percent)))
 
+    def answer(self, accept: bool) -> None:
+        """The citizen's answer to the page's open dialog (确定 / 取消). Not a queued job: the
+        browser's thread is inside the call the dialog blocks, waiting for exactly this."""
+        view = self._view
+        if view is not None:
+            view.answer(accept)
+
     def resize(self, width: int, height: int) -> None:
         self._post(lambda: self._view_do(lambda v: v.resize(width, height)))
 
@@ -273,6 +282,8 @@ class Browser(BrowserDevice):
         """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
         if self._thread is None:
             return
+        if self._view is not None:
+            self._view.closing = True         # a dialog waiting for the citizen lets go first
 
         def stop() -> None:
             if self._view is not None:

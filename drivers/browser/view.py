@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 FrameSink = Callable[[bytes, int, int], None]     # (JPEG, width, height): the newest frame
 FocusSink = Callable[[bool, str], None]            # (an editable field has focus, its input type)
+# (kind: "alert" | "confirm" | "prompt" | "chooser", the page's message); the kiosk answers with
+# Browser.answer(); "chooser" is a file chooser the page opened (an upload)
+AskSink = Callable[[str, str], None]
+MESSAGE_MAX = 300       # a page's dialog text, cut (a hostile page's novel stays out of the screen)
 
 # Which focused element takes typing: text-like inputs, textareas and contenteditable. Reported
 # to the kiosk on focus changes (the kiosk shows its keyboard), in every frame of the page.
@@ -42,15 +46,21 @@ DRAG_PX = 12            # a touch that moves further than this scrolls instead o
 class View:
     """One citizen's page view: the screencast and the input of one Playwright page."""
 
-    def __init__(self, page: Any, on_frame: FrameSink):
+    def __init__(self, page: Any, on_frame: FrameSink, on_ask: AskSink):
         self.page = page
         self.on_frame = on_frame
+        self.on_ask = on_ask
+        self.waiting = False              # the page's dialog is open, waiting for the citizen
+        self.reply: bool | None = None    # the citizen's answer to it (set from another thread)
+        self.closing = False              # the session is ending: an open dialog is dismissed
         self.cdp = page.context.new_cdp_session(page)
         self.frames = 0
         self.size = (0, 0)
         self.percent = 100      # 大字: the page's zoom
         self.cdp.on("Page.screencastFrame", self._frame)
         page.on("domcontentloaded", self._zoom_again)
+        page.on("dialog", self._dialog)
+        page.on("filechooser", self._chooser)
 
     def start(self, width: int, height: int) -> None:
         self.size = (width, height)
@@ -87,6 +97,42 @@ class View:
                           int(meta.get("deviceHeight", self.size[1])))
         except Exception:  # noqa: BLE001 - the kiosk's sink must not stop the screencast
             log.exception("web: a page frame could not be handed over")
+
+    # -- the page asks the citizen ---------------------------------------------------------------
+    def _dialog(self, dialog: Any) -> None:
+        """alert / confirm / prompt wait for the citizen's answer on a kiosk dialog; a page that
+        asks before it unloads is let go (the kiosk's own buttons decide where the citizen goes).
+
+        The page is blocked while its dialog is open, and so is the Playwright call that caused
+        it (a click waits for its mouseup): the answer cannot come as a queued job. This handler
+        waits for it here, pumping Playwright's events (frames go on), until :meth:`answer` or
+        the session's end (``closing``) sets it."""
+        if dialog.type == "beforeunload" or self.closing:
+            dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss()
+            return
+        if self.waiting:                      # one at a time: a page that stacks them gets no
+            dialog.dismiss()                  # second one until the first is answered
+            return
+        self.waiting, self.reply = True, None
+        self.on_ask(dialog.type, (dialog.message or "")[:MESSAGE_MAX])
+        try:
+            while self.reply is None and not self.closing:
+                self.page.wait_for_timeout(30)
+            if self.reply and not self.closing:
+                dialog.accept(dialog.default_value) if dialog.type == "prompt" else dialog.accept()
+            else:
+                dialog.dismiss()
+        finally:
+            self.waiting, self.reply = False, None
+
+    def _chooser(self, chooser: Any) -> None:
+        """A file chooser (材料上传): nothing is chosen until the kiosk offers a way (the bridges)."""
+        self.on_ask("chooser", "multiple" if chooser.is_multiple() else "single")
+
+    def answer(self, accept: bool) -> None:
+        """The citizen's answer (from any thread): the waiting dialog handler takes it."""
+        if self.waiting:
+            self.reply = bool(accept)
 
     # -- input (view pixels from the top left, as the frames are drawn) -------------------------
     def tap(self, x: float, y: float) -> None:

@@ -38,6 +38,17 @@ class WebState(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Ask:
+    """What the page asks the citizen: ``kind`` is alert, confirm, prompt or chooser (a file
+    upload the kiosk cannot serve yet); ``text`` is the page's own words, cut."""
+    kind: str
+    text: str
+
+
+UPLOAD_NOT_YET = ("本机暂时不能上传材料。您可以用手机扫码继续办理，或请工作人员帮助。")
+
+
+@dataclass(frozen=True)
 class Frame:
     jpeg: bytes
     width: int
@@ -60,6 +71,7 @@ class WebService:
         self.url = ""               # what the citizen opened (the page may have moved on)
         self.editable = False       # a text field in the page has focus: the keyboard is wanted
         self.frame: Frame | None = None
+        self.ask: Ask | None = None  # the page's open dialog, until the citizen answers
         self.changes: Observers[WebService] = Observers("web")
         self.frames: Observers[WebService] = Observers("web frames")
         self._seq = 0
@@ -95,7 +107,7 @@ class WebService:
             if self.device.state.value == "busy":
                 self.device.end_session()
             self.device.start_session(self.allow.check, width, height)
-            self.device.show(self._on_frame, self._on_focus, width, height)
+            self.device.show(self._on_frame, self._on_focus, width, height, on_ask=self._on_ask)
             self.device.goto(url, timeout=self.timeout)
         except Exception as exc:  # noqa: BLE001 - the citizen gets the fallback, the log the type
             log.warning("web: the page did not open (%s)", type(exc).__name__)
@@ -118,6 +130,7 @@ class WebService:
         with self._lock:
             self.frame = None
             self.editable = False
+            self.ask = None
         try:
             self.device.end_session()
         except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
@@ -138,6 +151,17 @@ class WebService:
         if editable != self.editable:
             self.editable = editable
             self.changes.notify(self)
+
+    def _on_ask(self, kind: str, text: str) -> None:
+        self.ask = Ask(kind, UPLOAD_NOT_YET if kind == "chooser" else text)
+        self.changes.notify(self)
+
+    def answer(self, accept: bool) -> None:
+        """确定 (accept) or 取消 on the kiosk's dialog for the page's question."""
+        ask, self.ask = self.ask, None
+        if ask is not None and ask.kind != "chooser":
+            self._page(lambda: self.device.answer(accept))
+        self.changes.notify(self)
 
     def _set(self, state: WebState, message: str) -> None:
         self.state, self.message = state, message

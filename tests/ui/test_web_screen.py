@@ -205,3 +205,49 @@ def test_a_field_at_the_bottom_stays_visible_above_the_keyboard(make_ui, portal)
     drv.wait_until(lambda: web.device.evaluate("document.querySelector('#low').value") == "7", timeout=10)
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "ask"})
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    screen = drv.screen
+
+    def tap_page(selector):
+        box = _box(drv, selector)
+        drv.tap_xy(*_page_to_window(drv, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+
+    tap_page("#confirm")
+    drv.wait_until(lambda: screen.ask_kind == "confirm", timeout=10)
+    assert screen.ids.ask_text.text == "确定提交申请吗？"
+    assert screen.ids.ask_cancel.opacity == 1 and screen.ids.ask_ok.text == "确定"
+    drv.screenshot("web-confirm-dialog")
+    drv.tap_xy(screen.ids.page.center_x, screen.ids.page.y + 20)         # beside the dialog: nothing happens
+    assert screen.ask_kind == "confirm"
+    drv.tap(screen.ids.ask_cancel)
+    drv.wait_until(lambda: _page_text(web).strip().endswith("已取消"), timeout=10)
+    assert screen.ask_kind == ""
+    tap_page("#confirm")
+    drv.wait_until(lambda: screen.ask_kind == "confirm", timeout=10)
+    drv.tap(screen.ids.ask_ok)
+    drv.wait_until(lambda: _page_text(web).strip().endswith("已确认"), timeout=10)
+
+    tap_page("#alert")
+    drv.wait_until(lambda: screen.ask_kind == "alert", timeout=10)
+    assert screen.ids.ask_text.text == "请核对您填写的信息" and screen.ids.ask_cancel.opacity == 0
+    drv.tap(screen.ids.ask_ok)
+    drv.wait_until(lambda: screen.ask_kind == "", timeout=10)
+
+    tap_page("#file")                                   # an upload: said plainly, nothing chosen
+    drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
+    assert "暂时不能上传材料" in screen.ids.ask_text.text and screen.ids.ask_ok.text == "知道了"
+    drv.screenshot("web-upload-not-yet")
+    drv.tap(screen.ids.ask_ok)
+    assert screen.ask_kind == ""
+    profile = web.device.profile
+    tap_page("#alert")                                  # the citizen walks away with a dialog open:
+    drv.wait_until(lambda: screen.ask_kind == "alert", timeout=10)
+    drv.kiosk.session.end("timeout")                    # the session's end still wipes everything
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+    assert not profile.exists() and screen.ask_kind == ""

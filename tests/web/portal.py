@@ -32,6 +32,14 @@ LOW = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>底部�
 <input id="low" style="position:absolute;bottom:8px;left:8px;width:300px;height:40px;background:rgb(200,30,30)"></body></html>"""
 
 
+# a page that asks: alert, confirm (its answer shown on the page) and an upload
+ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</title><body>
+<button id="alert" style="width:300px;height:60px" onclick="alert('请核对您填写的信息')">提示</button>
+<button id="confirm" style="width:300px;height:60px" onclick="document.getElementById('said').textContent = confirm('确定提交申请吗？') ? '已确认' : '已取消'">提交</button>
+<input id="file" type="file" accept="image/*,.pdf" style="width:300px;height:60px">
+<p id="said"></p></body></html>"""
+
+
 class Portal:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []          # (host, path)
@@ -60,6 +68,7 @@ class Portal:
         app.router.add_get("/guide", page("<h1>护照办理指南</h1>"))
         app.router.add_get("/elsewhere", page("<h1>别处</h1>"))
         app.router.add_get("/low", page(LOW))
+        app.router.add_get("/ask", page(ASK))
         async def submit(request: web.Request) -> web.Response:
             self.submitted.append(dict(await request.post()))
             return web.Response(text="<h1>已提交</h1>", content_type="text/html")
