@@ -36,7 +36,8 @@ from .view import FOCUS_WATCH, AskSink, FocusSink, FrameSink, View
 log = logging.getLogger(__name__)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-translate", "--disable-features=Translate,DownloadBubble",
+         "--disable-extensions", "--disable-translate",
+         "--disable-features=Translate,DownloadBubble,SpareRendererForSitePerProcess,MediaRouter",
          "--disable-dev-tools", "--noerrdialogs", "--disable-infobars", "--password-store=basic"]
 REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>不在访问范围</title>
 <body style="font:28px sans-serif;text-align:center;padding-top:15%">
