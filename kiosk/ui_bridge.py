@@ -68,6 +68,7 @@ class WebBridge(EventDispatcher):
     frame_seq = NumericProperty(0)
     ask_kind = StringProperty("")                # the page asks: alert / confirm / prompt / chooser ("" none)
     ask_text = StringProperty("")
+    ask_image = BooleanProperty(False)           # a file chooser that takes a PNG (签名 can answer it)
 
     def __init__(self, web, **kwargs):
         super().__init__(**kwargs)
@@ -103,5 +104,6 @@ class WebBridge(EventDispatcher):
         self.editable = self.web.editable
         ask = self.web.ask
         self.ask_text = ask.text if ask is not None else ""
+        self.ask_image = bool(ask is not None and ask.takes_image)
         self.ask_kind = ask.kind if ask is not None else ""
         self.state = self.web.state.value

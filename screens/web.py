@@ -17,7 +17,10 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk.web.service import UPLOAD_NOT_YET
+
 from .search_input import SearchInput
+from .signature import SignaturePad  # noqa: F401 - used in web.kv
 from .widgets import KioskScreen
 
 DRAG_PX = 12            # a finger that moves further than this scrolls instead of tapping
@@ -141,6 +144,8 @@ class WebScreen(KioskScreen):
     from_item = BooleanProperty(False)   # opened by 在本机办理 (返回指南) rather than from home (返回)
     ask_kind = StringProperty("")        # the page asks (alert / confirm / prompt / chooser): a kiosk dialog
     ask_text = StringProperty("")
+    ask_image = BooleanProperty(False)   # the page's upload takes an image: 签名 is offered
+    signing = BooleanProperty(False)     # the signature pad is up
     bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
@@ -152,7 +157,8 @@ class WebScreen(KioskScreen):
             from kiosk.ui_bridge import WebBridge
             self.bridge = WebBridge(web)
             self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame,
-                             ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"))
+                             ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"),
+                             ask_image=self.setter("ask_image"))
         self.ids.page.web = web
         self.ids.typing.web = web
         self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
@@ -204,6 +210,30 @@ class WebScreen(KioskScreen):
         if self.kiosk.web is not None:
             self.kiosk.web.answer(accept)
 
+    def ask_words(self) -> str:
+        """What the kiosk's dialog says: the page's own words, or for an upload the way on."""
+        if self.ask_kind != "chooser":
+            return self.ask_text
+        return "网站需要上传材料。请选择：" if self.ask_image else UPLOAD_NOT_YET
+
+    def sign(self) -> None:
+        """签名 for the page's upload: the pad comes up (the question stays open meanwhile)."""
+        self.ids.pad.clear()
+        self.signing = True
+
+    def sign_done(self) -> None:
+        pad = self.ids.pad
+        if not pad.has_ink or self.kiosk.web is None:
+            return
+        self.kiosk.web.give_signature(pad.to_png())
+        pad.clear()
+        self.signing = False
+
+    def sign_cancel(self) -> None:
+        self.ids.pad.clear()
+        self.signing = False
+        self.answer(False)
+
     def toggle_large(self) -> None:
         large = not self.app.ui.large_text
         self.session.set_large_text(large)
@@ -220,6 +250,8 @@ class WebScreen(KioskScreen):
 
     def wipe(self) -> None:
         self.ids.typing.focus = False
+        self.ids.pad.clear()
+        self.signing = False
         self.ids.page.texture = None
         self.status = ""
         self.page_shown = False

@@ -273,6 +273,9 @@ class Browser(BrowserDevice):
         if view is not None:
             view.answer(accept)
 
+    def give_file(self, name: str, mime: str, data: bytes) -> None:
+        self._post(lambda: self._view_do(lambda v: v.give_file(name, mime, data)))
+
     def resize(self, width: int, height: int) -> None:
         self._post(lambda: self._view_do(lambda v: v.resize(width, height)))
 

@@ -35,6 +35,9 @@ class BrowserDevice(Device, abc.ABC):
     def answer(self, accept: bool) -> None: ...
 
     @abc.abstractmethod
+    def give_file(self, name: str, mime: str, data: bytes) -> None: ...
+
+    @abc.abstractmethod
     def tap(self, x: float, y: float) -> None: ...
 
     @abc.abstractmethod

@@ -53,6 +53,7 @@ class View:
         self.waiting = False              # the page's dialog is open, waiting for the citizen
         self.reply: bool | None = None    # the citizen's answer to it (set from another thread)
         self.closing = False              # the session is ending: an open dialog is dismissed
+        self.chooser: Any = None          # the page's open file chooser, until a file is given
         self.cdp = page.context.new_cdp_session(page)
         self.frames = 0
         self.size = (0, 0)
@@ -126,8 +127,21 @@ class View:
             self.waiting, self.reply = False, None
 
     def _chooser(self, chooser: Any) -> None:
-        """A file chooser (材料上传): nothing is chosen until the kiosk offers a way (the bridges)."""
-        self.on_ask("chooser", "multiple" if chooser.is_multiple() else "single")
+        """A file chooser (材料上传): nothing is chosen until the citizen picks a way on the kiosk
+        (签名 …); its ``accept`` goes with the question, so the kiosk offers only what fits."""
+        self.chooser = chooser
+        try:
+            accept = chooser.element.get_attribute("accept") or ""
+        except Exception:  # noqa: BLE001 - the element went away: anything
+            accept = ""
+        self.on_ask("chooser", accept[:200])
+
+    def give_file(self, name: str, mime: str, data: bytes) -> None:
+        """The file the citizen made on the kiosk (a signature, a capture) into the page's
+        chooser; from memory, never from disk."""
+        chooser, self.chooser = self.chooser, None
+        if chooser is not None:
+            chooser.set_files({"name": name, "mimeType": mime, "buffer": data})
 
     def answer(self, accept: bool) -> None:
         """The citizen's answer (from any thread): the waiting dialog handler takes it."""

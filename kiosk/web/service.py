@@ -40,12 +40,20 @@ class WebState(enum.Enum):
 @dataclass(frozen=True)
 class Ask:
     """What the page asks the citizen: ``kind`` is alert, confirm, prompt or chooser (a file
-    upload the kiosk cannot serve yet); ``text`` is the page's own words, cut."""
+    upload); ``text`` is the page's own words, cut (for a chooser: what it accepts)."""
     kind: str
     text: str
 
+    @property
+    def takes_image(self) -> bool:
+        """The chooser takes a PNG (a signature): no ``accept``, or one naming images or .png."""
+        accept = [a.strip().lower() for a in self.text.split(",") if a.strip()]
+        return self.kind == "chooser" and (not accept or any(
+            a in ("image/*", "image/png", ".png") for a in accept))
 
-UPLOAD_NOT_YET = ("本机暂时不能上传材料。您可以用手机扫码继续办理，或请工作人员帮助。")
+
+UPLOAD_NOT_YET = "本机暂时不能上传这种材料。您可以用手机扫码继续办理，或请工作人员帮助。"
+SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -153,8 +161,19 @@ class WebService:
             self.changes.notify(self)
 
     def _on_ask(self, kind: str, text: str) -> None:
-        self.ask = Ask(kind, UPLOAD_NOT_YET if kind == "chooser" else text)
+        self.ask = Ask(kind, text)
         self.changes.notify(self)
+
+    def give_signature(self, png: bytes) -> bool:
+        """签名: the citizen's signature (a PNG made on the kiosk, in memory) into the page's open
+        file chooser; False when no chooser is open that takes it."""
+        ask = self.ask
+        if ask is None or not ask.takes_image or not png.startswith(b"\x89PNG") or len(png) > SIGNATURE_MAX_BYTES:
+            return False
+        self.ask = None
+        self._page(lambda: self.device.give_file("签名.png", "image/png", png))
+        self.changes.notify(self)
+        return True
 
     def answer(self, accept: bool) -> None:
         """确定 (accept) or 取消 on the kiosk's dialog for the page's question."""

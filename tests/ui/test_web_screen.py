@@ -239,9 +239,10 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv.tap(screen.ids.ask_ok)
     drv.wait_until(lambda: screen.ask_kind == "", timeout=10)
 
-    tap_page("#file")                                   # an upload: said plainly, nothing chosen
+    tap_page("#pdf")                                    # an upload the kiosk cannot serve: said plainly
     drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
-    assert "暂时不能上传材料" in screen.ids.ask_text.text and screen.ids.ask_ok.text == "知道了"
+    assert "暂时不能上传这种材料" in screen.ids.ask_text.text and screen.ids.ask_ok.text == "知道了"
+    assert screen.ids.ask_sign.opacity == 0
     drv.screenshot("web-upload-not-yet")
     drv.tap(screen.ids.ask_ok)
     assert screen.ask_kind == ""
@@ -251,3 +252,49 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv.kiosk.session.end("timeout")                    # the session's end still wipes everything
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
     assert not profile.exists() and screen.ask_kind == ""
+
+
+def test_a_signature_drawn_on_the_kiosk_is_uploaded_as_a_transparent_png(make_ui, portal):
+    import io
+
+    from kivy.tests.common import UnitTestTouch
+    from PIL import Image
+
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "sign"})
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    screen = drv.screen
+    box = _box(drv, "#signature")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + 20))
+    drv.wait_until(lambda: screen.ask_kind == "chooser" and screen.ask_image, timeout=10)
+    assert "请选择" in screen.ids.ask_text.text and screen.ids.ask_sign.opacity == 1
+    drv.tap(screen.ids.ask_sign)
+    assert screen.signing and screen.ids.sign_ok.disabled        # nothing to send before there is ink
+    pad = screen.ids.pad
+    for stroke in range(2):                                    # two strokes through Kivy's input path
+        x0, y0 = pad.x + 100 + stroke * 150, pad.center_y
+        touch = UnitTestTouch(x0, y0)
+        touch.touch_down()
+        for step in range(1, 12):
+            touch.touch_move(x0 + step * 20, y0 + (30 if step % 2 else -30))
+            drv.frames(1)
+        touch.touch_up()
+    drv.frames(2)
+    assert not screen.ids.sign_ok.disabled
+    drv.screenshot("web-signature-pad")
+    drv.tap(screen.ids.sign_ok)
+    assert not screen.signing and screen.ask_kind == ""
+    send = _box(drv, "#send")
+    drv.wait_until(lambda: web.device.evaluate("document.querySelector('#signature').files.length") == 1, timeout=10)
+    drv.tap_xy(*_page_to_window(drv, send["x"] + 20, send["y"] + 20))
+    drv.wait_until(lambda: portal.uploads, timeout=10)
+    got = portal.uploads[0]
+    assert got["type"] == "image/png" and got["data"].startswith(b"\x89PNG")
+    image = Image.open(io.BytesIO(got["data"]))
+    assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0               # transparent around the ink
+    assert image.width < pad.width and image.height < pad.height                  # cropped to it
+    inked = sum(1 for px in image.getdata() if px[3] > 200 and sum(px[:3]) < 150)
+    assert inked > 200                                                            # and the strokes are there
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)

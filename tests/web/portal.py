@@ -37,13 +37,22 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 <button id="alert" style="width:300px;height:60px" onclick="alert('请核对您填写的信息')">提示</button>
 <button id="confirm" style="width:300px;height:60px" onclick="document.getElementById('said').textContent = confirm('确定提交申请吗？') ? '已确认' : '已取消'">提交</button>
 <input id="file" type="file" accept="image/*,.pdf" style="width:300px;height:60px">
+<input id="pdf" type="file" accept=".pdf" style="width:300px;height:60px">
 <p id="said"></p></body></html>"""
+
+
+# an upload that takes a signature image (签名)
+SIGN = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>电子签名</title><body>
+<form action="/upload" method="post" enctype="multipart/form-data">
+<input id="signature" name="signature" type="file" accept="image/png" style="width:300px;height:60px">
+<button id="send" style="width:200px;height:60px">提交</button></form></body></html>"""
 
 
 class Portal:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []          # (host, path)
         self.submitted: list[dict[str, str]] = []      # the forms posted to /submit
+        self.uploads: list[dict] = []                  # files posted to /upload (filename, type, data)
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -69,6 +78,16 @@ class Portal:
         app.router.add_get("/elsewhere", page("<h1>别处</h1>"))
         app.router.add_get("/low", page(LOW))
         app.router.add_get("/ask", page(ASK))
+        app.router.add_get("/sign", page(SIGN))
+
+        async def upload(request: web.Request) -> web.Response:
+            form = await request.post()
+            got = form.get("signature")
+            data = got.file.read() if hasattr(got, "file") else b""
+            self.uploads.append({"filename": getattr(got, "filename", ""), "type": getattr(got, "content_type", ""),
+                                 "data": data})
+            return web.Response(text="<h1>已上传</h1>", content_type="text/html")
+        app.router.add_post("/upload", upload)
         async def submit(request: web.Request) -> web.Response:
             self.submitted.append(dict(await request.post()))
             return web.Response(text="<h1>已提交</h1>", content_type="text/html")
