@@ -100,6 +100,23 @@ class Kiosk:
         return hasattr(printer, "submit") and printer.state in (
             DeviceState.READY, DeviceState.DEGRADED, DeviceState.BUSY)
 
+    def print_a4_pdf(self, pdf: bytes, title: str, job_key: str, on_done: Callable[[Any], None]) -> None:
+        """A PDF (a page's certificate, 证书自助打印) on the A4 printer on a worker thread, once
+        per ``job_key``, with the A4 path's job tracking; ``on_done(outcome)`` there."""
+        from .printing import PrintOutcome
+
+        printer = self.devices.get("a4_printer")
+
+        def work() -> None:
+            if printer is None or not hasattr(printer, "submit"):
+                outcome = PrintOutcome(job_key, False, code="PRN_NOT_CONFIGURED", message_key="print_unavailable")
+            else:
+                from .printing.a4_service import A4Service
+                outcome = A4Service(printer).print_pdf(pdf, title, job_key)
+            on_done(outcome)
+
+        threading.Thread(target=work, name="print-a4-pdf", daemon=True).start()
+
     def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1,
                     a4: bool = False) -> None:
         """Prints the take-home guide on a worker thread; ``on_done(outcome)`` there.

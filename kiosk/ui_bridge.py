@@ -69,6 +69,8 @@ class WebBridge(EventDispatcher):
     ask_kind = StringProperty("")                # the page asks: alert / confirm / prompt / chooser ("" none)
     ask_text = StringProperty("")
     ask_image = BooleanProperty(False)           # a file chooser that takes a PNG (签名 can answer it)
+    has_document = BooleanProperty(False)        # a page's PDF waits in the print preview
+    refusal = StringProperty("")                 # why a page's file cannot be printed
 
     def __init__(self, web, **kwargs):
         super().__init__(**kwargs)
@@ -105,5 +107,7 @@ class WebBridge(EventDispatcher):
         ask = self.web.ask
         self.ask_text = ask.text if ask is not None else ""
         self.ask_image = bool(ask is not None and ask.takes_image)
+        self.has_document = self.web.document is not None
+        self.refusal = self.web.refusal
         self.ask_kind = ask.kind if ask is not None else ""
         self.state = self.web.state.value

@@ -26,6 +26,15 @@ from .widgets import KioskScreen
 DRAG_PX = 12            # a finger that moves further than this scrolls instead of tapping
 OPENING = "正在打开网上办事页面，请稍候…"
 # the way on when the page cannot open, by where the citizen came from
+# what the citizen reads after 打印 in the print preview (docs/printing.md's outcomes)
+PRINT_WORDS = {
+    "print_done": "请在打印机出纸口取走您的文件。",
+    "print_duplicate": "这份文件已经打印过了，请在出纸口取走。",
+    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。",
+    "print_failed_try_again": "打印没有完成，请再试一次。",
+    "print_unavailable": "本机暂时不能打印。请用手机下载，或请工作人员帮助。",
+    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。",
+}
 WAY_ON = {"item": "您可以返回指南，扫码用手机办理，或请工作人员帮助。", "home": "请稍后再试，或请工作人员帮助。"}
 
 
@@ -146,6 +155,10 @@ class WebScreen(KioskScreen):
     ask_text = StringProperty("")
     ask_image = BooleanProperty(False)   # the page's upload takes an image: 签名 is offered
     signing = BooleanProperty(False)     # the signature pad is up
+    previewing = BooleanProperty(False)  # a page's PDF in the print preview (证书自助打印)
+    preview_pages = NumericProperty(0)
+    can_print = BooleanProperty(False)   # the A4 printer can take it now
+    preview_texture = ObjectProperty(None, allownone=True)
     bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
@@ -158,7 +171,8 @@ class WebScreen(KioskScreen):
             self.bridge = WebBridge(web)
             self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame,
                              ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"),
-                             ask_image=self.setter("ask_image"))
+                             ask_image=self.setter("ask_image"), has_document=self._on_document,
+                             refusal=self._on_refusal)
         self.ids.page.web = web
         self.ids.typing.web = web
         self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
@@ -234,6 +248,43 @@ class WebScreen(KioskScreen):
         self.signing = False
         self.answer(False)
 
+    # -- 证书自助打印: a page's PDF (download or window.print()) -------------------------------------
+    def _on_document(self, _bridge, has: bool) -> None:
+        web = self.kiosk.web
+        doc = web.document if web is not None else None
+        if not has or doc is None:
+            self.previewing = False
+            return
+        from kivy.core.image import Image as CoreImage
+
+        self.preview_texture = CoreImage(io.BytesIO(doc.preview_png), ext="png").texture
+        self.preview_pages = doc.pages
+        self.can_print = self.kiosk.a4_available()
+        self.previewing = True
+
+    def _on_refusal(self, _bridge, text: str) -> None:
+        if text:
+            self.app.notify(text)
+            self.kiosk.web.clear_refusal()
+
+    def print_document(self) -> None:
+        """打印: the previewed PDF on the A4 printer (once per document and session)."""
+        doc = self.kiosk.web.take_document() if self.kiosk.web is not None else None
+        self.previewing = False
+        if doc is None:
+            return
+        self.kiosk.print_a4_pdf(doc.pdf, "web document", doc.job_key,
+                                lambda outcome: Clock.schedule_once(lambda _dt: self._printed(outcome)))
+
+    def _printed(self, outcome) -> None:
+        key = "print_duplicate" if outcome.duplicate else outcome.message_key
+        self.app.notify(PRINT_WORDS.get(key, PRINT_WORDS["print_unavailable"]))
+
+    def close_preview(self) -> None:
+        if self.kiosk.web is not None:
+            self.kiosk.web.take_document()
+        self.previewing = False
+
     def toggle_large(self) -> None:
         large = not self.app.ui.large_text
         self.session.set_large_text(large)
@@ -252,6 +303,8 @@ class WebScreen(KioskScreen):
         self.ids.typing.focus = False
         self.ids.pad.clear()
         self.signing = False
+        self.previewing = False
+        self.preview_texture = None
         self.ids.page.texture = None
         self.status = ""
         self.page_shown = False

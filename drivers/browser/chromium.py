@@ -31,7 +31,7 @@ from drivers.base import DeviceError, DeviceState, DeviceUri
 
 from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
 from .interface import BrowserDevice, Check
-from .view import FOCUS_WATCH, AskSink, FocusSink, FrameSink, View
+from .view import FOCUS_WATCH, PRINT_HOOK, AskSink, DocSink, FocusSink, FrameSink, View
 
 log = logging.getLogger(__name__)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
@@ -169,13 +169,16 @@ class Browser(BrowserDevice):
         try:
             self._context = self._pw.chromium.launch_persistent_context(
                 str(self._profile / "profile"), executable_path=self.binary, headless=self.headless,
-                args=FLAGS + [f"--window-size={width},{height}"], env=env, accept_downloads=False,
+                args=FLAGS + [f"--window-size={width},{height}"], env=env, accept_downloads=True,
+                downloads_path=str(self._profile / "downloads"),
                 viewport={"width": width, "height": height}, locale="zh-CN")
         except Exception as exc:
             shutil.rmtree(self._profile, ignore_errors=True)
             raise DeviceError(WEB_START_FAILED, type(exc).__name__) from None
         self._context.add_init_script(SAME_VIEW)
         self._context.add_init_script(FOCUS_WATCH)
+        self._context.add_init_script(PRINT_HOOK)
+        self._context.expose_binding("__ehallPrint", lambda _source: self._view_do(lambda v: v.print_page()))
         self._context.expose_binding("__ehallFocus", lambda _source, editable, kind="": self._on_focus(
             bool(editable), str(kind)[:20]))
         self._context.route("**/*", self._guard)
@@ -236,14 +239,15 @@ class Browser(BrowserDevice):
 
     # -- the page as the kiosk draws it (drivers/browser/view.py) ----------------------------
     def show(self, on_frame: FrameSink, on_focus: FocusSink, width: int, height: int,
-             on_ask: AskSink | None = None) -> None:
+             on_ask: AskSink | None = None, on_document: DocSink | None = None) -> None:
         """Frames of the page at ``width``×``height`` go to ``on_frame`` (from the browser's
         thread), focus changes to ``on_focus``, the page's dialogs and file choosers to
         ``on_ask`` (answered with :meth:`answer`); until the session ends."""
         self._on_focus = on_focus
 
         def start() -> None:
-            self._view = View(self._page, on_frame, on_ask or (lambda _kind, _text: None))
+            self._view = View(self._page, on_frame, on_ask or (lambda _kind, _text: None),
+                              on_document or (lambda _kind, _name, _data: None))
             self._view.start(width, height)
         self._call(start)
 

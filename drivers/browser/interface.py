@@ -29,7 +29,8 @@ class BrowserDevice(Device, abc.ABC):
     # the page as the kiosk draws it: frames out, the citizen's taps and keys in (view pixels)
     @abc.abstractmethod
     def show(self, on_frame: Callable[[bytes, int, int], None], on_focus: Callable[[bool, str], None],
-             width: int, height: int, on_ask: Callable[[str, str], None] | None = None) -> None: ...
+             width: int, height: int, on_ask: Callable[[str, str], None] | None = None,
+             on_document: Callable[[str, str, bytes], None] | None = None) -> None: ...
 
     @abc.abstractmethod
     def answer(self, accept: bool) -> None: ...

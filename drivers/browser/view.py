@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ FocusSink = Callable[[bool, str], None]            # (an editable field has focu
 # (kind: "alert" | "confirm" | "prompt" | "chooser", the page's message); the kiosk answers with
 # Browser.answer(); "chooser" is a file chooser the page opened (an upload)
 AskSink = Callable[[str, str], None]
+# (kind: "print" | "download", a file name for the log-free preview, the bytes): what the page
+# gives the citizen to take away; the kiosk decides (print preview, or a refusal)
+DocSink = Callable[[str, str, bytes], None]
+DOCUMENT_MAX = 20 * 1024 * 1024   # a page's download or print: larger ones are refused unread
+# window.print() goes to the kiosk's print preview, not Chromium's print dialog
+PRINT_HOOK = "(() => { window.print = () => { try { window.__ehallPrint(); } catch (e) {} }; })();"
 MESSAGE_MAX = 300       # a page's dialog text, cut (a hostile page's novel stays out of the screen)
 
 # Which focused element takes typing: text-like inputs, textareas and contenteditable. Reported
@@ -46,10 +53,11 @@ DRAG_PX = 12            # a touch that moves further than this scrolls instead o
 class View:
     """One citizen's page view: the screencast and the input of one Playwright page."""
 
-    def __init__(self, page: Any, on_frame: FrameSink, on_ask: AskSink):
+    def __init__(self, page: Any, on_frame: FrameSink, on_ask: AskSink, on_document: DocSink):
         self.page = page
         self.on_frame = on_frame
         self.on_ask = on_ask
+        self.on_document = on_document
         self.waiting = False              # the page's dialog is open, waiting for the citizen
         self.reply: bool | None = None    # the citizen's answer to it (set from another thread)
         self.closing = False              # the session is ending: an open dialog is dismissed
@@ -62,6 +70,7 @@ class View:
         page.on("domcontentloaded", self._zoom_again)
         page.on("dialog", self._dialog)
         page.on("filechooser", self._chooser)
+        page.on("download", self._download)
 
     def start(self, width: int, height: int) -> None:
         self.size = (width, height)
@@ -135,6 +144,29 @@ class View:
         except Exception:  # noqa: BLE001 - the element went away: anything
             accept = ""
         self.on_ask("chooser", accept[:200])
+
+    def print_page(self) -> None:
+        """``window.print()``: the page as a PDF (A4, backgrounds) for the kiosk's print preview."""
+        try:
+            data = self.page.pdf(format="A4", print_background=True)
+        except Exception as exc:  # noqa: BLE001 - the page went away
+            log.warning("web: the page could not be printed to PDF (%s)", type(exc).__name__)
+            return
+        self.on_document("print", "page.pdf", data)
+
+    def _download(self, download: Any) -> None:
+        """A download: read from the session's RAM folder (the context's downloads path), given
+        to the kiosk, and deleted; over :data:`DOCUMENT_MAX` it is refused unread."""
+        try:
+            path = download.path()
+            size = os.path.getsize(path) if path else 0
+            data = b"" if size > DOCUMENT_MAX else open(path, "rb").read()
+            name = download.suggested_filename or "download"
+            download.delete()
+        except Exception as exc:  # noqa: BLE001 - a failed or canceled download
+            log.warning("web: a download did not arrive (%s)", type(exc).__name__)
+            return
+        self.on_document("download" if data else "too_large", name[:120], data)
 
     def give_file(self, name: str, mime: str, data: bytes) -> None:
         """The file the citizen made on the kiosk (a signature, a capture) into the page's

@@ -57,6 +57,23 @@ SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Document:
+    """A page's PDF for the kiosk's print preview (证书自助打印): in memory only."""
+    pdf: bytes
+    pages: int
+    preview_png: bytes        # the first page, for the preview
+    job_key: str              # the same document in the same session prints once
+
+
+REFUSED_DOCUMENT = {
+    "ofd": "这是 OFD 格式的电子证照，本机暂时不能打印。请用手机下载，或请工作人员帮助。",
+    "other": "本机只能打印 PDF 格式的证照和文件。请用手机下载，或请工作人员帮助。",
+    "too_large": "文件太大，本机不能打印。请用手机下载，或请工作人员帮助。",
+    "broken": "这个文件打不开，不能打印。请用手机下载，或请工作人员帮助。",
+}
+
+
+@dataclass(frozen=True)
 class Frame:
     jpeg: bytes
     width: int
@@ -80,6 +97,9 @@ class WebService:
         self.editable = False       # a text field in the page has focus: the keyboard is wanted
         self.frame: Frame | None = None
         self.ask: Ask | None = None  # the page's open dialog, until the citizen answers
+        self.document: Document | None = None   # a PDF waiting in the print preview
+        self.refusal = ""            # why a page's download cannot be printed ("" when none)
+        self.session = session
         self.changes: Observers[WebService] = Observers("web")
         self.frames: Observers[WebService] = Observers("web frames")
         self._seq = 0
@@ -115,7 +135,8 @@ class WebService:
             if self.device.state.value == "busy":
                 self.device.end_session()
             self.device.start_session(self.allow.check, width, height)
-            self.device.show(self._on_frame, self._on_focus, width, height, on_ask=self._on_ask)
+            self.device.show(self._on_frame, self._on_focus, width, height, on_ask=self._on_ask,
+                             on_document=self._on_document)
             self.device.goto(url, timeout=self.timeout)
         except Exception as exc:  # noqa: BLE001 - the citizen gets the fallback, the log the type
             log.warning("web: the page did not open (%s)", type(exc).__name__)
@@ -139,6 +160,8 @@ class WebService:
             self.frame = None
             self.editable = False
             self.ask = None
+            self.document = None
+            self.refusal = ""
         try:
             self.device.end_session()
         except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
@@ -162,6 +185,36 @@ class WebService:
 
     def _on_ask(self, kind: str, text: str) -> None:
         self.ask = Ask(kind, text)
+        self.changes.notify(self)
+
+    def _on_document(self, kind: str, name: str, data: bytes) -> None:
+        """A page's download or window.print(): a PDF goes to the print preview; anything else
+        gets a plain refusal. Nothing is kept on disk (the driver read it from RAM and deleted it)."""
+        from .documents import DocumentError, read_pdf
+
+        if kind == "too_large":
+            self.refusal = REFUSED_DOCUMENT["too_large"]
+        elif not data.startswith(b"%PDF"):
+            self.refusal = REFUSED_DOCUMENT["ofd" if name.lower().endswith(".ofd") else "other"]
+        else:
+            try:
+                pages, preview = read_pdf(data)
+            except DocumentError:
+                self.refusal = REFUSED_DOCUMENT["broken"]
+            else:
+                import hashlib
+                key = f"web-{getattr(self.session, 'token', 'x')}-{hashlib.sha256(data).hexdigest()[:16]}"
+                self.document, self.refusal = Document(data, pages, preview, key), ""
+        self.changes.notify(self)
+
+    def take_document(self) -> Document | None:
+        """The preview's 打印 or 取消: the document leaves the service (the caller prints it)."""
+        doc, self.document = self.document, None
+        self.changes.notify(self)
+        return doc
+
+    def clear_refusal(self) -> None:
+        self.refusal = ""
         self.changes.notify(self)
 
     def give_signature(self, png: bytes) -> bool:

@@ -298,3 +298,56 @@ def test_a_signature_drawn_on_the_kiosk_is_uploaded_as_a_transparent_png(make_ui
     assert inked > 200                                                            # and the strokes are there
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+def test_a_certificate_from_the_page_prints_on_a4_after_a_preview(make_ui, portal):
+    from drivers import registry
+
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "cert"})
+    printer = registry.create("a4_printer", "a4_printer", "sim://")
+    registry.open_device(printer)
+    drv.kiosk.devices["a4_printer"] = printer
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    screen = drv.screen
+
+    def tap_page(selector):
+        box = _box(drv, selector)
+        drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2))
+
+    def jobs():
+        return [path.read_bytes() for path in printer.printed]      # what came out of the (simulated) printer
+
+    tap_page("#pdf")                                      # a PDF download: the kiosk's print preview
+    drv.wait_until(lambda: screen.previewing, timeout=15)
+    assert screen.ids.preview_pages.text == "共 2 页，A4 纸" and screen.ids.preview_print.opacity == 1
+    drv.frames(2)
+    drv.screenshot("web-print-preview")
+    assert screen.ids.preview_image.texture is not None and screen.ids.preview_image.texture.width >= 300
+    drv.tap(screen.ids.preview_print)
+    drv.wait_until(lambda: "请在打印机出纸口取走您的文件" in drv.app.root.notice, timeout=15)
+    assert len(jobs()) == 1 and jobs()[0].startswith(b"%PDF")
+    import pypdfium2 as pdfium
+    printed = pdfium.PdfDocument(jobs()[0])
+    assert len(printed) == 2 and "CERTIFICATE 2026-0042" in printed[0].get_textpage().get_text_range()
+
+    tap_page("#pdf")                                      # the same certificate again: not printed twice
+    drv.wait_until(lambda: screen.previewing, timeout=15)
+    drv.tap(screen.ids.preview_print)
+    drv.wait_until(lambda: "已经打印过了" in drv.app.root.notice, timeout=15)
+    assert len(jobs()) == 1
+
+    tap_page("#print")                                    # window.print(): the page itself, previewed
+    drv.wait_until(lambda: screen.previewing, timeout=15)
+    assert screen.preview_pages >= 1
+    drv.tap(screen.ids.preview_cancel)                    # 取消: nothing printed
+    assert not screen.previewing and len(jobs()) == 1
+
+    tap_page("#ofd")                                      # OFD: a plain refusal
+    drv.wait_until(lambda: "OFD" in drv.app.root.notice, timeout=15)
+    assert not screen.previewing and len(jobs()) == 1
+    profile = web.device.profile
+    assert not list((profile / "downloads").glob("*"))    # nothing of the downloads left, even in RAM
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)

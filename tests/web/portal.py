@@ -48,6 +48,25 @@ SIGN = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>电子�
 <button id="send" style="width:200px;height:60px">提交</button></form></body></html>"""
 
 
+# 证书自助打印: a certificate as a PDF download, an OFD one, and a page that prints itself
+CERT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>电子证照</title><body>
+<h1>不动产权证明 CERT-2026-0042</h1>
+<a id="pdf" href="/cert.pdf" style="display:block;width:300px;height:60px">下载 PDF</a>
+<a id="ofd" href="/cert.ofd" style="display:block;width:300px;height:60px">下载 OFD</a>
+<button id="print" style="width:300px;height:60px" onclick="window.print()">打印本页</button></body></html>"""
+
+
+def _cert_pdf() -> bytes:
+    from fpdf import FPDF
+    pdf = FPDF(format="A4")
+    for text in ("CERTIFICATE 2026-0042 page 1", "CERTIFICATE 2026-0042 page 2"):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=24)
+        pdf.cell(0, 20, text)
+    return bytes(pdf.output())
+
+
+
 class Portal:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []          # (host, path)
@@ -79,6 +98,15 @@ class Portal:
         app.router.add_get("/low", page(LOW))
         app.router.add_get("/ask", page(ASK))
         app.router.add_get("/sign", page(SIGN))
+        app.router.add_get("/cert", page(CERT))
+
+        def download(name: str, body: bytes, ctype: str):
+            async def handler(_request: web.Request) -> web.Response:
+                return web.Response(body=body, content_type=ctype,
+                                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return handler
+        app.router.add_get("/cert.pdf", download("cert.pdf", _cert_pdf(), "application/pdf"))
+        app.router.add_get("/cert.ofd", download("cert.ofd", b"PK\x03\x04 OFD test", "application/ofd"))
 
         async def upload(request: web.Request) -> web.Response:
             form = await request.post()
