@@ -37,6 +37,7 @@ KINDS: dict[str, str] = {
     "id_reader": "drivers.id_reader",
     "smartcard": "drivers.smartcard",
     "camera": "drivers.camera",
+    "document_camera": "drivers.camera",     # 拍照上传: a camera over the desk (its sim: scene=document)
     "receipt_printer": "drivers.receipt_printer",
     "a4_printer": "drivers.a4_printer",
     "audio": "drivers.audio",

@@ -24,11 +24,16 @@ DEVICE_SCHEMES = {
     "id_reader": ("serial", "sim"),
     "smartcard": ("pcsc", "sim"),
     "camera": ("v4l2", "file", "sim"),
+    "document_camera": ("v4l2", "file", "sim"),
     "receipt_printer": ("tcp", "serial", "usb", "sim"),
     "a4_printer": ("cups", "sim"),
     "audio": ("alsa", "sim"),
     "browser": ("chromium",),            # no simulator: --simulate keeps the real one
 }
+
+
+# what --simulate puts a device on when plain sim:// is not the right simulation
+SIM_URIS = {"document_camera": "sim://?scene=document&width=1920&height=1080"}
 
 
 HUB_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")     # what `ehall-helpdesk kiosks add` prints
@@ -141,6 +146,7 @@ SCHEMA: dict[str, Rule] = {
     "web.portal_url": Rule(str, "empty, or an https:// address on web.allowed_hosts", _web_url),
     "web.account_url": Rule(str, "empty, or an https:// address on web.allowed_hosts", _web_url),
     "web.open_timeout_seconds": _int_range(5, 120),
+    "web.upload_max_kb": _int_range(100, 20480),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
 }
@@ -270,8 +276,8 @@ class Config:
 
     def simulated(self) -> "Config":
         """Every device on its simulator (``--simulate``)."""
-        return self.with_overrides(**{f"devices.{d}.uri": "sim://" for d, schemes in DEVICE_SCHEMES.items()
-                                      if "sim" in schemes})
+        return self.with_overrides(**{f"devices.{d}.uri": SIM_URIS.get(d, "sim://")
+                                      for d, schemes in DEVICE_SCHEMES.items() if "sim" in schemes})
 
 
 def admin_path(explicit: str | None = None) -> Path | None:

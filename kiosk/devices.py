@@ -19,7 +19,8 @@ from .config import Config
 log = logging.getLogger(__name__)
 
 # The devices the kiosk knows, in the order `ehall-kiosk devices` lists them.
-KINDS = ("id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio", "browser")
+KINDS = ("id_reader", "smartcard", "camera", "document_camera", "receipt_printer", "a4_printer", "audio",
+         "browser")
 # config keys of a device section that go to its driver's factory besides ``uri``
 OPTIONS = {"receipt_printer": ("profile",), "smartcard": ("staff_badges",)}
 # options the kiosk always sets: no card is read before consent (the identity service turns polling on)

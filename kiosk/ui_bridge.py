@@ -70,6 +70,8 @@ class WebBridge(EventDispatcher):
     ask_text = StringProperty("")
     ask_image = BooleanProperty(False)           # a file chooser that takes a PNG (签名 can answer it)
     has_document = BooleanProperty(False)        # a page's PDF waits in the print preview
+    ask_capture = BooleanProperty(False)         # the upload takes a JPEG or PDF and a document camera is here
+    ask_pages = BooleanProperty(False)           # it takes a PDF: several pages can be captured
     refusal = StringProperty("")                 # why a page's file cannot be printed
 
     def __init__(self, web, **kwargs):
@@ -107,6 +109,8 @@ class WebBridge(EventDispatcher):
         ask = self.web.ask
         self.ask_text = ask.text if ask is not None else ""
         self.ask_image = bool(ask is not None and ask.takes_image)
+        self.ask_pages = bool(ask is not None and ask.takes_pdf)
+        self.ask_capture = bool(ask is not None and (ask.takes_jpeg or ask.takes_pdf) and self.web.capture_available)
         self.has_document = self.web.document is not None
         self.refusal = self.web.refusal
         self.ask_kind = ask.kind if ask is not None else ""

@@ -106,16 +106,33 @@ class PageView(Widget):
         return True
 
 
+def _texture(rgb, texture):
+    """An RGB frame (numpy, top row first) into a Kivy texture (reused when the size matches)."""
+    height, width = rgb.shape[:2]
+    if texture is None or texture.size != (width, height):
+        texture = Texture.create(size=(width, height), colorfmt="rgb")
+        texture.flip_vertical()
+    texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+    return texture
+
+
 class AskLayer(FloatLayout):
-    """The kiosk's dialog for the page's question: while it is up, it takes every touch on the
-    page's area (its own buttons answer; the page waits)."""
-    active = BooleanProperty(False)
+    """A layer over the page (the page's question, the signature pad, the camera, the print
+    preview): while it is up it is drawn and takes every touch on the page's area (its own
+    buttons answer; the page waits); while down it is invisible and takes none."""
+    active = BooleanProperty(False)          # web.kv: drawn only while active
 
     def on_touch_down(self, touch):
         if not self.active or not self.collide_point(*touch.pos):
             return False
         super().on_touch_down(touch)
         return True
+
+    def on_touch_move(self, touch):
+        return super().on_touch_move(touch) if self.active else False
+
+    def on_touch_up(self, touch):
+        return super().on_touch_up(touch) if self.active else False
 
 
 class PageInput(SearchInput):
@@ -155,6 +172,13 @@ class WebScreen(KioskScreen):
     ask_text = StringProperty("")
     ask_image = BooleanProperty(False)   # the page's upload takes an image: 签名 is offered
     signing = BooleanProperty(False)     # the signature pad is up
+    ask_capture = BooleanProperty(False)  # the upload can take a document photo (拍照)
+    ask_pages = BooleanProperty(False)    # ... of several pages (a PDF)
+    capturing = BooleanProperty(False)    # the document camera's live view is up
+    shot = BooleanProperty(False)         # a page was taken: its result is shown (重拍 / 下一页 / 完成)
+    shot_note = StringProperty("")
+    pages_taken = NumericProperty(0)
+    camera_texture = ObjectProperty(None, allownone=True)
     previewing = BooleanProperty(False)  # a page's PDF in the print preview (证书自助打印)
     preview_pages = NumericProperty(0)
     can_print = BooleanProperty(False)   # the A4 printer can take it now
@@ -172,6 +196,7 @@ class WebScreen(KioskScreen):
             self.bridge.bind(state=self._on_state, editable=self._on_editable, frame_seq=self._on_frame,
                              ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"),
                              ask_image=self.setter("ask_image"), has_document=self._on_document,
+                             ask_capture=self.setter("ask_capture"), ask_pages=self.setter("ask_pages"),
                              refusal=self._on_refusal)
         self.ids.page.web = web
         self.ids.typing.web = web
@@ -228,7 +253,7 @@ class WebScreen(KioskScreen):
         """What the kiosk's dialog says: the page's own words, or for an upload the way on."""
         if self.ask_kind != "chooser":
             return self.ask_text
-        return "网站需要上传材料。请选择：" if self.ask_image else UPLOAD_NOT_YET
+        return "网站需要上传材料。请选择：" if self.ask_image or self.ask_capture else UPLOAD_NOT_YET
 
     def sign(self) -> None:
         """签名 for the page's upload: the pad comes up (the question stays open meanwhile)."""
@@ -247,6 +272,80 @@ class WebScreen(KioskScreen):
         self.ids.pad.clear()
         self.signing = False
         self.answer(False)
+
+    # -- 拍照上传: the document camera ------------------------------------------------------------
+    def capture(self) -> None:
+        """拍照: the document camera's live view; the page's upload waits meanwhile."""
+        self._pages: list = []
+        self.pages_taken = 0
+        self._start_camera()
+
+    def _start_camera(self) -> None:
+        self.shot, self.shot_note, self.capturing = False, "请把材料平放在拍摄区，对准后点“拍照”", True
+        self.kiosk.web.start_preview(lambda frame: Clock.schedule_once(lambda _dt: self._show_camera(frame)))
+
+    def _show_camera(self, frame) -> None:
+        if not self.capturing or self.shot:
+            return
+        if not frame.size:
+            self.shot_note = "拍摄设备没有画面，请告诉工作人员，或用手机办理。"
+            return
+        self.camera_texture = _texture(frame, self.camera_texture)
+
+    def shoot(self) -> None:
+        """The newest frame, found, flattened and evened out, on a worker thread."""
+        import threading
+
+        self.shot_note = "正在处理，请稍候…"
+
+        def work() -> None:
+            result = self.kiosk.web.shoot()
+            Clock.schedule_once(lambda _dt: self._shot(result))
+        threading.Thread(target=work, name="document-shot", daemon=True).start()
+
+    def _shot(self, result) -> None:
+        if not self.capturing:
+            return
+        if result is None:
+            self.shot_note = "还没有拍到画面，请稍候再点“拍照”。"
+            return
+        page, found = result
+        self.kiosk.web.stop_preview()
+        self._pages.append(page)
+        self.pages_taken = len(self._pages)
+        self.shot = True
+        self.camera_texture = _texture(page, None)
+        self.shot_note = (f"第 {self.pages_taken} 页。" if found else
+                          f"第 {self.pages_taken} 页：没有找到材料的边缘，已按整个画面保存，可以重拍。")
+
+    def retake(self) -> None:
+        """重拍: the last page is dropped, the live view again."""
+        if self._pages:
+            self._pages.pop()
+        self.pages_taken = len(self._pages)
+        self._start_camera()
+
+    def next_page(self) -> None:
+        self._start_camera()
+
+    def capture_done(self) -> None:
+        """完成: the pages go to the page's upload (JPEG, or one PDF), from memory."""
+        pages, self._pages = list(getattr(self, "_pages", [])), []
+        self._close_camera()
+        if not self.kiosk.web.give_capture(pages):
+            self.app.notify("这个网站不接受拍摄的材料。请用手机办理，或请工作人员帮助。")
+
+    def capture_cancel(self) -> None:
+        self._pages = []
+        self._close_camera()
+        self.answer(False)
+
+    def _close_camera(self) -> None:
+        if self.kiosk.web is not None:
+            self.kiosk.web.stop_preview()
+        self.capturing = self.shot = False
+        self.camera_texture = None
+        self.pages_taken = 0
 
     # -- 证书自助打印: a page's PDF (download or window.print()) -------------------------------------
     def _on_document(self, _bridge, has: bool) -> None:
@@ -300,6 +399,9 @@ class WebScreen(KioskScreen):
         self._fit_page()
 
     def wipe(self) -> None:
+        self._pages = []
+        self.capturing = self.shot = False
+        self.camera_texture = None
         self.ids.typing.focus = False
         self.ids.pad.clear()
         self.signing = False

@@ -59,7 +59,12 @@ class SimulatedCamera(Camera):
         if self._unplugged:
             raise DeviceError(CAM_NOT_FOUND, "simulated camera is unplugged")
         image = self.uri.params.get("image")
-        self._base = self._load(Path(image)) if image else self._synthetic()
+        if image:
+            self._base = self._load(Path(image))
+        elif self.uri.params.get("scene") == "document":
+            self._base = self._document()
+        else:
+            self._base = self._synthetic()
 
     def _load(self, path: Path) -> np.ndarray:
         from PIL import Image  # Pillow is a project dependency; loaded only when asked
@@ -87,6 +92,27 @@ class SimulatedCamera(Camera):
         img[..., 2] = 128
         return img
 
+    def _document(self) -> np.ndarray:
+        """``scene=document`` (the document camera's simulator): a white A4 sheet with grey text
+        bars, turned a little on a brown desk, lit unevenly: what 拍照上传 finds and flattens."""
+        from PIL import Image, ImageDraw
+
+        width, height = self._size
+        desk = Image.new("RGB", (width, height), (96, 74, 58))
+        sheet_h = int(height * 0.86)
+        sheet = Image.new("RGB", (int(sheet_h / 2 ** 0.5), sheet_h), (246, 246, 240))
+        draw = ImageDraw.Draw(sheet)
+        sw, sh = sheet.size
+        draw.rectangle((sw * 0.2, sh * 0.06, sw * 0.8, sh * 0.1), fill=(40, 40, 40))
+        for n in range(14):
+            y = sh * (0.16 + n * 0.05)
+            draw.rectangle((sw * 0.1, y, sw * (0.9 - 0.03 * (n % 3)), y + sh * 0.018), fill=(70, 70, 70))
+        sheet = sheet.rotate(5, expand=True, fillcolor=(0, 0, 0))
+        mask = sheet.convert("L").point(lambda v: 255 if v > 0 else 0)
+        desk.paste(sheet, ((width - sheet.width) // 2, (height - sheet.height) // 2), mask)
+        light = np.linspace(0.8, 1.0, width, dtype=np.float32)[None, :, None]
+        return (np.asarray(desk, dtype=np.float32) * light).astype(np.uint8)
+
     def _read_frame(self) -> np.ndarray:
         if self._unplugged:
             raise DeviceError(CAM_NOT_FOUND, "simulated camera unplugged")
@@ -99,7 +125,8 @@ class SimulatedCamera(Camera):
         dx = round(self._drift * math.sin(self._tick / 5.0))
         dy = round(self._drift * math.cos(self._tick / 7.0))
         frame = np.roll(self._base, (dy, dx), axis=(0, 1))
-        if self.uri.params.get("image") is None:  # a moving disc so frames differ visibly
+        if self.uri.params.get("image") is None and self.uri.params.get("scene") != "document":
+            # a moving disc so frames differ visibly
             width, height = self._size
             cx, cy = int(width / 2 + width / 4 * math.sin(self._tick / 10)), height // 2
             yy, xx = np.ogrid[:height, :width]

@@ -44,12 +44,22 @@ class Ask:
     kind: str
     text: str
 
+    def _takes(self, *kinds: str) -> bool:
+        accept = [a.strip().lower() for a in self.text.split(",") if a.strip()]
+        return self.kind == "chooser" and (not accept or any(a in kinds for a in accept))
+
     @property
     def takes_image(self) -> bool:
         """The chooser takes a PNG (a signature): no ``accept``, or one naming images or .png."""
-        accept = [a.strip().lower() for a in self.text.split(",") if a.strip()]
-        return self.kind == "chooser" and (not accept or any(
-            a in ("image/*", "image/png", ".png") for a in accept))
+        return self._takes("image/*", "image/png", ".png")
+
+    @property
+    def takes_jpeg(self) -> bool:
+        return self._takes("image/*", "image/jpeg", ".jpg", ".jpeg")
+
+    @property
+    def takes_pdf(self) -> bool:
+        return self._takes("application/pdf", ".pdf")
 
 
 UPLOAD_NOT_YET = "本机暂时不能上传这种材料。您可以用手机扫码继续办理，或请工作人员帮助。"
@@ -85,12 +95,15 @@ class WebService:
     """``open(url, width, height)``, input, ``close()``; observers get the service on a state
     change (``changes``) and on each new frame (``frames``), from worker threads."""
 
-    def __init__(self, config: Any, session: Any, device: Any):
+    def __init__(self, config: Any, session: Any, device: Any, document_camera: Any = None):
         self.allow = Allowlist(config["web.allowed_hosts"])
         self.portal_url: str = config["web.portal_url"]
         self.account_url: str = config["web.account_url"]
         self.timeout = float(config["web.open_timeout_seconds"])
         self.device = device
+        self.document_camera = document_camera
+        self.upload_max = int(config["web.upload_max_kb"]) * 1024
+        self._preview: Any = None
         self.state = WebState.CLOSED
         self.message = ""
         self.url = ""               # what the citizen opened (the page may have moved on)
@@ -149,6 +162,7 @@ class WebService:
 
     def close(self) -> None:
         """The session's end: Chromium ended, its RAM profile removed (waits for it)."""
+        self.stop_preview()
         if self.state is WebState.CLOSED and self.frame is None:
             return
         self.url = ""
@@ -217,6 +231,59 @@ class WebService:
         self.refusal = ""
         self.changes.notify(self)
 
+    # -- 拍照上传: the document camera ----------------------------------------------------------
+    @property
+    def capture_available(self) -> bool:
+        state = getattr(getattr(self.document_camera, "state", None), "value", "")
+        return self.document_camera is not None and state in ("ready", "busy", "degraded")
+
+    def start_preview(self, on_frame: Callable[[Any], None]) -> None:
+        """The camera's frames (at most 960 px wide) to ``on_frame`` until :meth:`stop_preview`;
+        an empty frame means the camera failed (unplugged)."""
+        import cv2
+
+        from .capture import LivePreview
+
+        def small(frame: Any) -> None:
+            if frame.size and frame.shape[1] > 960:
+                frame = cv2.resize(frame, (960, frame.shape[0] * 960 // frame.shape[1]), interpolation=cv2.INTER_AREA)
+            on_frame(frame)
+        self.stop_preview()
+        self._preview = LivePreview(self.document_camera, small)
+        self._preview.start()
+
+    def stop_preview(self) -> None:
+        if self._preview is not None:
+            self._preview.stop()
+            self._preview = None
+
+    def shoot(self) -> tuple[Any, bool] | None:
+        """The newest full frame as a page ready for upload, and whether a page was found in it;
+        None when the camera has given no frame. Slow (≈ 0.2 s): not on the UI thread."""
+        from .capture import document_page
+
+        frame = self._preview.latest if self._preview is not None else None
+        return document_page(frame) if frame is not None and frame.size else None
+
+    def give_capture(self, pages: list[Any]) -> bool:
+        """The captured pages into the page's open file chooser: one page as JPEG where images
+        are taken, else (or several pages) one PDF; compressed to ``web.upload_max_kb``."""
+        from .capture import to_jpeg, to_pdf
+
+        ask = self.ask
+        if ask is None or not pages or not (ask.takes_jpeg or ask.takes_pdf):
+            return False
+        if len(pages) == 1 and ask.takes_jpeg:
+            name, mime, data = "材料.jpg", "image/jpeg", to_jpeg(pages[0], self.upload_max)
+        elif ask.takes_pdf:
+            name, mime, data = "材料.pdf", "application/pdf", to_pdf(pages, self.upload_max)
+        else:
+            return False
+        self.ask = None
+        self._page(lambda: self.device.give_file(name, mime, data))
+        self.changes.notify(self)
+        return True
+
     def give_signature(self, png: bytes) -> bool:
         """签名: the citizen's signature (a PNG made on the kiosk, in memory) into the page's open
         file chooser; False when no chooser is open that takes it."""
@@ -271,4 +338,4 @@ def build_web(config: Any, session: Any, devices: dict) -> WebService | None:
     """The service when a browser device is configured (it may still be ABSENT: then nothing
     offers 在本机办理, and `ehall-kiosk devices` says why)."""
     device = devices.get("browser")
-    return WebService(config, session, device) if device is not None else None
+    return WebService(config, session, device, devices.get("document_camera")) if device is not None else None

@@ -34,7 +34,10 @@ def _web_ui(make_ui, portal, **overrides):
     device = create("browser", {"uri": "chromium:///usr/bin/chromium"})
     registry.open_device(device)
     drv.kiosk.devices["browser"] = device
-    drv.kiosk.web = WebService(drv.kiosk.config, drv.kiosk.session, device)
+    camera = create("document_camera", {"uri": "sim://?scene=document&width=1920&height=1080"})
+    registry.open_device(camera)
+    drv.kiosk.devices["document_camera"] = camera
+    drv.kiosk.web = WebService(drv.kiosk.config, drv.kiosk.session, device, camera)
     drv.kiosk.session.home()
     drv.app._on_route(drv.app.ui, drv.app.ui.route)      # home again, now with the browser
     drv.frames(2)
@@ -239,10 +242,15 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv.tap(screen.ids.ask_ok)
     drv.wait_until(lambda: screen.ask_kind == "", timeout=10)
 
-    tap_page("#pdf")                                    # an upload the kiosk cannot serve: said plainly
+    tap_page("#pdf")                                    # a PDF upload: 拍照 (document camera), no 签名
+    drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
+    assert screen.ids.ask_capture.opacity == 1 and screen.ids.ask_sign.opacity == 0
+    drv.tap(screen.ids.ask_cancel)
+    assert screen.ask_kind == ""
+    tap_page("#word")                                   # an upload the kiosk cannot serve: said plainly
     drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
     assert "暂时不能上传这种材料" in screen.ids.ask_text.text and screen.ids.ask_ok.text == "知道了"
-    assert screen.ids.ask_sign.opacity == 0
+    assert screen.ids.ask_sign.opacity == 0 and screen.ids.ask_capture.opacity == 0
     drv.screenshot("web-upload-not-yet")
     drv.tap(screen.ids.ask_ok)
     assert screen.ask_kind == ""
@@ -349,5 +357,45 @@ def test_a_certificate_from_the_page_prints_on_a4_after_a_preview(make_ui, porta
     assert not screen.previewing and len(jobs()) == 1
     profile = web.device.profile
     assert not list((profile / "downloads").glob("*"))    # nothing of the downloads left, even in RAM
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+def test_documents_photographed_on_the_desk_are_uploaded_as_one_pdf(make_ui, portal):
+    import pypdfium2 as pdfium
+
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "doc", "web.upload_max_kb": 600})
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    screen = drv.screen
+    box = _box(drv, "#doc")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + 20))
+    drv.wait_until(lambda: screen.ask_kind == "chooser" and screen.ask_capture, timeout=10)
+    assert screen.ids.ask_sign.opacity == 0                     # a JPEG/PDF upload: no signature offered
+    drv.tap(screen.ids.ask_capture)
+    drv.wait_until(lambda: screen.camera_texture is not None, timeout=10)    # the live view
+    drv.screenshot("web-capture-live")
+    for page in (1, 2):
+        drv.tap(screen.ids.shoot_btn)
+        drv.wait_until(lambda: screen.shot, timeout=15)
+        assert screen.ids.shot_note.text == f"第 {page} 页。"          # the page's edges were found
+        if page == 1:
+            drv.screenshot("web-capture-result")
+            drv.tap(screen.ids.next_page_btn)
+            drv.wait_until(lambda: not screen.shot and screen.camera_texture is not None, timeout=10)
+    assert screen.ids.capture_done_btn.text == "完成，上传 2 页"
+    drv.tap(screen.ids.capture_done_btn)
+    assert not screen.capturing and screen.ask_kind == ""
+    drv.wait_until(lambda: web.device.evaluate("document.querySelector('#doc').files.length") == 1, timeout=10)
+    send = _box(drv, "#send")
+    drv.tap_xy(*_page_to_window(drv, send["x"] + 20, send["y"] + 20))
+    drv.wait_until(lambda: portal.uploads, timeout=10)
+    got = portal.uploads[0]
+    assert got["type"] == "application/pdf" and len(got["data"]) <= 600 * 1024
+    pdf = pdfium.PdfDocument(got["data"])
+    assert len(pdf) == 2
+    width, height = pdf[0].get_size()
+    assert 1.3 < height / width < 1.5                           # each page flattened to the sheet's A4 shape
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)

@@ -75,7 +75,8 @@ def test_config_from_environment_variable(tmp_path):
 def test_devices_lists_each_configured_device_with_state():
     out = run("--simulate", "devices")
     lines = {line.split()[0]: line for line in out.stdout.splitlines()}
-    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio", "browser"}
+    assert set(lines) == {"id_reader", "smartcard", "camera", "receipt_printer", "a4_printer", "audio", "browser",
+                         "document_camera"}
     assert " ready " in lines["audio"]
     assert " ready " in lines["id_reader"] and " ready " in lines["receipt_printer"]
     assert " ready " in lines["smartcard"]

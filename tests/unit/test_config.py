@@ -88,7 +88,8 @@ def test_simulate_puts_every_device_on_its_simulator(tmp_path):
     assert cfg["devices.id_reader.uri"].startswith("serial://")
     devices = cfg.simulated().devices()
     # every device that has a simulator is on it; the browser has none (real Chromium, or ABSENT)
-    assert all(d["uri"] == "sim://" for name, d in devices.items() if name != "browser")
+    assert all(d["uri"].startswith("sim://") for name, d in devices.items() if name != "browser")
+    assert devices["document_camera"]["uri"].startswith("sim://?scene=document")
     assert devices["browser"]["uri"].startswith("chromium://")
 
 

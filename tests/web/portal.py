@@ -38,6 +38,7 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 <button id="confirm" style="width:300px;height:60px" onclick="document.getElementById('said').textContent = confirm('确定提交申请吗？') ? '已确认' : '已取消'">提交</button>
 <input id="file" type="file" accept="image/*,.pdf" style="width:300px;height:60px">
 <input id="pdf" type="file" accept=".pdf" style="width:300px;height:60px">
+<input id="word" type="file" accept=".doc,.docx" style="width:300px;height:60px">
 <p id="said"></p></body></html>"""
 
 
@@ -45,6 +46,13 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 SIGN = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>电子签名</title><body>
 <form action="/upload" method="post" enctype="multipart/form-data">
 <input id="signature" name="signature" type="file" accept="image/png" style="width:300px;height:60px">
+<button id="send" style="width:200px;height:60px">提交</button></form></body></html>"""
+
+
+# 材料上传: a document photo, as JPEG or as a PDF of pages
+DOC = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>材料上传</title><body>
+<form action="/upload" method="post" enctype="multipart/form-data">
+<input id="doc" name="doc" type="file" accept="image/jpeg,.pdf" style="width:300px;height:60px">
 <button id="send" style="width:200px;height:60px">提交</button></form></body></html>"""
 
 
@@ -99,6 +107,7 @@ class Portal:
         app.router.add_get("/ask", page(ASK))
         app.router.add_get("/sign", page(SIGN))
         app.router.add_get("/cert", page(CERT))
+        app.router.add_get("/doc", page(DOC))
 
         def download(name: str, body: bytes, ctype: str):
             async def handler(_request: web.Request) -> web.Response:
@@ -110,7 +119,7 @@ class Portal:
 
         async def upload(request: web.Request) -> web.Response:
             form = await request.post()
-            got = form.get("signature")
+            got = next((v for v in form.values() if hasattr(v, "file")), None)
             data = got.file.read() if hasattr(got, "file") else b""
             self.uploads.append({"filename": getattr(got, "filename", ""), "type": getattr(got, "content_type", ""),
                                  "data": data})
