@@ -140,6 +140,8 @@ SCHEMA: dict[str, Rule] = {
     "identity.face_tries": _int_range(1, 5),
     "identity.idle_seconds": _int_range(10, 300),
     "identity.face_tolerance": Rule(float, "a number from 0.3 to 0.6", lambda v: 0.3 <= v <= 0.6),
+    "voice.always": Rule(bool, "true or false"),
+    "voice.pack": _text(1000),
     "web.allowed_hosts": Rule(list, 'a list of hosts: "www.example.gov.cn", "*.example.gov.cn" or '
                               '"http://HOST" (a host on the hall\'s own network without TLS)',
                               lambda v: all(isinstance(e, str) and _host_entry(e) for e in v)),

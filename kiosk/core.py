@@ -35,6 +35,7 @@ class Kiosk:
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
     identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
+    voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
 
     def __post_init__(self) -> None:

@@ -26,6 +26,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     from .identity import build_identity
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
+    kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
     from .web import build_web
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
     watch = DeviceWatch(kiosk.devices)
@@ -34,6 +35,16 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
     return kiosk, watch
+
+
+def build_voice(config: Config, session, devices: dict):
+    """语音播报 on the configured audio device; the fixed prompts rendered in the background."""
+    from .voice import Voice, VoiceGuide
+
+    guide = VoiceGuide(Voice(config["voice.pack"] or None), devices.get("audio"), session,
+                       always=config["voice.always"])
+    threading.Thread(target=guide.warm, name="voice-warm", daemon=True).start()
+    return guide
 
 
 def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:

@@ -82,6 +82,8 @@ class KioskApp(App):
     theme = ObjectProperty(None)
     ui = ObjectProperty(None)
     assist_ready = BooleanProperty(False)     # remote assist can call now: 呼叫帮办, else 找工作人员
+    voice_on = BooleanProperty(False)         # 语音播报 is on for this session (the bar's 语音 button)
+    voice_ready = BooleanProperty(False)      # a speaker and a voice exist: the 语音 button shows
     title = "政务e厅"
 
     def __init__(self, kiosk, kiosk_mode: bool = True, **kwargs):
@@ -152,6 +154,9 @@ class KioskApp(App):
             return
         self.manager.current = name
         self.root.hosted = bool(getattr(self.screens[name], "hosts_notice", False))
+        if self.kiosk.voice is not None:
+            self.kiosk.voice.screen_shown(name)
+            self._sync_voice()
 
     def _forward_notice(self, _root, text: str) -> None:
         for screen in self.screens.values():
@@ -160,12 +165,31 @@ class KioskApp(App):
 
     def _on_large_text(self, _ui, large: bool) -> None:
         self.theme.apply(large)
+        self._sync_voice()
+
+    # -- 语音播报 ------------------------------------------------------------------
+    def _sync_voice(self, *_args) -> None:
+        voice = self.kiosk.voice
+        self.voice_ready = bool(voice is not None and voice.available)
+        self.voice_on = bool(voice is not None and voice.on)
+
+    def toggle_voice(self) -> None:
+        """The bar's 语音: off and on for this session; turned on, it speaks this screen."""
+        voice = self.kiosk.voice
+        if voice is None:
+            return
+        voice.toggle()
+        self._sync_voice()
+        if voice.on:
+            voice.screen_shown(self.manager.current)
 
     def _on_phase(self, _ui, phase: str) -> None:
         shown = self.overlay.parent is not None
         if phase == "countdown" and not shown:
             self.screens["search"].release_keyboard()
             self.root.add_widget(self.overlay)
+            if self.kiosk.voice is not None:
+                self.kiosk.voice.screen_shown("countdown")
         elif phase != "countdown" and shown:
             self.root.remove_widget(self.overlay)
 
@@ -173,6 +197,7 @@ class KioskApp(App):
         for screen in self.screens.values():
             screen.wipe()
         self.root.notice = ""
+        self._sync_voice()
 
     # -- time, touches, lockdown, errors ---------------------------------------
     def _tick(self, _dt) -> None:

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: Apache-2.0
+"""语音播报: each screen's one main instruction, spoken when the screen opens.
+
+On for a session when large-text mode is on (适老化) or ``voice.always`` is set; the 语音
+button turns it off and on for the session, and the session's end forgets that choice. A new
+screen's prompt cuts the last one; during a helper's video call nothing is spoken. Playing
+never blocks the caller: prompts are rendered (or taken from the hall's prompt pack) and
+played on one worker thread, newest first. Only the fixed public texts below are spoken,
+never citizen data (kiosk.voice.tts.check_public refuses anything that looks like it).
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any
+
+from ..observe import Observers
+from .tts import Voice, VoiceError
+
+log = logging.getLogger(__name__)
+
+# screen name → (prompt key, the instruction). Keys name the hall's recorded prompts
+# (PACK/key.wav, docs/voice.md); every screen has one (a test checks), None = silent.
+PROMPTS: dict[str, tuple[str, str] | None] = {
+    "home": ("home", "欢迎使用政务e厅。请轻触屏幕上的按钮开始办理。"),
+    "browse": ("browse", "请选择一个主题或部门。"),
+    "list": ("list", "请选择要办理的事项。"),
+    "search": ("search", "请输入事项名称，或者拼音首字母，查找要办的事。"),
+    "item": ("item", "这是办事指南。可以打印带走，或者用手机继续办理。"),
+    "qr": ("qr", "请用手机扫描屏幕上的二维码。"),
+    "assist_consent": ("assist_consent", "帮办人员将通过视频帮助您。请阅读说明后选择是否同意。"),
+    "assist_wait": ("assist_wait", "正在为您接通帮办人员，请稍候。"),
+    "assist_fallback": ("assist_fallback", "帮办人员暂时不能接听。请看屏幕上的其他办法。"),
+    "assist_call": None,                          # the helper is talking: the kiosk keeps quiet
+    "staff_pin": ("staff_pin", "请工作人员输入密码。"),
+    "consent": ("consent", "核验身份需要读取您的身份证并拍摄人脸。请阅读后选择同意或不同意。"),
+    "idcard": ("idcard", "请将身份证放在读卡区。"),
+    "face": ("face", "请正对摄像头，按屏幕提示转头。"),
+    "identified": ("identified", "已确认是您本人，请继续办理。"),
+    "identity_help": ("identity_help", "请到服务台，由工作人员帮您核验身份。"),
+    "help": ("help", "请到服务台找工作人员，当面为您办理。"),
+    "web": ("web", "网上办事页面已经打开，请按页面上的提示操作。"),
+    "ask": ("ask", "请说出或写下您的问题，我来帮您找答案。"),
+    "countdown": ("countdown", "您还需要继续办理吗？如需继续，请点击屏幕。"),
+}
+VOLUME_STEP = 0.15
+
+
+class VoiceGuide:
+    """``screen_shown(name)`` speaks that screen's instruction when voice is on."""
+
+    def __init__(self, voice: Voice, audio: Any, session: Any, always: bool = False):
+        self.voice = voice
+        self.audio = audio
+        self.session = session
+        self.always = always
+        self.choice: bool | None = None         # the citizen's 语音 choice this session (None: the default)
+        self.paused = False                     # a helper's video call
+        self.changes: Observers[VoiceGuide] = Observers("voice")
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        session.on_wipe(self._forget)
+
+    @property
+    def available(self) -> bool:
+        state = getattr(getattr(self.audio, "state", None), "value", "")
+        return self.audio is not None and state in ("ready", "busy") and self.voice.available()
+
+    @property
+    def on(self) -> bool:
+        if self.choice is not None:
+            return self.choice
+        return self.always or bool(getattr(self.session, "large_text", False))
+
+    def toggle(self) -> None:
+        """语音: off and on for this session; off silences what plays."""
+        self.choice = not self.on
+        if not self.choice and self.audio is not None:
+            self.audio.stop()
+        self.changes.notify(self)
+
+    def volume(self, up: bool) -> None:
+        if self.audio is not None:
+            self.audio.volume = min(1.0, max(0.1, self.audio.volume + (VOLUME_STEP if up else -VOLUME_STEP)))
+            self.changes.notify(self)
+
+    def screen_shown(self, name: str) -> None:
+        """The route's screen is up: its instruction, if voice is on. A call pauses prompts."""
+        self.paused = name == "assist_call"
+        if self.paused and self.audio is not None:
+            self.audio.stop()
+        prompt = PROMPTS.get(name)
+        if prompt is not None:
+            self.say(*prompt)
+
+    def say(self, key: str, text: str) -> None:
+        """A public prompt (an item's name, an outcome) when voice is on; never blocks."""
+        if not self.on or self.paused or not self.available:
+            return
+        self._start()
+        while not self._jobs.empty():             # the newest prompt wins
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self._jobs.put((key, text))
+
+    def warm(self) -> None:
+        """Renders every fixed prompt once (at start, in the background), so the first sound
+        of a screen does not wait for the engine."""
+        for prompt in PROMPTS.values():
+            if prompt is not None:
+                try:
+                    self.voice.prompt(*prompt)
+                except VoiceError as exc:
+                    log.warning("voice: prompts cannot be rendered (%s)", exc)
+                    return
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            key, text = self._jobs.get()
+            try:
+                wav = self.voice.prompt(key, text)
+                if self.on and not self.paused:
+                    self.audio.play(wav, key)
+            except Exception as exc:  # noqa: BLE001 - a prompt that cannot play is skipped, logged by type
+                log.warning("voice: prompt %s not played (%s)", key, type(exc).__name__)
+
+    def _forget(self) -> None:
+        self.choice = None
+        self.paused = False
+        if self.audio is not None:
+            self.audio.stop()
+        self.changes.notify(self)

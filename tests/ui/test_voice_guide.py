@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: Apache-2.0
+"""语音播报 as the citizen hears it: after real taps, the audio simulator's record holds each
+screen's prompt, not silent, cut by the next; the 语音 button in the bar turns it off; nothing
+is spoken in a helper call or for citizen data."""
+from conftest import button
+
+
+def _voice_ui(make_ui, **overrides):
+    from drivers import registry
+    from kiosk.voice import Voice, VoiceGuide
+
+    drv = make_ui(**overrides)
+    audio = registry.create("audio", "audio", "sim://")
+    registry.open_device(audio)
+    drv.kiosk.devices["audio"] = audio
+    drv.kiosk.voice = VoiceGuide(Voice(), audio, drv.kiosk.session, always=drv.kiosk.config["voice.always"])
+    drv.app._sync_voice()
+    drv.frames(2)
+    return drv, audio
+
+
+def test_every_screen_has_a_prompt_key(kivy_window):      # the window first: screens open it
+    from kiosk.voice import PROMPTS
+    from screens.app import SCREENS
+    assert set(SCREENS) <= set(PROMPTS)
+    assert "countdown" in PROMPTS
+
+
+def test_large_text_speaks_each_screen_and_the_bar_turns_it_off(make_ui):
+    drv, audio = _voice_ui(make_ui)
+    home = drv.screen
+    assert not drv.app.voice_on                              # normal text: quiet by default
+    drv.tap(home.ids.tile_large)                             # large text turns the voice on
+    assert drv.app.voice_on
+    drv.tap(home.ids.tile_search)
+    assert audio.wait_played(1, 20)
+    key, seconds, peak = audio.played[-1]
+    assert key == "search" and seconds > 1.0 and peak > 2000  # a real, audible prompt
+    voice_btn = button(drv.screen, "语音 开")
+    drv.screenshot("voice-on-in-bar")
+    drv.tap(voice_btn)                                       # off for this session
+    assert not drv.app.voice_on and audio.stopped >= 1
+    count = len(audio.played)
+    drv.kiosk.session.go("help")
+    drv.frames(2)
+    assert len(audio.played) == count                        # nothing more
+    drv.kiosk.session.end("finished")                        # the next citizen: the default again
+    drv.frames(2)
+    assert not drv.app.voice_on and drv.kiosk.voice.choice is None
+
+
+def test_always_on_speaks_home_and_a_call_is_quiet(make_ui):
+    drv, audio = _voice_ui(make_ui, **{"voice.always": True})
+    drv.kiosk.session.go("idcard")
+    drv.frames(2)
+    assert audio.wait_played(1, 20) and audio.played[-1][0] == "idcard"
+    count = len(audio.played)
+    drv.kiosk.voice.screen_shown("assist_call")
+    drv.kiosk.voice.say("queue", "您前面还有两位")              # a changing prompt during the call: quiet
+    assert len(audio.played) == count
+
+
+def test_citizen_data_is_never_spoken(make_ui):
+    import pytest
+
+    from kiosk.voice import VoiceError
+    drv, audio = _voice_ui(make_ui, **{"voice.always": True})
+    for text in ("张*三，您好", "证件号码 370102199001011234", "电话 13800138000"):
+        with pytest.raises(VoiceError):
+            drv.kiosk.voice.voice.render(text)
