@@ -49,11 +49,36 @@ class RowButton(Button):
     """A white list row: left-aligned text, up to two lines, shortened with …."""
 
 
-class BodyLabel(Label):
+class TypesetLabel(Label):
+    """A label that wraps Chinese by the rules (避头尾, kiosk/typeset.py): no line starts with
+    closing punctuation (，。、）…) and none ends with opening punctuation. Kivy wraps only at
+    spaces and otherwise anywhere; here the lines are made at the Unicode line-breaking
+    algorithm's opportunities, measured with the label's own font, and Kivy draws them as
+    given. ``text`` stays what it was set to; only what is drawn has the line breaks."""
+
+    def texture_update(self, *largs):
+        core = self._label
+        width = self.text_size[0] if self.text_size else None
+        if not self.markup and width and width > 0 and self.text and _has_cjk(self.text):
+            from kiosk.typeset import wrap
+
+            pad = self.padding[0] + self.padding[2] if len(self.padding) == 4 else 2 * self.padding[0]
+            room = width - pad - 1        # Kivy's own wrapping must not find a line too wide
+            core.text = "\n".join(wrap(self.text, room, lambda s: core.get_extents(s)[0]))
+        super().texture_update(*largs)
+        if core.text != self.text:
+            core.text = self.text         # the next change wraps from the source again
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+class BodyLabel(TypesetLabel):
     """Wrapping text that grows to its height."""
 
 
-class FieldLabel(Label):
+class FieldLabel(TypesetLabel):
     """The key column of the item screen (办理部门, 承诺时限 …)."""
 
 
