@@ -16,7 +16,8 @@ as a session does, with no taps, before the sessions. The difference is what cit
 
 Columns, every --every sessions:
   RSS          VmRSS of this process
-  trimmed      VmRSS just after malloc_trim(0) (glibc): what malloc held free but had not returned
+  trimmed      VmRSS less what malloc_trim(0) (glibc) would return: free memory malloc holds
+               (measured in a forked twin, so the run itself is never trimmed)
   in use/free  glibc mallinfo2: bytes malloc has handed out / holds free in its heap
   py heap      tracemalloc's traced bytes (with --tracemalloc; it slows the run and adds to malloc)
   py blocks    sys.getallocatedblocks(): live pymalloc blocks (cheap, always)
@@ -79,9 +80,26 @@ def mallinfo() -> tuple[float, float]:
 
 
 def trimmed_rss() -> float:
-    if LIBC is not None and hasattr(LIBC, "malloc_trim"):
-        LIBC.malloc_trim(0)
-    return rss_mb()
+    """RSS as a malloc_trim(0) would leave it, measured without trimming this process: a forked
+    child (a copy-on-write twin) trims its copy and reports how much its RSS fell. Trimming here
+    would change what the next sessions measure."""
+    if LIBC is None or not hasattr(LIBC, "malloc_trim"):
+        return float("nan")
+    rss = rss_mb()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                  # the child: no threads, no Kivy calls
+        try:
+            before = rss_mb()
+            LIBC.malloc_trim(0)
+            os.write(write, f"{before - rss_mb():.3f}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        released = float(fh.read() or "nan")
+    os.waitpid(pid, 0)
+    return rss - released
 
 
 class FakeClock:
