@@ -21,7 +21,8 @@ Columns, every --every sessions:
   in use/free  glibc mallinfo2: bytes malloc has handed out / holds free in its heap
   py heap      tracemalloc's traced bytes (with --tracemalloc; it slows the run and adds to malloc)
   py blocks    sys.getallocatedblocks(): live pymalloc blocks (cheap, always)
-  tex/wid      live Kivy Texture objects / widgets (gc)
+  tex/wid      live Kivy Texture objects / widgets the collector sees (start-up's are frozen as in
+               the kiosk, so these are the ones made since, unless --no-freeze)
   caches       entries in each Kivy Cache category (kv.texture, kv.image, ...)
 The figures for the table are RSS and the growth per 1,000 sessions after warm-up (the first
 --warmup sessions). The issue's goals: ≤ 5 MB per 1,000 sessions, warm RSS ≤ 250 MB.
@@ -165,7 +166,7 @@ class Driver:
         return self.app.manager.current
 
 
-def build(cache_dir: str) -> Driver:
+def build(cache_dir: str, freeze: bool = True) -> Driver:
     os.environ["KIVY_NO_ARGS"] = "1"
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_NO_FILELOG"] = "1"
@@ -197,6 +198,9 @@ def build(cache_dir: str) -> Driver:
     EventLoop.start()
     drv = Driver(app, Window, kiosk, clock)
     drv.frames(2)
+    if freeze:                      # as ehall_kiosk/main.py does at the first frame
+        from kiosk import memory
+        memory.freeze_startup()
     return drv
 
 
@@ -301,16 +305,19 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=50, help="sessions before growth is counted")
     ap.add_argument("--baseline", type=int, default=100, help="idle 'sessions' before the citizens")
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="leave start-up's objects to the collector (the kiosk freezes them)")
     args = ap.parse_args()
     if args.tracemalloc:
         import tracemalloc
         tracemalloc.start()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL offscreen); "
-          f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}")
+          f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}; "
+          f"start-up objects {'left to the collector' if args.no_freeze else 'frozen (gc.freeze)'}")
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()
     try:
-        d = build(cache)
+        d = build(cache, freeze=not args.no_freeze)
         print(HEAD)
         sample("start", 0, args.tracemalloc)
         for i in range(args.baseline):
