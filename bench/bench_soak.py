@@ -292,10 +292,17 @@ def sample(label: str, n: int, traced: bool) -> tuple[float, float]:
 
 
 def per_thousand(points: list[tuple[int, float]]) -> str:
-    if len(points) < 2 or points[-1][0] == points[0][0]:
+    """The least-squares slope of RSS over sessions, per 1,000 (one sample is noisy: the heap's
+    live bytes swing by tens of MB from one session's end to the next)."""
+    if len(points) < 2:
         return "n/a"
-    (n0, r0), (n1, r1) = points[0], points[-1]
-    return f"{(r1 - r0) / (n1 - n0) * 1000:+.1f} MB"
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if not sxx:
+        return "n/a"
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
+    return f"{slope * 1000:+.1f} MB"
 
 
 def main() -> None:
