@@ -327,7 +327,7 @@ def main() -> None:
         d = build(cache, freeze=not args.no_freeze)
         print(HEAD)
         sample("start", 0, args.tracemalloc)
-        for i in range(args.baseline):
+        for _ in range(args.baseline):
             idle_session(d)
         base = sample("baseline", args.baseline, args.tracemalloc)
         points: list[tuple[int, float]] = []
