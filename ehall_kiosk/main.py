@@ -81,6 +81,7 @@ def run(config: Config, windowed: bool = False) -> int:
     app = KioskApp(kiosk, kiosk_mode=not windowed)
     if os.environ.get(READY_ENV):
         _exit_after_first_frame(app)
+    _freeze_startup_when_ready()
     _watchdog(app)
     _stop_on_signals(app)
     try:
@@ -140,6 +141,20 @@ def _watchdog(app) -> None:
 
     Window.bind(on_flip=on_flip)
     app.bind(on_stop=lambda *_a: notifier.notify("STOPPING=1"))
+
+
+def _freeze_startup_when_ready() -> None:
+    """At the home screen's first frame, start-up's objects are frozen for the collector, so the
+    collection at each session's end is cheap (kiosk/memory.py, docs/memory.md)."""
+    from kivy.core.window import Window
+
+    from kiosk import memory
+
+    def on_flip(*_args):
+        Window.unbind(on_flip=on_flip)
+        memory.freeze_startup()
+
+    Window.bind(on_flip=on_flip)
 
 
 READY_ENV = "EHALL_KIOSK_EXIT_WHEN_READY"   # bench/bench_startup.py: report, then stop

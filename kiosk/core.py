@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
-from . import qr
+from . import memory, qr
 from .browse_index import ThemeIndex, departments_az
 from .index_cache import load_index
 from .theme_rules import load_rules
@@ -64,7 +64,8 @@ class Kiosk:
         departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
-                          identity_idle_seconds=config["identity.idle_seconds"])
+                          identity_idle_seconds=config["identity.idle_seconds"],
+                          after_end=memory.release)
         log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
                  cat.source, len(cat), len(cat.errors), themes.covered)
         return cls(config, cat, index, session, themes=themes)

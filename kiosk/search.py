@@ -135,7 +135,9 @@ class SearchIndex:
         self._prefix = {p: np.array(v, dtype=np.intp) for p, v in prefixes.items()}
         self._char = {c: np.array(v, dtype=np.intp) for c, v in chars.items()}
         self._cache = Lru(budget=CACHED_ROWS)                     # answers of recent queries
-        self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}               # one-letter queries, kept
+        # one-key queries (a–z, 0–9: at most 36), kept; a single Chinese character goes to the LRU,
+        # or a day of different characters would each stay for good (docs/memory.md)
+        self._first: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._trail: Reach | None = None                         # the last keystroke's reach
         self._postings = Postings(self._flat, self._offsets, lengths, self._row_of,
                                   self._n_tokens, self._prefix, self._char, ends.astype(bool, copy=False),
@@ -200,13 +202,13 @@ class SearchIndex:
         ``typing``: ``q`` is what the citizen has typed so far; the reach of
         each keystroke is kept so the next one only adds its last character.
         """
-        store = self._first if len(q) == 1 else self._cache
+        store = self._store(q)
         found = store.get(q)
         if found is not None:
             return found
         rows = None
         for cut in range(len(q) - 1, 0, -1):
-            narrower = (self._first if cut == 1 else self._cache).get(q[:cut])
+            narrower = self._store(q[:cut]).get(q[:cut])
             if narrower is not None:
                 rows = narrower[0]
                 break
@@ -223,6 +225,9 @@ class SearchIndex:
         else:
             self._cache.put(q, found, len(found[0]))
         return found
+
+    def _store(self, q: str):
+        return self._first if len(q) == 1 and q.isascii() else self._cache
 
     def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:
         """Computes the one-key results ahead (a background thread may call this)."""

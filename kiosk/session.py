@@ -43,7 +43,8 @@ HOME = Route("home")
 class Session:
     def __init__(self, idle_seconds: float, countdown_seconds: float, *,
                  large_text_default: bool = False, clock: Callable[[], float] = time.monotonic,
-                 identity_idle_seconds: float | None = None):
+                 identity_idle_seconds: float | None = None,
+                 after_end: Callable[[], None] | None = None):
         self.idle_seconds = idle_seconds
         self.countdown_seconds = countdown_seconds
         # while an identity is held: from the last touch to the wipe, countdown included (short)
@@ -52,6 +53,8 @@ class Session:
         self.clock = clock
         self._observers: Observers[Session] = Observers("session")
         self._wipers: list[Callable[[], None]] = []
+        # after the wipe and the return home (kiosk.memory.release: freed memory goes back)
+        self._after_end = after_end
         self.ended_count = 0
         self._reset()
 
@@ -167,6 +170,11 @@ class Session:
         self.ended_count += 1
         self._reset()
         self._changed()
+        if self._after_end is not None:
+            try:
+                self._after_end()
+            except Exception:
+                log.exception("the session's after-end step failed")
 
     # -- time ------------------------------------------------------------------
     def seconds_left(self) -> float:

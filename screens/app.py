@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import NoTransition
 
 from kiosk.ui_bridge import UiBridge
 
-from . import browse, countdown, home, item, item_list, qr, search, widgets
+from . import browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, web
 from .theme import Theme
@@ -99,6 +99,7 @@ class KioskApp(App):
     def build(self):
         from kivy.core.window import Window
 
+        cache_budget.apply()            # every Kivy cache bounded (docs/memory.md)
         register_fonts()
         load_kv()
         Window.set_vkeyboard_class(widgets.KioskKeyboard)

@@ -13,9 +13,11 @@ import re
 import shutil
 import subprocess
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 MAX_TEXT = 300
+MAX_CACHED_PROMPTS = 48          # rendered WAVs kept (a 5 s prompt is ~220 kB: ≤ ~10 MB)
 _PRIVATE = re.compile(r"\d{6,}|[0-9]{3}[*＊]{2,}|[\u4e00-\u9fff][*＊]+[\u4e00-\u9fff]?")
 VOICES = {"zh": "cmn", "en": "en-us"}
 
@@ -36,7 +38,8 @@ class Voice:
         self.pack = Path(pack) if pack else None
         self.speed = speed
         self.engine = engine
-        self._cache: dict[tuple[str, str], bytes] = {}
+        # rendered prompts, the most recently used kept: a bound, not a day's worth (docs/memory.md)
+        self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
     def available(self) -> bool:
@@ -63,9 +66,13 @@ class Voice:
                     return recorded.read_bytes()
         with self._lock:
             cached = self._cache.get((key, text))
+            if cached is not None:
+                self._cache.move_to_end((key, text))
         if cached is not None:
             return cached
         wav = self.render(text, lang)
         with self._lock:
             self._cache[(key, text)] = wav
+            while len(self._cache) > MAX_CACHED_PROMPTS:
+                self._cache.popitem(last=False)
         return wav

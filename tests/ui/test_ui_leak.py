@@ -1,14 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """Memory that grows with every citizen, counted rather than timed (issue 18): 100 sessions through
-Kivy's input path, then the live widgets, screens, textures and listeners must number what they
-did after the first 10. A leak of one object per session fails it; bytes and timing play no part."""
+Kivy's input path, then the live widgets, screens, textures, canvas instructions, the kiosk's own
+objects and listeners must number what they did after the first 10. A leak of one object per session
+fails it; bytes and timing play no part: Kivy's caches' wall-clock timeouts are switched off for the
+count, so only their bounds act. Every Kivy cache has a bound (screens/cache_budget.py) and stays
+within it."""
 import gc
 from collections import Counter
+
+import pytest
 
 from conftest import button
 
 
 def _counts(ui) -> Counter:
+    from kivy.graphics.instructions import Instruction
     from kivy.graphics.texture import Texture
     from kivy.uix.screenmanager import Screen
     from kivy.uix.widget import Widget
@@ -16,13 +22,15 @@ def _counts(ui) -> Counter:
     gc.collect()
     c: Counter = Counter()
     for obj in gc.get_objects():
-        try:
-            kind = ("screens" if isinstance(obj, Screen) else "widgets" if isinstance(obj, Widget)
-                    else "textures" if isinstance(obj, Texture) else None)
-        except ReferenceError:             # a dead weak proxy in the heap
-            continue
+        t = type(obj)                      # type(), not isinstance: weak proxies are not objects
+        kind = ("screens" if issubclass(t, Screen) else "widgets" if issubclass(t, Widget)
+                else "textures" if issubclass(t, Texture)
+                else "canvas instructions" if issubclass(t, Instruction) else None)
+        module = getattr(t, "__module__", None) or ""
         if kind:
             c[kind] += 1
+        if module.startswith(("kiosk.", "screens.")) and kind not in ("screens", "widgets"):
+            c[f"{module}.{type(obj).__name__}"] += 1      # the kiosk's own objects, by class
     session = ui.kiosk.session
     c["session listeners"] = len(session._observers)
     c["session wipers"] = len(session._wipers)
@@ -53,7 +61,47 @@ def _session(ui, n: int) -> None:
     assert ui.app.manager.current == "home"
 
 
-def test_a_hundred_sessions_leave_no_more_objects_than_ten(ui):
+def _caches_within_bounds() -> dict:
+    from kivy.cache import Cache
+
+    from screens import cache_budget
+
+    assert not cache_budget.unbounded(), f"Kivy caches without a limit: {cache_budget.unbounded()}"
+    return {cat: (len(objs), Cache._categories[cat]["limit"]) for cat, objs in Cache._objects.items()
+            if len(objs) > Cache._categories[cat]["limit"]}
+
+
+def test_the_counts_see_a_leaked_widget_and_texture(ui):
+    """The counter is not blind: one Label kept alive (with its texture) shows in the counts."""
+    from kivy.uix.label import Label
+
+    before = _counts(ui)
+    kept = Label(text="政务e厅")
+    kept.texture_update()
+    after = _counts(ui)
+    assert after["widgets"] == before["widgets"] + 1
+    assert after["textures"] >= before["textures"] + 1
+    assert after["canvas instructions"] > before["canvas instructions"]
+
+
+@pytest.fixture
+def caches_without_timeouts(ui):
+    """Kivy's caches drop entries unused for 60 s of wall-clock time, and an image or a search line
+    looked up again after that gets a new texture while a widget may still hold the old one: the
+    count would depend on how fast the machine ran. Without the timeouts only the bounds act, and a
+    cache that kept something per citizen would still show (its textures, up to its bound)."""
+    from kivy.cache import Cache
+
+    for category, spec in Cache._categories.items():
+        spec["timeout"] = None
+        for entry in Cache._objects.get(category, {}).values():
+            entry["timeout"] = None
+    yield
+    from screens import cache_budget
+    cache_budget.apply()                                   # the next app starts with Kivy's timeouts
+
+
+def test_a_hundred_sessions_leave_no_more_objects_than_ten(ui, caches_without_timeouts):
     for n in range(10):
         _session(ui, n)
     after_ten = _counts(ui)
@@ -63,3 +111,4 @@ def test_a_hundred_sessions_leave_no_more_objects_than_ten(ui):
     grown = {k: (after_ten[k], after_hundred[k]) for k in after_hundred | after_ten
              if after_hundred[k] > after_ten[k]}
     assert not grown, f"grew over 90 sessions (after 10, after 100): {grown}"
+    assert not _caches_within_bounds(), f"Kivy caches over their bound: {_caches_within_bounds()}"

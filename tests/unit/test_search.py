@@ -272,3 +272,16 @@ def test_index_cache_keeps_word_ends_so_a_cached_index_ranks_whole_words_first(t
         assert names(loaded.search(q, limit=20)) == names(built.search(q, limit=20))
     top = names(loaded.search("huzhao", limit=3))
     assert top[0].startswith("普通护照签发"), top
+
+
+def test_one_key_answers_kept_for_good_are_only_the_36_keys_a_day_of_characters_goes_to_the_lru(bundled):
+    """Single Chinese characters are answered and cached in the bounded LRU, not kept for good
+    (a day of different characters would otherwise each stay: issue 18, docs/memory.md)."""
+    index = bundled
+    chars = sorted({c for item in catalogue.load().items for c in item.name if "\u4e00" <= c <= "\u9fff"})[:300]
+    for key in "abcdefghijklmnopqrstuvwxyz0123456789":
+        index.search(key)
+    for ch in chars:
+        assert index.search(ch).total > 0
+    assert len(index._first) <= 36 and all(k.isascii() for k in index._first)
+    assert index.search(chars[0]).total > 0 and chars[0] in index._cache._entries

@@ -87,3 +87,14 @@ def test_cli_say_writes_a_wav(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "ehall_kiosk", "say", "370102199001011234", "--out", str(out)],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert bad.returncode != 0 and "citizen data" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_rendered_prompts_are_kept_within_a_bound(monkeypatch):
+    from kiosk.voice import tts
+    voice = Voice()
+    monkeypatch.setattr(voice, "render", lambda text, lang="zh": text.encode())
+    for n in range(tts.MAX_CACHED_PROMPTS + 10):
+        voice.prompt(f"p{n}", f"第{n}条")
+    voice.prompt("p10", "第10条")                        # used again: kept as the newest
+    assert len(voice._cache) == tts.MAX_CACHED_PROMPTS
+    assert ("p10", "第10条") in voice._cache and ("p0", "第0条") not in voice._cache

@@ -1,0 +1,352 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Soak: memory over a day of citizens (issue 18).
+
+Run:  nice .venv/bin/python bench/bench_soak.py [--sessions 300] [--every 50] [--tracemalloc]
+
+One kiosk process (this one), the real UI on software GL (SDL offscreen), the bundled catalogue,
+taps through Kivy's input path (the UI tests' way). Each session is a citizen's mixed journey:
+  - search: 办事指南 → types h, x → the first result → 首页
+  - browse by theme or by department → the first group → 下一页 (where there is one) → the first item → 首页
+  - large text on at the start and off at the end of every 5th session
+and every session ends as it does in the hall: the citizen walks away, the countdown shows, and
+either it runs out (even sessions) or they tap 结束办理 (odd ones): the session's wipe runs each time.
+
+Baseline in the same run: the same app on its home screen pumping as many frames (and idle ticks)
+as a session does, with no taps, before the sessions. The difference is what citizens cost.
+
+Columns, every --every sessions:
+  RSS          VmRSS of this process
+  trimmed      VmRSS less what malloc_trim(0) (glibc) would return: free memory malloc holds
+               (measured in a forked twin, so the run itself is never trimmed)
+  in use/free  glibc mallinfo2: bytes malloc has handed out / holds free in its heap
+  py heap      tracemalloc's traced bytes (with --tracemalloc; it slows the run and adds to malloc)
+  py blocks    sys.getallocatedblocks(): live pymalloc blocks (cheap, always)
+  tex/wid      live Kivy Texture objects / widgets the collector sees (start-up's are frozen as in
+               the kiosk, so these are the ones made since, unless --no-freeze)
+  caches       entries in each Kivy Cache category (kv.texture, kv.image, ...)
+The figures for the table are RSS and the growth per 1,000 sessions after warm-up (the first
+--warmup sessions). The issue's goals: ≤ 5 MB per 1,000 sessions, warm RSS ≤ 250 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import ctypes.util
+import gc
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+W, H = 1280, 800
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                 "uordblks", "fordblks", "keepcost")]
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+LIBC = _libc()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def mallinfo() -> tuple[float, float]:
+    """(in use, free) in MB from glibc's mallinfo2; (nan, nan) elsewhere."""
+    fn = getattr(LIBC, "mallinfo2", None)
+    if fn is None:
+        return float("nan"), float("nan")
+    fn.restype = _MallInfo2
+    mi = fn()
+    return (mi.uordblks + mi.hblkhd) / 2**20, mi.fordblks / 2**20
+
+
+def trimmed_rss() -> float:
+    """RSS as a malloc_trim(0) would leave it, measured without trimming this process: a forked
+    child (a copy-on-write twin) trims its copy and reports how much its RSS fell. Trimming here
+    would change what the next sessions measure."""
+    if LIBC is None or not hasattr(LIBC, "malloc_trim"):
+        return float("nan")
+    rss = rss_mb()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                  # the child: no threads, no Kivy calls
+        try:
+            before = rss_mb()
+            LIBC.malloc_trim(0)
+            os.write(write, f"{before - rss_mb():.3f}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        released = float(fh.read() or "nan")
+    os.waitpid(pid, 0)
+    return rss - released
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+class Driver:
+    """The UI tests' taps (tests/ui/conftest.py), kept here so the bench stands alone."""
+
+    def __init__(self, app, window, kiosk, clock):
+        self.app, self.window, self.kiosk, self.clock = app, window, kiosk, clock
+
+    @property
+    def screen(self):
+        return self.app.manager.current_screen
+
+    def frames(self, n=2):
+        from kivy.base import EventLoop
+        for _ in range(n):
+            EventLoop.idle()
+
+    def tap_xy(self, x, y):
+        from kivy.tests.common import UnitTestTouch
+        t = UnitTestTouch(x, y)
+        t.touch_down()
+        self.frames(1)
+        t.touch_up()
+        self.frames(2)
+
+    def tap(self, widget):
+        assert widget.get_root_window() is not None, f"{widget} is not on the window"
+        self.tap_xy(*widget.to_window(*widget.center))
+
+    def button(self, root, text):
+        from kivy.uix.button import Button
+        found = [w for w in root.walk(restrict=True) if isinstance(w, Button) and w.text == text
+                 and w.get_root_window() is not None]
+        assert found, f"no button {text!r}"
+        return found[0]
+
+    def tap_key(self, caption):
+        from screens.widgets import KioskKeyboard
+        vk = next(w for w in self.window.children if isinstance(w, KioskKeyboard))
+        layout = vk.available_layouts[vk.layout]
+        for line in range(1, layout["rows"] + 1):
+            keys = layout[f"{vk.layout_mode}_{line}"]
+            for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
+                if key[0] == caption:
+                    self.tap_xy(*vk.to_parent(pos[0] + size[0] / 2, pos[1] + size[1] / 2))
+                    return
+        raise AssertionError(f"no key {caption!r}")
+
+    def idle_for(self, seconds):
+        self.clock.now += seconds
+        self.app._tick(0)
+        self.frames(2)
+
+    def current(self) -> str:
+        return self.app.manager.current
+
+
+def build(cache_dir: str, freeze: bool = True) -> Driver:
+    os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ["KIVY_NO_FILELOG"] = "1"
+    os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
+    os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
+    os.environ.setdefault("KIVY_DPI", "96")
+    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="ehall-soak-kivy-"))
+    from kivy.config import Config
+    for k, v in {"width": W, "height": H, "borderless": 1, "position": "custom",
+                 "left": 0, "top": 0, "maxfps": 0}.items():
+        Config.set("graphics", k, str(v))
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "systemanddock")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    from kiosk import config as config_mod
+    from kiosk.core import Kiosk
+    from screens.app import KioskApp
+
+    EventLoop.ensure_window()
+    cfg = config_mod.load().with_overrides(**{"catalogue.cache_dir": cache_dir})
+    clock = FakeClock()
+    kiosk = Kiosk.build(cfg, clock=clock)
+    app = KioskApp(kiosk, kiosk_mode=True)
+    app._run_prepare()
+    EventLoop.start()
+    drv = Driver(app, Window, kiosk, clock)
+    drv.frames(2)
+    if freeze:                      # as ehall_kiosk/main.py does at the first frame
+        from kiosk import memory
+        memory.freeze_startup()
+    return drv
+
+
+def _first_item_from_browse(d: Driver, tile: str) -> None:
+    d.tap(d.screen.ids[tile])
+    assert d.current() == "browse", d.current()
+    groups = list(reversed(d.screen.ids.groups.children))
+    d.tap(groups[0])
+    assert d.current() == "list", d.current()
+    lst = d.screen
+    if not lst.ids.next_btn.disabled:
+        d.tap(lst.ids.next_btn)
+    d.tap(list(reversed(lst.ids.rows.children))[0])
+
+
+def session(d: Driver, n: int) -> None:
+    """One citizen (see the module's docstring); every session ends with the wipe."""
+    home = d.screen
+    assert d.current() == "home", d.current()
+    large = n % 5 == 0
+    if large:
+        d.tap(home.ids.tile_large)
+    kind = n % 3
+    if kind == 0:
+        d.tap(home.ids.tile_search)
+        for key in "hx":
+            d.tap_key(key)
+        d.tap(list(reversed(d.screen.ids.results.children))[0])
+    else:
+        _first_item_from_browse(d, "tile_theme" if kind == 1 else "tile_department")
+    assert d.current() == "item", d.current()
+    d.tap(d.button(d.screen, "首页"))
+    assert d.current() == "home", d.current()
+    if large:
+        d.tap(d.screen.ids.tile_large)
+    ended = d.kiosk.session.ended_count
+    d.idle_for(d.kiosk.config["ui.idle_seconds"])                   # walks away: the countdown shows
+    if n % 2:
+        d.tap(d.button(d.app.overlay, "结束办理"))
+    else:
+        d.idle_for(d.kiosk.config["ui.countdown_seconds"] + 1)      # and runs out
+    assert d.kiosk.session.ended_count == ended + 1, "the session did not end"
+    assert d.current() == "home", d.current()
+
+
+def idle_session(d: Driver) -> None:
+    """The baseline's 'session': the frames and ticks a session pumps, on the home screen, no taps."""
+    d.frames(40)
+    d.app._tick(0)
+
+
+def counts() -> dict[str, int]:
+    from kivy.cache import Cache
+    from kivy.graphics.texture import Texture
+    from kivy.uix.widget import Widget
+
+    gc.collect()
+    tex = wid = 0
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, Texture):
+                tex += 1
+            elif isinstance(obj, Widget):
+                wid += 1
+        except ReferenceError:
+            continue
+    out = {"tex": tex, "wid": wid}
+    for cat, objs in sorted(Cache._objects.items()):
+        out[cat] = len(objs)
+    return out
+
+
+HEAD = (f"{'':10} {'sessions':>8} {'RSS':>7} {'trimmed':>8} {'in use':>7} {'free':>6} {'py heap':>8} "
+        f"{'py blk':>8} {'tex':>5} {'wid':>5}  caches   (MB; load)")
+
+
+def sample(label: str, n: int, traced: bool) -> tuple[float, float]:
+    import tracemalloc
+    c = counts()
+    rss = rss_mb()
+    used, free = mallinfo()
+    trimmed = trimmed_rss()
+    heap = f"{tracemalloc.get_traced_memory()[0] / 2**20:8.1f}" if traced else f"{'-':>8}"
+    caches = " ".join(f"{k}={v}" for k, v in c.items() if k not in ("tex", "wid"))
+    print(f"{label:10} {n:8d} {rss:7.1f} {trimmed:8.1f} {used:7.1f} {free:6.1f} {heap} "
+          f"{sys.getallocatedblocks():8d} {c['tex']:5d} {c['wid']:5d}  {caches}   "
+          f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    return rss, trimmed
+
+
+def per_thousand(points: list[tuple[int, float]]) -> str:
+    """The least-squares slope of RSS over sessions, per 1,000 (one sample is noisy: the heap's
+    live bytes swing by tens of MB from one session's end to the next)."""
+    if len(points) < 2:
+        return "n/a"
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if not sxx:
+        return "n/a"
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
+    return f"{slope * 1000:+.1f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=300)
+    ap.add_argument("--every", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=50, help="sessions before growth is counted")
+    ap.add_argument("--baseline", type=int, default=100, help="idle 'sessions' before the citizens")
+    ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="leave start-up's objects to the collector (the kiosk freezes them)")
+    args = ap.parse_args()
+    if args.tracemalloc:
+        import tracemalloc
+        tracemalloc.start()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL offscreen); "
+          f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}; "
+          f"start-up objects {'left to the collector' if args.no_freeze else 'frozen (gc.freeze)'}")
+    cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
+    started = time.perf_counter()
+    try:
+        d = build(cache, freeze=not args.no_freeze)
+        print(HEAD)
+        sample("start", 0, args.tracemalloc)
+        for _ in range(args.baseline):
+            idle_session(d)
+        base = sample("baseline", args.baseline, args.tracemalloc)
+        points: list[tuple[int, float]] = []
+        trims: list[tuple[int, float]] = []
+        for n in range(args.sessions):
+            session(d, n)
+            done = n + 1
+            if done % args.every == 0 or done == args.sessions:
+                rss, trimmed = sample("sessions", done, args.tracemalloc)
+                if done >= args.warmup:
+                    points.append((done, rss))
+                    trims.append((done, trimmed))
+        print(f"warm RSS {points[-1][1] if points else float('nan'):.1f} MB (baseline, idle home: {base[0]:.1f} MB); "
+              f"growth after {args.warmup} sessions: {per_thousand(points)} per 1,000 sessions "
+              f"(after trims: {per_thousand(trims)}); {args.sessions} sessions in "
+              f"{time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.2f}")
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
