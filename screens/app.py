@@ -27,7 +27,7 @@ from .theme import Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
+KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
             "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
@@ -169,6 +169,7 @@ class KioskApp(App):
             self.root.remove_widget(self.overlay)
 
     def _wipe(self) -> None:
+        widgets.KioskKeyboard.reset_all()     # letters, strokes and candidates go with the citizen
         for screen in self.screens.values():
             screen.wipe()
         self.root.notice = ""

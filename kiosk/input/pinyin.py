@@ -28,6 +28,8 @@ INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", 
             "r", "z", "c", "s", "y", "w")
 MAX_LETTERS = 40            # a composition longer than this is not a word any more
 MAX_WORD = 4                # the lexicon's longest words, in syllables
+MAX_FOLLOW = 3              # 联想 looks at up to this many last committed characters
+FOLLOW_KEPT = 24            # 联想 rests kept per word beginning
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,30 @@ class PinyinEngine:
         self._by_initials = {k: sorted(v, key=lambda e: -e[0]) for k, v in by_initials.items()}
         self._lock = threading.Lock()
         self._cached = lru_cache(maxsize=512)(self._candidates)
+        self._follow: dict[str, list[str]] | None = None
+
+    # -- 联想: what usually comes next ---------------------------------------------
+    def following(self, text: str, limit: int = 24) -> list[str]:
+        """联想 after ``text`` was committed: the rest of the lexicon's words that begin with its
+        last characters (北京 → 市, 大学 …; 身 → 份证, 体 …), the longest ending first, each by
+        frequency. [] when nothing follows."""
+        with self._lock:
+            if self._follow is None:
+                self._follow = self._build_follow()
+        out: list[str] = []
+        for k in range(min(MAX_FOLLOW, len(text)), 0, -1):
+            for rest in self._follow.get(text[-k:], ()):
+                if rest not in out:
+                    out.append(rest)
+        return out[:limit]
+
+    def _build_follow(self) -> dict[str, list[str]]:
+        """Word beginnings (up to MAX_FOLLOW characters) → the rests of the words, by frequency."""
+        ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for word, freq in self._freq.items():
+            for k in range(1, min(MAX_FOLLOW, len(word) - 1) + 1):
+                ranked[word[:k]].append((freq, word[k:]))
+        return {head: [r for _f, r in sorted(v, key=lambda e: -e[0])[:FOLLOW_KEPT]] for head, v in ranked.items()}
 
     # -- segmentation --------------------------------------------------------------
     def segment(self, letters: str) -> list[tuple[str, int]]:
