@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import NoTransition
 
 from kiosk.ui_bridge import UiBridge
 
-from . import browse, countdown, home, item, item_list, qr, search, widgets
+from . import ask, browse, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified
 from .theme import Theme
@@ -29,14 +29,15 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
-            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "app")
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "ask", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
            "assist_fallback": assist_fallback.AssistFallbackScreen, "assist_call": assist_call.AssistCallScreen,
            "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
-           "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen}
+           "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
+           "ask": ask.AskScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -134,9 +135,9 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._refuse_close)
         if self._error_handler in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._error_handler)
-        search_screen = self.screens.get("search")
-        if search_screen is not None:
-            search_screen.release_keyboard()
+        for typing in ("search", "ask"):
+            if typing in self.screens:
+                self.screens[typing].release_keyboard()
         self.ui.close()
 
     # -- state from the core ---------------------------------------------------
@@ -164,6 +165,7 @@ class KioskApp(App):
         shown = self.overlay.parent is not None
         if phase == "countdown" and not shown:
             self.screens["search"].release_keyboard()
+            self.screens["ask"].release_keyboard()
             self.root.add_widget(self.overlay)
         elif phase != "countdown" and shown:
             self.root.remove_widget(self.overlay)
@@ -201,6 +203,7 @@ class KioskApp(App):
     def recover(self) -> None:
         """After an unexpected error: home screen and a plain apology."""
         self.screens["search"].release_keyboard()
+        self.screens["ask"].release_keyboard()
         self.kiosk.session.home()
         self.manager.current = "home"
         self.notify(SORRY)

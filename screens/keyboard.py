@@ -13,6 +13,7 @@ everything grows in large-text mode.
 """
 from __future__ import annotations
 
+import time
 import weakref
 
 from kivy.app import App
@@ -101,11 +102,21 @@ class CandidateBar(BoxLayout):
         start = self._starts[self.page]
         end = self._starts[self.page + 1] if self.page + 1 < len(self._starts) else len(cands)
         widths = self._widths(kb.cand_font)
-        for i in range(start, end):
-            btn = CandidateButton(text=cands[i], index=i, font_size=kb.cand_font,
-                                  size_hint_x=None, width=widths[i], bold=(i == 0))
-            btn.bind(on_release=lambda b: kb.choose(b.index))
+        for slot, i in enumerate(range(start, end)):
+            btn = self._button(slot)
+            btn.text, btn.index, btn.font_size, btn.width, btn.bold = (cands[i], i, kb.cand_font,
+                                                                      widths[i], i == 0)
             box.add_widget(btn)
+
+    def _button(self, slot: int) -> CandidateButton:
+        """The candidate buttons are made once and reused (making them per key costs more than
+        the lookup)."""
+        pool = self.__dict__.setdefault("_pool", [])
+        while len(pool) <= slot:
+            btn = CandidateButton(size_hint_x=None)
+            btn.bind(on_release=lambda b: self.keyboard.choose(b.index))
+            pool.append(btn)
+        return pool[slot]
 
 
 def _text():
@@ -173,6 +184,8 @@ class KioskKeyboard(VKeyboard):
 
     large = None
     _app = None
+    last_key_ms = 0.0        # a key's input-method work: lookup and bar redrawn (figures in the tests)
+    last_stroke_ms = 0.0     # a finished stroke: recognition and bar redrawn
     bar_h = NumericProperty(0)
     cand_font = NumericProperty(18)
     small_font = NumericProperty(14)
@@ -310,7 +323,10 @@ class KioskKeyboard(VKeyboard):
         _caption, internal, special, _width = key[0]
         if special == "pad":
             return
-        if self._ime_key(internal, special):
+        started = time.perf_counter()
+        handled = self._ime_key(internal, special)
+        self.last_key_ms = (time.perf_counter() - started) * 1000
+        if handled:
             touch.ud[self.uid] = {"key": key, "ime": True}
             self.active_keys[touch.uid] = key[1]
             self.refresh_active_keys_layer()
@@ -378,8 +394,10 @@ class KioskKeyboard(VKeyboard):
         self.bar.show()
 
     def stroke_done(self, stroke, side) -> None:
+        started = time.perf_counter()
         self.composer.add_stroke(stroke, side)
         self.bar.show()
+        self.last_stroke_ms = (time.perf_counter() - started) * 1000
 
     def rewrite(self) -> None:
         """重写: the pad is wiped and its candidates go."""

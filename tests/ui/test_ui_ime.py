@@ -62,6 +62,32 @@ def draw(ui, vk, strokes, after_each=None):
             after_each(n)
 
 
+def test_latency_seen_by_the_keyboard(ui, capsys):
+    """Figures, not targets (targets live in bench/): a key's input-method work and a stroke's,
+    candidates drawn on the bar included, through the real input path."""
+    search, vk = _search(ui)
+    keys = []
+    for key in "woxiangbanhuzhao":
+        ui.tap_key(key)
+        keys.append(vk.last_key_ms)
+    ui.tap(shown_candidates(vk)[0])
+    ui.tap(vk.bar.ids.mode_hand)
+    ui.wait_until(lambda: vk.pad.parent is vk)
+    ui.frames(2)
+    strokes = []
+    for char in ("中", "木", "王"):
+        draw(ui, vk, STROKES["characters"][char], after_each=lambda n: strokes.append(vk.last_stroke_ms))
+        ui.tap(vk.bar.ids.cands.children[-1])
+    keys.sort()
+    strokes.sort()
+    with capsys.disabled():
+        print(f"\n拼音 engine lookup (last key) {vk.composer.last_ms:.1f} ms. "
+              f"拼音 key → candidates on the bar: median {keys[len(keys) // 2]:.1f} ms, max {keys[-1]:.1f} ms "
+              f"({len(keys)} keys); 手写 stroke → candidates on the bar: median {strokes[len(strokes) // 2]:.1f} ms, "
+              f"max {strokes[-1]:.1f} ms ({len(strokes)} strokes)")
+    assert search.ids.field.text.startswith("我") and "护照" in search.ids.field.text
+
+
 def test_pinyin_initials_then_a_candidate_tap_writes_beijing(ui):
     """GIVEN the search screen WHEN b, j are tapped THEN the letters stand in the field, the bar
     shows ≥ 8 candidates with 北京 first; WHEN 北京 is tapped THEN the field shows 北京, the
