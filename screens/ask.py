@@ -114,6 +114,9 @@ class AskScreen(KioskScreen):
     last_ms = NumericProperty(0)        # question → answers on the screen, for the bench and the report
     _asked_at = 0.0
     _pending = None
+    _question = ""                      # the last question asked, for 没解决 (wiped with the session)
+    _offered: list = []
+    _recorded = False
 
     def show(self, q: str = "", **params) -> None:
         from kivy.core.window import Window
@@ -182,6 +185,9 @@ class AskScreen(KioskScreen):
         for answer in answers:
             box.add_widget(self._answer_widget(index, answer))
         self.feedback = "asked" if good else "unsolved"
+        self._question, self._offered, self._recorded = question, [a.id for a in answers], False
+        if not good:
+            self._record("no_answer")
 
     def _answer_widget(self, index, answer):
         if answer.kind == "faq":
@@ -208,6 +214,19 @@ class AskScreen(KioskScreen):
     def unsolved(self) -> None:
         self.feedback = "unsolved"
         self.status = "抱歉没能帮到您。您可以请工作人员帮忙，或换个说法再问一次。"
+        self._record("unsolved")
+
+    def _record(self, reason: str) -> None:
+        """The question goes to the staff's list (masked, through the outbox) once; the status
+        says so only when it was kept."""
+        from kiosk.consult.unanswered import record
+
+        if self._recorded or not self._question:
+            return
+        outbox = getattr(self.kiosk, "outbox", None)
+        if record(outbox, self._question, self.kiosk.config["hall.terminal_id"], reason, self._offered):
+            self._recorded = True
+            self.status += "您的问题已记录，工作人员会补充解答。"
 
     def ask_again(self) -> None:
         self.ids.field.text = ""
@@ -222,6 +241,7 @@ class AskScreen(KioskScreen):
             self._pending.cancel()
             self._pending = None
         self.preparing = False
+        self._question, self._offered, self._recorded = "", [], False
         self.ids.field.text = ""
         self.ids.answers.clear_widgets()
         self.feedback = "none"

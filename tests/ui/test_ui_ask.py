@@ -131,3 +131,41 @@ def test_search_without_result_leads_to_ask(ui):
     ui.tap(search.ids.ask_btn)
     assert ui.app.manager.current == "ask" and ui.screen.ids.field.text == "9999"
     button(ui.screen, "提问")
+
+
+def test_unanswered_questions_reach_the_outbox_masked(ui, tmp_path):
+    """GIVEN a kiosk with an outbox WHEN a question with a phone number is not solved THEN one
+    record of kind question is kept, the number masked, and the citizen is told; without an
+    outbox nothing claims the staff were told."""
+    from kiosk.records import Outbox
+    outbox = Outbox(tmp_path / "outbox.db")
+    ui.kiosk.outbox = outbox
+    try:
+        ask, vk = _ask_screen(ui)
+        _type_words(ui, vk, [("huzhao", "护照")])
+        ui.tap(vk.bar.ids.mode_digits)
+        ui.frames(3)
+        for key in "13912345678":
+            ui.tap_key(key)
+        assert ask.ids.field.text == "护照13912345678"
+        ui.tap(ask.ids.ask_btn)
+        _wait_answers(ui, ask)
+        ui.tap(ask.ids.unsolved_btn)
+        assert "已记录" in ask.ids.status.text
+        records = outbox.pending()
+        assert len(records) == 1 and records[0].kind == "question"
+        payload = records[0].payload
+        assert payload["question"] == "护照139****5678" and payload["reason"] == "unsolved"
+        assert payload["terminal"] == ui.kiosk.config["hall.terminal_id"] and payload["offered"]
+        assert "13912345678" not in (tmp_path / "outbox.db").read_bytes().decode("latin-1")
+    finally:
+        outbox.close()
+        ui.kiosk.outbox = None
+    ui.tap(ask.ids.again_btn)
+    ui.tap(vk.bar.ids.mode_pinyin)                                # the mode stays as chosen
+    ui.frames(3)
+    _type_words(ui, vk, [("huzhao", "护照")])
+    ui.tap(ask.ids.ask_btn)
+    _wait_answers(ui, ask)
+    ui.tap(ask.ids.unsolved_btn)
+    assert "已记录" not in ask.ids.status.text
