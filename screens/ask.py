@@ -10,6 +10,7 @@ its index is built once per knowledge base in the background.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -29,37 +30,63 @@ SHOWN = 5               # answers listed
 GOOD_SCORE = 8.0        # a best answer scoring lower is "no good answer" (the help is offered at once)
 MAX_CHARS = 200         # what the field takes; longer questions are cut (the ranker reads 500)
 
-_indexes: dict[tuple, object] = {}
+_indexes: dict[tuple, object] = {}     # (paths, catalogue, files' stat) → index; None while building
+_latest: dict[tuple, object] = {}      # (paths, catalogue) → the newest index that built
 _lock = threading.Lock()
 
 
-def _key(kiosk) -> tuple:
+def _stat(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _keys(kiosk) -> tuple[tuple, tuple]:
+    """(base, key): base names the knowledge base, the synonym table and the catalogue; key adds
+    the files' modification times and sizes, so a knowledge base the admin replaced is a new key."""
+    from kiosk.consult.ask import SYNONYMS
+    from kiosk.consult.faq import BUNDLED
     cfg = kiosk.config
-    return (cfg["consult.faq_path"], cfg["consult.synonyms_path"], kiosk.catalogue.digest)
+    faq, syn = cfg["consult.faq_path"] or str(BUNDLED), cfg["consult.synonyms_path"] or str(SYNONYMS)
+    base = (faq, syn, kiosk.catalogue.digest)
+    return base, base + (_stat(faq), _stat(syn))
 
 
 def ask_index(kiosk):
-    """The ask index for this kiosk's knowledge base and catalogue, or None while it is being
-    built (the first call starts building it in a thread). Raises nothing: a knowledge base
-    that cannot load leaves the FAQ out (logged), the catalogue's items still answer."""
-    key = _key(kiosk)
+    """The ask index for this kiosk's knowledge base and catalogue. A new or replaced knowledge
+    base is built in a thread (the screen calls this between sessions, on each show); until it
+    is ready the previous index answers (None only before the first one is ready). A knowledge
+    base that cannot load keeps the last good one (logged); with none, the catalogue answers."""
+    base, key = _keys(kiosk)
     with _lock:
-        if key in _indexes:
+        if _indexes.get(key) is not None:
+            _latest[base] = _indexes[key]
             return _indexes[key]
-        _indexes[key] = None
-    threading.Thread(target=_build, args=(kiosk, key), name="ask-index", daemon=True).start()
-    return None
+        if key not in _indexes:
+            _indexes[key] = None
+            threading.Thread(target=_build, args=(kiosk, base, key), name="ask-index", daemon=True).start()
+        return _latest.get(base)
 
 
-def _build(kiosk, key) -> None:
+def _build(kiosk, base, key) -> None:
     from kiosk.consult import AskIndex, FaqError, build_ask
     try:
         index = build_ask(kiosk.config, kiosk.catalogue.items)
     except FaqError as exc:
-        log.error("问一问 knowledge base unusable, answering from the catalogue only: %s", exc)
+        with _lock:
+            index = _latest.get(base)
+        log.error("问一问 knowledge base unusable, %s: %s",
+                  "the last good one answers" if index is not None else "answering from the catalogue only", exc)
+        if index is None:
+            index = AskIndex(None, kiosk.catalogue.items)
+    except Exception:       # noqa: BLE001 - a thread's error must not leave 问一问 waiting forever
+        log.exception("问一问 index could not be built")
         index = AskIndex(None, kiosk.catalogue.items)
     with _lock:
         _indexes[key] = index
+        _latest[base] = index
 
 
 def marked(title: str, spans) -> str:

@@ -90,6 +90,8 @@ class CandidateBar(BoxLayout):
         box = self.ids.cands
         box.clear_widgets()
         cands = kb.composer.candidates
+        for btn in self.__dict__.get("_pool", ()):
+            btn.text = ""                       # what the last citizen typed stays nowhere
         if not cands:
             mode = kb.composer.mode
             waiting = (mode in (Mode.PINYIN, Mode.HANDWRITING) and not kb.composer.ready)

@@ -169,3 +169,42 @@ def test_unanswered_questions_reach_the_outbox_masked(ui, tmp_path):
     _wait_answers(ui, ask)
     ui.tap(ask.ids.unsolved_btn)
     assert "已记录" not in ask.ids.status.text
+
+
+FAQ_HEAD = "id,question,variants,answer,category,related_items,source\n"
+
+
+def test_a_replaced_knowledge_base_answers_from_the_next_visit_and_a_broken_one_is_ignored(make_ui, tmp_path):
+    """GIVEN a hall knowledge base WHEN the admin replaces it THEN 问一问 answers from the new one
+    when it is next opened (no restart); WHEN the file is broken THEN the last good one answers."""
+    import os
+    faq = tmp_path / "faq.csv"
+    faq.write_text(FAQ_HEAD + "H-1,护照怎么办理？,,请到出入境窗口办理护照。,,,本厅\n", encoding="utf-8")
+    ui = make_ui(**{"consult.faq_path": str(faq)})
+    ask, vk = _ask_screen(ui)
+    ui.wait_until(lambda: ask_index(ui.kiosk) is not None, timeout=30)
+    first = ask_index(ui.kiosk)
+
+    def asked(text):
+        ask.ids.field.text = text
+        ui.tap(ask.ids.ask_btn)
+        return [c.ids.answer.text for c in ask.ids.answers.children[::-1] if hasattr(c, "ids") and "answer" in c.ids]
+
+    assert asked("护照")[0] == "请到出入境窗口办理护照。"
+    ui.kiosk.session.home()
+    ui.frames(2)
+    faq.write_text(FAQ_HEAD + "H-1,护照怎么办理？,,新的回答：护照可在网上预约。,,,本厅\n", encoding="utf-8")
+    os.utime(faq, ns=(1, 10**18))
+    ui.tap(ui.screen.ids.tile_ask)
+    ui.wait_until(lambda: ask_index(ui.kiosk) is not first, timeout=30)
+    assert asked("护照")[0] == "新的回答：护照可在网上预约。"
+    second = ask_index(ui.kiosk)
+    ui.kiosk.session.home()
+    ui.frames(2)
+    faq.write_bytes(b"\xff\xfe\x00broken")
+    os.utime(faq, ns=(1, 2 * 10**18))
+    ui.tap(ui.screen.ids.tile_ask)
+    from screens import ask as ask_mod
+    ui.wait_until(lambda: all(v is not None for v in ask_mod._indexes.values()), timeout=30)
+    assert ask_index(ui.kiosk) is second
+    assert asked("护照")[0] == "新的回答：护照可在网上预约。"
