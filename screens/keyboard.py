@@ -186,6 +186,7 @@ class KioskKeyboard(VKeyboard):
 
     large = None
     _app = None
+    _waiting = None
     last_key_ms = 0.0        # a key's input-method work: lookup and bar redrawn (figures in the tests)
     last_stroke_ms = 0.0     # a finished stroke: recognition and bar redrawn
     bar_h = NumericProperty(0)
@@ -209,8 +210,20 @@ class KioskKeyboard(VKeyboard):
         for kb in cls._instances:
             kb.set_mode(Mode.PINYIN)
 
+    def _prefer_hall_words(self, app) -> None:
+        """The catalogue's words come first among the candidates (bj: 保健 before 北京)."""
+        catalogue = getattr(getattr(app, "kiosk", None), "catalogue", None)
+        if catalogue is None:
+            return
+        items = list(catalogue.items)
+        self.engines.prefer(catalogue.digest,
+                            lambda: [t for i in items for t in (i.name, *getattr(i, "keywords", ()))])
+        if self._waiting is not None:
+            self._waiting.cancel()
+        self._waiting = Clock.schedule_interval(self._engines_loaded, 0.1)
+
     def _engines_loaded(self, _dt):
-        if self.engines.ready.is_set():
+        if self.composer.ready:
             self.bar.show()
             return False
         return None
@@ -222,6 +235,7 @@ class KioskKeyboard(VKeyboard):
             if self._app is None or app is not self._app():   # a new app (the kiosk restarted): from 拼音
                 self._app = weakref.ref(app) if app is not None else None
                 self.set_mode(Mode.PINYIN)
+                self._prefer_hall_words(app)
             self.apply_mode()
         self.composer.end()
         self.bar.show()

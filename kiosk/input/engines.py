@@ -24,6 +24,29 @@ class Engines:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
+        self.settled = threading.Event()        # no re-ranking under way (candidates stay put)
+        self.settled.set()
+        self._hall_key = None
+
+    def prefer(self, key, texts) -> None:
+        """The hall's words first in 拼音 (PinyinEngine.prefer), once per catalogue ``key``, in a
+        thread; ``texts()`` gives the item names and keywords."""
+        with self._lock:
+            if key == self._hall_key:
+                return
+            self._hall_key = key
+            self.settled.clear()
+
+        def run() -> None:
+            try:
+                self.ready.wait()
+                if self.pinyin is not None:
+                    self.pinyin.prefer(texts())
+            except Exception:       # noqa: BLE001 - a failed re-ranking leaves the plain order
+                log.exception("拼音: the hall's words could not be preferred")
+            finally:
+                self.settled.set()
+        threading.Thread(target=run, name="ime-hall-words", daemon=True).start()
 
     def start(self) -> "Engines":
         with self._lock:

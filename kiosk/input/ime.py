@@ -62,7 +62,7 @@ class Composer:
     # -- state ---------------------------------------------------------------------
     @property
     def ready(self) -> bool:
-        return self.engines.ready.is_set()
+        return self.engines.ready.is_set() and self.engines.settled.is_set()
 
     @property
     def composing(self) -> bool:

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "pinyin-lexicon.tsv.gz"
 INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
@@ -30,6 +31,13 @@ MAX_LETTERS = 40            # a composition longer than this is not a word any m
 MAX_WORD = 4                # the lexicon's longest words, in syllables
 MAX_FOLLOW = 3              # 联想 looks at up to this many last committed characters
 FOLLOW_KEPT = 24            # 联想 rests kept per word beginning
+
+
+def _first(entries: list, weight) -> list:
+    """The entries of a positive ``weight`` first, heaviest first, then the others in their order
+    (the same list when none weighs)."""
+    picked = sorted((e for e in entries if weight(e)), key=lambda e: -weight(e))
+    return picked + [e for e in entries if not weight(e)] if picked else entries
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,31 @@ class PinyinEngine:
         self._lock = threading.Lock()
         self._cached = lru_cache(maxsize=512)(self._candidates)
         self._follow: dict[str, list[str]] | None = None
+        self._plain: tuple | None = None          # the lists in plain frequency order, once preferred
+
+    # -- the hall's own words first -------------------------------------------------
+    def prefer(self, texts: Iterable[str]) -> int:
+        """Puts the lexicon's words that occur in ``texts`` (the hall's item names and keywords)
+        before the other words for the same letters, the hall's commonest first (at the kiosk,
+        sp offers 食品 and 审批 before 水平), the others in their frequency order.
+        ``prefer([])`` restores the plain order. Returns how many words are preferred."""
+        hall: dict[str, int] = defaultdict(int)
+        for text in texts:
+            for i in range(len(text) - 1):
+                for k in range(2, MAX_WORD + 1):
+                    word = text[i:i + k]
+                    if len(word) == k and word in self._freq:
+                        hall[word] += 1
+        with self._lock:
+            if self._plain is None:
+                self._plain = (self._by_key, self._by_initials)
+            by_key, by_initials = self._plain
+            if hall:
+                by_key = {k: _first(v, lambda w: hall.get(w, 0)) for k, v in by_key.items()}
+                by_initials = {k: _first(v, lambda e: hall.get(e[1], 0)) for k, v in by_initials.items()}
+            self._by_key, self._by_initials = by_key, by_initials
+            self._cached.cache_clear()
+        return len(hall)
 
     # -- 联想: what usually comes next ---------------------------------------------
     def following(self, text: str, limit: int = 24) -> list[str]:
@@ -133,7 +166,8 @@ class PinyinEngine:
         out: list[Candidate] = []
         seen: set[str] = set()
         whole = self._words(tokens, cap=1) if len(tokens) <= MAX_WORD else []
-        sentence = self._sentence(tokens) if len(tokens) > 1 and not whole else None
+        guessing = all(t not in self.syllables for t, _ in tokens)   # initials only: no sentence to guess
+        sentence = self._sentence(tokens) if len(tokens) > 1 and not whole and not guessing else None
         if sentence:
             out.append(Candidate(sentence, tokens[-1][1], " ".join(t for t, _ in tokens)))
             seen.add(sentence)

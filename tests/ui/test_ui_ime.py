@@ -90,7 +90,7 @@ def test_latency_seen_by_the_keyboard(ui, capsys):
 
 def test_pinyin_initials_then_a_candidate_tap_writes_beijing(ui):
     """GIVEN the search screen WHEN b, j are tapped THEN the letters stand in the field, the bar
-    shows ≥ 8 candidates with 北京 first; WHEN 北京 is tapped THEN the field shows 北京, the
+    shows ≥ 8 candidates, the catalogue's words (保健) first, 北京 among the first; WHEN 北京 is tapped THEN the field shows 北京, the
     search finds items for 北京 and the bar offers 联想 (市 …)."""
     search, vk = _search(ui)
     assert vk.bar.ids.mode_pinyin.active                      # 拼音 is the starting mode
@@ -98,9 +98,10 @@ def test_pinyin_initials_then_a_candidate_tap_writes_beijing(ui):
     ui.tap_key("j")
     assert search.ids.field.text == "bj"
     shown = shown_candidates(vk)
-    assert len(shown) >= 8 and shown[0].text == "北京", [b.text for b in shown]
+    assert len(shown) >= 8 and "北京" in [b.text for b in shown[:4]], [b.text for b in shown]
+    assert shown[0].text == "保健"                               # the hall's words first (保健食品…)
     ui.screenshot("ime-pinyin-candidates")
-    ui.tap(shown[0])
+    ui.tap(candidate(vk, "北京"))
     assert search.ids.field.text == "北京"
     assert search.ids.field.cursor_index() == 2
     follow = [b.text for b in shown_candidates(vk)]
@@ -120,6 +121,21 @@ def test_a_sentence_typed_in_one_go_commits_word_by_word(ui):
     assert shown_candidates(vk)[0].text == "护照"
     ui.tap_key("空格")                                          # 空格 takes the first candidate
     assert search.ids.field.text == "办护照"
+
+
+def test_initials_in_the_search_offer_the_halls_words(ui):
+    """spjy: the letters search the catalogue as before; the bar offers 食品 (a hall word) and,
+    once tapped, 经营 for the rest: 食品经营 in the field finds the 食品经营 items."""
+    search, vk = _search(ui)
+    for key in "spjy":
+        ui.tap_key(key)
+    assert search.total > 0
+    ui.tap(candidate(vk, "食品"))
+    assert search.ids.field.text == "食品jy"
+    assert shown_candidates(vk)[0].text == "经营"
+    ui.tap(shown_candidates(vk)[0])
+    assert search.ids.field.text == "食品经营" and search.total > 0
+    assert "食品" in search.ids.results.children[-1].text
 
 
 def test_chinese_typed_in_the_search_finds_items(ui):
