@@ -20,16 +20,17 @@ from kivy.uix.screenmanager import NoTransition
 
 from kiosk.ui_bridge import UiBridge
 
-from . import browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
+from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, web
 from .theme import Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-KV_FILES = ("widgets", "home", "browse", "item_list", "search", "item", "qr", "countdown",
+KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
-            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified", "identity_banner", "help_desk", "web", "app")
+            "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified",
+            "identity_banner", "help_desk", "ask", "web", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
@@ -37,7 +38,7 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
            "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
-           "web": web.WebScreen}
+           "ask": ask.AskScreen, "web": web.WebScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -138,9 +139,9 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._refuse_close)
         if self._error_handler in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._error_handler)
-        search_screen = self.screens.get("search")
-        if search_screen is not None:
-            search_screen.release_keyboard()
+        for typing in ("search", "ask"):
+            if typing in self.screens:
+                self.screens[typing].release_keyboard()
         self.ui.close()
 
     # -- state from the core ---------------------------------------------------
@@ -188,6 +189,7 @@ class KioskApp(App):
         shown = self.overlay.parent is not None
         if phase == "countdown" and not shown:
             self.screens["search"].release_keyboard()
+            self.screens["ask"].release_keyboard()
             self.root.add_widget(self.overlay)
             if self.kiosk.voice is not None:
                 self.kiosk.voice.screen_shown("countdown")
@@ -195,6 +197,7 @@ class KioskApp(App):
             self.root.remove_widget(self.overlay)
 
     def _wipe(self) -> None:
+        widgets.KioskKeyboard.reset_all()     # letters, strokes and candidates go with the citizen
         for screen in self.screens.values():
             screen.wipe()
         self.root.notice = ""
@@ -227,6 +230,7 @@ class KioskApp(App):
     def recover(self) -> None:
         """After an unexpected error: home screen and a plain apology."""
         self.screens["search"].release_keyboard()
+        self.screens["ask"].release_keyboard()
         self.kiosk.session.home()
         self.manager.current = "home"
         self.notify(SORRY)

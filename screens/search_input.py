@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The search field (kept apart: importing TextInput opens Kivy's window)."""
+"""The citizen's text fields (kept apart: importing TextInput opens Kivy's window).
+
+:class:`KioskInput` is any field the kiosk keyboard types into (the input method edits it:
+screens/keyboard.py); :class:`SearchInput` is the search field."""
 from __future__ import annotations
 
 from kivy.uix.textinput import TextInput
 
 
-class SearchInput(TextInput):
-    """The search field; the keyboard's 清空 key sends the keycode "clear"."""
+class KioskInput(TextInput):
+    """A one-line field for the kiosk keyboard; its 清空 key sends the keycode "clear"."""
 
     def keyboard_on_key_down(self, window, keycode, text, modifiers):
         if keycode and keycode[1] == "clear":
@@ -18,3 +21,7 @@ class SearchInput(TextInput):
         if keycode and keycode[1] == "clear":
             return True
         return super().keyboard_on_key_up(window, keycode)
+
+
+class SearchInput(KioskInput):
+    """The search field."""

@@ -15,10 +15,13 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty
 
 HERE = Path(__file__).resolve().parent
-KEYBOARD_LAYOUT = str(HERE / "keyboard_zh.json")
-KEYBOARD_SIZE = (700, 190)          # the docked keyboard is scaled to the window width
-KEYBOARD_SIZE_LARGE = (700, 215)    # large-text mode: taller keys
-KEYBOARD_FONT = {False: 18, True: 21}   # key captions, before the dock's scale (×1.83 at 1280 px)
+KEYBOARD_LAYOUT = str(HERE / "keyboard_zh.json")     # 拼音; the other modes: keyboard_{abc,123,hand}.json
+KEYBOARD_KEYS = {False: 176, True: 186}     # the key rows' part of the keyboard (large-text mode: taller keys)
+KEYBOARD_BAR = {False: 36, True: 35}        # the input method's bar above the keys (modes, candidates)
+KEYBOARD_SIZE = (700, KEYBOARD_KEYS[False] + KEYBOARD_BAR[False])  # docked: scaled to the window width
+KEYBOARD_SIZE_LARGE = (700, KEYBOARD_KEYS[True] + KEYBOARD_BAR[True])
+KEYBOARD_FONT = {False: 18, True: 21}   # key captions and candidates, before the dock's scale (×1.83 at 1280 px)
+KEYBOARD_SMALL_FONT = {False: 14, True: 16}   # the mode switch and paging captions
 KEY_IMAGE = "atlas://data/images/defaulttheme/textinput"             # white, a thin grey edge
 KEY_IMAGE_DOWN = "atlas://data/images/defaulttheme/textinput_active"  # white, a blue edge
 

@@ -8,11 +8,9 @@ from typing import Any
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import StringProperty
-from kivy.uix.behaviors import FocusBehavior
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
-from kivy.uix.vkeyboard import VKeyboard
 
 log = logging.getLogger(__name__)
 
@@ -82,45 +80,9 @@ class FieldLabel(TypesetLabel):
     """The key column of the item screen (办理部门, 承诺时限 …)."""
 
 
-class KioskKeyboard(VKeyboard):
-    """The docked keyboard; a touch anywhere on it, margins included, keeps the
-    search field focused (Kivy would otherwise unfocus on a margin tap).
-
-    Its captions are dark on white keys, and it grows in large-text mode: the mode is
-    applied each time the (reused) keyboard is put on the window."""
-
-    large = None
-
-    def on_parent(self, _widget, parent) -> None:
-        if parent is not None:
-            self.apply_mode()
-
-    def apply_mode(self) -> None:
-        from .theme import KEYBOARD_FONT, keyboard_size
-        app = App.get_running_app()
-        large = bool(app is not None and app.theme is not None and app.theme.large)
-        if large == self.large:
-            return
-        self.large = large
-        self.size = keyboard_size(large)
-        self.font_size = KEYBOARD_FONT[large]
-        if self.layout in self.available_layouts:    # else its first load draws with these
-            self.refresh(True)
-        if self.docked and self.get_parent_window() is not None:
-            self.setup_mode_dock()
-
-    def draw_keys(self) -> None:
-        super().draw_keys()
-        from .theme import TEXT
-        for child in self.children:
-            if isinstance(child, Label):
-                child.color = TEXT
-
-    def on_touch_down(self, touch):
-        if self.collide_point(*touch.pos):
-            FocusBehavior.ignored_touch.append(touch)
-        return super().on_touch_down(touch)
+from .keyboard import KioskKeyboard  # noqa: E402,F401  (the keyboard and its input method: keyboard.py)
 
 
 # TextInput creates the Window when imported: load it only when a screen builds one.
 Factory.register("SearchInput", module="screens.search_input")
+Factory.register("KioskInput", module="screens.search_input")

@@ -111,22 +111,26 @@ def tokens(text: str) -> list[str]:
 class AskIndex:
     """One BM25 index over the knowledge base and the catalogue's items."""
 
-    def __init__(self, kb: KnowledgeBase | None, items: Iterable = (), synonyms: Iterable[Sequence[str]] = ()):
+    def __init__(self, kb: KnowledgeBase | None, items: Iterable = (), synonyms: Iterable[Sequence[str]] = (),
+                 bm25=None):
+        """``bm25``: an index already built for these same documents (kiosk/consult/ask_cache.py
+        loads one from disk); None builds it."""
         import logging
 
         import bm25s
         logging.getLogger("bm25s").setLevel(logging.WARNING)   # it logs each index build at DEBUG
 
         self.synonyms = _Synonyms(synonyms)
-        self.docs: list[tuple[str, str, str]] = []      # (kind, id, title)
-        corpus: list[list[str]] = []
-        for faq in (kb.entries if kb else ()):
-            self.docs.append(("faq", faq.id, faq.question))
-            corpus.append(self._doc_tokens(faq))
-        for item in items:
-            self.docs.append(("item", item.id, item.name))
-            corpus.append(tokens(self._norm(" ".join((item.name, *getattr(item, "keywords", ()))))))
-        self.faq: dict[str, Faq] = {f.id: f for f in (kb.entries if kb else ())}
+        entries = list(kb.entries if kb else ())
+        items = list(items)
+        self.docs: list[tuple[str, str, str]] = (        # (kind, id, title)
+            [("faq", f.id, f.question) for f in entries] + [("item", i.id, i.name) for i in items])
+        self.faq: dict[str, Faq] = {f.id: f for f in entries}
+        if bm25 is not None:
+            self._bm25 = bm25
+            return
+        corpus = [self._doc_tokens(f) for f in entries]
+        corpus += [tokens(self._norm(" ".join((i.name, *getattr(i, "keywords", ()))))) for i in items]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus or [["~"]], show_progress=False)
 

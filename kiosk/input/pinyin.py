@@ -22,12 +22,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "pinyin-lexicon.tsv.gz"
 INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
             "r", "z", "c", "s", "y", "w")
 MAX_LETTERS = 40            # a composition longer than this is not a word any more
 MAX_WORD = 4                # the lexicon's longest words, in syllables
+MAX_FOLLOW = 3              # 联想 looks at up to this many last committed characters
+FOLLOW_KEPT = 24            # 联想 rests kept per word beginning
+
+
+def _first(entries: list, weight) -> list:
+    """The entries of a positive ``weight`` first, heaviest first, then the others in their order
+    (the same list when none weighs)."""
+    picked = sorted((e for e in entries if weight(e)), key=lambda e: -weight(e))
+    return picked + [e for e in entries if not weight(e)] if picked else entries
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,55 @@ class PinyinEngine:
         self._by_initials = {k: sorted(v, key=lambda e: -e[0]) for k, v in by_initials.items()}
         self._lock = threading.Lock()
         self._cached = lru_cache(maxsize=512)(self._candidates)
+        self._follow: dict[str, list[str]] | None = None
+        self._plain: tuple | None = None          # the lists in plain frequency order, once preferred
+
+    # -- the hall's own words first -------------------------------------------------
+    def prefer(self, texts: Iterable[str]) -> int:
+        """Puts the lexicon's words that occur in ``texts`` (the hall's item names and keywords)
+        before the other words for the same letters, the hall's commonest first (at the kiosk,
+        sp offers 食品 and 审批 before 水平), the others in their frequency order.
+        ``prefer([])`` restores the plain order. Returns how many words are preferred."""
+        hall: dict[str, int] = defaultdict(int)
+        for text in texts:
+            for i in range(len(text) - 1):
+                for k in range(2, MAX_WORD + 1):
+                    word = text[i:i + k]
+                    if len(word) == k and word in self._freq:
+                        hall[word] += 1
+        with self._lock:
+            if self._plain is None:
+                self._plain = (self._by_key, self._by_initials)
+            by_key, by_initials = self._plain
+            if hall:
+                by_key = {k: _first(v, lambda w: hall.get(w, 0)) for k, v in by_key.items()}
+                by_initials = {k: _first(v, lambda e: hall.get(e[1], 0)) for k, v in by_initials.items()}
+            self._by_key, self._by_initials = by_key, by_initials
+            self._cached.cache_clear()
+        return len(hall)
+
+    # -- 联想: what usually comes next ---------------------------------------------
+    def following(self, text: str, limit: int = 24) -> list[str]:
+        """联想 after ``text`` was committed: the rest of the lexicon's words that begin with its
+        last characters (北京 → 市, 大学 …; 身 → 份证, 体 …), the longest ending first, each by
+        frequency. [] when nothing follows."""
+        with self._lock:
+            if self._follow is None:
+                self._follow = self._build_follow()
+        out: list[str] = []
+        for k in range(min(MAX_FOLLOW, len(text)), 0, -1):
+            for rest in self._follow.get(text[-k:], ()):
+                if rest not in out:
+                    out.append(rest)
+        return out[:limit]
+
+    def _build_follow(self) -> dict[str, list[str]]:
+        """Word beginnings (up to MAX_FOLLOW characters) → the rests of the words, by frequency."""
+        ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for word, freq in self._freq.items():
+            for k in range(1, min(MAX_FOLLOW, len(word) - 1) + 1):
+                ranked[word[:k]].append((freq, word[k:]))
+        return {head: [r for _f, r in sorted(v, key=lambda e: -e[0])[:FOLLOW_KEPT]] for head, v in ranked.items()}
 
     # -- segmentation --------------------------------------------------------------
     def segment(self, letters: str) -> list[tuple[str, int]]:
@@ -107,7 +166,8 @@ class PinyinEngine:
         out: list[Candidate] = []
         seen: set[str] = set()
         whole = self._words(tokens, cap=1) if len(tokens) <= MAX_WORD else []
-        sentence = self._sentence(tokens) if len(tokens) > 1 and not whole else None
+        guessing = all(t not in self.syllables for t, _ in tokens)   # initials only: no sentence to guess
+        sentence = self._sentence(tokens) if len(tokens) > 1 and not whole and not guessing else None
         if sentence:
             out.append(Candidate(sentence, tokens[-1][1], " ".join(t for t, _ in tokens)))
             seen.add(sentence)

@@ -46,3 +46,17 @@ def test_a_segmentation_prefers_whole_syllables(engine):
     assert [t for t, _ in engine.segment("xian")] == ["xian"]
     assert [t for t, _ in engine.segment("xi'an")] == ["xi", "an"]
     assert [t for t, _ in engine.segment("zhgg")] == ["zh", "g", "g"]
+
+
+def test_the_halls_words_come_first_and_the_plain_order_returns():
+    engine = PinyinEngine()
+    assert engine.prefer(["保健食品经营许可", "保健食品备案"]) >= 3
+    assert [c.text for c in engine.candidates("bj", 3)][0] == "保健"
+    assert [c.text for c in engine.candidates("sp", 2)][0] == "食品"
+    assert engine.prefer([]) == 0
+    assert [c.text for c in engine.candidates("bj", 3)][0] == "北京"
+
+
+def test_initials_alone_make_no_sentence_guess(engine):
+    got = engine.candidates("spjy", 10)
+    assert all(c.consumed < 4 or len(c.text) == 4 for c in got)
