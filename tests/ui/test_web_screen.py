@@ -399,3 +399,34 @@ def test_documents_photographed_on_the_desk_are_uploaded_as_one_pdf(make_ui, por
     assert 1.3 < height / width < 1.5                           # each page flattened to the sheet's A4 shape
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+def test_chinese_typed_with_the_input_method_goes_into_the_page(make_ui, portal):
+    """拼音 letters compose in the page's field as they do in the kiosk's own; a candidate tap
+    replaces them with the hanzi; the form sends 北京."""
+    drv = _web_ui(make_ui, portal)
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    box = _box(drv, "#name")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 10, box["y"] + box["height"] / 2))
+    drv.wait_until(lambda: web.editable and drv.keyboard() is not None
+                   and drv.keyboard().layout in drv.keyboard().available_layouts, timeout=10)
+    vk = drv.keyboard()
+    drv.wait_until(lambda: vk.composer.ready, timeout=30)
+    value = lambda: web.device.evaluate("document.querySelector('#name').value")  # noqa: E731
+    drv.tap_key("b")
+    drv.tap_key("j")
+    drv.wait_until(lambda: value() == "bj", timeout=10)                  # composing, as in the kiosk's field
+    from screens.keyboard import CandidateButton
+    beijing = [b for b in vk.bar.ids.cands.children if isinstance(b, CandidateButton) and b.text == "北京"]
+    assert beijing
+    drv.tap(beijing[0])
+    drv.wait_until(lambda: value() == "北京", timeout=10)
+    drv.screenshot("web-pinyin-into-page")
+    send = _box(drv, "#send")
+    drv.tap_xy(*_page_to_window(drv, send["x"] + send["width"] / 2, send["y"] + send["height"] / 2))
+    drv.wait_until(lambda: portal.submitted, timeout=10)
+    assert portal.submitted[0]["name"] == "北京"
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
