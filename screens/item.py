@@ -176,7 +176,7 @@ class ItemScreen(KioskScreen):
         from .assist_flow import controller
         return bool(controller(self.app).mode.active)
 
-    BAR = ("qr_btn", "print_btn", "print_a4_btn", "assist_btn")
+    BAR = ("qr_btn", "print_btn", "print_a4_btn")   # help is the top bar's 找工作人员/呼叫帮办
 
     def _arrange(self, **shown: bool) -> None:
         """The bar holds only buttons that can do something here, always in the same order."""
