@@ -272,3 +272,20 @@ def test_index_cache_keeps_word_ends_so_a_cached_index_ranks_whole_words_first(t
         assert names(loaded.search(q, limit=20)) == names(built.search(q, limit=20))
     top = names(loaded.search("huzhao", limit=3))
     assert top[0].startswith("普通护照签发"), top
+
+
+def test_whole_words_at_the_name_start_come_first_among_everyday_items(tmp_path):
+    """GIVEN 失业 at the start of a rated item's name and in the middle of a more popular one
+    WHEN shiye is typed THEN the one that starts with it comes first; an unrated item that
+    starts with it still comes after every rated one (hz must not bring 红字… before 护照)."""
+    items = [("机关事业单位退休申报", 85), ("失业保险金申领", 75), ("事业单位登记", 0), ("普通护照签发", 85),
+             ("红字发票开具", 0)]
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"id": f"T{n}", "name": name, "popularity": pop}
+                                for n, (name, pop) in enumerate(items)], ensure_ascii=False), encoding="utf-8")
+    cat = catalogue.load(path)
+    index = SearchIndex.from_keys(cat.items, pinyin_keys.build_keys(search_texts(cat.items)))
+    for query in ("shiye", "sy"):
+        assert ids(index.search(query))[:3] == ["T1", "T0", "T2"], query
+    assert ids(index.search("事业")) == ["T0", "T2"]           # rated first, though mid-name
+    assert ids(index.search("hz"))[:2] == ["T3", "T4"]
