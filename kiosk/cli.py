@@ -247,8 +247,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             item = kiosk.item(args.item_id)
             if item is None:
                 return _fail(f"no item {args.item_id!r} in {kiosk.catalogue.source}")
-            hall = {"name": cfg["hall.name"], "hours": cfg["hall.opening_hours"], "phone": cfg["hall.phone"]}
-            qr = kiosk.qr_url(item)
+            hall, qr = kiosk.hall(), kiosk.handoff_url(item)
         printed, lines = print_a4_admin(args.printer or cfg["devices.a4_printer.uri"], item, hall, qr)
         print("\n".join(lines))
         return 0 if printed else 1
@@ -263,8 +262,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             item = kiosk.item(args.item_id)
             if item is None:
                 return _fail(f"no item {args.item_id!r} in {kiosk.catalogue.source}")
-            hall = {"name": cfg["hall.name"], "hours": cfg["hall.opening_hours"], "phone": cfg["hall.phone"]}
-            lines = admin.print_guide(item, kiosk.qr_url(item), uri, profile, hall)
+            lines = admin.print_guide(item, kiosk.handoff_url(item), uri, profile, kiosk.hall())
     except DeviceError as exc:
         print(f"FAIL {exc.code}: {exc.detail or exc.error.text}")
         return 1

@@ -84,6 +84,11 @@ class Kiosk:
     def qr_url(self, item: Item) -> str:
         return qr.item_url(item, self.config["catalogue.qr_url_template"])
 
+    def handoff_url(self, item: Item) -> str | None:
+        """The QR a printed guide carries: only where the item can be continued online; a
+        window-only item's guide says where to go instead (a keyword search would mislead)."""
+        return self.qr_url(item) if qr.online(item) else None
+
     @property
     def assist_available(self) -> bool:
         """Remote assist needs a hub; until one is configured the button says so."""
@@ -92,7 +97,7 @@ class Kiosk:
     # -- printing ----------------------------------------------------------------
     def hall(self) -> dict[str, str]:
         return {"name": self.config["hall.name"], "hours": self.config["hall.opening_hours"],
-                "phone": self.config["hall.phone"]}
+                "phone": self.config["hall.phone"], "desk": self.config["hall.desk_location"]}
 
     def a4_available(self) -> bool:
         """True when an A4 printer is configured and can take a job now."""
@@ -139,9 +144,9 @@ class Kiosk:
                 outcome = PrintOutcome(job_id, False, code="PRN_NOT_CONFIGURED", message_key="print_unavailable")
             elif a4:
                 from .printing.a4_service import A4Service
-                outcome = A4Service(printer).print_guide(item, self.hall(), self.qr_url(item), job_id)
+                outcome = A4Service(printer).print_guide(item, self.hall(), self.handoff_url(item), job_id)
             else:
-                doc = guide_receipt(item, self.hall(), self.qr_url(item), job_id=job_id)
+                doc = guide_receipt(item, self.hall(), self.handoff_url(item), job_id=job_id)
                 outcome = ReceiptService(printer).print_document(doc)
             on_done(outcome)
 

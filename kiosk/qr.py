@@ -7,6 +7,15 @@ from urllib.parse import quote
 from .catalogue import Item
 
 
+ONLINE_CHANNELS = frozenset({"网上办", "掌上办"})
+
+
+def online(item: Item) -> bool:
+    """The item can be continued on a phone: its own page, or an online channel. Only then does
+    a QR code (screen, receipt, A4 page) lead anywhere useful; else the way on is the window."""
+    return bool(item.url) or bool(ONLINE_CHANNELS & set(item.channels))
+
+
 def item_url(item: Item, template: str) -> str:
     """The item's own URL, else the configured template filled with its name and id."""
     if item.url:

@@ -7,7 +7,9 @@ it satisfies: WORD (no gaps, from a word's start to a word's end: 护照 for hz 
 the name's first character, gaps after), CONTIGUOUS (no gaps, anywhere), FREE
 (gaps anywhere). The completion columns of WORD and FREE come from the
 postings (:mod:`kiosk.search_reach`). Within a tier the more popular item
-(the catalogue's ``popularity``) comes first.
+(the catalogue's ``popularity``) comes first; in the WORD tier a rated item
+whose name starts with the query comes before one with the word further in,
+and unrated items come after rated ones (:meth:`Tiers._not_leading`).
 For the first three, each name runs an automaton whose state is a bitmask of
 the query positions reached; ``steps`` gives, per token and piece length k,
 the positions from which it consumes k characters. Rows are names sorted
@@ -163,9 +165,11 @@ class Tiers:
             hit = left & (done_all >= 0)
             chosen, done = rows[hit], done_all[hit]
             original = self.order[chosen]
+            later = self._not_leading(mode, hit, chosen, together, steps, n)
             if self.keywords:               # names first, then keywords; each item once, at its best
                 is_kw = original >= self._n_names
-                order = np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], is_kw))
+                order = np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], later,
+                                    is_kw))
                 names = len(order) - int(is_kw.sum())
                 if names < len(order):      # named items' keyword rows are gone: dedupe keywords only
                     owners = self._owner_of_row[chosen[order[names:]]]
@@ -175,23 +179,38 @@ class Tiers:
                     placed[owners] = True
                     left &= ~placed[self._owner_of_row[rows]]
             else:
-                order = self._best(chosen, done, original, wanted)
+                order = self._best(chosen, done, original, wanted, later)
             out.append(original[order][:wanted])
             wanted -= len(out[-1])
             left &= ~hit
         return np.concatenate(out) if out else np.zeros(0, dtype=np.intp)
 
-    def _best(self, chosen: np.ndarray, done: np.ndarray, original: np.ndarray, wanted: int) -> np.ndarray:
-        """Positions in ``chosen`` ordered by (popularity, done, length, entry), only as
+    def _not_leading(self, mode: int, hit: np.ndarray, chosen: np.ndarray, together, steps, n: int) -> np.ndarray:
+        """The band of each chosen row in the WORD tier, before popularity: the everyday items
+        (popularity set) whose name starts with the query (0), then those with the word in the
+        middle (1), then the unrated items likewise (2, 3). So for shiye 失业登记 comes before
+        机关事业单位…, while for hz 普通护照签发 still comes before the unrated 红字增值税….
+        Other tiers: 0 (popularity, then the earliest match, decide)."""
+        if mode != WORD or len(chosen) == 0:
+            return np.zeros(len(chosen), dtype=np.int64)
+        if together is not None:
+            prefix = together[0][hit]
+        else:
+            prefix = self._run(chosen, steps, n, PREFIX)
+        return 2 * (self._pop_of_row[chosen] <= 0) + (prefix < 0)
+
+    def _best(self, chosen: np.ndarray, done: np.ndarray, original: np.ndarray, wanted: int,
+              later: np.ndarray) -> np.ndarray:
+        """Positions in ``chosen`` ordered by (later, popularity, done, length, entry), only as
         many as a page needs when there are many: the rows past the page's last key
         value are left out before sorting (ties at it are all kept, so it is exact)."""
-        key = ((self._pop_rank_of_row[chosen] << 18) | (done.astype(np.int64) << 9)
+        key = ((later << 40) | (self._pop_rank_of_row[chosen] << 18) | (done.astype(np.int64) << 9)
                | -self.neg_len[chosen].astype(np.int64))
         if len(key) > 4 * wanted > 0 and done.max(initial=0) < 512 and -self.neg_len[chosen].min() < 512:
             last = np.partition(key, wanted - 1)[wanted - 1]
             sel = np.flatnonzero(key <= last)
             return sel[np.lexsort((original[sel], key[sel]))]
-        return np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen]))
+        return np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], later))
 
     def _unnamed_keywords_dropped(self, rows: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keeps names and the keyword rows of items whose name is not among ``rows``."""

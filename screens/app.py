@@ -133,6 +133,8 @@ class KioskApp(App):
     def on_stop(self):
         from kivy.core.window import Window
 
+        self.stopping = True     # screens leave their layout alone now (SearchScreen.fit)
+
         if self._tick_event is not None:
             self._tick_event.cancel()
         Window.unbind(on_touch_down=self._on_any_touch)

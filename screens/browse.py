@@ -27,6 +27,7 @@ class BrowseScreen(KioskScreen):
     def on_kv_post(self, _base):
         self._pager = self.ids.pager.__self__             # a strong reference: it leaves the tree
         self._pager.parent.remove_widget(self._pager)       # shown only when a list needs pages
+        self._category_tab = self.ids.tab_category.__self__  # legal categories: for staff only
         self.app.theme.bind(large=lambda *_: self._render() if self.by in ("theme", "department") else None)
 
     def on_paged(self, _screen, paged: bool) -> None:
@@ -42,7 +43,22 @@ class BrowseScreen(KioskScreen):
         self.page = page
         self.paged = False
         self.title = GROUP_TITLES[self.group] if self.by == "theme" else KINDS[self.by] + "浏览"
+        self._show_category_tab(self.by == "category" or self._staff_view())
         self._render()
+
+    def _staff_view(self) -> bool:
+        from .assist_flow import controller
+        return bool(controller(self.app).mode.active)
+
+    def _show_category_tab(self, shown: bool) -> None:
+        """按类别 (行政许可, 行政确认 … the law's words) is a tab for staff (assist mode) only;
+        citizens browse by life topic, department and audience."""
+        tab = self._category_tab
+        tabs = self.ids.tab_department.parent
+        if shown and tab.parent is None:
+            tabs.add_widget(tab, index=tabs.children.index(self.ids.tab_department))
+        elif not shown and tab.parent is not None:
+            tabs.remove_widget(tab)
 
     def _render(self) -> None:
         grid = self.ids.groups

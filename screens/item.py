@@ -14,16 +14,12 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.checkbox import CheckBox
 
+from kiosk.qr import online
+
 from .help_desk import ask_at_desk
 from .widgets import KioskScreen
 
 NO_GUIDE = "本事项暂无详细办事指南。"
-ONLINE_CHANNELS = {"网上办", "掌上办"}
-
-
-def online(item) -> bool:
-    """The item can be continued on a phone: its own page, or an online channel."""
-    return bool(item.url) or bool(ONLINE_CHANNELS & set(item.channels))
 
 
 def days(n: int | None) -> str:
@@ -178,7 +174,7 @@ class ItemScreen(KioskScreen):
         from .assist_flow import controller
         return bool(controller(self.app).mode.active)
 
-    BAR = ("web_btn", "qr_btn", "print_btn", "print_a4_btn", "assist_btn")
+    BAR = ("web_btn", "qr_btn", "print_btn", "print_a4_btn")   # help is the top bar's 找工作人员/呼叫帮办
 
     def _arrange(self, **shown: bool) -> None:
         """The bar holds only buttons that can do something here, always in the same order."""

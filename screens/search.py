@@ -3,12 +3,16 @@
 
 The first SHOWN results are listed; a 更多结果 row at the end adds SHOWN more.
 Scrolling the results by hand hides the keyboard, so the list gets the whole
-screen (in large mode only about one result fits above the keyboard); a tap on
-the field brings the keyboard back.
+screen; a tap on the field brings the keyboard back.
+
+In large mode the keyboard takes half the screen: while it is up the screen is
+compact (one-line result rows 68 px high, the count beside a lower field), so
+three results show above it, not one.
 """
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -16,7 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
 from .theme import HIGHLIGHT_MARKUP, keyboard_size
-from .widgets import KioskScreen
+from .widgets import KioskScreen, RowButton
 
 SHOWN = 30      # rows built per key press, and per tap on 更多结果; the count above says how many matched
 HINT = "请用下方键盘输入事项名称或拼音首字母，例如“食品经营”输入 spjy。"
@@ -42,16 +46,29 @@ def via_line(hit) -> str:
 
 
 class ViaRow(ButtonBehavior, BoxLayout):
-    """A result found through a keyword (俗称): the name, and under it, smaller, the keyword."""
+    """A result found through a keyword (俗称): the name, and under it, smaller, the keyword
+    (compact: on the same line, after the name)."""
 
     name_text = StringProperty("")
     via_text = StringProperty("")
+    compact = BooleanProperty(False)
+    via_h = NumericProperty(30)       # the keyword line's height (not compact)
+
+
+class ResultRow(RowButton):
+    """A result found by its name: up to two lines, one when compact."""
+
+    compact = BooleanProperty(False)
+
+
+COMPACT_ROW = 68      # dp: a one-line result row while the keyboard is up in large mode (≥ 64 px to tap)
+COMPACT_FIELD = 72    # dp: the search field then (its 42 px text still fits)
 
 
 def result_row(hit):
     if hit.via:
         return ViaRow(name_text=escape_markup(hit.item.name), via_text=via_line(hit))
-    return Factory.RowButton(text=highlight(hit))
+    return ResultRow(text=highlight(hit))
 
 
 class SearchScreen(KioskScreen):
@@ -60,6 +77,9 @@ class SearchScreen(KioskScreen):
     no_result = BooleanProperty(False)
     keyboard_height = NumericProperty(0)
     listed = NumericProperty(0)         # results on the list now
+    compact = BooleanProperty(False)    # large mode with the keyboard up (see the module's doc)
+    counted = BooleanProperty(False)    # compact with results: the count shows beside the field
+    count_text = StringProperty("")
     _more = None                        # the 更多结果 row, made on first need
 
     def show(self, **params) -> None:
@@ -68,10 +88,45 @@ class SearchScreen(KioskScreen):
         self.title = "办事指南 · 查找事项"
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
+        self.fit()
         field = self.ids.field
         if field.text != self.session.search_text:
             field.text = self.session.search_text
         self.update(field.text)
+
+    def fit(self) -> None:
+        """Compact while the keyboard is up in large mode (the field has the focus): sizes are
+        set here, from the running app's theme (see search.kv)."""
+        app = self.app
+        if app is None or app.theme is None or getattr(app, "stopping", False):
+            return      # a re-layout while the app stops would run kv rules that read `app`
+        theme = app.theme
+        self.compact = compact = bool(theme.large and self.ids.field.focus)
+        self.counted = compact and self.total > 0
+        self.ids.field.height = dp(COMPACT_FIELD) if compact else theme.button_h + dp(8)
+        self.ids.middle.padding = [theme.pad, dp(8) if compact else theme.pad, theme.pad, 0]
+        self.ids.middle.spacing = dp(4) if compact else theme.gap * .5
+        self.ids.results.spacing = dp(4) if compact else theme.gap * .5
+        self.ids.field_row.spacing = theme.gap if self.counted else 0
+        for row in self.ids.results.children:
+            self.shape(row, theme)
+
+    def shape(self, row, theme) -> None:
+        """A result row's height: one line while compact, else the theme's row (+ keyword line)."""
+        if not isinstance(row, (ResultRow, ViaRow)):
+            return
+        row.compact = self.compact
+        if isinstance(row, ViaRow):
+            row.via_h = theme.small * 1.5
+            row.height = dp(COMPACT_ROW) if self.compact else theme.row_h + row.via_h
+        else:
+            row.height = dp(COMPACT_ROW) if self.compact else theme.row_h
+
+    def on_total(self, _screen, total) -> None:
+        self.count_text = f"找到 {total} 项"
+        self.counted = self.compact and total > 0
+        if "field_row" in self.ids and self.app is not None:
+            self.ids.field_row.spacing = self.app.theme.gap if self.counted else 0
 
     def on_enter(self, *args) -> None:
         self.focus_input()
@@ -103,7 +158,9 @@ class SearchScreen(KioskScreen):
         self.total = results.total
         self.no_result = results.total == 0
         if self.no_result:
-            self.status = f"没有找到与“{text.strip()}”相关的事项。"
+            help_word = "呼叫帮办" if self.app.assist_ready else "找工作人员"
+            self.status = (f"没有找到与“{text.strip()}”相关的事项。请换个词，或按主题、按部门查找；"
+                           f"需要帮助请点右上角的“{help_word}”。")
             return None
         box = self.ids.results
         if self._more is not None and self._more.parent is not None:
@@ -111,6 +168,7 @@ class SearchScreen(KioskScreen):
         first = None
         for hit in results.hits[self.listed:]:
             row = result_row(hit)
+            self.shape(row, self.app.theme)
             row.bind(on_release=lambda _b, item_id=hit.item.id: self.session.go("item", id=item_id))
             box.add_widget(row)
             first = first or row
@@ -125,6 +183,10 @@ class SearchScreen(KioskScreen):
             more.text = f"更多结果（还有 {results.total - self.listed} 项）"
             box.add_widget(more)
         return first
+
+    def browse(self, by: str) -> None:
+        """The no-result ways on: the life topics (personal) or the departments."""
+        self.session.go("browse", by=by, group="个人")
 
     def more(self) -> None:
         """更多结果: the next SHOWN results below the ones listed; the first of them is scrolled into view."""

@@ -81,6 +81,12 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
         doc.add(KeyValue("大厅电话", _field(hall, "phone"), large))
     if qr_url:
         doc.add(Rule(), Text("用手机扫一扫，接着办：", "center", large=large), Qr(qr_url))
+    else:   # done at the window only: where to go, not a code that leads nowhere useful
+        doc.add(Rule(), Text("本事项请带齐材料到窗口办理" + ("（见上面的办理地点）。" if location else "。"),
+                             large=large, bold=True))
+        desk = str(_field(hall, "desk") or "").strip()
+        if desk:
+            doc.add(KeyValue("不清楚请问", desk, large))
     doc.add(Text(f"打印时间：{_stamp(printed_at)}", "center"), CutPaper())
     return doc
 

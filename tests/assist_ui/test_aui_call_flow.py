@@ -10,7 +10,7 @@ def _to_item(ui):
 
 
 def _call(ui):
-    ui.tap(ui.screen.ids.assist_btn)
+    ui.tap(ui.screen.ids.nav.ids.help_btn)     # the one help button, in the top bar
     assert ui.app.manager.current == "assist_consent"
 
 

@@ -11,7 +11,7 @@ RED = (200, 30, 40)
 def _connect(ui):
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
-    ui.tap(ui.screen.ids.assist_btn)
+    ui.tap(ui.screen.ids.nav.ids.help_btn)     # the one help button, in the top bar
     ui.tap(ui.screen.ids.accept_btn)
     ui.service.set(state="connected", helper_name="王芳")
     ui.frames(3)

@@ -130,6 +130,15 @@ def kiosk_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("pinyin-cache")
 
 
+def _forget_kv_app():
+    """Kivy's kv name ``app`` is a proxy that keeps the first app it resolves until that app's
+    on_stop. A kv rule that reads ``app`` while an app stops (after on_stop ran: a screen's wipe
+    flips a condition) would keep the stopped app for the next test's kv rules: its buttons would
+    act on the old kiosk. One app per process in production; a fresh app per test here."""
+    from kivy.lang import global_idmap
+    object.__setattr__(global_idmap["app"], "_obj", None)
+
+
 @pytest.fixture
 def make_ui(kivy_window, kiosk_cache):
     from kivy.app import App
@@ -161,6 +170,7 @@ def make_ui(kivy_window, kiosk_cache):
         if EventLoop.status == "started":
             stopTouchApp()
         close_all(drv.kiosk.devices)          # devices a test gave the kiosk (simulators' temp folders)
+    _forget_kv_app()
     from screens.widgets import KioskKeyboard
     assert App.get_running_app() is None
     assert not [w for w in kivy_window.children if not isinstance(w, KioskKeyboard)]

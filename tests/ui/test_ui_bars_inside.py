@@ -39,3 +39,36 @@ def test_every_screen_fits_the_window(ui, large):
         if screen != "home":
             nav = ui.screen.children[0].children[-1]
             assert abs(nav.to_window(nav.x, nav.top)[1] - h) <= 1, f"{screen}: top bar not at the top"
+
+
+HELP_WORDS = ("找工作人员", "呼叫帮办")
+
+
+def _help_buttons(screen):
+    """The help buttons a citizen sees: shown, sized, and drawn (not under another screen)."""
+    from kivy.uix.button import Button
+    return [b for b in screen.walk(restrict=True) if isinstance(b, Button) and b.text.split("\n")[0] in HELP_WORDS
+            and b.opacity > 0 and b.width > 1 and b.height > 1 and not b.disabled
+            and all(p.opacity > 0 for p in _ancestors(b))]
+
+
+def _ancestors(widget):
+    out, p = [], widget.parent
+    while p is not None and p is not p.parent:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_every_screen_has_one_help_button(ui, large):
+    """GIVEN each citizen screen in normal and large mode THEN exactly one help button
+    (找工作人员 without a hub) is on it: never none, never two that look the same."""
+    ui.kiosk.session.set_large_text(large)
+    for screen, params in ROUTES:
+        if screen in ("home", "help"):
+            continue                         # home: the help tile; help: the desk itself
+        ui.kiosk.session.go(screen, **params)
+        ui.frames(3)
+        helps = _help_buttons(ui.screen)
+        assert len(helps) == 1, (screen, params, [(h.text, h.size) for h in helps])

@@ -65,10 +65,33 @@ def test_browse_department_list_item_qr(ui):
     assert ui.app.manager.current == "list" and ui.screen.page == 1
 
 
-def test_browse_tabs_category_and_audience(ui):
-    """GIVEN the browse screen WHEN the 按类别 and 按服务对象 tabs are tapped THEN counts show."""
+def _tab_texts(browse):
+    return [w.text for w in browse.ids.tab_department.parent.children[::-1]]
+
+
+def test_citizens_browse_by_topic_department_and_audience_not_by_legal_category(ui):
+    """GIVEN a citizen on the browse screen (normal and large mode) THEN the tabs are 个人主题,
+    法人主题, 按部门, 按服务对象: the law's 按类别 (行政许可 …) is not on screen."""
+    for large in (False, True):
+        if large:
+            ui.tap(button(ui.screen, "首页"))
+            ui.tap(ui.screen.ids.tile_large)
+        ui.tap(ui.screen.ids.tile_department)
+        browse = ui.screen
+        assert _tab_texts(browse) == ["个人主题", "法人主题", "按部门", "按服务对象"]
+        assert "按类别" not in [w.text for w in browse.walk(restrict=True) if hasattr(w, "text")]
+        ui.screenshot("browse-tabs-large" if large else "browse-tabs")
+
+
+def test_browse_tabs_category_for_staff_and_audience(make_ui):
+    """GIVEN a helper in assist mode WHEN the 按类别 and 按服务对象 tabs are tapped THEN counts show."""
+    from kiosk.assist_mode import hash_pin
+    from screens.assist_flow import controller
+    ui = make_ui(**{"assist.staff_pins": ["h01:" + hash_pin("482913")]})
+    assert controller(ui.app).mode.elevate("482913") == "h01"
     ui.tap(ui.screen.ids.tile_department)
     browse = ui.screen
+    assert _tab_texts(browse) == ["个人主题", "法人主题", "按部门", "按类别", "按服务对象"]
     ui.tap(browse.ids.tab_category)
     assert browse.by == "category"
     assert "行政许可" in browse.ids.groups.children[-1].text

@@ -9,6 +9,39 @@ def _texts(screen):
     return [w.text for w in screen.ids.content.walk(restrict=True) if getattr(w, "text", "")]
 
 
+def _help_buttons(screen):
+    """The help buttons a citizen sees on screen (shown, on the window, with a size)."""
+    from kivy.uix.button import Button
+    return [w for w in screen.walk(restrict=True) if isinstance(w, Button) and w.text in ("找工作人员", "呼叫帮办")
+            and w.opacity > 0 and w.width > 1 and w.height > 1 and w.get_root_window() is not None]
+
+
+def test_item_screen_has_one_help_button(ui):
+    """GIVEN items with and without a guide, online or window-only, in normal and large mode
+    WHEN they open THEN 找工作人员 shows once (in the top bar), tapping it opens the desk
+    screen; an item with nothing to print and no QR has no empty bottom bar."""
+    from pixels import frame, text_contrast, window_rect
+    for large in (False, True):
+        if large:
+            ui.kiosk.session.home()
+            ui.frames(2)
+            ui.tap(ui.screen.ids.tile_large)
+            assert ui.app.theme.large
+        for item_id in ("SI-0049", "SI-0050", "SI-0001"):
+            ui.kiosk.session.go("item", id=item_id)
+            ui.frames(3)
+            helps = _help_buttons(ui.screen)
+            assert [h.text for h in helps] == ["找工作人员"], (item_id, [h.text for h in helps])
+            x0, y0, x1, y1 = window_rect(helps[0])
+            assert y0 >= ui.window.height - ui.app.theme.nav_h - 1      # in the top bar
+            assert text_contrast(frame(ui.window), (x0, y0, x1, y1))[0] >= 4.5
+            bar = ui.screen.ids.bar
+            assert (bar.height > 0) == bool(bar.children)
+    ui.screenshot("item-one-help")
+    ui.tap(_help_buttons(ui.screen)[0])
+    assert ui.app.manager.current == "help"
+
+
 def test_item_with_guide(ui):
     """GIVEN an item with limits, fee and materials WHEN it opens THEN each shows,
     the materials are a checklist and the source is named."""
@@ -53,9 +86,10 @@ def test_item_without_guide(ui):
     assert rows and all(r.value.strip() for r in rows)
     assert item.ids.print_btn.parent is None and item.ids.print_a4_btn.parent is None
     assert item.ids.qr_btn.get_root_window() and item.ids.qr_btn.text.startswith("手机继续办理")
-    assert item.ids.assist_btn.text == "找工作人员"
+    helps = _help_buttons(item)
+    assert len(helps) == 1 and helps[0].text == "找工作人员"      # one help button, not two
     ui.screenshot("item-no-guide")
-    ui.tap(item.ids.assist_btn)
+    ui.tap(helps[0])
     assert ui.app.manager.current == "help"
     assert desk in [w.text for w in ui.screen.walk() if getattr(w, "text", "")]
 

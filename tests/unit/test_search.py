@@ -285,3 +285,20 @@ def test_one_key_answers_kept_for_good_are_only_the_36_keys_a_day_of_characters_
         assert index.search(ch).total > 0
     assert len(index._first) <= 36 and all(k.isascii() for k in index._first)
     assert index.search(chars[0]).total > 0 and chars[0] in index._cache._entries
+
+
+def test_whole_words_at_the_name_start_come_first_among_everyday_items(tmp_path):
+    """GIVEN 失业 at the start of a rated item's name and in the middle of a more popular one
+    WHEN shiye is typed THEN the one that starts with it comes first; an unrated item that
+    starts with it still comes after every rated one (hz must not bring 红字… before 护照)."""
+    items = [("机关事业单位退休申报", 85), ("失业保险金申领", 75), ("事业单位登记", 0), ("普通护照签发", 85),
+             ("红字发票开具", 0)]
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"id": f"T{n}", "name": name, "popularity": pop}
+                                for n, (name, pop) in enumerate(items)], ensure_ascii=False), encoding="utf-8")
+    cat = catalogue.load(path)
+    index = SearchIndex.from_keys(cat.items, pinyin_keys.build_keys(search_texts(cat.items)))
+    for query in ("shiye", "sy"):
+        assert ids(index.search(query))[:3] == ["T1", "T0", "T2"], query
+    assert ids(index.search("事业")) == ["T0", "T2"]           # rated first, though mid-name
+    assert ids(index.search("hz"))[:2] == ["T3", "T4"]

@@ -173,20 +173,29 @@ def place(u, q):
     raise AssertionError("a match falls in some tier")
 
 
+def band(u, q, tier, popularity):
+    """Within the whole-word tier, before popularity: rated items whose text starts with the
+    query (0), rated ones with the word further in (1), then the unrated likewise (2, 3)."""
+    if tier != 0:
+        return 0
+    return 2 * (popularity <= 0) + (anchored(u, q, gaps=False) is None)
+
+
 def reference(items, units, query, limit=None):
     q = normalize(query)
     ranked = []
     for index, (item, (name, keywords)) in enumerate(zip(items, units)):
         found = place(name, q)
         if found is not None:                      # the name decides, keywords or not
-            ranked.append((found[0], 0, -item.popularity, found[1], len(item.name), index, 0))
+            ranked.append((found[0], 0, band(name, q, found[0], item.popularity), -item.popularity, found[1],
+                           len(item.name), index, 0))
             continue
-        ways = [(p[0], 1, -item.popularity, p[1], len(kw), index, n) for n, kw in enumerate(keywords)
-                if (p := place(kw, q)) is not None]
+        ways = [(p[0], 1, band(kw, q, p[0], item.popularity), -item.popularity, p[1], len(kw), index, n)
+                for n, kw in enumerate(keywords) if (p := place(kw, q)) is not None]
         if ways:
             ranked.append(min(ways))
     ranked.sort()
-    return len(ranked), [items[r[5]].id for r in ranked][:limit]
+    return len(ranked), [items[r[6]].id for r in ranked][:limit]
 
 
 def reference_vias(items, units, query):

@@ -3,7 +3,8 @@
 commonest personal services, each with the names that count as right answers.
 
 The bundled catalogue finds the service in the top 3 for 44 of 58 (76 %) with the
-ranking before whole-word tiers and popularity, 53 of 58 (91 %) now.
+ranking before whole-word tiers and popularity, 53 of 58 (91 %) with them, 56 of 58 (97 %)
+now that a rated item whose name starts with the words comes first in the whole-word tier.
 """
 from kiosk import catalogue
 from kiosk.search import SearchIndex
@@ -17,10 +18,11 @@ def test_everyday_queries_find_the_service_in_the_top_three():
     outcomes = evaluate(index, probes)
     print(report(outcomes))
     assert all(o.rank is not None for o in outcomes), report(outcomes)     # every service is found
-    assert top_rate(outcomes) >= 0.90, report(outcomes)
+    assert top_rate(outcomes) >= 0.95, report(outcomes)
     by_query = {o.probe.query: o for o in outcomes}
     assert by_query["hz"].top[0].startswith("普通护照签发"), by_query["hz"].top
     assert by_query["huzhao"].top[:2] == ("普通护照签发", "普通护照签发（首次申请）")
+    assert by_query["shiye"].top[0].startswith("失业"), by_query["shiye"].top     # not 机关事业单位…
 
 
 def test_bundled_popularity_column_follows_the_rules():
