@@ -71,6 +71,7 @@ class View:
         page.on("dialog", self._dialog)
         page.on("filechooser", self._chooser)
         page.on("download", self._download)
+        page.on("crash", lambda _page: self.on_ask("crashed", ""))   # the kiosk opens the page again
 
     def start(self, width: int, height: int) -> None:
         self.size = (width, height)

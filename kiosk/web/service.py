@@ -26,6 +26,7 @@ from .policy import Allowlist
 log = logging.getLogger(__name__)
 
 UNREACHABLE = "网上办事网站暂时打不开（网络或网站的原因）。"
+CRASHED = "网页出了问题，已为您重新打开。刚才填写的内容可能需要重新填写。"
 NOT_HERE = "本机暂时不能打开网上办事。"
 SCROLL_STEP = 1.0           # page pixels scrolled per pixel the finger moved
 
@@ -104,6 +105,7 @@ class WebService:
         self.document_camera = document_camera
         self.upload_max = int(config["web.upload_max_kb"]) * 1024
         self._preview: Any = None
+        self._size = (1280, 724)
         self.state = WebState.CLOSED
         self.message = ""
         self.url = ""               # what the citizen opened (the page may have moved on)
@@ -140,6 +142,7 @@ class WebService:
             self._set(WebState.FAILED, NOT_HERE)
             return
         self.url = url
+        self._size = (width, height)
         self._set(WebState.OPENING, "")
         self._worker.submit(self._open, url, width, height)
 
@@ -198,8 +201,27 @@ class WebService:
             self.changes.notify(self)
 
     def _on_ask(self, kind: str, text: str) -> None:
+        if kind == "crashed":
+            self._reopen()
+            return
         self.ask = Ask(kind, text)
         self.changes.notify(self)
+
+    def _reopen(self) -> None:
+        """The page's renderer crashed: the same address opens again in a fresh Chromium; the
+        citizen's kiosk session goes on (what the page held is gone, and the citizen is told)."""
+        url = self.url
+        if not url:
+            return
+        log.warning("web: the page crashed; opening it again")
+        self.refusal = CRASHED
+        self._set(WebState.OPENING, "")
+        width, height = self._size
+
+        def again() -> None:
+            self._end()
+            self._open(url, width, height)
+        self._worker.submit(again)
 
     def _on_document(self, kind: str, name: str, data: bytes) -> None:
         """A page's download or window.print(): a PDF goes to the print preview; anything else

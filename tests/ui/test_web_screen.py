@@ -430,3 +430,4 @@ def test_chinese_typed_with_the_input_method_goes_into_the_page(make_ui, portal)
     assert portal.submitted[0]["name"] == "北京"
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+

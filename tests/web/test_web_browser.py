@@ -90,3 +90,71 @@ def test_no_chromium_is_absent_with_the_reason():
 ])
 def test_allowlist_rules(url, ok):
     assert Allowlist(["*.shandong.gov.cn", "http://127.0.0.1"]).allows(url) is ok
+
+
+def test_a_renderer_crash_is_reported_to_the_kiosk(browser, portal):
+    """A real crash of the page's renderer (chrome://crash): the device says so and the kiosk's
+    ask sink hears "crashed" (kiosk/web/service.py then opens the page again)."""
+    import time
+
+    asks = []
+    browser.start_session(Allowlist(["http://127.0.0.1"]).check)
+    browser.show(lambda *_a: None, lambda *_a: None, 1280, 724, on_ask=lambda kind, text: asks.append(kind))
+    browser.goto(portal.url)
+
+    def crash(page):
+        try:
+            page.goto("chrome://crash", timeout=5000)
+        except Exception:  # noqa: BLE001 - the navigation never completes
+            pass
+    browser.page_call(crash)
+    end = time.monotonic() + 10
+    while "crashed" not in asks and time.monotonic() < end:
+        time.sleep(0.05)
+    assert "crashed" in asks and browser.state is DeviceState.FAULT
+    browser.end_session()
+    assert browser.state is DeviceState.READY
+
+
+def test_after_a_crash_the_kiosk_opens_the_page_again_in_a_fresh_chromium(portal):
+    """kiosk/web/service.py on a real crash: the same address opens again in a new Chromium
+    (the old profile gone), the citizen is told, the kiosk's session goes on."""
+    import time
+
+    from kiosk import config as config_mod
+    from kiosk.devices import create
+    from kiosk.session import Session
+    from kiosk.web import WebService
+    from kiosk.web.service import CRASHED
+
+    cfg = config_mod.load().with_overrides(**{"web.allowed_hosts": ["http://127.0.0.1"]})
+    session = Session(90, 20)
+    device = create("browser", cfg.devices()["browser"])
+    registry.open_device(device)
+    web = WebService(cfg, session, device)
+    told = []
+    web.changes.subscribe(lambda w: w.refusal and told.append(w.refusal))
+
+    def wait(pred, seconds=20):
+        end = time.monotonic() + seconds
+        while not pred():
+            assert time.monotonic() < end
+            time.sleep(0.05)
+    web.open(portal.url, 1280, 724)
+    wait(lambda: web.state.value == "open")
+    first = device.profile
+
+    def crash(page):
+        try:
+            page.goto("chrome://crash", timeout=5000)
+        except Exception:  # noqa: BLE001 - the navigation never completes
+            pass
+    device.page_call(crash)
+    wait(lambda: told == [CRASHED])
+    wait(lambda: web.state.value == "open" and device.profile is not None and device.profile != first)
+    assert not first.exists()
+    assert "测试政务网" in device.evaluate("document.body.innerText")
+    session.end("finished")
+    assert web.state.value == "closed" and device.profile is None
+    web.shutdown()
+    device.close()
