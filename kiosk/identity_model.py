@@ -17,6 +17,8 @@ import numpy as np
 
 from drivers.id_reader import CardType, IdCard
 
+from . import logfilter
+
 
 class Step(enum.Enum):
     IDLE = "idle"                      # not in the identity flow
@@ -125,6 +127,7 @@ class Identity:
 def wipe_all(card: IdCard | None, photo: np.ndarray | None, check: Any) -> None:
     """Wipe what the flow holds: ``IdCard.wipe()``, zero the photo array, ``FaceCheck.wipe()``."""
     if card is not None:
+        logfilter.release(card.name)   # first: the filter's reference would keep the name from being zeroed
         card.wipe()
     if photo is not None and photo.flags.writeable:
         photo.fill(0)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from drivers.base import DeviceError
 
 from . import errors as E
-from .scrub import scrub
 
 PREAMBLE = b"\xAA\xAA\xAA\x96\x69"
 HEADER_SIZE = 7            # preamble + LEN_H + LEN_L
@@ -103,10 +102,14 @@ def status_error(sw3: int, sw1: int = 0, sw2: int = 0) -> DeviceError:
     return DeviceError(code, f"SW {sw1:02X} {sw2:02X} {sw3:02X}", native=sw3)
 
 
-def _split_frame(frame: bytes, min_len: int) -> bytes:
-    """Validate preamble, LEN and CHK of one whole frame; return the body (after LEN, before CHK)."""
-    frame = bytes(frame)
-    if not PREAMBLE.startswith(frame[:5]) or not frame:
+def _split_frame(frame, min_len: int) -> memoryview:
+    """Validate preamble, LEN and CHK of one whole frame; return the body (after LEN, before CHK).
+
+    ``frame`` may be bytes, a bytearray or a memoryview (the deframer's own buffer): the body is a
+    view of it, not a copy, so a card's answer exists once, where the deframer can zero it.
+    """
+    frame = memoryview(frame)
+    if not len(frame) or frame[:5] != PREAMBLE[:len(frame[:5])]:
         raise DeviceError(E.IDR_BAD_FRAME, "no AA AA AA 96 69 preamble")
     if len(frame) < HEADER_SIZE:
         raise DeviceError(E.IDR_TRUNCATED, f"{len(frame)} bytes, header needs {HEADER_SIZE}")
@@ -117,83 +120,132 @@ def _split_frame(frame: bytes, min_len: int) -> bytes:
         raise DeviceError(E.IDR_TRUNCATED, f"{len(frame)} of {HEADER_SIZE + length} bytes")
     if len(frame) > HEADER_SIZE + length:
         raise DeviceError(E.IDR_BAD_FRAME, f"{len(frame) - HEADER_SIZE - length} bytes after CHK")
-    if checksum(memoryview(frame)[5:]) != 0:
+    if checksum(frame[5:]) != 0:
         raise DeviceError(E.IDR_CHECKSUM, f"CHK {frame[-1]:02X}, expected {checksum(frame[5:-1]):02X}")
     return frame[7:-1]
 
 
-def parse_response(frame: bytes) -> Response:
-    """Parse one complete reader → host frame. Raises DeviceError (IDR_BAD_FRAME, IDR_TRUNCATED, IDR_CHECKSUM)."""
+def parse_response(frame) -> Response:
+    """Parse one complete reader → host frame. Raises DeviceError (IDR_BAD_FRAME, IDR_TRUNCATED, IDR_CHECKSUM).
+
+    The answer's data is the one copy made (the caller zeroes it with :func:`.scrub.scrub`)."""
     body = _split_frame(frame, 4)
-    try:
-        return Response(body[0], body[1], body[2], body[3:])
-    finally:
-        scrub(body)              # a copy of the answer (card text and photo): zeroed before it is freed
+    return Response(body[0], body[1], body[2], bytes(body[3:]))
 
 
-def parse_request(frame: bytes) -> Request:
+def parse_request(frame) -> Request:
     """Parse one complete host → reader frame (the simulator's side)."""
     body = _split_frame(frame, 3)
-    return Request(body[0], body[1], body[2:])
+    return Request(body[0], body[1], bytes(body[2:]))
 
 
 class Deframer:
-    """Reassembles frames from a byte stream that arrives in arbitrary chunks (2.4).
+    """Reassembles frames from a byte stream that arrives in arbitrary chunks (2.4), in place.
 
-    Bytes before a preamble are discarded (and counted in ``discarded``).  A
-    header with an impossible LEN raises IDR_BAD_FRAME and the deframer drops
-    that preamble, so the stream can resynchronise.  Memory is bounded.
+    One preallocated bytearray holds the stream; it never grows or moves, so no freed copy of an
+    answer is left behind. Bytes past :attr:`pending` are always zero; :meth:`clear` zeroes the rest.
+    Read straight into it with :meth:`space` + :meth:`commit` (``os.readv``), or :meth:`feed` a chunk.
+    Bytes before a preamble are discarded (and counted in ``discarded``).  A header with an
+    impossible LEN raises IDR_BAD_FRAME and the deframer drops that preamble, so the stream can
+    resynchronise.  A stream that overflows the buffer loses its oldest bytes (counted too).
     """
 
-    def __init__(self, min_len: int = 4):
+    CAPACITY = 2 * (HEADER_SIZE + MAX_LEN) + 4096   # a partial frame + a whole one + one 4 KiB read
+
+    def __init__(self, min_len: int = 4, capacity: int = CAPACITY):
         self.min_len = min_len
-        self._buf = bytearray()
+        self._buf = bytearray(capacity)
+        self._mv = memoryview(self._buf)
+        self._n = 0
         self.discarded = 0
 
     @property
     def pending(self) -> int:
-        return len(self._buf)
+        return self._n
 
     def clear(self) -> None:
-        self._buf.clear()
+        """Zero what is held and start over (the buffer itself stays)."""
+        self._mv[:self._n] = bytes(self._n)
+        self._n = 0
 
-    def feed(self, data: bytes) -> None:
-        self._buf += data
+    def space(self, n: int) -> memoryview:
+        """A writable view of up to ``n`` free bytes at the end, for ``os.readv``; then :meth:`commit`."""
+        return self._mv[self._n:self._n + max(0, min(n, len(self._buf) - self._n))]
+
+    def commit(self, n: int) -> None:
+        """``n`` bytes were written into the last :meth:`space`."""
+        self._n += n
         self._hunt()
 
+    def feed(self, data) -> None:
+        data = memoryview(data)
+        room = len(self._buf) - self._n
+        if len(data) > len(self._buf):
+            self.discarded += len(data) - len(self._buf)
+            data = data[len(data) - len(self._buf):]
+        if len(data) > room:
+            self.discarded += len(data) - room
+            self._drop(len(data) - room)
+        self._mv[self._n:self._n + len(data)] = data
+        self.commit(len(data))
+
+    def _drop(self, i: int) -> None:
+        """Remove the first ``i`` bytes in place and zero the freed tail."""
+        rest = self._n - i
+        self._mv[:rest] = self._mv[i:self._n]     # memmove inside the buffer: no temporary copy
+        self._mv[rest:self._n] = bytes(i)
+        self._n = rest
+
     def _hunt(self) -> None:
-        i = self._buf.find(PREAMBLE)
+        i = self._buf.find(PREAMBLE, 0, self._n)
         if i < 0:  # keep a tail that may be the start of a preamble
-            keep = next((k for k in range(4, 0, -1) if self._buf.endswith(PREAMBLE[:k])), 0)
-            i = len(self._buf) - keep
+            keep = next((k for k in range(4, 0, -1) if self._buf.endswith(PREAMBLE[:k], 0, self._n)), 0)
+            i = self._n - keep
         if i > 0:
             self.discarded += i
-            del self._buf[:i]
+            self._drop(i)
+
+    def _length(self) -> int | None:
+        if self._n < HEADER_SIZE or not self._buf.startswith(PREAMBLE, 0, self._n):
+            return None
+        return (self._buf[5] << 8) | self._buf[6]
 
     def wanted(self) -> int:
         """How many more bytes complete the current stage (at least 1)."""
-        if len(self._buf) < HEADER_SIZE or not self._buf.startswith(PREAMBLE):
-            return max(1, HEADER_SIZE - len(self._buf))
-        length = (self._buf[5] << 8) | self._buf[6]
-        return max(1, HEADER_SIZE + length - len(self._buf))
+        length = self._length()
+        if length is None:
+            return max(1, HEADER_SIZE - self._n)
+        return max(1, HEADER_SIZE + length - self._n)
 
-    def next_frame(self) -> bytes | None:
-        """Return one complete frame (not yet checksum-verified) or None if more bytes are needed."""
-        if len(self._buf) < HEADER_SIZE or not self._buf.startswith(PREAMBLE):
+    def frame_view(self) -> memoryview | None:
+        """The complete frame at the head, as a view of the buffer (not checksum-verified), or None.
+
+        Release the view, then :meth:`consume` it (which zeroes it)."""
+        length = self._length()
+        if length is None:
             return None
-        length = (self._buf[5] << 8) | self._buf[6]
         if not self.min_len <= length <= MAX_LEN:
-            del self._buf[:1]          # skip this preamble and resynchronise
+            self._drop(1)              # skip this preamble and resynchronise
             self.discarded += 1
             self._hunt()
             raise DeviceError(E.IDR_BAD_FRAME, f"LEN {length} outside {self.min_len}..{MAX_LEN}")
         end = HEADER_SIZE + length
-        if len(self._buf) < end:
-            return None
-        frame = bytes(self._buf[:end])
-        self._buf[:end] = bytes(end)   # zeroed first: a bytearray keeps deleted head bytes in its buffer
-        del self._buf[:end]
+        return self._mv[:end] if self._n >= end else None
+
+    def consume(self, view: memoryview) -> None:
+        """Drop the frame ``view`` (from :meth:`frame_view`) from the buffer, zeroing it."""
+        n = len(view)
+        view.release()
+        self._drop(n)
         self._hunt()
+
+    def next_frame(self) -> bytes | None:
+        """Return one complete frame as a copy (not yet checksum-verified) or None if more bytes are needed."""
+        view = self.frame_view()
+        if view is None:
+            return None
+        frame = bytes(view)
+        self.consume(view)
         return frame
 
 

@@ -10,6 +10,8 @@ exchange runs under ``self._io``.
 from __future__ import annotations
 
 import logging
+import os
+import select
 import threading
 import time
 from typing import Any
@@ -79,6 +81,7 @@ class SerialIdCardReader(IdCardReader):
         self._removal = Debouncer(removal_hold)
         self._io = threading.RLock()
         self._ser = None
+        self._deframer = P.Deframer()   # one buffer for every answer, zeroed after each
         self._sam_id = ""
         self._card_on = False        # a card was handled and has not been removed
         self._failed = False         # card_read_failed already reported for this placement
@@ -134,6 +137,7 @@ class SerialIdCardReader(IdCardReader):
         self._thread = None
         with self._io:
             self._drop_port()
+            self._deframer.clear()
         if self.photo_decoder is not None:
             self.photo_decoder.close()
         self._set_state(DeviceState.ABSENT)
@@ -223,23 +227,53 @@ class SerialIdCardReader(IdCardReader):
                 raise DeviceError(E.IDR_UNPLUGGED, f"{self.port}: {exc}") from None
 
     def _read_frame(self, timeout: float) -> P.Response:
-        deframer, deadline = P.Deframer(), time.monotonic() + timeout
-        while True:
-            frame = deframer.next_frame()
-            if frame is not None:
-                try:
-                    return P.parse_response(frame)
-                finally:
-                    scrub(frame)         # the answer's data is a copy; the frame would keep the card
-            if time.monotonic() >= deadline:
-                if deframer.pending:
-                    raise DeviceError(E.IDR_TRUNCATED, f"{deframer.pending} bytes then silence")
-                if deframer.discarded:
-                    raise DeviceError(E.IDR_BAD_FRAME, f"{deframer.discarded} bytes without a preamble")
-                raise DeviceError(E.IDR_TIMEOUT, f"no answer within {timeout:.2f} s")
+        """One answer, read from the port straight into the reader's one preallocated buffer
+        (``os.readv`` on the fd: no pyserial chunk, no growing bytes), parsed in place and zeroed."""
+        deframer, deadline = self._deframer, time.monotonic() + timeout
+        deframer.clear()
+        try:
+            while True:
+                view = deframer.frame_view()
+                if view is not None:
+                    try:
+                        return P.parse_response(view)   # the answer's data: the one copy, zeroed by its user
+                    finally:
+                        deframer.consume(view)          # zeroes the frame in the buffer
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if deframer.pending:
+                        raise DeviceError(E.IDR_TRUNCATED, f"{deframer.pending} bytes then silence")
+                    if deframer.discarded:
+                        raise DeviceError(E.IDR_BAD_FRAME, f"{deframer.discarded} bytes without a preamble")
+                    raise DeviceError(E.IDR_TIMEOUT, f"no answer within {timeout:.2f} s")
+                self._read_into(deframer, min(left, 0.05))
+        finally:
+            deframer.clear()
+
+    def _read_into(self, deframer: P.Deframer, wait: float) -> None:
+        try:
+            fd = self._ser.fileno()
+        except (AttributeError, NotImplementedError, OSError, ValueError):   # not a POSIX port
+            fd = None
+        if fd is None or not hasattr(os, "readv"):
             chunk = self._ser.read(deframer.wanted())
             deframer.feed(chunk)
-            scrub(chunk)                 # pyserial's chunk of the answer: zeroed before it is freed
+            scrub(chunk)
+            return
+        if not select.select([fd], [], [], wait)[0]:
+            return
+        room = deframer.space(deframer.wanted())
+        try:
+            n = os.readv(fd, [room])
+        except BlockingIOError:
+            return
+        except InterruptedError:
+            return
+        finally:
+            room.release()
+        if n == 0:   # readable but nothing: the device went away (as pyserial reports it)
+            raise serial.SerialException("device reports readiness to read but returned no data")
+        deframer.commit(n)
 
     # -- reading a card --------------------------------------------------------
     def _read_with_retries(self, found: bool) -> IdCard:

@@ -174,3 +174,27 @@ def test_bad_read_payloads_are_coded(data):
     with pytest.raises(DeviceError) as info:
         P.parse_base_message(data)
     assert info.value.code == "IDR_BAD_PAYLOAD"
+
+
+def test_deframer_works_in_one_buffer_and_zeroes_each_frame():
+    """Issue 16: the reader's answers (card text, photo) live in one preallocated buffer that never
+    grows or moves, and a frame taken out of it is zeroed there (no freed copy keeps the card)."""
+    secret = bytes(range(200, 256)) * 20
+    frame = P.build_response(0x90, secret)
+    d = P.Deframer()
+    buf = d._buf
+    address = id(buf)
+    for i in range(0, len(frame), 13):
+        room = d.space(13)
+        part = frame[i:i + len(room)]
+        room[:len(part)] = part
+        room.release()
+        d.commit(len(part))
+    view = d.frame_view()
+    assert P.parse_response(view).data == secret
+    d.consume(view)
+    assert d._buf is buf and id(d._buf) == address and len(buf) == P.Deframer.CAPACITY
+    assert d.pending == 0 and not any(buf), "the frame's bytes are still in the deframer's buffer"
+    d.feed(b"\x01\x02" + frame[:40])      # a partial answer, then clear(): zeroed as well
+    d.clear()
+    assert not any(buf)

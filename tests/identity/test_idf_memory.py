@@ -9,8 +9,8 @@ name, number, address (UTF-8, UTF-16LE, GB18030, UCS-4) and a slice of its photo
 * during the session (identified) it must find them: the control, so the scan cannot pass by
   looking at the wrong process;
 * 5 s after the session ended (by 结束办理, 首页 → 结束并清除, the idle timeout, taking the card) it must
-  find none. Run with ``-s`` to see the counts. Today the in-process reader leaves copies in freed
-  memory: that part reports XFAIL with the counts (IN_PROCESS_LIMIT) until the worker process lands.
+  find none. Run with ``-s`` to see the counts. (Until the reader read into one preallocated buffer,
+  the wire bytes stayed in pyserial's and the deframer's freed blocks; now zero is required.)
 """
 from __future__ import annotations
 
@@ -89,9 +89,6 @@ def by_value(hits: dict[str, int]) -> dict[str, int]:
     return out
 
 
-IN_PROCESS_LIMIT = True     # set False when the identity worker lands: then zero is required
-
-
 @pytest.mark.parametrize("ending", ["end", "home_clear", "timeout", "removed"])
 def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig, ending):
     sim, kiosk = rig
@@ -116,9 +113,4 @@ def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig,
     print(f"\n{ending}: during {during} after {after}\n  after, by encoding: "
           f"{ {k: n for k, n in after_detail.items() if n} }")
     assert all(during[k] > 0 for k in ("name", "number", "address")), f"control: {during}"
-    if sum(after.values()) and IN_PROCESS_LIMIT:
-        # Known and documented (docs/privacy.md "Limits"): until the identity worker process owns the
-        # reader, freed CPython str/bytes (decoder, pyserial, protocol frames) keep the text. This marks
-        # the test XFAIL WITH the counts, never passes it; the control above still fails for real.
-        pytest.xfail(f"{ending}: {after} copies left in freed memory of the in-process reader")
     assert sum(after.values()) == 0, f"after the session ({ending}): {after}"

@@ -226,3 +226,18 @@ def test_idf_leaving_the_flow_wipes_and_stops_reading(make_service, reader):
     reader.simulator.place_card("resident")
     time.sleep(0.3)
     assert P.READ_BASE not in reader.simulator.commands
+
+
+def test_idf_the_log_filter_masks_the_read_name_until_the_identity_ends(make_service, reader, caplog):
+    """GIVEN a card read in the flow THEN a log line that (wrongly) quoted the name shows 测**例;
+    WHEN the citizen leaves (首页) THEN the filter no longer holds the name (it could not be zeroed)."""
+    from kiosk import logfilter
+    svc, session, states = make_service()
+    agree(svc)
+    reader.simulator.place_card("resident")
+    states.wait("card_read", 5)
+    line = logfilter.mask("citizen 测试样例 at the desk")
+    assert line == "citizen 测**例 at the desk"
+    session.home()
+    assert svc.state.step is Step.IDLE
+    assert logfilter.mask("测试样例") == "测试样例" and not logfilter._names
