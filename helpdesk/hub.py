@@ -33,6 +33,7 @@ from helpdesk.orders import OrderStore
 from helpdesk.records import CallLog
 from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
+from helpdesk.status_page import StatusPage
 from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
@@ -391,6 +392,7 @@ def make_app(hub: Hub) -> web.Application:
     app.router.add_get("/", _index)
     if hub.orders is not None:
         RecordsApi(hub.orders, hub.gate).install(app)
+        StatusPage(hub.orders, hub.clock, hub._address).install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)
