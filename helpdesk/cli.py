@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from helpdesk import content_cli
+from helpdesk import content_cli, db_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
     content_cli.add_parsers(sub)
+    db_cli.add_parsers(sub)
     return p
 
 
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             return _helpers(args, Accounts(cfg.db_path))
         if args.command == "calls":
             return _calls(args, cfg.db_path)
+        if args.command == "db":
+            return db_cli.run(args)
         if args.command == "content":
             return content_cli.run(args)
         return _serve(cfg)
