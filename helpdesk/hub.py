@@ -30,6 +30,7 @@ from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate, LoginThrottled
 from helpdesk.orders import OrderStore
+from helpdesk.orders_console import OrdersConsole
 from helpdesk.records import CallLog
 from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
@@ -393,6 +394,7 @@ def make_app(hub: Hub) -> web.Application:
     if hub.orders is not None:
         RecordsApi(hub.orders, hub.gate).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
+        OrdersConsole(hub.orders, hub.accounts).install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)
