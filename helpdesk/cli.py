@@ -157,7 +157,16 @@ def _serve(cfg) -> int:
     from helpdesk.throttle import networks
     guard = {"per_address": 2 * cfg.connections_per_address + 10,   # WebSockets + HTTP
              "first_bytes_s": cfg.identify_seconds, "trusted": networks(cfg.trusted_proxies)}
-    asyncio.run(serve(make_app(Hub(cfg)), cfg.host, cfg.port, guard))
+    orders = None
+    if cfg.orders_url:
+        from helpdesk.db_cli import check
+        from helpdesk.orders import OrderStore
+        problems = check(cfg.orders_url)
+        if problems:
+            print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
+            return 2
+        orders = OrderStore(cfg.orders_url)
+    asyncio.run(serve(make_app(Hub(cfg, orders=orders)), cfg.host, cfg.port, guard))
     return 0
 
 
@@ -177,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         if args.command == "db":
-            return db_cli.run(args)
+            return db_cli.run(args, cfg.orders_url)
         if args.command == "content":
             return content_cli.run(args)
         return _serve(cfg)

@@ -8,7 +8,7 @@
 - check: the schema is at Alembic's head, and SQLite's ``integrity_check`` and
   ``foreign_key_check`` are clean (PostgreSQL: every table is readable; its own checksums are
   the server's business). Exit 0 when all is well, 1 with what is wrong.
-The store's URL: ``--url`` or ``$EHALL_HELPDESK_DB_URL`` (SQLAlchemy form).
+The store's URL: ``--url``, ``$EHALL_HELPDESK_DB_URL`` or ``orders_url`` in the hub's config (SQLAlchemy form).
 """
 from __future__ import annotations
 
@@ -44,10 +44,11 @@ def add_parsers(sub) -> None:
             ap.add_argument("to", help="the backup file to write (must not exist)")
 
 
-def _url(args: argparse.Namespace) -> str:
-    url = args.url or os.environ.get(ENV_URL, "")
+def _url(args: argparse.Namespace, configured: str = "") -> str:
+    url = args.url or os.environ.get(ENV_URL, "") or configured
     if not url:
-        raise DbError(f"db: no store given: --url sqlite:////var/lib/ehall-helpdesk/orders.db or ${ENV_URL}")
+        raise DbError("db: no store given: --url sqlite:////var/lib/ehall-helpdesk/orders.db, "
+                      f"orders_url in the config or ${ENV_URL}")
     return url
 
 
@@ -127,9 +128,9 @@ def backup(url: str, to: str) -> str:
     raise DbError(f"db: {parsed.get_backend_name()} is not supported (sqlite or postgresql)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, configured: str = "") -> int:
     try:
-        url = _url(args)
+        url = _url(args, configured)
         if args.action == "upgrade":
             upgrade(url)
             print(f"schema at {', '.join(heads())}")

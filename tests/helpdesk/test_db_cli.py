@@ -62,7 +62,7 @@ def test_sqlite_upgrade_check_backup_and_a_damaged_file(tmp_path, capsys):
     path.write_bytes(bytes(data))
     code, out = _db(["check", "--url", url], capsys)
     assert code == 1 and ("integrity_check" in out or "cannot read the store" in out)
-    assert _db(["check"], capsys)[1].endswith("or $EHALL_HELPDESK_DB_URL\n")
+    assert _db(["check"], capsys)[1].endswith("orders_url in the config or $EHALL_HELPDESK_DB_URL\n")
 
 
 def test_postgresql_upgrade_check_and_pg_dump_backup(postgres, tmp_path, capsys):
@@ -87,3 +87,16 @@ def test_postgresql_upgrade_check_and_pg_dump_backup(postgres, tmp_path, capsys)
     engine.dispose()
     code, out = _db(["check", "--url", url], capsys)
     assert code == 1 and "schema at 0000" in out
+
+
+def test_the_hub_will_not_serve_orders_from_an_old_schema_and_db_uses_its_config(tmp_path, capsys):
+    store = tmp_path / "orders.db"
+    store.write_bytes(b"")
+    config = tmp_path / "hub.toml"
+    config.write_text(f'db_path = "{tmp_path / "hub.sqlite3"}"\norders_url = "sqlite:///{store}"\n'
+                      'port = 1\n', encoding="utf-8")
+    assert main(["--config", str(config)]) == 2                          # refuses before listening
+    assert "run `ehall-helpdesk db upgrade`" in capsys.readouterr().err
+    assert main(["--config", str(config), "db", "upgrade"]) == 0       # the configured store
+    assert main(["--config", str(config), "db", "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("ok: schema at")
