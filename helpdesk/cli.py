@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from helpdesk import content_cli
+from helpdesk import content_cli, db_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
     content_cli.add_parsers(sub)
+    db_cli.add_parsers(sub)
     return p
 
 
@@ -156,7 +157,16 @@ def _serve(cfg) -> int:
     from helpdesk.throttle import networks
     guard = {"per_address": 2 * cfg.connections_per_address + 10,   # WebSockets + HTTP
              "first_bytes_s": cfg.identify_seconds, "trusted": networks(cfg.trusted_proxies)}
-    asyncio.run(serve(make_app(Hub(cfg)), cfg.host, cfg.port, guard))
+    orders = None
+    if cfg.orders_url:
+        from helpdesk.db_cli import check
+        from helpdesk.orders import OrderStore
+        problems = check(cfg.orders_url)
+        if problems:
+            print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
+            return 2
+        orders = OrderStore(cfg.orders_url)
+    asyncio.run(serve(make_app(Hub(cfg, orders=orders)), cfg.host, cfg.port, guard))
     return 0
 
 
@@ -175,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             return _helpers(args, Accounts(cfg.db_path))
         if args.command == "calls":
             return _calls(args, cfg.db_path)
+        if args.command == "db":
+            return db_cli.run(args, cfg.orders_url)
         if args.command == "content":
             return content_cli.run(args)
         return _serve(cfg)

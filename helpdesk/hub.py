@@ -29,8 +29,12 @@ from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate, LoginThrottled
+from helpdesk.orders import OrderStore
+from helpdesk.orders_console import OrdersConsole
 from helpdesk.records import CallLog
+from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
+from helpdesk.status_page import StatusPage
 from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
@@ -44,8 +48,10 @@ class Hub:
     def __init__(self, cfg: HubConfig, clock: Callable[[], float] = time.time,
                  accounts: Accounts | None = None, calllog: CallLog | None = None,
                  tick_interval: float | None = 0.5,
-                 kiosk_registry: KioskRegistry | None = None) -> None:
+                 kiosk_registry: KioskRegistry | None = None,
+                 orders: OrderStore | None = None) -> None:
         self.cfg, self.clock, self.tick_interval = cfg, clock, tick_interval
+        self.orders = orders        # work orders and ratings (POST /api/records) when set
         self.accounts = accounts or Accounts(cfg.db_path, clock,
                                              session_s=cfg.session_hours * 3600)
         self.calllog = calllog or CallLog(cfg.db_path)
@@ -385,6 +391,10 @@ def make_app(hub: Hub) -> web.Application:
     app.router.add_get("/api/status", hub.status)
     app.router.add_get("/healthz", hub.healthz)
     app.router.add_get("/", _index)
+    if hub.orders is not None:
+        RecordsApi(hub.orders, hub.gate).install(app)
+        StatusPage(hub.orders, hub.clock, hub._address).install(app)
+        OrdersConsole(hub.orders, hub.accounts).install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)

@@ -128,6 +128,28 @@ class Outbox:
             self._db.close()
 
 
+def http_sender(url: str, terminal: str, token: str, timeout: float = 10.0,
+                on_answer: Callable[[Record, dict[str, Any]], None] | None = None) -> Callable[[Record], bool]:
+    """``send`` for :class:`OutboxSender`: POSTs a record to the hub's ``/api/records`` with the
+    kiosk's credentials. True once the hub has it; a refusal (4xx) is logged with the hub's words
+    and kept for a later try (a fixed kiosk config or hub then takes it), never dropped.
+    ``on_answer(record, answer)``: the hub's answer to a taken record (an order's number and
+    查询码, the code only the first time)."""
+    import requests
+    headers = {"Authorization": f"Bearer {token}", "X-Ehall-Terminal": terminal}
+
+    def send(record: Record) -> bool:
+        body = {"id": record.id, "kind": record.kind, "payload": record.payload, "phone": record.phone}
+        answer = requests.post(url, json=body, headers=headers, timeout=timeout)
+        if answer.status_code != 200:
+            log.warning("outbox: the hub refused %s %s: HTTP %s", record.kind, record.id[:8], answer.status_code)
+            return False
+        if on_answer is not None:
+            on_answer(record, answer.json())
+        return True
+    return send
+
+
 class OutboxSender:
     """Sends the outbox's records in order with ``send(record) -> bool`` (True: the hub has it)."""
 

@@ -56,6 +56,7 @@ class HubThread:
         self.thread.start()
         self.port = 0
         self.server: TestServer | None = None
+        self.orders = None          # an OrderStore: the hub serves work orders too
 
     def run(self, coro, timeout: float = WAIT_S) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
@@ -63,7 +64,7 @@ class HubThread:
     def start(self) -> "HubThread":
         async def go() -> None:
             self.hub = Hub(self.cfg, time.time, self.accounts, tick_interval=0.2,
-                           kiosk_registry=self.kiosks)
+                           kiosk_registry=self.kiosks, orders=self.orders)
             self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=self.port)
             await self.server.start_server()
             self.port = self.server.port

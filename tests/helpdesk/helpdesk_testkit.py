@@ -101,6 +101,7 @@ class HubFixture:
         self.kiosk_registry = KioskRegistry(self.cfg.db_path, self.clock, scrypt_n=2 ** 4)
         self.kiosk_tokens: dict[str, str] = {}
         self.tick_interval: float | None = None     # None: the test calls tick() itself
+        self.orders = None                            # an OrderStore: POST /api/records is served
 
     def add_helpers(self, n: int) -> list[str]:
         names = [f"h{i:02d}" for i in range(n)]
@@ -111,7 +112,7 @@ class HubFixture:
 
     async def start(self) -> "HubFixture":
         self.hub = Hub(self.cfg, self.clock, self.accounts, tick_interval=self.tick_interval,
-                       kiosk_registry=self.kiosk_registry)
+                       kiosk_registry=self.kiosk_registry, orders=self.orders)
         self.server = TestServer(make_app(self.hub), host="127.0.0.1", port=0)
         await self.server.start_server()
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The hub's records API: what a kiosk's outbox (:mod:`kiosk.records.outbox`) posts.
+
+``POST /api/records`` with ``Authorization: Bearer <kiosk token>`` and
+``X-Ehall-Terminal: <terminal id>`` (the credentials the kiosk already uses for assist,
+checked and throttled by :class:`helpdesk.kiosks.KioskGate`), body
+``{"id", "kind": "order"|"rating", "payload": {...}, "phone"}`` (at most 16 KiB).
+
+Answers: 200 ``{"ok": true, ...}`` (also for an id taken before: the outbox may send twice),
+400 ``{"error": "<field>: <what is allowed>"}``, 401, 413, 429 with ``Retry-After``,
+503 when the store cannot be reached (the outbox sends again later).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from aiohttp import web
+
+from helpdesk.kiosks import KioskGate
+from helpdesk.orders import OrderError, OrderStore
+
+log = logging.getLogger(__name__)
+MAX_BODY = 16 * 1024
+TERMINAL_HEADER = "X-Ehall-Terminal"
+KINDS = ("order", "rating")
+
+
+def _error(status: int, text: str, **headers: str) -> web.Response:
+    return web.json_response({"error": text}, status=status, headers=headers or None)
+
+
+class RecordsApi:
+    def __init__(self, store: OrderStore, gate: KioskGate) -> None:
+        self.store, self.gate = store, gate
+
+    def install(self, app: web.Application) -> None:
+        app.router.add_post("/api/records", self.post)
+
+    async def post(self, request: web.Request) -> web.Response:
+        if request.content_length is None or request.content_length > MAX_BODY:
+            return _error(413, f"a record is at most {MAX_BODY} bytes, with Content-Length")
+        terminal = request.headers.get(TERMINAL_HEADER, "").strip()
+        if not terminal or len(terminal) > 64:
+            return _error(401, f"{TERMINAL_HEADER}: the terminal id is required")
+        remote = self.gate.address(request.remote, request.headers.getall("X-Forwarded-For", ()))
+        verdict = await self.gate.admit(terminal, request.headers.get("Authorization"), remote)
+        if not verdict.ok:
+            if verdict.reason == "throttled":
+                return _error(429, "too many refused attempts", **{"Retry-After": str(verdict.retry_after_s)})
+            if verdict.reason == "registry_error":
+                return _error(503, "the hub cannot check kiosks now")
+            return _error(401, "this terminal is not registered or its token is wrong")
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body is not JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
+            return _error(400, "payload: an object")
+        kind = body.get("kind")
+        if kind not in KINDS:
+            return _error(400, f"kind: one of {'/'.join(KINDS)}")
+        rec: dict[str, Any] = {**body["payload"], "id": body.get("id")}
+        try:
+            if kind == "order":
+                rec["phone"] = body.get("phone") or ""
+                receipt = await asyncio.to_thread(self.store.submit_order, rec, terminal)
+                return web.json_response({"ok": True, "number": receipt.number, "code": receipt.code,
+                                          "deadline": receipt.deadline.isoformat()})
+            new = await asyncio.to_thread(self.store.rate, rec, terminal)
+            return web.json_response({"ok": True, "new": new})
+        except OrderError as exc:
+            return _error(400, str(exc))
+        except (TypeError, KeyError) as exc:
+            return _error(400, f"payload: {type(exc).__name__}")
+        except sa.exc.SQLAlchemyError as exc:
+            log.error("records: store error for %s from %r: %s", kind, terminal, type(exc).__name__)
+            return _error(503, "the hub's store is not reachable; send again later")

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// The staff's 工单 and 差评回访 page: the console's session token (sessionStorage), JSON from
+// /api/orders and /api/ratings/follow-ups, everything shown with textContent (never as HTML).
+"use strict";
+const $ = (id) => document.getElementById(id);
+const token = sessionStorage.getItem("helpdesk-token");
+const STATUS = { submitted: "已受理", assigned: "已分派", replied: "已答复", closed: "已办结", returned: "已退回" };
+const SCORE = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
+let current = null;
+
+async function api(path, options = {}) {
+  const r = await fetch(path, { ...options, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+  const body = await r.json();
+  if (r.status === 401) { location.href = "/"; throw new Error("log in"); }
+  if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
+  return body;
+}
+
+function row(cells, cls) {
+  const tr = document.createElement("tr");
+  if (cls) tr.className = cls;
+  for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.append(td); }
+  return tr;
+}
+
+async function showList() {
+  $("order-view").hidden = true; $("orders-view").hidden = false; $("ratings-view").hidden = false;
+  const { orders } = await api("/api/orders");
+  const body = $("orders").tBodies[0];
+  body.replaceChildren();
+  for (const o of orders) {
+    const tr = row([o.number, o.category, STATUS[o.status] || o.status, o.deadline + (o.overdue ? "（已超期）" : ""),
+                    o.assigned_to || ""], o.overdue ? "overdue" : "");
+    tr.addEventListener("click", () => showOrder(o.id).catch(fail));
+    body.append(tr);
+  }
+  const { follow_ups } = await api("/api/ratings/follow-ups");
+  const fb = $("follow-ups").tBodies[0];
+  fb.replaceChildren(...follow_ups.map((f) => row([SCORE[f.score] || f.score, f.reasons.join("、"), f.follow_up_due, f.terminal])));
+}
+
+function fill(o) {
+  current = o.id;
+  for (const k of ["number", "category", "deadline", "description", "phone"]) $("o-" + k).textContent = o[k];
+  $("o-status").textContent = STATUS[o.status] || o.status;
+  $("o-reply").textContent = o.reply || "尚未答复";
+  $("o-history").replaceChildren(...o.history.map((e) => {
+    const li = document.createElement("li");
+    li.textContent = `${e.at} ${e.actor} ${e.action}${e.detail ? "：" + e.detail : ""}`;
+    return li;
+  }));
+}
+
+async function showOrder(id) {
+  fill(await api("/api/orders/" + encodeURIComponent(id)));
+  $("orders-view").hidden = true; $("ratings-view").hidden = true; $("order-view").hidden = false;
+}
+
+function fail(e) { $("orders-error").textContent = e.message; }
+
+for (const b of document.querySelectorAll("button[data-action]")) {
+  b.addEventListener("click", async () => {
+    $("orders-error").textContent = "";
+    try {
+      fill(await api(`/api/orders/${encodeURIComponent(current)}/${b.dataset.action}`,
+                     { method: "POST", body: JSON.stringify({ detail: $("o-detail").value }) }));
+      $("o-detail").value = "";
+    } catch (e) { fail(e); }
+  });
+}
+$("o-back").addEventListener("click", () => showList().catch(fail));
+if (!token) location.href = "/"; else showList().catch(fail);
