@@ -33,8 +33,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload TEXT NOT NULL,
     phone BLOB,
     created REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    refused TEXT
 )"""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A send's answer when the hub refuses a record for good (it would refuse it again): the
+    record is set aside, kept with the reason, and the ones behind it go on."""
+    reason: str
 
 
 class OutboxError(Exception):
@@ -73,6 +81,9 @@ class Outbox:
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON"):
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        if "refused" not in columns:                     # an outbox from before set-aside records
+            self._db.execute("ALTER TABLE outbox ADD COLUMN refused TEXT")
         self.changed = threading.Event()
 
     def put(self, kind: str, payload: dict[str, Any], phone: str | None = None) -> str:
@@ -96,7 +107,7 @@ class Outbox:
     def pending(self, limit: int = 50) -> list[Record]:
         with self._lock:
             rows = self._db.execute("SELECT id, kind, payload, phone, created, attempts FROM outbox "
-                                    "ORDER BY created LIMIT ?", (limit,)).fetchall()
+                                    "WHERE refused IS NULL ORDER BY created LIMIT ?", (limit,)).fetchall()
         return [Record(r[0], r[1], json.loads(r[2]), self._decrypt(r[3]), r[4], r[5]) for r in rows]
 
     def _decrypt(self, blob: bytes | None) -> str | None:
@@ -119,6 +130,19 @@ class Outbox:
         with self._lock:
             self._db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (record_id,))
 
+    def set_aside(self, record_id: str, reason: str) -> None:
+        """The hub refused the record for good: it stays (never lost: `refused` says why, for the
+        admin), but is no longer sent, so the records behind it are not held up."""
+        with self._lock:
+            self._db.execute("UPDATE outbox SET refused = ?, attempts = attempts + 1 WHERE id = ?",
+                             (reason[:300], record_id))
+
+    def refused(self) -> list[tuple[str, str, str]]:
+        """(id, kind, reason) of the records set aside."""
+        with self._lock:
+            return self._db.execute("SELECT id, kind, refused FROM outbox WHERE refused IS NOT NULL "
+                                    "ORDER BY created").fetchall()
+
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
@@ -129,18 +153,24 @@ class Outbox:
 
 
 def http_sender(url: str, terminal: str, token: str, timeout: float = 10.0,
-                on_answer: Callable[[Record, dict[str, Any]], None] | None = None) -> Callable[[Record], bool]:
+                on_answer: Callable[[Record, dict[str, Any]], None] | None = None
+                ) -> Callable[[Record], bool | Refused]:
     """``send`` for :class:`OutboxSender`: POSTs a record to the hub's ``/api/records`` with the
-    kiosk's credentials. True once the hub has it; a refusal (4xx) is logged with the hub's words
-    and kept for a later try (a fixed kiosk config or hub then takes it), never dropped.
+    kiosk's credentials. True once the hub has it; False to try again later (no network, a hub
+    that is down or busy, a credential the admin may fix: 401, 403, 429, 5xx); :class:`Refused`
+    when the hub says the record itself is wrong (400, 404, 413, 422): it is set aside, kept.
     ``on_answer(record, answer)``: the hub's answer to a taken record (an order's number and
     查询码, the code only the first time)."""
     import requests
     headers = {"Authorization": f"Bearer {token}", "X-Ehall-Terminal": terminal}
 
-    def send(record: Record) -> bool:
+    def send(record: Record) -> bool | Refused:
         body = {"id": record.id, "kind": record.kind, "payload": record.payload, "phone": record.phone}
         answer = requests.post(url, json=body, headers=headers, timeout=timeout)
+        if answer.status_code in (400, 404, 413, 422):
+            words = answer.text[:200].replace("\n", " ")
+            log.warning("outbox: the hub refused %s %s for good: HTTP %s", record.kind, record.id[:8], answer.status_code)
+            return Refused(f"HTTP {answer.status_code}: {words}")
         if answer.status_code != 200:
             log.warning("outbox: the hub refused %s %s: HTTP %s", record.kind, record.id[:8], answer.status_code)
             return False
@@ -151,9 +181,10 @@ def http_sender(url: str, terminal: str, token: str, timeout: float = 10.0,
 
 
 class OutboxSender:
-    """Sends the outbox's records in order with ``send(record) -> bool`` (True: the hub has it)."""
+    """Sends the outbox's records in order with ``send(record)``: True, the hub has it; False,
+    try again later (the records behind wait, in order); :class:`Refused`, set it aside."""
 
-    def __init__(self, outbox: Outbox, send: Callable[[Record], bool], first_pause: float = 1.0,
+    def __init__(self, outbox: Outbox, send: Callable[[Record], bool | Refused], first_pause: float = 1.0,
                  max_pause: float = 60.0):
         self.outbox, self.send = outbox, send
         self.first_pause, self.max_pause = first_pause, max_pause
@@ -181,10 +212,14 @@ class OutboxSender:
             ok = True
             for record in records:
                 try:
-                    ok = bool(self.send(record))
+                    answer = self.send(record)
                 except Exception as exc:  # noqa: BLE001 - a network error is a failed send, retried
                     log.warning("outbox: sending %s %s failed: %s", record.kind, record.id[:8], type(exc).__name__)
-                    ok = False
+                    answer = False
+                if isinstance(answer, Refused):
+                    self.outbox.set_aside(record.id, answer.reason)
+                    continue
+                ok = bool(answer)
                 if not ok:
                     self.outbox.failed(record.id)
                     break

@@ -172,3 +172,49 @@ def test_a_record_put_before_kill_9_is_sent_after_the_restart(tmp_path):
         box.close()
         hub.close()
     assert os.path.exists(tmp_path / "o.db")
+
+
+def test_a_record_the_hub_refuses_for_good_is_set_aside_and_the_rest_go_on(tmp_path):
+    """GIVEN a record the hub answers 400 (it would refuse it again) WHEN the sender meets it
+    THEN it is kept with the hub's words but set aside, and the records behind it are sent;
+    a hub that is down (503) still holds the queue in order."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kiosk.records.outbox import http_sender
+
+    taken = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if body["payload"].get("bad"):
+                self.send_response(400)
+                self.end_headers()
+                self.wfile.write(b"payload.category: one of ...")
+                return
+            taken.append(body["payload"]["n"])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *_args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    box = Outbox(tmp_path / "o.db", new_key())
+    send = http_sender(f"http://127.0.0.1:{server.server_port}/api/records", "EHALL-01", "t" * 32)
+    sender = OutboxSender(box, send, first_pause=0.05, max_pause=0.2).start()
+    try:
+        box.put("question", {"n": 1})
+        bad = box.put("question", {"n": 2, "bad": True})
+        box.put("question", {"n": 3})
+        wait_for(lambda: taken == [1, 3], 10, "the records behind the refused one are sent")
+        assert len(box) == 1 and box.pending() == []                 # kept, not sent again
+        (kept_id, kind, reason), = box.refused()
+        assert kept_id == bad and kind == "question" and reason.startswith("HTTP 400: payload.category")
+    finally:
+        sender.stop()
+        box.close()
+        server.shutdown()
+        server.server_close()
