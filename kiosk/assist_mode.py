@@ -105,6 +105,8 @@ class AssistMode:
         self.locked_until = 0.0
         self.last_action = 0.0
         self._observers: Observers[AssistMode] = Observers("assist mode")
+        self._badge_reader: Any = None
+        self._post: Callable[[Callable[[], None]], None] = lambda fn: fn()
         session.on_wipe(self._on_session_end)
 
     # -- observers -------------------------------------------------------------
@@ -166,6 +168,28 @@ class AssistMode:
             return None
         return self._start(staff_id, "badge")
 
+    # -- the staff badge: the core decides, the screen only observes the mode ------
+    def watch_badges(self, reader: Any, post: Callable[[Callable[[], None]], None]) -> None:
+        """Subscribes to the smart-card reader's events: a staff badge elevates like the PIN.
+
+        Events come on the driver's thread; ``post`` hands the elevation to the thread that
+        owns this mode (the UI's main thread), so observers are told there."""
+        self.stop_watching_badges()
+        if not hasattr(reader, "subscribe"):
+            return
+        self._badge_reader, self._post = reader, post
+        reader.subscribe(self._on_card_event)
+
+    def stop_watching_badges(self) -> None:
+        reader, self._badge_reader = self._badge_reader, None
+        if hasattr(reader, "unsubscribe"):
+            reader.unsubscribe(self._on_card_event)
+
+    def _on_card_event(self, event: Any) -> None:
+        staff_id = badge_staff_id(event)
+        if staff_id:
+            self._post(lambda: self.elevate_by_badge(staff_id))
+
     def _start(self, helper: str, via: str) -> str:
         if self.active and self.helper_id != helper:
             self.end("replaced")
@@ -213,6 +237,14 @@ class AssistMode:
             except OSError:
                 log.exception("cannot write the audit log %s", self.audit_file)
         return line
+
+
+def badge_staff_id(event: Any) -> str | None:
+    """The staff id of a badge just placed on the card reader (a ``card_inserted`` event), else None."""
+    if getattr(event, "kind", None) != "card_inserted":
+        return None
+    card = (getattr(event, "data", None) or {}).get("card")
+    return getattr(card, "staff_id", None) or None
 
 
 def _clean(value: Any) -> str:

@@ -48,22 +48,9 @@ _AUTO = object()
 
 
 def make_service(kiosk):
-    """The AssistService the composition root built (kiosk/wiring.py), or one made here
-    from config alone when it did not (tests); None when no hub is configured."""
-    if getattr(kiosk, "assist", None) is not None:
-        return kiosk.assist
-    if not kiosk.assist_available:
-        return None
-    try:
-        from kiosk.assist.service import AssistService
-    except ImportError:
-        log.info("assist: kiosk.assist.service is not installed; 呼叫帮办 stays unavailable")
-        return None
-    try:
-        return AssistService(kiosk.config)
-    except Exception:
-        log.exception("assist: the service could not be created")
-        return None
+    """The AssistService the composition root built (kiosk/wiring.py); None when no hub is
+    configured. Screens never construct the service."""
+    return getattr(kiosk, "assist", None)
 
 
 def controller(app) -> "AssistController":
@@ -116,7 +103,6 @@ class AssistController:
         self.video_fps = draw_rate()
         self._tick_event = None
         self._attached = False
-        self._badge_reader = None
 
     @property
     def available(self) -> bool:
@@ -135,9 +121,8 @@ class AssistController:
         self.app.ui.bind(route=self._on_route)
         self.app.bind(on_stop=self._on_app_stop)
         self._tick_event = Clock.schedule_interval(self.tick, TICK_SECONDS)
-        self._badge_reader = self.app.kiosk.devices.get("smartcard")
-        if hasattr(self._badge_reader, "subscribe"):
-            self._badge_reader.subscribe(self._on_card_event)
+        self.mode.watch_badges(self.app.kiosk.devices.get("smartcard"),
+                               post=lambda fn: Clock.schedule_once(lambda _dt: fn()))
         if self.service is None:
             return
         self.service.subscribe(self._on_service)
@@ -150,8 +135,7 @@ class AssistController:
         if not self._attached:
             return
         self._attached = False
-        if hasattr(self._badge_reader, "unsubscribe"):
-            self._badge_reader.unsubscribe(self._on_card_event)
+        self.mode.stop_watching_badges()
         self.mode.end("detached")
         self.mode.unsubscribe(self._on_mode_changed)
         self.app.ui.unbind(route=self._on_route)
@@ -363,13 +347,6 @@ class AssistController:
 
     def device_status(self) -> list[str]:
         return device_lines(getattr(self.app.kiosk, "devices", None))
-
-    def _on_card_event(self, event) -> None:
-        """A staff badge on the card reader elevates like the PIN (driver thread → main thread)."""
-        card = event.data.get("card") if event.kind == "card_inserted" else None
-        staff_id = getattr(card, "staff_id", None)
-        if staff_id:
-            Clock.schedule_once(lambda _dt: self.mode.elevate_by_badge(staff_id))
 
     def _on_mode_changed(self, _mode) -> None:
         self._update_overlays()

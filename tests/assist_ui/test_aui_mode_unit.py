@@ -128,3 +128,50 @@ def test_audit_lines_have_helper_and_no_citizen_data(mode, caplog):
     with pytest.raises(ValueError):
         mode.log("open_item", name="张三")
     assert "x_y" in am._clean("x y") and "\n" not in am._clean("a\nhelper=W02")
+
+
+class _Reader:
+    """The smart-card driver's subscribe/unsubscribe surface, events pushed by the test."""
+    def __init__(self):
+        self.listeners = []
+
+    def subscribe(self, fn):
+        self.listeners.append(fn)
+
+    def unsubscribe(self, fn):
+        self.listeners.remove(fn)
+
+    def emit(self, kind, **data):
+        event = type("Event", (), {"kind": kind, "data": data})()
+        for fn in list(self.listeners):
+            fn(event)
+
+
+def test_the_core_elevates_on_a_staff_badge_through_the_posted_hop(mode):
+    """GIVEN the mode watches the card reader WHEN a badge of a listed helper is placed
+    THEN the elevation waits for the posted hop (the UI thread) and then the mode is active;
+    an unknown badge, an ordinary card or a removal elevates nobody; after stop nothing is heard."""
+    reader, queued = _Reader(), []
+    mode.watch_badges(reader, post=queued.append)
+    card = type("Card", (), {"staff_id": "W02"})()
+    reader.emit("card_inserted", card=card)
+    assert not mode.active and len(queued) == 1      # nothing decided on the driver's thread
+    queued.pop()()
+    assert mode.active and mode.helper_id == "W02"
+    mode.end("exit")
+    reader.emit("card_inserted", card=type("Card", (), {"staff_id": "W09"})())
+    reader.emit("card_inserted", card=type("Card", (), {})())
+    reader.emit("card_removed", card=card)
+    for fn in queued:
+        fn()
+    assert not mode.active
+    mode.stop_watching_badges()
+    assert reader.listeners == []
+    reader.emit("card_inserted", card=card)
+    assert not mode.active
+
+
+def test_watch_badges_without_a_reader_is_quiet(mode):
+    mode.watch_badges(None, post=lambda fn: fn())
+    mode.stop_watching_badges()
+    assert not mode.active
