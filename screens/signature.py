@@ -19,10 +19,12 @@ MARGIN = 12             # transparent pixels around the ink in the PNG
 
 class SignaturePad(Widget):
     has_ink = BooleanProperty(False)
-    ink_width = NumericProperty(dp(3))
+    ink_width = NumericProperty(0)           # dp(3) when built (dp() at import would open the window)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        if not self.ink_width:
+            self.ink_width = dp(3)
         self.strokes: list[list[float]] = []      # flat x, y lists in the pad's own coordinates
         self._lines: list[Line] = []
 

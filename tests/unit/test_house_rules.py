@@ -51,3 +51,16 @@ def test_nothing_reads_the_shared_folder():
                "ehall_kiosk", "kiosk", "drivers", "screens", "helpdesk", "tests", "bench", "scripts",
                ":!tests/unit/test_house_rules.py")
     assert out.returncode == 1 and out.stdout == "", out.stdout    # 1: git grep found nothing
+
+
+def test_importing_the_screens_opens_no_window():
+    """Nothing does I/O at import: importing the app's screens must not create Kivy's window
+    (a module that imports TextInput at the top does, at the default 800×600, before the app
+    or the tests configure it)."""
+    import subprocess
+    import sys
+    code = ("import os, sys; os.environ['KIVY_NO_ARGS'] = '1'; os.environ['SDL_VIDEODRIVER'] = 'offscreen'; "
+            "import screens.app; print('kivy.core.window' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=str(ROOT))
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
