@@ -61,7 +61,7 @@ class ResultRow(RowButton):
     compact = BooleanProperty(False)
 
 
-COMPACT_ROW = 68      # dp: a one-line result row while the keyboard is up in large mode (≥ 64 px to tap)
+COMPACT_ROW = 62      # dp: a one-line result row while the keyboard is up in large mode (≥ 60 dp to tap, issue 13)
 COMPACT_FIELD = 72    # dp: the search field then (its 42 px text still fits)
 
 

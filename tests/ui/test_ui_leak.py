@@ -26,7 +26,8 @@ def _counts(ui) -> Counter:
         kind = ("screens" if issubclass(t, Screen) else "widgets" if issubclass(t, Widget)
                 else "textures" if issubclass(t, Texture)
                 else "canvas instructions" if issubclass(t, Instruction) else None)
-        module = getattr(t, "__module__", None) or ""
+        module = getattr(t, "__module__", None)
+        module = module if isinstance(module, str) else ""   # some extension types have a descriptor here
         if kind:
             c[kind] += 1
         if module.startswith(("kiosk.", "screens.")) and kind not in ("screens", "widgets"):
