@@ -44,6 +44,14 @@ def _web_ui(make_ui, portal, **overrides):
     return drv
 
 
+def _open_portal(drv):
+    """网上办事 on home, tapped; the page open and drawn. Returns the web service."""
+    drv.tap(drv.screen.ids.tile_portal)
+    web = drv.kiosk.web
+    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    return web
+
+
 def _pixel(drv, x, y):
     """The window's pixel at (x, y) from the bottom left, as the citizen sees it."""
     from kivy.graphics import Fbo  # noqa: F401 - the window's own buffer is read below
@@ -122,9 +130,7 @@ def test_the_citizen_does_it_on_the_kiosk_page_below_the_bar(make_ui, portal):
 
 def test_a_drag_scrolls_the_page_and_large_text_zooms_it(make_ui, portal):
     drv = _web_ui(make_ui, portal)
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     page = drv.screen.ids.page
     from kivy.tests.common import UnitTestTouch
     touch = UnitTestTouch(page.center_x, page.y + 80)
@@ -190,9 +196,7 @@ def test_an_item_with_an_online_address_offers_to_do_it_here(make_ui, portal):
 
 def test_a_field_at_the_bottom_stays_visible_above_the_keyboard(make_ui, portal):
     drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "low"})
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     full = web.frame.height
     box = _box(drv, "#low")
     drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2))
@@ -212,9 +216,7 @@ def test_a_field_at_the_bottom_stays_visible_above_the_keyboard(make_ui, portal)
 
 def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "ask"})
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     screen = drv.screen
 
     def tap_page(selector):
@@ -269,9 +271,7 @@ def test_a_signature_drawn_on_the_kiosk_is_uploaded_as_a_transparent_png(make_ui
     from PIL import Image
 
     drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "sign"})
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     screen = drv.screen
     box = _box(drv, "#signature")
     drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + 20))
@@ -315,9 +315,7 @@ def test_a_certificate_from_the_page_prints_on_a4_after_a_preview(make_ui, porta
     printer = registry.create("a4_printer", "a4_printer", "sim://")
     registry.open_device(printer)
     drv.kiosk.devices["a4_printer"] = printer
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     screen = drv.screen
 
     def tap_page(selector):
@@ -365,9 +363,7 @@ def test_documents_photographed_on_the_desk_are_uploaded_as_one_pdf(make_ui, por
     import pypdfium2 as pdfium
 
     drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "doc", "web.upload_max_kb": 600})
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     screen = drv.screen
     box = _box(drv, "#doc")
     drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + 20))
@@ -405,9 +401,7 @@ def test_chinese_typed_with_the_input_method_goes_into_the_page(make_ui, portal)
     """拼音 letters compose in the page's field as they do in the kiosk's own; a candidate tap
     replaces them with the hanzi; the form sends 北京."""
     drv = _web_ui(make_ui, portal)
-    drv.tap(drv.screen.ids.tile_portal)
-    web = drv.kiosk.web
-    drv.wait_until(lambda: web.state.value == "open" and drv.screen.ids.page.texture is not None, timeout=20)
+    web = _open_portal(drv)
     box = _box(drv, "#name")
     drv.tap_xy(*_page_to_window(drv, box["x"] + 10, box["y"] + box["height"] / 2))
     drv.wait_until(lambda: web.editable and drv.keyboard() is not None
