@@ -51,16 +51,12 @@ class PageView(Widget):
         frame = self.web.frame if self.web is not None else None
         if frame is None:
             return
+        import numpy as np
         from PIL import Image
 
-        image = Image.open(io.BytesIO(frame.jpeg)).convert("RGB")
-        width, height = image.size
-        if self.texture is None or self.texture.size != (width, height):
-            self.texture = Texture.create(size=(width, height), colorfmt="rgb")
-            self.texture.flip_vertical()
-        self.texture.blit_buffer(image.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
-        k = self.scale()
-        self.shown_h = height * k
+        rgb = np.asarray(Image.open(io.BytesIO(frame.jpeg)).convert("RGB"))
+        self.texture = _texture(rgb, self.texture)
+        self.shown_h = rgb.shape[0] * self.scale()
         self.canvas.ask_update()
 
     def scale(self) -> float:

@@ -47,7 +47,6 @@ FOCUS_WATCH = """(() => {
   document.addEventListener('focusout', () => setTimeout(tell, 0), true);
 })();"""
 
-DRAG_PX = 12            # a touch that moves further than this scrolls instead of tapping
 
 
 class View:
@@ -63,7 +62,6 @@ class View:
         self.closing = False              # the session is ending: an open dialog is dismissed
         self.chooser: Any = None          # the page's open file chooser, until a file is given
         self.cdp = page.context.new_cdp_session(page)
-        self.frames = 0
         self.size = (0, 0)
         self.percent = 100      # 大字: the page's zoom
         self.cdp.on("Page.screencastFrame", self._frame)
@@ -102,7 +100,6 @@ class View:
         except Exception:  # noqa: BLE001 - a closing page acks nothing
             return
         meta = params.get("metadata") or {}
-        self.frames += 1
         try:
             self.on_frame(base64.b64decode(params["data"]), int(meta.get("deviceWidth", self.size[0])),
                           int(meta.get("deviceHeight", self.size[1])))
