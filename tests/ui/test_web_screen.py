@@ -52,6 +52,12 @@ def _open_portal(drv):
     return web
 
 
+def _tap_page(drv, selector):
+    """A tap through Kivy's input path on the middle of a page element (CSS selector)."""
+    box = _box(drv, selector)
+    drv.tap_xy(*_page_to_window(drv, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+
+
 def _pixel(drv, x, y):
     """The window's pixel at (x, y) from the bottom left, as the citizen sees it."""
     from kivy.graphics import Fbo  # noqa: F401 - the window's own buffer is read below
@@ -219,11 +225,7 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     web = _open_portal(drv)
     screen = drv.screen
 
-    def tap_page(selector):
-        box = _box(drv, selector)
-        drv.tap_xy(*_page_to_window(drv, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
-
-    tap_page("#confirm")
+    _tap_page(drv, "#confirm")
     drv.wait_until(lambda: screen.ask_kind == "confirm", timeout=10)
     assert screen.ids.ask_text.text == "确定提交申请吗？"
     assert screen.ids.ask_cancel.opacity == 1 and screen.ids.ask_ok.text == "确定"
@@ -233,23 +235,23 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv.tap(screen.ids.ask_cancel)
     drv.wait_until(lambda: _page_text(web).strip().endswith("已取消"), timeout=10)
     assert screen.ask_kind == ""
-    tap_page("#confirm")
+    _tap_page(drv, "#confirm")
     drv.wait_until(lambda: screen.ask_kind == "confirm", timeout=10)
     drv.tap(screen.ids.ask_ok)
     drv.wait_until(lambda: _page_text(web).strip().endswith("已确认"), timeout=10)
 
-    tap_page("#alert")
+    _tap_page(drv, "#alert")
     drv.wait_until(lambda: screen.ask_kind == "alert", timeout=10)
     assert screen.ids.ask_text.text == "请核对您填写的信息" and screen.ids.ask_cancel.opacity == 0
     drv.tap(screen.ids.ask_ok)
     drv.wait_until(lambda: screen.ask_kind == "", timeout=10)
 
-    tap_page("#pdf")                                    # a PDF upload: 拍照 (document camera), no 签名
+    _tap_page(drv, "#pdf")                                    # a PDF upload: 拍照 (document camera), no 签名
     drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
     assert screen.ids.ask_capture.opacity == 1 and screen.ids.ask_sign.opacity == 0
     drv.tap(screen.ids.ask_cancel)
     assert screen.ask_kind == ""
-    tap_page("#word")                                   # an upload the kiosk cannot serve: said plainly
+    _tap_page(drv, "#word")                                   # an upload the kiosk cannot serve: said plainly
     drv.wait_until(lambda: screen.ask_kind == "chooser", timeout=10)
     assert "暂时不能上传这种材料" in screen.ids.ask_text.text and screen.ids.ask_ok.text == "知道了"
     assert screen.ids.ask_sign.opacity == 0 and screen.ids.ask_capture.opacity == 0
@@ -257,7 +259,7 @@ def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv.tap(screen.ids.ask_ok)
     assert screen.ask_kind == ""
     profile = web.device.profile
-    tap_page("#alert")                                  # the citizen walks away with a dialog open:
+    _tap_page(drv, "#alert")                                  # the citizen walks away with a dialog open:
     drv.wait_until(lambda: screen.ask_kind == "alert", timeout=10)
     drv.kiosk.session.end("timeout")                    # the session's end still wipes everything
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
@@ -318,14 +320,10 @@ def test_a_certificate_from_the_page_prints_on_a4_after_a_preview(make_ui, porta
     web = _open_portal(drv)
     screen = drv.screen
 
-    def tap_page(selector):
-        box = _box(drv, selector)
-        drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2))
-
     def jobs():
         return [path.read_bytes() for path in printer.printed]      # what came out of the (simulated) printer
 
-    tap_page("#pdf")                                      # a PDF download: the kiosk's print preview
+    _tap_page(drv, "#pdf")                                      # a PDF download: the kiosk's print preview
     drv.wait_until(lambda: screen.previewing, timeout=15)
     assert screen.ids.preview_pages.text == "共 2 页，A4 纸" and screen.ids.preview_print.opacity == 1
     drv.frames(2)
@@ -338,19 +336,19 @@ def test_a_certificate_from_the_page_prints_on_a4_after_a_preview(make_ui, porta
     printed = pdfium.PdfDocument(jobs()[0])
     assert len(printed) == 2 and "CERTIFICATE 2026-0042" in printed[0].get_textpage().get_text_range()
 
-    tap_page("#pdf")                                      # the same certificate again: not printed twice
+    _tap_page(drv, "#pdf")                                      # the same certificate again: not printed twice
     drv.wait_until(lambda: screen.previewing, timeout=15)
     drv.tap(screen.ids.preview_print)
     drv.wait_until(lambda: "已经打印过了" in drv.app.root.notice, timeout=15)
     assert len(jobs()) == 1
 
-    tap_page("#print")                                    # window.print(): the page itself, previewed
+    _tap_page(drv, "#print")                                    # window.print(): the page itself, previewed
     drv.wait_until(lambda: screen.previewing, timeout=15)
     assert screen.preview_pages >= 1
     drv.tap(screen.ids.preview_cancel)                    # 取消: nothing printed
     assert not screen.previewing and len(jobs()) == 1
 
-    tap_page("#ofd")                                      # OFD: a plain refusal
+    _tap_page(drv, "#ofd")                                      # OFD: a plain refusal
     drv.wait_until(lambda: "OFD" in drv.app.root.notice, timeout=15)
     assert not screen.previewing and len(jobs()) == 1
     profile = web.device.profile
