@@ -7,7 +7,8 @@ Run:  .venv/bin/python bench/bench_input.py [--rounds R]
 is cleared before each phrase, so every keystroke is computed). The baseline in the same run
 scans the whole lexicon for the typed syllables. 手写: the recorded strokes of
 tests/fixtures/strokes, classified after each stroke as the pad does. Targets (issue 10):
-拼音 p95 ≤ 10 ms, 手写 p95 ≤ 50 ms.
+拼音 p95 ≤ 10 ms, 手写 p95 ≤ 50 ms. The lexicon's Python heap (issue 18: it lives in an SQLite
+file) against the same words read into plain dicts in the same run.
 """
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ import json
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kiosk.input.handwriting import Recognizer  # noqa: E402
+from kiosk.input.lexicon_db import read_rows  # noqa: E402
 from kiosk.input.pinyin import LEXICON, PinyinEngine  # noqa: E402
 
 PHRASES = ["woxiangbanhuzhao", "shenfenzhengdiulezenmeban", "yingyezhizhao", "sfz", "bj", "shebaoka",
@@ -39,9 +42,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
+    tracemalloc.start()
     t = time.perf_counter()
     engine = PinyinEngine()
-    print(f"拼音 lexicon load: {time.perf_counter() - t:.2f} s, {len(engine._freq):,} words")
+    engine.following("")
+    held = tracemalloc.get_traced_memory()[0] / 1e6
+    print(f"拼音 lexicon load: {time.perf_counter() - t:.2f} s, {engine.size:,} words, "
+          f"Python heap held {held:.1f} MB")
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    plain: dict[str, list[tuple[int, str]]] = {}
+    for key, word, freq in read_rows(LEXICON):
+        plain.setdefault(key, []).append((freq, word))
+    print(f"  baseline: the same words as plain Python dicts, Python heap "
+          f"{(tracemalloc.get_traced_memory()[0] - before) / 1e6:.1f} MB (before issue 18: dicts by key, "
+          f"by initials and 联想, about 47 MB)")
+    del plain
+    tracemalloc.stop()
     times = []
     for _ in range(args.rounds):
         for phrase in PHRASES:

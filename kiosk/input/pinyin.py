@@ -15,7 +15,7 @@ is written by hand. What a citizen can type:
 """
 from __future__ import annotations
 
-import gzip
+import itertools
 import math
 import threading
 from collections import defaultdict
@@ -24,20 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from .lexicon_db import MAX_FOLLOW, open_lexicon
+
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "pinyin-lexicon.tsv.gz"
 INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
             "r", "z", "c", "s", "y", "w")
 MAX_LETTERS = 40            # a composition longer than this is not a word any more
 MAX_WORD = 4                # the lexicon's longest words, in syllables
-MAX_FOLLOW = 3              # 联想 looks at up to this many last committed characters
-FOLLOW_KEPT = 24            # 联想 rests kept per word beginning
-
-
-def _first(entries: list, weight) -> list:
-    """The entries of a positive ``weight`` first, heaviest first, then the others in their order
-    (the same list when none weighs)."""
-    picked = sorted((e for e in entries if weight(e)), key=lambda e: -weight(e))
-    return picked + [e for e in entries if not weight(e)] if picked else entries
 
 
 @dataclass(frozen=True)
@@ -48,30 +41,26 @@ class Candidate:
 
 
 class PinyinEngine:
-    """``PinyinEngine().candidates("bj")`` → [Candidate("北京", 2, "bei jing"), ...]. Thread-safe."""
+    """``PinyinEngine().candidates("bj")`` → [Candidate("北京", 2, "bei jing"), ...]. Thread-safe.
 
-    def __init__(self, lexicon: str | Path = LEXICON):
-        by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        by_initials: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-        syllables: set[str] = set()
-        with gzip.open(lexicon, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("#"):
-                    continue
-                key, word, freq = line.rstrip("\n").split("\t")
-                parts = key.split(" ")
-                syllables.update(parts)
-                by_key[key].append((int(freq), word))
-                by_initials[" ".join(p[0] for p in parts)].append((int(freq), word, key))
-        self.syllables = frozenset(syllables)
-        self._by_key = {k: [w for _f, w in sorted(v, key=lambda e: -e[0])] for k, v in by_key.items()}
-        self._freq = {w: f for v in by_key.values() for f, w in v}
-        self._total = float(sum(self._freq.values()))
-        self._by_initials = {k: sorted(v, key=lambda e: -e[0]) for k, v in by_initials.items()}
+    The words live in an SQLite file (:mod:`kiosk.input.lexicon_db`), not in the process's heap;
+    the hall's preferred words (:meth:`prefer`) are a small table of the same connection."""
+
+    def __init__(self, lexicon: str | Path = LEXICON, cache_dir: str | Path | None = None):
+        from ..pinyin_keys import default_cache_dir
+
+        self._db, meta = open_lexicon(Path(lexicon), Path(cache_dir) if cache_dir else default_cache_dir())
+        self.syllables = frozenset(meta["syllables"].split(" "))
+        self.size = int(meta["words"])
+        self._total = float(meta["total"])
+        self._db.execute("CREATE TEMP TABLE hall(word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+        self._hall: dict[str, int] = {}
         self._lock = threading.Lock()
         self._cached = lru_cache(maxsize=512)(self._candidates)
-        self._follow: dict[str, list[str]] | None = None
-        self._plain: tuple | None = None          # the lists in plain frequency order, once preferred
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
     # -- the hall's own words first -------------------------------------------------
     def prefer(self, texts: Iterable[str]) -> int:
@@ -79,46 +68,53 @@ class PinyinEngine:
         before the other words for the same letters, the hall's commonest first (at the kiosk,
         sp offers 食品 and 审批 before 水平), the others in their frequency order.
         ``prefer([])`` restores the plain order. Returns how many words are preferred."""
-        hall: dict[str, int] = defaultdict(int)
+        pieces: dict[str, int] = defaultdict(int)
         for text in texts:
             for i in range(len(text) - 1):
                 for k in range(2, MAX_WORD + 1):
                     word = text[i:i + k]
-                    if len(word) == k and word in self._freq:
-                        hall[word] += 1
+                    if len(word) == k:
+                        pieces[word] += 1
         with self._lock:
-            if self._plain is None:
-                self._plain = (self._by_key, self._by_initials)
-            by_key, by_initials = self._plain
-            if hall:
-                by_key = {k: _first(v, lambda w: hall.get(w, 0)) for k, v in by_key.items()}
-                by_initials = {k: _first(v, lambda e: hall.get(e[1], 0)) for k, v in by_initials.items()}
-            self._by_key, self._by_initials = by_key, by_initials
+            self._db.execute("DELETE FROM hall")
+            self._db.executemany("INSERT INTO hall SELECT ?, ? WHERE EXISTS (SELECT 1 FROM lex WHERE word = ?)",
+                                 ((w, n, w) for w, n in pieces.items()))
+            self._hall = dict(self._db.execute("SELECT word, n FROM hall"))
             self._cached.cache_clear()
-        return len(hall)
+        return len(self._hall)
 
     # -- 联想: what usually comes next ---------------------------------------------
     def following(self, text: str, limit: int = 24) -> list[str]:
         """联想 after ``text`` was committed: the rest of the lexicon's words that begin with its
         last characters (北京 → 市, 大学 …; 身 → 份证, 体 …), the longest ending first, each by
         frequency. [] when nothing follows."""
-        with self._lock:
-            if self._follow is None:
-                self._follow = self._build_follow()
         out: list[str] = []
-        for k in range(min(MAX_FOLLOW, len(text)), 0, -1):
-            for rest in self._follow.get(text[-k:], ()):
-                if rest not in out:
-                    out.append(rest)
+        with self._lock:
+            for k in range(min(MAX_FOLLOW, len(text)), 0, -1):
+                for (rest,) in self._db.execute("SELECT rest FROM follow WHERE head = ? ORDER BY rank",
+                                                (text[-k:],)):
+                    if rest not in out:
+                        out.append(rest)
         return out[:limit]
 
-    def _build_follow(self) -> dict[str, list[str]]:
-        """Word beginnings (up to MAX_FOLLOW characters) → the rests of the words, by frequency."""
-        ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for word, freq in self._freq.items():
-            for k in range(1, min(MAX_FOLLOW, len(word) - 1) + 1):
-                ranked[word[:k]].append((freq, word[k:]))
-        return {head: [r for _f, r in sorted(v, key=lambda e: -e[0])[:FOLLOW_KEPT]] for head, v in ranked.items()}
+    def _rows(self, column: str, value: str):
+        """(word, key) of the readings whose ``column`` (key or initials) is ``value``: the hall's
+        words first (most used first), then the others by frequency, the file's order on ties."""
+        if self._hall:
+            yield from self._db.execute(
+                f"SELECT l.word, l.key FROM lex l JOIN hall h ON h.word = l.word WHERE l.{column} = ? "
+                "ORDER BY h.n DESC, l.freq DESC, l.rowid", (value,))
+            yield from self._db.execute(
+                f"SELECT word, key FROM lex WHERE {column} = ? AND word NOT IN (SELECT word FROM hall) "
+                "ORDER BY freq DESC, rowid", (value,))
+        else:
+            yield from self._db.execute(
+                f"SELECT word, key FROM lex WHERE {column} = ? ORDER BY freq DESC, rowid", (value,))
+
+    def _frequency(self, word: str) -> int:
+        row = self._db.execute("SELECT freq FROM lex WHERE word = ? ORDER BY rowid DESC LIMIT 1",
+                               (word,)).fetchone()
+        return row[0] if row else 1
 
     # -- segmentation --------------------------------------------------------------
     def segment(self, letters: str) -> list[tuple[str, int]]:
@@ -182,11 +178,11 @@ class PinyinEngine:
         parts = [t for t, _ in tokens]
         if all(p in self.syllables for p in parts):
             key = " ".join(parts)
-            exact = [(w, key) for w in self._by_key.get(key, ())[:cap]]
+            exact = list(itertools.islice(self._rows("key", key), cap))
             if len(parts) > 1 or exact:
                 return exact
         found = []
-        for _freq, word, key in self._by_initials.get(" ".join(p[0] for p in parts), ()):
+        for word, key in self._rows("initials", " ".join(p[0] for p in parts)):
             syl = key.split(" ")
             if all(s == p if p in self.syllables and p not in INITIALS else s.startswith(p)
                    for s, p in zip(syl, parts)):
@@ -209,7 +205,7 @@ class PinyinEngine:
                 words = self._words(tokens[i:i + k], cap=1)
                 if words:
                     word = words[0][0]
-                    score = here[0] + math.log(self._freq.get(word, 1) / self._total)
+                    score = here[0] + math.log(self._frequency(word) / self._total)
                     there = best[i + k]
                     if there is None or score > there[0]:
                         best[i + k] = (score, here[1] + [word])
