@@ -58,13 +58,6 @@ class ThemeIndex:
         return sum(1 for keys in self.of_item.values() if keys)
 
 
-def pinyin_sort_key(text: str) -> tuple[str, str]:
-    from pypinyin import lazy_pinyin   # 0.1 s and about 55 MB: only when the A–Z cache misses
-
-    # pypinyin takes an `errors` callable that returns a list (its stub says str)
-    return ("".join(lazy_pinyin(text, errors=lambda chunk: list(chunk))).lower(), text)  # type: ignore[arg-type,return-value]
-
-
 def _az_path(digest: str, cache_dir: Path) -> Path:
     return cache_dir / f"departments-az-{AZ_FORMAT}-{digest[:24]}.json"
 
@@ -88,10 +81,10 @@ def departments_az(catalogue: Catalogue, cache_dir: str | Path | None = None) ->
             raise ValueError("not these departments")
     except (OSError, ValueError, KeyError, TypeError):
         keyed = []
-        for name in counts:
-            sort_key = pinyin_sort_key(name)
-            initial = sort_key[0][:1].upper()
-            keyed.append((sort_key, name, initial if "A" <= initial <= "Z" else "#"))
+        names = list(counts)                      # pypinyin runs in a child, on a miss only
+        for name, spelled in zip(names, pinyin_keys.sort_keys(names)):
+            initial = spelled[:1].upper()
+            keyed.append(((spelled, name), name, initial if "A" <= initial <= "Z" else "#"))
         keyed.sort()
         cached = [(name, counts[name], initial) for _k, name, initial in keyed]
         try:

@@ -10,7 +10,8 @@ phrasings) and catalogue items (name + keywords). What survives paraphrase:
 - **synonyms** (营业执照 = 执照 = 照子): a table the hall extends (``synonyms.txt``), applied to
   questions and documents alike, longest phrase first;
 - **homophone typos** (营业只照): each character pair also becomes its toneless pinyin pair
-  (``zhi zhao``), from pypinyin.
+  (``zhi zhao``), from pypinyin through :func:`kiosk.pinyin_keys.syllable` (a table made by a
+  child process, so pypinyin never loads into the kiosk).
 
 Pure Python + numpy, no Kivy: the answer screen, the CLI (``ehall-kiosk ask``) and the bench
 use the same :class:`AskIndex`.
@@ -20,13 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from ehall_common.safe_read import SafeReadError, read_limited
+from ..pinyin_keys import syllable
 from .faq import Faq, KnowledgeBase
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"
@@ -84,12 +85,6 @@ class _Synonyms:
         return self.pattern.sub(lambda m: self.canon[m.group(0)], text) if self.pattern else text
 
 
-@lru_cache(maxsize=65536)
-def _syllable(char: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if char else ""
-
-
 def normalise(text: str) -> str:
     """NFKC (full-width letters and digits), lower case, and nothing a citizen cannot type."""
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION]).lower()
@@ -102,7 +97,7 @@ def tokens(text: str) -> list[str]:
     for run in _CJK.findall(text):
         out.extend(run)
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
-        syl = [_syllable(c) for c in run]
+        syl = [syllable(c) for c in run]
         out.extend(f"~{a}{b}" for a, b in zip(syl, syl[1:]) if a and b)
     out.extend(_WORD.findall(text))
     return out
