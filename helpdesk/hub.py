@@ -35,6 +35,8 @@ from helpdesk.records import CallLog
 from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
 from helpdesk.status_page import StatusPage
+from helpdesk.terminals import TerminalBoard
+from helpdesk.terminals_api import TerminalsApi
 from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class Hub:
                                       RateLimit(clock, cfg.callbacks_per_kiosk_per_hour, 3600.0))
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
+        self.console_polled = float("-inf")     # the 终端 page's last poll (TerminalsApi)
+        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open)
         self._ticker: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
@@ -106,6 +110,10 @@ class Hub:
             conn.send({"type": "error", "code": "session_ended", "message": "log in again"})
             conn.close(4001, "session ended")
             self.router.helper_offline(name)
+
+    def console_open(self) -> bool:
+        """Staff have a console in front of them: a helper socket, or the 终端 page polling."""
+        return bool(self.helpers) or self.clock() - self.console_polled < 15.0
 
     def ice(self, role: str, party: str) -> list[dict]:
         return ice_servers_for(self.cfg, f"{role}-{party}", self.clock())
@@ -151,6 +159,8 @@ class Hub:
                     if terminal is None and data["type"] in IDENTIFYING:
                         await self._admit(request, conn, data)
                     terminal = self._kiosk_message(conn, terminal, data)
+                    if terminal is not None:
+                        self.terminals.seen(terminal)
                 except RoutingError as e:
                     conn.send({"type": "error", "code": e.code, "message": str(e),
                                "in_reply_to": data.get("type"), **e.fields})
@@ -162,6 +172,7 @@ class Hub:
             deadline.cancel()
             if terminal is not None and self.kiosks.get(terminal) is conn and not self.stopping:
                 del self.kiosks[terminal]
+                self.terminals.link(terminal, False)
                 self.router.kiosk_offline(terminal)
                 self.flush()
             conn.close()
@@ -196,6 +207,7 @@ class Hub:
                     old.close(4000, "replaced")
                     self.router.kiosk_offline(tid)
                 self.kiosks[tid] = conn
+                self.terminals.link(tid, True)
                 terminal = tid
                 conn.send({"type": "welcome", "terminal_id": tid,
                            "ice_servers": self.ice("kiosk", tid)})
@@ -216,6 +228,8 @@ class Hub:
             self.router.hangup("kiosk", terminal)
         elif t in ("signal", "chat"):
             self._relay("kiosk", terminal, conn, data)
+        elif t == "status":                       # the 终端 page; answered with status_ack
+            conn.send(self.terminals.report(terminal, data))
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal
@@ -395,6 +409,7 @@ def make_app(hub: Hub) -> web.Application:
         RecordsApi(hub.orders, hub.gate).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
+    TerminalsApi(hub).install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)

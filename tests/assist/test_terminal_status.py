@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Terminal status, kiosk → hub, end to end: the kiosk's StatusReporter on the real
+AssistService link to the real hub; what the hub's 终端 API then shows; alerts raised,
+acknowledged (确认) and cleared; the hub's ack only when staff have a console open; and the
+hub's checks on the message (bounded, typed, nothing but the documented fields kept)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assist_testkit import TEST_TOKEN, HubThread, kiosk_config, started_services
+from drivers.receipt_printer import create_printer
+from kiosk.ops.status import StatusReporter
+from waiting import wait_for
+
+WAIT = 10.0
+
+
+@pytest.fixture
+def hub(tmp_path):
+    h = HubThread(tmp_path, terminal_silent_seconds=1.0).start()
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def printer():
+    device = create_printer("sim://", name="receipt_printer")
+    device.open()
+    yield device
+    device.close()
+
+
+def api(hub, path, token, method="GET"):
+    async def go():
+        async with hub.session.request(method, hub.http + path,
+                                       headers={"Authorization": f"Bearer {token}"}) as r:
+            return r.status, await r.json()
+    return hub.run(go())
+
+
+def console_token(hub):
+    hub.accounts.add("wangfang", "password-wangfang", "王芳")
+    return hub.accounts.login("wangfang", "password-wangfang")
+
+
+def card(hub, token, terminal="EHALL-T1"):
+    status, body = api(hub, "/api/terminals", token)
+    assert status == 200
+    return next(c for c in body["terminals"] if c["terminal"] == terminal), body
+
+
+def test_paper_out_reaches_the_console_is_acknowledged_and_clears(hub, printer):
+    """GIVEN a kiosk linked to the hub with a receipt printer and a console open WHEN the printer
+    runs out of paper THEN the hub's card says 装纸, an alert is open, and the kiosk learns that
+    staff were told; 确认 records who; WHEN paper is back THEN the alert clears by itself."""
+    token = console_token(hub)
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer},
+                                  versions={"app": "0.1.0", "catalogue": "abc"}, heartbeat_s=0.3)
+        reporter.start()
+        try:
+            wait_for(lambda: card(hub, token)[0]["level"] == "ok", WAIT, "the terminal reports ready")
+            c, body = card(hub, token)
+            assert c["versions"] == {"app": "0.1.0", "catalogue": "abc"} and c["in_session"] is False
+            assert c["paper"]["roll_mm"] > 0 and c["paper"]["left_mm"] <= c["paper"]["roll_mm"]
+            other = next(t for t in body["terminals"] if t["terminal"] == "OTHER")
+            assert other["level"] == "lost"            # registered, never heard from
+
+            printer.set_mode("paper_out")
+            printer.refresh()                          # what the printer's poll does
+            wait_for(lambda: card(hub, token)[0]["level"] == "fault", WAIT, "the card turns red")
+            c, body = card(hub, token)
+            assert [t["todo"] for t in c["todo"]] == ["装纸"]
+            [alert] = body["alerts"]
+            assert (alert["terminal"], alert["device"], alert["code"], alert["todo"]) == \
+                ("EHALL-T1", "receipt_printer", "PRN_NO_PAPER", "装纸")
+            assert reporter.wait_notified("receipt_printer", WAIT)     # the console polls: staff see it
+
+            status, acked = api(hub, f"/api/alerts/{alert['id']}/ack", token, "POST")
+            assert status == 200 and acked["acked_by"] == "wangfang"
+
+            printer.set_mode("online")
+            printer.refresh()
+            wait_for(lambda: card(hub, token)[1]["alerts"] == [], WAIT, "the alert clears")
+            c, body = card(hub, token)
+            assert c["level"] == "ok" and body["cleared"][0]["id"] == alert["id"]
+            assert not reporter.notified("receipt_printer")
+        finally:
+            reporter.stop()
+    wait_for(lambda: card(hub, token)[0]["level"] == "lost", WAIT, "the silent terminal turns 失联")
+
+
+def test_no_console_open_means_nobody_was_told(hub, printer):
+    """GIVEN no console open on the hub WHEN the printer faults THEN the hub holds the alert but
+    does not tell the kiosk staff know; WHEN a console opens THEN it does."""
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=30)
+        reporter.start()
+        try:
+            wait_for(lambda: service.status.linked, WAIT, "linked")
+            printer.set_mode("paper_out")
+            printer.refresh()
+            wait_for(lambda: hub.hub.terminals.alerts, WAIT, "the hub holds the alert")
+            assert not reporter.wait_notified("receipt_printer", 0.5)
+            token = console_token(hub)
+            card(hub, token)                           # the 终端 page opens
+            assert reporter.wait_notified("receipt_printer", WAIT)
+        finally:
+            reporter.stop()
+
+
+def test_the_status_message_carries_no_citizen_data(hub, printer):
+    """The kiosk's message holds only the documented fields: devices with fixed code texts
+    (never a driver's detail), versions, paper, uptime, whether a session is on."""
+    sent = []
+
+    class Link:
+        status = type("S", (), {"linked": True})()
+
+        def tap(self, fn):
+            pass
+
+        def send_to_hub(self, msg):
+            sent.append(msg)
+
+    printer.set_mode("paper_out")
+    printer.refresh()
+    reporter = StatusReporter(Link(), {"receipt_printer": printer}, versions={"app": "1"}, heartbeat_s=60)
+    reporter.start()
+    reporter.stop()
+    [msg] = sent
+    assert set(msg) == {"type", "seq", "uptime_s", "devices", "versions", "in_session", "paper"}
+    [dev] = msg["devices"]
+    assert set(dev) == {"name", "kind", "state", "code", "action", "severity", "text"}
+    assert dev["text"] == "printer is out of paper" and printer.last_error.detail not in json.dumps(msg)
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"devices": "x"}, "devices: a list"),
+    ({"devices": [{"name": "p", "state": "melting"}]}, "device state"),
+    ({"devices": [{"name": "P R", "state": "ready"}]}, "device name"),
+    ({"devices": [{"name": "p", "state": "ready"}] * 2}, "each name once"),
+    ({"devices": [{"name": f"d{i}", "state": "ready"} for i in range(17)]}, "at most 16"),
+    ({"devices": [{"name": "p", "state": "fault", "code": "X_Y", "action": "pray"}]}, "device action"),
+    ({"devices": [{"name": "p", "state": "fault", "code": "X_Y", "action": "staff", "text": "x" * 201}]},
+     "at most 200"),
+    ({"versions": {"app": "x" * 65}}, "versions"),
+    ({"uptime_s": -1}, "uptime_s"),
+    ({"in_session": "yes"}, "in_session"),
+    ({"paper": {"left_mm": True}}, "paper.left_mm"),
+])
+def test_the_hub_refuses_a_malformed_status(hub, bad, words):
+    async def go():
+        async with hub.session.ws_connect(hub.url + "/ws/kiosk",
+                                          headers={"Authorization": f"Bearer {TEST_TOKEN}"}) as ws:
+            await ws.send_json({"type": "hello", "terminal_id": "EHALL-T1"})
+            assert (await ws.receive_json())["type"] == "welcome"
+            await ws.send_json({"type": "status", **bad})
+            answer = await ws.receive_json()
+            await ws.send_json({"type": "status", "devices": [{"name": "p", "state": "ready"}]})
+            ok = await ws.receive_json()
+            return answer, ok
+    answer, ok = hub.run(go())
+    assert answer["type"] == "error" and answer["code"] == "bad_message" and words in answer["message"]
+    assert ok == {"type": "status_ack", "seq": 0, "notified": []}     # the socket goes on
+    assert "EHALL-T1" in hub.hub.terminals.latest
+
+
+def test_status_before_hello_is_refused(hub):
+    async def go():
+        async with hub.session.ws_connect(hub.url + "/ws/kiosk",
+                                          headers={"Authorization": f"Bearer {TEST_TOKEN}"}) as ws:
+            await ws.send_json({"type": "status", "devices": []})
+            return await ws.receive_json()
+    answer = hub.run(go())
+    assert answer["code"] == "hello_first" and hub.hub.terminals.latest == {}
