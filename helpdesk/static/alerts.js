@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// Terminal alerts on any console page: a banner (#alert-banner) with the oldest alert staff have
+// not acknowledged, a sound (two tones, Web Audio: nothing to download) once per new alert, and
+// 确认 (POST /api/alerts/{id}/ack). Pages call ehallAlerts.show(alerts) with the hub's list.
+"use strict";
+const ehallAlerts = (() => {
+  const heard = new Set();
+  let audio = null;
+  let ackHandler = null;
+  const el = (id) => document.getElementById(id);
+  const text = (a) => `${a.terminal} ${a.device_words}：${a.todo}`;
+
+  function context() {
+    if (audio === null) {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      audio = Ctx ? new Ctx() : undefined;
+    }
+    return audio;
+  }
+
+  function soundState() {
+    const ctx = context();
+    const off = !ctx || ctx.state !== "running";
+    if (el("sound-off")) el("sound-off").hidden = !off;
+    return !off;
+  }
+
+  function beep() {
+    const ctx = context();
+    if (!ctx) return;
+    if (ctx.state !== "running") { soundState(); return; }
+    for (const [i, freq] of [[0, 880], [1, 660]]) {
+      const osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = freq;
+      gain.gain.value = 0.25;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(ctx.currentTime + i * 0.35);
+      osc.stop(ctx.currentTime + i * 0.35 + 0.3);
+    }
+    window.ehallAlertSounds = (window.ehallAlertSounds || 0) + 1;
+  }
+
+  function show(alerts) {
+    const fresh = alerts.filter((a) => !heard.has(a.id));
+    for (const a of alerts) heard.add(a.id);
+    if (fresh.length) beep();
+    const waiting = alerts.filter((a) => !a.acked_by);
+    const banner = el("alert-banner");
+    if (!banner) return;
+    banner.hidden = waiting.length === 0;
+    if (waiting.length) {
+      const first = waiting[0];
+      el("alert-banner-text").textContent = "终端告警：" + text(first) +
+        (waiting.length > 1 ? `（另有 ${waiting.length - 1} 条）` : "");
+      banner.dataset.alert = first.id;
+    }
+  }
+
+  async function acknowledge(id, token) {
+    const r = await fetch(`/api/alerts/${encodeURIComponent(id)}/ack`,
+                          { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    if (!r.ok && r.status !== 404) throw new Error((await r.json()).error || `HTTP ${r.status}`);
+  }
+
+  function wire(token, after) {
+    ackHandler = async () => {
+      const id = el("alert-banner").dataset.alert;
+      if (id) { await acknowledge(id, token); after(); }
+    };
+    el("alert-banner-ack").addEventListener("click", () => ackHandler().catch(() => {}));
+    if (el("sound-on")) el("sound-on").addEventListener("click", async () => {
+      const ctx = context();
+      if (ctx) await ctx.resume();
+      soundState();
+    });
+    soundState();
+  }
+
+  return { show, wire, acknowledge, text };
+})();
