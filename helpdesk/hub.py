@@ -111,6 +111,12 @@ class Hub:
             conn.close(4001, "session ended")
             self.router.helper_offline(name)
 
+    def push_alerts(self) -> None:
+        """The open terminal alerts to every helper console (banner and sound there too)."""
+        msg = self.terminals.alerts_message()
+        for conn in self.helpers.values():
+            conn.send(msg)
+
     def console_open(self) -> bool:
         """Staff have a console in front of them: a helper socket, or the 终端 page polling."""
         return bool(self.helpers) or self.clock() - self.console_polled < 15.0
@@ -229,7 +235,10 @@ class Hub:
         elif t in ("signal", "chat"):
             self._relay("kiosk", terminal, conn, data)
         elif t == "status":                       # the 终端 page; answered with status_ack
+            before = self.terminals.revision
             conn.send(self.terminals.report(terminal, data))
+            if self.terminals.revision != before:
+                self.push_alerts()
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal
@@ -287,6 +296,7 @@ class Hub:
                        "ice_servers": self.ice("helper", acct.name)})
             self.router.helper_online(acct.name, acct.display_name)
             conn.send(self.callbacks.list_message())      # the whole list once; then deltas
+            conn.send(self.terminals.alerts_message())
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")

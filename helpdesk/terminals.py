@@ -147,6 +147,7 @@ class TerminalBoard:
         self.connected: set[str] = set()
         self.alerts: dict[str, Alert] = {}          # open ones (acknowledged or not)
         self.cleared: list[Alert] = []
+        self.revision = 0                             # bumped when the alert list changes
         self._ids = itertools.count(1)
 
     def seen(self, terminal: str) -> None:
@@ -170,11 +171,13 @@ class TerminalBoard:
                 alert.cleared_at = now
                 del self.alerts[alert.id]
                 self.cleared = [alert, *self.cleared][:HISTORY]
+                self.revision += 1
         held = {(a.device, a.code) for a in self.alerts.values() if a.terminal == terminal}
         for (name, code), dev in needs.items():
             if (name, code) not in held:
                 alert = Alert(f"a{next(self._ids)}", terminal, name, code, dev["action"], todo(dev), now)
                 self.alerts[alert.id] = alert
+                self.revision += 1
         return self.ack(terminal, status["seq"])
 
     def ack(self, terminal: str, seq: int = 0) -> dict[str, Any]:
@@ -186,7 +189,13 @@ class TerminalBoard:
         alert = self.alerts.get(alert_id)
         if alert is not None and alert.acked_by is None:
             alert.acked_by, alert.acked_at = who, self.clock()
+            self.revision += 1
         return alert
+
+    def alerts_message(self) -> dict[str, Any]:
+        """``terminal_alerts`` for the helpers' consoles: the open alerts, oldest first."""
+        return {"type": "terminal_alerts",
+                "alerts": [a.view() for a in sorted(self.alerts.values(), key=lambda a: a.raised_at)]}
 
     def view(self, registered: list[Any]) -> dict[str, Any]:
         """The console's 终端 page: every registered terminal (``helpdesk.kiosks.Terminal``)."""
@@ -209,5 +218,5 @@ class TerminalBoard:
                           "uptime_s": (status or {}).get("uptime_s"),
                           "connected": t.terminal_id in self.connected})
         return {"now": now, "silent_s": self.silent_s, "terminals": cards,
-                "alerts": [a.view() for a in sorted(self.alerts.values(), key=lambda a: a.raised_at)],
+                "alerts": self.alerts_message()["alerts"],
                 "cleared": [a.view() for a in self.cleared[:20]]}

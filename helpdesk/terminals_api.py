@@ -50,4 +50,5 @@ class TerminalsApi:
         alert = self.hub.terminals.acknowledge(request.match_info["id"], who)
         if alert is None:
             return web.json_response({"error": "no such open alert (it may have cleared)"}, status=404)
+        self.hub.push_alerts()
         return web.json_response(alert.view())

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Terminal alerts on any console page: a banner (#alert-banner) with the oldest alert staff have
 // not acknowledged, a sound (two tones, Web Audio: nothing to download) once per new alert, and
-// 确认 (POST /api/alerts/{id}/ack). Pages call ehallAlerts.show(alerts) with the hub's list.
+// 确认 (POST /api/alerts/{id}/ack). Pages call ehallAlerts.show(alerts) with the hub's list
+// (the 终端 page polls it, the helper desk gets terminal_alerts over its socket).
 "use strict";
 const ehallAlerts = (() => {
   const heard = new Set();
@@ -62,10 +63,10 @@ const ehallAlerts = (() => {
     if (!r.ok && r.status !== 404) throw new Error((await r.json()).error || `HTTP ${r.status}`);
   }
 
-  function wire(token, after) {
+  function wire(getToken, after) {
     ackHandler = async () => {
       const id = el("alert-banner").dataset.alert;
-      if (id) { await acknowledge(id, token); after(); }
+      if (id) { await acknowledge(id, getToken()); after(); }
     };
     el("alert-banner-ack").addEventListener("click", () => ackHandler().catch(() => {}));
     if (el("sound-on")) el("sound-on").addEventListener("click", async () => {

@@ -85,6 +85,6 @@ async function refresh() {
 function fail(e) { $("terminals-error").textContent = "刷新失败：" + e.message; }
 
 if (!token) location.href = "/";
-ehallAlerts.wire(token, () => refresh().catch(fail));
+ehallAlerts.wire(() => token, () => refresh().catch(fail));
 refresh().catch(fail);
 setInterval(() => refresh().catch(fail), 1000);

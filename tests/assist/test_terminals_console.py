@@ -41,8 +41,6 @@ def login(page, hub) -> None:
     page.fill("#login-password", HELPER[1])
     page.click("#login-form button[type=submit]")
     page.wait_for_selector("#desk-view", state="visible", timeout=T)
-    page.click("#link-terminals")
-    page.wait_for_selector("#cards .card", timeout=T)
 
 
 def card_text(page) -> str:
@@ -60,15 +58,22 @@ def test_terminals_page_paper_out_alert_ack_clear_and_lost(rig):
         kiosk.start()
         reporter.start()
         login(page, hub)
-        page.wait_for_function(f"document.querySelector(\"{CARD}\")?.classList.contains('level-ok')", timeout=T)
-        assert "正常" in card_text(page) and "程序 0.1.0" in card_text(page)
-        assert "失联" in page.inner_text("#cards .card[data-terminal='OTHER']")   # registered, never heard
+        page.wait_for_function("document.getElementById('link').textContent !== '未连接'", timeout=T)
         assert page.is_hidden("#alert-banner")
 
         printer.set_mode("paper_out")
         printer.refresh()                                   # the printer's poll notices
-        page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)
+        page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)    # on the helper desk
         assert "EHALL-T1 凭条打印机：装纸" in page.inner_text("#alert-banner")
+        assert page.evaluate("window.ehallAlertSounds") == 1
+        assert reporter.wait_notified("receipt_printer", 5)      # a helper desk is open: staff know
+        shot(page, "console-desk-alert")
+
+        page.click("#alert-banner a")                      # 查看终端
+        page.wait_for_selector("#cards .card", timeout=T)
+        assert "失联" in page.inner_text("#cards .card[data-terminal='OTHER']")   # registered, never heard
+        assert "程序 0.1.0" in card_text(page)
+        page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)
         page.wait_for_function(f"document.querySelector(\"{CARD}\").classList.contains('level-fault')",
                                timeout=T)
         assert "凭条打印机：装纸" in card_text(page)
