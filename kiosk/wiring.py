@@ -50,13 +50,15 @@ def build_voice(config: Config, session, devices: dict):
 
 def build_status(kiosk):
     """Terminal status to the hub over the assist link (kiosk/ops/status.py); None without a hub.
-    It reports once the link is up (the app starts the assist service)."""
+    It reports once the link is up (the app starts the assist service); the receipt printer is
+    polled so an idle one that runs out of paper reaches the console too."""
     if kiosk.assist is None:
         return None
-    from .ops.status import StatusReporter, versions
+    from .ops.status import PRINTER_POLL_S, StatusReporter, versions
 
     reporter = StatusReporter(kiosk.assist, kiosk.devices, kiosk.session, versions(kiosk),
-                              heartbeat_s=kiosk.config["assist.status_heartbeat_seconds"])
+                              heartbeat_s=kiosk.config["assist.status_heartbeat_seconds"],
+                              printer_poll_s=PRINTER_POLL_S)
     reporter.start()
     return reporter
 

@@ -27,6 +27,7 @@ from typing import Any, Callable
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
+PRINTER_POLL_S = 10.0        # the receipt printer's status is asked this often (paper out, cover open)
 NOTIFY_WAIT_S = 2.0          # a printer fault waits this long for the hub's word before speaking
 SHOWN = ("fault", "absent", "degraded")   # states whose error is reported (READY's old one is not)
 
@@ -80,7 +81,8 @@ class StatusReporter:
 
     def __init__(self, link: Any, devices: dict[str, Any], session: Any = None,
                  versions: dict[str, str] | None = None, heartbeat_s: float = HEARTBEAT_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 printer_poll_s: float | None = None) -> None:
         self.link, self.devices, self.session = link, devices, session
         self.versions = dict(versions or {})
         self.heartbeat_s, self.clock = heartbeat_s, clock
@@ -92,6 +94,9 @@ class StatusReporter:
         self._seq = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # an idle printer that runs out of paper or has its cover opened is noticed by polling
+        self.printer_poll_s = printer_poll_s
+        self._polled: Any = None
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -103,6 +108,10 @@ class StatusReporter:
             self.session.subscribe(self._session_changed)
         self.link.tap(self._from_hub)
         self._linked = bool(getattr(getattr(self.link, "status", None), "linked", False))
+        printer = self.devices.get("receipt_printer")
+        if self.printer_poll_s and hasattr(printer, "start_polling"):
+            printer.start_polling(self.printer_poll_s)
+            self._polled = printer
         self._stop.clear()
         self._thread = threading.Thread(target=self._beat, name="status-report", daemon=True)
         self._thread.start()
@@ -111,6 +120,9 @@ class StatusReporter:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._polled is not None:
+            self._polled.stop_polling()
+            self._polled = None
         for device in self.devices.values():
             device.unsubscribe(self._device_event)
         if self.session is not None:

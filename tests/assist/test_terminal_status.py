@@ -178,3 +178,21 @@ def test_status_before_hello_is_refused(hub):
             return await ws.receive_json()
     answer = hub.run(go())
     assert answer["code"] == "hello_first" and hub.hub.terminals.latest == {}
+
+
+def test_an_idle_printer_running_out_is_noticed_without_a_print(hub, printer):
+    """GIVEN the reporter polling the receipt printer (as the kiosk's wiring does) WHEN paper runs
+    out while nobody prints THEN the hub's card says 装纸 all the same."""
+    token = console_token(hub)
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=30, printer_poll_s=0.2)
+        reporter.start()
+        try:
+            wait_for(lambda: card(hub, token)[0]["level"] == "ok", WAIT, "the terminal reports ready")
+            printer.set_mode("paper_out")
+            wait_for(lambda: [t["todo"] for t in card(hub, token)[0]["todo"]] == ["装纸"], WAIT,
+                     "the poll notices and the card says 装纸")
+        finally:
+            reporter.stop()
+    assert printer._poller is None                 # stopped with the reporter
