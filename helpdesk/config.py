@@ -54,6 +54,7 @@ class HubConfig:
     callbacks_per_kiosk_per_hour: int = 20  # call-back requests one kiosk may leave
     chat_per_kiosk_per_minute: int = 60     # chat lines one kiosk may send
     terminal_silent_seconds: float = 90.0   # a terminal not heard from this long shows 失联
+    content_dir: str = ""                   # the signed content bundle's folder (content publish --out); "": none served
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 

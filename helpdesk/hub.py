@@ -24,6 +24,7 @@ from aiohttp import web
 from helpdesk.accounts import AccountError, Accounts, token_hash
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
+from helpdesk.content_serve import ContentServer
 from helpdesk.conn import MAX_MSG, Conn, loads, messages as _messages, text as _text
 from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
@@ -73,6 +74,7 @@ class Hub:
         self.helpers: dict[str, Conn] = {}
         self.console_polled = float("-inf")     # the 终端 page's last poll (TerminalsApi)
         self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open)
+        self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self._ticker: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
@@ -420,6 +422,8 @@ def make_app(hub: Hub) -> web.Application:
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
     TerminalsApi(hub).install(app)
+    if hub.content is not None:
+        hub.content.install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)

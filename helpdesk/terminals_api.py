@@ -41,7 +41,8 @@ class TerminalsApi:
             for tid, conn in hub.kiosks.items():
                 if any(a.terminal == tid for a in hub.terminals.alerts.values()):
                     conn.send(hub.terminals.ack(tid))
-        return web.json_response(hub.terminals.view(registered))
+        latest = hub.content.latest_version() if hub.content is not None else None
+        return web.json_response({**hub.terminals.view(registered), "content_latest": latest})
 
     async def acknowledge(self, request: web.Request) -> web.Response:
         who = self._who(request)

@@ -33,6 +33,8 @@ function node(tag, textContent, className) {
   return n;
 }
 
+let latestContent = null;     // the bundle the hub serves (content publish)
+
 function card(t) {
   const c = node("div", undefined, `card level-${t.level}`);
   c.dataset.terminal = t.terminal;
@@ -53,6 +55,9 @@ function card(t) {
   }
   const v = Object.entries(t.versions).map(([k, val]) => `${VERSION_WORDS[k] || k} ${val}`);
   if (v.length) c.append(node("p", v.join(" · "), "versions"));
+  if (latestContent && t.level !== "lost" && t.versions.content !== latestContent) {
+    c.append(node("p", `内容包未更新（最新 ${latestContent}）`, "behind"));
+  }
   return c;
 }
 
@@ -73,6 +78,7 @@ function alertRow(a) {
 
 async function refresh() {
   const view = await api("/api/terminals");
+  latestContent = view.content_latest;
   $("cards").replaceChildren(...view.terminals.map(card));
   $("alerts").tBodies[0].replaceChildren(...view.alerts.map(alertRow));
   $("no-alerts").hidden = view.alerts.length > 0;

@@ -29,8 +29,15 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def rig(tmp_path):
+    from helpdesk import content as hub_content
+
     need_browser()
-    r = Rig(tmp_path, kiosk=False, terminal_silent_seconds=1.5)
+    src = tmp_path / "content"
+    src.mkdir()
+    (src / "synonyms.txt").write_text("营业执照 = 执照\n", encoding="utf-8")
+    hub_content.keygen(tmp_path / "hub.key")
+    hub_content.publish(src, tmp_path / "hub.key", tmp_path / "published", version="2026.12.04-1")
+    r = Rig(tmp_path, kiosk=False, terminal_silent_seconds=1.5, content_dir=str(tmp_path / "published"))
     yield r
     r.close()
 
@@ -53,7 +60,8 @@ def test_terminals_page_paper_out_alert_ack_clear_and_lost(rig):
     printer.open()
     kiosk = AssistService(kiosk_config(hub.url), backoff_first_s=0.2)
     reporter = StatusReporter(kiosk, {"receipt_printer": printer},
-                              versions={"app": "0.1.0", "catalogue": "3f2a9c1b7d4e"}, heartbeat_s=0.3)
+                              versions={"app": "0.1.0", "catalogue": "3f2a9c1b7d4e",
+                                        "content": "2026.11.30-2"}, heartbeat_s=0.3)
     try:
         kiosk.start()
         reporter.start()
@@ -72,7 +80,8 @@ def test_terminals_page_paper_out_alert_ack_clear_and_lost(rig):
         page.click("#alert-banner a")                      # 查看终端
         page.wait_for_selector("#cards .card", timeout=T)
         assert "失联" in page.inner_text("#cards .card[data-terminal='OTHER']")   # registered, never heard
-        assert "程序 0.1.0" in card_text(page)
+        assert "程序 0.1.0" in card_text(page) and "内容包 2026.11.30-2" in card_text(page)
+        assert "内容包未更新（最新 2026.12.04-1）" in card_text(page)     # the hub serves a newer one
         page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)
         page.wait_for_function(f"document.querySelector(\"{CARD}\").classList.contains('level-fault')",
                                timeout=T)
