@@ -22,6 +22,7 @@ from typing import Callable
 from aiohttp import web
 
 from helpdesk.accounts import AccountError, Accounts, token_hash
+from helpdesk.alert_log import AlertLog
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
 from helpdesk.content_serve import ContentServer
@@ -73,7 +74,8 @@ class Hub:
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
         self.console_polled = float("-inf")     # the 终端 page's last poll (TerminalsApi)
-        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open)
+        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open,
+                                       AlertLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self._ticker: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
@@ -380,6 +382,8 @@ class Hub:
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
         self.callbacks.purge(force=True)
+        if self.terminals.restore():
+            log.info("%d terminal alert(s) still open from before the restart", len(self.terminals.alerts))
         if self.tick_interval:
             self._ticker = asyncio.ensure_future(self._tick_forever())
 
@@ -404,6 +408,7 @@ class Hub:
         self.calllog.close_dangling(self.clock())
         self.calllog.close()
         self.callbacks.store.close()
+        self.terminals.log.close()
 
 
 def make_app(hub: Hub) -> web.Application:

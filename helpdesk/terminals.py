@@ -140,8 +140,9 @@ class TerminalBoard:
     """``watched()``: whether staff have a console open now (the hub knows its sockets)."""
 
     def __init__(self, clock: Callable[[], float], silent_s: float = 90.0,
-                 watched: Callable[[], bool] = lambda: False) -> None:
+                 watched: Callable[[], bool] = lambda: False, log: Any = None) -> None:
         self.clock, self.silent_s, self.watched = clock, silent_s, watched
+        self.log = log                                  # helpdesk.alert_log.AlertLog, or None
         self.latest: dict[str, dict[str, Any]] = {}
         self.last_seen: dict[str, float] = {}
         self.connected: set[str] = set()
@@ -149,6 +150,20 @@ class TerminalBoard:
         self.cleared: list[Alert] = []
         self.revision = 0                             # bumped when the alert list changes
         self._ids = itertools.count(1)
+
+    def restore(self) -> int:
+        """Open alerts (and recently cleared ones) from the log, after a restart; how many are open."""
+        if self.log is None:
+            return 0
+        for row in self.log.rows(open_=True):
+            alert = Alert(**{**row, "id": f"a{row['id']}"})
+            self.alerts[alert.id] = alert
+        self.cleared = [Alert(**{**row, "id": f"a{row['id']}"}) for row in self.log.rows(open_=False)]
+        self.revision += 1
+        return len(self.alerts)
+
+    def _row(self, alert: Alert) -> int | None:
+        return int(alert.id[1:]) if self.log is not None and alert.id.startswith("a") else None
 
     def seen(self, terminal: str) -> None:
         self.last_seen[terminal] = self.clock()
@@ -169,13 +184,17 @@ class TerminalBoard:
         for alert in [a for a in self.alerts.values() if a.terminal == terminal]:
             if (alert.device, alert.code) not in needs:
                 alert.cleared_at = now
+                if self._row(alert) is not None:
+                    self.log.cleared(self._row(alert), now)
                 del self.alerts[alert.id]
                 self.cleared = [alert, *self.cleared][:HISTORY]
                 self.revision += 1
         held = {(a.device, a.code) for a in self.alerts.values() if a.terminal == terminal}
         for (name, code), dev in needs.items():
             if (name, code) not in held:
-                alert = Alert(f"a{next(self._ids)}", terminal, name, code, dev["action"], todo(dev), now)
+                alert = Alert("", terminal, name, code, dev["action"], todo(dev), now)
+                row = self.log.raised(alert) if self.log is not None else None
+                alert.id = f"a{row}" if row is not None else f"m{next(self._ids)}"
                 self.alerts[alert.id] = alert
                 self.revision += 1
         return self.ack(terminal, status["seq"])
@@ -189,6 +208,8 @@ class TerminalBoard:
         alert = self.alerts.get(alert_id)
         if alert is not None and alert.acked_by is None:
             alert.acked_by, alert.acked_at = who, self.clock()
+            if self._row(alert) is not None:
+                self.log.acked(self._row(alert), who, alert.acked_at)
             self.revision += 1
         return alert
 

@@ -196,3 +196,39 @@ def test_an_idle_printer_running_out_is_noticed_without_a_print(hub, printer):
         finally:
             reporter.stop()
     assert printer._poller is None                 # stopped with the reporter
+
+
+def test_alerts_are_recorded_and_survive_a_hub_restart(tmp_path, printer):
+    """GIVEN an acknowledged alert WHEN the hub restarts THEN the alert is still open with its 确认,
+    and once the printer is back it clears; the record keeps who acknowledged and when it cleared."""
+    import sqlite3
+
+    hub = HubThread(tmp_path).start()
+    token = console_token(hub)
+    try:
+        with started_services(backoff_first_s=0.2) as make:
+            service = make(kiosk_config(hub.url))
+            reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=0.3)
+            reporter.start()
+            try:
+                printer.set_mode("paper_out")
+                printer.refresh()
+                wait_for(lambda: card(hub, token)[1]["alerts"], WAIT, "the alert")
+                alert = card(hub, token)[1]["alerts"][0]
+                assert api(hub, f"/api/alerts/{alert['id']}/ack", token, "POST")[0] == 200
+                hub.stop_server()
+                hub.server = None
+                hub.start()                              # the same db: a restarted hub
+                [back] = card(hub, token)[1]["alerts"]
+                assert (back["id"], back["acked_by"], back["todo"]) == (alert["id"], "wangfang", "装纸")
+                printer.set_mode("online")
+                printer.refresh()
+                wait_for(lambda: card(hub, token)[1]["alerts"] == [], WAIT, "it clears after the restart")
+            finally:
+                reporter.stop()
+    finally:
+        hub.close()
+    with sqlite3.connect(tmp_path / "hub.sqlite3") as db:
+        rows = db.execute("SELECT terminal, device, code, acked_by, cleared_at IS NOT NULL"
+                          " FROM terminal_alerts").fetchall()
+    assert rows == [("EHALL-T1", "receipt_printer", "PRN_NO_PAPER", "wangfang", 1)]
