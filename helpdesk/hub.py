@@ -65,6 +65,7 @@ class Hub:
                                 cfg.login_throttle_seconds, cfg.login_checks_at_once)
         self.sockets = SocketGuard(cfg.connections_per_address, cfg.identify_seconds)
         self.chat_limit = RateLimit(clock, cfg.chat_per_kiosk_per_minute, 60.0)
+        self.status_limit = RateLimit(clock, cfg.status_per_kiosk_per_minute, 60.0)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
@@ -239,6 +240,8 @@ class Hub:
         elif t in ("signal", "chat"):
             self._relay("kiosk", terminal, conn, data)
         elif t == "status":                       # the 终端 page; answered with status_ack
+            if not self.status_limit.allow(terminal):
+                raise RoutingError("rate_limited", "too many status messages; the next heartbeat is enough")
             before = self.terminals.revision
             conn.send(self.terminals.report(terminal, data))
             if self.terminals.revision != before:

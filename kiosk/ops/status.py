@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
 PRINTER_POLL_S = 10.0        # the receipt printer's status is asked this often (paper out, cover open)
-NOTIFY_WAIT_S = 2.0          # a printer fault waits this long for the hub's word before speaking
+NOTIFY_WAIT_S = 2.0
+MIN_GAP_S = 0.5              # changes closer than this are sent together (a flapping cable)          # a printer fault waits this long for the hub's word before speaking
 SHOWN = ("fault", "absent", "degraded")   # states whose error is reported (READY's old one is not)
 
 
@@ -92,6 +93,8 @@ class StatusReporter:
         self._notified: dict[str, str] = {}      # device name -> error code the hub holds
         self._last: dict | None = None
         self._seq = 0
+        self._sent_at = float("-inf")
+        self._deferred: threading.Timer | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # an idle printer that runs out of paper or has its cover opened is noticed by polling
@@ -120,6 +123,10 @@ class StatusReporter:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._cond:
+            if self._deferred is not None:
+                self._deferred.cancel()
+                self._deferred = None
         if self._polled is not None:
             self._polled.stop_polling()
             self._polled = None
@@ -155,12 +162,25 @@ class StatusReporter:
         with self._cond:
             if not self._linked or (not force and snap == self._last):
                 return False
+            wait = self._sent_at + MIN_GAP_S - self.clock()
+            if wait > 0 and not force:              # sent a moment ago: once more after the gap
+                if self._deferred is None and not self._stop.is_set():
+                    self._deferred = threading.Timer(wait, self._send_deferred)
+                    self._deferred.daemon = True
+                    self._deferred.start()
+                return False
+            self._sent_at = self.clock()
             self._last = snap
             self._seq += 1
             msg = {"type": "status", "seq": self._seq,
                    "uptime_s": int(self.clock() - self.started), **snap}
         self.link.send_to_hub(msg)
         return True
+
+    def _send_deferred(self) -> None:
+        with self._cond:
+            self._deferred = None
+        self.report()
 
     def _device_event(self, event: Any) -> None:
         if event.kind in ("state_changed", "job_printed", "printer_recovered"):

@@ -232,3 +232,60 @@ def test_alerts_are_recorded_and_survive_a_hub_restart(tmp_path, printer):
         rows = db.execute("SELECT terminal, device, code, acked_by, cleared_at IS NOT NULL"
                           " FROM terminal_alerts").fetchall()
     assert rows == [("EHALL-T1", "receipt_printer", "PRN_NO_PAPER", "wangfang", 1)]
+
+
+def test_a_kiosk_flooding_status_is_held_back(tmp_path):
+    hub = HubThread(tmp_path, status_per_kiosk_per_minute=3).start()
+
+    async def go():
+        async with hub.session.ws_connect(hub.url + "/ws/kiosk",
+                                          headers={"Authorization": f"Bearer {TEST_TOKEN}"}) as ws:
+            await ws.send_json({"type": "hello", "terminal_id": "EHALL-T1"})
+            await ws.receive_json()
+            answers = []
+            for seq in range(5):
+                await ws.send_json({"type": "status", "seq": seq, "devices": []})
+                answers.append(await ws.receive_json())
+            return answers
+    try:
+        answers = hub.run(go())
+    finally:
+        hub.close()
+    assert [a["type"] for a in answers] == ["status_ack"] * 3 + ["error"] * 2
+    assert answers[-1]["code"] == "rate_limited"
+
+
+def test_changes_in_quick_succession_are_sent_together():
+    """A flapping device: the first change goes at once, the rest once after a short gap, and the
+    last word is the device's latest state."""
+    import threading
+
+    from drivers.receipt_printer import create_printer as make
+
+    sent, cond = [], threading.Condition()
+
+    class Link:
+        status = type("S", (), {"linked": True})()
+
+        def tap(self, fn):
+            pass
+
+        def send_to_hub(self, msg):
+            with cond:
+                sent.append(msg)
+                cond.notify_all()
+
+    printer = make("sim://", name="receipt_printer")
+    printer.open()
+    reporter = StatusReporter(Link(), {"receipt_printer": printer}, heartbeat_s=60)
+    reporter.start()
+    try:
+        for mode in ("paper_out", "online", "cover_open", "online", "paper_out"):
+            printer.set_mode(mode)
+            printer.refresh()
+        with cond:
+            assert cond.wait_for(lambda: sent and sent[-1]["devices"][0].get("code") == "PRN_NO_PAPER", WAIT)
+        assert len(sent) <= 3            # the link-up report, the first change, one after the gap
+    finally:
+        reporter.stop()
+        printer.close()
