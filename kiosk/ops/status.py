@@ -112,7 +112,7 @@ class StatusReporter:
         self.link.tap(self._from_hub)
         self._linked = bool(getattr(getattr(self.link, "status", None), "linked", False))
         printer = self.devices.get("receipt_printer")
-        if self.printer_poll_s and hasattr(printer, "start_polling"):
+        if self.printer_poll_s and printer is not None and hasattr(printer, "start_polling"):
             printer.start_polling(self.printer_poll_s)
             self._polled = printer
         self._stop.clear()
