@@ -289,3 +289,35 @@ def test_changes_in_quick_succession_are_sent_together():
     finally:
         reporter.stop()
         printer.close()
+
+
+def test_the_kiosks_own_wiring_reports_versions_and_sessions(hub, printer, tmp_path):
+    """GIVEN the kiosk core wired as ehall-kiosk wires it (kiosk.wiring.build_assist/build_status)
+    THEN the hub's card shows the app, catalogue and knowledge-base versions, and 有人在办理 while a
+    citizen uses the terminal (nothing else of the session)."""
+    from kiosk import config as config_mod
+    from kiosk import wiring
+    from kiosk.core import Kiosk
+
+    cfg = config_mod.load().with_overrides(**{
+        "assist.hub_url": hub.url, "assist.hub_token": TEST_TOKEN, "hall.terminal_id": "EHALL-T1",
+        "catalogue.cache_dir": str(tmp_path / "cache")})
+    kiosk = Kiosk.build(cfg)
+    kiosk.devices = {"receipt_printer": printer}
+    kiosk.assist = wiring.build_assist(kiosk)
+    kiosk.status = wiring.build_status(kiosk)
+    token = console_token(hub)
+    kiosk.assist.start()
+    try:
+        wait_for(lambda: card(hub, token)[0]["level"] == "ok", WAIT, "the wired kiosk reports")
+        versions = card(hub, token)[0]["versions"]
+        assert versions["catalogue"] == kiosk.catalogue.digest[:12]
+        assert len(versions["knowledge_base"]) == 12 and versions["app"]
+        kiosk.session.touch()                          # a citizen starts
+        wait_for(lambda: card(hub, token)[0]["in_session"], WAIT, "in session on the card")
+        kiosk.session.end("finished")
+        wait_for(lambda: not card(hub, token)[0]["in_session"], WAIT, "idle again")
+    finally:
+        wiring.stop(kiosk, type("W", (), {"stop": lambda self: None})())
+        kiosk.assist.stop()
+    assert printer._poller is None
