@@ -44,7 +44,8 @@ TODO_BY_CODE = {
     "IDR_UNPLUGGED": "插好读卡器", "IDR_NOT_RESPONDING": "插好读卡器", "SC_READER_ABSENT": "插好读卡器",
     "CAM_NOT_FOUND": "插好摄像头",
 }
-TODO_BY_ACTION = {"maintenance": "联系维护", "configuration": "联系管理员（配置）", "staff": "到终端查看"}
+TODO_BY_ACTION = {"maintenance": "联系维护", "configuration": "联系管理员（配置）", "staff": "到终端查看",
+                  "retry": "自动重试中，持续不好请联系维护"}
 
 
 def todo(device: dict[str, Any]) -> str:
@@ -227,10 +228,10 @@ class TerminalBoard:
             status = self.latest.get(t.terminal_id)
             lost = seen is None or now - seen > self.silent_s or status is None
             todos = [{"device": d["name"], "device_words": DEVICE_WORDS.get(d["name"], d["name"]),
-                      "todo": todo(d), "state": d["state"], "code": d.get("code")}
+                      "todo": todo(d), "state": d["state"], "code": d.get("code"), "action": d.get("action")}
                      for d in (status or {}).get("devices", []) if todo(d)]
-            level = ("lost" if lost else "fault" if any(x["state"] in ("fault", "absent") for x in todos)
-                     else "warn" if todos else "ok")
+            stopped = any(x["state"] in ("fault", "absent") and x["action"] != "retry" for x in todos)
+            level = "lost" if lost else "fault" if stopped else "warn" if todos else "ok"
             cards.append({"terminal": t.terminal_id, "disabled": t.disabled, "level": level,
                           "last_seen": seen, "silent_s": None if seen is None else max(0, now - seen),
                           "todo": todos, "versions": (status or {}).get("versions", {}),

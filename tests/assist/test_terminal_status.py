@@ -321,3 +321,31 @@ def test_the_kiosks_own_wiring_reports_versions_and_sessions(hub, printer, tmp_p
         wiring.stop(kiosk, type("W", (), {"stop": lambda self: None})())
         kiosk.assist.stop()
     assert printer._poller is None
+
+
+def test_card_words_and_colours_for_each_kind_of_trouble():
+    """What a card says for each kind of device trouble, and its colour (unit level: the board)."""
+    from helpdesk.kiosks import Terminal
+    from helpdesk.terminals import TerminalBoard
+
+    now = [1000.0]
+    board = TerminalBoard(lambda: now[0], silent_s=90, watched=lambda: True)
+    terminals = [Terminal(t, 0.0, None, None, False) for t in ("A", "B", "C", "D", "E")]
+
+    def dev(name, state, code=None, action=None):
+        d = {"name": name, "state": state}
+        if code:
+            d.update(code=code, action=action, severity="error", text="x")
+        return d
+    board.report("A", {"devices": [dev("id_reader", "absent", "IDR_UNPLUGGED", "staff")]})
+    board.report("B", {"devices": [dev("receipt_printer", "degraded", "PRN_PAPER_LOW_FORECAST", "staff")]})
+    board.report("C", {"devices": [dev("receipt_printer", "fault", "PRN_CUTTER", "maintenance")]})
+    board.report("D", {"devices": [dev("id_reader", "fault", "IDR_TIMEOUT", "retry")]})
+    board.report("E", {"devices": [dev("receipt_printer", "ready")]})
+    cards = {c["terminal"]: c for c in board.view(terminals)["terminals"]}
+    assert [(t, cards[t]["level"], [x["todo"] for x in cards[t]["todo"]]) for t in "ABCDE"] == [
+        ("A", "fault", ["插好读卡器"]), ("B", "warn", ["备纸（纸快用完了）"]), ("C", "fault", ["联系维护"]),
+        ("D", "warn", ["自动重试中，持续不好请联系维护"]), ("E", "ok", [])]
+    assert sorted(a["terminal"] for a in board.view(terminals)["alerts"]) == ["A", "B", "C"]   # not D: it retries
+    now[0] += 91
+    assert {c["level"] for c in board.view(terminals)["terminals"]} == {"lost"}
