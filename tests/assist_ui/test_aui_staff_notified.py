@@ -90,3 +90,32 @@ def test_hub_gone_asks_the_citizen_to_tell_the_desk(linked_ui):
     ui.wait_until(lambda: not ui.service.status.linked, 10)
     text = print_and_read(ui)
     assert text.startswith("打印机暂时不能用，请到服务台告知工作人员。")
+
+
+def test_a4_printer_out_of_paper_says_staff_were_notified(linked_ui, tmp_path):
+    """GIVEN an A4 printer that ran out of paper and a helper desk open WHEN the citizen taps
+    打印 A4 版 THEN the screen says 已通知工作人员 (the A4 printer's alert, not the receipt's)."""
+    from drivers.a4_printer import create_a4_printer
+
+    ui = linked_ui
+    a4 = create_a4_printer(f"sim://?spool={tmp_path}", name="a4_printer")
+    a4.open()
+    ui.kiosk.devices["a4_printer"] = a4
+    ui.kiosk.status.stop()                      # the reporter watches the devices it is given
+    from kiosk.ops.status import StatusReporter
+    ui.kiosk.status = StatusReporter(ui.service, ui.kiosk.devices, ui.kiosk.session, heartbeat_s=30)
+    ui.kiosk.status.start()
+    helper = ui.hub.helper()
+    try:
+        ui.kiosk.session.go("item", id=ITEM)
+        ui.frames(2)
+        a4.set_mode("paper_out")                 # runs out after the 打印 A4 版 button was shown
+        ui.tap(ui.screen.ids.print_a4_btn)
+        ui.wait_until(lambda: ui.screen.ids.notice.text.startswith("打印机暂时不能用"), timeout=15)
+        assert ui.screen.ids.notice.text.startswith("打印机暂时不能用，已通知工作人员。")
+        assert ("EHALL-T1", "a4_printer", "A4_NO_PAPER") in [
+            (a.terminal, a.device, a.code) for a in ui.hub.hub.terminals.alerts.values()]
+    finally:
+        helper.close()
+        ui.kiosk.status.stop()
+        a4.close()
