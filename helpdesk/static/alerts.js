@@ -26,10 +26,7 @@ const ehallAlerts = (() => {
     return !off;
   }
 
-  function beep() {
-    const ctx = context();
-    if (!ctx) return;
-    if (ctx.state !== "running") { soundState(); return; }
+  function tones(ctx) {
     for (const [i, freq] of [[0, 880], [1, 660]]) {
       const osc = ctx.createOscillator(), gain = ctx.createGain();
       osc.frequency.value = freq;
@@ -39,6 +36,15 @@ const ehallAlerts = (() => {
       osc.stop(ctx.currentTime + i * 0.35 + 0.3);
     }
     window.ehallAlertSounds = (window.ehallAlertSounds || 0) + 1;
+  }
+
+  function beep() {
+    const ctx = context();
+    if (!ctx) return;
+    if (ctx.state === "running") { tones(ctx); return; }
+    // browsers start pages silent: resume works once the page had a click (login, 开启提示音)
+    ctx.resume().then(() => { soundState(); if (ctx.state === "running") tones(ctx); }).catch(() => {});
+    soundState();
   }
 
   function show(alerts) {
@@ -69,11 +75,12 @@ const ehallAlerts = (() => {
       if (id) { await acknowledge(id, getToken()); after(); }
     };
     el("alert-banner-ack").addEventListener("click", () => ackHandler().catch(() => {}));
-    if (el("sound-on")) el("sound-on").addEventListener("click", async () => {
+    const unlock = async () => {      // any click on the page allows sound from then on
       const ctx = context();
-      if (ctx) await ctx.resume();
+      if (ctx && ctx.state !== "running") await ctx.resume().catch(() => {});
       soundState();
-    });
+    };
+    document.addEventListener("click", unlock);
     soundState();
   }
 
