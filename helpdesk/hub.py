@@ -75,6 +75,7 @@ class Hub:
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
         self.console_polled = float("-inf")     # the 终端 page's last poll (TerminalsApi)
+        self.watched = False                    # console_open() as the kiosks were last told
         self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open,
                                        AlertLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
@@ -103,6 +104,8 @@ class Hub:
         self.drop_revoked_helpers()
         self.flush()
         self.callbacks.purge()
+        if self.console_open() != self.watched:         # the last console closed (or one opened)
+            self.console_opened()
 
     def drop_revoked_helpers(self) -> None:
         """Helpers whose session ended (logout, disable, new password, expiry) lose their
@@ -121,6 +124,14 @@ class Hub:
         msg = self.terminals.alerts_message()
         for conn in self.helpers.values():
             conn.send(msg)
+
+    def console_opened(self) -> None:
+        """Staff have a console again, or none any more: kiosks with open alerts are told
+        (``status_ack``), so what they tell citizens follows."""
+        self.watched = self.console_open()
+        for tid, conn in self.kiosks.items():
+            if any(a.terminal == tid for a in self.terminals.alerts.values()):
+                conn.send(self.terminals.ack(tid))
 
     def console_open(self) -> bool:
         """Staff have a console in front of them: a helper socket, or the 终端 page polling."""
@@ -297,6 +308,7 @@ class Hub:
             if old is not None:                   # a second tab or a reconnect
                 old.send({"type": "error", "code": "replaced", "message": "new connection"})
                 old.close(4000, "replaced")
+            was_open = self.console_open()
             self.helpers[acct.name] = conn
             conn.send({"type": "welcome", "name": acct.name, "display_name": acct.display_name,
                        "ring_s": self.cfg.ring_seconds,
@@ -304,6 +316,8 @@ class Hub:
             self.router.helper_online(acct.name, acct.display_name)
             conn.send(self.callbacks.list_message())      # the whole list once; then deltas
             conn.send(self.terminals.alerts_message())
+            if not was_open:
+                self.console_opened()
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")

@@ -38,9 +38,7 @@ class TerminalsApi:
         hub.console_polled = hub.clock()
         registered = await asyncio.to_thread(hub.gate.registry.list)
         if not watched_before:            # staff see them now: the kiosks may say so
-            for tid, conn in hub.kiosks.items():
-                if any(a.terminal == tid for a in hub.terminals.alerts.values()):
-                    conn.send(hub.terminals.ack(tid))
+            hub.console_opened()
         latest = hub.content.latest_version() if hub.content is not None else None
         return web.json_response({**hub.terminals.view(registered), "content_latest": latest})
 
