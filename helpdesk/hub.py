@@ -38,7 +38,7 @@ from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
 from helpdesk.status_page import StatusPage
 from helpdesk.terminals import TerminalBoard
-from helpdesk.terminals_api import TerminalsApi
+from helpdesk.terminals_api import StaffWatch, TerminalsApi
 from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,8 @@ class Hub:
                                       RateLimit(clock, cfg.callbacks_per_kiosk_per_hour, 3600.0))
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
-        self.console_polled = float("-inf")     # the 终端 page's last poll (TerminalsApi)
-        self.watched = False                    # console_open() as the kiosks were last told
-        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.console_open,
+        self.staff = StaffWatch(self)           # consoles open; alerts to them and to the kiosks
+        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.staff.open,
                                        AlertLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self._ticker: asyncio.Task | None = None
@@ -104,8 +103,7 @@ class Hub:
         self.drop_revoked_helpers()
         self.flush()
         self.callbacks.purge()
-        if self.console_open() != self.watched:         # the last console closed (or one opened)
-            self.console_opened()
+        self.staff.tick()
 
     def drop_revoked_helpers(self) -> None:
         """Helpers whose session ended (logout, disable, new password, expiry) lose their
@@ -118,24 +116,6 @@ class Hub:
             conn.send({"type": "error", "code": "session_ended", "message": "log in again"})
             conn.close(4001, "session ended")
             self.router.helper_offline(name)
-
-    def push_alerts(self) -> None:
-        """The open terminal alerts to every helper console (banner and sound there too)."""
-        msg = self.terminals.alerts_message()
-        for conn in self.helpers.values():
-            conn.send(msg)
-
-    def console_opened(self) -> None:
-        """Staff have a console again, or none any more: kiosks with open alerts are told
-        (``status_ack``), so what they tell citizens follows."""
-        self.watched = self.console_open()
-        for tid, conn in self.kiosks.items():
-            if any(a.terminal == tid for a in self.terminals.alerts.values()):
-                conn.send(self.terminals.ack(tid))
-
-    def console_open(self) -> bool:
-        """Staff have a console in front of them: a helper socket, or the 终端 page polling."""
-        return bool(self.helpers) or self.clock() - self.console_polled < 15.0
 
     def ice(self, role: str, party: str) -> list[dict]:
         return ice_servers_for(self.cfg, f"{role}-{party}", self.clock())
@@ -256,7 +236,7 @@ class Hub:
             before = self.terminals.revision
             conn.send(self.terminals.report(terminal, data))
             if self.terminals.revision != before:
-                self.push_alerts()
+                self.staff.push_alerts()
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal
@@ -308,7 +288,7 @@ class Hub:
             if old is not None:                   # a second tab or a reconnect
                 old.send({"type": "error", "code": "replaced", "message": "new connection"})
                 old.close(4000, "replaced")
-            was_open = self.console_open()
+            was_open = self.staff.open()
             self.helpers[acct.name] = conn
             conn.send({"type": "welcome", "name": acct.name, "display_name": acct.display_name,
                        "ring_s": self.cfg.ring_seconds,
@@ -317,7 +297,7 @@ class Hub:
             conn.send(self.callbacks.list_message())      # the whole list once; then deltas
             conn.send(self.terminals.alerts_message())
             if not was_open:
-                self.console_opened()
+                self.staff.changed()
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")
