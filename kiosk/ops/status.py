@@ -116,7 +116,8 @@ class StatusReporter:
             printer.start_polling(self.printer_poll_s)
             self._polled = printer
         self._stop.clear()
-        self._thread = threading.Thread(target=self._beat, name="status-report", daemon=True)
+        with self._cond:
+            self._thread = threading.Thread(target=self._beat, name="status-report", daemon=True)
         self._thread.start()
         if self._linked:
             self.report(force=True)
@@ -134,9 +135,10 @@ class StatusReporter:
             device.unsubscribe(self._device_event)
         if self.session is not None:
             self.session.unsubscribe(self._session_changed)
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+        with self._cond:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(5)
 
     def _beat(self) -> None:
         while not self._stop.wait(self.heartbeat_s):
@@ -160,8 +162,8 @@ class StatusReporter:
         """Sends the status when it changed (or ``force``) and the link is up."""
         snap = self.snapshot()
         with self._cond:
-            if not self._linked or (not force and snap == self._last):
-                return False
+            if self._thread is None or not self._linked or (not force and snap == self._last):
+                return False                        # not started (or stopped), no link, no change
             wait = self._sent_at + MIN_GAP_S - self.clock()
             if wait > 0 and not force:              # sent a moment ago: once more after the gap
                 if self._deferred is None and not self._stop.is_set():
