@@ -46,7 +46,7 @@ function card(t) {
     for (const d of t.todo) c.lastChild.append(node("li", `${d.device_words}：${d.todo}`));
   }
   c.append(node("p", "最后联系：" + ago(t.silent_s), "seen"));
-  if (t.level !== "lost" || t.uptime_s !== null) {
+  if (t.level !== "lost") {                 // a silent terminal's last word would read as now
     const bits = [t.in_session ? "有人在办理" : "空闲"];
     if (t.uptime_s !== null && t.uptime_s !== undefined) bits.push(`已运行 ${ago(t.uptime_s).replace("前", "")}`);
     const printerDown = t.todo.some((d) => d.device === "receipt_printer" && d.state !== "degraded");
