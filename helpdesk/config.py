@@ -53,6 +53,9 @@ class HubConfig:
                                             # the client it names); more are refused with 429
     callbacks_per_kiosk_per_hour: int = 20  # call-back requests one kiosk may leave
     chat_per_kiosk_per_minute: int = 60     # chat lines one kiosk may send
+    terminal_silent_seconds: float = 90.0   # a terminal not heard from this long shows 失联
+    status_per_kiosk_per_minute: int = 120  # status messages one kiosk may send (it sends on change + 30 s)
+    content_dir: str = ""                   # the signed content bundle's folder (content publish --out); "": none served
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
@@ -64,11 +67,12 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "kiosk_token_checks_at_once", "login_failures_before_throttle",
             "login_throttle_seconds", "login_checks_at_once", "identify_seconds",
             "connections_per_address", "callbacks_per_kiosk_per_hour",
-            "chat_per_kiosk_per_minute"}
+            "chat_per_kiosk_per_minute", "terminal_silent_seconds", "status_per_kiosk_per_minute"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
              "kiosk_token_checks_at_once", "login_failures_before_throttle",
              "login_checks_at_once", "connections_per_address",
-             "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute"}
+             "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute",
+             "status_per_kiosk_per_minute"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 

@@ -22,8 +22,10 @@ from typing import Callable
 from aiohttp import web
 
 from helpdesk.accounts import AccountError, Accounts, token_hash
+from helpdesk.alert_log import AlertLog
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
+from helpdesk.content_serve import ContentServer
 from helpdesk.conn import MAX_MSG, Conn, loads, messages as _messages, text as _text
 from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
@@ -35,6 +37,8 @@ from helpdesk.records import CallLog
 from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
 from helpdesk.status_page import StatusPage
+from helpdesk.terminals import TerminalBoard
+from helpdesk.terminals_api import StaffWatch, TerminalsApi
 from helpdesk.websurface import LOGIN_MAX, bearer, same_origin, security_headers, too_many
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ class Hub:
                                 cfg.login_throttle_seconds, cfg.login_checks_at_once)
         self.sockets = SocketGuard(cfg.connections_per_address, cfg.identify_seconds)
         self.chat_limit = RateLimit(clock, cfg.chat_per_kiosk_per_minute, 60.0)
+        self.status_limit = RateLimit(clock, cfg.status_per_kiosk_per_minute, 60.0)
         rules = RoutingRules(cfg.ring_seconds, cfg.max_wait_seconds, cfg.elder_factor,
                              cfg.default_call_seconds, cfg.startup_grace_seconds)
         self.router = Router(clock, rules, self.calllog)
@@ -69,6 +74,10 @@ class Hub:
                                       RateLimit(clock, cfg.callbacks_per_kiosk_per_hour, 3600.0))
         self.kiosks: dict[str, Conn] = {}
         self.helpers: dict[str, Conn] = {}
+        self.staff = StaffWatch(self)           # consoles open; alerts to them and to the kiosks
+        self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.staff.open,
+                                       AlertLog(cfg.db_path))
+        self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self._ticker: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
@@ -94,6 +103,7 @@ class Hub:
         self.drop_revoked_helpers()
         self.flush()
         self.callbacks.purge()
+        self.staff.tick()
 
     def drop_revoked_helpers(self) -> None:
         """Helpers whose session ended (logout, disable, new password, expiry) lose their
@@ -151,6 +161,8 @@ class Hub:
                     if terminal is None and data["type"] in IDENTIFYING:
                         await self._admit(request, conn, data)
                     terminal = self._kiosk_message(conn, terminal, data)
+                    if terminal is not None:
+                        self.terminals.seen(terminal)
                 except RoutingError as e:
                     conn.send({"type": "error", "code": e.code, "message": str(e),
                                "in_reply_to": data.get("type"), **e.fields})
@@ -162,6 +174,7 @@ class Hub:
             deadline.cancel()
             if terminal is not None and self.kiosks.get(terminal) is conn and not self.stopping:
                 del self.kiosks[terminal]
+                self.terminals.link(terminal, False)
                 self.router.kiosk_offline(terminal)
                 self.flush()
             conn.close()
@@ -196,6 +209,7 @@ class Hub:
                     old.close(4000, "replaced")
                     self.router.kiosk_offline(tid)
                 self.kiosks[tid] = conn
+                self.terminals.link(tid, True)
                 terminal = tid
                 conn.send({"type": "welcome", "terminal_id": tid,
                            "ice_servers": self.ice("kiosk", tid)})
@@ -216,6 +230,13 @@ class Hub:
             self.router.hangup("kiosk", terminal)
         elif t in ("signal", "chat"):
             self._relay("kiosk", terminal, conn, data)
+        elif t == "status":                       # the 终端 page; answered with status_ack
+            if not self.status_limit.allow(terminal):
+                raise RoutingError("rate_limited", "too many status messages; the next heartbeat is enough")
+            before = self.terminals.revision
+            conn.send(self.terminals.report(terminal, data))
+            if self.terminals.revision != before:
+                self.staff.push_alerts()
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal
@@ -267,12 +288,16 @@ class Hub:
             if old is not None:                   # a second tab or a reconnect
                 old.send({"type": "error", "code": "replaced", "message": "new connection"})
                 old.close(4000, "replaced")
+            was_open = self.staff.open()
             self.helpers[acct.name] = conn
             conn.send({"type": "welcome", "name": acct.name, "display_name": acct.display_name,
                        "ring_s": self.cfg.ring_seconds,
                        "ice_servers": self.ice("helper", acct.name)})
             self.router.helper_online(acct.name, acct.display_name)
             conn.send(self.callbacks.list_message())      # the whole list once; then deltas
+            conn.send(self.terminals.alerts_message())
+            if not was_open:
+                self.staff.changed()
             return acct.name
         if name is None:
             raise RoutingError("login_first", "send login with your token first")
@@ -354,6 +379,8 @@ class Hub:
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
         self.callbacks.purge(force=True)
+        if self.terminals.restore():
+            log.info("%d terminal alert(s) still open from before the restart", len(self.terminals.alerts))
         if self.tick_interval:
             self._ticker = asyncio.ensure_future(self._tick_forever())
 
@@ -378,6 +405,7 @@ class Hub:
         self.calllog.close_dangling(self.clock())
         self.calllog.close()
         self.callbacks.store.close()
+        self.terminals.log.close()
 
 
 def make_app(hub: Hub) -> web.Application:
@@ -395,6 +423,9 @@ def make_app(hub: Hub) -> web.Application:
         RecordsApi(hub.orders, hub.gate).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
+    TerminalsApi(hub).install(app)
+    if hub.content is not None:
+        hub.content.install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)

@@ -134,6 +134,7 @@ SCHEMA: dict[str, Rule] = {
                               lambda v: all(isinstance(e, str) and ":" in e and e.split(":", 1)[1].startswith(
                                   ("scrypt$", "pbkdf2_sha256$")) for e in v)),
     "assist.mode_timeout_seconds": _int_range(30, 1800),
+    "assist.status_heartbeat_seconds": _int_range(5, 60),
     "assist.audit_log": _text(1000),
     "identity.card_timeout_seconds": _int_range(10, 600),
     "identity.face_timeout_seconds": _int_range(10, 120),

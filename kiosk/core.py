@@ -36,6 +36,7 @@ class Kiosk:
     identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
+    status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
 
     def __post_init__(self) -> None:
@@ -120,9 +121,19 @@ class Kiosk:
             else:
                 from .printing.a4_service import A4Service
                 outcome = A4Service(printer).print_pdf(pdf, title, job_key)
-            on_done(outcome)
+            on_done(self._told(outcome, "a4_printer"))
 
         threading.Thread(target=work, name="print-a4-pdf", daemon=True).start()
+
+    def _told(self, outcome: Any, device: str) -> Any:
+        """A printer that needs staff: 已通知工作人员 only when the hub confirmed it has put the
+        alert in front of staff (kiosk/ops/status.py), else the citizen is asked to tell the desk."""
+        key = outcome.message_key
+        if key.endswith("_tell_staff") and self.status is not None \
+                and self.status.wait_notified(device):
+            from dataclasses import replace
+            return replace(outcome, message_key=key.replace("_tell_staff", "_staff_notified"))
+        return outcome
 
     def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1,
                     a4: bool = False) -> None:
@@ -148,6 +159,6 @@ class Kiosk:
             else:
                 doc = guide_receipt(item, self.hall(), self.handoff_url(item), job_id=job_id)
                 outcome = ReceiptService(printer).print_document(doc)
-            on_done(outcome)
+            on_done(self._told(outcome, kind))
 
         threading.Thread(target=work, name="print-guide", daemon=True).start()

@@ -31,6 +31,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
+    kiosk.status = build_status(kiosk)          # the hub's 终端 page and alerts
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -47,8 +48,25 @@ def build_voice(config: Config, session, devices: dict):
     return guide
 
 
+def build_status(kiosk):
+    """Terminal status to the hub over the assist link (kiosk/ops/status.py); None without a hub.
+    It reports once the link is up (the app starts the assist service); the receipt printer is
+    polled so an idle one that runs out of paper reaches the console too."""
+    if kiosk.assist is None:
+        return None
+    from .ops.status import PRINTER_POLL_S, StatusReporter, versions
+
+    reporter = StatusReporter(kiosk.assist, kiosk.devices, kiosk.session, versions(kiosk),
+                              heartbeat_s=kiosk.config["assist.status_heartbeat_seconds"],
+                              printer_poll_s=PRINTER_POLL_S)
+    reporter.start()
+    return reporter
+
+
 def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
+    if kiosk.status is not None:
+        kiosk.status.stop()
     watch.stop()
     if kiosk.web is not None:
         kiosk.web.shutdown()

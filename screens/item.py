@@ -85,10 +85,12 @@ QR_WAY_ALSO = "您也可以扫描屏幕上的二维码，在手机上查看。"
 PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
     "print_done": "请在出纸口取走您的办事指南。",
     "print_duplicate": "办事指南已经打印好了，请在出纸口取走。",
-    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。" + QR_WAY,
+    "print_unavailable_tell_staff": "打印机暂时不能用，请到服务台告知工作人员。" + QR_WAY,
+    "print_unavailable_staff_notified": "打印机暂时不能用，已通知工作人员。" + QR_WAY,
     "print_failed_try_again": "打印没有完成，请再试一次。",
     "print_unavailable": "打印服务暂不可用。" + QR_WAY,
-    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。" + QR_WAY_ALSO,
+    "a4_print_waiting_tell_staff": "打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。" + QR_WAY_ALSO,
+    "a4_print_waiting_staff_notified": "打印机暂时不能用，已通知工作人员；修好后会自动打印。" + QR_WAY_ALSO,
 }
 
 

@@ -33,10 +33,12 @@ OPENING = "正在打开网上办事页面，请稍候…"
 PRINT_WORDS = {
     "print_done": "请在打印机出纸口取走您的文件。",
     "print_duplicate": "这份文件已经打印过了，请在出纸口取走。",
-    "print_unavailable_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员。",
+    "print_unavailable_tell_staff": "打印机暂时不能用，请到服务台告知工作人员。",
+    "print_unavailable_staff_notified": "打印机暂时不能用，已通知工作人员。",
     "print_failed_try_again": "打印没有完成，请再试一次。",
     "print_unavailable": "本机暂时不能打印。请用手机下载，或请工作人员帮助。",
-    "a4_print_waiting_tell_staff": "打印机暂时不能用，请告诉服务台的工作人员；修好后会自动打印。",
+    "a4_print_waiting_tell_staff": "打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。",
+    "a4_print_waiting_staff_notified": "打印机暂时不能用，已通知工作人员；修好后会自动打印。",
 }
 WAY_ON = {"item": "您可以返回指南，扫码用手机办理，或请工作人员帮助。", "home": "请稍后再试，或请工作人员帮助。"}
 

@@ -56,6 +56,7 @@ function logout() {
   }
   token = null;
   HelperCallbacks.clear();          // the phone numbers leave the page with the helper
+  ehallAlerts.show([]);
   if (ws) ws.close();
   show("desk-view", false); show("login-view", true);
 }
@@ -95,6 +96,7 @@ function handle(m) {
     case "signal": onSignal(m.data); break;
     case "chat": chatLine("群众", m.text, false); break;
     case "callbacks": HelperCallbacks.render(m.open || []); break;
+    case "terminal_alerts": ehallAlerts.show(m.alerts || []); break;
     case "callback_changed": HelperCallbacks.changed(m.callback); break;
     case "callback_removed": HelperCallbacks.removed(m.callback_id); break;
     case "callback_updated": notice(m.status === "done" ? "已标记为已回电" : "已认领，请尽快回电"); break;
@@ -151,6 +153,7 @@ function sendSignal(data) { send({ type: "signal", data }); }
 window.helpdeskSignal = { onSignal, sendSignal };
 
 HelperCallbacks.init(send);
+ehallAlerts.wire(() => token, () => {});     // the hub pushes the new list after 确认
 $("login-form").addEventListener("submit", login);
 $("btn-logout").onclick = logout;
 $("btn-available").onclick = () => send({ type: "presence", state: "available" });

@@ -64,6 +64,7 @@ class AssistService:
         self._screen_source: Callable[[], np.ndarray | None] | None = None
         self._status = AssistStatus("idle" if self.hub_url else "unavailable")
         self._observers: Observers[AssistStatus] = Observers("assist")
+        self._taps: Observers[dict] = Observers("assist hub link")    # other services (tap)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._client: HubClient | None = None
@@ -204,6 +205,19 @@ class AssistService:
         return self.call(self._callbacks.send, self._client, str(phone), bool(large_text),
                          str(reason or ""), self.terminal_name)
 
+    # ----------------------------------------- the hub link, for other services (kiosk.ops)
+    def tap(self, fn: Callable[[dict], None]) -> None:
+        """``fn(msg)`` for every message from the hub, and ``{"type": "link", "up": bool}`` when
+        the link comes up (after ``welcome``) or goes; on the service's thread."""
+        self._taps.subscribe(fn)
+
+    def send_to_hub(self, msg: dict) -> concurrent.futures.Future:
+        """Sends ``msg`` now if linked; the Future gives False when the hub is not there."""
+        return self.call(self._send_raw, msg)
+
+    async def _send_raw(self, msg: dict) -> bool:
+        return await self._client.send(msg) if self._client is not None else False
+
     def set_screen_source(self, fn: Callable[[], np.ndarray | None] | None) -> None:
         """``fn()`` returns the latest RGB frame of the (masked) kiosk window, or None."""
         self._screen_source = fn
@@ -310,6 +324,7 @@ class AssistService:
     def _on_link(self, up: bool) -> None:
         state = self._status.state
         self._set(linked=up)
+        self._taps.notify({"type": "link", "up": up})
         if up and self._refused:                 # registered (again) on the hub
             self._refused = False
             if state == "unavailable":
@@ -326,6 +341,7 @@ class AssistService:
 
     def _on_message(self, m: dict) -> None:
         kind, state = m["type"], self._status.state
+        self._taps.notify(m)
         if kind == "error" and m.get("code") in REFUSALS:     # either way: not taken now
             self._on_refused(state)
             return

@@ -36,6 +36,16 @@ def screen_pattern(width: int = 640, height: int = 360) -> np.ndarray:
     return img
 
 
+def cjk_fontconfig(folder):
+    """A fontconfig with the kiosk's Noto Sans SC: this machine has no system CJK font (a hall's
+    console PC has one), and boxes in a screenshot hide what staff would read."""
+    from pylopdf_fonts_zh_cn import sans_path
+
+    from drivers.browser.chromium import _fontconfig
+
+    return _fontconfig(folder, (str(sans_path().parent),))
+
+
 def need_browser() -> None:
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (scripts/apt-packages.txt)")
@@ -63,11 +73,11 @@ class Rig:
     """The hub and the helper's Chromium; with ``kiosk`` (default) also a bare kiosk
     AssistService, without it the caller attaches its own (the Kivy app's)."""
 
-    def __init__(self, tmp_path, kiosk: bool = True) -> None:
+    def __init__(self, tmp_path, kiosk: bool = True, **hub_cfg) -> None:
         from playwright.sync_api import sync_playwright
 
         self.tmp = tmp_path
-        self.hub = HubThread(tmp_path).start()
+        self.hub = HubThread(tmp_path, **hub_cfg).start()
         self.hub.accounts.add(*HELPER)
         home = tmp_path / "home"
         home.mkdir()
@@ -77,6 +87,7 @@ class Rig:
         runtime = tmp_path / "run"       # PulseAudio's client makes $TMPDIR/pulse-* without one
         runtime.mkdir(mode=0o700, exist_ok=True)
         env["XDG_RUNTIME_DIR"] = str(runtime)
+        env["FONTCONFIG_FILE"] = str(cjk_fontconfig(tmp_path))   # Chinese glyphs in screenshots
         self.context = self.pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, bypass_csp=True,
             args=FLAGS, env=env, viewport={"width": 1280, "height": 900})

@@ -40,8 +40,8 @@ def test_paper_out_says_so_and_offers_the_qr(ui, printer):
     ui.frames(2)
     ui.tap(ui.screen.ids.print_btn)
     ui.wait_until(lambda: ui.app.manager.current == "qr", timeout=5)
-    assert _notice(ui).startswith("打印机暂时不能用，请告诉服务台的工作人员")
-    assert "已通知" not in _notice(ui)        # nobody is notified until the hub reports terminals (issue 12)
+    assert _notice(ui).startswith("打印机暂时不能用，请到服务台告知工作人员")
+    assert "已通知" not in _notice(ui)        # no hub here: nobody was notified
     assert printer.jobs == []
     ui.screenshot("print-failed-qr")
 
@@ -55,7 +55,7 @@ def test_paper_out_without_an_online_channel_points_to_the_desk(ui, printer):
     ui.frames(2)
     assert ui.screen.ids.qr_btn.parent is None
     ui.tap(ui.screen.ids.print_btn)
-    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用，请告诉服务台的工作人员"), timeout=5)
+    ui.wait_until(lambda: _notice(ui).startswith("打印机暂时不能用，请到服务台告知工作人员"), timeout=5)
     ui.frames(2)
     assert ui.app.manager.current == "item"
     text = ui.screen.ids.notice.text
