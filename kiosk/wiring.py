@@ -31,6 +31,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
+    from .records.service import build_records
+    kiosk.records = build_records(config)       # 工单/好差评/questions: the outbox and its sender
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -50,6 +52,8 @@ def build_voice(config: Config, session, devices: dict):
 def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
     watch.stop()
+    if kiosk.records is not None:
+        kiosk.records.stop()
     if kiosk.web is not None:
         kiosk.web.shutdown()
     close_all(kiosk.devices)

@@ -194,6 +194,7 @@ class KioskKeyboard(VKeyboard):
     small_font = NumericProperty(14)
     mode_name = StringProperty(Mode.PINYIN.value)
     _instances: list["KioskKeyboard"] = []
+    _before_forced: Mode | None = None       # the mode a field's own mode (ime_mode) replaced
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -240,7 +241,17 @@ class KioskKeyboard(VKeyboard):
         self.composer.end()
         self.bar.show()
 
-    def on_target(self, _kb, _target) -> None:
+    def on_target(self, _kb, target) -> None:
+        """A field may ask for its mode (``ime_mode``: a phone number's 123); the mode chosen
+        before comes back on the next field that asks for none."""
+        wanted = getattr(target, "ime_mode", None) if target is not None else None
+        if wanted:
+            if self._before_forced is None:
+                self._before_forced = self.composer.mode
+            self.set_mode(Mode(wanted))
+        elif target is not None and self._before_forced is not None:
+            self.set_mode(self._before_forced)
+            self._before_forced = None
         self.composer.end()
         self.pad.clear_ink()
         self.bar.show()

@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: Apache-2.0
+"""留言（工单） at the kiosk, end to end: taps through Kivy's input path on the form (category,
+description typed in pinyin, phone on the 123 keys, the summary), 确认提交 into the real outbox,
+sent to the real hub (aiohttp, the kiosk's token, the SQLAlchemy store); the receipt on screen
+and on the receipt printer; the hub's status page answers the printed 查询码. With the hub
+unreachable the receipt still prints and the screen says only what is true."""
+import re
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import overflowing
+from drivers.receipt_printer import create_printer
+from kiosk.records import new_key
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "assist"))
+from assist_testkit import KIOSKS, TEST_TOKEN, HubThread  # noqa: E402
+
+from test_ui_ime import candidate  # noqa: E402
+
+
+@pytest.fixture
+def hub(tmp_path):
+    from helpdesk.orders import OrderStore, upgrade
+
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    upgrade(url)
+    thread = HubThread(tmp_path)
+    thread.orders = OrderStore(url)
+    thread.start()
+    yield thread
+    thread.close()
+
+
+def _kiosk_with_records(make_ui, tmp_path, hub_url, **more):
+    from kiosk.records.service import build_records
+
+    ui = make_ui(**{"assist.hub_url": hub_url, "assist.hub_token": TEST_TOKEN, "hall.terminal_id": KIOSKS[0],
+                    "records.folder": str(tmp_path / "records"), "records.outbox_key": new_key(), **more})
+    ui.kiosk.records = build_records(ui.kiosk.config)
+    ui.kiosk.records.sender.first_pause = 0.05
+    printer = create_printer("sim://", name="receipt_printer")
+    printer.open()
+    ui.kiosk.devices = {"receipt_printer": printer}
+    return ui, printer
+
+
+def _stop(ui):
+    ui.kiosk.records.stop()
+
+
+def _fill_form(ui, phone_keys="13912345678"):
+    """From the item page: 留言/提交诉求, 求助, 护照丢了 in pinyin, a wrong then a right phone."""
+    ui.kiosk.session.go("item", id="SI-0049")
+    ui.frames(2)
+    item = ui.screen
+    assert item.ids.order_btn.parent is not None
+    ui.tap(item.ids.order_btn)
+    order = ui.screen
+    assert ui.app.manager.current == "order" and order.step == "category"
+    assert "普通护照签发" in order.part.children[-2].text            # 关于事项：the item
+    ui.screenshot("order-category")
+    ui.tap(order.part.ids.cat_help)
+    assert order.step == "describe"
+    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
+    vk = ui.keyboard()
+    ui.wait_until(lambda: vk.composer.ready, timeout=30)
+    ui.frames(2)
+    ui.tap(order.part.ids.next_btn)                                     # empty: a message, no step
+    assert order.step == "describe" and "请先写下" in order.message
+    for letters, word in (("huzhao", "护照"), ("diule", "丢了")):
+        for key in letters:
+            ui.tap_key(key)
+        ui.tap(candidate(vk, word))
+    assert order.part.ids.field.text == "护照丢了" and order.count == 4
+    assert "4/500" in order.part.ids.counter.text
+    ui.screenshot("order-describe")
+    assert not overflowing(order)
+    ui.tap(order.part.ids.next_btn)
+    assert order.step == "phone"
+    ui.wait_until(lambda: vk.composer.mode.value == "123")             # the field asks for digits
+    ui.frames(2)
+    for key in "12345":
+        ui.tap_key(key)
+    ui.tap(order.part.ids.next_btn)
+    assert order.step == "phone" and "电话号码不对" in order.message
+    ui.screenshot("order-phone-wrong")
+    order.part.ids.field.text = ""
+    for key in phone_keys:
+        ui.tap_key(key)
+    ui.tap(order.part.ids.next_btn)
+    assert order.step == "confirm"                                      # not identified: no name step
+    shown = [w.text for w in order.part.ids.rows.walk() if hasattr(w, "text")]
+    from kiosk.records import normalise_phone
+    for expected in ("求助", "普通护照签发", "护照丢了", normalise_phone(phone_keys), "不留姓名"):
+        assert any(expected in t for t in shown), expected
+    ui.screenshot("order-confirm")
+    return order
+
+
+def test_an_order_from_an_item_reaches_the_hub_and_the_receipt_prints(make_ui, tmp_path, hub):
+    """GIVEN a kiosk wired to the real hub WHEN the citizen fills the form and taps 确认提交
+    THEN nothing was sent before, the hub has the order once, the screen says 已提交 with the
+    number and the 查询码, the receipt prints them, and the status page answers that code."""
+    ui, printer = _kiosk_with_records(make_ui, tmp_path, hub.url)
+    try:
+        order = _fill_form(ui)
+        assert hub.orders.listing() == [] and len(ui.kiosk.records.outbox) == 0    # nothing before 确认提交
+        ui.tap(order.part.ids.submit_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "order_done", timeout=10)
+        done = ui.screen
+        assert done.headline.startswith("已提交")
+        [kept] = hub.orders.listing()
+        assert done.number == kept["number"] and done.ids.number.text == "工单编号：" + kept["number"]
+        code = done.code.replace(" ", "")
+        assert re.fullmatch(r"[A-Z2-9]{10}", code)
+        ui.wait_until(lambda: done.print_text == "请在出纸口取走回执。", timeout=10)
+        assert len(printer.jobs) == 1
+        out = printer.output
+        assert done.code.encode("gb18030") in out and kept["number"].encode() in out
+        assert "13912345678".encode() not in out and "护照丢了".encode("gb18030") not in out
+        ui.screenshot("order-receipt")
+        assert not overflowing(done)
+        page = urllib.request.urlopen(f"{hub.http}/orders/status?code={code}").read().decode()
+        assert "已受理，等待分派" in page and "13912345678" not in page
+        with hub.orders.engine.connect() as db:
+            import sqlalchemy as sa
+            from helpdesk.orders import orders
+            row = db.execute(sa.select(orders)).one()
+        assert row.phone == "13912345678" and row.description == "护照丢了" and row.item_id == "SI-0049"
+        assert code not in str(tuple(row))                                  # only the code's hash
+        ui.tap(done.ids.finish_btn)
+        assert ui.app.manager.current == "home"
+    finally:
+        _stop(ui)
+
+
+def test_with_the_hub_unreachable_the_receipt_prints_and_says_saved(make_ui, tmp_path):
+    """GIVEN the hub cannot be reached WHEN the citizen submits THEN the screen says 已保存，
+    联网后自动提交 (never 已提交), the receipt prints with the 查询码, and the outbox keeps the
+    order with the phone number encrypted."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    ui, printer = _kiosk_with_records(make_ui, tmp_path, f"ws://127.0.0.1:{closed_port}")
+    try:
+        order = _fill_form(ui, "063152012345")
+        ui.tap(order.part.ids.submit_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "order_done", timeout=10)
+        done = ui.screen
+        assert done.headline == "已保存在本机，联网后自动提交。" and "已提交" not in done.headline
+        assert done.number == "" and "凭查询码" in done.ids.number.text
+        ui.wait_until(lambda: done.print_text == "请在出纸口取走回执。", timeout=10)
+        assert done.code.encode("gb18030") in printer.output
+        ui.screenshot("order-receipt-offline")
+        assert len(ui.kiosk.records.outbox) == 1
+        raw = b"".join(p.read_bytes() for p in (tmp_path / "records").iterdir())
+        assert b"5201234" not in raw and "护照丢了".encode() not in raw           # sealed at rest
+        ui.kiosk.session.end("test")
+        ui.frames(2)
+        assert done.code == "" and ui.kiosk.session.data == {}
+    finally:
+        _stop(ui)
