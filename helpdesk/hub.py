@@ -395,6 +395,8 @@ def make_app(hub: Hub) -> web.Application:
         RecordsApi(hub.orders, hub.gate).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
+        from helpdesk.questions import QuestionsConsole
+        QuestionsConsole(hub.orders, hub.accounts).install(app)
     app.router.add_static("/static/", STATIC)
     app.on_startup.append(hub._on_startup)
     app.on_shutdown.append(hub._on_shutdown)

@@ -75,6 +75,18 @@ ratings = sa.Table(
     sa.Column("follow_up_done", sa.String(500)),
 )
 
+questions = sa.Table(                  # 问一问 questions nothing answered well (helpdesk/questions.py)
+    "questions", meta,
+    sa.Column("id", sa.String(32), primary_key=True),             # the kiosk's record id
+    sa.Column("question", sa.String(500), nullable=False),        # masked at the kiosk
+    sa.Column("reason", sa.String(12), nullable=False),           # unsolved | no_answer
+    sa.Column("offered", sa.String(400)),                         # what was offered (JSON ids)
+    sa.Column("terminal", sa.String(40), nullable=False),
+    sa.Column("asked", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("handled", sa.String(64)),                          # who marked it 已补充, or NULL
+)
+sa.Index("questions_handled_asked", questions.c.handled, questions.c.asked)
+
 
 class OrderError(ValueError):
     """A submission or an action that is refused, with the reason."""

@@ -4,7 +4,8 @@
 ``POST /api/records`` with ``Authorization: Bearer <kiosk token>`` and
 ``X-Ehall-Terminal: <terminal id>`` (the credentials the kiosk already uses for assist,
 checked and throttled by :class:`helpdesk.kiosks.KioskGate`), body
-``{"id", "kind": "order"|"rating", "payload": {...}, "phone"}`` (at most 16 KiB).
+``{"id", "kind": "order"|"rating"|"question", "payload": {...}, "phone"}`` (at most 16 KiB;
+a question carries no phone and nothing about the citizen: helpdesk/questions.py).
 
 Answers: 200 ``{"ok": true, ...}`` (also for an id taken before: the outbox may send twice),
 400 ``{"error": "<field>: <what is allowed>"}``, 401, 413, 429 with ``Retry-After``,
@@ -26,7 +27,7 @@ from helpdesk.orders import OrderError, OrderStore
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 TERMINAL_HEADER = "X-Ehall-Terminal"
-KINDS = ("order", "rating")
+KINDS = ("order", "rating", "question")
 
 
 def _error(status: int, text: str, **headers: str) -> web.Response:
@@ -70,6 +71,12 @@ class RecordsApi:
                 receipt = await asyncio.to_thread(self.store.submit_order, rec, terminal)
                 return web.json_response({"ok": True, "number": receipt.number, "code": receipt.code,
                                           "deadline": receipt.deadline.isoformat()})
+            if kind == "question":
+                from helpdesk.questions import take
+                if body.get("phone"):
+                    return _error(400, "phone: a question carries none")
+                new = await asyncio.to_thread(take, self.store, rec, terminal)
+                return web.json_response({"ok": True, "new": new})
             new = await asyncio.to_thread(self.store.rate, rec, terminal)
             return web.json_response({"ok": True, "new": new})
         except OrderError as exc:

@@ -95,8 +95,8 @@ async def _refusals(tmp_path):
         assert status == 401 and "token" in answer["error"]
         status, answer = await post({**body, "payload": {**ORDER, "category": "闲聊"}}, **good)
         assert status == 400 and answer["error"].startswith("category:")
-        status, answer = await post({**body, "kind": "question"}, **good)
-        assert status == 400 and answer["error"] == "kind: one of order/rating"
+        status, answer = await post({**body, "kind": "memo"}, **good)
+        assert status == 400 and answer["error"] == "kind: one of order/rating/question"
         status, answer = await post(b"{not json", **good)
         assert status == 400 and answer["error"] == "the body is not JSON"
         status, answer = await post({**body, "payload": {**ORDER, "description": "长" * 20000}}, **good)
