@@ -22,7 +22,7 @@ from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
-from . import consent, face, help_desk, idcard, identified, order, order_done, web
+from . import consent, face, help_desk, idcard, identified, order, order_done, rating, web
 from .theme import Theme
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
             "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified",
-            "identity_banner", "help_desk", "ask", "order", "web", "app")
+            "identity_banner", "help_desk", "ask", "order", "rating", "web", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
@@ -39,7 +39,7 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
            "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
            "ask": ask.AskScreen, "web": web.WebScreen, "order": order.OrderScreen,
-           "order_done": order_done.OrderDoneScreen}
+           "order_done": order_done.OrderDoneScreen, "rate": rating.RatingScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"

@@ -39,11 +39,13 @@ class OrderDoneScreen(KioskScreen):
         from kiosk.printing.order_receipt import deadline_words
         from .qr import qr_texture
 
-        done = self.session.data.get("order_done")
-        if done is None:
-            raise LookupError("no submitted order in this session")
-        submitted, sent = done
         self.title = "留言回执"
+        done = self.session.data.get("order_done")
+        if done is None:                      # nothing submitted in this session: nothing to show
+            self.wipe()
+            self.headline, self.ok = "没有可显示的回执。", False
+            return
+        submitted, sent = done
         self.ok = sent is None or sent.taken
         self.headline = TAKEN if sent is not None and sent.taken else KEPT if sent is None else REFUSED
         self.code = shown(submitted.code)
