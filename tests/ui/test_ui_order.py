@@ -75,7 +75,7 @@ def _fill_form(ui, phone_keys="13912345678"):
             ui.tap_key(key)
         ui.tap(candidate(vk, word))
     assert order.part.ids.field.text == "护照丢了" and order.count == 4
-    assert "4/500" in order.part.ids.counter.text
+    assert "4/500" in order.part.ids.top.ids.counter.text
     ui.screenshot("order-describe")
     assert not overflowing(order)
     ui.tap(order.part.ids.next_btn)
@@ -162,5 +162,73 @@ def test_with_the_hub_unreachable_the_receipt_prints_and_says_saved(make_ui, tmp
         ui.kiosk.session.end("test")
         ui.frames(2)
         assert done.code == "" and ui.kiosk.session.data == {}
+    finally:
+        _stop(ui)
+
+
+def test_large_text_from_a_missed_call_with_the_name_offered(make_ui, tmp_path):
+    """GIVEN large-text mode, an identified citizen and a helper call that did not connect WHEN
+    留言（工单） is tapped THEN every step fits in large print, the name is offered masked (张*三)
+    and only with 写上姓名 does it go on the summary; nothing is kept before 确认提交."""
+    import socket
+    from types import SimpleNamespace
+
+    from kivy.metrics import dp
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    ui, _printer = _kiosk_with_records(make_ui, tmp_path, f"ws://127.0.0.1:{closed_port}")
+    try:
+        ui.tap(ui.screen.ids.tile_large)
+        ui.kiosk.session.set_identity(SimpleNamespace(masked_name="张*三", masked_number="3701**********123X",
+                                                      wiped=False))
+        ui.kiosk.session.go("assist_fallback", reason="no_helper")
+        ui.frames(3)
+        fallback = ui.screen
+        assert fallback.ids.order_btn.opacity == 1
+        ui.tap(fallback.ids.order_btn)
+        order = ui.screen
+        assert order.step == "category" and not overflowing(order)
+        for name in ("cat_consult", "cat_help", "cat_complaint", "cat_suggestion"):
+            assert order.part.ids[name].height >= dp(60)
+        ui.screenshot("large-order-category")
+        ui.tap(order.part.ids.cat_consult)
+        ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
+        vk = ui.keyboard()
+        ui.wait_until(lambda: vk.composer.ready, timeout=30)
+        ui.frames(2)
+        for key in "shebaoka":
+            ui.tap_key(key)
+        ui.tap(candidate(vk, "社保卡"))
+        assert order.part.ids.field.text == "社保卡"
+        ui.frames(2)
+        assert not overflowing(order) and order.part.ids.next_btn.height >= dp(60)
+        nx, ny = order.part.ids.next_btn.to_window(*order.part.ids.next_btn.pos)
+        assert ny >= vk.top - 1                                     # 下一步 sits above the keyboard
+        ui.screenshot("large-order-describe")
+        ui.tap(order.part.ids.next_btn)
+        ui.wait_until(lambda: vk.composer.mode.value == "123")
+        ui.frames(2)
+        for key in "13800138000":
+            ui.tap_key(key)
+        ui.tap(order.part.ids.next_btn)
+        assert order.step == "name"
+        ui.screenshot("large-order-name")
+        assert not overflowing(order)
+        ui.tap(order.part.ids.name_yes)
+        assert order.step == "confirm"
+        shown = [w.text for w in order.part.ids.rows.walk() if hasattr(w, "text")]
+        assert "张*三" in shown and "咨询" in shown and "社保卡" in shown
+        assert len(ui.kiosk.records.outbox) == 0                     # nothing kept before 确认提交
+        ui.screenshot("large-order-confirm")
+        assert not overflowing(order)
+        ui.tap(order.part.ids.submit_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "order_done", timeout=10)
+        [kept] = ui.kiosk.records.outbox.pending()
+        assert kept.payload["name_masked"] == "张*三" and kept.payload["category"] == "咨询"
+        assert kept.phone == "13800138000" and kept.payload["item_id"] is None
+        ui.screenshot("large-order-receipt")
+        assert not overflowing(ui.screen)
+        ui.tap(ui.screen.ids.nav_back if "nav_back" in ui.screen.ids else ui.screen.ids.finish_btn)
     finally:
         _stop(ui)
