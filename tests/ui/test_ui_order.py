@@ -159,11 +159,34 @@ def test_with_the_hub_unreachable_the_receipt_prints_and_says_saved(make_ui, tmp
         assert len(ui.kiosk.records.outbox) == 1
         raw = b"".join(p.read_bytes() for p in (tmp_path / "records").iterdir())
         assert b"5201234" not in raw and "护照丢了".encode() not in raw           # sealed at rest
+        printed_code = done.code.replace(" ", "")
         ui.kiosk.session.end("test")
         ui.frames(2)
         assert done.code == "" and ui.kiosk.session.data == {}
+        # the hub comes up on that address: the kept order goes, and the printed code shows it
+        from helpdesk.orders import OrderStore, upgrade
+        url = f"sqlite:///{tmp_path / 'orders.db'}"
+        upgrade(url)
+        hub = HubThread(tmp_path)
+        hub.orders, hub.port = OrderStore(url), closed_port
+        ui.kiosk.records.sender.max_pause = 0.5
+        hub.start()
+        try:
+            _until(lambda: len(ui.kiosk.records.outbox) == 0, "the outbox delivered after the hub came up")
+            page = urllib.request.urlopen(f"{hub.http}/orders/status?code={printed_code}").read().decode()
+            assert "已受理，等待分派" in page
+        finally:
+            hub.close()
     finally:
         _stop(ui)
+
+
+def _until(pred, what, limit=30.0):
+    import time
+    end = time.monotonic() + limit
+    while not pred():
+        assert time.monotonic() < end, f"never: {what}"
+        time.sleep(0.05)
 
 
 def test_large_text_from_a_missed_call_with_the_name_offered(make_ui, tmp_path):
