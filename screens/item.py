@@ -225,6 +225,16 @@ class ItemScreen(KioskScreen):
             app.notify(way_on(text, has_qr, self.kiosk.config))
         if not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr:
             self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
+        elif outcome.printed and self.item_id == item_id:
+            self._offer_rating(item_id)
+
+    def _offer_rating(self, item_id: str) -> None:
+        """好差评 once per item and session after its guide printed (skippable; 返回 comes back)."""
+        from .rating import may_rate
+        rated = self.session.data.setdefault("rated_guides", set())
+        if may_rate(self.kiosk) and item_id not in rated:
+            rated.add(item_id)
+            self.session.go("rate", target="guide", target_id=item_id)
 
     def wipe(self) -> None:
         self.item_id = ""

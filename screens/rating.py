@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""好差评 after a service (a helper call that ended): 非常满意 … 非常不满意, one tap, skippable,
+"""好差评 after a service (a helper call that ended, an item's guide printed): 非常满意 … 非常不满意,
+one tap, skippable,
 never in the way of leaving (返回/首页 stay). 不满意 and 非常不满意 ask why (GB/T 39735's reasons,
 kiosk/records/service.py BAD_REASONS) before 提交评价. The rating goes through the outbox,
 tied to what was rated (the call, its helper, the terminal), never to who rated."""
@@ -32,7 +33,7 @@ class RatingScreen(KioskScreen):
 
         self.title = "服务评价"
         self.target, self.target_id, self.helper = target, target_id, helper
-        self.what = {"call": "刚才的视频帮办服务"}.get(target, "本次服务")
+        self.what = {"call": "刚才的视频帮办服务", "guide": "本事项的办事指南服务"}.get(target, "本次服务")
         self.score, self.asking, self.chosen, self.message = 0, False, [], ""
         box = self.ids.reasons
         box.clear_widgets()

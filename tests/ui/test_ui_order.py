@@ -255,3 +255,32 @@ def test_large_text_from_a_missed_call_with_the_name_offered(make_ui, tmp_path):
         ui.tap(ui.screen.ids.nav_back if "nav_back" in ui.screen.ids else ui.screen.ids.finish_btn)
     finally:
         _stop(ui)
+
+
+def test_a_printed_guide_can_be_rated_once(make_ui, tmp_path, hub):
+    """GIVEN the hub WHEN an item's guide prints THEN 服务评价 asks once (the notice says where
+    the paper is), 满意 is one tap back to the item, and the hub has the rating of that guide."""
+    ui, printer = _kiosk_with_records(make_ui, tmp_path, hub.url)
+    try:
+        ui.kiosk.session.go("item", id="SI-0049")
+        ui.frames(2)
+        ui.tap(ui.screen.ids.print_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "rate", timeout=10)
+        rate = ui.screen
+        assert "办事指南" in rate.ids.prompt.text and rate.notice == "请在出纸口取走您的办事指南。"
+        assert len(printer.jobs) == 1
+        ui.screenshot("rating-after-guide")
+        assert not overflowing(rate)
+        ui.tap(rate.ids.score4)
+        assert ui.app.manager.current == "item"
+        _until(lambda: len(ui.kiosk.records.outbox) == 0, "the hub took the rating")
+        import sqlalchemy as sa
+        from helpdesk.orders import ratings
+        with hub.orders.engine.connect() as db:
+            rows = [(r.score, r.target_kind, r.target_id) for r in db.execute(sa.select(ratings))]
+        assert rows == [(4, "guide", "SI-0049")]
+        ui.tap(ui.screen.ids.print_btn)                         # printed already: no second rating
+        ui.wait_until(lambda: "已经打印好了" in ui.app.root.notice, timeout=10)
+        assert ui.app.manager.current == "item"
+    finally:
+        _stop(ui)
