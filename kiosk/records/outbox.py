@@ -167,20 +167,22 @@ class Outbox:
 
 
 def http_sender(url: str, terminal: str, token: str, timeout: float = 10.0,
-                on_answer: Callable[[Record, dict[str, Any]], None] | None = None
-                ) -> Callable[[Record], bool | Refused]:
+                on_answer: Callable[[Record, dict[str, Any]], None] | None = None,
+                session: Any = None) -> Callable[[Record], bool | Refused]:
     """``send`` for :class:`OutboxSender`: POSTs a record to the hub's ``/api/records`` with the
     kiosk's credentials. True once the hub has it; False to try again later (no network, a hub
     that is down or busy, a credential the admin may fix: 401, 403, 429, 5xx); :class:`Refused`
     when the hub says the record itself is wrong (400, 404, 413, 422): it is set aside, kept.
     ``on_answer(record, answer)``: the hub's answer to a taken record (an order's number and
-    查询码, the code only the first time)."""
+    查询码, the code only the first time). ``session``: a ``requests.Session`` to keep the
+    connection to the hub open between records (the sender's one thread uses it)."""
     import requests
+    post = session.post if session is not None else requests.post
     headers = {"Authorization": f"Bearer {token}", "X-Ehall-Terminal": terminal}
 
     def send(record: Record) -> bool | Refused:
         body = {"id": record.id, "kind": record.kind, "payload": record.payload, "phone": record.phone}
-        answer = requests.post(url, json=body, headers=headers, timeout=timeout)
+        answer = post(url, json=body, headers=headers, timeout=timeout)
         if answer.status_code in (400, 404, 413, 422):
             words = answer.text[:200].replace("\n", " ")
             log.warning("outbox: the hub refused %s %s for good: HTTP %s", record.kind, record.id[:8], answer.status_code)

@@ -184,9 +184,12 @@ def build_records(config) -> RecordsService | None:
     def token() -> str:
         return read_token_file(token_file) if token_file else config["assist.hub_token"]
 
+    import requests
+    connection = requests.Session()             # one kept-open connection, on the sender's thread
+
     def send(record: Record) -> bool | Refused:
         return http_sender(base + "/api/records", config["hall.terminal_id"], token(),
-                           on_answer=service.on_answer)(record)
+                           on_answer=service.on_answer, session=connection)(record)
     if not service.can_order:
         log.warning("records.outbox_key is empty: 留言 (work orders) is not offered; ratings and "
                     "questions are still kept")
