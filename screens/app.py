@@ -22,7 +22,7 @@ from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
-from . import consent, face, help_desk, idcard, identified, order, order_done, rating, web
+from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
 from .theme import Theme
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
            "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
            "ask": ask.AskScreen, "web": web.WebScreen, "order": order.OrderScreen,
-           "order_done": order_done.OrderDoneScreen, "rate": rating.RatingScreen}
+           "order_done": order_done.OrderDoneScreen, "rate": rating.RatingScreen,
+           "order_lookup": order_lookup.OrderLookupScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -142,7 +143,7 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._refuse_close)
         if self._error_handler in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._error_handler)
-        for typing in ("search", "ask", "order"):
+        for typing in ("search", "ask", "order", "order_lookup"):
             if typing in self.screens:
                 self.screens[typing].release_keyboard()
         self.ui.close()
@@ -194,6 +195,7 @@ class KioskApp(App):
             self.screens["search"].release_keyboard()
             self.screens["ask"].release_keyboard()
             self.screens["order"].release_keyboard()
+            self.screens["order_lookup"].release_keyboard()
             self.root.add_widget(self.overlay)
             if self.kiosk.voice is not None:
                 self.kiosk.voice.screen_shown("countdown")

@@ -59,6 +59,19 @@ class Sent:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A 查询码 typed at the kiosk: ``found`` (the hub's status), ``pending`` (still in this
+    kiosk's outbox, not yet sent), ``wrong`` (no such code), ``wait`` (too many wrong codes from
+    this terminal), ``offline`` (the hub cannot be asked now)."""
+    outcome: str
+    number: str = ""
+    category: str = ""
+    words: str = ""
+    deadline: str = ""
+    reply: str = ""
+
+
 def state_folder() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(base) / "ehall-kiosk"
@@ -77,6 +90,7 @@ class RecordsService:
         self.outbox, self.calendar, self.terminal = outbox, calendar, terminal
         self.status_url, self.days, self.today = status_url, days, today
         self.sender: OutboxSender | None = None
+        self.ask_hub: Callable[[str], Lookup] | None = None     # the hub's answer to a code
         self._sent: dict[str, Sent] = {}
         self._cond = threading.Condition()
 
@@ -140,6 +154,24 @@ class RecordsService:
         record_id = self.outbox.put("order", payload, phone=phone)
         return Submitted(record_id, code, category, days, deadline, f"{self.status_url}#{code}")
 
+    def lookup(self, code: str) -> Lookup:
+        """What a 查询码 shows (call off the UI thread: it may ask the hub)."""
+        from ehall_common.order_code import normalise
+        typed = normalise(code)
+        if not typed or len(typed) > 16:
+            return Lookup("wrong")
+        wanted = code_hash(typed)
+        try:
+            for record in self.outbox.pending(500):
+                if record.kind == "order" and record.payload.get("code_hash") == wanted:
+                    return Lookup("pending", category=record.payload.get("category", ""),
+                                  deadline=record.payload.get("deadline", ""))
+        except OutboxError as exc:
+            log.error("the outbox cannot be read for a lookup: %s", exc)
+        if self.ask_hub is None:
+            return Lookup("offline")
+        return self.ask_hub(typed)
+
     def rate(self, score: int, target_kind: str, target_id: str = "", reasons: Sequence[str] = (),
              text: str = "", helper: str = "") -> bool:
         """A 好差评 rating kept for the hub; False when it could not be kept (logged)."""
@@ -190,6 +222,23 @@ def build_records(config) -> RecordsService | None:
     def send(record: Record) -> bool | Refused:
         return http_sender(base + "/api/records", config["hall.terminal_id"], token(),
                            on_answer=service.on_answer, session=connection)(record)
+    def ask_hub(code: str) -> Lookup:
+        try:
+            answer = requests.post(base + "/api/records/status", json={"code": code}, timeout=5,
+                                   headers={"Authorization": f"Bearer {token()}",
+                                            "X-Ehall-Terminal": config["hall.terminal_id"]})
+        except (requests.RequestException, OSError, ValueError):
+            return Lookup("offline")
+        if answer.status_code == 404:
+            return Lookup("wrong")
+        if answer.status_code == 429:
+            return Lookup("wait")
+        if answer.status_code != 200:
+            return Lookup("offline")
+        found = answer.json()
+        return Lookup("found", str(found.get("number", "")), str(found.get("category", "")),
+                      str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")))
+    service.ask_hub = ask_hub
     if not service.can_order:
         log.warning("records.outbox_key is empty: 留言 (work orders) is not offered; ratings and "
                     "questions are still kept")

@@ -44,6 +44,8 @@ def _kiosk_with_records(make_ui, tmp_path, hub_url, **more):
     printer = create_printer("sim://", name="receipt_printer")
     printer.open()
     ui.kiosk.devices = {"receipt_printer": printer}
+    ui.app.screens["home"].show()             # wiring builds the records before the app: as if so
+    ui.frames(2)
     return ui, printer
 
 
@@ -282,5 +284,49 @@ def test_a_printed_guide_can_be_rated_once(make_ui, tmp_path, hub):
         ui.tap(ui.screen.ids.print_btn)                         # printed already: no second rating
         ui.wait_until(lambda: "已经打印好了" in ui.app.root.notice, timeout=10)
         assert ui.app.manager.current == "item"
+    finally:
+        _stop(ui)
+
+
+def test_the_citizen_checks_an_order_at_the_kiosk_with_the_code(make_ui, tmp_path, hub):
+    """GIVEN an order the hub has and the staff answered WHEN the citizen taps 留言查询 on home and
+    types the 查询码 on the ABC keys (lower case is fine) THEN the status and the staff's reply
+    show, never the phone or the description; five wrong codes from this terminal ask for a pause."""
+    ui, _printer = _kiosk_with_records(make_ui, tmp_path, hub.url)
+    try:
+        records = ui.kiosk.records
+        done = records.submit_order("投诉", "窗口排队太久", "13912345678")
+        sent = records.wait_sent(done.record_id, 10)
+        assert sent is not None and sent.taken
+        [order] = hub.orders.listing()
+        hub.orders.act(order["id"], "王芳", "reply", "已约谈窗口负责人，下周起增设一个窗口。")
+        assert ui.screen.ids.tile_lookup.opacity == 1
+        ui.tap(ui.screen.ids.tile_lookup)
+        look = ui.screen
+        assert ui.app.manager.current == "order_lookup"
+        ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
+        vk = ui.keyboard()
+        ui.wait_until(lambda: vk.composer.mode.value == "ABC")
+        ui.frames(2)
+        for ch in done.code.lower():
+            ui.tap_key(ch)
+        assert look.ids.field.text == done.code.lower()
+        ui.tap(look.ids.query_btn)
+        ui.wait_until(lambda: not look.busy, timeout=10)
+        assert look.found and sent.number in look.status and "已答复" in look.status
+        assert "已约谈窗口负责人" in look.result and "13912345678" not in look.result + look.status
+        assert "窗口排队太久" not in look.result + look.status
+        ui.screenshot("order-lookup")
+        assert not overflowing(look)
+        ui.tap(look.ids.again_btn)
+        for n in range(6):
+            look.ids.field.text = f"WRONGCODE{n}"
+            ui.tap(look.ids.query_btn)
+            ui.wait_until(lambda: not look.busy, timeout=10)
+        assert look.status == "输错次数较多，请过几分钟再试，或到服务台咨询。" and not look.found
+        look.ids.field.text = done.code                         # even the right code waits now
+        ui.tap(look.ids.query_btn)
+        ui.wait_until(lambda: not look.busy, timeout=10)
+        assert not look.found
     finally:
         _stop(ui)
