@@ -89,3 +89,18 @@ def test_an_order_keeps_only_the_codes_hash_and_a_workday_deadline(tmp_path):
     rating = box.pending()[-1]
     assert rating.kind == "rating" and rating.payload["reasons"] == ["等候时间过长"]
     box.close()
+
+
+def test_a_code_still_in_the_outbox_is_found_here_and_no_hub_is_said_plainly(tmp_path):
+    from kiosk.records import Outbox
+
+    box = Outbox(tmp_path / "o.db", new_key())
+    service = RecordsService(box, WorkCalendar(), "EHALL-01", "https://hub/orders/status",
+                             {"咨询": 5, "求助": 5, "投诉": 15, "建议": 15}, today=lambda: dt.date(2026, 12, 4))
+    done = service.submit_order("求助", "社保卡丢了", "13912345678")
+    spaced = done.code[:5].lower() + " " + done.code[5:]          # as a citizen may type it
+    found = service.lookup(spaced)
+    assert found.outcome == "pending" and found.category == "求助" and found.deadline == "2026-12-11"
+    assert service.lookup("AAAAAAAAAA").outcome == "offline"     # not here, and no hub to ask
+    assert service.lookup("").outcome == "wrong"
+    box.close()
