@@ -205,6 +205,8 @@ def test_large_text_from_a_missed_call_with_the_name_offered(make_ui, tmp_path):
     ui, _printer = _kiosk_with_records(make_ui, tmp_path, f"ws://127.0.0.1:{closed_port}")
     try:
         ui.tap(ui.screen.ids.tile_large)
+        assert ui.screen.ids.tile_lookup.opacity == 1 and not overflowing(ui.screen)
+        ui.screenshot("large-home-with-lookup")
         ui.kiosk.session.set_identity(SimpleNamespace(masked_name="张*三", masked_number="3701**********123X",
                                                       wiped=False))
         ui.kiosk.session.go("assist_fallback", reason="no_helper")
@@ -300,7 +302,8 @@ def test_the_citizen_checks_an_order_at_the_kiosk_with_the_code(make_ui, tmp_pat
         assert sent is not None and sent.taken
         [order] = hub.orders.listing()
         hub.orders.act(order["id"], "王芳", "reply", "已约谈窗口负责人，下周起增设一个窗口。")
-        assert ui.screen.ids.tile_lookup.opacity == 1
+        assert ui.screen.ids.tile_lookup.opacity == 1 and not overflowing(ui.screen)
+        ui.screenshot("home-with-lookup")
         ui.tap(ui.screen.ids.tile_lookup)
         look = ui.screen
         assert ui.app.manager.current == "order_lookup"
