@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,11 +198,14 @@ def build_records(config) -> RecordsService | None:
     from ..config import read_token_file
 
     folder = Path(config["records.folder"]) if config["records.folder"] else state_folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / "outbox.db"
     old_mask = os.umask(0o077)                   # the outbox's files: the kiosk user's only
     try:
-        outbox = Outbox(path, config["records.outbox_key"] or None)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        outbox = Outbox(folder / "outbox.db", config["records.outbox_key"] or None)
+    except (OSError, OutboxError, sqlite3.Error) as exc:
+        # the kiosk still serves citizens; it only offers nothing it could not keep
+        log.error("the records' outbox cannot be opened in %s (%s): no 留言, ratings or questions", folder, exc)
+        return None
     finally:
         os.umask(old_mask)
     calendar = WorkCalendar(parse_days(config["records.extra_holidays"], "records.extra_holidays"),

@@ -104,3 +104,11 @@ def test_a_code_still_in_the_outbox_is_found_here_and_no_hub_is_said_plainly(tmp
     assert service.lookup("AAAAAAAAAA").outcome == "offline"     # not here, and no hub to ask
     assert service.lookup("").outcome == "wrong"
     box.close()
+
+
+def test_an_outbox_that_cannot_be_opened_offers_nothing_and_never_stops_the_kiosk(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    cfg = config.load().with_overrides(**{"assist.hub_url": "ws://127.0.0.1:9", "assist.hub_token": TOKEN,
+                                          "records.folder": str(blocker / "records"), "records.outbox_key": new_key()})
+    assert build_records(cfg) is None
