@@ -420,9 +420,11 @@ def make_app(hub: Hub) -> web.Application:
     app.router.add_get("/healthz", hub.healthz)
     app.router.add_get("/", _index)
     if hub.orders is not None:
-        RecordsApi(hub.orders, hub.gate).install(app)
+        RecordsApi(hub.orders, hub.gate, hub.clock).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
+        from helpdesk.questions import QuestionsConsole
+        QuestionsConsole(hub.orders, hub.accounts).install(app)
     TerminalsApi(hub).install(app)
     if hub.content is not None:
         hub.content.install(app)

@@ -6,28 +6,30 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
 - Submissions carry the id the kiosk made: taking the same id twice returns the first result,
   so a kiosk's outbox may send again after a lost answer.
 - A work order gets a number and a 查询码 (10 random characters from an alphabet without
-  look-alikes); only the code's SHA-256 is stored, so a copy of the database does not open the
-  status pages. The contact phone is kept as the kiosk sends it for staff to call back (the
-  console shows it masked until a helper opens the order).
+  look-alikes, ehall_common/order_code.py); only the code's SHA-256 is stored, so a copy of the
+  database does not open the status pages. A kiosk makes the code itself (so its receipt prints
+  while the hub is unreachable) and sends only ``code_hash``.
+- The contact phone is kept as the kiosk sends it for staff to call back (the console shows
+  it masked until a helper opens the order).
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from ehall_common.order_code import ALPHABET as CODE_ALPHABET  # noqa: F401 - the hub's name for it
+from ehall_common.order_code import code_hash, is_hash, new_code
+
 CATEGORIES = ("咨询", "求助", "投诉", "建议")
 STATUSES = ("submitted", "assigned", "replied", "closed", "returned")
 SCORES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 FOLLOW_UP_DAYS = 5
 
 meta = sa.MetaData()
@@ -73,6 +75,18 @@ ratings = sa.Table(
     sa.Column("follow_up_done", sa.String(500)),
 )
 
+questions = sa.Table(                  # 问一问 questions nothing answered well (helpdesk/questions.py)
+    "questions", meta,
+    sa.Column("id", sa.String(32), primary_key=True),             # the kiosk's record id
+    sa.Column("question", sa.String(500), nullable=False),        # masked at the kiosk
+    sa.Column("reason", sa.String(12), nullable=False),           # unsolved | no_answer
+    sa.Column("offered", sa.String(400)),                         # what was offered (JSON ids)
+    sa.Column("terminal", sa.String(40), nullable=False),
+    sa.Column("asked", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("handled", sa.String(64)),                          # who marked it 已补充, or NULL
+)
+sa.Index("questions_handled_asked", questions.c.handled, questions.c.asked)
+
 
 class OrderError(ValueError):
     """A submission or an action that is refused, with the reason."""
@@ -87,7 +101,7 @@ class Receipt:
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode("ascii", "ignore")).hexdigest()
+    return code_hash(code)
 
 
 def upgrade(url: str) -> None:
@@ -122,6 +136,8 @@ class OrderStore:
             deadline = dt.date.fromisoformat(str(rec.get("deadline")))
         except ValueError:
             raise OrderError("deadline: a date (YYYY-MM-DD)") from None
+        if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
+            raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
         for _attempt in range(50):        # two kiosks may draw the same next number: the second retries
             try:
                 return self._insert(rec, record_id, category, text, phone, deadline, terminal, now)
@@ -137,9 +153,10 @@ class OrderStore:
                 return Receipt(record_id, old.number, None, old.deadline)
             count = db.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one()
             number = f"{now:%Y%m%d}{count + 1:06d}"
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+            made = rec.get("code_hash")                # the kiosk made the code: the hub never sees it
+            code = None if made else new_code()
             db.execute(orders.insert().values(
-                id=record_id, number=number, code_hash=_hash(code), category=category,
+                id=record_id, number=number, code_hash=made or _hash(code or ""), category=category,
                 item_id=rec.get("item_id") or None, description=text, phone=phone,
                 name_masked=rec.get("name_masked") or None, terminal=terminal, created=now,
                 deadline=deadline, status="submitted"))

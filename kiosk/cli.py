@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="one JSON object per line")
 
     consult_cli.add_parsers(sub)
+    rec = sub.add_parser("records", help="the outbox of work orders, ratings and questions")
+    rec_sub = rec.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rec_sub.add_parser("keygen", help="print a new key for [records] outbox_key")
+    rec_sub.add_parser("status", help="records waiting for the hub, and those it refused for good")
     say = sub.add_parser("say", help="render a voice prompt to a WAV file, to check the voice")
     say.add_argument("text")
     say.add_argument("--out", metavar="FILE.wav", required=True)
@@ -282,6 +286,35 @@ def cmd_run(args: argparse.Namespace, app: App | None) -> int:
     return app(_load_config(args), args.windowed)
 
 
+def cmd_records_keygen(_args: argparse.Namespace) -> int:
+    from .records import new_key
+    print(new_key())
+    return 0
+
+
+def cmd_records_status(args: argparse.Namespace) -> int:
+    """How many records wait for the hub, and the ones it refused (kind, id, reason): never
+    their contents."""
+    from pathlib import Path
+
+    from .records import Outbox
+    from .records.service import state_folder
+    cfg = _load_config(args)
+    path = Path(cfg["records.folder"] or state_folder()) / "outbox.db"
+    if not path.exists():
+        print(f"no outbox at {path}")
+        return 0
+    box = Outbox(path, cfg["records.outbox_key"] or None)
+    try:
+        refused = box.refused()
+        print(f"{len(box) - len(refused)} waiting for the hub, {len(refused)} refused ({path})")
+        for record_id, kind, reason in refused:
+            print(f"refused {kind} {record_id[:8]}: {reason}")
+    finally:
+        box.close()
+    return 0
+
+
 def main(argv: list[str] | None = None, app: App | None = None) -> int:
     """The admin subcommands; with none, ``app(config, windowed)`` runs the kiosk.
 
@@ -298,6 +331,8 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
         ("ask", None): lambda a: consult_cli.cmd_ask(a, _load_config, _fail),
         ("faq", "check"): consult_cli.cmd_faq_check,
         ("say", None): cmd_say,
+        ("records", "keygen"): cmd_records_keygen,
+        ("records", "status"): cmd_records_status,
         ("config", "check"): cmd_config_check,
         ("devices", None): cmd_devices,
         ("devices", "test"): cmd_devices_test,

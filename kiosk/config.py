@@ -96,6 +96,30 @@ def _web_url(v: str) -> bool:
     return v == "" or (v.startswith(("https://", "http://")) and len(v) <= 2000 and " " not in v)
 
 
+def _fernet_key(v: str) -> bool:
+    """A Fernet key: 32 bytes in URL-safe base64 (44 characters)."""
+    import base64
+    import binascii
+    try:
+        return len(v) == 44 and len(base64.urlsafe_b64decode(v.encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
+
+
+def _status_url(v: str) -> bool:
+    return v == "" or (v.startswith(("https://", "http://")) and len(v) <= 300 and " " not in v
+                       and "#" not in v and "?" not in v)
+
+
+def _iso_date(v: Any) -> bool:
+    import datetime as dt
+    try:
+        dt.date.fromisoformat(v)
+        return isinstance(v, str)
+    except (TypeError, ValueError):
+        return False
+
+
 SCHEMA: dict[str, Rule] = {
     "hall.name": _text(60, empty=False),
     "hall.terminal_id": _text(40, empty=False),
@@ -150,6 +174,24 @@ SCHEMA: dict[str, Rule] = {
     "web.account_url": Rule(str, "empty, or an https:// address on web.allowed_hosts", _web_url),
     "web.open_timeout_seconds": _int_range(5, 120),
     "web.upload_max_kb": _int_range(100, 20480),
+    # 工单 / 好差评 / unanswered questions: the kiosk's outbox (kiosk/records, docs/workorders.md)
+    "records.folder": Rule(str, "empty (the kiosk's state folder), or the absolute path of the outbox's folder",
+                           lambda v: v == "" or os.path.isabs(v)),
+    "records.outbox_key": Rule(str, "empty (no work orders: a phone number is never kept in clear), or the key "
+                               "`ehall-kiosk records keygen` printed", lambda v: v == "" or _fernet_key(v)),
+    "records.status_url": Rule(str, "empty (the hub's /orders/status from assist.hub_url), or the http(s) address "
+                               "of the hub's /orders/status page a citizen's phone can open", _status_url),
+    "records.consult_days": _int_range(1, 60),       # 咨询: the reply deadline in working days
+    "records.help_days": _int_range(1, 60),          # 求助
+    "records.complaint_days": _int_range(1, 60),     # 投诉
+    "records.suggestion_days": _int_range(1, 60),    # 建议
+    "records.extra_holidays": Rule(list, 'a list of dates "YYYY-MM-DD" (holidays the calendar library lacks)',
+                                   lambda v: all(_iso_date(e) for e in v)),
+    "records.extra_workdays": Rule(list, 'a list of dates "YYYY-MM-DD" (调休 working days the library lacks)',
+                                   lambda v: all(_iso_date(e) for e in v)),
+    "records.calendar_years": Rule(list, "a list of years (2000-2100) whose holidays the two lists above complete",
+                                   lambda v: all(isinstance(e, int) and not isinstance(e, bool) and 2000 <= e <= 2100
+                                                 for e in v)),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
 }
@@ -215,7 +257,7 @@ def _read_toml(path: Path) -> dict:
 
 # never echoed in an error (it ends up in the journal): the token, the PINs, and the token
 # file's name (admins paste the token there by mistake)
-SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file"}
+SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file", "records.outbox_key"}
 SHOWN_MAX = 80                          # other values are cut to about this many characters
 
 

@@ -37,6 +37,7 @@ class Kiosk:
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
     status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
+    records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
 
     def __post_init__(self) -> None:
@@ -70,6 +71,11 @@ class Kiosk:
         log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
                  cat.source, len(cat), len(cat.errors), themes.covered)
         return cls(config, cat, index, session, themes=themes)
+
+    @property
+    def outbox(self):
+        """The records' outbox (unanswered questions go there), None without a hub."""
+        return self.records.outbox if self.records is not None else None
 
     def search(self, text: str, limit: int | None = 50) -> Results:
         return self.index.search(text, limit)
@@ -134,6 +140,22 @@ class Kiosk:
             from dataclasses import replace
             return replace(outcome, message_key=key.replace("_tell_staff", "_staff_notified"))
         return outcome
+
+    def print_receipt(self, doc: Any, on_done: Callable[[Any], None]) -> None:
+        """Any receipt document (a work order's 回执) on the receipt printer on a worker thread,
+        once per ``doc.job_id``; ``on_done(outcome)`` there."""
+        from .printing import PrintOutcome, ReceiptService
+
+        printer = self.devices.get("receipt_printer")
+
+        def work() -> None:
+            if printer is None or not hasattr(printer, "print_job"):
+                outcome = PrintOutcome(doc.job_id, False, code="PRN_NOT_CONFIGURED", message_key="print_unavailable")
+            else:
+                outcome = ReceiptService(printer).print_document(doc)
+            on_done(outcome)
+
+        threading.Thread(target=work, name="print-receipt", daemon=True).start()
 
     def print_guide(self, item: Item, on_done: Callable[[Any], None], copy: int = 1,
                     a4: bool = False) -> None:

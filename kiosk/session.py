@@ -109,6 +109,15 @@ class Session:
         self.history[-1] = Route(screen, params)
         self._changed()
 
+    def go_past(self, leaving: str, screen: str, **params: Any) -> None:
+        """Goes to ``screen`` with the trailing ``leaving`` routes dropped, so 返回 from there
+        never steps back into a flow that is over (a submitted form's steps)."""
+        self.touch()
+        while len(self.history) > 1 and self.history[-1].screen == leaving:
+            self.history.pop()
+        self.history.append(Route(screen, params))
+        self._changed()
+
     def back(self) -> None:
         self.touch()
         if len(self.history) > 1:

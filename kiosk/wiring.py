@@ -32,6 +32,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
     kiosk.status = build_status(kiosk)          # the hub's 终端 page and alerts
+    from .records.service import build_records
+    kiosk.records = build_records(config)       # 工单/好差评/questions: the outbox and its sender
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -68,6 +70,8 @@ def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     if kiosk.status is not None:
         kiosk.status.stop()
     watch.stop()
+    if kiosk.records is not None:
+        kiosk.records.stop()
     if kiosk.web is not None:
         kiosk.web.shutdown()
     close_all(kiosk.devices)

@@ -22,7 +22,7 @@ from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
-from . import consent, face, help_desk, idcard, identified, web
+from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
 from .theme import Theme
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
             "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified",
-            "identity_banner", "help_desk", "ask", "web", "app")
+            "identity_banner", "help_desk", "ask", "order", "rating", "web", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
@@ -38,7 +38,9 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "staff_pin": staff_pin.StaffPinScreen, "consent": consent.ConsentScreen, "idcard": idcard.IdCardScreen,
            "face": face.FaceScreen, "identified": identified.IdentifiedScreen,
            "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
-           "ask": ask.AskScreen, "web": web.WebScreen}
+           "ask": ask.AskScreen, "web": web.WebScreen, "order": order.OrderScreen,
+           "order_done": order_done.OrderDoneScreen, "rate": rating.RatingScreen,
+           "order_lookup": order_lookup.OrderLookupScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -141,7 +143,7 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._refuse_close)
         if self._error_handler in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._error_handler)
-        for typing in ("search", "ask"):
+        for typing in ("search", "ask", "order", "order_lookup"):
             if typing in self.screens:
                 self.screens[typing].release_keyboard()
         self.ui.close()
@@ -192,6 +194,8 @@ class KioskApp(App):
         if phase == "countdown" and not shown:
             self.screens["search"].release_keyboard()
             self.screens["ask"].release_keyboard()
+            self.screens["order"].release_keyboard()
+            self.screens["order_lookup"].release_keyboard()
             self.root.add_widget(self.overlay)
             if self.kiosk.voice is not None:
                 self.kiosk.voice.screen_shown("countdown")

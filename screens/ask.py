@@ -4,7 +4,7 @@ gets the hall's answers, best first: an FAQ answer in plain large text with its 
 print and the items it relates to, or the matching service items (a tap opens the item).
 
 Then 这个回答解决了您的问题吗？ 解决了 / 没解决; 没解决 offers 呼叫帮办 (or 找工作人员 when
-remote assist cannot call). The ranking is kiosk/consult (BM25 over the FAQ and the catalogue);
+remote assist cannot call) and 留言（工单） (screens/order.py) where work orders can be kept. The ranking is kiosk/consult (BM25 over the FAQ and the catalogue);
 its index is built once per knowledge base in the background.
 """
 from __future__ import annotations
@@ -144,6 +144,7 @@ class AskScreen(KioskScreen):
     _question = ""                      # the last question asked, for 没解决 (wiped with the session)
     _offered: list = []
     _recorded = False
+    can_order = BooleanProperty(False)  # 留言（工单） can be offered after 没解决
 
     def show(self, q: str = "", **params) -> None:
         from kivy.core.window import Window
@@ -151,6 +152,8 @@ class AskScreen(KioskScreen):
         self.title = "问一问 · 用自己的话提问"
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
+        from .order import may_order
+        self.can_order = may_order(self.kiosk)
         ask_index(self.kiosk)                       # starts building while the citizen types
         if q and q != self.ids.field.text:
             self.ids.field.text = q[:MAX_CHARS]
@@ -254,6 +257,11 @@ class AskScreen(KioskScreen):
         if record(outbox, self._question, self.kiosk.config["hall.terminal_id"], reason, self._offered):
             self._recorded = True
             self.status += "您的问题已记录，工作人员会补充解答。"
+
+    def leave_message(self) -> None:
+        """留言（工单） after 没解决: the question becomes the description, to be checked."""
+        from .order import start
+        start(self.kiosk, origin="ask", description=self._question)
 
     def ask_again(self) -> None:
         self.ids.field.text = ""

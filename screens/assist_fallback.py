@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """呼叫帮办 did not connect: plain words and what the citizen can do instead
-(leave a phone number for a call back, the online service's QR code, the service desk)."""
+(leave a phone number for a call back, 留言（工单）, the online service's QR code, the service desk)."""
 from __future__ import annotations
 
 import re
@@ -48,6 +48,7 @@ class AssistFallbackScreen(KioskScreen):
     sending = BooleanProperty(False)     # a call-back request is on its way
     phone = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
+    can_order = BooleanProperty(False)   # 留言（工单） where work orders can be kept
 
     def show(self, reason: str = "no_helper", **params) -> None:
         from .qr import qr_texture
@@ -56,6 +57,12 @@ class AssistFallbackScreen(KioskScreen):
         self.fallback_reason = reason
         self.phone = self.kiosk.config["hall.phone"]
         self.qr = qr_texture(online_url(self.kiosk.config["catalogue.qr_url_template"]))
+        from .order import may_order
+        self.can_order = may_order(self.kiosk)
+
+    def leave_message(self) -> None:
+        from .order import start
+        start(self.kiosk, origin="call")
 
     def submit(self) -> None:
         from .assist_flow import controller

@@ -262,6 +262,7 @@ class AssistController:
         elif state == "connected":
             self.waiting = False
             if not self.in_call and not self.hung_up:
+                self._helper = getattr(self.service, "helper_name", None) or ""
                 self._open("assist_call")
                 self.in_call = True
                 self.capture.start()
@@ -289,7 +290,11 @@ class AssistController:
         with self._lock:
             self._frames.clear()
         if self.session.route.screen == "assist_call":
-            self.session.back()
+            from .rating import may_rate
+            if may_rate(self.app.kiosk):        # 好差评: the call can be rated (skippable)
+                self.session.replace("rate", target="call", helper=getattr(self, "_helper", ""))
+            else:
+                self.session.back()
         screen = self.app.screens.get("assist_call")
         if screen is not None:
             screen.wipe()

@@ -14,6 +14,7 @@ class HomeScreen(KioskScreen):
     assist_available = BooleanProperty(False)
     web_portal = BooleanProperty(False)       # 网上办事: the browser runs here and web.portal_url is set
     web_account = BooleanProperty(False)      # 注册账号: likewise with web.account_url
+    records = BooleanProperty(False)          # 留言查询: the kiosk has the hub's records (an outbox)
 
     def show(self, **params) -> None:
         cfg = self.kiosk.config
@@ -25,6 +26,7 @@ class HomeScreen(KioskScreen):
         web = self.kiosk.web
         self.web_portal = web is not None and web.can_open(web.portal_url)
         self.web_account = web is not None and web.can_open(web.account_url)
+        self.records = getattr(self.kiosk, "records", None) is not None
 
     def open_staff_pin(self) -> None:
         """A 3 s press on the terminal id: the helpers' PIN pad for assist mode (协助模式)."""

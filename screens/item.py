@@ -17,6 +17,8 @@ from kivy.uix.checkbox import CheckBox
 from kiosk.qr import online
 
 from .help_desk import ask_at_desk
+from .order import may_order
+from .order import start as start_order
 from .widgets import KioskScreen
 
 NO_GUIDE = "本事项暂无详细办事指南。"
@@ -125,7 +127,8 @@ class ItemScreen(KioskScreen):
         self.has_qr = online(item)
         web = self.kiosk.web
         self._arrange(web_btn=web is not None and web.can_open(item.online_url), qr_btn=self.has_qr,
-                      print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4)
+                      print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4,
+                      order_btn=may_order(self.kiosk))
         self.title = "办事指南"
         box = self.ids.content
         box.clear_widgets()
@@ -176,7 +179,7 @@ class ItemScreen(KioskScreen):
         from .assist_flow import controller
         return bool(controller(self.app).mode.active)
 
-    BAR = ("web_btn", "qr_btn", "print_btn", "print_a4_btn")   # help is the top bar's 找工作人员/呼叫帮办
+    BAR = ("web_btn", "qr_btn", "print_btn", "print_a4_btn", "order_btn")   # help is the top bar's 找工作人员/呼叫帮办
 
     def _arrange(self, **shown: bool) -> None:
         """The bar holds only buttons that can do something here, always in the same order."""
@@ -195,6 +198,10 @@ class ItemScreen(KioskScreen):
         item = self.kiosk.item(self.item_id)
         if item is not None and item.online_url:
             self.session.go("web", url=item.online_url, title=item.name, origin="item")
+
+    def leave_message(self) -> None:
+        """留言/提交诉求 about this item (screens/order.py)."""
+        start_order(self.kiosk, item_id=self.item_id, origin="item")
 
     def open_qr(self) -> None:
         self.session.go("qr", id=self.item_id)
@@ -220,6 +227,16 @@ class ItemScreen(KioskScreen):
             app.notify(way_on(text, has_qr, self.kiosk.config))
         if not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr:
             self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
+        elif outcome.printed and self.item_id == item_id:
+            self._offer_rating(item_id)
+
+    def _offer_rating(self, item_id: str) -> None:
+        """好差评 once per item and session after its guide printed (skippable; 返回 comes back)."""
+        from .rating import may_rate
+        rated = self.session.data.setdefault("rated_guides", set())
+        if may_rate(self.kiosk) and item_id not in rated:
+            rated.add(item_id)
+            self.session.go("rate", target="guide", target_id=item_id)
 
     def wipe(self) -> None:
         self.item_id = ""

@@ -194,6 +194,7 @@ class KioskKeyboard(VKeyboard):
     small_font = NumericProperty(14)
     mode_name = StringProperty(Mode.PINYIN.value)
     _instances: list["KioskKeyboard"] = []
+    _before_forced: Mode | None = None       # the mode a field's own mode (ime_mode) replaced
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -209,6 +210,7 @@ class KioskKeyboard(VKeyboard):
         """The session ended: every keyboard forgets letters, strokes and candidates, back to 拼音."""
         for kb in cls._instances:
             kb.set_mode(Mode.PINYIN)
+            kb._before_forced = None
 
     def _prefer_hall_words(self, app) -> None:
         """The catalogue's words come first among the candidates (bj: 保健 before 北京)."""
@@ -235,15 +237,30 @@ class KioskKeyboard(VKeyboard):
             if self._app is None or app is not self._app():   # a new app (the kiosk restarted): from 拼音
                 self._app = weakref.ref(app) if app is not None else None
                 self.set_mode(Mode.PINYIN)
+                self._before_forced = None
+                self._field_mode(self.target)       # the field's own mode (ime_mode) still holds
                 self._prefer_hall_words(app)
             self.apply_mode()
         self.composer.end()
         self.bar.show()
 
-    def on_target(self, _kb, _target) -> None:
+    def on_target(self, _kb, target) -> None:
+        self._field_mode(target)
         self.composer.end()
         self.pad.clear_ink()
         self.bar.show()
+
+    def _field_mode(self, target) -> None:
+        """A field may ask for its mode (``ime_mode``: a phone number's 123); the mode chosen
+        before comes back on the next field that asks for none."""
+        wanted = getattr(target, "ime_mode", None) if target is not None else None
+        if wanted:
+            if self._before_forced is None:
+                self._before_forced = self.composer.mode
+            self.set_mode(Mode(wanted))
+        elif target is not None and self._before_forced is not None:
+            self.set_mode(self._before_forced)
+            self._before_forced = None
 
     def apply_mode(self) -> None:
         from .theme import KEYBOARD_BAR, KEYBOARD_FONT, KEYBOARD_KEYS, KEYBOARD_SMALL_FONT, keyboard_size

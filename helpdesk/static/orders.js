@@ -25,6 +25,7 @@ function row(cells, cls) {
 
 async function showList() {
   $("order-view").hidden = true; $("orders-view").hidden = false; $("ratings-view").hidden = false;
+  $("questions-view").hidden = false;
   const { orders } = await api("/api/orders");
   const body = $("orders").tBodies[0];
   body.replaceChildren();
@@ -37,6 +38,23 @@ async function showList() {
   const { follow_ups } = await api("/api/ratings/follow-ups");
   const fb = $("follow-ups").tBodies[0];
   fb.replaceChildren(...follow_ups.map((f) => row([SCORE[f.score] || f.score, f.reasons.join("、"), f.follow_up_due, f.terminal])));
+  await showQuestions();
+}
+
+async function showQuestions() {
+  const { groups } = await api("/api/questions");
+  const qb = $("questions").tBodies[0];
+  qb.replaceChildren(...groups.map((g) => {
+    const tr = row([g.examples.join(" ／ "), String(g.count), g.terminals.join("、"), g.last.slice(0, 16).replace("T", " ")]);
+    const td = document.createElement("td");
+    const done = document.createElement("button");
+    done.textContent = "已补充";
+    done.addEventListener("click", () => api("/api/questions/handled", { method: "POST", body: JSON.stringify({ ids: g.ids }) })
+      .then(showQuestions).catch(fail));
+    td.append(done);
+    tr.append(td);
+    return tr;
+  }));
 }
 
 function fill(o) {
@@ -54,6 +72,7 @@ function fill(o) {
 async function showOrder(id) {
   fill(await api("/api/orders/" + encodeURIComponent(id)));
   $("orders-view").hidden = true; $("ratings-view").hidden = true; $("order-view").hidden = false;
+  $("questions-view").hidden = true;
 }
 
 function fail(e) { $("orders-error").textContent = e.message; }

@@ -8,7 +8,8 @@ citizen's 确认提交 and the hub's acknowledgement.
   already taken, so sending twice is harmless.
 - A phone number is encrypted at rest (Fernet from ``cryptography``; the key is in the admin
   config, never in the outbox's folder) and the row is deleted once the hub acknowledged it,
-  with ``secure_delete`` so the freed pages are overwritten, not just unlinked.
+  with ``secure_delete`` so the freed pages are overwritten, not just unlinked. With a key the
+  payload (an order's description, a name) is sealed the same way.
 - :class:`OutboxSender` sends in order on its own thread, with a growing pause while the hub is
   down, and wakes at once for a new record.
 """
@@ -26,6 +27,7 @@ from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 KINDS = ("order", "rating", "question")
+SEALED = "fernet:"            # a payload kept encrypted (an outbox with a key)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY,
@@ -86,6 +88,10 @@ class Outbox:
             self._db.execute("ALTER TABLE outbox ADD COLUMN refused TEXT")
         self.changed = threading.Event()
 
+    @property
+    def can_encrypt(self) -> bool:
+        return self._fernet is not None
+
     def put(self, kind: str, payload: dict[str, Any], phone: str | None = None) -> str:
         """Keeps a record durably and returns its id. Raises OutboxError when it cannot."""
         if kind not in KINDS:
@@ -95,6 +101,8 @@ class Outbox:
         record_id = secrets.token_hex(16)
         blob = self._fernet.encrypt(phone.encode("ascii")) if phone and self._fernet else None
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if self._fernet is not None:
+            text = SEALED + self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
         try:
             with self._lock:
                 self._db.execute("INSERT INTO outbox (id, kind, payload, phone, created) VALUES (?, ?, ?, ?, ?)",
@@ -108,16 +116,22 @@ class Outbox:
         with self._lock:
             rows = self._db.execute("SELECT id, kind, payload, phone, created, attempts FROM outbox "
                                     "WHERE refused IS NULL ORDER BY created LIMIT ?", (limit,)).fetchall()
-        return [Record(r[0], r[1], json.loads(r[2]), self._decrypt(r[3]), r[4], r[5]) for r in rows]
+        return [Record(r[0], r[1], self._payload(r[2]), self._decrypt(r[3]), r[4], r[5]) for r in rows]
 
-    def _decrypt(self, blob: bytes | None) -> str | None:
+    def _payload(self, text: str) -> dict[str, Any]:
+        if text.startswith(SEALED):
+            sealed = self._decrypt(text[len(SEALED):].encode("ascii"), "utf-8")
+            return json.loads(sealed or "{}")
+        return json.loads(text)
+
+    def _decrypt(self, blob: bytes | None, encoding: str = "ascii") -> str | None:
         if not blob:
             return None
         if self._fernet is None:
             raise OutboxError("no records.outbox_key: the kept phone numbers cannot be read")
         from cryptography.fernet import InvalidToken
         try:
-            return self._fernet.decrypt(blob).decode("ascii")
+            return self._fernet.decrypt(blob).decode(encoding)
         except InvalidToken:
             raise OutboxError("records.outbox_key is not the key the phone numbers were kept with") from None
 
@@ -153,20 +167,22 @@ class Outbox:
 
 
 def http_sender(url: str, terminal: str, token: str, timeout: float = 10.0,
-                on_answer: Callable[[Record, dict[str, Any]], None] | None = None
-                ) -> Callable[[Record], bool | Refused]:
+                on_answer: Callable[[Record, dict[str, Any]], None] | None = None,
+                session: Any = None) -> Callable[[Record], bool | Refused]:
     """``send`` for :class:`OutboxSender`: POSTs a record to the hub's ``/api/records`` with the
     kiosk's credentials. True once the hub has it; False to try again later (no network, a hub
     that is down or busy, a credential the admin may fix: 401, 403, 429, 5xx); :class:`Refused`
     when the hub says the record itself is wrong (400, 404, 413, 422): it is set aside, kept.
     ``on_answer(record, answer)``: the hub's answer to a taken record (an order's number and
-    查询码, the code only the first time)."""
+    查询码, the code only the first time). ``session``: a ``requests.Session`` to keep the
+    connection to the hub open between records (the sender's one thread uses it)."""
     import requests
+    post = session.post if session is not None else requests.post
     headers = {"Authorization": f"Bearer {token}", "X-Ehall-Terminal": terminal}
 
     def send(record: Record) -> bool | Refused:
         body = {"id": record.id, "kind": record.kind, "payload": record.payload, "phone": record.phone}
-        answer = requests.post(url, json=body, headers=headers, timeout=timeout)
+        answer = post(url, json=body, headers=headers, timeout=timeout)
         if answer.status_code in (400, 404, 413, 422):
             words = answer.text[:200].replace("\n", " ")
             log.warning("outbox: the hub refused %s %s for good: HTTP %s", record.kind, record.id[:8], answer.status_code)

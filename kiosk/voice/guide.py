@@ -42,6 +42,10 @@ PROMPTS: dict[str, tuple[str, str] | None] = {
     "help": ("help", "请到服务台找工作人员，当面为您办理。"),
     "web": ("web", "网上办事页面已经打开，请按页面上的提示操作。"),
     "ask": ("ask", "请说出或写下您的问题，我来帮您找答案。"),
+    "order": ("order", "请按屏幕提示留言，工作人员会按时答复您。"),
+    "order_done": ("order_done", "请保管好回执上的查询码，用它可以查询答复。"),
+    "rate": ("rate", "请为刚才的服务评价，点一下即可，也可以跳过。"),
+    "order_lookup": ("order_lookup", "请输入回执上的查询码，查看留言的答复。"),
     "countdown": ("countdown", "您还需要继续办理吗？如需继续，请点击屏幕。"),
 }
 VOLUME_STEP = 0.15

@@ -95,8 +95,8 @@ async def _refusals(tmp_path):
         assert status == 401 and "token" in answer["error"]
         status, answer = await post({**body, "payload": {**ORDER, "category": "闲聊"}}, **good)
         assert status == 400 and answer["error"].startswith("category:")
-        status, answer = await post({**body, "kind": "question"}, **good)
-        assert status == 400 and answer["error"] == "kind: one of order/rating"
+        status, answer = await post({**body, "kind": "memo"}, **good)
+        assert status == 400 and answer["error"] == "kind: one of order/rating/question"
         status, answer = await post(b"{not json", **good)
         assert status == 400 and answer["error"] == "the body is not JSON"
         status, answer = await post({**body, "payload": {**ORDER, "description": "长" * 20000}}, **good)
@@ -110,5 +110,37 @@ async def _refusals(tmp_path):
         assert len(box) == 1                                                   # kept for a later try
         ok = http_sender(str(url), "EHALL-01", fx.kiosk_tokens["EHALL-01"])
         assert await asyncio.to_thread(ok, box.pending()[0]) is True
+    finally:
+        await fx.stop()
+
+
+def test_questions_are_taken_once_and_carry_nothing_personal(tmp_path):
+    run(_questions(tmp_path))
+
+
+async def _questions(tmp_path):
+    from helpdesk.questions import groups
+    fx = await _hub(tmp_path)
+    try:
+        fx.register_kiosk("EHALL-01")
+        url = fx.server.make_url("/api/records")
+        good = {"Authorization": f"Bearer {fx.kiosk_tokens['EHALL-01']}", "X-Ehall-Terminal": "EHALL-01",
+                "Content-Type": "application/json"}
+        question = {"question": "护照139****5678怎么补", "reason": "unsolved", "offered": ["F-1"]}
+
+        async def post(body):
+            async with fx.session.post(url, data=json.dumps(body).encode(), headers=good) as r:
+                return r.status, await r.json()
+
+        assert await post({"id": "q" * 32, "kind": "question", "payload": question}) == (200, {"ok": True, "new": True})
+        assert await post({"id": "q" * 32, "kind": "question", "payload": question}) == (200, {"ok": True, "new": False})
+        status, answer = await post({"id": "p" * 32, "kind": "question", "payload": question, "phone": "13912345678"})
+        assert status == 400 and answer["error"] == "phone: a question carries none"
+        status, answer = await post({"id": "r" * 32, "kind": "question", "payload": {**question, "reason": "x"}})
+        assert status == 400 and answer["error"].startswith("reason:")
+        status, answer = await post({"id": "s" * 32, "kind": "question", "payload": {**question, "question": " "}})
+        assert status == 400 and answer["error"].startswith("question:")
+        [group] = groups(fx.orders)
+        assert group["count"] == 1 and group["examples"] == ["护照139****5678怎么补"]
     finally:
         await fx.stop()

@@ -137,9 +137,10 @@ def test_unanswered_questions_reach_the_outbox_masked(ui, tmp_path):
     """GIVEN a kiosk with an outbox WHEN a question with a phone number is not solved THEN one
     record of kind question is kept, the number masked, and the citizen is told; without an
     outbox nothing claims the staff were told."""
-    from kiosk.records import Outbox
+    from kiosk.records import Outbox, WorkCalendar
+    from kiosk.records.service import RecordsService
     outbox = Outbox(tmp_path / "outbox.db")
-    ui.kiosk.outbox = outbox
+    ui.kiosk.records = RecordsService(outbox, WorkCalendar(), "EHALL-01", "http://hub/orders/status", {})
     try:
         ask, vk = _ask_screen(ui)
         _type_words(ui, vk, [("huzhao", "护照")])
@@ -160,7 +161,7 @@ def test_unanswered_questions_reach_the_outbox_masked(ui, tmp_path):
         assert "13912345678" not in (tmp_path / "outbox.db").read_bytes().decode("latin-1")
     finally:
         outbox.close()
-        ui.kiosk.outbox = None
+        ui.kiosk.records = None
     ui.tap(ask.ids.again_btn)
     ui.tap(vk.bar.ids.mode_pinyin)                                # the mode stays as chosen
     ui.frames(3)

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""好差评 after a service (a helper call that ended, an item's guide printed): 非常满意 … 非常不满意,
+one tap, skippable,
+never in the way of leaving (返回/首页 stay). 不满意 and 非常不满意 ask why (GB/T 39735's reasons,
+kiosk/records/service.py BAD_REASONS) before 提交评价. The rating goes through the outbox,
+tied to what was rated (the call, its helper, the terminal), never to who rated."""
+from __future__ import annotations
+
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+
+from .widgets import KioskScreen
+
+THANKS = "谢谢您的评价！"
+NOT_KEPT = "抱歉，评价没能保存。"
+
+
+def may_rate(kiosk) -> bool:
+    return getattr(kiosk, "records", None) is not None
+
+
+class RatingScreen(KioskScreen):
+    score = NumericProperty(0)           # 0: not chosen yet
+    asking = BooleanProperty(False)      # a bad score: the reasons are shown
+    chosen = ListProperty([])
+    message = StringProperty("")
+    what = StringProperty("")
+    notice = StringProperty("")          # the app's notice (通话已结束), in this layout: it covers nothing
+    hosts_notice = True
+
+    def show(self, target: str = "call", target_id: str = "", helper: str = "", **params) -> None:
+        from kiosk.records.service import BAD_REASONS
+
+        self.title = "服务评价"
+        self.target, self.target_id, self.helper = target, target_id, helper
+        self.what = {"call": "刚才的视频帮办服务", "guide": "本事项的办事指南服务"}.get(target, "本次服务")
+        self.score, self.asking, self.chosen, self.message = 0, False, [], ""
+        box = self.ids.reasons
+        box.clear_widgets()
+        for reason in BAD_REASONS:
+            button = Factory.ReasonButton(text=reason)
+            button.bind(state=self._toggled)
+            box.add_widget(button)
+
+    def _toggled(self, button, state) -> None:
+        chosen = [r for r in self.chosen if r != button.text]
+        self.chosen = chosen + [button.text] if state == "down" else chosen
+        if self.chosen:
+            self.message = ""
+
+    def rate(self, score: int) -> None:
+        self.score = score
+        if score <= 2:
+            self.asking = True
+            self.message = "请选择不满意的原因（可多选），然后点“提交评价”。"
+            return
+        self._keep()
+
+    def submit(self) -> None:
+        if not self.chosen:
+            self.message = "请至少选择一个原因，或点“跳过”。"
+            return
+        self._keep()
+
+    def _keep(self) -> None:
+        records = getattr(self.kiosk, "records", None)
+        ok = records is not None and records.rate(self.score, self.target, self.target_id, self.chosen,
+                                                  helper=self.helper)
+        self.app.notify(THANKS if ok else NOT_KEPT)
+        self.session.back()
+
+    def skip(self) -> None:
+        self.session.back()
+
+    def wipe(self) -> None:
+        self.score, self.asking, self.chosen, self.message, self.notice = 0, False, [], "", ""
+        self.target = self.target_id = self.helper = ""
+        if "reasons" in self.ids:
+            self.ids.reasons.clear_widgets()
