@@ -88,7 +88,7 @@ def run(config: Config, windowed: bool = False) -> int:
         app.run()
     finally:                                    # shutdown: simulators remove their temp folders
         wiring.stop(kiosk, watch)
-    return 0
+    return int(getattr(app, "exit_code", 0))    # 退出到桌面: scripts/kiosk-session opens the desktop
 
 
 def _exit_now(signum, _frame) -> None:

@@ -134,6 +134,15 @@ SCHEMA: dict[str, Rule] = {
                               lambda v: all(isinstance(e, str) and ":" in e and e.split(":", 1)[1].startswith(
                                   ("scrypt$", "pbkdf2_sha256$")) for e in v)),
     "assist.mode_timeout_seconds": _int_range(30, 1800),
+    # the admin screen (管理, docs/operations.md): the admin role, separate from assist's helpers
+    "admin.pins": Rule(list, 'a list of "staff_id:hash" strings made by scripts/hash-pin (never a clear PIN)',
+                       lambda v: all(isinstance(e, str) and ":" in e and e.split(":", 1)[1].startswith(
+                           ("scrypt$", "pbkdf2_sha256$")) for e in v)),
+    "admin.badge_ids": Rule(list, 'a list of staff ids ("=STAFF_ID" in devices.smartcard.staff_badges) '
+                            "whose badge opens the admin screen as admin",
+                            lambda v: all(isinstance(e, str) and 0 < len(e) <= 40 and e.strip() == e for e in v)),
+    "admin.helpers": Rule(bool, "true or false"),
+    "admin.audit_log": _text(1000),
     "assist.audit_log": _text(1000),
     "identity.card_timeout_seconds": _int_range(10, 600),
     "identity.face_timeout_seconds": _int_range(10, 120),
@@ -214,7 +223,7 @@ def _read_toml(path: Path) -> dict:
 
 # never echoed in an error (it ends up in the journal): the token, the PINs, and the token
 # file's name (admins paste the token there by mistake)
-SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file"}
+SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file", "admin.pins"}
 SHOWN_MAX = 80                          # other values are cut to about this many characters
 
 
