@@ -169,8 +169,8 @@ class AdminScreen(KioskScreen):
             self._line(body, line)
 
     def _logs(self, body, _snap) -> None:
-        lines = self.service.log_lines()
-        self._line(body, f"最近 {len(lines)} 行运行日志（身份证号、电话、姓名已遮挡）：", muted=True)
+        lines = self.service.log_lines()[::-1]
+        self._line(body, f"最近 {len(lines)} 行运行日志，最新的在最上面（身份证号、电话、姓名已遮挡）：", muted=True)
         for start in range(0, len(lines), LOG_CHUNK):
             self._line(body, "\n".join(lines[start:start + LOG_CHUNK]), small=True)
 

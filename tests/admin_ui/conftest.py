@@ -42,3 +42,40 @@ def admin_ui(make_ui, tmp_path):
         drv.audit_path = tmp_path / "admin-audit.log"
         return drv
     return make
+
+
+@pytest.fixture
+def logind():
+    """GIVEN a private D-Bus daemon with a fake logind on it (adm_logind.py)."""
+    from adm_logind import FakeLogind, PrivateBus
+
+    bus = PrivateBus().start()
+    fake = FakeLogind(bus.address)
+    fake.address = bus.address
+    yield fake
+    fake.close()
+    bus.stop()
+
+
+@pytest.fixture
+def capture_printer():
+    """GIVEN a TCP receipt printer on 127.0.0.1 that records bytes (tests/printing)."""
+    from prn_capture_printer import CapturePrinter
+
+    printer = CapturePrinter()
+    yield printer
+    printer.close()
+
+
+@pytest.fixture(scope="session")
+def cupsd():
+    """GIVEN a private cupsd (tests/a4), started once per session."""
+    import shutil
+
+    from a4_cupsd import PrivateCupsd
+
+    if shutil.which("cupsd") is None or shutil.which("lpadmin") is None:
+        pytest.fail("cupsd/lpadmin missing: install the Debian packages in scripts/apt-packages.txt")
+    daemon = PrivateCupsd().start()
+    yield daemon
+    daemon.stop()

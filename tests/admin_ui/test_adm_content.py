@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+"""内容与网络 on the admin screen: versions, 重新加载 (a changed catalogue is swapped in), hub and network."""
+import shutil
+
+from adm_helpers import login, shown_texts, tap_action, tap_section
+from conftest import PIN_ADMIN
+
+from kiosk.catalogue import BUNDLED
+
+
+def test_versions_and_reload_swap_in_a_changed_catalogue(admin_ui, tmp_path):
+    path = tmp_path / "items.csv"
+    shutil.copy(BUNDLED, path)
+    ui = admin_ui(**{"catalogue.path": str(path)})
+    login(ui, PIN_ADMIN)
+    tap_section(ui, "content")
+    texts = shown_texts(ui)
+    before = ui.kiosk.catalogue
+    assert f"事项目录 版本 {before.digest[:12]}，{len(before)} 项" in texts
+    assert any(t.startswith("知识库 版本 ") for t in texts)
+    assert "服务台连接：未配置（assist.hub_url 为空）" in texts
+    ui.screenshot("admin-content")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")          # the hall's file changed: one item less
+    tap_action(ui, "reload:catalogue")
+    ui.wait_until(lambda: "已重新加载" in ui.screen.status, timeout=30)
+    after = ui.kiosk.catalogue
+    assert len(after) == len(before) - 1 and after.digest != before.digest
+    assert f"已重新加载：事项目录 版本 {after.digest[:12]}，{len(after)} 项" == ui.screen.status
+    assert ui.kiosk.search("护照").hits                             # the new index answers
+    assert "action=reload" in ui.audit_path.read_text(encoding="utf-8")
+
+
+def test_a_broken_catalogue_keeps_the_loaded_one(admin_ui, tmp_path):
+    path = tmp_path / "items.csv"
+    shutil.copy(BUNDLED, path)
+    ui = admin_ui(**{"catalogue.path": str(path)})
+    before = ui.kiosk.catalogue
+    login(ui, PIN_ADMIN)
+    tap_section(ui, "content")
+    path.write_bytes(b"\x00not a catalogue")
+    tap_action(ui, "reload:catalogue")
+    ui.wait_until(lambda: ui.screen.status.startswith("没有加载"), timeout=30)
+    assert ui.kiosk.catalogue is before
