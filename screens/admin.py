@@ -11,6 +11,7 @@ from __future__ import annotations
 from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
 
 from . import theme
 from .widgets import BodyLabel, KioskButton, KioskScreen
@@ -136,9 +137,10 @@ class AdminScreen(KioskScreen):
             self._line(body, "本机没有配置设备。")
         for dev in snap.devices:
             row = BoxLayout(size_hint_y=None, height=self.app.theme.button_h, spacing=self.app.theme.gap)
-            label = BodyLabel(text=f"{dev.label}：{dev.state_text}", bold=True)
-            label.height = self.app.theme.button_h
-            label.valign = "middle"
+            label = Label(text=f"{dev.label}：{dev.state_text}", bold=True,
+                          font_size=self.app.theme.body, halign="left", valign="middle",
+                          color=theme.ACCENT if dev.state == "fault" else theme.TEXT)
+            label.bind(size=lambda w, size: setattr(w, "text_size", size))
             row.add_widget(label)
             btn = KioskButton(text="自检", size_hint_x=None, width=dp(140), font_size=self.app.theme.body,
                               disabled=bool(self.service.busy))

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..logfilter import mask
 from ..observe import Observers
 from .admin_access import AdminAccess, AdminAudit, Grant
 from .admin_system import LogRing, Logind, Network, backlight, hub_line, volume_control
@@ -112,8 +113,10 @@ class AdminService:
                 why = f"{err.code}: {err.detail or err.error.text}"
                 why += f"（{ACTIONS.get(err.error.action.value, '')}）" if ACTIONS.get(err.error.action.value) else ""
             ok, lines = self.tests.get(name, (None, []))
-            rows.append(DeviceRow(name, LABELS.get(name, name), dev.state.value,
-                                  STATES.get(dev.state.value, dev.state.value), why, ok, lines))
+            rows.append(DeviceRow(name, LABELS.get(name, name), dev.state.value,       # masked again:
+                                  STATES.get(dev.state.value, dev.state.value), mask(why), ok,   # never a
+                                  [mask(line) for line in lines]))                      # card's number
+
         return rows
 
     def paper_text(self) -> str:

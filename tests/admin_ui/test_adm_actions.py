@@ -167,3 +167,27 @@ def test_volume_and_brightness_say_plainly_when_not_possible(admin_ui):
     assert any("不能由本机调节亮度" in t for t in texts)
     assert not ui.screen.buttons
     ui.screenshot("admin-settings")
+
+
+def test_every_device_shows_its_state_and_last_error(admin_ui):
+    """GIVEN the terminal's devices, one reader unplugged WHEN the admin opens the screen THEN each
+    device has a row with its state in words, and the unplugged one its code and who must act."""
+    from kiosk.devices import create
+    from kiosk.wiring import open_devices
+
+    ui = admin_ui()
+    devices = {name: create(name, {"uri": uri}) for name, uri in (
+        ("id_reader", "serial:///dev/ehall-no-such-reader"), ("smartcard", "sim://"), ("camera", "sim://"),
+        ("receipt_printer", "sim://"), ("audio", "sim://"))}
+    open_devices(devices)
+    ui.kiosk.devices.update(devices)
+    login(ui, PIN_ADMIN)
+    texts = shown_texts(ui)
+    for row in ("读卡器（社保卡/工作证）：正常", "摄像头：正常", "小票打印机：正常", "音箱：正常"):
+        assert row in texts, texts
+    reader = devices["id_reader"]
+    assert reader.state in (DeviceState.ABSENT, DeviceState.FAULT)
+    words = {DeviceState.ABSENT: "身份证阅读器：未连接", DeviceState.FAULT: "身份证阅读器：故障"}[reader.state]
+    assert words in texts
+    assert any(t.startswith(f"最近的错误：{reader.last_error.code}") for t in texts)
+    ui.screenshot("admin-devices-all")
