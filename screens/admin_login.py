@@ -7,8 +7,10 @@ five minutes (kiosk/ops/admin_access.py)."""
 from __future__ import annotations
 
 import math
+import threading
 
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
 
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 from .widgets import KioskScreen
@@ -18,6 +20,7 @@ NOT_SET = "本机还没有设置管理人员（admin.pins、assist.staff_pins）
 
 class AdminLoginScreen(KioskScreen):
     message = StringProperty("")
+    checking = BooleanProperty(False)       # a PIN is being checked (the 确认 button waits)
 
     @property
     def access(self):
@@ -42,10 +45,29 @@ class AdminLoginScreen(KioskScreen):
     def submit(self) -> None:
         pin = self.ids.pad.text
         self.ids.pad.text = ""
+        if self.checking:
+            return
         if not pin:
             self.message = "请输入 PIN。"
             return
-        if self.access.login_pin(pin) is not None:     # the flow opens the admin screen
+        access = self.access
+        if access.refuse_locked():
+            self.message = self._lock_message()
+            return
+        self.checking, self.message = True, "正在核对…"
+        token = self.session.token
+
+        def check() -> None:       # scrypt for every staff member: off the UI thread
+            match = access.match_pin(pin)
+            Clock.schedule_once(lambda _dt: self._checked(match, token))
+
+        threading.Thread(target=check, name="admin-pin", daemon=True).start()
+
+    def _checked(self, match, token) -> None:
+        self.checking = False
+        if self.session.token != token or self.manager is None or self.manager.current != self.name:
+            return                                       # the screen was left meanwhile
+        if self.access.finish_pin(match) is not None:    # the flow opens the admin screen
             self.message = ""
             return
         self.message = self._lock_message() or f"PIN 不正确，还可以再试 {self.access.tries_left} 次。"
@@ -55,5 +77,6 @@ class AdminLoginScreen(KioskScreen):
 
     def wipe(self) -> None:
         self.message = ""
+        self.checking = False
         if "pad" in self.ids:
             self.ids.pad.text = ""

@@ -71,6 +71,9 @@ class AdminEvent:
 
 
 def default_audit_path() -> Path:
+    """Under systemd, the unit's StateDirectory (/var/lib/ehall-kiosk); else $XDG_STATE_HOME."""
+    if os.environ.get("STATE_DIRECTORY"):
+        return Path(os.environ["STATE_DIRECTORY"].split(":")[0]) / "admin-audit.log"
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(state) / "ehall-kiosk" / "admin-audit.log"
 
@@ -138,17 +141,33 @@ class AdminAccess:
         return MAX_WRONG - self.wrong
 
     def login_pin(self, pin: str) -> Grant | None:
-        """The grant for this PIN (admins first), else None; None without checking while locked.
-        Every hash is checked, so the time taken does not tell whose PIN was close."""
+        """The grant for this PIN (admins first), else None; None without checking while locked."""
+        if self.refuse_locked():
+            return None
+        return self.finish_pin(self.match_pin(pin))
+
+    def refuse_locked(self) -> bool:
+        """True (and audited) while the PIN is locked: then nothing is checked."""
         if self.lock_seconds_left() > 0:
             self.audit.write("pin_refused_locked")
-            return None
+            return True
+        return False
+
+    def match_pin(self, pin: str) -> Grant | None:
+        """Whose PIN this is, changing nothing: any thread (scrypt takes ~50-90 ms per hash, so a
+        hall's 20 staff take 1-2 s; the login screen checks on a worker). Every hash is checked,
+        so the time taken does not tell whose PIN was close."""
         admins = [s for s, h in self.admins.items() if verify_pin(pin, h)]
         helpers = [s for s, h in self.helpers.items() if verify_pin(pin, h)]
-        if admins or helpers:
+        if admins:
+            return Grant(admins[0], Role.ADMIN, "pin")
+        return Grant(helpers[0], Role.HELPER, "pin") if helpers else None
+
+    def finish_pin(self, match: Grant | None) -> Grant | None:
+        """The main thread's half of a PIN login: the grant, or a wrong PIN counted (the lockout)."""
+        if match is not None:
             self.wrong = 0
-            return self._grant(Grant(admins[0], Role.ADMIN, "pin") if admins
-                               else Grant(helpers[0], Role.HELPER, "pin"))
+            return self._grant(match)
         self.wrong += 1
         if self.wrong >= MAX_WRONG:
             self.locked_until = self.clock() + LOCK_SECONDS

@@ -15,10 +15,14 @@ def long_press(ui, widget_id="title", seconds=3.0):
 
 
 def enter_pin(ui, pin):
-    pad = ui.screen.ids.pad
+    """Types the PIN, taps 确认 and waits until the check (on a worker) has answered."""
+    screen = ui.screen
+    pad = screen.ids.pad
     for digit in pin:
         ui.tap(pad.keys[digit])
-    ui.tap(ui.screen.ids.ok_btn)
+    ui.tap(screen.ids.ok_btn)
+    ui.wait_until(lambda: not screen.checking)
+    ui.frames(2)
 
 
 def login(ui, pin):

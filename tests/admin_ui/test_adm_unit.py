@@ -86,3 +86,13 @@ def test_exit_to_desktop_switches_the_watchdog_off_instead_of_stopping():
 
     assert stop_notice(0) == "STOPPING=1"
     assert stop_notice(75).splitlines()[-1] == "WATCHDOG_USEC=0"
+
+
+def test_the_audit_log_lives_in_the_units_state_directory(monkeypatch, tmp_path):
+    from kiosk.ops.admin_access import default_audit_path
+
+    monkeypatch.setenv("STATE_DIRECTORY", "/var/lib/ehall-kiosk")
+    assert str(default_audit_path()) == "/var/lib/ehall-kiosk/admin-audit.log"
+    monkeypatch.delenv("STATE_DIRECTORY")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert default_audit_path() == tmp_path / "ehall-kiosk" / "admin-audit.log"
