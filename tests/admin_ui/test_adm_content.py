@@ -2,6 +2,8 @@
 """内容与网络 on the admin screen: versions, 重新加载 (a changed catalogue is swapped in), hub and network."""
 import shutil
 
+import pytest
+
 from adm_helpers import login, shown_texts, tap_action, tap_section
 from conftest import PIN_ADMIN
 
@@ -42,3 +44,20 @@ def test_a_broken_catalogue_keeps_the_loaded_one(admin_ui, tmp_path):
     tap_action(ui, "reload:catalogue")
     ui.wait_until(lambda: ui.screen.status.startswith("没有加载"), timeout=30)
     assert ui.kiosk.catalogue is before
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_every_section_fits_in_both_text_sizes(admin_ui, large):
+    """Nothing on the admin screen is cut off, in normal and in large text (ui.large_text)."""
+    from conftest import overflowing
+
+    ui = admin_ui(**{"ui.large_text": large})
+    login(ui, PIN_ADMIN)
+    assert ui.app.theme.large is large
+    for section in ("devices", "print", "content", "logs", "settings", "power"):
+        tap_section(ui, section)
+        assert not overflowing(ui.screen), (section, overflowing(ui.screen))
+    bar, first, last = ui.screen.ids.bar, ui.screen.ids.sec_devices, ui.screen.ids.sec_power
+    assert first.top <= bar.y and last.y >= 0                      # the menu stays under the bar
+    assert last.height >= ui.app.theme.button_h                    # and each entry is a full button
+    ui.screenshot(f"admin-power-{'large' if large else 'normal'}")
