@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from ..logfilter import mask
@@ -49,18 +50,45 @@ class DeviceRow:
     test_lines: list[str] = field(default_factory=list)
 
 
-@dataclass
 class Snapshot:
-    devices: list[DeviceRow]
-    paper: str
-    catalogue: str
-    knowledge: str
-    hub: str
-    network: list[str]
-    volume: str
-    brightness: str
-    message: str
-    busy: str
+    """What the screen shows, each part read only when a section asks for it (then kept for
+    this render): the network is not probed, nor the knowledge base read, to draw the devices."""
+
+    def __init__(self, service: "AdminService"):
+        self._s = service
+        self.message, self.busy = service.message, service.busy
+
+    @cached_property
+    def devices(self) -> list[DeviceRow]:
+        return self._s.device_rows()
+
+    @cached_property
+    def paper(self) -> str:
+        return self._s.paper_text()
+
+    @cached_property
+    def catalogue(self) -> str:
+        return self._s.catalogue_text()
+
+    @cached_property
+    def knowledge(self) -> str:
+        return self._s.knowledge_text()
+
+    @cached_property
+    def hub(self) -> str:
+        return hub_line(self._s.kiosk)
+
+    @cached_property
+    def network(self) -> list[str]:
+        return self._s.network.lines()
+
+    @cached_property
+    def volume(self) -> str:
+        return volume_control(self._s.kiosk.config).describe()
+
+    @cached_property
+    def brightness(self) -> str:
+        return backlight(self._s.sysfs).describe()
 
 
 class AdminService:
@@ -81,6 +109,7 @@ class AdminService:
         self.message = ""
         self.busy = ""
         self.exit_code: int | None = None             # the app stops with this code when set
+        self._kb_text: str | None = None
         self._lock = threading.Lock()
 
     # -- who is here ----------------------------------------------------------------
@@ -99,10 +128,7 @@ class AdminService:
 
     # -- what the screen shows ----------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.device_rows(), self.paper_text(), self.catalogue_text(),
-                        self.knowledge_text(), hub_line(self.kiosk), self.network.lines(),
-                        volume_control(self.kiosk.config).describe(), backlight(self.sysfs).describe(),
-                        self.message, self.busy)
+        return Snapshot(self)
 
     def device_rows(self) -> list[DeviceRow]:
         rows = []
@@ -130,14 +156,18 @@ class AdminService:
         cat = self.kiosk.catalogue
         return f"事项目录 版本 {cat.digest[:12]}，{len(cat)} 项"
 
-    def knowledge_text(self) -> str:
+    def knowledge_text(self, fresh: bool = False) -> str:
+        """The knowledge base's version, read once (again with ``fresh``: 重新加载). 问一问 rebuilds
+        its index by itself when the file changed (screens/ask.py keys it by the file's stat)."""
         from ..consult.faq import FaqError, load
 
-        try:
-            kb = load(self.kiosk.config.get("consult.faq_path") or None)
-        except (FaqError, OSError) as exc:
-            return f"知识库 不能读取：{exc}"[:120]
-        return f"知识库 版本 {kb.digest[:12]}，{len(kb.entries)} 条"
+        if self._kb_text is None or fresh:
+            try:
+                kb = load(self.kiosk.config.get("consult.faq_path") or None)
+                self._kb_text = f"知识库 版本 {kb.digest[:12]}，{len(kb.entries)} 条"
+            except (FaqError, OSError) as exc:
+                self._kb_text = f"知识库 不能读取：{exc}"[:120]
+        return self._kb_text
 
     # -- actions ----------------------------------------------------------------------
     def self_test(self, name: str) -> None:
@@ -215,7 +245,7 @@ class AdminService:
                     self.kiosk.reload_catalogue()
                     text = self.catalogue_text()
                 else:
-                    text = self.knowledge_text()
+                    text = self.knowledge_text(fresh=True)
                 ok = "不能读取" not in text
             except Exception as exc:  # noqa: BLE001 - what stays loaded stays; the admin reads why
                 log.warning("admin reload of %s failed: %s", what, exc)

@@ -61,3 +61,20 @@ def test_every_section_fits_in_both_text_sizes(admin_ui, large):
     assert first.top <= bar.y and last.y >= 0                      # the menu stays under the bar
     assert last.height >= ui.app.theme.button_h                    # and each entry is a full button
     ui.screenshot(f"admin-power-{'large' if large else 'normal'}")
+
+
+def test_reload_reads_a_changed_knowledge_base(admin_ui, tmp_path):
+    from kiosk.consult.faq import BUNDLED as FAQ
+
+    path = tmp_path / "faq.csv"
+    shutil.copy(FAQ, path)
+    ui = admin_ui(**{"consult.faq_path": str(path)})
+    login(ui, PIN_ADMIN)
+    tap_section(ui, "content")
+    before = next(t for t in shown_texts(ui) if t.startswith("知识库 版本 "))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    tap_action(ui, "reload:knowledge")
+    ui.wait_until(lambda: ui.screen.status.startswith("已重新加载：知识库 版本 "), timeout=30)
+    after = next(t for t in shown_texts(ui) if t.startswith("知识库 版本 "))
+    assert after != before and ui.screen.status == "已重新加载：" + after

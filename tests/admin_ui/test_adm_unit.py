@@ -96,3 +96,19 @@ def test_the_audit_log_lives_in_the_units_state_directory(monkeypatch, tmp_path)
     monkeypatch.delenv("STATE_DIRECTORY")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert default_audit_path() == tmp_path / "ehall-kiosk" / "admin-audit.log"
+
+
+def test_the_hub_line_names_the_host_and_the_link_never_the_token():
+    from types import SimpleNamespace
+
+    from kiosk.assist.status import AssistStatus
+    from kiosk.ops.admin_system import hub_line
+
+    cfg = config.load().with_overrides(**{"assist.hub_url": "wss://hub.hall.example:8443/kiosk",
+                                          "assist.hub_token": "T" * 30})
+    kiosk = SimpleNamespace(config=cfg, assist=SimpleNamespace(status=AssistStatus("idle", linked=True)))
+    assert hub_line(kiosk) == "服务台连接：hub.hall.example:8443，已连接"
+    kiosk.assist.status = AssistStatus("idle", linked=False)
+    assert hub_line(kiosk) == "服务台连接：hub.hall.example:8443，未连接，正在重试"
+    kiosk.assist.status = AssistStatus("unavailable")
+    assert "拒绝" in hub_line(kiosk) and "T" * 30 not in hub_line(kiosk)
