@@ -2,6 +2,8 @@
 """Steps the admin screen tests share: the long press, the PIN pad, finding shown text."""
 from kivy.tests.common import UnitTestTouch
 
+PIN_ADMIN, PIN_HELPER = "24680", "13579"      # A01 (admin) and W01 (helper) in the admin_ui fixture
+
 
 def long_press(ui, widget_id="title", seconds=3.0):
     label = ui.screen.ids[widget_id]

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
+# helper modules with unique names, appended (never in front: another folder's ``conftest`` must
+# not be shadowed for the tests that import from their own)
 for helper_dir in (HERE, HERE.parent / "assist_ui", HERE.parent / "printing", HERE.parent / "a4"):
     if str(helper_dir) not in sys.path:
-        sys.path.insert(0, str(helper_dir))
+        sys.path.append(str(helper_dir))
 
+from adm_helpers import PIN_ADMIN, PIN_HELPER  # noqa: E402
 from aui_helpers import ui_harness  # noqa: E402
 
 harness = ui_harness()
@@ -19,8 +22,6 @@ kivy_window = harness.kivy_window
 kiosk_cache = harness.kiosk_cache
 make_ui = harness.make_ui
 overflowing, visible_labels, button = harness.overflowing, harness.visible_labels, harness.button
-
-PIN_ADMIN, PIN_HELPER = "24680", "13579"
 
 
 def pytest_collection_modifyitems(items):

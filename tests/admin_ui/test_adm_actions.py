@@ -5,8 +5,7 @@ printer and on cupsd, 已换纸, masked log lines, 关机 with confirmation up t
 import logging
 
 from a4_pdftools import pdf_from_pjl, text
-from adm_helpers import login, shown_texts, tap_action, tap_section
-from conftest import PIN_ADMIN, PIN_HELPER
+from adm_helpers import PIN_ADMIN, PIN_HELPER, login, shown_texts, tap_action, tap_section
 
 from drivers.a4_printer import create_a4_printer
 from drivers.base import DeviceState

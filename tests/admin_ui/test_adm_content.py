@@ -4,8 +4,7 @@ import shutil
 
 import pytest
 
-from adm_helpers import login, shown_texts, tap_action, tap_section
-from conftest import PIN_ADMIN
+from adm_helpers import PIN_ADMIN, login, shown_texts, tap_action, tap_section
 
 from kiosk.catalogue import BUNDLED
 
@@ -49,7 +48,7 @@ def test_a_broken_catalogue_keeps_the_loaded_one(admin_ui, tmp_path):
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 def test_every_section_fits_in_both_text_sizes(admin_ui, large):
     """Nothing on the admin screen is cut off, in normal and in large text (ui.large_text)."""
-    from conftest import overflowing
+    from aui_helpers import overflowing
 
     ui = admin_ui(**{"ui.large_text": large})
     login(ui, PIN_ADMIN)

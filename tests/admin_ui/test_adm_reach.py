@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The admin screen is reached by a long press plus a PIN or by a staff badge; entering ends the
 citizen's session; five wrong PINs lock the PIN for five minutes, logged and offered to the hub."""
-from adm_helpers import enter_pin, long_press, login, shown_texts
-from conftest import PIN_ADMIN, PIN_HELPER
+from adm_helpers import PIN_ADMIN, PIN_HELPER, enter_pin, long_press, login, shown_texts
 
 from drivers.smartcard import open_smartcard
 
