@@ -84,14 +84,16 @@ def test_a_helper_badge_counts_only_while_the_login_waits(admin_ui):
     ui = admin_ui()
     try:
         ui.kiosk.devices["smartcard"] = reader
-        from screens import admin_flow
+        from screens import admin_flow, assist_flow
         ui.app.admin_flow.detach()
         ui.app.admin_flow = None
-        admin_flow.controller(ui.app)
+        admin_flow.controller(ui.app)                  # both watch the reader, admin first (as in the app)
+        assist = assist_flow.attach(ui.app, service=None)
         reader.simulator.insert_card("badge")
-        ui.wait_until(lambda: reader.current_card is not None, timeout=5)
-        ui.frames(5)
+        ui.wait_until(lambda: assist.mode.active, timeout=5)
         assert ui.app.manager.current != "admin"       # a helper's badge elsewhere is assist mode's
+        ui.tap(assist.toolbar.ids.exit_btn)
+        assert not assist.mode.active
         reader.simulator.remove_card()
         ui.wait_until(lambda: reader.current_card is None, timeout=5)
         long_press(ui)
@@ -100,6 +102,9 @@ def test_a_helper_badge_counts_only_while_the_login_waits(admin_ui):
         ui.wait_until(lambda: ui.app.manager.current == "admin", timeout=5)
         assert ui.app.admin_flow.service.grant.role.value == "helper"
         assert "终端管理　W01（帮办人员）" in shown_texts(ui)
+        ui.frames(5)
+        assert not assist.mode.active and assist.toolbar.parent is None   # not assist mode as well
+        assist.detach()
     finally:
         reader.close()
 
