@@ -113,3 +113,16 @@ def test_helper_pin_gives_the_helper_role(admin_ui):
     ui = admin_ui()
     login(ui, PIN_HELPER)
     assert ui.app.admin_flow.service.grant.role.value == "helper"
+
+
+def test_the_idle_timeout_signs_the_staff_member_out(admin_ui):
+    """GIVEN an admin on the admin screen WHEN nobody touches it (the usual idle time and the
+    countdown) THEN it returns to the home screen signed out, and the audit says why."""
+    ui = admin_ui()
+    login(ui, PIN_ADMIN)
+    ui.idle_for(ui.kiosk.config["ui.idle_seconds"] + 1)
+    assert ui.kiosk.session.phase.value == "countdown"
+    ui.idle_for(ui.kiosk.config["ui.countdown_seconds"] + 1)
+    assert ui.app.manager.current == "home"
+    assert ui.app.admin_flow.service.grant is None
+    assert "action=logout reason=session_end" in ui.audit_path.read_text(encoding="utf-8")
