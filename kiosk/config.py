@@ -344,7 +344,18 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
     _check_hub_auth(values, Path(sources[-1]))
     _check_catalogue_path(values, Path(sources[-1]))
     _check_web_urls(values, Path(sources[-1]))
+    _check_admin_badges(values, Path(sources[-1]))
     return Config(values, sources)
+
+
+def _check_admin_badges(values: dict[str, Any], file: Path) -> None:
+    """An admin badge id must be one a staff badge gives (``uid:HEX=ID``), else it never opens."""
+    entries = [e.strip() for e in values.get("devices.smartcard.staff_badges", [])]
+    known = {e.split("=", 1)[1].strip() if "=" in e else e for e in entries}
+    for staff_id in values.get("admin.badge_ids", []):
+        if staff_id not in known:
+            raise ConfigError(file, "admin.badge_ids", f"has {cut(staff_id)}, which no badge gives; allowed: "
+                              'staff ids that devices.smartcard.staff_badges names ("uid:HEX=ID" or "atr:HEX=ID")')
 
 
 def _check_web_urls(values: dict[str, Any], file: Path) -> None:

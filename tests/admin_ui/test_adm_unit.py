@@ -112,3 +112,15 @@ def test_the_hub_line_names_the_host_and_the_link_never_the_token():
     assert hub_line(kiosk) == "服务台连接：hub.hall.example:8443，未连接，正在重试"
     kiosk.assist.status = AssistStatus("unavailable")
     assert "拒绝" in hub_line(kiosk) and "T" * 30 not in hub_line(kiosk)
+
+
+def test_an_admin_badge_id_must_be_one_a_staff_badge_gives(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[admin]\nbadge_ids = ["A01"]\n[devices.smartcard]\nstaff_badges = ["uid:04A1B2C3D4=W01"]\n',
+                    encoding="utf-8")
+    with pytest.raises(config.ConfigError) as info:
+        config.load(path)
+    assert str(info.value).startswith(f"{path}: admin.badge_ids: has 'A01', which no badge gives; allowed: ")
+    path.write_text('[admin]\nbadge_ids = ["A01"]\n[devices.smartcard]\nstaff_badges = ["uid:04A1B2C3D4=A01"]\n',
+                    encoding="utf-8")
+    assert config.load(path)["admin.badge_ids"] == ["A01"]
