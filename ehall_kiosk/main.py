@@ -88,7 +88,7 @@ def run(config: Config, windowed: bool = False) -> int:
         app.run()
     finally:                                    # shutdown: simulators remove their temp folders
         wiring.stop(kiosk, watch)
-    return 0
+    return int(getattr(app, "exit_code", 0))    # 退出到桌面: scripts/kiosk-session opens the desktop
 
 
 def _exit_now(signum, _frame) -> None:
@@ -140,7 +140,17 @@ def _watchdog(app) -> None:
             Clock.schedule_interval(lambda _dt: notifier.notify("WATCHDOG=1"), usec / 2e6)
 
     Window.bind(on_flip=on_flip)
-    app.bind(on_stop=lambda *_a: notifier.notify("STOPPING=1"))
+    app.bind(on_stop=lambda *_a: notifier.notify(stop_notice(getattr(app, "exit_code", 0))))
+
+
+def stop_notice(exit_code: int) -> str:
+    """What systemd hears as the app stops. Usually STOPPING=1. After 退出到桌面 (status 75) the
+    unit stays up while the desktop runs in the X session (scripts/kiosk-session): STOPPING=1 would
+    start the unit's stop timeout, and the watchdog would kill the desktop, so the watchdog is
+    switched off instead (WATCHDOG_USEC=0); the next start of the unit brings it back."""
+    from kiosk.ops.admin import EXIT_TO_DESKTOP
+
+    return "STATUS=desktop (退出到桌面)\nWATCHDOG_USEC=0" if exit_code == EXIT_TO_DESKTOP else "STOPPING=1"
 
 
 def _freeze_startup_when_ready() -> None:

@@ -159,6 +159,15 @@ SCHEMA: dict[str, Rule] = {
                                   ("scrypt$", "pbkdf2_sha256$")) for e in v)),
     "assist.mode_timeout_seconds": _int_range(30, 1800),
     "assist.status_heartbeat_seconds": _int_range(5, 60),
+    # the admin screen (管理, docs/operations.md): the admin role, separate from assist's helpers
+    "admin.pins": Rule(list, 'a list of "staff_id:hash" strings made by scripts/hash-pin (never a clear PIN)',
+                       lambda v: all(isinstance(e, str) and ":" in e and e.split(":", 1)[1].startswith(
+                           ("scrypt$", "pbkdf2_sha256$")) for e in v)),
+    "admin.badge_ids": Rule(list, 'a list of staff ids ("=STAFF_ID" in devices.smartcard.staff_badges) '
+                            "whose badge opens the admin screen as admin",
+                            lambda v: all(isinstance(e, str) and 0 < len(e) <= 40 and e.strip() == e for e in v)),
+    "admin.helpers": Rule(bool, "true or false"),
+    "admin.audit_log": _text(1000),
     "assist.audit_log": _text(1000),
     "identity.card_timeout_seconds": _int_range(10, 600),
     "identity.face_timeout_seconds": _int_range(10, 120),
@@ -257,7 +266,8 @@ def _read_toml(path: Path) -> dict:
 
 # never echoed in an error (it ends up in the journal): the token, the PINs, and the token
 # file's name (admins paste the token there by mistake)
-SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file", "records.outbox_key"}
+SECRET_KEYS = {"assist.hub_token", "assist.staff_pins", "assist.hub_token_file", "records.outbox_key",
+               "admin.pins"}
 SHOWN_MAX = 80                          # other values are cut to about this many characters
 
 
@@ -378,7 +388,18 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
     _check_hub_auth(values, Path(sources[-1]))
     _check_catalogue_path(values, Path(sources[-1]))
     _check_web_urls(values, Path(sources[-1]))
+    _check_admin_badges(values, Path(sources[-1]))
     return Config(values, sources)
+
+
+def _check_admin_badges(values: dict[str, Any], file: Path) -> None:
+    """An admin badge id must be one a staff badge gives (``uid:HEX=ID``), else it never opens."""
+    entries = [e.strip() for e in values.get("devices.smartcard.staff_badges", [])]
+    known = {e.split("=", 1)[1].strip() if "=" in e else e for e in entries}
+    for staff_id in values.get("admin.badge_ids", []):
+        if staff_id not in known:
+            raise ConfigError(file, "admin.badge_ids", f"has {cut(staff_id)}, which no badge gives; allowed: "
+                              'staff ids that devices.smartcard.staff_badges names ("uid:HEX=ID" or "atr:HEX=ID")')
 
 
 def _check_web_urls(values: dict[str, Any], file: Path) -> None:

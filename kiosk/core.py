@@ -39,6 +39,7 @@ class Kiosk:
     status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
     records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
+    admin: Any = None         # kiosk.ops.admin.AdminService (the admin screen's core; its events go to the hub)
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
@@ -50,9 +51,9 @@ class Kiosk:
             if job_id.startswith(f"guide-{self.session.token}-"):
                 printer.discard_pending(job_id)
 
-    @classmethod
-    def build(cls, config: Config, clock: Callable[[], float] = time.monotonic) -> "Kiosk":
-        """Loads the catalogue and its search index; raises CatalogueError if unusable."""
+    @staticmethod
+    def load_catalogue(config: Config) -> tuple[Catalogue, SearchIndex, ThemeIndex]:
+        """The catalogue, its search index and its themes; raises CatalogueError if unusable."""
         cat = catalogue_mod.load(config["catalogue.path"] or None)
         for err in cat.errors:
             log.warning("catalogue row skipped: %s", err)
@@ -64,6 +65,19 @@ class Kiosk:
             log.warning("theme rule skipped: %s", err)
         themes = ThemeIndex.build(cat.items, rules)
         departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
+        return cat, index, themes
+
+    def reload_catalogue(self) -> None:
+        """重新加载 from the admin screen (no citizen session): the catalogue read again and swapped
+        in whole; an unusable one raises CatalogueError and the loaded one stays."""
+        cat, index, themes = self.load_catalogue(self.config)
+        self.catalogue, self.index, self.themes = cat, index, themes
+        log.info("catalogue reloaded %s: %d items", cat.source, len(cat))
+
+    @classmethod
+    def build(cls, config: Config, clock: Callable[[], float] = time.monotonic) -> "Kiosk":
+        """Loads the catalogue and its search index; raises CatalogueError if unusable."""
+        cat, index, themes = cls.load_catalogue(config)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
                           identity_idle_seconds=config["identity.idle_seconds"],

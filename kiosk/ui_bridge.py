@@ -115,3 +115,48 @@ class WebBridge(EventDispatcher):
         self.refusal = self.web.refusal
         self.ask_kind = ask.kind if ask is not None else ""
         self.state = self.web.state.value
+
+
+class AdminBridge(EventDispatcher):
+    """The admin screen's core (kiosk/ops/admin.py) as Kivy properties, main thread only.
+    ``revision`` moves on every change (the screen reads the service's snapshot then); a login
+    (PIN or badge) is the ``on_grant`` event."""
+    revision = NumericProperty(0)
+    busy = StringProperty("")
+    message = StringProperty("")
+    role = StringProperty("")                    # "admin" | "helper" | "" (nobody signed in)
+    exit_code = NumericProperty(-1)              # the app should stop with this code (-1: no)
+    __events__ = ("on_grant",)
+
+    def __init__(self, admin, **kwargs):
+        super().__init__(**kwargs)
+        self.admin = admin
+        admin.changes.subscribe(self._on_change)
+        admin.access.grants.subscribe(self._on_grant_any_thread)
+        self.sync()
+
+    def close(self) -> None:
+        self.admin.changes.unsubscribe(self._on_change)
+        self.admin.access.grants.unsubscribe(self._on_grant_any_thread)
+
+    def _on_change(self, _admin) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.sync()
+        else:
+            Clock.schedule_once(lambda _dt: self.sync())
+
+    def _on_grant_any_thread(self, grant) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.dispatch("on_grant", grant)
+        else:
+            Clock.schedule_once(lambda _dt: self.dispatch("on_grant", grant))
+
+    def on_grant(self, grant) -> None:
+        pass
+
+    def sync(self) -> None:
+        a = self.admin
+        self.busy, self.message = a.busy, a.message
+        self.role = a.grant.role.value if a.grant is not None else ""
+        self.exit_code = a.exit_code if a.exit_code is not None else -1
+        self.revision += 1

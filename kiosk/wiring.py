@@ -29,6 +29,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
     from .web import build_web
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
+    from .ops.admin import admin_of
+    admin_of(kiosk)        # the admin screen's core, before the hub link: its events (lockouts) can go there
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
     kiosk.status = build_status(kiosk)          # the hub's 终端 page and alerts

@@ -21,7 +21,7 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
-from . import assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
+from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
 from .theme import Theme
 
@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 KV_FILES = ("widgets", "keyboard", "home", "browse", "item_list", "search", "item", "qr", "countdown",
             "assist_keypad", "assist_consent", "assist_wait", "assist_fallback", "assist_call",
             "assist_banner", "assist_toolbar", "staff_pin", "consent", "idcard", "face", "identified",
-            "identity_banner", "help_desk", "ask", "order", "rating", "web", "app")
+            "identity_banner", "help_desk", "ask", "order", "rating", "web", "admin_login", "admin", "app")
 SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_list.ItemListScreen,
            "search": search.SearchScreen, "item": item.ItemScreen, "qr": qr.QrScreen,
            "assist_consent": assist_consent.AssistConsentScreen, "assist_wait": assist_wait.AssistWaitScreen,
@@ -40,7 +40,8 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "identity_help": consent.IdentityHelpScreen, "help": help_desk.HelpDeskScreen,
            "ask": ask.AskScreen, "web": web.WebScreen, "order": order.OrderScreen,
            "order_done": order_done.OrderDoneScreen, "rate": rating.RatingScreen,
-           "order_lookup": order_lookup.OrderLookupScreen}
+           "order_lookup": order_lookup.OrderLookupScreen,
+           "admin_login": admin_login.AdminLoginScreen, "admin": admin.AdminScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
 SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
@@ -88,6 +89,7 @@ class KioskApp(App):
     voice_on = BooleanProperty(False)         # 语音播报 is on for this session (the bar's 语音 button)
     voice_ready = BooleanProperty(False)      # a speaker and a voice exist: the 语音 button shows
     title = "政务e厅"
+    exit_code = 0                             # the process's exit status (重启程序 / 退出到桌面: screens/admin_flow.py)
 
     def __init__(self, kiosk, kiosk_mode: bool = True, **kwargs):
         super().__init__(**kwargs)
@@ -130,6 +132,9 @@ class KioskApp(App):
         from .identity_banner import attach
 
         attach(self)   # the held identity, masked, with 结束办理 on every screen; 首页 asks first
+        from .admin_flow import controller as admin_flow
+
+        admin_flow(self)   # the admin screen: staff badges are watched from the start
         self._on_route(self.ui, self.ui.route)
 
     def on_stop(self):

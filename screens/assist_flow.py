@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 WAITING = ("requesting", "queued", "ringing")
 OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
+ADMIN_SCREENS = ("admin_login", "admin")      # screens/admin_flow.py: a badge there is the admin's
 TICK_SECONDS = 0.5
 VIDEO_FPS = 15          # the call's video rate: both videos are drawn together, at most this often
 SOFTWARE_GL_FPS = 7.5   # the same under software GL, where every redraw of the window costs ~50 ms CPU
@@ -121,8 +122,9 @@ class AssistController:
         self.app.ui.bind(route=self._on_route)
         self.app.bind(on_stop=self._on_app_stop)
         self._tick_event = Clock.schedule_interval(self.tick, TICK_SECONDS)
-        self.mode.watch_badges(self.app.kiosk.devices.get("smartcard"),
-                               post=lambda fn: Clock.schedule_once(lambda _dt: fn()))
+        self.mode.watch_badges(self.app.kiosk.devices.get("smartcard"),      # on 管理登录 and the
+                               post=lambda fn: Clock.schedule_once(lambda _dt: None if   # admin screen a
+                                   self.session.route.screen in ADMIN_SCREENS else fn()))  # badge is theirs
         if self.service is None:
             return
         self.service.subscribe(self._on_service)

@@ -33,6 +33,11 @@ class HomeScreen(KioskScreen):
         from .assist_flow import controller
         controller(self.app).open_staff_pin()
 
+    def open_admin(self) -> None:
+        """A 3 s press on the hall name: 管理登录, the admin screen's PIN or badge."""
+        from .admin_flow import controller
+        controller(self.app).open_login()
+
     # -- the tiles -----------------------------------------------------------
     def open_search(self) -> None:
         self.session.go("search")

@@ -34,6 +34,8 @@ PROMPTS: dict[str, tuple[str, str] | None] = {
     "assist_fallback": ("assist_fallback", "帮办人员暂时不能接听。请看屏幕上的其他办法。"),
     "assist_call": None,                          # the helper is talking: the kiosk keeps quiet
     "staff_pin": ("staff_pin", "请工作人员输入密码。"),
+    "admin_login": ("admin_login", "请工作人员刷工作证，或输入密码。"),
+    "admin": None,                                # staff at work: the kiosk keeps quiet
     "consent": ("consent", "核验身份需要读取您的身份证并拍摄人脸。请阅读后选择同意或不同意。"),
     "idcard": ("idcard", "请将身份证放在读卡区。"),
     "face": ("face", "请正对摄像头，按屏幕提示转头。"),

@@ -28,7 +28,7 @@ def test_admin_file_overrides_defaults(tmp_path):
 
 @pytest.mark.parametrize("text, key, words", [
     ('[ui]\nidel_seconds = 30\n', "ui.idel_seconds", "allowed in [ui]: countdown_seconds, fullscreen"),
-    ('colour = "red"\n', "colour", "allowed sections: assist"),
+    ('colour = "red"\n', "colour", "allowed sections: admin, assist"),
     ('[printer]\nuri = "x"\n', "printer.uri", "allowed sections"),
     ('[ui]\nidle_seconds = "90"\n', "ui.idle_seconds", "has str '90'; allowed: an integer from 15 to 1800"),
     ('[ui]\nidle_seconds = 5\n', "ui.idle_seconds", "has 5; allowed: an integer from 15 to 1800"),

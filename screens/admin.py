@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The admin screen (管理): devices and 自检, test pages and 已换纸, content versions and 重新加载,
+hub and network, the last 200 log lines (masked), volume and brightness, 重启程序, 关机/重启终端
+(confirmed first) and, for the admin role only, 退出到桌面.
+
+It shows the admin service's snapshot (kiosk/ops/admin.py) through the bridge and calls its
+actions; it never touches a driver and never shows a citizen's data (none is left: entering ends
+the citizen's session, screens/admin_flow.py)."""
+from __future__ import annotations
+
+from kivy.metrics import dp
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+
+from . import theme
+from .widgets import BodyLabel, KioskButton, KioskScreen
+
+SECTIONS = ("devices", "print", "content", "logs", "settings", "power")
+ROLE_WORDS = {"admin": "管理员", "helper": "帮办人员"}
+CONFIRM = {"poweroff": ("确定要关闭这台终端吗？关机后需要有人到现场开机。", "确定关机"),
+           "reboot": ("确定要重启这台终端吗？大约一分钟后回到首页。", "确定重启")}
+LOG_CHUNK = 40          # log lines per label (one texture each)
+
+
+class AdminScreen(KioskScreen):
+    status = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.section = "devices"
+        self.confirming = ""
+        self.buttons: dict[str, KioskButton] = {}     # by action key, for the section on show
+        self._bound = None
+
+    @property
+    def flow(self):
+        from .admin_flow import controller
+        return controller(self.app)
+
+    @property
+    def service(self):
+        return self.flow.service
+
+    def show(self, **params) -> None:
+        bridge = self.flow.bridge
+        if self._bound is not bridge:
+            if self._bound is not None:
+                self._bound.unbind(revision=self._on_revision)
+            bridge.bind(revision=self._on_revision)
+            self._bound = bridge
+        self.section, self.confirming = "devices", ""
+        self.render()
+
+    def _on_revision(self, *_args) -> None:
+        if self.manager is not None and self.manager.current == self.name:
+            self.render()
+
+    # -- what the staff member does ------------------------------------------------------
+    def select(self, section: str) -> None:
+        self.section, self.confirming = section, ""
+        self.render()
+
+    def leave(self) -> None:
+        self.flow.leave()
+
+    def act(self, key: str) -> None:
+        s = self.service
+        if key.startswith("test:"):
+            s.self_test(key[5:])
+        elif key in ("print:receipt", "print:a4"):
+            s.print_test(key[6:])
+        elif key == "paper":
+            s.paper_replaced()
+        elif key in ("reload:catalogue", "reload:knowledge"):
+            s.reload(key[7:])
+        elif key in ("volume:-", "volume:+", "light:-", "light:+"):
+            self._step(key)
+        elif key in ("poweroff", "reboot"):
+            self.confirming = key
+            self.render()
+        elif key == "confirm":
+            what, self.confirming = self.confirming, ""
+            s.power(what)
+        elif key == "cancel":
+            self.confirming = ""
+            self.render()
+        elif key == "restart_app":
+            s.restart_app()
+        elif key == "desktop":
+            s.exit_to_desktop()
+
+    def _step(self, key: str) -> None:
+        import re
+
+        which, sign = key.split(":")
+        snap = self.service.snapshot()
+        now = re.search(r"(\d+)%", snap.volume if which == "volume" else snap.brightness)
+        value = max(0, min(100, (int(now.group(1)) if now else 50) + (10 if sign == "+" else -10)))
+        (self.service.set_volume if which == "volume" else self.service.set_brightness)(value)
+
+    # -- drawing -------------------------------------------------------------------------
+    def render(self) -> None:
+        s, bridge = self.service, self.flow.bridge
+        role = ROLE_WORDS.get(bridge.role, "")
+        staff = s.grant.staff_id if s.grant is not None else ""
+        self.title = f"终端管理　{staff}（{role}）" if role else "终端管理"
+        self.status = bridge.busy or bridge.message
+        for name in SECTIONS:
+            btn = self.ids[f"sec_{name}"]
+            btn.background_color = theme.PRIMARY if name == self.section else theme.SURFACE
+            btn.color = theme.ON_PRIMARY if name == self.section else theme.TEXT
+        body = self.ids.body
+        body.clear_widgets()
+        self.buttons = {}
+        snap = s.snapshot()
+        getattr(self, f"_{self.section}")(body, snap)
+
+    def _line(self, body, text: str, muted: bool = False, small: bool = False) -> BodyLabel:
+        label = BodyLabel(text=text, color=theme.TEXT_MUTED if muted else theme.TEXT)
+        if small:
+            label.font_size = self.app.theme.small
+        body.add_widget(label)
+        return label
+
+    def _buttons(self, body, *pairs: tuple[str, str]) -> None:
+        row = BoxLayout(size_hint_y=None, height=self.app.theme.button_h, spacing=self.app.theme.gap)
+        for key, text in pairs:
+            btn = KioskButton(text=text, font_size=self.app.theme.body, disabled=bool(self.service.busy))
+            btn.bind(on_release=lambda _b, k=key: self.act(k))
+            self.buttons[key] = btn
+            row.add_widget(btn)
+        body.add_widget(row)
+
+    def _devices(self, body, snap) -> None:
+        if not snap.devices:
+            self._line(body, "本机没有配置设备。")
+        for dev in snap.devices:
+            row = BoxLayout(size_hint_y=None, height=self.app.theme.button_h, spacing=self.app.theme.gap)
+            label = Label(text=f"{dev.label}：{dev.state_text}", bold=True,
+                          font_size=self.app.theme.body, halign="left", valign="middle",
+                          color=theme.ACCENT if dev.state == "fault" else theme.TEXT)
+            label.bind(size=lambda w, size: setattr(w, "text_size", size))
+            row.add_widget(label)
+            btn = KioskButton(text="自检", size_hint_x=None, width=dp(140), font_size=self.app.theme.body,
+                              disabled=bool(self.service.busy))
+            btn.bind(on_release=lambda _b, k=f"test:{dev.name}": self.act(k))
+            self.buttons[f"test:{dev.name}"] = btn
+            row.add_widget(btn)
+            body.add_widget(row)
+            if dev.error:
+                self._line(body, f"最近的错误：{dev.error}", muted=True, small=True)
+            if dev.test_ok is not None:
+                result = self._line(body, "自检通过" if dev.test_ok else "自检未通过")
+                result.color = theme.PRIMARY if dev.test_ok else theme.ACCENT
+                self._line(body, "\n".join(dev.test_lines[:8]), muted=True, small=True)
+
+    def _print(self, body, snap) -> None:
+        self._line(body, snap.paper)
+        self._buttons(body, ("paper", "已换纸"))
+        self._line(body, "打印测试页：", muted=True)
+        self._buttons(body, ("print:receipt", "打印测试页（小票）"), ("print:a4", "打印测试页（A4）"))
+
+    def _content(self, body, snap) -> None:
+        self._line(body, snap.catalogue)
+        self._buttons(body, ("reload:catalogue", "重新加载事项目录"))
+        self._line(body, snap.knowledge)
+        self._buttons(body, ("reload:knowledge", "重新加载知识库"))
+        self._line(body, snap.hub)
+        for line in snap.network:
+            self._line(body, line)
+
+    def _logs(self, body, _snap) -> None:
+        lines = self.service.log_lines()[::-1]
+        self._line(body, f"最近 {len(lines)} 行运行日志，最新的在最上面（身份证号、电话、姓名已遮挡）：", muted=True)
+        for start in range(0, len(lines), LOG_CHUNK):
+            self._line(body, "\n".join(lines[start:start + LOG_CHUNK]), small=True)
+
+    def _settings(self, body, snap) -> None:
+        self._line(body, snap.volume)
+        if not snap.volume.startswith("音量：") and "不能" not in snap.volume:
+            self._buttons(body, ("volume:-", "音量 −"), ("volume:+", "音量 +"))
+        self._line(body, snap.brightness)
+        if snap.brightness.startswith("亮度 "):
+            self._buttons(body, ("light:-", "亮度 −"), ("light:+", "亮度 +"))
+
+    def _power(self, body, _snap) -> None:
+        if self.confirming:
+            question, yes = CONFIRM[self.confirming]
+            self._line(body, question)
+            self._buttons(body, ("confirm", yes), ("cancel", "取消"))
+            return
+        self._buttons(body, ("restart_app", "重启程序"))
+        self._buttons(body, ("reboot", "重启终端"), ("poweroff", "关机"))
+        if self.service.may("exit_to_desktop"):
+            self._buttons(body, ("desktop", "退出到桌面"))
+        else:
+            self._line(body, "退出到桌面：只有管理员可以使用。", muted=True)
+
+    def wipe(self) -> None:
+        self.confirming = ""
+        self.status = ""
