@@ -38,6 +38,8 @@ class Kiosk:
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
     status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
+    content_version: str | None = None   # the hub's content bundle in use (kiosk/ops/content_update.py)
+    content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
@@ -52,23 +54,11 @@ class Kiosk:
     @classmethod
     def build(cls, config: Config, clock: Callable[[], float] = time.monotonic) -> "Kiosk":
         """Loads the catalogue and its search index; raises CatalogueError if unusable."""
-        cat = catalogue_mod.load(config["catalogue.path"] or None)
-        for err in cat.errors:
-            log.warning("catalogue row skipped: %s", err)
-        for warning in cat.warnings:
-            log.warning("%s", warning)
-        index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
-        rules = load_rules(config["catalogue.theme_rules"] or None)
-        for err in rules.errors:
-            log.warning("theme rule skipped: %s", err)
-        themes = ThemeIndex.build(cat.items, rules)
-        departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
+        cat, index, themes = load_catalogue(config)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
                           identity_idle_seconds=config["identity.idle_seconds"],
                           after_end=memory.release)
-        log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
-                 cat.source, len(cat), len(cat.errors), themes.covered)
         return cls(config, cat, index, session, themes=themes)
 
     def search(self, text: str, limit: int | None = 50) -> Results:
@@ -162,3 +152,22 @@ class Kiosk:
             on_done(self._told(outcome, kind))
 
         threading.Thread(target=work, name="print-guide", daemon=True).start()
+
+
+def load_catalogue(config: Config, path: str | None = None) -> tuple[Catalogue, SearchIndex, ThemeIndex]:
+    """The catalogue at ``path`` (else ``catalogue.path``, else the bundled one), its search index
+    and its theme index; raises CatalogueError if unusable."""
+    cat = catalogue_mod.load(path or config["catalogue.path"] or None)
+    for err in cat.errors:
+        log.warning("catalogue row skipped: %s", err)
+    for warning in cat.warnings:
+        log.warning("%s", warning)
+    index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
+    rules = load_rules(config["catalogue.theme_rules"] or None)
+    for err in rules.errors:
+        log.warning("theme rule skipped: %s", err)
+    themes = ThemeIndex.build(cat.items, rules)
+    departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
+    log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
+             cat.source, len(cat), len(cat.errors), themes.covered)
+    return cat, index, themes
