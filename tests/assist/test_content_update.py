@@ -62,8 +62,17 @@ def rig(tmp_path, cache_dir):
         updater.check_now()
         assert updater.wait_checks(n, 60), "the updater finished its check"
 
+    hub.accounts.add("wangfang", "password-wangfang", "王芳")
+    token = hub.accounts.login("wangfang", "password-wangfang")
+
+    def card_versions():
+        """What the hub's 终端 page shows for this terminal (its versions line)."""
+        r = requests.get(hub.http + "/api/terminals", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        card = next((c for c in r.json()["terminals"] if c["terminal"] == "EHALL-T1"), None)
+        return (card or {}).get("versions", {})
+
     yield {"hub": hub, "kiosk": kiosk, "store": store, "updater": updater, "publish": publish,
-           "check": check, "fetched": fetched, "out": out, "tmp": tmp_path}
+           "check": check, "fetched": fetched, "out": out, "tmp": tmp_path, "card_versions": card_versions}
     updater.stop()
     hub.close()
 
@@ -75,12 +84,6 @@ def names(kiosk, text):
 
 def test_a_new_bundle_waits_for_the_session_to_end_then_search_finds_the_new_item(rig):
     hub, kiosk, store, updater = rig["hub"], rig["kiosk"], rig["store"], rig["updater"]
-    hub.accounts.add("wangfang", "password-wangfang", "王芳")
-    token = hub.accounts.login("wangfang", "password-wangfang")
-
-    def card():
-        r = requests.get(hub.http + "/api/terminals", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        return next((c for c in r.json()["terminals"] if c["terminal"] == "EHALL-T1"), None)
 
     rig["publish"]("2026.12.05-1", DRONE)
     assert "民用无人机实名登记备案" not in names(kiosk, "无人机")
@@ -99,7 +102,8 @@ def test_a_new_bundle_waits_for_the_session_to_end_then_search_finds_the_new_ite
             wait_for(lambda: kiosk.content_version == "2026.12.05-1", 60, "the switch at the session's end")
             assert "民用无人机实名登记备案" in names(kiosk, "无人机")
             assert kiosk.config["catalogue.path"] == str(store.current / "catalogue.csv")
-            wait_for(lambda: (card() or {}).get("versions", {}).get("content") == "2026.12.05-1", 10,
+            assert kiosk.config["consult.faq_path"] == str(store.current / "faq.csv")    # 问一问 follows
+            wait_for(lambda: rig["card_versions"]().get("content") == "2026.12.05-1", 10,
                      "the hub's 终端 card shows the running content version")
 
             rig["check"](2)                        # unchanged on the hub: a 304, nothing fetched
@@ -146,8 +150,17 @@ def test_a_tampered_bundle_changes_nothing_and_is_logged(rig, caplog):
     data[-10] ^= 0x01                              # one bit changed after signing
     latest.write_bytes(bytes(data))
     versions_before = sorted(p.name for p in (store.folder / "versions").iterdir())
-    with caplog.at_level(logging.ERROR, logger="kiosk.ops.content_update"):
-        rig["check"](2)
+    with started_services(backoff_first_s=0.2) as make:
+        kiosk.status = StatusReporter(make(kiosk_config(rig["hub"].url)), {}, kiosk.session, versions(kiosk))
+        kiosk.status.start()
+        try:
+            with caplog.at_level(logging.ERROR, logger="kiosk.ops.content_update"):
+                rig["check"](2)
+            wait_for(lambda: rig["card_versions"]().get("content_problem") == "签名不符，已拒收", 10,
+                     "the hub's 终端 card shows the refusal")
+            assert rig["card_versions"]()["content"] == "v1"
+        finally:
+            kiosk.status.stop()
     assert updater.problem == "签名不符，已拒收"
     assert any("refused" in r.getMessage() and "signature" in r.getMessage() for r in caplog.records)
     assert store.version() == "v1" and kiosk.content_version == "v1"
