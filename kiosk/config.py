@@ -92,6 +92,15 @@ def _host_entry(entry: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", host))
 
 
+def _ed25519_key(v: str) -> bool:
+    import base64
+    import binascii
+    try:
+        return len(base64.b64decode(v, validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _web_url(v: str) -> bool:
     return v == "" or (v.startswith(("https://", "http://")) and len(v) <= 2000 and " " not in v)
 
@@ -201,6 +210,14 @@ SCHEMA: dict[str, Rule] = {
     "records.calendar_years": Rule(list, "a list of years (2000-2100) whose holidays the two lists above complete",
                                    lambda v: all(isinstance(e, int) and not isinstance(e, bool) and 2000 <= e <= 2100
                                                  for e in v)),
+    # signed content updates from the hub (kiosk/ops/content_update.py)
+    "content.url": Rule(str, "empty (the assist hub's /content/latest.ehall when assist.hub_url is set), "
+                        "or an http:// or https:// URL", lambda v: v == "" or (
+                            v.startswith(("http://", "https://")) and " " not in v and len(v) <= 2000)),
+    "content.public_key": Rule(str, "empty (no content updates), or the public key `ehall-helpdesk content keygen` "
+                               "printed (44 characters of base64)", lambda v: v == "" or _ed25519_key(v)),
+    "content.check_minutes": _int_range(1, 1440),
+    "content.dir": _text(1000),
     "logging.level": Rule(str, "one of DEBUG, INFO, WARNING, ERROR",
                           lambda v: v in ("DEBUG", "INFO", "WARNING", "ERROR")),
 }
@@ -324,10 +341,10 @@ class Config:
                 out.setdefault(dev, {})[field] = value
         return out
 
-    def with_overrides(self, **flat: Any) -> "Config":
+    def with_overrides(self, source: str = "(command line)", **flat: Any) -> "Config":
         values = dict(self._values)
         values.update(flat)
-        return Config(values, self.sources + ["(command line)"])
+        return Config(values, self.sources + [source])
 
     def simulated(self) -> "Config":
         """Every device on its simulator (``--simulate``)."""
@@ -389,6 +406,7 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
     _check_catalogue_path(values, Path(sources[-1]))
     _check_web_urls(values, Path(sources[-1]))
     _check_admin_badges(values, Path(sources[-1]))
+    _check_content(values, Path(sources[-1]))
     return Config(values, sources)
 
 
@@ -413,6 +431,25 @@ def _check_web_urls(values: dict[str, Any], file: Path) -> None:
         if refusal is not None:
             raise ConfigError(file, key, f"has {cut(url)}: {refusal.reason} ({refusal.host}); allowed: an https:// "
                               "address whose host web.allowed_hosts lists")
+
+
+def content_url(values: Any) -> str:
+    """``content.url``, else the assist hub's ``/content/latest.ehall`` (ws→http, wss→https), else ""."""
+    url = values.get("content.url", "")
+    hub = values.get("assist.hub_url", "")
+    if url or not hub:
+        return url
+    from urllib.parse import urlsplit
+    parts = urlsplit(hub)
+    scheme = "https" if parts.scheme == "wss" else "http"
+    return f"{scheme}://{parts.netloc}/content/latest.ehall"
+
+
+def _check_content(values: dict[str, Any], file: Path) -> None:
+    """An explicit content.url needs the key that its bundles are signed with."""
+    if values.get("content.url") and not values.get("content.public_key"):
+        raise ConfigError(file, "content.public_key", "is empty but content.url is set; allowed: the public key "
+                          "`ehall-helpdesk content keygen` printed on the hub (44 characters of base64)")
 
 
 def _check_catalogue_path(values: dict[str, Any], file: Path) -> None:

@@ -40,6 +40,8 @@ class Kiosk:
     records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
     admin: Any = None         # kiosk.ops.admin.AdminService (the admin screen's core; its events go to the hub)
+    content_version: str | None = None   # the hub's content bundle in use (kiosk/ops/content_update.py)
+    content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
@@ -51,39 +53,21 @@ class Kiosk:
             if job_id.startswith(f"guide-{self.session.token}-"):
                 printer.discard_pending(job_id)
 
-    @staticmethod
-    def load_catalogue(config: Config) -> tuple[Catalogue, SearchIndex, ThemeIndex]:
-        """The catalogue, its search index and its themes; raises CatalogueError if unusable."""
-        cat = catalogue_mod.load(config["catalogue.path"] or None)
-        for err in cat.errors:
-            log.warning("catalogue row skipped: %s", err)
-        for warning in cat.warnings:
-            log.warning("%s", warning)
-        index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
-        rules = load_rules(config["catalogue.theme_rules"] or None)
-        for err in rules.errors:
-            log.warning("theme rule skipped: %s", err)
-        themes = ThemeIndex.build(cat.items, rules)
-        departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
-        return cat, index, themes
-
     def reload_catalogue(self) -> None:
         """重新加载 from the admin screen (no citizen session): the catalogue read again and swapped
         in whole; an unusable one raises CatalogueError and the loaded one stays."""
-        cat, index, themes = self.load_catalogue(self.config)
+        cat, index, themes = load_catalogue(self.config)
         self.catalogue, self.index, self.themes = cat, index, themes
         log.info("catalogue reloaded %s: %d items", cat.source, len(cat))
 
     @classmethod
     def build(cls, config: Config, clock: Callable[[], float] = time.monotonic) -> "Kiosk":
         """Loads the catalogue and its search index; raises CatalogueError if unusable."""
-        cat, index, themes = cls.load_catalogue(config)
+        cat, index, themes = load_catalogue(config)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
                           identity_idle_seconds=config["identity.idle_seconds"],
                           after_end=memory.release)
-        log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
-                 cat.source, len(cat), len(cat.errors), themes.covered)
         return cls(config, cat, index, session, themes=themes)
 
     @property
@@ -198,3 +182,22 @@ class Kiosk:
             on_done(self._told(outcome, kind))
 
         threading.Thread(target=work, name="print-guide", daemon=True).start()
+
+
+def load_catalogue(config: Config, path: str | None = None) -> tuple[Catalogue, SearchIndex, ThemeIndex]:
+    """The catalogue at ``path`` (else ``catalogue.path``, else the bundled one), its search index
+    and its theme index; raises CatalogueError if unusable."""
+    cat = catalogue_mod.load(path or config["catalogue.path"] or None)
+    for err in cat.errors:
+        log.warning("catalogue row skipped: %s", err)
+    for warning in cat.warnings:
+        log.warning("%s", warning)
+    index = load_index(cat.items, cat.digest, config["catalogue.cache_dir"] or None)
+    rules = load_rules(config["catalogue.theme_rules"] or None)
+    for err in rules.errors:
+        log.warning("theme rule skipped: %s", err)
+    themes = ThemeIndex.build(cat.items, rules)
+    departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
+    log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",
+             cat.source, len(cat), len(cat.errors), themes.covered)
+    return cat, index, themes

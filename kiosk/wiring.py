@@ -36,6 +36,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.status = build_status(kiosk)          # the hub's 终端 page and alerts
     from .records.service import build_records
     kiosk.records = build_records(config)       # 工单/好差评/questions: the outbox and its sender
+    kiosk.content = build_content(kiosk)        # signed content updates, swapped in between sessions
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -67,8 +68,34 @@ def build_status(kiosk):
     return reporter
 
 
+def build_content(kiosk):
+    """The content updater (kiosk/ops/content_update.py) when ``[content] public_key`` is set and a
+    URL is configured or derived from the assist hub; None otherwise (or when its folder cannot
+    be made: logged, the kiosk runs on its configured content)."""
+    from .config import content_url
+
+    url, key = content_url(kiosk.config), kiosk.config["content.public_key"]
+    if not url or not key:
+        return None
+    from .ops.content import ContentStore
+    from .ops.content_update import ContentUpdater
+    from .pinyin_keys import default_cache_dir
+
+    folder = kiosk.config["content.dir"] or str(default_cache_dir() / "content")
+    try:
+        store = ContentStore(folder)
+    except OSError as exc:
+        log.error("content updates off: %s cannot be made (%s)", folder, exc.strerror)
+        return None
+    updater = ContentUpdater(kiosk, url, key, store, kiosk.config["content.check_minutes"] * 60)
+    updater.start()
+    return updater
+
+
 def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
+    if kiosk.content is not None:
+        kiosk.content.stop()
     if kiosk.status is not None:
         kiosk.status.stop()
     watch.stop()

@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const token = sessionStorage.getItem("helpdesk-token");
 const LEVEL = { ok: "正常", warn: "需要处理", fault: "需要处理", lost: "失联" };
-const VERSION_WORDS = { app: "程序", catalogue: "事项目录", knowledge_base: "知识库", content: "内容包" };
+const VERSION_WORDS = { app: "程序", catalogue: "事项目录", knowledge_base: "知识库", content: "内容包", content_problem: "内容包问题" };
 
 async function api(path, options = {}) {
   const r = await fetch(path, { ...options, headers: { Authorization: `Bearer ${token}` } });

@@ -32,11 +32,25 @@ class ContentError(Exception):
     """The bundle is refused; what the kiosk has stays as it is."""
 
 
+class SignatureError(ContentError):
+    """Not a bundle signed with the pinned key: tampered, unsigned or another hub's."""
+
+
 def fetch(url: str, timeout: float = 20.0) -> bytes:
+    data, _etag = fetch_changed(url, None, timeout)
+    assert data is not None                   # no ETag sent: never a 304
+    return data
+
+
+def fetch_changed(url: str, etag: str | None, timeout: float = 20.0) -> tuple[bytes | None, str | None]:
+    """(bundle, its ETag), or (None, etag) when the hub answers 304 to ``If-None-Match: etag``."""
     import requests
 
+    headers = {"If-None-Match": etag} if etag else {}
     try:
-        with requests.get(url, timeout=timeout, stream=True) as response:
+        with requests.get(url, timeout=timeout, stream=True, headers=headers) as response:
+            if response.status_code == 304 and etag:
+                return None, etag
             if response.status_code != 200:
                 raise ContentError(f"{url}: the hub answered {response.status_code}")
             data = bytearray()
@@ -44,7 +58,7 @@ def fetch(url: str, timeout: float = 20.0) -> bytes:
                 data += chunk
                 if len(data) > MAX_BUNDLE:
                     raise ContentError(f"{url}: larger than {MAX_BUNDLE // 2**20} MB")
-            return bytes(data)
+            return bytes(data), response.headers.get("ETag")
     except requests.RequestException as exc:
         raise ContentError(f"{url}: {type(exc).__name__}") from None
 
@@ -55,7 +69,7 @@ def verify(data: bytes, public_key_b64: str) -> tuple[dict, bytes]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 64:
-        raise ContentError("not a content bundle")
+        raise SignatureError("not a content bundle")
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
     except ValueError:
@@ -64,7 +78,7 @@ def verify(data: bytes, public_key_b64: str) -> tuple[dict, bytes]:
     try:
         key.verify(signature, body)
     except InvalidSignature:
-        raise ContentError("the signature does not match the pinned key: bundle refused") from None
+        raise SignatureError("the signature does not match the pinned key: bundle refused") from None
     files = _members(body)
     try:
         manifest = json.loads(files["manifest.json"])
@@ -146,12 +160,17 @@ class ContentStore:
             os.replace(prev_link, self.folder / "previous")
 
     def rollback(self) -> str | None:
-        """Points ``current`` back at the previous version (when the new one failed to load)."""
-        prev = self.folder / "previous"
-        if not prev.is_symlink():
+        """Points ``current`` back at the previous version (when the new one failed to load) and
+        forgets the failed one as a way back; with no previous version ``current`` goes, and the
+        kiosk runs on its configured content."""
+        prev, cur = self.folder / "previous", self.folder / "current"
+        target = prev.resolve() if prev.is_symlink() else None
+        if target is None or not target.is_dir() or target == self.current:
+            if cur.is_symlink():
+                cur.unlink()
             return None
-        target = prev.resolve()
         self._point(target)
+        prev.unlink()
         return target.name
 
     def path(self, *names: str) -> Path | None:

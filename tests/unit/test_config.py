@@ -126,3 +126,33 @@ def test_a_hall_portal_on_its_own_list_is_taken(tmp_path):
                                       'account_url = "http://10.1.2.3/register"\n'))
     assert cfg["web.portal_url"] == "https://zwfw.shandong.gov.cn/"
     assert cfg["web.account_url"] == "http://10.1.2.3/register"
+
+
+KEY = "q2pCmLZ0XoHZxG0m3kZ7l1m3vC4o0hS3QYk8vX2dN1E="        # 32 bytes in base64 (an Ed25519 public key's size)
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ('[content]\nurl = "ftp://hub/latest.ehall"\npublic_key = "' + KEY + '"\n', "content.url",
+     "allowed: empty (the assist hub's /content/latest.ehall when assist.hub_url is set), or an http:// or https://"),
+    ('[content]\npublic_key = "not-a-key"\n', "content.public_key", "`ehall-helpdesk content keygen` printed"),
+    ('[content]\npublic_key = "' + KEY[:-4] + '"\n', "content.public_key", "44 characters of base64"),
+    ('[content]\ncheck_minutes = 0\n', "content.check_minutes", "an integer from 1 to 1440"),
+    ('[content]\nurl = "https://hub.example/content/latest.ehall"\n', "content.public_key",
+     "is empty but content.url is set"),
+    ('[content]\ninterval = 5\n', "content.interval", "allowed in [content]: check_minutes, dir, public_key, url"),
+])
+def test_content_keys_name_the_file_the_key_and_what_is_allowed(tmp_path, text, key, words):
+    path = write(tmp_path, text)
+    with pytest.raises(config.ConfigError) as err:
+        config.load(path)
+    assert err.value.key == key and str(path) in str(err.value) and words in str(err.value)
+
+
+def test_the_content_url_comes_from_the_assist_hub_unless_set(tmp_path):
+    cfg = config.load(write(tmp_path, f'[content]\npublic_key = "{KEY}"\ncheck_minutes = 5\n'))
+    assert cfg["content.check_minutes"] == 5 and config.content_url(cfg) == ""      # no hub, no URL: off
+    assert config.content_url({"assist.hub_url": "wss://hub.hall.example:8443"}) == \
+        "https://hub.hall.example:8443/content/latest.ehall"
+    assert config.content_url({"assist.hub_url": "ws://127.0.0.1:8765"}) == "http://127.0.0.1:8765/content/latest.ehall"
+    assert config.content_url({"assist.hub_url": "wss://hub", "content.url": "https://cdn.hall/x.ehall"}) == \
+        "https://cdn.hall/x.ehall"
