@@ -22,6 +22,7 @@ from typing import Callable
 from aiohttp import web
 
 from helpdesk.accounts import AccountError, Accounts, token_hash
+from helpdesk.admin_audit import AdminAuditLog
 from helpdesk.alert_log import AlertLog
 from helpdesk.callbacks import CallbackDesk, CallbackStore
 from helpdesk.config import HubConfig
@@ -76,7 +77,7 @@ class Hub:
         self.helpers: dict[str, Conn] = {}
         self.staff = StaffWatch(self)           # consoles open; alerts to them and to the kiosks
         self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.staff.open,
-                                       AlertLog(cfg.db_path))
+                                       AlertLog(cfg.db_path), AdminAuditLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self._ticker: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
@@ -235,6 +236,13 @@ class Hub:
                 raise RoutingError("rate_limited", "too many status messages; the next heartbeat is enough")
             before = self.terminals.revision
             conn.send(self.terminals.report(terminal, data))
+            if self.terminals.revision != before:
+                self.staff.push_alerts()
+        elif t == "admin_event":                  # the terminal's admin screen (管理): audited here too
+            if not self.status_limit.allow(terminal):
+                raise RoutingError("rate_limited", "too many admin events")
+            before = self.terminals.revision
+            self.terminals.admin_event(terminal, data)
             if self.terminals.revision != before:
                 self.staff.push_alerts()
         else:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from helpdesk.admin_audit import parse_admin_event
 from helpdesk.model import RoutingError
 
 STATES = ("absent", "connecting", "ready", "busy", "degraded", "fault")
@@ -32,7 +33,7 @@ _VERSION_KEY = re.compile(r"[a-z][a-z0-9_]{0,23}")
 
 DEVICE_WORDS = {"receipt_printer": "凭条打印机", "a4_printer": "A4 打印机", "id_reader": "身份证读卡器",
                 "smartcard": "读卡器（社保卡/工作证）", "camera": "摄像头", "document_camera": "高拍仪",
-                "audio": "音箱", "browser": "网上办浏览器"}
+                "audio": "音箱", "browser": "网上办浏览器", "admin": "管理界面"}
 TODO_BY_CODE = {
     "PRN_NO_PAPER": "装纸", "A4_NO_PAPER": "装纸",
     "PRN_PAPER_NEAR_END": "备纸（纸快用完了）", "PRN_PAPER_LOW_FORECAST": "备纸（纸快用完了）",
@@ -104,7 +105,7 @@ def parse_status(data: dict) -> dict[str, Any]:
     in_session = data.get("in_session", False)
     if not isinstance(in_session, bool):
         raise _bad("in_session must be true or false")
-    out = {"devices": parsed, "versions": dict(versions), "in_session": in_session,
+    out: dict[str, Any] = {"devices": parsed, "versions": dict(versions), "in_session": in_session,
            "uptime_s": _number(data.get("uptime_s", 0), "uptime_s", 10 ** 10),
            "seq": int(_number(data.get("seq", 0), "seq", 10 ** 15))}
     paper = data.get("paper")
@@ -141,9 +142,11 @@ class TerminalBoard:
     """``watched()``: whether staff have a console open now (the hub knows its sockets)."""
 
     def __init__(self, clock: Callable[[], float], silent_s: float = 90.0,
-                 watched: Callable[[], bool] = lambda: False, log: Any = None) -> None:
+                 watched: Callable[[], bool] = lambda: False, log: Any = None, admin_log: Any = None) -> None:
         self.clock, self.silent_s, self.watched = clock, silent_s, watched
         self.log = log                                  # helpdesk.alert_log.AlertLog, or None
+        self.admin_log = admin_log                      # helpdesk.admin_audit.AdminAuditLog, or None
+        self.admin_recent: dict[str, list[dict[str, Any]]] = {}
         self.latest: dict[str, dict[str, Any]] = {}
         self.last_seen: dict[str, float] = {}
         self.connected: set[str] = set()
@@ -182,23 +185,42 @@ class TerminalBoard:
         self.seen(terminal)
         needs = {(d["name"], d["code"]): d for d in status["devices"]
                  if d["state"] in ALERTING and d.get("action") in PERSON and d.get("code")}
-        for alert in [a for a in self.alerts.values() if a.terminal == terminal]:
+        for alert in [a for a in self.alerts.values() if a.terminal == terminal and a.device != "admin"]:
             if (alert.device, alert.code) not in needs:
-                alert.cleared_at = now
-                if self._row(alert) is not None:
-                    self.log.cleared(self._row(alert), now)
-                del self.alerts[alert.id]
-                self.cleared = [alert, *self.cleared][:HISTORY]
-                self.revision += 1
+                self._clear(alert, now)
         held = {(a.device, a.code) for a in self.alerts.values() if a.terminal == terminal}
         for (name, code), dev in needs.items():
             if (name, code) not in held:
-                alert = Alert("", terminal, name, code, dev["action"], todo(dev), now)
-                row = self.log.raised(alert) if self.log is not None else None
-                alert.id = f"a{row}" if row is not None else f"m{next(self._ids)}"
-                self.alerts[alert.id] = alert
-                self.revision += 1
+                self._raise(Alert("", terminal, name, code, dev["action"], todo(dev), now))
         return self.ack(terminal, status["seq"])
+
+    def _raise(self, alert: Alert) -> None:
+        row = self.log.raised(alert) if self.log is not None else None
+        alert.id = f"a{row}" if row is not None else f"m{next(self._ids)}"
+        self.alerts[alert.id] = alert
+        self.revision += 1
+
+    def _clear(self, alert: Alert, now: float) -> None:
+        alert.cleared_at = now
+        if self._row(alert) is not None:
+            self.log.cleared(self._row(alert), now)
+        del self.alerts[alert.id]
+        self.cleared = [alert, *self.cleared][:HISTORY]
+        self.revision += 1
+
+    def admin_event(self, terminal: str, data: dict) -> None:
+        """One step on the terminal's admin screen: recorded; a PIN lockout raises an alert
+        (管理密码连续输错), which clears when staff acknowledge it (确认)."""
+        event = parse_admin_event(data)
+        now = self.clock()
+        self.seen(terminal)
+        if self.admin_log is not None:
+            self.admin_log.add(terminal, event, now)
+        self.admin_recent[terminal] = [{**event, "received_at": now}, *self.admin_recent.get(terminal, [])][:10]
+        if event["action"] == "pin_locked" and not any(
+                a.terminal == terminal and a.device == "admin" for a in self.alerts.values()):
+            self._raise(Alert("", terminal, "admin", "ADMIN_PIN_LOCKED", "staff",
+                              "管理密码连续输错已锁定：请到终端查看", now))
 
     def ack(self, terminal: str, seq: int = 0) -> dict[str, Any]:
         shown = [{"device": a.device, "code": a.code} for a in self.alerts.values()
@@ -212,12 +234,20 @@ class TerminalBoard:
             if self._row(alert) is not None:
                 self.log.acked(self._row(alert), who, alert.acked_at)
             self.revision += 1
+            if alert.device == "admin":             # nothing recovers by itself: seen is done
+                self._clear(alert, alert.acked_at)
         return alert
 
     def alerts_message(self) -> dict[str, Any]:
         """``terminal_alerts`` for the helpers' consoles: the open alerts, oldest first."""
         return {"type": "terminal_alerts",
                 "alerts": [a.view() for a in sorted(self.alerts.values(), key=lambda a: a.raised_at)]}
+
+    def _admin_lines(self, terminal: str) -> list[dict[str, Any]]:
+        """The terminal's latest admin steps, newest first (from the db: they survive a restart)."""
+        if self.admin_log is not None:
+            return self.admin_log.latest(terminal, 5)
+        return self.admin_recent.get(terminal, [])[:5]
 
     def view(self, registered: list[Any]) -> dict[str, Any]:
         """The console's 终端 page: every registered terminal (``helpdesk.kiosks.Terminal``)."""
@@ -238,6 +268,7 @@ class TerminalBoard:
                           "paper": (status or {}).get("paper"),
                           "in_session": bool((status or {}).get("in_session")),
                           "uptime_s": (status or {}).get("uptime_s"),
+                          "admin": self._admin_lines(t.terminal_id),
                           "connected": t.terminal_id in self.connected})
         return {"now": now, "silent_s": self.silent_s, "terminals": cards,
                 "alerts": self.alerts_message()["alerts"],

@@ -65,6 +65,10 @@ def build_status(kiosk):
                               heartbeat_s=kiosk.config["assist.status_heartbeat_seconds"],
                               printer_poll_s=PRINTER_POLL_S)
     reporter.start()
+    if kiosk.admin is not None:                 # the admin screen's audited steps, to the hub too
+        from .ops.admin_report import AdminReporter
+
+        kiosk.admin_report = AdminReporter(kiosk.assist, kiosk.admin.events).start()
     return reporter
 
 

@@ -33,6 +33,11 @@ function node(tag, textContent, className) {
   return n;
 }
 
+const ADMIN_WORDS = { login: "登录管理", logout: "退出管理", pin_wrong: "管理密码错误", pin_locked: "管理密码已锁定",
+  pin_refused_locked: "锁定中又试密码", self_test: "自检", print_test: "打印测试页", paper_replaced: "已换纸",
+  reload: "重新加载", volume: "调音量", brightness: "调亮度", restart_app: "重启程序", reboot: "重启终端",
+  poweroff: "关机", exit_to_desktop: "退出到桌面" };
+
 let latestContent = null;     // the bundle the hub serves (content publish)
 
 function card(t) {
@@ -57,6 +62,11 @@ function card(t) {
   if (v.length) c.append(node("p", v.join(" · "), "versions"));
   if (latestContent && t.level !== "lost" && t.versions.content !== latestContent) {
     c.append(node("p", `内容包未更新（最新 ${latestContent}）`, "behind"));
+  }
+  if (t.admin && t.admin.length) {          // the terminal's admin screen: its latest audited steps
+    const last = t.admin.slice(0, 3).map((e) =>
+      `${clock(e.received_at)} ${e.staff_id || "—"} ${ADMIN_WORDS[e.action] || e.action}`);
+    c.append(node("p", "管理操作：" + last.join("；"), "admin"));
   }
   return c;
 }
