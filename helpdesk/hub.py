@@ -105,6 +105,8 @@ class Hub:
         self.flush()
         self.callbacks.purge()
         self.staff.tick()
+        if self.terminals.sweep():                      # a terminal went silent (失联) or came back
+            self.staff.push_alerts()
 
     def drop_revoked_helpers(self) -> None:
         """Helpers whose session ended (logout, disable, new password, expiry) lose their

@@ -33,7 +33,7 @@ _VERSION_KEY = re.compile(r"[a-z][a-z0-9_]{0,23}")
 
 DEVICE_WORDS = {"receipt_printer": "凭条打印机", "a4_printer": "A4 打印机", "id_reader": "身份证读卡器",
                 "smartcard": "读卡器（社保卡/工作证）", "camera": "摄像头", "document_camera": "高拍仪",
-                "audio": "音箱", "browser": "网上办浏览器", "admin": "管理界面"}
+                "audio": "音箱", "browser": "网上办浏览器", "admin": "管理界面", "link": "终端连接"}
 TODO_BY_CODE = {
     "PRN_NO_PAPER": "装纸", "A4_NO_PAPER": "装纸",
     "PRN_PAPER_NEAR_END": "备纸（纸快用完了）", "PRN_PAPER_LOW_FORECAST": "备纸（纸快用完了）",
@@ -185,7 +185,7 @@ class TerminalBoard:
         self.seen(terminal)
         needs = {(d["name"], d["code"]): d for d in status["devices"]
                  if d["state"] in ALERTING and d.get("action") in PERSON and d.get("code")}
-        for alert in [a for a in self.alerts.values() if a.terminal == terminal and a.device != "admin"]:
+        for alert in [a for a in self.alerts.values() if a.terminal == terminal and a.device not in ("admin", "link")]:
             if (alert.device, alert.code) not in needs:
                 self._clear(alert, now)
         held = {(a.device, a.code) for a in self.alerts.values() if a.terminal == terminal}
@@ -207,6 +207,21 @@ class TerminalBoard:
         del self.alerts[alert.id]
         self.cleared = [alert, *self.cleared][:HISTORY]
         self.revision += 1
+
+    def sweep(self) -> bool:
+        """A terminal heard from since the hub started and silent for ``silent_s`` gets an alert
+        (终端失联, with its tone on the consoles); heard again, the alert clears. True when the
+        alert list changed."""
+        now, before = self.clock(), self.revision
+        lost = {a.terminal: a for a in self.alerts.values() if a.device == "link"}
+        for terminal, seen in list(self.last_seen.items()):
+            silent = now - seen > self.silent_s
+            if silent and terminal not in lost:
+                self._raise(Alert("", terminal, "link", "TERMINAL_LOST", "maintenance",
+                                  "终端失联：检查终端电源和网络", now))
+            elif not silent and terminal in lost:
+                self._clear(lost[terminal], now)
+        return self.revision != before
 
     def admin_event(self, terminal: str, data: dict) -> None:
         """One step on the terminal's admin screen: recorded; a PIN lockout raises an alert

@@ -351,3 +351,35 @@ def test_card_words_and_colours_for_each_kind_of_trouble():
     assert sorted(a["terminal"] for a in board.view(terminals)["alerts"]) == ["A", "B", "C"]   # not D: it retries
     now[0] += 91
     assert {c["level"] for c in board.view(terminals)["terminals"]} == {"lost"}
+
+
+def test_a_terminal_that_goes_silent_raises_an_alert_that_clears_when_it_is_back(hub, printer):
+    """GIVEN a kiosk that reported WHEN it goes silent longer than terminal_silent_seconds (1 s
+    here) THEN an alert 终端失联 reaches the helper desk (its banner and tone); WHEN the kiosk is
+    back THEN the alert clears by itself."""
+    token = console_token(hub)
+    helper = hub.helper()
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=0.3)
+        reporter.start()
+        wait_for(lambda: card(hub, token)[0]["level"] == "ok", WAIT, "the terminal reports")
+        reporter.stop()
+        service.stop()
+    pushed = helper.expect("terminal_alerts")
+    while not pushed["alerts"]:
+        pushed = helper.expect("terminal_alerts")
+    [alert] = pushed["alerts"]
+    assert (alert["terminal"], alert["device"], alert["code"], alert["device_words"]) == \
+        ("EHALL-T1", "link", "TERMINAL_LOST", "终端连接")
+    assert "失联" in alert["todo"]
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=0.3)
+        reporter.start()
+        try:
+            wait_for(lambda: card(hub, token)[1]["alerts"] == [], WAIT, "back: the alert clears")
+            assert card(hub, token)[1]["cleared"][0]["code"] == "TERMINAL_LOST"
+        finally:
+            reporter.stop()
+    helper.close()
