@@ -1,0 +1,340 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The ID-card reader as the core sees it when the identity worker owns the real one.
+
+:class:`WorkerIdReader` is an :class:`~drivers.id_reader.IdCardReader` (same events, same
+``poll`` switch), so the identity service and the screens work as before; but the port, the
+card and its photo live in a worker process (``kiosk/identity_worker.py``) started for one
+session (:meth:`start_session`, at the consent screen) and ended with it
+(:meth:`end_session`). A card arrives here as a :class:`WorkerCard`: card type, masked name and
+number, the check-digit and expiry verdicts and an opaque handle; never the clear fields.
+
+A worker that cannot start, or that dies, is a FAULT (``IDR_BACKEND_START``) with a reason,
+never an exception: the citizen sees that the reader is unavailable and the staffed route.
+``sim://`` (demo mode and tests) runs the byte-exact simulator HERE, as a real reader is a
+device outside the kiosk, and hands the worker ``serial://`` on its pty.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from drivers.base import DeviceError, DeviceState
+from drivers.id_reader import CardType, IdCardReader
+from drivers.id_reader import errors as E
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+QUIT_WAIT_S = 3.0        # a worker that does not exit on "quit" in this time is killed
+PHOTO_WAIT_S = 10.0
+
+
+class WorkerCard:
+    """A card read by the worker, as the core may know it. ``wipe()`` has the worker wipe it."""
+
+    name = ""                # the clear name never leaves the worker (the log filter needs none here)
+    photo_wlt = b""
+
+    def __init__(self, reader: "WorkerIdReader", handle: str, card_type: CardType, masked_name: str,
+                 masked_number: str, check_digit_valid: bool | None, expired: bool):
+        self.reader, self.handle, self.card_type = reader, handle, card_type
+        self._masked_name, self._masked_number = masked_name, masked_number
+        self.check_digit_valid, self._expired = check_digit_valid, expired
+
+    def masked_name(self) -> str:
+        return self._masked_name
+
+    def masked_number(self) -> str:
+        return self._masked_number
+
+    def is_expired(self, today=None) -> bool:
+        """The worker's verdict against the day the session started."""
+        return self._expired
+
+    def wipe(self) -> None:
+        handle, self.handle = self.handle, ""
+        self._masked_name = self._masked_number = ""
+        if handle:
+            self.reader.drop(handle)
+
+    def __repr__(self) -> str:
+        return f"WorkerCard(type={self.card_type.name}, name={self._masked_name!r}, number={self._masked_number!r})"
+
+    __str__ = __repr__
+
+
+class WorkerIdReader(IdCardReader):
+    """``WorkerIdReader("id_reader", "serial:///dev/ttyUSB0", timeouts={...})``; opts go to the worker."""
+
+    simulator: Any = None
+
+    def __init__(self, name: str, uri: str, **opts: Any):
+        super().__init__(name, None)
+        from drivers.id_reader import _URI_PARAMS
+        from drivers.registry import check_uri
+        self.parsed = check_uri(uri, _URI_PARAMS, E.IDR_BAD_URI, E.IDR_UNKNOWN_SCHEME)   # raises DeviceError
+        opts.pop("poll", None)       # the worker's reader always starts with polling off
+        json.dumps(opts)             # the options cross a pipe: plain values only (TypeError otherwise)
+        self.uri, self.opts = uri, opts
+        self._worker_uri = uri
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._poll = False
+        self._fresh = threading.Event()
+        self._photos: dict[int, list] = {}
+        self._seq = 0
+        self._ended: list[threading.Thread] = []
+        self.started_at = self.ready_at = 0.0    # monotonic; for the bench
+        self.worker_pid: int | None = None
+
+    # -- the device (kiosk start and shutdown) ------------------------------------------
+    def open(self) -> None:
+        """No port is opened here (the worker opens it per session). ``sim://`` starts the
+        simulator; ``serial://`` checks the port exists (ABSENT when not)."""
+        self._set_state(DeviceState.CONNECTING)
+        if self.parsed.scheme == "sim":
+            if self.simulator is None:
+                from drivers.id_reader import _start_simulator
+                from drivers.id_reader.protocol import BAUD_CODES
+                baud = int(self.parsed.params.get("baud", 115200))
+                try:
+                    self.simulator = _start_simulator(self.parsed, baud)
+                except (OSError, KeyError) as exc:
+                    err = DeviceError(E.IDR_BACKEND_START, f"simulator: {exc}")
+                    self._set_state(DeviceState.FAULT, err)
+                    raise err from None
+                wire = baud if baud in BAUD_CODES else 115200
+                self._worker_uri = f"serial://{self.simulator.path}?baud={wire}"
+                self.opts.setdefault("photo_decoder", "test")
+        else:
+            port = self.parsed.path or self.parsed.netloc
+            if not port or not os.path.exists(port):
+                err = DeviceError(E.IDR_UNPLUGGED, f"{port or self.uri}: no such port")
+                self._set_state(DeviceState.ABSENT, err)
+                raise err
+        self._set_state(DeviceState.READY)
+
+    def close(self) -> None:
+        self.end_session()
+        self.wait_ended()
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None
+        self._set_state(DeviceState.ABSENT)
+
+    def read_card(self, timeout: float = 3.0):
+        raise DeviceError(E.IDR_COMMAND, "the identity worker reads cards; use the card events")
+
+    def sam_id(self) -> str:
+        raise DeviceError(E.IDR_COMMAND, "the identity worker owns the reader")
+
+    def capabilities(self) -> dict[str, Any]:
+        return {**super().capabilities(), "process": "identity worker", "worker_pid": self.worker_pid}
+
+    # -- one session ---------------------------------------------------------------------
+    def start_session(self, today=None) -> None:
+        """A fresh worker (any old one is ended first). Never raises: a start that fails is a FAULT."""
+        self.end_session()
+        if self.state is DeviceState.ABSENT and self.simulator is None and self.parsed.scheme == "sim":
+            return          # never opened (shut down)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                                            if p)}
+        setup = {"uri": self._worker_uri, "opts": self.opts, "today": today.isoformat() if today else None}
+        with self._lock:
+            self.started_at, self.ready_at = time.monotonic(), 0.0
+            self._fresh.clear()
+            try:
+                proc = subprocess.Popen([sys.executable, "-m", "kiosk.identity_worker"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=env, cwd=str(ROOT), text=True,
+                                        encoding="utf-8", bufsize=1)
+            except OSError as exc:
+                log.error("%s: the identity worker could not start: %s", self.name, exc)
+                self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, f"identity worker: {exc}"))
+                return
+            self._proc, self.worker_pid = proc, proc.pid
+            self._set_state(DeviceState.CONNECTING)
+            self._write(proc, setup)
+            if self._poll:
+                self._write(proc, {"cmd": "poll", "on": True})
+        threading.Thread(target=self._read_events, args=(proc,), name="identity-worker-events",
+                         daemon=True).start()
+        log.info("%s: identity worker %d started", self.name, proc.pid)
+
+    def end_session(self) -> None:
+        """The worker wipes what it holds and exits (killed if it does not within QUIT_WAIT_S).
+        Returns at once; :meth:`wait_ended` waits for the exit."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            self._poll = False
+            self._fire_photos()
+        if proc is None:
+            return
+        if self.state in (DeviceState.BUSY, DeviceState.CONNECTING):
+            self._set_state(DeviceState.READY)   # between sessions: the last usable state stands
+        self._write(proc, {"cmd": "quit"})
+        t = threading.Thread(target=self._reap, args=(proc,), name="identity-worker-end", daemon=True)
+        self._ended.append(t)
+        t.start()
+
+    def wait_ended(self, timeout: float = QUIT_WAIT_S + 2) -> bool:
+        """Blocks until every ended worker has exited (tests, benches, shutdown)."""
+        deadline = time.monotonic() + timeout
+        for t in list(self._ended):
+            t.join(max(0.0, deadline - time.monotonic()))
+        self._ended = [t for t in self._ended if t.is_alive()]
+        return not self._ended
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None
+
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """Blocks until the current worker has opened the reader (bench, tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready_at or self._proc is None:
+                return bool(self.ready_at)
+            time.sleep(0.005)
+        return False
+
+    # -- the reader's switch and requests ---------------------------------------------------
+    @property
+    def poll(self) -> bool:
+        return self._poll
+
+    @poll.setter
+    def poll(self, on: bool) -> None:
+        on = bool(on)
+        with self._lock:
+            if on == self._poll:
+                return
+            self._poll = on
+            if on:
+                self._fresh.clear()
+            proc = self._proc
+        if proc is not None:
+            self._write(proc, {"cmd": "poll", "on": on})
+
+    def wait_fresh_check(self, timeout: float = 2.0) -> bool:
+        return self._fresh.wait(timeout)
+
+    def drop(self, handle: str) -> None:
+        proc = self._proc
+        if proc is not None:
+            self._write(proc, {"cmd": "drop", "handle": handle})
+
+    def decode_photo(self, card) -> bytes:
+        """The card photo (BMP) from the worker, for the face check. Raises DeviceError."""
+        handle = getattr(card, "handle", "")
+        with self._lock:
+            proc = self._proc
+            self._seq += 1
+            req = self._seq
+            slot: list = [threading.Event(), None]
+            self._photos[req] = slot
+        if proc is None or not handle:
+            raise DeviceError(E.IDR_PHOTO_UNAVAILABLE, "no identity worker")
+        self._write(proc, {"cmd": "photo", "id": req, "handle": handle})
+        got = slot[0].wait(PHOTO_WAIT_S)
+        with self._lock:
+            self._photos.pop(req, None)
+        answer = slot[1] or {}
+        if not got or "bmp" not in answer:
+            code = answer.get("error") or "IDR_PHOTO_CRASHED"
+            raise DeviceError(getattr(E, code, E.IDR_PHOTO_DECODE), "from the identity worker")
+        return base64.b64decode(answer["bmp"])
+
+    # -- the pipe ----------------------------------------------------------------------------
+    def _write(self, proc: subprocess.Popen, obj: dict) -> None:
+        with self._write_lock:
+            try:
+                proc.stdin.write(json.dumps(obj) + "\n")
+                proc.stdin.flush()
+            except (OSError, ValueError):   # the worker is gone: its reader thread reports it
+                pass
+
+    def _read_events(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if proc is not self._proc:
+                if msg.get("ev") == "photo":
+                    self._answer_photo(msg)
+                continue               # an ended worker's late events change nothing
+            self._dispatch(msg)
+        if proc is self._proc:          # it died on its own: the reader is unavailable for this session
+            with self._lock:
+                if proc is self._proc:
+                    self._proc = None
+            log.error("%s: the identity worker stopped (exit %s)", self.name, proc.poll())
+            self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, "the identity worker stopped"))
+            self._fire_photos()
+
+    def _dispatch(self, msg: dict) -> None:
+        ev = msg.get("ev")
+        if ev == "hello":
+            self.ready_at = time.monotonic()
+        elif ev == "state":
+            code = msg.get("code")
+            err = DeviceError(getattr(E, code, E.IDR_BACKEND_START), msg.get("detail", "")) if code else None
+            self._set_state(DeviceState(msg["state"]), err)
+        elif ev in ("card_lying", "card_removed"):
+            self._emit(ev)
+        elif ev == "card_read_failed":
+            self._emit(ev, error=DeviceError(getattr(E, msg.get("code", ""), E.IDR_READ_FAILED), "identity worker"))
+        elif ev == "card_inserted":
+            card = WorkerCard(self, msg["handle"], CardType[msg["card_type"]], msg["masked_name"],
+                              msg["masked_number"], msg.get("check_digit_valid"), bool(msg.get("expired")))
+            self._emit("card_inserted", card=card)
+        elif ev == "fresh":
+            self._fresh.set()
+        elif ev == "photo":
+            self._answer_photo(msg)
+
+    def _answer_photo(self, msg: dict) -> None:
+        with self._lock:
+            slot = self._photos.get(msg.get("id"))
+        if slot is not None:
+            slot[1] = msg
+            slot[0].set()
+
+    def _fire_photos(self) -> None:
+        for slot in list(self._photos.values()):
+            slot[0].set()
+
+    def _reap(self, proc: subprocess.Popen) -> None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(QUIT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            log.warning("%s: the identity worker did not exit; killed", self.name)
+            proc.kill()
+            proc.wait(5)
+        try:
+            proc.stdout.close()
+        except OSError:
+            pass
+
+
+def build(name: str, uri: str, **opts: Any) -> IdCardReader:
+    """The factory contract: a WorkerIdReader, or the FAULT reader with the reason."""
+    from drivers.id_reader import faulted
+    try:
+        return WorkerIdReader(name, uri, **opts)
+    except DeviceError as exc:
+        return faulted(name, exc)
+    except (TypeError, ValueError) as exc:
+        return faulted(name, DeviceError(E.IDR_BAD_URI, f"{uri!r}: {exc}"))
