@@ -159,11 +159,11 @@ class WorkerIdReader(IdCardReader):
                 log.error("%s: the identity worker could not start: %s", self.name, exc)
                 self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, f"identity worker: {exc}"))
                 return
-            self._proc, self.worker_pid = proc, proc.pid
-            self._set_state(DeviceState.CONNECTING)
-            self._write(proc, setup)
+            self._write(proc, setup)             # the first line, before any command can be sent
             if self._poll:
                 self._write(proc, {"cmd": "poll", "on": True})
+            self._proc, self.worker_pid = proc, proc.pid
+        self._set_state(DeviceState.CONNECTING)
         threading.Thread(target=self._read_events, args=(proc,), name="identity-worker-events",
                          daemon=True).start()
         log.info("%s: identity worker %d started", self.name, proc.pid)
@@ -276,7 +276,11 @@ class WorkerIdReader(IdCardReader):
             with self._lock:
                 if proc is self._proc:
                     self._proc = None
-            log.error("%s: the identity worker stopped (exit %s)", self.name, proc.poll())
+            try:
+                code = proc.wait(QUIT_WAIT_S)       # reaped: no zombie
+            except subprocess.TimeoutExpired:
+                code = None
+            log.error("%s: the identity worker stopped (exit %s)", self.name, code)
             self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, "the identity worker stopped"))
             self._fire_photos()
 

@@ -182,6 +182,7 @@ def main() -> int:
         setup = json.loads(line)
         worker = Worker(out, setup)
     except Exception as exc:  # noqa: BLE001 - the core shows the reader as unavailable
+        log.error("identity worker: could not set up the reader: %s: %s", type(exc).__name__, exc)
         out.write(json.dumps({"ev": "state", "state": "fault", "code": "IDR_BACKEND_START",
                               "detail": type(exc).__name__}) + "\n")
         out.flush()

@@ -54,6 +54,18 @@ def reader():
 
 
 @pytest.fixture
+def worker_reader():
+    """The kiosk's own reader: the identity worker's proxy (kiosk.devices builds it), its simulator
+    here, the serial backend in a worker process started per session."""
+    from drivers.registry import open_device
+    from kiosk import devices
+    r = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
+    r.opts.update(FAST)
+    yield r
+    r.close()
+
+
+@pytest.fixture
 def camera():
     from drivers.camera import make_camera
     cam = make_camera("camera", "sim://")
