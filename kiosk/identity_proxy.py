@@ -147,7 +147,8 @@ class WorkerIdReader(IdCardReader):
             return          # never opened (shut down)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
                                                             if p)}
-        setup = {"uri": self._worker_uri, "opts": self.opts, "today": today.isoformat() if today else None}
+        setup = {"uri": self._worker_uri, "opts": self.opts, "today": today.isoformat() if today else None,
+                 "log_level": logging.getLevelName(logging.getLogger().getEffectiveLevel())}
         with self._lock:
             self.started_at, self.ready_at = time.monotonic(), 0.0
             self._fresh.clear()

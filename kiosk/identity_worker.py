@@ -170,16 +170,15 @@ def main() -> int:
     from .privacy import no_core_dumps
     no_core_dumps()
     die_with_parent()
-    logging.basicConfig(level=os.environ.get("EHALL_WORKER_LOG", "WARNING"),
-                        format="%(asctime)s identity-worker %(levelname)s %(name)s: %(message)s")
-    from . import logfilter
-    if hasattr(logfilter, "install"):
-        logfilter.install()
     line = sys.stdin.readline()
     if not line:
         return 0
     try:
         setup = json.loads(line)
+        logging.basicConfig(level=os.environ.get("EHALL_WORKER_LOG") or setup.get("log_level") or "WARNING",
+                            format="%(asctime)s identity-worker %(levelname)s %(name)s: %(message)s")
+        from . import logfilter
+        logfilter.install()           # ID numbers masked in every line; the read name once held
         worker = Worker(out, setup)
     except Exception as exc:  # noqa: BLE001 - the core shows the reader as unavailable
         log.error("identity worker: could not set up the reader: %s: %s", type(exc).__name__, exc)
