@@ -243,6 +243,9 @@ class IdentityService(FaceSteps):
         self.post(end)
 
     def _decode_with_reader(self, card) -> Any:
+        reference = getattr(self.verifier, "reference_for", None)
+        if callable(reference):          # the face engine runs in the identity worker: the photo stays there
+            return reference(card)
         return rgb_from_bmp(self.reader.decode_photo(card))
 
     # -- leaving -----------------------------------------------------------------------
@@ -287,7 +290,11 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
             devices[name] = devices_mod.create(name, cfg.devices().get(name, {"uri": ""}))
     face_cfg = FaceConfig.from_mapping({"tolerance": float(cfg["identity.face_tolerance"]),
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
-    verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
+    if callable(getattr(devices["id_reader"], "enable_face", None)):   # the identity worker runs the engine too
+        verifier = devices["id_reader"].enable_face({"tolerance": face_cfg.tolerance,
+                                                     "total_timeout_s": face_cfg.total_timeout_s})
+    else:
+        verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
                               clock=kiosk.session.clock)
     kiosk.identity = service

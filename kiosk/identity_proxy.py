@@ -94,6 +94,15 @@ class WorkerIdReader(IdCardReader):
         self._ended: list[threading.Thread] = []
         self.started_at = self.ready_at = 0.0    # monotonic; for the bench
         self.worker_pid: int | None = None
+        self.face = None                           # WorkerFaceVerifier once enable_face() was called
+
+    def enable_face(self, config: dict[str, Any]):
+        """The face engine runs in the worker too; returns the core's verifier for it.
+        ``config``: FaceConfig keys (plus ``reference_file`` for tests and benches)."""
+        from .identity_face_proxy import WorkerFaceVerifier
+        json.dumps(config)
+        self.face = WorkerFaceVerifier("face", config)
+        return self.face
 
     # -- the device (kiosk start and shutdown) ------------------------------------------
     def open(self) -> None:
@@ -152,14 +161,24 @@ class WorkerIdReader(IdCardReader):
         with self._lock:
             self.started_at, self.ready_at = time.monotonic(), 0.0
             self._fresh.clear()
+            frames_r = frames_w = None
+            if self.face is not None:        # a pipe of its own for camera frames, core → worker
+                frames_r, frames_w = os.pipe()
+                setup["face"] = {**self.face.setup, "frames_fd": frames_r}
             try:
                 proc = subprocess.Popen([sys.executable, "-m", "kiosk.identity_worker"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=env, cwd=str(ROOT), text=True,
-                                        encoding="utf-8", bufsize=1)
+                                        encoding="utf-8", bufsize=1, pass_fds=(frames_r,) if frames_r else ())
             except OSError as exc:
                 log.error("%s: the identity worker could not start: %s", self.name, exc)
+                for fd in (frames_r, frames_w):
+                    if fd is not None:
+                        os.close(fd)
                 self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, f"identity worker: {exc}"))
                 return
+            if frames_r is not None:
+                os.close(frames_r)
+                self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w)
             self._write(proc, setup)             # the first line, before any command can be sent
             if self._poll:
                 self._write(proc, {"cmd": "poll", "on": True})
@@ -178,6 +197,8 @@ class WorkerIdReader(IdCardReader):
             self._fire_photos()
         if proc is None:
             return
+        if self.face is not None:
+            self.face.detach()
         if self.state in (DeviceState.BUSY, DeviceState.CONNECTING):
             self._set_state(DeviceState.READY)   # between sessions: the last usable state stands
         self._write(proc, {"cmd": "quit"})
@@ -284,6 +305,8 @@ class WorkerIdReader(IdCardReader):
             log.error("%s: the identity worker stopped (exit %s)", self.name, code)
             self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, "the identity worker stopped"))
             self._fire_photos()
+            if self.face is not None:
+                self.face.detach()
 
     def _dispatch(self, msg: dict) -> None:
         ev = msg.get("ev")
@@ -305,6 +328,8 @@ class WorkerIdReader(IdCardReader):
             self._fresh.set()
         elif ev == "photo":
             self._answer_photo(msg)
+        elif ev in ("face_state", "frame", "face_progress", "face_done") and self.face is not None:
+            self.face.on_message(msg)
 
     def _answer_photo(self, msg: dict) -> None:
         with self._lock:

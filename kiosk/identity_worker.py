@@ -14,13 +14,18 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
     {"cmd": "poll", "on": true}            look for cards (the reader's fresh check: a card
                                            lying there is reported, never read)
     {"cmd": "drop", "handle": h}           wipe that card
-    {"cmd": "photo", "id": n, "handle": h} the card photo (BMP, base64) for the face check
+    {"cmd": "photo", "id": n, "handle": h} the card photo (BMP, base64), when the face check runs
+                                           in the core (no ``face`` in the set-up)
+    {"cmd": "face_start", "key": k, "handle": h, "challenge": [...]}   the face check, here
+    {"cmd": "face_cancel"}
     {"cmd": "quit"}                        wipe everything and exit (also on end of input)
 
 and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
 ``card_removed``, ``card_read_failed`` (its code only: an error's text could quote the card),
 ``card_inserted`` (handle + masked fields + verdicts), ``fresh`` (the fresh check after
-polling was turned on has run), ``photo``. Standard output is the protocol only: file
+polling was turned on has run), ``photo``; with the face engine here (``"face": {...}`` in the
+set-up, see identity_worker_face.py): ``face_state``, ``frame`` (send the next camera frame),
+``face_progress``, ``face_done``. Standard output is the protocol only: file
 descriptor 1 is pointed at standard error before anything else is imported.
 """
 from __future__ import annotations
@@ -48,6 +53,10 @@ class Worker:
         from drivers.registry import create
         self.reader = create("id_reader", "id_reader", setup["uri"], **{**setup.get("opts", {}), "poll": False})
         self.reader.subscribe(self._on_event)
+        self.face = None
+        if setup.get("face") is not None:      # the face engine loads now, while the citizen reads the consent
+            from .identity_worker_face import WorkerFace
+            self.face = WorkerFace(self, setup["face"])
 
     # -- out ---------------------------------------------------------------------------
     def send(self, ev: str, **data: Any) -> None:
@@ -98,6 +107,10 @@ class Worker:
                 self._poll(bool(cmd.get("on")))
             elif name == "drop":
                 self.drop(cmd.get("handle"))
+            elif name == "face_start" and self.face is not None:
+                self.face.start(str(cmd.get("key")), cmd.get("handle"), list(cmd.get("challenge") or ()))
+            elif name == "face_cancel" and self.face is not None:
+                self.face.cancel()
             elif name == "photo":
                 threading.Thread(target=self._photo, args=(cmd.get("id"), cmd.get("handle")),
                                  name="worker-photo", daemon=True).start()
@@ -135,6 +148,8 @@ class Worker:
         scrub(bmp)
 
     def close(self) -> None:
+        if self.face is not None:
+            self.face.close()
         with self._cards_lock:
             cards, self.cards = list(self.cards.values()), {}
         for card in cards:

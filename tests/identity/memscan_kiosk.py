@@ -43,7 +43,7 @@ def main(port: str) -> None:
 
     from drivers.camera import make_camera
     from drivers.camera.file_backend import load_rgb
-    from drivers.face import FaceConfig, FaceVerifier
+    from drivers.face import FaceConfig
     from drivers.face.dlib_backend import DlibFaceEngine
     from kiosk import config as config_mod
     from kiosk import devices
@@ -66,10 +66,10 @@ def main(port: str) -> None:
     reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))
     assert type(reader).__name__ == "WorkerIdReader", type(reader)
     camera = make_camera("camera", "sim://")
-    verifier = FaceVerifier("face", FaceConfig(total_timeout_s=30.0), engine=engine)
-    verifier.open()
+    # the face engine runs in the identity worker too, as build_identity sets it up; the "chip photo" is a
+    # fixture face there (the simulator's test photo is no face); the engine HERE only makes the frames
+    verifier = reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces / CARD_PHOTO)})
     svc = IdentityService(reader, camera, verifier, session, cfg, clock,
-                          photo_decoder=lambda _card: load_rgb(faces / CARD_PHOTO),
                           today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
     states = States(svc)
     ended = []
@@ -131,7 +131,6 @@ def main(port: str) -> None:
         elif cmd == "quit":
             break
     svc.close()
-    verifier.close()
     camera.close()
     reader.close()
 

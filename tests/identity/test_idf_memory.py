@@ -75,10 +75,20 @@ def rig():
 ENCODINGS = ("utf8", "utf16le", "gb18030", "ucs4")
 
 
+def reference_needle() -> bytes:
+    """64 bytes of the decoded "chip photo" (a fixture face the worker compares with): RGB rows from the
+    middle of the face, as the worker's reference array holds them."""
+    from drivers.camera.file_backend import load_rgb
+    from idf_helpers import CARD_PHOTO
+    img = load_rgb(HERE.parent / "fixtures" / "faces" / CARD_PHOTO)
+    row = img[img.shape[0] // 2, img.shape[1] // 2 - 10:]
+    return bytes(row.tobytes()[:64])
+
+
 def card_needles(card) -> dict[str, list[bytes]]:
     """One needle per value and encoding ("number:utf16le"), so the counts say where copies are."""
     wlt = bytes(card.photo_wlt)
-    out = {"photo:raw": [wlt[16:80]]}
+    out = {"photo:raw": [wlt[16:80]], "face:reference": [reference_needle()]}
     for field in ("name", "number", "address"):
         for enc, form in zip(ENCODINGS, forms(getattr(card, field))):
             out[f"{field}:{enc}"] = [form]
@@ -148,7 +158,7 @@ def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig,
     after = by_value(after_detail)
     print(f"\n{ending}: during: worker {worker_during} core {core_during}; after (pids {pids}) {after}\n"
           f"  after, by encoding: { {k: n for k, n in after_detail.items() if n} }")
-    assert all(worker_during[k] > 0 for k in ("name", "number", "address")), f"control: {worker_during}"
+    assert all(worker_during[k] > 0 for k in ("name", "number", "address", "face")), f"control: {worker_during}"
     assert sum(core_during.values()) == 0, f"the core held card data during the session: {core_during}"
     assert worker not in pids and not Path(f"/proc/{worker}").exists(), "the identity worker outlived the session"
     assert sum(after.values()) == 0, f"after the session ({ending}): {after}"
