@@ -21,14 +21,20 @@ pytestmark = pytest.mark.ui
 def flow(request, make_ui, camera, verifier_for, card_photo):
     """An app whose kiosk has an identity service on the pty reader, a sim camera and the real engine.
     Parametrized ``"worker"`` (indirect): the kiosk's reader, owned by the identity worker process."""
-    reader = request.getfixturevalue("worker_reader" if getattr(request, "param", "") == "worker" else "reader")
+    mode = getattr(request, "param", "")
+    reader = request.getfixturevalue("worker_reader" if mode.startswith("worker") else "reader")
     made = []
 
     def make(verifier=None, **kwargs):
         ui = make_ui()
+        if mode == "worker_face":     # the engine in the worker too; its "chip photo" is the fixture face
+            from idf_helpers import CARD_PHOTO
+            faces = request.getfixturevalue("faces_dir")
+            verifier = reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces / CARD_PHOTO)})
+            kwargs.setdefault("photo_decoder", None)
         svc = IdentityService(reader, camera, verifier or verifier_for(), ui.kiosk.session, ui.kiosk.config,
-                              ui.clock, photo_decoder=card_photo, today=lambda: dt.date(2026, 11, 27),
-                              face_challenge=("left", "right"), **kwargs)
+                              ui.clock, photo_decoder=kwargs.pop("photo_decoder", card_photo),
+                              today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"), **kwargs)
         ui.kiosk.identity = svc
         made.append(svc)
         ui.kiosk.session.go("item", id=next(iter(ui.kiosk.catalogue.by_id)))
@@ -62,7 +68,7 @@ def through_consent(ui, face=True):
     tap_id(ui, "agree_btn" if face else "decline_btn")
 
 
-@pytest.mark.parametrize("flow", ["in_process", "worker"], indirect=True)
+@pytest.mark.parametrize("flow", ["in_process", "worker", "worker_face"], indirect=True)
 def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     """GIVEN the consent screen WHEN the citizen agrees twice, places the card and turns as asked
     THEN the identified screen shows the masked name, number and card type only (the same with

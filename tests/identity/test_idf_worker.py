@@ -140,3 +140,65 @@ def test_idf_worker_factory_keeps_the_contract():
     assert bad.state is DeviceState.FAULT and bad.last_error.code == "IDR_UNKNOWN_SCHEME"
     absent = open_device(devices.create("id_reader", {"uri": "serial:///dev/ttyNOPE9"}))
     assert absent.state is DeviceState.ABSENT and not absent.running
+
+
+@pytest.fixture
+def face_flow(worker_reader, camera, faces_dir):
+    """The kiosk's set-up: reader AND face engine in the worker (build_identity's), frames from the core's camera."""
+    from idf_helpers import CARD_PHOTO
+    made = []
+
+    def make(reference=None):
+        verifier = worker_reader.enable_face({"total_timeout_s": 30.0,
+                                              "reference_file": str(reference or faces_dir / CARD_PHOTO)})
+        session = Session(90, 20)
+        svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
+                              today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+        made.append(svc)
+        session.go("item", id="x")
+        session.go("consent")
+        return svc, session, States(svc)
+    yield make
+    for svc in made:
+        svc.close()
+
+
+def test_idf_worker_face_identifies_and_the_core_never_asks_for_the_photo(face_flow, camera, turn_frames,
+                                                                          monkeypatch):
+    svc, session, states = face_flow()
+    monkeypatch.setattr(svc.reader, "decode_photo", lambda _card: pytest.fail("the photo came to the core"))
+    camera.set_frames(turn_frames(("left", "right")))
+    mark = consent(svc, states)
+    svc.reader.simulator.place_card("resident")
+    states.wait("identified", 60, since=mark)
+    assert session.identity.masked_name == "测**例" and session.identity.face_verified
+    assert type(session.identity._photo).__name__ == "WorkerPhoto" and not vars(session.identity._photo).keys() - {
+        "handle"}
+
+
+def test_idf_worker_face_verdicts_reach_the_core_a_photo_without_a_face_is_the_helper_route(face_flow, tmp_path,
+                                                                                          camera, turn_frames):
+    from PIL import Image
+
+    from kiosk.identity_model import HELP_FACE_UNAVAILABLE
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (102, 126), (200, 200, 200)).save(blank)
+    svc, session, states = face_flow(reference=blank)
+    camera.set_frames(turn_frames())
+    mark = consent(svc, states)
+    svc.reader.simulator.place_card("resident")
+    state = states.wait("helper", 60, since=mark)
+    assert state.reason == HELP_FACE_UNAVAILABLE and session.identity is None
+
+
+def test_idf_worker_dying_during_the_face_check_is_the_helper_route(face_flow, camera, turn_frames):
+    from kiosk.identity_model import HELP_FACE_UNAVAILABLE
+    svc, session, states = face_flow()
+    seq = turn_frames(("left", "right"))
+    camera.set_frames(seq[:3] + [seq[0].copy() for _ in range(200)])     # matched, then waits for the turn
+    mark = consent(svc, states)
+    svc.reader.simulator.place_card("resident")
+    states.wait(lambda s: s.step is Step.FACE and s.hint, 60, since=mark)
+    os.kill(svc.reader.worker_pid, 9)
+    state = states.wait("helper", 20, since=mark)
+    assert state.reason == HELP_FACE_UNAVAILABLE and session.identity is None
