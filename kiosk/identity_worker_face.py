@@ -43,6 +43,18 @@ class PipeCamera:
         return frame
 
 
+def _warm(verifier) -> None:
+    """One detection and one encoding on a blank frame: a fresh process's first ones are slow, and the
+    citizen is still reading the consent text now, not yet looking at the camera."""
+    engine = getattr(verifier, "_engine", None)
+    try:
+        blank = np.zeros((480, 640, 3), np.uint8)
+        engine.detect(blank, 1)
+        engine.encode(blank, (140, 420, 340, 220))
+    except Exception:  # noqa: BLE001 - only a warm-up
+        log.debug("identity worker: face engine warm-up skipped")
+
+
 def _read_exactly(fd: int, view: memoryview) -> None:
     got = 0
     while got < len(view):
@@ -74,6 +86,7 @@ class WorkerFace:
             log.error("identity worker: face engine unavailable: %s", getattr(exc, "code", type(exc).__name__))
             self.worker.send("face_state", state="fault", code=getattr(exc, "code", "FACE_ENGINE_UNAVAILABLE"))
             return
+        _warm(verifier)
         self.verifier = verifier
         self.worker.send("face_state", state="ready", code=None)
 
