@@ -133,9 +133,9 @@ class WorkerFaceVerifier(Device):
         if ev == "frame":
             self._requests.put(check)
         elif ev == "face_progress" and check.on_progress is not None:
-            phase = msg.get("phase")
+            phase: Any = msg.get("phase")
             try:
-                phase = FacePhase(phase)
+                phase = FacePhase(str(phase))
             except ValueError:
                 pass
             check.on_progress({"phase": phase, "hint": msg.get("hint"), "step": msg.get("step")})
@@ -144,7 +144,7 @@ class WorkerFaceVerifier(Device):
             if error and error != "FACE_CANCELLED":
                 check.future.set_exception(DeviceError(FACE_ENGINE_UNAVAILABLE, str(error)))
             else:
-                check.future.set_result(FaceResult(code=error or msg.get("code"), hint=msg.get("hint") or "",
+                check.future.set_result(FaceResult(code=str(msg.get("code")), hint=msg.get("hint") or "",
                                                    distance=msg.get("distance"), challenge=check.challenge)
                                         if not error else FaceResult(FACE_CANCELLED, challenge=check.challenge))
 
@@ -158,7 +158,7 @@ class WorkerFaceVerifier(Device):
                 frame = None
                 try:
                     if check is False:
-                        raise DeviceError(FACE_CANCELLED, "no check")
+                        raise RuntimeError("no check for this frame")
                     frame = check.frames.read()
                     h, w = frame.shape[:2]
                     os.write(fd, HEADER.pack(h, w, 0))

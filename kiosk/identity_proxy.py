@@ -15,7 +15,6 @@ device outside the kiosk, and hands the worker ``serial://`` on its pty.
 """
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -33,7 +32,6 @@ from drivers.id_reader import errors as E
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 QUIT_WAIT_S = 3.0        # a worker that does not exit on "quit" in this time is killed
-PHOTO_WAIT_S = 10.0
 
 
 class WorkerCard:
@@ -84,17 +82,15 @@ class WorkerIdReader(IdCardReader):
         json.dumps(opts)             # the options cross a pipe: plain values only (TypeError otherwise)
         self.uri, self.opts = uri, opts
         self._worker_uri = uri
-        self._proc: subprocess.Popen | None = None
+        self._proc: Any = None                     # the running worker (subprocess.Popen)
         self._lock = threading.RLock()
         self._write_lock = threading.Lock()
         self._poll = False
         self._fresh = threading.Event()
-        self._photos: dict[int, list] = {}
-        self._seq = 0
         self._ended: list[threading.Thread] = []
         self.started_at = self.ready_at = 0.0    # monotonic; for the bench
         self.worker_pid: int | None = None
-        self.face = None                           # WorkerFaceVerifier once enable_face() was called
+        self.face: Any = None                      # WorkerFaceVerifier once enable_face() was called
 
     def enable_face(self, config: dict[str, Any]):
         """The face engine runs in the worker too; returns the core's verifier for it.
@@ -194,7 +190,6 @@ class WorkerIdReader(IdCardReader):
         with self._lock:
             proc, self._proc = self._proc, None
             self._poll = False
-            self._fire_photos()
         if proc is None:
             return
         if self.face is not None:
@@ -254,28 +249,11 @@ class WorkerIdReader(IdCardReader):
             self._write(proc, {"cmd": "drop", "handle": handle})
 
     def decode_photo(self, card) -> bytes:
-        """The card photo (BMP) from the worker, for the face check. Raises DeviceError."""
-        handle = getattr(card, "handle", "")
-        with self._lock:
-            proc = self._proc
-            self._seq += 1
-            req = self._seq
-            slot: list = [threading.Event(), None]
-            self._photos[req] = slot
-        if proc is None or not handle:
-            raise DeviceError(E.IDR_PHOTO_UNAVAILABLE, "no identity worker")
-        self._write(proc, {"cmd": "photo", "id": req, "handle": handle})
-        got = slot[0].wait(PHOTO_WAIT_S)
-        with self._lock:
-            self._photos.pop(req, None)
-        answer = slot[1] or {}
-        if not got or "bmp" not in answer:
-            code = answer.get("error") or "IDR_PHOTO_CRASHED"
-            raise DeviceError(getattr(E, code, E.IDR_PHOTO_DECODE), "from the identity worker")
-        return base64.b64decode(answer["bmp"])
+        """Never here: the photo stays in the worker, which runs the face check (``enable_face``)."""
+        raise DeviceError(E.IDR_PHOTO_UNAVAILABLE, "the card photo stays in the identity worker")
 
     # -- the pipe ----------------------------------------------------------------------------
-    def _write(self, proc: subprocess.Popen, obj: dict) -> None:
+    def _write(self, proc: Any, obj: dict) -> None:
         with self._write_lock:
             try:
                 proc.stdin.write(json.dumps(obj) + "\n")
@@ -283,15 +261,13 @@ class WorkerIdReader(IdCardReader):
             except (OSError, ValueError):   # the worker is gone: its reader thread reports it
                 pass
 
-    def _read_events(self, proc: subprocess.Popen) -> None:
+    def _read_events(self, proc: Any) -> None:
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
             except ValueError:
                 continue
             if proc is not self._proc:
-                if msg.get("ev") == "photo":
-                    self._answer_photo(msg)
                 continue               # an ended worker's late events change nothing
             self._dispatch(msg)
         if proc is self._proc:          # it died on its own: the reader is unavailable for this session
@@ -304,7 +280,6 @@ class WorkerIdReader(IdCardReader):
                 code = None
             log.error("%s: the identity worker stopped (exit %s)", self.name, code)
             self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, "the identity worker stopped"))
-            self._fire_photos()
             if self.face is not None:
                 self.face.detach()
 
@@ -326,23 +301,10 @@ class WorkerIdReader(IdCardReader):
             self._emit("card_inserted", card=card)
         elif ev == "fresh":
             self._fresh.set()
-        elif ev == "photo":
-            self._answer_photo(msg)
         elif ev in ("face_state", "frame", "face_progress", "face_done") and self.face is not None:
             self.face.on_message(msg)
 
-    def _answer_photo(self, msg: dict) -> None:
-        with self._lock:
-            slot = self._photos.get(msg.get("id"))
-        if slot is not None:
-            slot[1] = msg
-            slot[0].set()
-
-    def _fire_photos(self) -> None:
-        for slot in list(self._photos.values()):
-            slot[0].set()
-
-    def _reap(self, proc: subprocess.Popen) -> None:
+    def _reap(self, proc: Any) -> None:
         try:
             proc.stdin.close()
         except OSError:

@@ -14,8 +14,6 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
     {"cmd": "poll", "on": true}            look for cards (the reader's fresh check: a card
                                            lying there is reported, never read)
     {"cmd": "drop", "handle": h}           wipe that card
-    {"cmd": "photo", "id": n, "handle": h} the card photo (BMP, base64), when the face check runs
-                                           in the core (no ``face`` in the set-up)
     {"cmd": "face_start", "key": k, "handle": h, "challenge": [...]}   the face check, here
     {"cmd": "face_cancel"}
     {"cmd": "quit"}                        wipe everything and exit (also on end of input)
@@ -23,14 +21,13 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
 and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
 ``card_removed``, ``card_read_failed`` (its code only: an error's text could quote the card),
 ``card_inserted`` (handle + masked fields + verdicts), ``fresh`` (the fresh check after
-polling was turned on has run), ``photo``; with the face engine here (``"face": {...}`` in the
+polling was turned on has run); with the face engine here (``"face": {...}`` in the
 set-up, see identity_worker_face.py): ``face_state``, ``frame`` (send the next camera frame),
 ``face_progress``, ``face_done``. Standard output is the protocol only: file
 descriptor 1 is pointed at standard error before anything else is imported.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import logging
@@ -51,7 +48,7 @@ class Worker:
         self._cards_lock = threading.Lock()
         self.today = dt.date.fromisoformat(setup.get("today") or dt.date.today().isoformat())
         from drivers.registry import create
-        self.reader = create("id_reader", "id_reader", setup["uri"], **{**setup.get("opts", {}), "poll": False})
+        self.reader: Any = create("id_reader", "id_reader", setup["uri"], **{**setup.get("opts", {}), "poll": False})
         self.reader.subscribe(self._on_event)
         self.face = None
         if setup.get("face") is not None:      # the face engine loads now, while the citizen reads the consent
@@ -111,9 +108,6 @@ class Worker:
                 self.face.start(str(cmd.get("key")), cmd.get("handle"), list(cmd.get("challenge") or ()))
             elif name == "face_cancel" and self.face is not None:
                 self.face.cancel()
-            elif name == "photo":
-                threading.Thread(target=self._photo, args=(cmd.get("id"), cmd.get("handle")),
-                                 name="worker-photo", daemon=True).start()
         self.close()
 
     def _poll(self, on: bool) -> None:
@@ -131,21 +125,6 @@ class Worker:
             card = self.cards.pop(handle, None) if handle else None
         if card is not None:
             _wipe(card)
-
-    def _photo(self, req: Any, handle: str | None) -> None:
-        with self._cards_lock:
-            card = self.cards.get(handle) if handle else None
-        if card is None:
-            self.send("photo", id=req, error="IDR_NO_CARD")
-            return
-        try:
-            bmp = self.reader.decode_photo(card)
-        except Exception as exc:   # the code only
-            self.send("photo", id=req, error=getattr(exc, "code", "IDR_PHOTO_DECODE"))
-            return
-        self.send("photo", id=req, bmp=base64.b64encode(bmp).decode("ascii"))
-        from drivers.id_reader.scrub import scrub
-        scrub(bmp)
 
     def close(self) -> None:
         if self.face is not None:

@@ -39,14 +39,14 @@ class PipeCamera:
         if err or h <= 0 or w <= 0:
             raise DeviceError(CAM_READ_FAILED, "the core's camera")
         frame = np.empty((h, w, 3), np.uint8)
-        _read_exactly(self.fd, memoryview(frame).cast("B"))
+        _read_exactly(self.fd, memoryview(frame.data).cast("B"))
         return frame
 
 
 def _warm(verifier) -> None:
     """One detection and one encoding on a blank frame: a fresh process's first ones are slow, and the
     citizen is still reading the consent text now, not yet looking at the camera."""
-    engine = getattr(verifier, "_engine", None)
+    engine: Any = getattr(verifier, "_engine", None)
     try:
         blank = np.zeros((480, 640, 3), np.uint8)
         engine.detect(blank, 1)
@@ -72,8 +72,8 @@ class WorkerFace:
         self.config = dict(setup)
         self.reference_file = self.config.pop("reference_file", None)   # tests/benches: the sim's photo is no face
         self.frames_fd = int(self.config.pop("frames_fd"))
-        self.verifier = None
-        self.check = None
+        self.verifier: Any = None
+        self.check: Any = None
         self._lock = threading.Lock()
         threading.Thread(target=self._load, name="worker-face-load", daemon=True).start()
 
