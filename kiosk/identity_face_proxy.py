@@ -77,6 +77,10 @@ class WorkerFaceVerifier(Device):
         self._pump.start()
         self._set_state(DeviceState.CONNECTING)      # the worker loads the engine now
 
+    def starting(self) -> None:
+        """A worker is on its way: the face step waits for its engine rather than giving up."""
+        self._set_state(DeviceState.CONNECTING)
+
     def detach(self) -> None:
         check, self._check = self._check, None
         self._send = None

@@ -90,6 +90,9 @@ class WorkerIdReader(IdCardReader):
         self._ended: list[threading.Thread] = []
         self.started_at = self.ready_at = 0.0    # monotonic; for the bench
         self.worker_pid: int | None = None
+        self._gen = 0                              # start_session/end_session generations
+        self._spawned = threading.Event()          # the current start has run (spawned or failed)
+        self._spawned.set()
         self.face: Any = None                      # WorkerFaceVerifier once enable_face() was called
 
     def enable_face(self, config: dict[str, Any]):
@@ -146,17 +149,33 @@ class WorkerIdReader(IdCardReader):
 
     # -- one session ---------------------------------------------------------------------
     def start_session(self, today=None) -> None:
-        """A fresh worker (any old one is ended first). Never raises: a start that fails is a FAULT."""
+        """A fresh worker (any old one is ended first). Returns at once: the worker is spawned on a
+        thread once the old one has exited (so two never share the port). Never raises: a start that
+        fails is a FAULT."""
         self.end_session()
         if self.state is DeviceState.ABSENT and self.simulator is None and self.parsed.scheme == "sim":
             return          # never opened (shut down)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
-                                                            if p)}
         setup = {"uri": self._worker_uri, "opts": self.opts, "today": today.isoformat() if today else None,
                  "log_level": logging.getLevelName(logging.getLogger().getEffectiveLevel())}
         with self._lock:
+            self._gen += 1
+            gen = self._gen
             self.started_at, self.ready_at = time.monotonic(), 0.0
             self._fresh.clear()
+            self._spawned.clear()
+        self._set_state(DeviceState.CONNECTING)
+        if self.face is not None:
+            self.face.starting()
+        threading.Thread(target=self._spawn, args=(gen, setup), name="identity-worker-start", daemon=True).start()
+
+    def _spawn(self, gen: int, setup: dict[str, Any]) -> None:
+        self.wait_ended()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                                            if p)}
+        with self._lock:
+            if gen != self._gen:                  # ended (or restarted) before it started
+                self._spawned.set()
+                return
             frames_r = frames_w = None
             if self.face is not None:        # a pipe of its own for camera frames, core → worker
                 frames_r, frames_w = os.pipe()
@@ -166,20 +185,29 @@ class WorkerIdReader(IdCardReader):
                                         stdout=subprocess.PIPE, env=env, cwd=str(ROOT), text=True,
                                         encoding="utf-8", bufsize=1, pass_fds=(frames_r,) if frames_r else ())
             except OSError as exc:
-                log.error("%s: the identity worker could not start: %s", self.name, exc)
                 for fd in (frames_r, frames_w):
                     if fd is not None:
                         os.close(fd)
-                self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, f"identity worker: {exc}"))
-                return
-            if frames_r is not None:
-                os.close(frames_r)
-                self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w)
-            self._write(proc, setup)             # the first line, before any command can be sent
-            if self._poll:
-                self._write(proc, {"cmd": "poll", "on": True})
-            self._proc, self.worker_pid = proc, proc.pid
-        self._set_state(DeviceState.CONNECTING)
+                failed: OSError | None = exc
+            else:
+                failed = None
+                if frames_r is not None:
+                    os.close(frames_r)
+                self._write(proc, setup)             # the first line, before any command can be sent
+                if self._poll:
+                    self._write(proc, {"cmd": "poll", "on": True})
+                self._proc, self.worker_pid = proc, proc.pid
+        # listeners run outside the lock (the identity service calls back into poll under its own lock)
+        if failed is not None:
+            log.error("%s: the identity worker could not start: %s", self.name, failed)
+            self._set_state(DeviceState.FAULT, DeviceError(E.IDR_BACKEND_START, f"identity worker: {failed}"))
+            if self.face is not None:
+                self.face.detach()
+            self._spawned.set()
+            return
+        if frames_w is not None:
+            self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w)
+        self._spawned.set()
         threading.Thread(target=self._read_events, args=(proc,), name="identity-worker-events",
                          daemon=True).start()
         log.info("%s: identity worker %d started", self.name, proc.pid)
@@ -188,6 +216,7 @@ class WorkerIdReader(IdCardReader):
         """The worker wipes what it holds and exits (killed if it does not within QUIT_WAIT_S).
         Returns at once; :meth:`wait_ended` waits for the exit."""
         with self._lock:
+            self._gen += 1                        # a start still waiting does not happen
             proc, self._proc = self._proc, None
             self._poll = False
         if proc is None:
@@ -198,16 +227,20 @@ class WorkerIdReader(IdCardReader):
             self._set_state(DeviceState.READY)   # between sessions: the last usable state stands
         self._write(proc, {"cmd": "quit"})
         t = threading.Thread(target=self._reap, args=(proc,), name="identity-worker-end", daemon=True)
-        self._ended.append(t)
+        with self._lock:
+            self._ended.append(t)
         t.start()
 
     def wait_ended(self, timeout: float = QUIT_WAIT_S + 2) -> bool:
-        """Blocks until every ended worker has exited (tests, benches, shutdown)."""
+        """Blocks until every ended worker has exited (tests, benches, shutdown, the next start)."""
         deadline = time.monotonic() + timeout
-        for t in list(self._ended):
+        with self._lock:
+            pending = list(self._ended)
+        for t in pending:
             t.join(max(0.0, deadline - time.monotonic()))
-        self._ended = [t for t in self._ended if t.is_alive()]
-        return not self._ended
+        with self._lock:
+            self._ended = [t for t in self._ended if t.is_alive()]
+            return not self._ended
 
     @property
     def running(self) -> bool:
@@ -216,6 +249,7 @@ class WorkerIdReader(IdCardReader):
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Blocks until the current worker has opened the reader (bench, tests)."""
         deadline = time.monotonic() + timeout
+        self._spawned.wait(timeout)
         while time.monotonic() < deadline:
             if self.ready_at or self._proc is None:
                 return bool(self.ready_at)
