@@ -166,7 +166,7 @@ class WorkerIdReader(IdCardReader):
         self._set_state(DeviceState.CONNECTING)
         if self.face is not None:
             self.face.starting()
-        threading.Thread(target=self._spawn, args=(gen, setup), name="identity-worker-start", daemon=True).start()
+        threading.Thread(target=self._spawn, args=(gen, setup), name="identity-worker", daemon=True).start()
 
     def _spawn(self, gen: int, setup: dict[str, Any]) -> None:
         self.wait_ended()
@@ -208,9 +208,10 @@ class WorkerIdReader(IdCardReader):
         if frames_w is not None:
             self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w)
         self._spawned.set()
-        threading.Thread(target=self._read_events, args=(proc,), name="identity-worker-events",
-                         daemon=True).start()
         log.info("%s: identity worker %d started", self.name, proc.pid)
+        # this thread reads the worker's events for as long as it lives: the worker's parent-death
+        # signal (PR_SET_PDEATHSIG) follows the THREAD that spawned it, so that thread must outlive it
+        self._read_events(proc)
 
     def end_session(self) -> None:
         """The worker wipes what it holds and exits (killed if it does not within QUIT_WAIT_S).
@@ -296,6 +297,12 @@ class WorkerIdReader(IdCardReader):
                 pass
 
     def _read_events(self, proc: Any) -> None:
+        try:
+            self._pump_events(proc)
+        except (OSError, ValueError):       # stdout closed by the reaper once the worker exited
+            pass
+
+    def _pump_events(self, proc: Any) -> None:
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
