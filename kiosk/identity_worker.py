@@ -51,7 +51,7 @@ class Worker:
         self.reader: Any = create("id_reader", "id_reader", setup["uri"], **{**setup.get("opts", {}), "poll": False})
         self.reader.subscribe(self._on_event)
         self.face = None
-        if setup.get("face") is not None:      # the face engine loads now, while the citizen reads the consent
+        if setup.get("face") is not None:      # the face engine loads at start, while the citizen reads the consent
             from .identity_worker_face import WorkerFace
             self.face = WorkerFace(self, setup["face"])
 
@@ -91,6 +91,8 @@ class Worker:
     def run(self, commands: TextIO) -> None:
         from drivers.registry import open_device
         open_device(self.reader)          # its state events tell the core how it went
+        if self.face is not None:
+            self.face.load_async()
         self.send("hello", pid=os.getpid())
         for line in commands:
             try:

@@ -75,6 +75,10 @@ class WorkerFace:
         self.verifier: Any = None
         self.check: Any = None
         self._lock = threading.Lock()
+
+    def load_async(self) -> None:
+        """Loads the engine on a thread. Called once the reader is open: the load holds the GIL for long
+        stretches, and the reader's first probe has short time limits."""
         threading.Thread(target=self._load, name="worker-face-load", daemon=True).start()
 
     def _load(self) -> None:

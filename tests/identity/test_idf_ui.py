@@ -84,6 +84,8 @@ def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     ui.screenshot("identity-idcard-waiting")
     seq = turn_frames(("left", "right"))
     camera.set_frames(seq[:3] + [seq[0].copy() for _ in range(5)])   # matched, then waits for the turn
+    if getattr(svc.verifier, "in_worker", False):   # a citizen reads the consent text while it loads
+        ui.wait_until(lambda: svc.verifier.state.value == "ready", 40)
     svc.reader.simulator.place_card("resident")
     wait_screen(ui, "face", 10)
     ui.wait_until(lambda: ui.screen.texture is not None, 20)

@@ -14,6 +14,7 @@ from dataclasses import fields
 
 import pytest
 from idf_helpers import States, fresh_card
+from waiting import wait_for
 
 from drivers.base import DeviceState
 from kiosk import config as config_mod
@@ -54,7 +55,10 @@ def consent(svc, states):
     svc.consent_face(True)
     states.wait("waiting_card", 5, since=mark)
     assert svc.reader.wait_fresh_check(10)
+    if svc.verifier is not None:         # a citizen reads the consent text while the engine loads
+        wait_for(lambda: svc.verifier.state is not DeviceState.CONNECTING, 40, "the worker's face engine")
     return mark
+
 
 
 def test_idf_worker_reads_the_card_and_the_core_gets_masked_fields_only(flow):
