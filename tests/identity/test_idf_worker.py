@@ -207,3 +207,39 @@ def test_idf_worker_dying_during_the_face_check_is_the_helper_route(face_flow, c
     os.kill(svc.reader.worker_pid, 9)
     state = states.wait("helper", 20, since=mark)
     assert state.reason == HELP_FACE_UNAVAILABLE and session.identity is None
+
+
+CORE = """
+import sys, time
+from drivers.registry import open_device
+from kiosk import devices
+r = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
+r.start_session()
+assert r.wait_ready(30)
+print(r.worker_pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_idf_worker_dies_with_the_kiosk(tmp_path):
+    """GIVEN a kiosk process with a running worker WHEN the kiosk is killed (no clean-up runs) THEN the
+    worker goes too (its input closes; PR_SET_PDEATHSIG), so nothing of a citizen outlives the kiosk.
+    (Checked to fail with a worker that ignores both.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    scratch = tmp_path / "core"          # the killed core cannot remove its simulator's folder: this is it
+    scratch.mkdir()
+    core = subprocess.Popen([sys.executable, "-c", CORE], cwd=root, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        worker = int(core.stdout.readline())
+        assert alive(worker)
+        core.kill()
+        core.wait(10)
+        wait_for(lambda: not alive(worker), 10, "the worker outliving its kiosk")
+    finally:
+        core.kill()
+        import shutil
+        shutil.rmtree(scratch, ignore_errors=True)
