@@ -32,6 +32,9 @@ def create(name: str, settings: dict[str, Any]) -> Device:
     opts = {key: settings[key] for key in OPTIONS.get(name, ()) if key in settings}
     if name == "browser":
         opts["font_dirs"] = _font_dirs()
+    if name == "id_reader":   # the identity worker process owns the real reader (kiosk/identity_proxy.py)
+        from .identity_proxy import build
+        return build(name, settings["uri"], **opts, **FIXED.get(name, {}))
     return registry.create(name, name, settings["uri"], **opts, **FIXED.get(name, {}))
 
 

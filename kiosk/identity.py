@@ -103,6 +103,7 @@ class IdentityService(FaceSteps):
             if isinstance(self.session.identity, Identity):   # a new check replaces the old identity
                 self.session.identity.wipe()
                 self.session.identity = None
+            self._start_worker()
             self._set(Step.CONSENT_CARD, tries_left=self.face_tries, challenge=(), card_type_text="",
                       masked_name="", masked_number="")
         if self.verifier is not None and self.verifier.state is DeviceState.ABSENT:
@@ -145,8 +146,25 @@ class IdentityService(FaceSteps):
             self._abort()
             self._set(Step.IDLE, code=None, hint=None, reason=None, challenge=(), card_type_text="",
                       masked_name="", masked_number="")
+            if not isinstance(self.session.identity, Identity):   # a held identity keeps its worker
+                self._end_worker()
 
-    reset = cancel   # the session's wiper: end or timeout
+    def reset(self) -> None:
+        """The session's wiper (结束办理, 结束并清除, timeout, card taken): everything goes, the worker too."""
+        with self._lock:
+            self.cancel()
+            self._end_worker()
+
+    # -- the identity worker (a reader that lives in a process of its own) ---------------
+    def _start_worker(self) -> None:
+        """At the consent screen: a fresh worker, so its start (~0.3 s) runs while the citizen reads."""
+        if callable(getattr(self.reader, "start_session", None)):
+            self._card_on = False          # the fresh worker reports a card lying there itself
+            self.reader.start_session(today=self.today())
+
+    def _end_worker(self) -> None:
+        if callable(getattr(self.reader, "end_session", None)):
+            self.reader.end_session()
 
     # -- card ------------------------------------------------------------------------
     def _wait_card(self) -> None:
@@ -209,7 +227,8 @@ class IdentityService(FaceSteps):
             self._set(Step.CARD_ERROR, code=ID_EXPIRED)
         else:
             self._card = card
-            logfilter.hold(card.name)   # masked in every log line until the identity is wiped
+            if card.name:               # a worker's card has none here (the worker masks its own logs)
+                logfilter.hold(card.name)   # masked in every log line until the identity is wiped
             self._set(Step.CARD_READ, code=None, card_type_text=CARD_TYPE_TEXT.get(card.card_type, "身份证件"),
                       masked_name=card.masked_name(), masked_number=card.masked_number())
             self._spawn(self._prepare_face, self._gen)
@@ -224,6 +243,9 @@ class IdentityService(FaceSteps):
         self.post(end)
 
     def _decode_with_reader(self, card) -> Any:
+        reference = getattr(self.verifier, "reference_for", None)
+        if callable(reference):          # the face engine runs in the identity worker: the photo stays there
+            return reference(card)
         return rgb_from_bmp(self.reader.decode_photo(card))
 
     # -- leaving -----------------------------------------------------------------------
@@ -247,7 +269,7 @@ class IdentityService(FaceSteps):
     def close(self) -> None:
         self.reader.unsubscribe(self._on_reader_event)
         self.session.unsubscribe(self._on_session)
-        self.cancel()
+        self.reset()
 
 
 def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
@@ -268,7 +290,11 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
             devices[name] = devices_mod.create(name, cfg.devices().get(name, {"uri": ""}))
     face_cfg = FaceConfig.from_mapping({"tolerance": float(cfg["identity.face_tolerance"]),
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
-    verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
+    if callable(getattr(devices["id_reader"], "enable_face", None)):   # the identity worker runs the engine too
+        verifier = devices["id_reader"].enable_face({"tolerance": face_cfg.tolerance,
+                                                     "total_timeout_s": face_cfg.total_timeout_s})
+    else:
+        verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
                               clock=kiosk.session.clock)
     kiosk.identity = service

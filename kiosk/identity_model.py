@@ -127,9 +127,10 @@ class Identity:
 def wipe_all(card: IdCard | None, photo: np.ndarray | None, check: Any) -> None:
     """Wipe what the flow holds: ``IdCard.wipe()``, zero the photo array, ``FaceCheck.wipe()``."""
     if card is not None:
-        logfilter.release(card.name)   # first: the filter's reference would keep the name from being zeroed
+        if card.name:
+            logfilter.release(card.name)   # first: the filter's reference would keep the name from being zeroed
         card.wipe()
-    if photo is not None and photo.flags.writeable:
+    if isinstance(photo, np.ndarray) and photo.flags.writeable:   # (a worker's photo is only a handle)
         photo.fill(0)
     if check is not None:
         check.cancel()

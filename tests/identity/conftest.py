@@ -54,6 +54,20 @@ def reader():
 
 
 @pytest.fixture
+def worker_reader():
+    """The kiosk's own reader: the identity worker's proxy (kiosk.devices builds it), its simulator
+    here, the serial backend in a worker process started per session."""
+    from drivers.registry import open_device
+    from kiosk import devices
+    r = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
+    # FAST polling, with the driver's own answer time limits: the simulator answers from this (busy, Kivy)
+    # process to another one, and a time limit that a loaded machine misses turns into a wrong error
+    r.opts.update({k: v for k, v in FAST.items() if k != "timeouts"})
+    yield r
+    r.close()
+
+
+@pytest.fixture
 def camera():
     from drivers.camera import make_camera
     cam = make_camera("camera", "sim://")

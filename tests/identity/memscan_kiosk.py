@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """The kiosk's core as a process of its own, for the memory scan (tests/identity/test_idf_memory.py).
 
-It is what the kiosk process holds of a citizen: the session, the identity service on a
-``serial://`` reader (the SAM simulator runs in the TEST process, as a real reader is outside the
-kiosk), the real face engine and the simulated camera. Kivy is left out: the screens get masked
+It is what the kiosk process holds of a citizen: the session, the identity service on the kiosk's
+reader, which is the identity worker's proxy (the worker process opens the ``serial://`` port; the
+SAM simulator runs in the TEST process, as a real reader is outside the kiosk), the real face engine
+and the simulated camera. Kivy is left out: the screens get masked
 strings only. Driven line by line on stdin; answers one line on stdout:
 
-    consent            -> "armed"       (consent given, the reader's fresh check done)
+    consent            -> "armed PID"   (consent given, the reader's fresh check done; PID: the identity worker)
     wait_identified    -> "identified"  (after the test placed the card)
-    end | home_clear | timeout | removed -> "ended" (the session ended that way; gc ran)
+    end | home_clear | timeout | removed -> "ended" (the session ended that way, the worker exited; gc ran)
     quit
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ def main(port: str) -> None:
 
     from drivers.camera import make_camera
     from drivers.camera.file_backend import load_rgb
-    from drivers.face import FaceConfig, FaceVerifier
+    from drivers.face import FaceConfig
     from drivers.face.dlib_backend import DlibFaceEngine
     from kiosk import config as config_mod
     from kiosk import devices
@@ -61,12 +62,14 @@ def main(port: str) -> None:
     cfg = config_mod.load()
     session = Session(90, 20, clock=clock, identity_idle_seconds=cfg["identity.idle_seconds"])
     from drivers.registry import open_device
-    reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))   # as the kiosk's devices thread
+    # as the kiosk's devices thread: the kiosk's reader is the identity worker's proxy (kiosk/identity_proxy.py)
+    reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))
+    assert type(reader).__name__ == "WorkerIdReader", type(reader)
     camera = make_camera("camera", "sim://")
-    verifier = FaceVerifier("face", FaceConfig(total_timeout_s=30.0), engine=engine)
-    verifier.open()
+    # the face engine runs in the identity worker too, as build_identity sets it up; the "chip photo" is a
+    # fixture face there (the simulator's test photo is no face); the engine HERE only makes the frames
+    verifier = reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces / CARD_PHOTO)})
     svc = IdentityService(reader, camera, verifier, session, cfg, clock,
-                          photo_decoder=lambda _card: load_rgb(faces / CARD_PHOTO),
                           today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
     states = States(svc)
     ended = []
@@ -94,7 +97,7 @@ def main(port: str) -> None:
             svc.consent_face(True)
             assert reader.wait_fresh_check(5)
             states.wait("waiting_card", 5, since=mark)
-            say("armed")
+            say(f"armed {reader.worker_pid}")
         elif cmd == "wait_identified":
             states.wait(lambda s: s.step is Step.IDENTIFIED, 60, since=mark)
             import time
@@ -121,13 +124,13 @@ def main(port: str) -> None:
             while len(ended) == before and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert len(ended) > before and session.identity is None, cmd
+            assert reader.wait_ended(10), "the identity worker did not exit"
             seq = turned = front = None
             gc.collect()
             say("ended")
         elif cmd == "quit":
             break
     svc.close()
-    verifier.close()
     camera.close()
     reader.close()
 

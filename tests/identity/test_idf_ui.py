@@ -7,6 +7,7 @@ fictitious simulator card, and the identified screen must show masked data only.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from idf_helpers import OTHER, States
@@ -17,15 +18,23 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def flow(make_ui, reader, camera, verifier_for, card_photo):
-    """An app whose kiosk has an identity service on the pty reader, a sim camera and the real engine."""
+def flow(request, make_ui, camera, verifier_for, card_photo):
+    """An app whose kiosk has an identity service on the pty reader, a sim camera and the real engine.
+    Parametrized ``"worker"`` (indirect): the kiosk's reader, owned by the identity worker process."""
+    mode = getattr(request, "param", "")
+    reader = request.getfixturevalue("worker_reader" if mode.startswith("worker") else "reader")
     made = []
 
     def make(verifier=None, **kwargs):
         ui = make_ui()
+        if mode == "worker_face":     # the engine in the worker too; its "chip photo" is the fixture face
+            from idf_helpers import CARD_PHOTO
+            faces = request.getfixturevalue("faces_dir")
+            verifier = reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces / CARD_PHOTO)})
+            kwargs.setdefault("photo_decoder", None)
         svc = IdentityService(reader, camera, verifier or verifier_for(), ui.kiosk.session, ui.kiosk.config,
-                              ui.clock, photo_decoder=card_photo, today=lambda: dt.date(2026, 11, 27),
-                              face_challenge=("left", "right"), **kwargs)
+                              ui.clock, photo_decoder=kwargs.pop("photo_decoder", card_photo),
+                              today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"), **kwargs)
         ui.kiosk.identity = svc
         made.append(svc)
         ui.kiosk.session.go("item", id=next(iter(ui.kiosk.catalogue.by_id)))
@@ -59,9 +68,11 @@ def through_consent(ui, face=True):
     tap_id(ui, "agree_btn" if face else "decline_btn")
 
 
+@pytest.mark.parametrize("flow", ["in_process", "worker", "worker_face"], indirect=True)
 def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     """GIVEN the consent screen WHEN the citizen agrees twice, places the card and turns as asked
-    THEN the identified screen shows the masked name, number and card type only."""
+    THEN the identified screen shows the masked name, number and card type only (the same with
+    the identity worker owning the reader)."""
     ui, svc, states = flow()
     ui.screenshot("identity-consent-card")
     tap_id(ui, "agree_btn")
@@ -73,6 +84,8 @@ def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     ui.screenshot("identity-idcard-waiting")
     seq = turn_frames(("left", "right"))
     camera.set_frames(seq[:3] + [seq[0].copy() for _ in range(5)])   # matched, then waits for the turn
+    if getattr(svc.verifier, "in_worker", False):   # a citizen reads the consent text while it loads
+        ui.wait_until(lambda: svc.verifier.state.value == "ready", 40)
     svc.reader.simulator.place_card("resident")
     wait_screen(ui, "face", 10)
     ui.wait_until(lambda: ui.screen.texture is not None, 20)
@@ -87,9 +100,14 @@ def test_idf_ui_consent_card_face_identified(flow, camera, turn_frames):
     ui.screenshot("identity-identified")
     tap_id(ui, "continue_btn")
     assert ui.app.manager.current == "item" and ui.kiosk.session.identity is not None
+    if hasattr(svc.reader, "worker_pid"):        # the identity worker held the card, not this process
+        worker = svc.reader.worker_pid
+        assert svc.reader.running and worker != os.getpid() and os.path.exists(f"/proc/{worker}")
     ui.kiosk.session.end("finished")
     ui.frames(2)
     assert ui.kiosk.session.identity is None and ui.app.screens["identified"].masked_name == ""
+    if hasattr(svc.reader, "worker_pid"):        # ...and ended with the session
+        assert svc.reader.wait_ended() and not svc.reader.running
 
 
 def test_idf_ui_decline_reading_shows_the_helper_route(flow, reader):
@@ -108,13 +126,14 @@ def test_idf_ui_decline_face_shows_the_helper_route(flow):
     assert "您选择了不进行人脸核验" in texts(ui)
 
 
+@pytest.mark.parametrize("flow", ["in_process", "worker"], indirect=True)
 @pytest.mark.parametrize("card, headline, words, shot", [
     ("expired", "这张证件不能使用", "已超过有效期限", "identity-idcard-expired"),
     ("moved", "没有读取成功", "证件被移动了", "identity-idcard-moved"),
     ("unplugged", "读卡器暂不可用", "读卡器暂时不能使用", "identity-idcard-reader"),
     ("check", "这张证件不能使用", "号码校验不通过", None),
 ])
-def test_idf_ui_card_errors_in_plain_words_with_retry(flow, reader, card, headline, words, shot):
+def test_idf_ui_card_errors_in_plain_words_with_retry(flow, card, headline, words, shot):
     import dataclasses
 
     from drivers.id_reader import protocol as P
@@ -124,7 +143,7 @@ def test_idf_ui_card_errors_in_plain_words_with_retry(flow, reader, card, headli
     through_consent(ui)
     wait_screen(ui, "idcard", 5)
     assert svc.reader.wait_fresh_check(3)   # placed before the first probe = "lying there"
-    sim = reader.simulator
+    sim = svc.reader.simulator
     if card == "expired":
         sim.place_card("expired")
     elif card == "moved":
