@@ -64,6 +64,7 @@ class Kiosk:
         departments_az(cat, config["catalogue.cache_dir"] or None)   # from its cache: no pypinyin
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
+                          language_default=config["ui.language"],
                           identity_idle_seconds=config["identity.idle_seconds"],
                           after_end=memory.release)
         log.info("catalogue %s: %d items, %d rows skipped; %d items with a theme",

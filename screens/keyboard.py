@@ -27,6 +27,7 @@ from kivy.uix.label import Label
 from kivy.uix.vkeyboard import VKeyboard
 from kivy.uix.widget import Widget
 
+from kiosk.i18n import N_, _
 from kiosk.input.engines import shared
 from kiosk.input.ime import Composer, Kind, Mode
 
@@ -34,7 +35,9 @@ from .theme import HERE
 
 LAYOUTS = {Mode.PINYIN: str(HERE / "keyboard_zh.json"), Mode.LATIN: str(HERE / "keyboard_abc.json"),
            Mode.DIGITS: str(HERE / "keyboard_123.json"), Mode.HANDWRITING: str(HERE / "keyboard_hand.json")}
-HINTS = {Mode.PINYIN: "输入拼音或首字母，点选汉字", Mode.HANDWRITING: "在下方白框里写一个字，点选汉字",
+# the layouts' Chinese captions (keyboard_*.json), drawn in the session's language
+CAPTIONS = (N_("删除"), N_("清空"), N_("搜索"), N_("空格"), N_("大写"))
+HINTS = {Mode.PINYIN: N_("输入拼音或首字母，点选汉字"), Mode.HANDWRITING: N_("在下方白框里写一个字，点选汉字"),
          Mode.DIGITS: "", Mode.LATIN: ""}
 PAGE_MAX = 10           # candidates on one page of the bar, at most
 CAND_PAD = 5            # a candidate's side padding, in keyboard units
@@ -95,9 +98,9 @@ class CandidateBar(BoxLayout):
         if not cands:
             mode = kb.composer.mode
             waiting = (mode in (Mode.PINYIN, Mode.HANDWRITING) and not kb.composer.ready)
-            self.hint = "输入法准备中…" if waiting else HINTS[mode]
+            self.hint = _("输入法准备中…") if waiting else _(HINTS[mode])
             if kb.composer.ready and mode is Mode.HANDWRITING and kb.composer.strokes:
-                self.hint = "没有认出，请再写清楚些" if kb.engines.handwriting else "手写暂不可用，请用拼音"
+                self.hint = _("没有认出，请再写清楚些") if kb.engines.handwriting else _("手写暂不可用，请用拼音")
             box.add_widget(Label(text=self.hint, font_size=kb.small_font, color=_text(),
                                  halign="left", valign="middle", text_size=(box.width, None)))
             return
@@ -210,6 +213,13 @@ class KioskKeyboard(VKeyboard):
         for kb in cls._instances:
             kb.set_mode(Mode.PINYIN)
 
+    @classmethod
+    def relabel_all(cls) -> None:
+        """The language changed: captions and the bar's hint in the new one."""
+        for kb in cls._instances:
+            kb.draw_keys()
+            kb.bar.show()
+
     def _prefer_hall_words(self, app) -> None:
         """The catalogue's words come first among the candidates (bj: 保健 before 北京)."""
         catalogue = getattr(getattr(app, "kiosk", None), "catalogue", None)
@@ -304,6 +314,7 @@ class KioskKeyboard(VKeyboard):
         for child in self.children:
             if isinstance(child, Label):
                 child.color = TEXT
+                child.text = _(child.text)          # 删除 / Delete … (the layout keeps the msgid)
 
     # -- modes -----------------------------------------------------------------------
     def set_mode(self, mode: Mode | str) -> None:
