@@ -105,7 +105,7 @@ class IdentityBridge(EventDispatcher):
         self.masked_name = state.masked_name
         self.masked_number = state.masked_number
         self.step = state.step.value          # last: kv that switches on the step sees fresh fields
-        if self.step == "card_read" and self.card_type_text == FOREIGN_CARD:
+        if self.card_type_text == FOREIGN_CARD and self.step in ("card_read", "face", "face_failed", "identified"):
             self._foreign_card()
 
     def _foreign_card(self) -> None:

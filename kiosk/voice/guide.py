@@ -113,15 +113,17 @@ class VoiceGuide:
 
     def warm(self) -> None:
         """Renders every fixed prompt once (at start, in the background), so the first sound
-        of a screen does not wait for the engine."""
-        for prompt in PROMPTS.values():
-            if prompt is not None:
-                try:
-                    language = i18n.current()
-                    self.voice.prompt(prompt[0], i18n.gettext(prompt[1], language), language)
-                except VoiceError as exc:
-                    log.warning("voice: prompts cannot be rendered (%s)", exc)
-                    return
+        of a screen does not wait for the engine: the start language's first, then the other's
+        (both fit the prompt cache: 2 × 20 of its 48)."""
+        first = i18n.current()
+        for language in [first] + [lang for lang in i18n.LANGUAGES if lang != first]:
+            for prompt in PROMPTS.values():
+                if prompt is not None:
+                    try:
+                        self.voice.prompt(prompt[0], i18n.gettext(prompt[1], language), language)
+                    except VoiceError as exc:
+                        log.warning("voice: prompts cannot be rendered (%s)", exc)
+                        return
 
     def _start(self) -> None:
         if self._thread is None:

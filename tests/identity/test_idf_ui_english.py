@@ -24,7 +24,8 @@ def assert_english(ui, shot=None, large=False):
     ui.frames(3)
     if shot:
         ui.screenshot(shot)
-    allowed = english.hall_words(ui.kiosk.config) + [ui.app.ui.identity_text, ui.screen.ib.masked_name]
+    ib = ui.app.screens["consent"].ib
+    allowed = english.hall_words(ui.kiosk.config) + [ui.app.ui.identity_text, ib.masked_name]
     bad = english.leftover_chinese(ui.app.root, [a for a in allowed if a])
     assert not bad, (shot, ui.app.manager.current, bad)
     over = sys.modules["idf_ui_harness"].overflowing(ui.app.root)
