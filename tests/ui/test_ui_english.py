@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from conftest import button, overflowing
 from english import SWITCH, cut_words, hall_words, item_content, leftover_chinese, shown_texts
+from kivy.metrics import dp
+from test_ui_large_text import _check as large_text_rules
 
 pytestmark = pytest.mark.ui
 
@@ -38,6 +40,8 @@ def assert_english(ui, shot: str, extra=(), items=()) -> None:
     over = [bad for top in ui.window.children for bad in overflowing(top)]   # the keyboard too
     assert not over, f"{shot}: text larger than its widget: {over}"
     assert not cut_words(ui.app.root), f"{shot}: words cut in the middle: {cut_words(ui.app.root)}"
+    if ui.app.theme.large:            # 适老化 in English too: text ≥ 30 dp, targets ≥ 60 dp
+        large_text_rules(ui, ui.app.overlay if ui.app.overlay.parent else ui.screen, dp(30), dp(60))
 
 
 def to_english(ui) -> None:
