@@ -101,8 +101,9 @@ class CandidateBar(BoxLayout):
             self.hint = _("输入法准备中…") if waiting else _(HINTS[mode])
             if kb.composer.ready and mode is Mode.HANDWRITING and kb.composer.strokes:
                 self.hint = _("没有认出，请再写清楚些") if kb.engines.handwriting else _("手写暂不可用，请用拼音")
-            box.add_widget(Label(text=self.hint, font_size=kb.small_font, color=_text(),
-                                 halign="left", valign="middle", text_size=(box.width, None)))
+            hint = Label(text=self.hint, font_size=kb.small_font, color=_text(), halign="left", valign="middle")
+            hint.bind(width=lambda label, w: setattr(label, "text_size", (w, None)))   # wraps inside itself
+            box.add_widget(hint)
             return
         start = self._starts[self.page]
         end = self._starts[self.page + 1] if self.page + 1 < len(self._starts) else len(cands)
