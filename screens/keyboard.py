@@ -27,6 +27,7 @@ from kivy.uix.label import Label
 from kivy.uix.vkeyboard import VKeyboard
 from kivy.uix.widget import Widget
 
+from kiosk import i18n
 from kiosk.i18n import N_, _
 from kiosk.input.engines import shared
 from kiosk.input.ime import Composer, Kind, Mode
@@ -59,10 +60,19 @@ class CandidateBar(BoxLayout):
     hint = StringProperty("")
     page = NumericProperty(0)
     pages = NumericProperty(0)
+    # the session's language: the keyboard outlives an app (one Window), so its kv follows this
+    # property (set by KioskKeyboard.relabel_all) rather than the app that built it
+    language = StringProperty("zh")
     _starts: list[int] = []
+
+    @staticmethod
+    def tr(msgid: str, _language: str = "") -> str:
+        """kv: ``root.tr('拼音', root.language)``, evaluated again when the language changes."""
+        return _(msgid)
 
     def show(self) -> None:
         """Redraws the candidates from the keyboard's composer, from the first page."""
+        self.language = i18n.current()
         self.page = 0
         self._paginate()
         self._draw()
@@ -219,7 +229,8 @@ class KioskKeyboard(VKeyboard):
         """The language changed: captions and the bar's hint in the new one."""
         for kb in cls._instances:
             kb.draw_keys()
-            kb.bar.show()
+            kb.bar.show()                       # its language, its hint
+            kb.pad.ids.rewrite.text = _("重写")
 
     def _prefer_hall_words(self, app) -> None:
         """The catalogue's words come first among the candidates (bj: 保健 before 北京)."""
