@@ -110,7 +110,7 @@ def source_name(src: str) -> str:
 
     copy = re.search(r"\(copy:\s*([^)]*)\)", src)
     src = re.sub(r"\s*\(copy:[^)]*\)", "", src).strip()
-    head, _, rest = src.partition(" ")
+    head, _sep, rest = src.partition(" ")
     if head.startswith(("http://", "https://")):
         host = urlsplit(head).hostname or head
         if copy:
