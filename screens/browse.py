@@ -12,9 +12,12 @@ from kiosk.i18n import N_, _
 
 from .widgets import KioskScreen
 
+COUNT = N_("{n} 项")
+
+
 def items(count: int) -> str:
     """"12 项" / "12 items", unbreakable."""
-    return _("{n} 项").format(n=count).replace(" ", "\u00a0")
+    return _(COUNT).format(n=count).replace(" ", "\u00a0")
 
 
 KINDS = {"theme": N_("按主题浏览"), "department": N_("按部门浏览"), "category": N_("按类别浏览"),
@@ -79,7 +82,7 @@ class BrowseScreen(KioskScreen):
                       "audience": self.kiosk.catalogue.audiences}[self.by]()
             for name, count in groups:
                 if count:
-                    self._add_row(grid, "RowButton", f"{escape_markup(_(name))}   [color={MUTED}]{items(count)}[/color]",
+                    self._add_row(grid, "RowButton", f"{escape_markup(_(name))}   [color={MUTED}]{_(COUNT).format(n=count)}[/color]",
                                   name)
         self.ids.scroll.scroll_y = 1
 
