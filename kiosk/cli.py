@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", help="admin config file (TOML) over the defaults")
     p.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     p.add_argument("--simulate", action="store_true", help="every device on its simulator")
+    p.add_argument("--lang", choices=("zh", "en"), help="the language each session starts in (ui.language)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     cat = sub.add_parser("catalogue", help="check a service catalogue file")
@@ -91,6 +92,8 @@ def _fail(message: str) -> int:
 
 def _load_config(args: argparse.Namespace) -> config_mod.Config:
     cfg = config_mod.load(config_mod.admin_path(args.config))
+    if getattr(args, "lang", None):
+        cfg = cfg.with_overrides(**{"ui.language": args.lang})
     return cfg.simulated() if args.simulate else cfg
 
 

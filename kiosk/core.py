@@ -67,6 +67,7 @@ class Kiosk:
         cat, index, themes = load_catalogue(config)
         session = Session(config["ui.idle_seconds"], config["ui.countdown_seconds"],
                           large_text_default=config["ui.large_text"], clock=clock,
+                          language_default=config["ui.language"],
                           identity_idle_seconds=config["identity.idle_seconds"],
                           after_end=memory.release)
         return cls(config, cat, index, session, themes=themes)

@@ -24,6 +24,7 @@ from drivers.base import DeviceState
 
 from . import logfilter
 from .identity_face import FaceSteps
+from .i18n import N_
 from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, ID_CHECK_DIGIT, ID_EXPIRED,
                              ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE, Identity, IdentityState,
                              PhotoDecoder, Step, card_error_code, rgb_from_bmp, wipe_all)
@@ -229,7 +230,7 @@ class IdentityService(FaceSteps):
             self._card = card
             if card.name:               # a worker's card has none here (the worker masks its own logs)
                 logfilter.hold(card.name)   # masked in every log line until the identity is wiped
-            self._set(Step.CARD_READ, code=None, card_type_text=CARD_TYPE_TEXT.get(card.card_type, "身份证件"),
+            self._set(Step.CARD_READ, code=None, card_type_text=CARD_TYPE_TEXT.get(card.card_type, N_("身份证件")),
                       masked_name=card.masked_name(), masked_number=card.masked_number())
             self._spawn(self._prepare_face, self._gen)
 

@@ -18,6 +18,7 @@ import numpy as np
 from drivers.id_reader import CardType, IdCard
 
 from . import logfilter
+from .i18n import N_
 
 
 class Step(enum.Enum):
@@ -82,10 +83,10 @@ def card_error_code(idr_code: str) -> str:
 
 
 CARD_TYPE_TEXT = {
-    CardType.RESIDENT: "居民身份证",
-    CardType.FOREIGNER_2017: "外国人永久居留身份证",
-    CardType.FOREIGNER_2023: "外国人永久居留身份证",
-    CardType.HMT_PERMIT: "港澳台居民居住证",
+    CardType.RESIDENT: N_("居民身份证"),          # shown through the screens' app._ (kiosk/i18n.py)
+    CardType.FOREIGNER_2017: N_("外国人永久居留身份证"),
+    CardType.FOREIGNER_2023: N_("外国人永久居留身份证"),
+    CardType.HMT_PERMIT: N_("港澳台居民居住证"),
 }
 
 
@@ -100,7 +101,7 @@ class Identity:
                  face_verified: bool = False):
         self.card: IdCard | None = card
         self.card_type = card.card_type
-        self.card_type_text = CARD_TYPE_TEXT.get(card.card_type, "身份证件")
+        self.card_type_text = CARD_TYPE_TEXT.get(card.card_type, N_("身份证件"))
         self.masked_name = card.masked_name()
         self.masked_number = card.masked_number()
         self.face_verified = face_verified

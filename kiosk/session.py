@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from . import i18n
 from .observe import Observers
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ HOME = Route("home")
 
 class Session:
     def __init__(self, idle_seconds: float, countdown_seconds: float, *,
-                 large_text_default: bool = False, clock: Callable[[], float] = time.monotonic,
+                 large_text_default: bool = False, language_default: str = i18n.SOURCE, clock: Callable[[], float] = time.monotonic,
                  identity_idle_seconds: float | None = None,
                  after_end: Callable[[], None] | None = None):
         self.idle_seconds = idle_seconds
@@ -50,6 +51,8 @@ class Session:
         # while an identity is held: from the last touch to the wipe, countdown included (short)
         self.identity_idle_seconds = identity_idle_seconds
         self.large_text_default = large_text_default
+        i18n.use(language_default)          # checks it: an unknown language is an error here
+        self.language_default = language_default
         self.clock = clock
         self._observers: Observers[Session] = Observers("session")
         self._wipers: list[Callable[[], None]] = []
@@ -64,6 +67,8 @@ class Session:
         self.history: list[Route] = [HOME]
         self.search_text = ""
         self.large_text = self.large_text_default
+        self.language = self.language_default   # EN / 中文: the next citizen starts from the default
+        i18n.use(self.language)
         self.identity: Any = None
         self.confirm_home = False          # 首页 with an identity held: 继续办理 / 结束并清除 is asked
         self._countdown_len = self.countdown_seconds
@@ -160,6 +165,13 @@ class Session:
     def set_large_text(self, on: bool) -> None:
         self.touch()
         self.large_text = bool(on)
+        self._changed()
+
+    def set_language(self, language: str) -> None:
+        """EN / 中文: every text the kiosk writes follows, for this session (kiosk/i18n.py)."""
+        self.touch()
+        i18n.use(language)
+        self.language = language
         self._changed()
 
     def more_time(self) -> None:

@@ -22,6 +22,7 @@ class UiBridge(EventDispatcher):
     phase = StringProperty(Phase.IDLE.value)     # "idle" | "active" | "countdown"
     route = ObjectProperty(None)                 # kiosk.session.Route
     large_text = BooleanProperty(False)
+    language = StringProperty("zh")              # the session's language (kiosk/i18n.py): "zh" | "en"
     seconds_left = NumericProperty(0)            # whole seconds, rounded up
     ended_count = NumericProperty(0)             # sessions ended so far
     identity_text = StringProperty("")           # the held identity, masked ("" when none)
@@ -46,6 +47,7 @@ class UiBridge(EventDispatcher):
         """Copies the session into the properties; main thread only."""
         s = self.session
         self.large_text = s.large_text
+        self.language = s.language
         self.ended_count = s.ended_count
         self.identity_text = s.identity_label()
         self.confirm_home = s.confirm_home

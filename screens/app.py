@@ -18,6 +18,8 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition
 
+from kiosk import i18n
+from kiosk.i18n import N_, _
 from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
@@ -44,7 +46,7 @@ SCREENS = {"home": home.HomeScreen, "browse": browse.BrowseScreen, "list": item_
            "admin_login": admin_login.AdminLoginScreen, "admin": admin.AdminScreen}
 TICK_SECONDS = 0.5
 NOTICE_SECONDS = 8
-SORRY = "抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。"
+SORRY = N_("抱歉，刚才出了点问题，已为您返回首页。如需帮助请到服务台咨询。")
 
 
 def register_fonts() -> None:
@@ -90,6 +92,9 @@ class KioskApp(App):
     voice_ready = BooleanProperty(False)      # a speaker and a voice exist: the 语音 button shows
     title = "政务e厅"
     exit_code = 0                             # the process's exit status (重启程序 / 退出到桌面: screens/admin_flow.py)
+    # kv's translation function: ``text: app._('按部门')``. It is a new function for each language,
+    # so every kv expression that calls it is evaluated again when the language changes.
+    _ = ObjectProperty(i18n.translator(i18n.SOURCE))
 
     def __init__(self, kiosk, kiosk_mode: bool = True, **kwargs):
         super().__init__(**kwargs)
@@ -118,7 +123,9 @@ class KioskApp(App):
             self.manager.add_widget(self.screens[name])
         self.overlay = countdown.CountdownOverlay()
         root.bind(notice=self._forward_notice)
-        self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase)
+        self._ = i18n.translator(self.ui.language)
+        self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase,
+                     language=self._on_language)
         self.kiosk.session.on_wipe(self._wipe)
         self.theme.apply(self.ui.large_text)
         Window.bind(on_touch_down=self._on_any_touch)
@@ -177,6 +184,22 @@ class KioskApp(App):
     def _on_large_text(self, _ui, large: bool) -> None:
         self.theme.apply(large)
         self._sync_voice()
+
+    # -- EN / 中文 ------------------------------------------------------------------
+    def toggle_language(self) -> None:
+        """The EN / 中文 button: the other language for the rest of this session."""
+        self.kiosk.session.set_language("en" if self.ui.language == "zh" else "zh")
+
+    def _on_language(self, _ui, language: str) -> None:
+        self._ = i18n.translator(language)        # kv texts follow
+        widgets.KioskKeyboard.relabel_all()       # the on-screen keyboard's captions
+        screen = self.screens.get(self.manager.current)
+        if screen is not None:
+            screen.relabel()                      # texts the screen set in Python
+        if self.root.notice:
+            self.root.notice = ""
+        if self.kiosk.voice is not None and self.kiosk.session.phase.value != "idle":
+            self.kiosk.voice.screen_shown(self.manager.current)
 
     # -- 语音播报 ------------------------------------------------------------------
     def _sync_voice(self, *_args) -> None:
@@ -244,7 +267,7 @@ class KioskApp(App):
         self.screens["ask"].release_keyboard()
         self.kiosk.session.home()
         self.manager.current = "home"
-        self.notify(SORRY)
+        self.notify(_(SORRY))
 
     def refresh_help(self) -> None:
         """The help button's words follow the assist service: one label on every screen."""

@@ -20,12 +20,14 @@ from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from kiosk.i18n import N_, _
+
 from .search import HIGHLIGHT_MARKUP
 from .theme import keyboard_size
 from .widgets import KioskScreen
 
 log = logging.getLogger(__name__)
-HINT = "请用下方键盘输入您的问题（可用拼音或手写），例如“身份证丢了怎么办”，然后点“提问”。"
+HINT = N_("请用下方键盘输入您的问题（可用拼音或手写），例如“身份证丢了怎么办”，然后点“提问”。")
 SHOWN = 5               # answers listed
 GOOD_SCORE = 8.0        # a best answer scoring lower is "no good answer" (the help is offered at once)
 MAX_CHARS = 200         # what the field takes; longer questions are cut (the ranker reads 500)
@@ -108,12 +110,12 @@ def source_name(src: str) -> str:
 
     copy = re.search(r"\(copy:\s*([^)]*)\)", src)
     src = re.sub(r"\s*\(copy:[^)]*\)", "", src).strip()
-    head, _, rest = src.partition(" ")
+    head, _sep, rest = src.partition(" ")
     if head.startswith(("http://", "https://")):
         host = urlsplit(head).hostname or head
         if copy:
             title = re.sub(r"^\d+_", "", copy.group(1).rsplit("/", 1)[-1].rsplit(".", 1)[0])
-            return f"{title}（{host}）"
+            return _("{title}（{host}）").format(title=title, host=host)
         return host
     name = head.rsplit("/", 1)[-1].removesuffix(".md") if "/" in head else head
     return f"{name} {rest}".strip()
@@ -121,7 +123,7 @@ def source_name(src: str) -> str:
 
 def source_line(sources) -> str:
     """来源 in small print, every source of the answer."""
-    return "来源：" + "；".join(source_name(s) for s in sources) if sources else ""
+    return _("来源：{sources}").format(sources=_("；").join(source_name(s) for s in sources)) if sources else ""
 
 
 class AnswerCard(BoxLayout):
@@ -149,12 +151,14 @@ class AskScreen(KioskScreen):
     def show(self, q: str = "", **params) -> None:
         from kivy.core.window import Window
 
-        self.title = "问一问 · 用自己的话提问"
+        self.title = N_("问一问 · 用自己的话提问")
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
         from .order import may_order
         self.can_order = may_order(self.kiosk)
         ask_index(self.kiosk)                       # starts building while the citizen types
+        if not self._said:
+            self.say(HINT)
         if q and q != self.ids.field.text:
             self.ids.field.text = q[:MAX_CHARS]
 
@@ -176,13 +180,13 @@ class AskScreen(KioskScreen):
     def ask(self) -> None:
         question = " ".join(self.ids.field.text.split())[:MAX_CHARS]
         if not question:
-            self.status = "请先输入您的问题，再点“提问”。"
+            self.say(N_("请先输入您的问题，再点“提问”。"))
             self.focus_input()
             return
         index = ask_index(self.kiosk)
         if index is None:                           # still building: answer as soon as it is there
             self.preparing = True
-            self.status = "正在准备问答，请稍候…"
+            self.say(N_("正在准备问答，请稍候…"))
             if self._pending is None:
                 self._pending = Clock.schedule_interval(lambda _dt: self._retry(), 0.1)
             return
@@ -207,11 +211,11 @@ class AskScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
         good = bool(answers) and answers[0].score >= GOOD_SCORE
         if not answers:
-            self.status = f"没有找到与“{question}”相关的回答。"
+            self.say((N_("没有找到与“{question}”相关的回答。"), {"question": question}))
         elif not good:
-            self.status = "没有找到很合适的回答，下面是可能相关的内容："
+            self.say(N_("没有找到很合适的回答，下面是可能相关的内容："))
         else:
-            self.status = f"为您找到 {len(answers)} 条回答，最相关的在最前面："
+            self.say((N_("为您找到 {n} 条回答，最相关的在最前面："), {"n": len(answers)}))
         for answer in answers:
             box.add_widget(self._answer_widget(index, answer))
         self.feedback = "asked" if good else "unsolved"
@@ -227,9 +231,9 @@ class AskScreen(KioskScreen):
             for item_id in faq.related_items:
                 item = self.kiosk.catalogue.by_id.get(item_id)
                 if item is not None:
-                    card.ids.related.add_widget(self._item_row(item.id, f"查看事项：{escape_markup(item.name)}"))
+                    card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(item.name))))
             return card
-        return self._item_row(answer.id, "事项：" + marked(answer.title, answer.spans))
+        return self._item_row(answer.id, _("事项：{name}").format(name=marked(answer.title, answer.spans)))
 
     def _item_row(self, item_id: str, text: str):
         row = Factory.RowButton(text=text)
@@ -239,11 +243,11 @@ class AskScreen(KioskScreen):
     # -- 解决了 / 没解决 ------------------------------------------------------------------
     def solved(self) -> None:
         self.feedback = "solved"
-        self.status = "很高兴帮到您。还有其他问题可以继续提问。"
+        self.say(N_("很高兴帮到您。还有其他问题可以继续提问。"))
 
     def unsolved(self) -> None:
         self.feedback = "unsolved"
-        self.status = "抱歉没能帮到您。您可以请工作人员帮忙，或换个说法再问一次。"
+        self.say(N_("抱歉没能帮到您。您可以请工作人员帮忙，或换个说法再问一次。"))
         self._record("unsolved")
 
     def _record(self, reason: str) -> None:
@@ -256,7 +260,7 @@ class AskScreen(KioskScreen):
         outbox = getattr(self.kiosk, "outbox", None)
         if record(outbox, self._question, self.kiosk.config["hall.terminal_id"], reason, self._offered):
             self._recorded = True
-            self.status += "您的问题已记录，工作人员会补充解答。"
+            self.say(*self._said, N_("您的问题已记录，工作人员会补充解答。"))
 
     def leave_message(self) -> None:
         """留言（工单） after 没解决: the question becomes the description, to be checked."""
@@ -267,7 +271,7 @@ class AskScreen(KioskScreen):
         self.ids.field.text = ""
         self.ids.answers.clear_widgets()
         self.feedback = "none"
-        self.status = HINT
+        self.say(HINT)
         self.focus_input()
 
     def wipe(self) -> None:
@@ -280,4 +284,16 @@ class AskScreen(KioskScreen):
         self.ids.field.text = ""
         self.ids.answers.clear_widgets()
         self.feedback = "none"
-        self.status = HINT
+        self.say(HINT)
+
+    # -- the status line, in the session's language ----------------------------------
+    _said: tuple = ()
+
+    def say(self, *parts) -> None:
+        """The status line from msgids (or (msgid, fields) pairs), kept so a language switch
+        says it again in the other language (:meth:`relabel`)."""
+        self._said = parts
+        self.status = "".join(_(p) if isinstance(p, str) else _(p[0]).format(**p[1]) for p in parts)
+
+    def relabel(self) -> None:
+        self.say(*(self._said or (HINT,)))

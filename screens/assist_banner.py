@@ -14,12 +14,14 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.i18n import N_, _
+
 from .assist_wait import wait_line
 
 
 class AssistBanner(BoxLayout):
     ctl = ObjectProperty(None)
-    text = StringProperty("正在等待帮办…")
+    text = StringProperty(N_("正在等待帮办…"))
     calling = BooleanProperty(False)
 
     def refresh(self, ctl) -> None:
@@ -27,9 +29,9 @@ class AssistBanner(BoxLayout):
         if svc is None:
             return
         if self.calling:
-            self.text = "正在与帮办人员通话，对方可以看到您的屏幕"
+            self.text = _("正在与帮办人员通话，对方可以看到您的屏幕")
         else:
-            self.text = "正在等待帮办…" + wait_line(svc.state, svc.position, svc.estimate_s)
+            self.text = _("正在等待帮办…") + wait_line(svc.state, svc.position, svc.estimate_s)
 
     def open(self) -> None:
         if self.calling:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from kiosk.i18n import N_
+
 from .widgets import KioskScreen
 
 CHAT_LINES = 3
@@ -50,7 +52,7 @@ class AssistCallScreen(KioskScreen):
 
     def show(self, **params) -> None:
         from .assist_flow import controller
-        self.title = "视频帮办"
+        self.title = N_("视频帮办")
         self.refresh(controller(self.app))
 
     def refresh(self, ctl) -> None:

@@ -7,19 +7,21 @@ import re
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from kiosk.i18n import N_
+
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 from .widgets import KioskScreen
 
 REASONS = {
-    "no_helper": "抱歉，现在没有空闲的帮办人员。",
-    "timeout": "抱歉，等候时间较长，暂时没有接通。",
-    "hub_lost": "抱歉，帮办服务的网络连接中断了。",
-    "unavailable": "抱歉，远程帮办暂时无法使用。",
+    "no_helper": N_("抱歉，现在没有空闲的帮办人员。"),
+    "timeout": N_("抱歉，等候时间较长，暂时没有接通。"),
+    "hub_lost": N_("抱歉，帮办服务的网络连接中断了。"),
+    "unavailable": N_("抱歉，远程帮办暂时无法使用。"),
 }
 
 
-SAVED = "已登记，工作人员会尽快给您回电。"
-FAILED = "暂时无法登记，请拨打 {phone} 或到服务台咨询。"
+SAVED = N_("已登记，工作人员会尽快给您回电。")
+FAILED = N_("暂时无法登记，请拨打 {phone} 或到服务台咨询。")     # msgids: assist_fallback.kv shows them
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 
 
@@ -52,7 +54,7 @@ class AssistFallbackScreen(KioskScreen):
 
     def show(self, reason: str = "no_helper", **params) -> None:
         from .qr import qr_texture
-        self.title = "暂时没有接通"
+        self.title = N_("暂时没有接通")
         self.reason_text = REASONS.get(reason, REASONS["unavailable"])
         self.fallback_reason = reason
         self.phone = self.kiosk.config["hall.phone"]
@@ -70,7 +72,7 @@ class AssistFallbackScreen(KioskScreen):
         if self.sending:
             return
         if not valid_phone(number):
-            self.message, self.warn = "请输入 11 位手机号，或带区号的固定电话。", True
+            self.message, self.warn = N_("请输入 11 位手机号，或带区号的固定电话。"), True
             return
         ctl = controller(self.app)
         self.ids.pad.text = ""
@@ -85,7 +87,7 @@ class AssistFallbackScreen(KioskScreen):
         if ok:
             self.message, self.warn = SAVED, False
         else:
-            self.message, self.warn = FAILED.format(phone=self.phone), True
+            self.message, self.warn = FAILED, True
             if not self.ids.pad.text:
                 self.ids.pad.text = number
 

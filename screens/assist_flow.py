@@ -19,6 +19,7 @@ import time
 
 from kivy.clock import Clock
 
+from kiosk.i18n import N_, _
 from kiosk.assist_mode import AssistMode, device_lines
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ def draw_rate() -> float:
     except Exception:                 # no GL context yet: assume the GPU the kiosk should have
         return VIDEO_FPS
     return SOFTWARE_GL_FPS if any(name in renderer for name in SOFTWARE_RENDERERS) else VIDEO_FPS
-CALL_ENDED = {"hub_lost": "网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。"}
-CALLBACK_SENDING = "正在登记，请稍候…"
+CALL_ENDED = {"hub_lost": N_("网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。")}
+CALLBACK_SENDING = N_("正在登记，请稍候…")    # a msgid: the screen shows it with app._
 _AUTO = object()
 
 
@@ -218,7 +219,7 @@ class AssistController:
         send = getattr(self.service, "request_callback", None)
         if not self.can_send_callback:
             self.session.data["assist_callback"] = number
-            return "号码已暂存在本机，办理结束后自动清除。现在还不能自动转给帮办人员，请到服务台告知工作人员。"
+            return N_("号码已暂存在本机，办理结束后自动清除。现在还不能自动转给帮办人员，请到服务台告知工作人员。")
         token = self.session.token
 
         def finished(fut) -> None:         # the service's thread: only hop to the main thread
@@ -300,7 +301,7 @@ class AssistController:
         screen = self.app.screens.get("assist_call")
         if screen is not None:
             screen.wipe()
-        self.app.notify(CALL_ENDED.get(state, "通话已结束。"))
+        self.app.notify(_(CALL_ENDED.get(state, N_("通话已结束。"))))
 
     def _on_frame(self, which: str, frame) -> None:
         """A video frame from the service's thread: keep the newest of each video and draw

@@ -10,7 +10,9 @@ from kivy.factory import Factory
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-ROWS = ("12345", "67890", ("删除", "清空"))
+from kiosk.i18n import N_
+
+ROWS = ("12345", "67890", (N_("删除"), N_("清空")))
 
 
 class NumPad(BoxLayout):
@@ -23,16 +25,17 @@ class NumPad(BoxLayout):
         for row in ROWS:
             line = Factory.NumRow()
             for caption in row:
-                key = Factory.NumKey(text=caption)
+                key = Factory.NumKey()
+                key.caption = caption          # the kv rule made the property: app._(caption) shows
                 key.bind(on_release=self._pressed)
                 line.add_widget(key)
                 self.keys[caption] = key
             self.add_widget(line)
 
     def _pressed(self, key) -> None:
-        if key.text == "删除":
+        if key.caption == "删除":
             self.text = self.text[:-1]
-        elif key.text == "清空":
+        elif key.caption == "清空":
             self.text = ""
         elif len(self.text) < self.max_len:
-            self.text += key.text
+            self.text += key.caption

@@ -11,6 +11,8 @@ from kivy.factory import Factory
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.i18n import _
+
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 
 MAX_MATCHES = 4
@@ -72,7 +74,7 @@ class HelperToolbar(BoxLayout):
             return
         self.ctl.helper_action("device_status")
         lines = self.ctl.device_status()
-        self.status_text = "\n".join(lines) if lines else "本机没有接入设备状态（设备服务未启动）。"
+        self.status_text = "\n".join(lines) if lines else _("本机没有接入设备状态（设备服务未启动）。")
         panel = Factory.StatusPanel()
         panel.text = self.status_text
         self._set_panel("devices", panel)

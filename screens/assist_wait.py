@@ -6,42 +6,51 @@ import math
 
 from kivy.properties import StringProperty
 
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
+
+
+CALLING = N_("正在呼叫帮办人员…")
 
 
 def wait_text(state: str, position: int | None, estimate_s: float | None) -> tuple[str, str]:
     """(headline, estimate) in plain words; position 1 means "you are next" (the hub's rule)."""
     if state == "ringing":
-        return "正在为您接通帮办人员…", "请稍候，接通后会自动显示视频"
+        return _("正在为您接通帮办人员…"), _("请稍候，接通后会自动显示视频")
     if state != "queued" or position is None:
-        return "正在呼叫帮办人员…", "请稍候"
+        return _(CALLING), _("请稍候")
     ahead = max(0, int(position) - 1)
-    head = "您是下一位" if ahead == 0 else f"前面还有 {ahead} 位"
+    head = _("您是下一位") if ahead == 0 else _("前面还有 {n} 位").format(n=ahead)
     if estimate_s is None:
-        return head, "暂时无法估计等待时间"
+        return head, _("暂时无法估计等待时间")
     if estimate_s < 60:
-        return head, "预计等待不到 1 分钟"
-    return head, f"预计等待约 {math.ceil(estimate_s / 60)} 分钟"
+        return head, _("预计等待不到 1 分钟")
+    return head, _("预计等待约 {n} 分钟").format(n=math.ceil(estimate_s / 60))
 
 
 def wait_line(state: str, position: int | None, estimate_s: float | None) -> str:
     head, estimate = wait_text(state, position, estimate_s)
-    return f"{head}，{estimate}" if state == "queued" else head
+    return head + _("，") + estimate if state == "queued" else head
 
 
 class AssistWaitScreen(KioskScreen):
-    headline = StringProperty("正在呼叫帮办人员…")
+    headline = StringProperty(CALLING)
     estimate = StringProperty("")
 
     def show(self, **params) -> None:
         from .assist_flow import controller
-        self.title = "呼叫帮办"
+        self.title = N_("呼叫帮办")
         self.refresh(controller(self.app))
 
     def refresh(self, ctl) -> None:
         svc = ctl.service
         if svc is not None:
             self.headline, self.estimate = wait_text(svc.state, svc.position, svc.estimate_s)
+
+    def relabel(self) -> None:
+        from .assist_flow import controller
+        self.refresh(controller(self.app))
 
     def keep_browsing(self) -> None:
         from .assist_flow import controller
@@ -52,4 +61,4 @@ class AssistWaitScreen(KioskScreen):
         controller(self.app).cancel()
 
     def wipe(self) -> None:
-        self.headline, self.estimate = "正在呼叫帮办人员…", ""
+        self.headline, self.estimate = _(CALLING), ""

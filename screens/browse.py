@@ -8,11 +8,21 @@ from kivy.utils import escape_markup
 
 from kiosk import themes as themes_mod
 from kiosk.browse_index import departments_az
+from kiosk.i18n import N_, _
 
 from .widgets import KioskScreen
 
-KINDS = {"theme": "按主题", "department": "按部门", "category": "按类别", "audience": "按服务对象"}
-GROUP_TITLES = {themes_mod.PERSONAL: "个人办事主题", themes_mod.LEGAL: "法人办事主题"}
+COUNT = N_("{n} 项")
+
+
+def items(count: int) -> str:
+    """"12 项" / "12 items", unbreakable."""
+    return _(COUNT).format(n=count).replace(" ", "\u00a0")
+
+
+KINDS = {"theme": N_("按主题浏览"), "department": N_("按部门浏览"), "category": N_("按类别浏览"),
+         "audience": N_("按服务对象浏览")}
+GROUP_TITLES = {themes_mod.PERSONAL: N_("个人办事主题"), themes_mod.LEGAL: N_("法人办事主题")}
 MUTED = "4a5261"
 
 
@@ -42,7 +52,7 @@ class BrowseScreen(KioskScreen):
         self.group = group if group in themes_mod.GROUPS else themes_mod.PERSONAL
         self.page = page
         self.paged = False
-        self.title = GROUP_TITLES[self.group] if self.by == "theme" else KINDS[self.by] + "浏览"
+        self.title = GROUP_TITLES[self.group] if self.by == "theme" else KINDS[self.by]
         self._show_category_tab(self.by == "category" or self._staff_view())
         self._render()
 
@@ -72,7 +82,8 @@ class BrowseScreen(KioskScreen):
                       "audience": self.kiosk.catalogue.audiences}[self.by]()
             for name, count in groups:
                 if count:
-                    self._add_row(grid, "RowButton", f"{escape_markup(name)}   [color={MUTED}]{count} 项[/color]", name)
+                    self._add_row(grid, "RowButton", f"{escape_markup(_(name))}   [color={MUTED}]{_(COUNT).format(n=count)}[/color]",
+                                  name)
         self.ids.scroll.scroll_y = 1
 
     def _render_themes(self, grid) -> None:
@@ -80,18 +91,19 @@ class BrowseScreen(KioskScreen):
         rows = dict(index.groups()).get(self.group, []) if index else []
         small = int(self.app.theme.small)
         entries = [(themes_mod.key(self.group, name),
-                    f"{escape_markup(name)}  [size={small}][color={MUTED}]{count}\u00a0项[/color][/size]")
+                    f"{escape_markup(name)}  [size={small}][color={MUTED}]{items(count)}[/color][/size]")
                    for name, count in rows]
         if not entries:                      # the hall's rules gave this group no theme
             self.cols = 1
             self.paged = False
-            grid.add_widget(Factory.BodyLabel(text=f"暂无{GROUP_TITLES[self.group]}，请按部门查找或搜索事项。"))
+            grid.add_widget(Factory.BodyLabel(
+                text=_("暂无{themes}，请按部门查找或搜索事项。").format(themes=_(GROUP_TITLES[self.group]))))
             return
         self._render_pages(grid, "ThemeButton", entries, 3 if self.app.theme.large else 5)
 
     def _render_departments(self, grid) -> None:
         rows = departments_az(self.kiosk.catalogue, self.kiosk.config["catalogue.cache_dir"] or None)
-        entries = [(name, f"{initial}\u00a0\u00a0{escape_markup(name)}   [color={MUTED}]{count}\u00a0项[/color]")
+        entries = [(name, f"{initial}\u00a0\u00a0{escape_markup(name)}   [color={MUTED}]{items(count)}[/color]")
                    for name, count, initial in rows]
         self._render_pages(grid, "DeptButton", entries, 2)
 
@@ -152,6 +164,9 @@ class BrowseScreen(KioskScreen):
 
     def open_group(self, value: str) -> None:
         self.session.go("list", by=self.by, value=value, page=0)
+
+    def relabel(self) -> None:
+        self._render()
 
     def wipe(self) -> None:
         self.ids.groups.clear_widgets()

@@ -9,25 +9,27 @@ from __future__ import annotations
 
 from kivy.properties import ObjectProperty
 
+from kiosk.i18n import N_
+
 from .identity_bridge import HELP_TEXT, IdentityBridge, bridge_for
 from .widgets import KioskScreen
 
-CARD_READS = ("将读取您身份证上的：姓名、性别、民族、出生日期、住址、公民身份号码、"
-              "签发机关、有效期限和证件照片。")
-CARD_WHY = "用途：核实您的身份，以便为您办理业务。"
-CARD_KEEP = "这些信息只保存在本机内存中，不上传、不存储；办理结束或超时后立即清除。"
-FACE_WHAT = ("将用摄像头拍摄您的面部，与身份证照片比对，确认是您本人；"
-             "过程中请按提示向左、向右转头。")
-FACE_KEEP = ("人脸信息属于敏感个人信息：只在本机处理，不上传、不保存；"
-             "核验结束或办理结束后立即清除。")
-FACE_NO = "不同意也可以办理：将由工作人员查验证件，人工核验您的身份。"
+CARD_READS = N_("将读取您身份证上的：姓名、性别、民族、出生日期、住址、公民身份号码、"
+                "签发机关、有效期限和证件照片。")
+CARD_WHY = N_("用途：核实您的身份，以便为您办理业务。")
+CARD_KEEP = N_("这些信息只保存在本机内存中，不上传、不存储；办理结束或超时后立即清除。")
+FACE_WHAT = N_("将用摄像头拍摄您的面部，与身份证照片比对，确认是您本人；"
+               "过程中请按提示向左、向右转头。")
+FACE_KEEP = N_("人脸信息属于敏感个人信息：只在本机处理，不上传、不保存；"
+               "核验结束或办理结束后立即清除。")
+FACE_NO = N_("不同意也可以办理：将由工作人员查验证件，人工核验您的身份。")
 
 
 class ConsentScreen(KioskScreen):
     ib = ObjectProperty(IdentityBridge(), rebind=True)
 
     def show(self, **params) -> None:
-        self.title = "身份核验"
+        self.title = N_("身份核验")
         self.ib = bridge_for(self.app)
         if self.ib.service is not None:
             self.ib.service.begin()
@@ -48,7 +50,7 @@ class IdentityHelpScreen(KioskScreen):
     help_text = HELP_TEXT
 
     def show(self, reason: str = "", **params) -> None:
-        self.title = "人工核验身份"
+        self.title = N_("人工核验身份")
         self.ib = bridge_for(self.app)
 
     def again(self) -> None:

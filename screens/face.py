@@ -12,6 +12,8 @@ from kivy.graphics.texture import Texture
 from kivy.properties import ObjectProperty
 
 from .identity_bridge import IdentityBridge, bridge_for
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
 PREVIEW_FPS = 12
@@ -24,7 +26,7 @@ class FaceScreen(KioskScreen):
     _serial = -1
 
     def show(self, **params) -> None:
-        self.title = "人脸核验"
+        self.title = N_("人脸核验")
         self.ib = bridge_for(self.app)
 
     def on_pre_enter(self, *args) -> None:
@@ -65,19 +67,20 @@ class FaceScreen(KioskScreen):
         if self.ib.service is not None:
             self.ib.service.retry()
 
-    def big_words(self, step: str, turn: str) -> str:
+    def big_words(self, step: str, turn: str, tr=_) -> str:
         if step == "face_failed":
-            return "没有核验成功"
+            return tr("没有核验成功")
         if turn:                      # stays up while the face is briefly lost mid-turn
-            return "请" + self.ib.challenge_text([turn])
-        return "请正对摄像头"
+            return tr("请{turn}").format(turn=self.ib.challenge_text([turn], tr))
+        return tr("请正对摄像头")
 
-    def guidance(self, step: str, hint: str, code: str, tries_left: int) -> str:
+    def guidance(self, step: str, hint: str, code: str, tries_left: int, tr=_) -> str:
         if step == "face_failed":
-            return f"{self.ib.face_fail_text(code)}\n还可以再试 {int(tries_left)} 次。"
+            return tr("{reason}\n还可以再试 {n} 次。").format(reason=tr(self.ib.face_fail_text(code)),
+                                                          n=int(tries_left))
         if hint in ("HINT_TURN_LEFT", "HINT_TURN_RIGHT", ""):
             return ""
-        return self.ib.hint_text(hint)
+        return tr(self.ib.hint_text(hint))
 
     def wipe(self) -> None:
         self._blank()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
 
@@ -20,7 +22,9 @@ def desk(cfg) -> tuple[str, str, str]:
 def ask_at_desk(cfg) -> str:
     """One sentence for items without a guide: 请到窗口咨询, where and the phone."""
     location, _hours, phone = desk(cfg)
-    return f"请到窗口咨询：{location}" + (f"，电话 {phone}" if phone else "") + "。"
+    if phone:
+        return _("请到窗口咨询：{location}，电话 {phone}。").format(location=location, phone=phone)
+    return _("请到窗口咨询：{location}。").format(location=location)
 
 
 class HelpDeskScreen(KioskScreen):
@@ -29,5 +33,5 @@ class HelpDeskScreen(KioskScreen):
     phone = StringProperty("")
 
     def show(self, **params) -> None:
-        self.title = "找工作人员"
+        self.title = N_("找工作人员")
         self.location, self.hours, self.phone = desk(self.kiosk.config)

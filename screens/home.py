@@ -2,7 +2,9 @@
 """The home/attract screen: hall name, terminal id and the big tiles."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from kiosk.i18n import N_
 
 from .widgets import KioskScreen
 
@@ -15,6 +17,7 @@ class HomeScreen(KioskScreen):
     web_portal = BooleanProperty(False)       # 网上办事: the browser runs here and web.portal_url is set
     web_account = BooleanProperty(False)      # 注册账号: likewise with web.account_url
     records = BooleanProperty(False)          # 留言查询: the kiosk has the hub's records (an outbox)
+    sub_size = NumericProperty(24)            # the tiles' second line (home.kv: smaller in English)
 
     def show(self, **params) -> None:
         cfg = self.kiosk.config
@@ -51,9 +54,9 @@ class HomeScreen(KioskScreen):
     def open_web(self, which: str) -> None:
         web = self.kiosk.web
         if which == "account":
-            self.session.go("web", url=web.account_url, title="注册账号", origin="home")
+            self.session.go("web", url=web.account_url, title=N_("注册账号"), origin="home")
         else:
-            self.session.go("web", url=web.portal_url, title="网上办事", origin="home")
+            self.session.go("web", url=web.portal_url, title=N_("网上办事"), origin="home")
 
     def toggle_large_text(self) -> None:
         self.session.set_large_text(not self.session.large_text)

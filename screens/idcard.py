@@ -7,6 +7,8 @@ from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 
 from .identity_bridge import IdentityBridge, bridge_for
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
 TICK_SECONDS = 0.25
@@ -40,7 +42,7 @@ class IdCardScreen(KioskScreen):
     _tick = None
 
     def show(self, **params) -> None:
-        self.title = "读取身份证"
+        self.title = N_("读取身份证")
         self.ib = bridge_for(self.app)
 
     def on_pre_enter(self, *args) -> None:
@@ -61,20 +63,21 @@ class IdCardScreen(KioskScreen):
             self.ib.service.retry()
 
     def headline(self, step: str, code: str) -> str:
+        """The big line, a msgid (idcard.kv shows it with app._)."""
         if step == "reading":
-            return "正在读取，请不要移动证件……"
+            return N_("正在读取，请不要移动证件……")
         if step == "card_error":
-            return {"ID_EXPIRED": "这张证件不能使用", "ID_CHECK_DIGIT": "这张证件不能使用",
-                    "ID_READER_UNAVAILABLE": "读卡器暂不可用"}.get(code, "没有读取成功")
+            return {"ID_EXPIRED": N_("这张证件不能使用"), "ID_CHECK_DIGIT": N_("这张证件不能使用"),
+                    "ID_READER_UNAVAILABLE": N_("读卡器暂不可用")}.get(code, N_("没有读取成功"))
         if step in ("card_read", "face"):
-            return "读取成功"
-        return "请将身份证放在读卡区"
+            return N_("读取成功")
+        return N_("请将身份证放在读卡区")
 
-    def detail(self, step: str, code: str, name: str, kind: str) -> str:
+    def detail(self, step: str, code: str, name: str, kind: str, tr=_) -> str:
         if step == "card_error":
-            return self.ib.card_text(code)
+            return tr(self.ib.card_text(code))
         if step in ("card_read", "face"):
-            return f"已读取 {name} 的{kind}，正在准备人脸核验，请稍候。"
+            return tr("已读取 {name} 的{kind}，正在准备人脸核验，请稍候。").format(name=name, kind=tr(kind))
         if code:
-            return self.ib.card_text(code)
-        return "照片一面朝上，平放在读卡区，读取完成前不要移动。"
+            return tr(self.ib.card_text(code))
+        return tr("照片一面朝上，平放在读卡区，读取完成前不要移动。")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.i18n import N_
+
 from .widgets import KioskScreen
 
 
@@ -14,7 +16,7 @@ class IdentifiedScreen(KioskScreen):
     face_verified = BooleanProperty(False)
 
     def show(self, **params) -> None:
-        self.title = "身份核验成功"
+        self.title = N_("身份核验成功")
         ident = self.session.identity
         self.masked_name = getattr(ident, "masked_name", "")
         self.masked_number = getattr(ident, "masked_number", "")

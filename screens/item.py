@@ -14,6 +14,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.checkbox import CheckBox
 
+from kiosk.i18n import N_, _
 from kiosk.qr import online
 
 from .help_desk import ask_at_desk
@@ -21,45 +22,47 @@ from .order import may_order
 from .order import start as start_order
 from .widgets import KioskScreen
 
-NO_GUIDE = "本事项暂无详细办事指南。"
+NO_GUIDE = N_("本事项暂无详细办事指南。")
+AUDIENCES = (N_("个人"), N_("法人"))     # the catalogue's two audiences, shown in the session's language
 
 
 def days(n: int | None) -> str:
     if n is None:
         return ""
-    return "即时办结" if n == 0 else f"{n} 个工作日"
+    return _("即时办结") if n == 0 else _("{n} 个工作日").format(n=n)
 
 
 def fields(item) -> list[tuple[str, str]]:
     """(key, value) rows a citizen reads; empty values are left out (ids, legal categories and
     channel codes are for staff: :func:`staff_lines`; time limits and fees are guide sections)."""
-    rows = [("办理部门", item.department), ("服务对象", "、".join(item.audience)), ("咨询电话", item.phone)]
+    rows = [(_("办理部门"), item.department), (_("服务对象"), _("、").join(_(a) for a in item.audience)),
+            (_("咨询电话"), item.phone)]
     return [(k, v) for k, v in rows if v]
 
 
 def time_limit(item) -> str:
     """办理时限 in words: the promised time first, the legal limit after it."""
-    parts = [f"{k}：{days(v)}" for k, v in (("承诺时限", item.promised_days), ("法定时限", item.legal_days))
-             if v is not None]
-    return "；".join(parts)
+    parts = [_(k).format(days=days(v)) for k, v in ((N_("承诺时限：{days}"), item.promised_days),
+                                                     (N_("法定时限：{days}"), item.legal_days)) if v is not None]
+    return _("；").join(parts)
 
 
 def sections(item) -> list[tuple[str, str]]:
     """(heading, text) for the guide sections after the steps; empty ones are left out."""
-    rows = [("办理时限", time_limit(item)), ("收费", item.fee),
-            ("办理地点", getattr(item, "location", "")), ("设定依据", getattr(item, "legal_basis", ""))]
+    rows = [(_("办理时限"), time_limit(item)), (_("收费"), item.fee),
+            (_("办理地点"), getattr(item, "location", "")), (_("设定依据"), getattr(item, "legal_basis", ""))]
     return [(k, v) for k, v in rows if v]
 
 
 def staff_lines(item) -> str:
     """What a helper (assist mode) may need and a citizen does not: ids, codes, provenance."""
-    parts = [f"事项编号 {item.id}"]
+    parts = [_("事项编号 {id}").format(id=item.id)]
     if item.category:
-        parts.append(f"事项类型 {item.category}")
+        parts.append(_("事项类型 {category}").format(category=item.category))
     if item.channels:
-        parts.append("办理渠道 " + "、".join(item.channels))
-    text = "工作人员信息：" + " · ".join(parts)
-    return text + (f"\n信息来源：{item.source}" if item.source else "")
+        parts.append(_("办理渠道 {channels}").format(channels=_("、").join(item.channels)))
+    text = _("工作人员信息：{parts}").format(parts=" · ".join(parts))
+    return text + ("\n" + _("信息来源：{source}").format(source=item.source) if item.source else "")
 
 
 class FieldRow(BoxLayout):
@@ -82,25 +85,31 @@ class MaterialRow(ButtonBehavior, BoxLayout):
         self.active = not self.active
 
 
-QR_WAY = "您可以扫描屏幕上的二维码，在手机上查看。"
-QR_WAY_ALSO = "您也可以扫描屏幕上的二维码，在手机上查看。"
+QR_WAY = N_("您可以扫描屏幕上的二维码，在手机上查看。")
+QR_WAY_ALSO = N_("您也可以扫描屏幕上的二维码，在手机上查看。")
 PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
-    "print_done": "请在出纸口取走您的办事指南。",
-    "print_duplicate": "办事指南已经打印好了，请在出纸口取走。",
-    "print_unavailable_tell_staff": "打印机暂时不能用，请到服务台告知工作人员。" + QR_WAY,
-    "print_unavailable_staff_notified": "打印机暂时不能用，已通知工作人员。" + QR_WAY,
-    "print_failed_try_again": "打印没有完成，请再试一次。",
-    "print_unavailable": "打印服务暂不可用。" + QR_WAY,
-    "a4_print_waiting_tell_staff": "打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。" + QR_WAY_ALSO,
-    "a4_print_waiting_staff_notified": "打印机暂时不能用，已通知工作人员；修好后会自动打印。" + QR_WAY_ALSO,
+    "print_done": N_("请在出纸口取走您的办事指南。"),
+    "print_duplicate": N_("办事指南已经打印好了，请在出纸口取走。"),
+    "print_unavailable_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员。") + QR_WAY,
+    "print_unavailable_staff_notified": N_("打印机暂时不能用，已通知工作人员。") + QR_WAY,
+    "print_failed_try_again": N_("打印没有完成，请再试一次。"),
+    "print_unavailable": N_("打印服务暂不可用。") + QR_WAY,
+    "a4_print_waiting_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。") + QR_WAY_ALSO,
+    "a4_print_waiting_staff_notified": N_("打印机暂时不能用，已通知工作人员；修好后会自动打印。") + QR_WAY_ALSO,
 }
 
 
 def way_on(text: str, has_qr: bool, cfg) -> str:
-    """Without a QR on the screen, the way on is the desk, not a code that is not there."""
-    if has_qr:
-        return text
-    return text.replace(QR_WAY_ALSO, "您也可以" + ask_at_desk(cfg)).replace(QR_WAY, ask_at_desk(cfg))
+    """Without a QR on the screen, the way on is the desk, not a code that is not there.
+    ``text`` is a message above (its way on appended): each part in the session's language."""
+    for way in (QR_WAY_ALSO, QR_WAY):
+        if text.endswith(way):
+            head = _(text[:-len(way)])
+            if has_qr:
+                return head + _(way)
+            desk = ask_at_desk(cfg)
+            return head + (_("您也可以{desk}").format(desk=desk) if way == QR_WAY_ALSO else desk)
+    return _(text)
 
 
 class ItemScreen(KioskScreen):
@@ -129,25 +138,26 @@ class ItemScreen(KioskScreen):
         self._arrange(web_btn=web is not None and web.can_open(item.online_url), qr_btn=self.has_qr,
                       print_btn=self.has_guide, print_a4_btn=self.has_guide and self.a4,
                       order_btn=may_order(self.kiosk))
-        self.title = "办事指南"
+        self.title = N_("办事指南")
         box = self.ids.content
         box.clear_widgets()
         box.add_widget(Factory.ItemTitle(text=item.name))
         if not item.has_guide:
-            box.add_widget(Factory.NoticeLabel(text=NO_GUIDE + ask_at_desk(self.kiosk.config)))
+            box.add_widget(Factory.NoticeLabel(text=_(NO_GUIDE) + ask_at_desk(self.kiosk.config)))
         for key, value in fields(item):
             box.add_widget(FieldRow(key=key, value=value))
         if item.materials:
-            box.add_widget(Factory.SectionLabel(text=f"申请材料（共 {len(item.materials)} 项，可逐项打勾核对）"))
+            box.add_widget(Factory.SectionLabel(
+                text=_("申请材料（共 {n} 项，可逐项打勾核对）").format(n=len(item.materials))))
             ticks = self._ticks.setdefault(item.id, set())
             for n, text in enumerate(item.materials):
                 row = MaterialRow(text=text, index=n, active=n in ticks)
                 row.bind(active=lambda r, on, ticks=ticks: ticks.add(r.index) if on else ticks.discard(r.index))
                 box.add_widget(row)
         if item.steps:
-            box.add_widget(Factory.SectionLabel(text="办理流程"))
+            box.add_widget(Factory.SectionLabel(text=_("办理流程")))
             for n, text in enumerate(item.steps, 1):   # no space after the number: Kivy wraps at spaces
-                box.add_widget(Factory.BodyLabel(text=f"{n}．{text}" if len(item.steps) > 1 else text))
+                box.add_widget(Factory.BodyLabel(text=_("{n}．{text}").format(n=n, text=text) if len(item.steps) > 1 else text))
         for heading, text in sections(item):
             box.add_widget(Factory.SectionLabel(text=heading))
             box.add_widget(Factory.BodyLabel(text=text))
@@ -162,9 +172,10 @@ class ItemScreen(KioskScreen):
         found = self.kiosk.guide_twins(item)
         if not found:
             return
-        self.ids.content.add_widget(Factory.SectionLabel(text="同一事项的办事指南"))
+        self.ids.content.add_widget(Factory.SectionLabel(text=_("同一事项的办事指南")))
         for other in found:
-            button = Factory.KioskButton(text=f"{other.name}（{other.department or '其他部门'}）")
+            button = Factory.KioskButton(text=_("{name}（{department}）").format(
+                name=other.name, department=other.department or _("其他部门")))
             button.bind(texture_size=self._fit_height)       # a long name wraps: the button grows
             button.bind(on_release=lambda _b, oid=other.id: self.session.go("item", id=oid))
             self.ids.content.add_widget(button)
@@ -237,6 +248,12 @@ class ItemScreen(KioskScreen):
         if may_rate(self.kiosk) and item_id not in rated:
             rated.add(item_id)
             self.session.go("rate", target="guide", target_id=item_id)
+
+    def relabel(self) -> None:
+        if self.item_id:
+            scroll = self.ids.scroll.scroll_y
+            self.show(id=self.item_id)
+            self.ids.scroll.scroll_y = scroll
 
     def wipe(self) -> None:
         self.item_id = ""

@@ -8,12 +8,13 @@ from kivy.factory import Factory
 from kivy.properties import NumericProperty
 from kivy.utils import escape_markup
 
+from kiosk import themes as themes_mod
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
-from kiosk import themes as themes_mod
-
 FILTERS = ("theme", "department", "category", "audience")
-OTHER_CATEGORY = "其他事项"           # as Catalogue.categories() names items without one
+OTHER_CATEGORY = N_("其他事项")           # as Catalogue.categories() names items without one
 
 
 class ItemListScreen(KioskScreen):
@@ -41,13 +42,16 @@ class ItemListScreen(KioskScreen):
             label = themes_mod.split(value)[1] or value
         else:
             items = self.kiosk.catalogue.filter(**{by: value})
-            label = value
+            label = _(value) if by == "audience" else value     # 个人 / 法人 are the kiosk's words
         self._show_filters(by, value, items, category)
         if category is not None:
             items = [i for i in items if (i.category or OTHER_CATEGORY) == category]
         self._items = items
         self.total = len(items)
-        self.title = f"{label}（共 {self.total} 项）" if category is None else f"{label}·{category}（{self.total} 项）"
+        if category is None:
+            self.title = _("{label}（共 {n} 项）").format(label=label, n=self.total)
+        else:
+            self.title = _("{label}·{category}（{n} 项）").format(label=label, category=_(category), n=self.total)
         self.page = page
         self._render()
 
@@ -66,7 +70,8 @@ class ItemListScreen(KioskScreen):
         if not wanted:
             return
         for cat, count in [(None, len(items))] + sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            chip = Factory.FilterChip(text=f"{'全部' if cat is None else escape_markup(cat)}\u00a0{count}")
+            label = _("全部") if cat is None else escape_markup(_(cat))
+            chip = Factory.FilterChip(text=f"{label}\u00a0{count}")
             chip.selected = cat == chosen                # after the kv rule's default
             chip.bind(on_release=lambda _c, c=cat: self.session.replace("list", page=0, category=c, **self._params))
             chips.add_widget(chip)
@@ -97,6 +102,10 @@ class ItemListScreen(KioskScreen):
         target = min(max(0, self.page + step), self.pages - 1)
         if target != self.page:
             self.session.replace("list", page=target, **self._params)
+
+    def relabel(self) -> None:
+        if self._params:
+            self.show(**self._route)
 
     def wipe(self) -> None:
         self._params, self._items = {}, []

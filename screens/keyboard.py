@@ -27,6 +27,8 @@ from kivy.uix.label import Label
 from kivy.uix.vkeyboard import VKeyboard
 from kivy.uix.widget import Widget
 
+from kiosk import i18n
+from kiosk.i18n import N_, _
 from kiosk.input.engines import shared
 from kiosk.input.ime import Composer, Kind, Mode
 
@@ -34,7 +36,9 @@ from .theme import HERE
 
 LAYOUTS = {Mode.PINYIN: str(HERE / "keyboard_zh.json"), Mode.LATIN: str(HERE / "keyboard_abc.json"),
            Mode.DIGITS: str(HERE / "keyboard_123.json"), Mode.HANDWRITING: str(HERE / "keyboard_hand.json")}
-HINTS = {Mode.PINYIN: "输入拼音或首字母，点选汉字", Mode.HANDWRITING: "在下方白框里写一个字，点选汉字",
+# the layouts' Chinese captions (keyboard_*.json), drawn in the session's language
+CAPTIONS = (N_("删除"), N_("清空"), N_("搜索"), N_("空格"), N_("大写"))
+HINTS = {Mode.PINYIN: N_("输入拼音或首字母，点选汉字"), Mode.HANDWRITING: N_("在下方白框里写一个字，点选汉字"),
          Mode.DIGITS: "", Mode.LATIN: ""}
 PAGE_MAX = 10           # candidates on one page of the bar, at most
 CAND_PAD = 5            # a candidate's side padding, in keyboard units
@@ -56,10 +60,19 @@ class CandidateBar(BoxLayout):
     hint = StringProperty("")
     page = NumericProperty(0)
     pages = NumericProperty(0)
+    # the session's language: the keyboard outlives an app (one Window), so its kv follows this
+    # property (set by KioskKeyboard.relabel_all) rather than the app that built it
+    language = StringProperty("zh")
     _starts: list[int] = []
+
+    @staticmethod
+    def tr(msgid: str, _language: str = "") -> str:
+        """kv: ``root.tr('拼音', root.language)``, evaluated again when the language changes."""
+        return _(msgid)
 
     def show(self) -> None:
         """Redraws the candidates from the keyboard's composer, from the first page."""
+        self.language = i18n.current()
         self.page = 0
         self._paginate()
         self._draw()
@@ -95,11 +108,12 @@ class CandidateBar(BoxLayout):
         if not cands:
             mode = kb.composer.mode
             waiting = (mode in (Mode.PINYIN, Mode.HANDWRITING) and not kb.composer.ready)
-            self.hint = "输入法准备中…" if waiting else HINTS[mode]
+            self.hint = _("输入法准备中…") if waiting else _(HINTS[mode])
             if kb.composer.ready and mode is Mode.HANDWRITING and kb.composer.strokes:
-                self.hint = "没有认出，请再写清楚些" if kb.engines.handwriting else "手写暂不可用，请用拼音"
-            box.add_widget(Label(text=self.hint, font_size=kb.small_font, color=_text(),
-                                 halign="left", valign="middle", text_size=(box.width, None)))
+                self.hint = _("没有认出，请再写清楚些") if kb.engines.handwriting else _("手写暂不可用，请用拼音")
+            hint = Label(text=self.hint, font_size=kb.small_font, color=_text(), halign="left", valign="middle")
+            hint.bind(width=lambda label, w: setattr(label, "text_size", (w, None)))   # wraps inside itself
+            box.add_widget(hint)
             return
         start = self._starts[self.page]
         end = self._starts[self.page + 1] if self.page + 1 < len(self._starts) else len(cands)
@@ -212,6 +226,14 @@ class KioskKeyboard(VKeyboard):
             kb.set_mode(Mode.PINYIN)
             kb._before_forced = None
 
+    @classmethod
+    def relabel_all(cls) -> None:
+        """The language changed: captions and the bar's hint in the new one."""
+        for kb in cls._instances:
+            kb.draw_keys()
+            kb.bar.show()                       # its language, its hint
+            kb.pad.ids.rewrite.text = _("重写")
+
     def _prefer_hall_words(self, app) -> None:
         """The catalogue's words come first among the candidates (bj: 保健 before 北京)."""
         catalogue = getattr(getattr(app, "kiosk", None), "catalogue", None)
@@ -321,6 +343,7 @@ class KioskKeyboard(VKeyboard):
         for child in self.children:
             if isinstance(child, Label):
                 child.color = TEXT
+                child.text = _(child.text)          # 删除 / Delete … (the layout keeps the msgid)
 
     # -- modes -----------------------------------------------------------------------
     def set_mode(self, mode: Mode | str) -> None:

@@ -6,6 +6,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import qr as qr_core
+from kiosk.i18n import N_
 
 from .widgets import KioskScreen
 
@@ -35,7 +36,7 @@ class QrScreen(KioskScreen):
         item = self.kiosk.item(id)
         if item is None:
             raise LookupError(f"no item {id!r}")
-        self.title = "手机继续办理"
+        self.title = N_("手机继续办理")
         self.item_name = item.name
         self.url = self.kiosk.qr_url(item)
         self.texture = qr_texture(self.url)

@@ -19,11 +19,13 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from kiosk.i18n import N_, _
+
 from .theme import HIGHLIGHT_MARKUP, keyboard_size
 from .widgets import KioskScreen, RowButton
 
 SHOWN = 30      # rows built per key press, and per tap on 更多结果; the count above says how many matched
-HINT = "请用下方键盘输入事项名称或拼音首字母，例如“食品经营”输入 spjy。"
+HINT = N_("请用下方键盘输入事项名称或拼音首字母，例如“食品经营”输入 spjy。")
 
 
 def marked(spans) -> str:
@@ -42,7 +44,7 @@ def highlight(hit) -> str:
 
 def via_line(hit) -> str:
     """The keyword a hit was found through, as markup: （搜索词：营业执照）, matched part marked."""
-    return f"（搜索词：{marked(hit.via_spans())}）"
+    return _("（搜索词：{keyword}）").format(keyword=marked(hit.via_spans()))
 
 
 class ViaRow(ButtonBehavior, BoxLayout):
@@ -85,7 +87,7 @@ class SearchScreen(KioskScreen):
     def show(self, **params) -> None:
         from kivy.core.window import Window
 
-        self.title = "办事指南 · 查找事项"
+        self.title = N_("办事指南 · 查找事项")
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
         self.fit()
@@ -123,7 +125,7 @@ class SearchScreen(KioskScreen):
             row.height = dp(COMPACT_ROW) if self.compact else theme.row_h
 
     def on_total(self, _screen, total) -> None:
-        self.count_text = f"找到 {total} 项"
+        self.count_text = _("找到 {n} 项").format(n=total)
         self.counted = self.compact and total > 0
         if "field_row" in self.ids and self.app is not None:
             self.ids.field_row.spacing = self.app.theme.gap if self.counted else 0
@@ -148,7 +150,7 @@ class SearchScreen(KioskScreen):
         self.listed = 0
         self.ids.scroll.scroll_y = 1
         if not text.strip():
-            self.total, self.no_result, self.status = 0, False, HINT
+            self.total, self.no_result, self.status = 0, False, _(HINT)
             return
         self._list(text, SHOWN)
 
@@ -158,9 +160,9 @@ class SearchScreen(KioskScreen):
         self.total = results.total
         self.no_result = results.total == 0
         if self.no_result:
-            help_word = "呼叫帮办" if self.app.assist_ready else "找工作人员"
-            self.status = (f"没有找到与“{text.strip()}”相关的事项。请换个词，或按主题、按部门查找；"
-                           f"需要帮助请点右上角的“{help_word}”。")
+            help_word = _("呼叫帮办") if self.app.assist_ready else _("找工作人员")
+            self.status = _("没有找到与“{text}”相关的事项。请换个词，或按主题、按部门查找；"
+                            "需要帮助请点右上角的“{help}”。").format(text=text.strip(), help=help_word)
             return None
         box = self.ids.results
         if self._more is not None and self._more.parent is not None:
@@ -173,14 +175,17 @@ class SearchScreen(KioskScreen):
             box.add_widget(row)
             first = first or row
         self.listed = len(results.hits)
-        shown = f"，已列出 {self.listed} 项" if results.total > self.listed else ""
-        self.status = f"找到 {results.total} 项{shown}，最相关的在最前面："
+        if results.total > self.listed:
+            self.status = _("找到 {n} 项，已列出 {listed} 项，最相关的在最前面：").format(n=results.total,
+                                                                               listed=self.listed)
+        else:
+            self.status = _("找到 {n} 项，最相关的在最前面：").format(n=results.total)
         if results.total > self.listed:
             if self._more is None:
                 self._more = Factory.MoreButton()
                 self._more.bind(on_release=lambda _b: self.more())
             more = self._more
-            more.text = f"更多结果（还有 {results.total - self.listed} 项）"
+            more.text = _("更多结果（还有 {n} 项）").format(n=results.total - self.listed)
             box.add_widget(more)
         return first
 
@@ -206,9 +211,13 @@ class SearchScreen(KioskScreen):
         """The 搜索 key: hide the keyboard so the results get the whole screen."""
         self.release_keyboard()
 
+    def relabel(self) -> None:
+        self.on_total(self, self.total)
+        self.update(self.ids.field.text)
+
     def wipe(self) -> None:
         self.release_keyboard()
         self.ids.field.text = ""
         self.ids.results.clear_widgets()
         self.listed = 0
-        self.total, self.no_result, self.status = 0, False, HINT
+        self.total, self.no_result, self.status = 0, False, _(HINT)

@@ -10,6 +10,8 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.i18n import N_, _
+
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 from .widgets import BodyLabel, KioskScreen
 
@@ -76,28 +78,28 @@ class StaffPinScreen(KioskScreen):
         return controller(self.app).mode
 
     def show(self, **params) -> None:
-        self.title = "工作人员验证"
+        self.title = N_("工作人员验证")
         self.ids.pad.text = ""
         self.message = self._lock_message() or ("" if self.mode.configured else
-                                                "本机还没有设置工作人员 PIN，请联系管理员（见 docs/assist-mode.md）。")
+                                                _("本机还没有设置工作人员 PIN，请联系管理员（见 docs/assist-mode.md）。"))
 
     def _lock_message(self) -> str:
         left = self.mode.lock_seconds_left()
-        return f"输错次数过多，已锁定。请 {math.ceil(left / 60)} 分钟后再试。" if left > 0 else ""
+        return _("输错次数过多，已锁定。请 {n} 分钟后再试。").format(n=math.ceil(left / 60)) if left > 0 else ""
 
     def submit(self) -> None:
         pin = self.ids.pad.text
         self.ids.pad.text = ""
         if not pin:
-            self.message = "请输入 PIN。"
+            self.message = _("请输入 PIN。")
             return
         helper = self.mode.elevate(pin)
         if helper is not None:
             self.message = ""
             self.session.back()
-            self.app.notify(f"已进入协助模式（{helper}）。")
+            self.app.notify(_("已进入协助模式（{helper}）。").format(helper=helper))
             return
-        self.message = self._lock_message() or f"PIN 不正确，还可以再试 {self.mode.tries_left} 次。"
+        self.message = self._lock_message() or _("PIN 不正确，还可以再试 {n} 次。").format(n=self.mode.tries_left)
 
     def wipe(self) -> None:
         self.message = ""

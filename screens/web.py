@@ -24,23 +24,25 @@ from .signature import SignaturePad  # noqa: F401 - used in web.kv
 
 # PageInput is a TextInput, and importing TextInput opens Kivy's window: registered lazily
 Factory.register("PageInput", module="screens.page_input")
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
 DRAG_PX = 12            # a finger that moves further than this scrolls instead of tapping
-OPENING = "正在打开网上办事页面，请稍候…"
+OPENING = N_("正在打开网上办事页面，请稍候…")
 # the way on when the page cannot open, by where the citizen came from
 # what the citizen reads after 打印 in the print preview (docs/printing.md's outcomes)
 PRINT_WORDS = {
-    "print_done": "请在打印机出纸口取走您的文件。",
-    "print_duplicate": "这份文件已经打印过了，请在出纸口取走。",
-    "print_unavailable_tell_staff": "打印机暂时不能用，请到服务台告知工作人员。",
-    "print_unavailable_staff_notified": "打印机暂时不能用，已通知工作人员。",
-    "print_failed_try_again": "打印没有完成，请再试一次。",
-    "print_unavailable": "本机暂时不能打印。请用手机下载，或请工作人员帮助。",
-    "a4_print_waiting_tell_staff": "打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。",
-    "a4_print_waiting_staff_notified": "打印机暂时不能用，已通知工作人员；修好后会自动打印。",
+    "print_done": N_("请在打印机出纸口取走您的文件。"),
+    "print_duplicate": N_("这份文件已经打印过了，请在出纸口取走。"),
+    "print_unavailable_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员。"),
+    "print_unavailable_staff_notified": N_("打印机暂时不能用，已通知工作人员。"),
+    "print_failed_try_again": N_("打印没有完成，请再试一次。"),
+    "print_unavailable": N_("本机暂时不能打印。请用手机下载，或请工作人员帮助。"),
+    "a4_print_waiting_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。"),
+    "a4_print_waiting_staff_notified": N_("打印机暂时不能用，已通知工作人员；修好后会自动打印。"),
 }
-WAY_ON = {"item": "您可以返回指南，扫码用手机办理，或请工作人员帮助。", "home": "请稍后再试，或请工作人员帮助。"}
+WAY_ON = {"item": N_("您可以返回指南，扫码用手机办理，或请工作人员帮助。"), "home": N_("请稍后再试，或请工作人员帮助。")}
 
 
 class PageView(Widget):
@@ -137,6 +139,7 @@ class AskLayer(FloatLayout):
 
 
 class WebScreen(KioskScreen):
+    opening = BooleanProperty(False)     # the page is on its way (the status says so; no way-on button yet)
     status = StringProperty("")          # opening / why it could not open ("" when the page shows)
     page_shown = BooleanProperty(False)
     from_item = BooleanProperty(False)   # opened by 在本机办理 (返回指南) rather than from home (返回)
@@ -158,7 +161,7 @@ class WebScreen(KioskScreen):
     bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
-        self.title = params.get("title") or "网上办事"
+        self.title = params.get("title") or N_("网上办事")
         self._url = params.get("url", "")
         self.from_item = params.get("origin") == "item"
         web = self.kiosk.web
@@ -178,7 +181,7 @@ class WebScreen(KioskScreen):
     def _open(self) -> None:
         web = self.kiosk.web
         if web is None:
-            self.status = "本机暂时不能打开网上办事。\n" + WAY_ON["item" if self.from_item else "home"]
+            self.status = _("本机暂时不能打开网上办事。") + "\n" + _(WAY_ON["item" if self.from_item else "home"])
             return
         from kivy.core.window import Window
 
@@ -189,8 +192,10 @@ class WebScreen(KioskScreen):
 
     def _on_state(self, _bridge, state: str) -> None:
         self.page_shown = state == "open"
-        failed = (self.bridge.message if self.bridge else "") + "\n" + WAY_ON["item" if self.from_item else "home"]
-        self.status = {"opening": OPENING, "failed": failed}.get(state, "")
+        message = self.bridge.message if self.bridge else ""
+        failed = _(message) + "\n" + _(WAY_ON["item" if self.from_item else "home"])
+        self.opening = state == "opening"
+        self.status = {"opening": _(OPENING), "failed": failed}.get(state, "")
         if state == "open" and self.app.ui.large_text:
             self.kiosk.web.zoom(True)
 
@@ -227,7 +232,7 @@ class WebScreen(KioskScreen):
         """What the kiosk's dialog says: the page's own words, or for an upload the way on."""
         if self.ask_kind != "chooser":
             return self.ask_text
-        return "网站需要上传材料。请选择：" if self.ask_image or self.ask_capture else UPLOAD_NOT_YET
+        return _("网站需要上传材料。请选择：") if self.ask_image or self.ask_capture else _(UPLOAD_NOT_YET)
 
     def sign(self) -> None:
         """签名 for the page's upload: the pad comes up (the question stays open meanwhile)."""
@@ -255,14 +260,14 @@ class WebScreen(KioskScreen):
         self._start_camera()
 
     def _start_camera(self) -> None:
-        self.shot, self.shot_note, self.capturing = False, "请把材料平放在拍摄区，对准后点“拍照”", True
+        self.shot, self.shot_note, self.capturing = False, _("请把材料平放在拍摄区，对准后点“拍照”"), True
         self.kiosk.web.start_preview(lambda frame: Clock.schedule_once(lambda _dt: self._show_camera(frame)))
 
     def _show_camera(self, frame) -> None:
         if not self.capturing or self.shot:
             return
         if not frame.size:
-            self.shot_note = "拍摄设备没有画面，请告诉工作人员，或用手机办理。"
+            self.shot_note = _("拍摄设备没有画面，请告诉工作人员，或用手机办理。")
             return
         self.camera_texture = _texture(frame, self.camera_texture)
 
@@ -270,7 +275,7 @@ class WebScreen(KioskScreen):
         """The newest frame, found, flattened and evened out, on a worker thread."""
         import threading
 
-        self.shot_note = "正在处理，请稍候…"
+        self.shot_note = _("正在处理，请稍候…")
 
         def work() -> None:
             result = self.kiosk.web.shoot()
@@ -281,7 +286,7 @@ class WebScreen(KioskScreen):
         if not self.capturing:
             return
         if result is None:
-            self.shot_note = "还没有拍到画面，请稍候再点“拍照”。"
+            self.shot_note = _("还没有拍到画面，请稍候再点“拍照”。")
             return
         page, found = result
         self.kiosk.web.stop_preview()
@@ -289,8 +294,8 @@ class WebScreen(KioskScreen):
         self.pages_taken = len(self._pages)
         self.shot = True
         self.camera_texture = _texture(page, None)
-        self.shot_note = (f"第 {self.pages_taken} 页。" if found else
-                          f"第 {self.pages_taken} 页：没有找到材料的边缘，已按整个画面保存，可以重拍。")
+        self.shot_note = (_("第 {n} 页。") if found else
+                          _("第 {n} 页：没有找到材料的边缘，已按整个画面保存，可以重拍。")).format(n=self.pages_taken)
 
     def retake(self) -> None:
         """重拍: the last page is dropped, the live view again."""
@@ -307,7 +312,7 @@ class WebScreen(KioskScreen):
         pages, self._pages = list(getattr(self, "_pages", [])), []
         self._close_camera()
         if not self.kiosk.web.give_capture(pages):
-            self.app.notify("这个网站不接受拍摄的材料。请用手机办理，或请工作人员帮助。")
+            self.app.notify(_("这个网站不接受拍摄的材料。请用手机办理，或请工作人员帮助。"))
 
     def capture_cancel(self) -> None:
         self._pages = []
@@ -337,7 +342,7 @@ class WebScreen(KioskScreen):
 
     def _on_refusal(self, _bridge, text: str) -> None:
         if text:
-            self.app.notify(text)
+            self.app.notify(_(text))
             self.kiosk.web.clear_refusal()
 
     def print_document(self) -> None:
@@ -351,7 +356,7 @@ class WebScreen(KioskScreen):
 
     def _printed(self, outcome) -> None:
         key = "print_duplicate" if outcome.duplicate else outcome.message_key
-        self.app.notify(PRINT_WORDS.get(key, PRINT_WORDS["print_unavailable"]))
+        self.app.notify(_(PRINT_WORDS.get(key, PRINT_WORDS["print_unavailable"])))
 
     def close_preview(self) -> None:
         if self.kiosk.web is not None:

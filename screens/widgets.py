@@ -38,6 +38,10 @@ class KioskScreen(Screen):
     def wipe(self) -> None:
         """Forgets everything the last citizen saw or typed here."""
 
+    def relabel(self) -> None:
+        """The language changed while this screen is up: make again the texts it set in Python
+        (with ``_()``, docs/i18n.md). kv texts written ``app._('…')`` follow by themselves."""
+
 
 class KioskButton(Button):
     """A primary button: white text on blue, wraps inside its bounds."""

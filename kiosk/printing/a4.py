@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kiosk.i18n import _
 from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule, Steps,
                                      Text, Title)
 from kiosk.printing.templates import guide_receipt
@@ -30,7 +31,7 @@ from kiosk.printing.templates import guide_receipt
 MARGIN = 18.0  # mm
 SIZE, LARGE, TITLE = 14.0, 18.0, 24.0  # pt; large print for older citizens
 PT = 25.4 / 72  # mm per point
-ALWAYS = "0123456789第页共/ .：:-"  # footer and numbering characters
+ALWAYS = "0123456789第页共/ .：:-Pag"  # footer and numbering characters (Page n in English)
 
 
 class FontBank:
@@ -125,7 +126,7 @@ class _Page:
             def footer(inner) -> None:  # noqa: N805 - fpdf2 hook
                 inner.set_y(-12)
                 inner.set_font("noto", size=9)
-                inner.cell(0, 5, f"{footer}  第 {inner.page_no()} 页", align="C")
+                inner.cell(0, 5, footer + "  " + _("第 {n} 页").format(n=inner.page_no()), align="C")
 
         self.pdf = pdf = _Pdf(format="A4", unit="mm")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -177,7 +178,7 @@ class _Page:
         self.text(text, size, indent=indent)
 
     def key_value(self, key: str, value: str, size: float) -> None:
-        self.item(f"{key}：", value, size, box=False)
+        self.item(key + _("："), value, size, box=False)
 
     def qr(self, data: str, caption: str, module: int) -> None:
         import qrcode
@@ -245,7 +246,7 @@ def guide_a4(item: Any, hall: Any, qr_url: str | None = None, *, printed_at: dt.
     doc = guide_receipt(item, hall, qr_url, large=True, printed_at=printed_at, basis=True)
     source = str(getattr(item, "source", "") or "").strip()
     if source:
-        doc.add(Text(f"信息来源：{source}"))
+        doc.add(Text(_("信息来源：{source}").format(source=source)))
     name = hall.get("name", "") if isinstance(hall, dict) else getattr(hall, "name", "")
     return render_a4(doc, bank, footer=str(name)).data
 

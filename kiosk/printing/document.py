@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Union
 
+from kiosk.i18n import _
+
 
 @dataclass(frozen=True)
 class Title:
@@ -101,7 +103,7 @@ class Document:
             if isinstance(b, (Title, Text, BigText)):
                 out.append(b.text)
             elif isinstance(b, KeyValue):
-                out.append(f"{b.key}：{b.value}")
+                out.append(b.key + _("：") + b.value)
             elif isinstance(b, Checklist):
                 out.extend(f"{b.box} {i}" for i in b.items)
             elif isinstance(b, Steps):

@@ -8,6 +8,7 @@ is one column (12 dots), everything else two (24 dots). python-escpos'
 from __future__ import annotations
 
 from drivers.receipt_printer import Cut, Feed, PrinterProfile, PrintJob, QrCode, TextLine
+from kiosk.i18n import _
 from kiosk.printing.document import (BigText, Blank, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
 
@@ -110,7 +111,7 @@ def render(doc: Document, profile: PrinterProfile) -> PrintJob:
             for n, step in enumerate(b.items, 1):
                 ops += _lines(f"{n}. {step}", profile, size, indent=" " * (len(str(n)) + 2))
         elif isinstance(b, KeyValue):
-            ops += _lines(f"{b.key}：{b.value}", profile, size, indent="  ")
+            ops += _lines(b.key + _("：") + b.value, profile, size, indent="  ")
         elif isinstance(b, Qr):
             ops.append(QrCode(b.data, module=b.module if profile.columns >= 48 else min(b.module, 5)))
             if b.caption:

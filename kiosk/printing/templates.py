@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any, Iterable
 
+from kiosk.i18n import _
 from kiosk.printing.document import (BigText, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
 
@@ -30,7 +31,7 @@ def _stamp(at: dt.datetime | None) -> str:
 def _time_limit(item: Any) -> str | None:
     # The promised time is what the citizen waits; the legal limit only when nothing is promised.
     days = _field(item, "promised_days", None) or _field(item, "legal_days", None)
-    return f"{days}个工作日" if days else None
+    return _("{n}个工作日").format(n=days) if days else None
 
 
 def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: bool = True,
@@ -42,52 +43,54 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
     time limit and fee where known, consultation phone, the hall's hours and
     the QR code to continue on the phone (``qr_url``, computed by the kiosk).
     办理地点 where the data has it; 设定依据 only with ``basis`` (the A4 page: on
-    a receipt the legal text would cost a metre of paper).
+    a receipt the legal text would cost a metre of paper). The kiosk's words are in the
+    session's language (kiosk/i18n.py); the item's own texts stay as the catalogue has them.
     """
     doc = Document(job_id=job_id or f"guide-{_field(item, 'id')}-{uuid.uuid4().hex[:12]}",
                    title=f"guide {_field(item, 'id')}")
-    doc.add(Text(str(_field(hall, "name")), "center"), Text("办事指南（请带回家）", "center", bold=True),
+    doc.add(Text(str(_field(hall, "name")), "center"), Text(_("办事指南（请带回家）"), "center", bold=True),
             Rule("="), Title(_field(item, "name"), "left"),
-            KeyValue("办理部门", _field(item, "department") or "请咨询窗口", large))
+            KeyValue(_("办理部门"), _field(item, "department") or _("请咨询窗口"), large))
     steps = tuple(s for s in _field(item, "steps", ()) if s)
     if steps:
-        doc.add(Rule(), Text("怎么办", large=large, bold=True), Steps(steps, large))
+        doc.add(Rule(), Text(_("怎么办"), large=large, bold=True), Steps(steps, large))
     materials = tuple(m for m in _field(item, "materials", ()) if m)
-    doc.add(Rule(), Text("要带的材料（备好一样，勾一样）", large=large, bold=True))
+    doc.add(Rule(), Text(_("要带的材料（备好一样，勾一样）"), large=large, bold=True))
     if materials:
         doc.add(Checklist(materials, large))
     else:
-        doc.add(Text("无需材料，或请电话咨询", large=large))
+        doc.add(Text(_("无需材料，或请电话咨询"), large=large))
     limit, fee = _time_limit(item), (_field(item, "fee") or "").strip()
     if limit or fee:
         doc.add(Rule())
         if limit:
-            doc.add(KeyValue("办理时限", limit, large))
+            doc.add(KeyValue(_("办理时限"), limit, large))
         if fee:
-            doc.add(KeyValue("收费", fee, large))
+            doc.add(KeyValue(_("收费"), fee, large))
     location = (_field(item, "location") or "").strip()
     if location:
-        doc.add(Rule(), KeyValue("办理地点", location, large))
+        doc.add(Rule(), KeyValue(_("办理地点"), location, large))
     legal_basis = (_field(item, "legal_basis") or "").strip()
     if basis and legal_basis:
-        doc.add(Rule(), Text("设定依据", bold=True), Text(legal_basis))
+        doc.add(Rule(), Text(_("设定依据"), bold=True), Text(legal_basis))
     doc.add(Rule())
     if _field(item, "phone"):
-        doc.add(KeyValue("咨询电话", _field(item, "phone"), large))
+        doc.add(KeyValue(_("咨询电话"), _field(item, "phone"), large))
     hours = _field(hall, "hours") or _field(hall, "opening_hours")  # config calls it hall.opening_hours
     if hours:
-        doc.add(KeyValue("大厅开放时间", hours, large))
+        doc.add(KeyValue(_("大厅开放时间"), hours, large))
     if _field(hall, "phone"):
-        doc.add(KeyValue("大厅电话", _field(hall, "phone"), large))
+        doc.add(KeyValue(_("大厅电话"), _field(hall, "phone"), large))
     if qr_url:
-        doc.add(Rule(), Text("用手机扫一扫，接着办：", "center", large=large), Qr(qr_url))
+        doc.add(Rule(), Text(_("用手机扫一扫，接着办："), "center", large=large), Qr(qr_url))
     else:   # done at the window only: where to go, not a code that leads nowhere useful
-        doc.add(Rule(), Text("本事项请带齐材料到窗口办理" + ("（见上面的办理地点）。" if location else "。"),
+        doc.add(Rule(), Text(_("本事项请带齐材料到窗口办理（见上面的办理地点）。") if location else
+                             _("本事项请带齐材料到窗口办理。"),
                              large=large, bold=True))
         desk = str(_field(hall, "desk") or "").strip()
         if desk:
-            doc.add(KeyValue("不清楚请问", desk, large))
-    doc.add(Text(f"打印时间：{_stamp(printed_at)}", "center"), CutPaper())
+            doc.add(KeyValue(_("不清楚请问"), desk, large))
+    doc.add(Text(_("打印时间：{time}").format(time=_stamp(printed_at)), "center"), CutPaper())
     return doc
 
 

@@ -15,6 +15,8 @@ import queue
 import threading
 from typing import Any
 
+from .. import i18n
+from ..i18n import N_
 from ..observe import Observers
 from .tts import Voice, VoiceError
 
@@ -23,32 +25,32 @@ log = logging.getLogger(__name__)
 # screen name → (prompt key, the instruction). Keys name the hall's recorded prompts
 # (PACK/key.wav, docs/voice.md); every screen has one (a test checks), None = silent.
 PROMPTS: dict[str, tuple[str, str] | None] = {
-    "home": ("home", "欢迎使用政务e厅。请轻触屏幕上的按钮开始办理。"),
-    "browse": ("browse", "请选择一个主题或部门。"),
-    "list": ("list", "请选择要办理的事项。"),
-    "search": ("search", "请输入事项名称，或者拼音首字母，查找要办的事。"),
-    "item": ("item", "这是办事指南。可以打印带走，或者用手机继续办理。"),
-    "qr": ("qr", "请用手机扫描屏幕上的二维码。"),
-    "assist_consent": ("assist_consent", "帮办人员将通过视频帮助您。请阅读说明后选择是否同意。"),
-    "assist_wait": ("assist_wait", "正在为您接通帮办人员，请稍候。"),
-    "assist_fallback": ("assist_fallback", "帮办人员暂时不能接听。请看屏幕上的其他办法。"),
+    "home": ("home", N_("欢迎使用政务e厅。请轻触屏幕上的按钮开始办理。")),
+    "browse": ("browse", N_("请选择一个主题或部门。")),
+    "list": ("list", N_("请选择要办理的事项。")),
+    "search": ("search", N_("请输入事项名称，或者拼音首字母，查找要办的事。")),
+    "item": ("item", N_("这是办事指南。可以打印带走，或者用手机继续办理。")),
+    "qr": ("qr", N_("请用手机扫描屏幕上的二维码。")),
+    "assist_consent": ("assist_consent", N_("帮办人员将通过视频帮助您。请阅读说明后选择是否同意。")),
+    "assist_wait": ("assist_wait", N_("正在为您接通帮办人员，请稍候。")),
+    "assist_fallback": ("assist_fallback", N_("帮办人员暂时不能接听。请看屏幕上的其他办法。")),
     "assist_call": None,                          # the helper is talking: the kiosk keeps quiet
-    "staff_pin": ("staff_pin", "请工作人员输入密码。"),
-    "admin_login": ("admin_login", "请工作人员刷工作证，或输入密码。"),
+    "staff_pin": ("staff_pin", N_("请工作人员输入密码。")),
+    "admin_login": ("admin_login", N_("请工作人员刷工作证，或输入密码。")),
     "admin": None,                                # staff at work: the kiosk keeps quiet
-    "consent": ("consent", "核验身份需要读取您的身份证并拍摄人脸。请阅读后选择同意或不同意。"),
-    "idcard": ("idcard", "请将身份证放在读卡区。"),
-    "face": ("face", "请正对摄像头，按屏幕提示转头。"),
-    "identified": ("identified", "已确认是您本人，请继续办理。"),
-    "identity_help": ("identity_help", "请到服务台，由工作人员帮您核验身份。"),
-    "help": ("help", "请到服务台找工作人员，当面为您办理。"),
-    "web": ("web", "网上办事页面已经打开，请按页面上的提示操作。"),
-    "ask": ("ask", "请说出或写下您的问题，我来帮您找答案。"),
-    "order": ("order", "请按屏幕提示留言，工作人员会按时答复您。"),
-    "order_done": ("order_done", "请保管好回执上的查询码，用它可以查询答复。"),
-    "rate": ("rate", "请为刚才的服务评价，点一下即可，也可以跳过。"),
-    "order_lookup": ("order_lookup", "请输入回执上的查询码，查看留言的答复。"),
-    "countdown": ("countdown", "您还需要继续办理吗？如需继续，请点击屏幕。"),
+    "consent": ("consent", N_("核验身份需要读取您的身份证并拍摄人脸。请阅读后选择同意或不同意。")),
+    "idcard": ("idcard", N_("请将身份证放在读卡区。")),
+    "face": ("face", N_("请正对摄像头，按屏幕提示转头。")),
+    "identified": ("identified", N_("已确认是您本人，请继续办理。")),
+    "identity_help": ("identity_help", N_("请到服务台，由工作人员帮您核验身份。")),
+    "help": ("help", N_("请到服务台找工作人员，当面为您办理。")),
+    "web": ("web", N_("网上办事页面已经打开，请按页面上的提示操作。")),
+    "ask": ("ask", N_("请说出或写下您的问题，我来帮您找答案。")),
+    "order": ("order", N_("请按屏幕提示留言，工作人员会按时答复您。")),
+    "order_done": ("order_done", N_("请保管好回执上的查询码，用它可以查询答复。")),
+    "rate": ("rate", N_("请为刚才的服务评价，点一下即可，也可以跳过。")),
+    "order_lookup": ("order_lookup", N_("请输入回执上的查询码，查看留言的答复。")),
+    "countdown": ("countdown", N_("您还需要继续办理吗？如需继续，请点击屏幕。")),
 }
 VOLUME_STEP = 0.15
 
@@ -101,7 +103,9 @@ class VoiceGuide:
             self.say(*prompt)
 
     def say(self, key: str, text: str) -> None:
-        """A public prompt (an item's name, an outcome) when voice is on; never blocks."""
+        """A public prompt (an item's name, an outcome) when voice is on; never blocks. ``text`` is
+        the Chinese msgid: it is spoken in the session's language (kiosk/i18n.py), in that
+        language's voice, and an item's own Chinese name stays Chinese."""
         if not self.on or self.paused or not self.available:
             return
         self._start()
@@ -110,18 +114,22 @@ class VoiceGuide:
                 self._jobs.get_nowait()
             except queue.Empty:
                 break
-        self._jobs.put((key, text))
+        language = i18n.current()
+        self._jobs.put((key, i18n.gettext(text, language), language))
 
     def warm(self) -> None:
         """Renders every fixed prompt once (at start, in the background), so the first sound
-        of a screen does not wait for the engine."""
-        for prompt in PROMPTS.values():
-            if prompt is not None:
-                try:
-                    self.voice.prompt(*prompt)
-                except VoiceError as exc:
-                    log.warning("voice: prompts cannot be rendered (%s)", exc)
-                    return
+        of a screen does not wait for the engine: the start language's first, then the other's
+        (both fit the prompt cache: 2 × 20 of its 48)."""
+        first = i18n.current()
+        for language in [first] + [lang for lang in i18n.LANGUAGES if lang != first]:
+            for prompt in PROMPTS.values():
+                if prompt is not None:
+                    try:
+                        self.voice.prompt(prompt[0], i18n.gettext(prompt[1], language), language)
+                    except VoiceError as exc:
+                        log.warning("voice: prompts cannot be rendered (%s)", exc)
+                        return
 
     def _start(self) -> None:
         if self._thread is None:
@@ -130,13 +138,20 @@ class VoiceGuide:
 
     def _run(self) -> None:
         while True:
-            key, text = self._jobs.get()
+            key, text, language = self._jobs.get()
             try:
-                wav = self.voice.prompt(key, text)
+                wav = self.voice.prompt(key, text, self._voice_language(text, language))
                 if self.on and not self.paused:
                     self.audio.play(wav, key)
             except Exception as exc:  # noqa: BLE001 - a prompt that cannot play is skipped, logged by type
                 log.warning("voice: prompt %s not played (%s)", key, type(exc).__name__)
+
+    @staticmethod
+    def _voice_language(text: str, language: str) -> str:
+        """English text in the English voice; text with hanzi (an item's name) in Mandarin."""
+        if language != i18n.SOURCE and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return i18n.SOURCE
+        return language
 
     def _forget(self) -> None:
         self.choice = None

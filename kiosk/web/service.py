@@ -20,14 +20,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..i18n import N_
 from ..observe import Observers
 from .policy import Allowlist
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = "网上办事网站暂时打不开（网络或网站的原因）。"
-CRASHED = "网页出了问题，已为您重新打开。刚才填写的内容可能需要重新填写。"
-NOT_HERE = "本机暂时不能打开网上办事。"
+UNREACHABLE = N_("网上办事网站暂时打不开（网络或网站的原因）。")
+CRASHED = N_("网页出了问题，已为您重新打开。刚才填写的内容可能需要重新填写。")
+NOT_HERE = N_("本机暂时不能打开网上办事。")
 SCROLL_STEP = 1.0           # page pixels scrolled per pixel the finger moved
 
 
@@ -63,7 +64,7 @@ class Ask:
         return self._takes("application/pdf", ".pdf")
 
 
-UPLOAD_NOT_YET = "本机暂时不能上传这种材料。您可以用手机扫码继续办理，或请工作人员帮助。"
+UPLOAD_NOT_YET = N_("本机暂时不能上传这种材料。您可以用手机扫码继续办理，或请工作人员帮助。")
 SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -77,10 +78,10 @@ class Document:
 
 
 REFUSED_DOCUMENT = {
-    "ofd": "这是 OFD 格式的电子证照，本机暂时不能打印。请用手机下载，或请工作人员帮助。",
-    "other": "本机只能打印 PDF 格式的证照和文件。请用手机下载，或请工作人员帮助。",
-    "too_large": "文件太大，本机不能打印。请用手机下载，或请工作人员帮助。",
-    "broken": "这个文件打不开，不能打印。请用手机下载，或请工作人员帮助。",
+    "ofd": N_("这是 OFD 格式的电子证照，本机暂时不能打印。请用手机下载，或请工作人员帮助。"),
+    "other": N_("本机只能打印 PDF 格式的证照和文件。请用手机下载，或请工作人员帮助。"),
+    "too_large": N_("文件太大，本机不能打印。请用手机下载，或请工作人员帮助。"),
+    "broken": N_("这个文件打不开，不能打印。请用手机下载，或请工作人员帮助。"),
 }
 
 

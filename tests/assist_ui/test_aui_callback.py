@@ -94,7 +94,7 @@ def test_failure_tells_the_hall_phone_and_keeps_the_number_until_session_end(cb_
     ui.service.pending[0].set_exception(Refused())
     ui.frames(3)
     phone = ui.kiosk.config["hall.phone"]
-    assert scr.message == f"暂时无法登记，请拨打 {phone} 或到服务台咨询。"
+    assert scr.ids.message.text == f"暂时无法登记，请拨打 {phone} 或到服务台咨询。"
     assert scr.warn and not scr.sending and scr.ids.pad.text == "01012345678"
     assert not overflowing(scr)
     ui.screenshot("assist-callback-failed")

@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The kiosk's languages: Chinese (the source texts) and English, from gettext message catalogs.
+
+Every text the kiosk itself writes is a Chinese msgid marked for extraction:
+
+- ``_("请选择要办理的事项。")`` translates now, into the session's current language;
+- ``N_("…")`` only marks a text kept in a table and translated where it is shown.
+
+In kv the same function is ``app._('…')``: an app property that changes with the language, so
+every kv expression that uses it is evaluated again (screens/app.py). The catalogs are
+``kiosk/locale/LANG/LC_MESSAGES/messages.po``, extracted and updated with Babel
+(docs/i18n.md) and read at run time with Babel's reader, so a checkout needs no compile step.
+A missing translation shows the Chinese text (a test checks that every marked text has one).
+
+One citizen at a time: the language is the session's (kiosk/session.py sets it here and puts
+it back to the default when the session ends). Nothing is read at import.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+SOURCE = "zh"                      # the msgids are the Chinese texts
+LANGUAGES = ("zh", "en")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+_lock = threading.Lock()
+_catalogs: dict[str, dict[str, str]] = {}
+_current = SOURCE
+
+
+def N_(msgid: str) -> str:
+    """Marks ``msgid`` for extraction; it is translated where it is shown."""
+    return msgid
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog(language: str) -> dict[str, str]:
+    """msgid → translation for ``language`` (read once; fuzzy and empty entries left out)."""
+    if language == SOURCE:
+        return {}
+    with _lock:
+        found = _catalogs.get(language)
+        if found is None:
+            found = _catalogs[language] = _read(language)
+        return found
+
+
+def _read(language: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = po_path(language)
+    try:
+        with path.open("rb") as f:
+            po = read_po(f, locale=language, domain=DOMAIN)
+    except (OSError, ValueError) as exc:
+        log.error("language %s: catalog %s cannot be read (%s); texts stay Chinese", language, path, exc)
+        return {}
+    return {m.id: m.string for m in po
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+
+
+def use(language: str) -> None:
+    """Makes ``language`` the current one (the session calls this)."""
+    global _current
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    _current = language
+
+
+def current() -> str:
+    return _current
+
+
+def gettext(msgid: str, language: str | None = None) -> str:
+    """``msgid`` in ``language`` (default: the current one); the Chinese text when untranslated."""
+    if not msgid:
+        return msgid
+    return catalog(language or _current).get(msgid, msgid)
+
+
+_ = gettext
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """A one-language ``_`` (the app's kv property holds the current one)."""
+    table = catalog(language)
+
+    def translate(msgid: str) -> str:
+        return table.get(msgid, msgid) if msgid else msgid
+    translate.language = language  # type: ignore[attr-defined]
+    return translate
