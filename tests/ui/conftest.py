@@ -7,6 +7,7 @@ pumped with EventLoop.idle(). Kept in tests/ui so other test folders never
 start Kivy.
 """
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -23,7 +24,10 @@ os.environ.setdefault("KIVY_DPI", "96")
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[2]
-WIN_W, WIN_H = 1280, 800
+
+if str(Path(__file__).parent) not in sys.path:     # ui_kit lives beside this file (also when
+    sys.path.insert(0, str(Path(__file__).parent))  # tests/identity loads this conftest by path)
+from ui_kit import WIN_H, WIN_W, button, overflowing, visible_labels  # noqa: E402,F401
 
 
 def pytest_collection_modifyitems(items):
@@ -179,32 +183,3 @@ def make_ui(kivy_window, kiosk_cache):
 @pytest.fixture
 def ui(make_ui):
     return make_ui()
-
-
-def visible_labels(widget):
-    """Every Label (Buttons included) under widget that is shown and has text."""
-    from kivy.uix.label import Label
-    out = []
-    for w in widget.walk(restrict=True):
-        if isinstance(w, Label) and w.text and w.opacity > 0 and w.width > 1 and w.height > 1:
-            out.append(w)
-    return out
-
-
-def overflowing(widget, tolerance=2):
-    """Labels whose rendered text is larger than the widget that shows it."""
-    bad = []
-    for lab in visible_labels(widget):
-        lab.texture_update()
-        tw, th = lab.texture_size
-        if tw > lab.width + tolerance or th > lab.height + tolerance:
-            bad.append((lab.text[:40], (tw, th), tuple(lab.size)))
-    return bad
-
-
-def button(widget, text):
-    """The shown Button under widget whose text is exactly text (e.g. 返回, 首页)."""
-    from kivy.uix.button import Button
-    found = [w for w in widget.walk(restrict=True) if isinstance(w, Button) and w.text == text]
-    assert found, f"no button {text!r}"
-    return found[0]

@@ -3,7 +3,7 @@
 (an FAQ answer with its source, items that open), 解决了 / 没解决 and the help it offers."""
 import time
 
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 from screens.ask import ask_index
 
 from test_ui_ime import STROKES, candidate, draw

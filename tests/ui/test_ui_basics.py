@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 
 
 def test_cjk_font_is_not_tofu(ui):

@@ -3,7 +3,7 @@
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 
 
 def _row(screen, container_id, text_start):

@@ -128,7 +128,7 @@ def test_button_colours_survive_the_session_wipe(ui):
 
 def test_nav_buttons_stand_out_from_the_bar(ui):
     """GIVEN any screen with the blue bar THEN 返回 and 首页 differ ≥ 3:1 from the bar around them."""
-    from conftest import button
+    from ui_kit import button
     _show(ui, "item", {"id": "SI-0049"})
     img = frame(ui.window)
     for text in ("返回", "首页"):

@@ -8,7 +8,7 @@ hall's configured words are allowed in Chinese, and only those (tests/ui/english
 from __future__ import annotations
 
 import pytest
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 from english import SWITCH, cut_words, hall_words, item_content, leftover_chinese, shown_texts
 from kivy.metrics import dp
 from test_ui_large_text import _check as large_text_rules

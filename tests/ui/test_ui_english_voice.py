@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import button
+from ui_kit import button
 from english import CJK_RUN
 
 pytestmark = pytest.mark.ui

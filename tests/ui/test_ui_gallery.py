@@ -3,7 +3,7 @@
 checked for text that fits before it is saved (docs/screenshots/ is copied from these)."""
 import pytest
 
-from conftest import overflowing
+from ui_kit import overflowing
 
 SHOTS = [("home", "home", {}), ("help-desk", "help", {}), ("item", "item", {"id": "SI-0049"}),
          ("item-no-guide", "item", {"id": "SI-0050"}),

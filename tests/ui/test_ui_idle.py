@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Idle countdown: more time keeps the citizen's place; timeout or 结束办理 wipes everything."""
-from conftest import overflowing
+from ui_kit import overflowing
 
 RICH = "SI-0049"          # 普通护照签发（首次申请）: limits, fee, materials
 

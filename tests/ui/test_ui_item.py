@@ -2,7 +2,7 @@
 """The item screen: only the fields the data has; plain words when there is no guide."""
 from kivy.uix.checkbox import CheckBox
 
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 
 
 def _texts(screen):

@@ -6,7 +6,7 @@ import json
 import pytest
 from kivy.uix.checkbox import CheckBox
 
-from conftest import button, overflowing, visible_labels
+from ui_kit import button, overflowing, visible_labels
 
 GUIDE = {
     "id": "T-1", "name": "居民身份证换领", "department": "公安分局", "audience": "个人",

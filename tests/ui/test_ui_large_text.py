@@ -6,7 +6,7 @@ from kivy.metrics import dp
 from kivy.uix.button import Button
 from kivy.uix.checkbox import CheckBox
 
-from conftest import overflowing, visible_labels
+from ui_kit import overflowing, visible_labels
 
 ROUTES = [("home", {}), ("browse", {"by": "department"}), ("browse", {"by": "theme", "group": "个人"}),
           ("browse", {"by": "theme", "group": "法人"}), ("list", {"by": "theme", "value": "个人:户籍办理", "page": 0}),

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import button
+from ui_kit import button
 
 
 def _counts(ui) -> Counter:

@@ -4,7 +4,7 @@ starts with closing punctuation (，。、）…) and none ends with opening pun
 checked are the ones Kivy laid out for the texture, not the text that was set."""
 import pytest
 
-from conftest import visible_labels
+from ui_kit import visible_labels
 
 ROUTES = [("home", {}), ("browse", {"by": "theme"}), ("browse", {"by": "department"}),
           ("list", {"by": "audience", "value": "个人", "page": 0}),

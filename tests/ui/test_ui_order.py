@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import overflowing
+from ui_kit import overflowing
 from drivers.receipt_printer import create_printer
 from kiosk.records import new_key
 

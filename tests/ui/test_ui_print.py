@@ -133,7 +133,7 @@ def test_no_a4_button_without_an_a4_printer(ui, printer):
 def test_three_action_buttons_fit_in_large_text(ui, printer, tmp_path):
     """GIVEN large-text mode and an A4 printer THEN the item's three action buttons (QR, print,
     A4) still show their whole captions (help is the top bar's button)."""
-    from conftest import overflowing
+    from ui_kit import overflowing
     from drivers.a4_printer import create_a4_printer
 
     a4 = create_a4_printer(f"sim://?spool={tmp_path}")

@@ -2,7 +2,7 @@
 """Search with the on-screen keyboard, highlighting, no-result help, IME text."""
 import re
 
-from conftest import overflowing
+from ui_kit import overflowing
 
 
 def plain(markup):

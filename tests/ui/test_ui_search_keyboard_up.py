@@ -3,7 +3,7 @@
 above the keyboard while typing (before: one), each with its text drawn on screen."""
 import pytest
 
-from conftest import overflowing
+from ui_kit import overflowing
 from pixels import frame, text_contrast, window_rect
 
 ITEMS = ("id,name,department,keywords\n"

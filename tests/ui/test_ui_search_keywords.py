@@ -3,7 +3,7 @@
 import pytest
 from kivy.metrics import dp
 
-from conftest import overflowing, visible_labels
+from ui_kit import overflowing, visible_labels
 
 LONG = "个体工商户设立登记（含经营范围涉及前置审批事项的个体工商户在网上申请设立登记并领取纸质执照的情形）"
 ITEMS = ("id,name,department,keywords\n"

@@ -3,7 +3,7 @@
 keyboard stepping aside while the citizen scrolls the results (large mode)."""
 from kivy.metrics import dp
 
-from conftest import button, overflowing
+from ui_kit import button, overflowing
 
 
 def _type(ui, keys):
@@ -79,7 +79,7 @@ def test_more_results_lists_the_next_thirty_until_all_are_listed(ui):
             assert not overflowing(search)
     assert first_taps == -(-(total - 30) // 30)
     names = [r.text if not hasattr(r, "name_text") else r.name_text for r in _rows(search)]
-    from conftest import visible_labels  # noqa: F401
+    from ui_kit import visible_labels  # noqa: F401
     import re
     assert [re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", n) for n in names] == expected
     assert f"找到 {total} 项，最相关" in search.ids.status.text

@@ -2,7 +2,7 @@
 """Browsing by life topic (按主题) and by department A–Z, paged, names in full; normal and large mode."""
 import pytest
 
-from conftest import WIN_H, WIN_W, button, overflowing
+from ui_kit import WIN_H, WIN_W, button, overflowing
 
 
 def _buttons(browse):

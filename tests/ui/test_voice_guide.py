@@ -2,7 +2,7 @@
 """语音播报 as the citizen hears it: after real taps, the audio simulator's record holds each
 screen's prompt, not silent, cut by the next; the 语音 button in the bar turns it off; nothing
 is spoken in a helper call or for citizen data."""
-from conftest import button
+from ui_kit import button
 
 
 def _voice_ui(make_ui, **overrides):

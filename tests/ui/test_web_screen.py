@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from portal import Portal  # noqa: E402
 
-from conftest import button  # noqa: E402
+from ui_kit import button  # noqa: E402
 
 MARK = (10, 125, 50)          # the portal's green block at the page's top right
 
