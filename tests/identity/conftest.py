@@ -9,27 +9,19 @@ imported when a UI fixture is first used.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-from idf_helpers import CARD_PHOTO, FRONTAL, TURNED
+from idf_helpers import CARD_PHOTO, FRONTAL, TURNED, load_by_path
 
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str, path: Path):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
-_face = _load("idf_face_harness", TESTS / "face" / "conftest.py")
-_ui = _load("idf_ui_harness", TESTS / "ui" / "conftest.py")
+
+_face = load_by_path("idf_face_harness", TESTS / "face" / "conftest.py")
+_ui = load_by_path("idf_ui_harness", TESTS / "ui" / "conftest.py")
 
 faces_dir, engine, photo, face_frame = _face.faces_dir, _face.engine, _face.photo, _face.face_frame
 kivy_window, kiosk_cache, make_ui = _ui.kivy_window, _ui.kiosk_cache, _ui.make_ui

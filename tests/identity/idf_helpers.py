@@ -137,3 +137,17 @@ def live_bytes_containing(needle_list: list[bytes]) -> list[str]:
             if type(ref) is bytes and id(ref) not in mine and len(ref) >= 8 and any(n in ref for n in needle_list):
                 found.append(f"{type(obj).__name__} -> bytes({len(ref)})")
     return found
+
+
+def load_by_path(name: str, path: Path):
+    """The module at ``path`` under its own ``name`` (once): another folder's conftest or helper,
+    which a plain import would confuse with this folder's."""
+    import importlib.util
+    import sys
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

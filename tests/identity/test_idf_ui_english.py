@@ -8,28 +8,19 @@ may be hanzi) and the hall's words are the hall's: both are allowed, nothing els
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
+from idf_helpers import load_by_path
 from test_idf_ui import flow, tap_id, texts, wait_screen  # noqa: F401 - flow is a fixture
 
 
 pytestmark = pytest.mark.ui
 
 
-def _load_module(name: str, path: Path):
-    """tests/ui/english.py under its own name (a plain import would find another folder's module)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
-
-english = _load_module("idf_english", Path(__file__).resolve().parents[1] / "ui" / "english.py")
+english = load_by_path("idf_english", Path(__file__).resolve().parents[1] / "ui" / "english.py")
 
 
 def assert_english(ui, shot=None, large=False):
