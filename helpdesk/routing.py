@@ -4,18 +4,20 @@
 Time comes only from the injected ``clock`` (seconds, float); timers advance
 when :meth:`Router.tick` is called. Every change produces messages in
 :attr:`Router.outbox` as ``(role, id, message)`` with role ``"kiosk"`` or
-``"helper"``; the hub delivers them (docs/assist-protocol.md).
+``"helper"``; the hub delivers them (docs/assist-protocol.md). The router
+keeps presence, ringing and the routing decision; the queue's bookkeeping is
+:mod:`helpdesk.routing_queue`'s, the calls' :mod:`helpdesk.routing_calls`'.
 """
 from __future__ import annotations
 
-import itertools
 import math
-import secrets
 from typing import Callable
 
-from helpdesk.estimate import CallDurations, estimate_waits
+from helpdesk.estimate import CallDurations
 from helpdesk.model import (IN_SERVICE, CallRecord, CallSink, Helper, NullSink,
                             Presence, Request, RoutingError, RoutingRules)
+from helpdesk.routing_calls import CallDesk
+from helpdesk.routing_queue import KioskQueue
 
 __all__ = ["Router", "RoutingRules", "RoutingError", "Presence", "CallRecord", "CallSink"]
 
@@ -27,12 +29,12 @@ class Router:
         self.rules = rules or RoutingRules()
         self.sink = sink or NullSink()
         self.helpers: dict[str, Helper] = {}
-        self.requests: dict[str, Request] = {}        # by terminal id
-        self._by_id: dict[str, Request] = {}          # the same, by request id
         self.outbox: list[tuple[str, str, dict]] = []
         self.durations = CallDurations(self.rules.default_call_s)
-        self._seq = itertools.count()
-        self._tried_history: dict[tuple[str, float], set[str]] = {}
+        self.queue = KioskQueue(self)        # the requests, their order, what the kiosks are told
+        self.requests: dict[str, Request] = self.queue.requests    # by terminal id
+        self._by_id: dict[str, Request] = self.queue.by_id         # the same, by request id
+        self.calls = CallDesk(self)          # answered rings, the calls and their ends
         self.started_at = clock()
 
     # ----------------------------------------------------------------- output
@@ -89,26 +91,16 @@ class Router:
         elif req is not None:
             self._to_kiosk(req.terminal_id, {"type": "ended", "request_id": req.id,
                                              "reason": "peer_disconnected"})
-            self._free_helper(req)
+            self.calls.free_helper(req)
             self._finish(req, "helper_dropped")
         h.request_id = None
         self.dispatch()
 
     def accept(self, name: str, request_id: str) -> None:
-        h = self._helper(name)
-        req = self.requests_by_id().get(request_id)
-        if req is None or req.state != "ringing" or req.helper != name:
-            raise RoutingError("no_such_ring", "that ring is over")
-        req.answered_at = self.clock()
-        self._set_state(h, Presence.BUSY)
-        self._to_kiosk(req.terminal_id, {"type": "connected", "request_id": req.id,
-                                         "helper": h.display_name})
-        self._to_helper(name, {"type": "connected", "request_id": req.id,
-                               "terminal_id": req.terminal_id,
-                               "terminal_name": req.terminal_name,
-                               "large_text": req.large_text})
-        self.sink.call_started(self._record(req, "in_call", ended=False))
-        self.dispatch()
+        self.calls.accept(name, request_id)
+
+    def wrapup(self, name: str, note: str, request_id: str | None = None) -> str:
+        return self.calls.wrapup(name, note, request_id)
 
     def decline(self, name: str, request_id: str) -> None:
         self._helper(name)                 # an unknown helper is an error
@@ -117,14 +109,6 @@ class Router:
             raise RoutingError("no_such_ring", "that ring is over")
         self._unring(req, "declined")      # the helper stays available (not punished)
         self.dispatch()
-
-    def wrapup(self, name: str, note: str, request_id: str | None = None) -> str:
-        h = self._helper(name)
-        target = request_id or (h.recent_calls[-1] if h.recent_calls else None)
-        if target is None or target not in h.recent_calls:
-            raise RoutingError("no_call", "no recent call of yours to note")
-        self.sink.call_note(target, name, note[:2000])
-        return target
 
     # ----------------------------------------------------------------- kiosks
     def request(self, terminal_id: str, large_text: bool = False,
@@ -136,14 +120,11 @@ class Router:
             if old.state == "connected":
                 raise RoutingError("in_call", "this terminal is already in a call")
             old.last_sent = None
-            self._push_one(old)
+            self.queue.push_one(old)
             return
         at = now if requested_at is None else float(requested_at)
         at = min(at, now) if math.isfinite(at) else now
-        req = Request(secrets.token_hex(6), next(self._seq), terminal_id,
-                      terminal_name or terminal_id, bool(large_text), at,
-                      set(self._tried_history.pop((terminal_id, at), set())))
-        self.requests[terminal_id] = self._by_id[req.id] = req
+        req = self.queue.add(terminal_id, large_text, terminal_name, at)
         if now - at >= self.rules.max_wait_s:
             self._timeout(req)
         self.dispatch()
@@ -168,31 +149,20 @@ class Router:
         if req.state == "connected":
             self._to_helper(req.helper, {"type": "ended", "request_id": req.id,
                                          "reason": "peer_disconnected"})
-            self._free_helper(req)
+            self.calls.free_helper(req)
         elif req.state == "ringing":
             self._unring(req, "kiosk_left")
-        self._tried_history[(terminal_id, req.requested_at)] = set(req.tried)
+        self.queue.keep_tried(req)
         self._finish(req, "kiosk_dropped")
         self.dispatch()
 
     # ------------------------------------------------------------ both sides
     def hangup(self, role: str, party: str, reason: str = "hangup") -> None:
-        req = self._call_of(role, party)
-        if req is None:
-            raise RoutingError("no_call", "not in a call")
-        for r, p in (("kiosk", req.terminal_id), ("helper", req.helper)):
-            self.outbox.append((r, p, {"type": "ended", "request_id": req.id,
-                                       "reason": reason, "by": role}))
-        self._free_helper(req)
-        self._finish(req, "completed")
-        self.dispatch()
+        self.calls.hangup(role, party, reason)
 
     def peer(self, role: str, party: str) -> tuple[str, str] | None:
         """The other end of ``party``'s call, for relaying signal and chat."""
-        req = self._call_of(role, party)
-        if req is None:
-            return None
-        return ("helper", req.helper) if role == "kiosk" else ("kiosk", req.terminal_id)
+        return self.calls.peer(role, party)
 
     # ------------------------------------------------------------------ timers
     def tick(self) -> None:
@@ -204,18 +174,13 @@ class Router:
                 self._timeout(req)
             elif req.state == "ringing" and now - req.ring_started >= self.rules.ring_s:
                 self._unring(req, "missed", away=True)
-        horizon = now - self.rules.max_wait_s
-        for key in [k for k in self._tried_history if k[1] < horizon]:
-            del self._tried_history[key]
+        self.queue.forget_tried_before(now - self.rules.max_wait_s)
         self.dispatch()
 
     # ---------------------------------------------------------------- routing
     def ordered_queue(self) -> list[Request]:
         """Waiting and ringing requests, most deserving first (elders' wait × factor)."""
-        now, f = self.clock(), self.rules.elder_factor
-        waiting = [r for r in self.requests.values() if r.state != "connected"]
-        return sorted(waiting, key=lambda r: (-(now - r.requested_at) * (f if r.large_text else 1),
-                                              r.requested_at, r.seq))
+        return self.queue.ordered()
 
     def dispatch(self) -> None:
         order = self.ordered_queue()
@@ -236,40 +201,8 @@ class Router:
                 self._to_kiosk(req.terminal_id, {"type": "no_helper", "request_id": req.id,
                                                  "reason": reason})
                 self._finish(req, "no_helper")
-        self._push_queue([r for r in order if r.state == "queued" and r.terminal_id
-                          in self.requests])
-
-    def _push_queue(self, queued: list[Request] | None = None) -> None:
-        if queued is None:
-            queued = [r for r in self.ordered_queue() if r.state == "queued"]
-        if not queued:
-            return
-        now = self.clock()
-        states = [h.state for h in self.helpers.values()]
-        busy = [0.0 if h.state is Presence.RINGING else now - self._answered_at(h)
-                for h in self.helpers.values() if h.state in (Presence.RINGING, Presence.BUSY)]
-        est = estimate_waits(len(queued), states.count(Presence.AVAILABLE), busy,
-                             self.durations.mean(), self.rules.ring_s)
-        for i, req in enumerate(queued):
-            self._push_one(req, i + 1, est[i] if est else None)
-
-    def _push_one(self, req: Request, position: int | None = None,
-                  estimate: int | None = None) -> None:
-        if req.state == "ringing":
-            self._to_kiosk(req.terminal_id, {"type": "ringing", "request_id": req.id,
-                                         "requested_at": req.requested_at})
-            return
-        if position is None:
-            self._push_queue()
-            return
-        if req.last_sent == (position, estimate):
-            return
-        req.last_sent = (position, estimate)
-        self._to_kiosk(req.terminal_id, {
-            "type": "queued", "request_id": req.id, "position": position,
-            "estimate_s": estimate, "requested_at": req.requested_at,
-            "helpers_available": sum(h.state is Presence.AVAILABLE
-                                     for h in self.helpers.values())})
+        self.queue.push_queue([r for r in order if r.state == "queued" and r.terminal_id
+                               in self.requests])
 
     # ---------------------------------------------------------------- helpers
     def _in_grace(self) -> bool:
@@ -283,18 +216,6 @@ class Router:
         if h is None or h.state is Presence.OFFLINE:
             raise RoutingError("not_logged_in", "log in first")
         return h
-
-    def _call_of(self, role: str, party: str) -> Request | None:
-        if role == "kiosk":
-            req = self.requests.get(party)
-        else:
-            h = self.helpers.get(party)
-            req = self.requests_by_id().get(h.request_id) if h and h.request_id else None
-        return req if req is not None and req.state == "connected" else None
-
-    def _answered_at(self, h: Helper) -> float:
-        req = self.requests_by_id().get(h.request_id)
-        return req.answered_at if req and req.answered_at is not None else self.clock()
 
     def _ring(self, req: Request, h: Helper) -> None:
         now = self.clock()
@@ -321,15 +242,6 @@ class Router:
             req.tried.add(h.name)
         req.helper = req.ring_started = req.last_sent = None
 
-    def _free_helper(self, req: Request) -> None:
-        h = self.helpers[req.helper]
-        h.request_id = None
-        h.recent_calls = (h.recent_calls + [req.id])[-5:]
-        h.idle_since = self.clock()
-        self.durations.add(self.clock() - req.answered_at)
-        if h.state is not Presence.OFFLINE:
-            self._set_state(h, Presence.AVAILABLE)
-
     def _timeout(self, req: Request) -> None:
         if req.state == "ringing":
             self._unring(req, "timeout")
@@ -337,12 +249,5 @@ class Router:
                                          "waited_s": round(self.clock() - req.requested_at, 1)})
         self._finish(req, "timeout")
 
-    def _record(self, req: Request, outcome: str, ended: bool = True) -> CallRecord:
-        return CallRecord(req.id, req.terminal_id, req.helper, req.large_text,
-                          req.requested_at, req.answered_at,
-                          self.clock() if ended else None, outcome)
-
     def _finish(self, req: Request, outcome: str) -> None:
-        self.requests.pop(req.terminal_id, None)
-        self._by_id.pop(req.id, None)
-        self.sink.call_ended(self._record(req, outcome))
+        self.queue.finish(req, outcome)

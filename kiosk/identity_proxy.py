@@ -19,19 +19,17 @@ import json
 import logging
 import os
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from drivers.base import DeviceError, DeviceState
 from drivers.id_reader import CardType, IdCardReader
 from drivers.id_reader import errors as E
 
+from .identity_process import QUIT_WAIT_S, Reaper, messages, send, spawn_worker
+
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[1]
-QUIT_WAIT_S = 3.0        # a worker that does not exit on "quit" in this time is killed
 
 
 class WorkerCard:
@@ -87,7 +85,7 @@ class WorkerIdReader(IdCardReader):
         self._write_lock = threading.Lock()
         self._poll = False
         self._fresh = threading.Event()
-        self._ended: list[threading.Thread] = []
+        self._reaper = Reaper(name)               # ends workers and waits for them
         self.started_at = self.ready_at = 0.0    # monotonic; for the bench
         self.worker_pid: int | None = None
         self._gen = 0                              # start_session/end_session generations
@@ -110,17 +108,11 @@ class WorkerIdReader(IdCardReader):
         self._set_state(DeviceState.CONNECTING)
         if self.parsed.scheme == "sim":
             if self.simulator is None:
-                from drivers.id_reader import _start_simulator
-                from drivers.id_reader.protocol import BAUD_CODES
-                baud = int(self.parsed.params.get("baud", 115200))
                 try:
-                    self.simulator = _start_simulator(self.parsed, baud)
-                except (OSError, KeyError) as exc:
-                    err = DeviceError(E.IDR_BACKEND_START, f"simulator: {exc}")
-                    self._set_state(DeviceState.FAULT, err)
-                    raise err from None
-                wire = baud if baud in BAUD_CODES else 115200
-                self._worker_uri = f"serial://{self.simulator.path}?baud={wire}"
+                    self.simulator, self._worker_uri = start_simulator(self.parsed)
+                except DeviceError as exc:
+                    self._set_state(DeviceState.FAULT, exc)
+                    raise
                 self.opts.setdefault("photo_decoder", "test")
         else:
             port = self.parsed.path or self.parsed.netloc
@@ -170,8 +162,6 @@ class WorkerIdReader(IdCardReader):
 
     def _spawn(self, gen: int, setup: dict[str, Any]) -> None:
         self.wait_ended()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
-                                                            if p)}
         with self._lock:
             if gen != self._gen:                  # ended (or restarted) before it started
                 self._spawned.set()
@@ -181,9 +171,7 @@ class WorkerIdReader(IdCardReader):
                 frames_r, frames_w = os.pipe()
                 setup["face"] = {**self.face.setup, "frames_fd": frames_r}
             try:
-                proc = subprocess.Popen([sys.executable, "-m", "kiosk.identity_worker"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, env=env, cwd=str(ROOT), text=True,
-                                        encoding="utf-8", bufsize=1, pass_fds=(frames_r,) if frames_r else ())
+                proc = spawn_worker((frames_r,) if frames_r else ())
             except OSError as exc:
                 for fd in (frames_r, frames_w):
                     if fd is not None:
@@ -227,21 +215,11 @@ class WorkerIdReader(IdCardReader):
         if self.state in (DeviceState.BUSY, DeviceState.CONNECTING):
             self._set_state(DeviceState.READY)   # between sessions: the last usable state stands
         self._write(proc, {"cmd": "quit"})
-        t = threading.Thread(target=self._reap, args=(proc,), name="identity-worker-end", daemon=True)
-        with self._lock:
-            self._ended.append(t)
-        t.start()
+        self._reaper.end(proc)
 
     def wait_ended(self, timeout: float = QUIT_WAIT_S + 2) -> bool:
         """Blocks until every ended worker has exited (tests, benches, shutdown, the next start)."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            pending = list(self._ended)
-        for t in pending:
-            t.join(max(0.0, deadline - time.monotonic()))
-        with self._lock:
-            self._ended = [t for t in self._ended if t.is_alive()]
-            return not self._ended
+        return self._reaper.wait(timeout)
 
     @property
     def running(self) -> bool:
@@ -289,12 +267,7 @@ class WorkerIdReader(IdCardReader):
 
     # -- the pipe ----------------------------------------------------------------------------
     def _write(self, proc: Any, obj: dict) -> None:
-        with self._write_lock:
-            try:
-                proc.stdin.write(json.dumps(obj) + "\n")
-                proc.stdin.flush()
-            except (OSError, ValueError):   # the worker is gone: its reader thread reports it
-                pass
+        send(self._write_lock, proc, obj)    # nothing when the worker is gone
 
     def _read_events(self, proc: Any) -> None:
         try:
@@ -303,11 +276,7 @@ class WorkerIdReader(IdCardReader):
             pass
 
     def _pump_events(self, proc: Any) -> None:
-        for line in proc.stdout:
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                continue
+        for msg in messages(proc):
             if proc is not self._proc:
                 continue               # an ended worker's late events change nothing
             self._dispatch(msg)
@@ -345,22 +314,19 @@ class WorkerIdReader(IdCardReader):
         elif ev in ("face_state", "frame", "face_progress", "face_done") and self.face is not None:
             self.face.on_message(msg)
 
-    def _reap(self, proc: Any) -> None:
-        try:
-            proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            proc.wait(QUIT_WAIT_S)
-        except subprocess.TimeoutExpired:
-            log.warning("%s: the identity worker did not exit; killed", self.name)
-            proc.kill()
-            proc.wait(5)
-        try:
-            proc.stdout.close()
-        except OSError:
-            pass
 
+def start_simulator(parsed: Any) -> tuple[Any, str]:
+    """``sim://``: the byte-exact simulator on a pty here, and the ``serial://`` URI the worker
+    opens on it; ``IDR_BACKEND_START`` when it cannot start."""
+    from drivers.id_reader import _start_simulator
+    from drivers.id_reader.protocol import BAUD_CODES
+    baud = int(parsed.params.get("baud", 115200))
+    try:
+        simulator = _start_simulator(parsed, baud)
+    except (OSError, KeyError) as exc:
+        raise DeviceError(E.IDR_BACKEND_START, f"simulator: {exc}") from None
+    wire = baud if baud in BAUD_CODES else 115200
+    return simulator, f"serial://{simulator.path}?baud={wire}"
 
 def build(name: str, uri: str, **opts: Any) -> IdCardReader:
     """The factory contract: a WorkerIdReader, or the FAULT reader with the reason."""

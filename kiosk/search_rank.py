@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .search_few import few_rows_tiers
+
 VECTOR_COLUMNS = 40                 # name characters run in numpy; the rare longer tail in ints
 SMALL = 64                          # up to this many matches, rank all tiers in one pass
 FREE, CONTIGUOUS, PREFIX, START, WORD = 0, 1, 2, 3, 4
 TIERS = (WORD, PREFIX, START, CONTIGUOUS, FREE)     # best first
-UNREACHED = np.iinfo(np.int64).max
 
 
 class Tiers:
@@ -232,35 +233,8 @@ class Tiers:
         return int(np.count_nonzero(found))
 
     def _together(self, rows: np.ndarray, steps, n: int) -> np.ndarray:
-        """PREFIX, START and CONTIGUOUS for a few rows: completion columns, shape (3, rows).
-
-        Each row's tokens are looked up once into ``bits[row, column, k]``.
-        PREFIX and CONTIGUOUS then run as lanes, one lane per starting
-        column, for at most n steps (each column takes at least one query
-        character); START, a first piece on column 0 and gaps after, runs as
-        an earliest-reach pass per query position. Both loops are short:
-        numpy's per-call cost, not the data, is what a few rows pay for.
-        """
-        table, shifts = steps
-        bits = table[self._rows_tokens(rows)]                      # (rows, width, k)
-        count, width, _k = bits.shape
-        full = table.dtype.type(1 << n)
-        done = np.full((3, count), -1, dtype=np.int32)
-        lanes = np.ones((count, width), dtype=table.dtype)         # lane s: a run from column s
-        best = np.full(count, UNREACHED, dtype=np.int64)
-        for t in range(min(n, width)):
-            lanes = np.bitwise_or.reduce((lanes[:, :width - t, None] & bits[:, t:]) << shifts, axis=-1)
-            finished = (lanes & full) != 0
-            if finished.any():
-                ends = np.where(finished, np.arange(width - t) + t, UNREACHED).min(axis=1)
-                best = np.minimum(best, ends)
-                done[0, finished[:, 0] & (done[0] < 0)] = t
-                lanes[finished] = 0
-            if not lanes.any():
-                break
-        done[2] = np.where(best < UNREACHED, best, -1)
-        done[1] = self._start_tier(bits, shifts, n)
-        return done
+        """PREFIX, START and CONTIGUOUS for a few rows (:func:`kiosk.search_few.few_rows_tiers`)."""
+        return few_rows_tiers(self._rows_tokens(rows), steps, n)
 
     def _rows_tokens(self, rows: np.ndarray) -> np.ndarray:
         """All tokens of these rows (long names too), one row each, padded with token 0."""
@@ -270,27 +244,6 @@ class Tiers:
         cols = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         tokens[at, cols] = self._flat[np.repeat(self._offsets[self.order[rows]], lengths) + cols]
         return tokens
-
-    @staticmethod
-    def _start_tier(bits: np.ndarray, shifts: np.ndarray, n: int) -> np.ndarray:
-        """START: a first piece on column 0, then gaps allowed; the completion column or -1."""
-        count, width, _k = bits.shape
-        reach = np.full((n + 1, count), UNREACHED, dtype=np.int64)
-        for kk, k in enumerate(shifts.tolist()):
-            reach[k][(bits[:, 0, kk] & 1) != 0] = 0
-        present = np.bitwise_or.reduce(bits.reshape(-1, len(shifts)), axis=0).tolist()
-        columns = np.arange(width)
-        for i in range(1, n):
-            if not (reach[i] < UNREACHED).any():
-                continue
-            after = columns[None, :] > reach[i][:, None]
-            for kk, k in enumerate(shifts.tolist()):
-                if i + k > n or not present[kk] >> i & 1:
-                    continue
-                hit = ((bits[:, :, kk] >> i) & 1).astype(bool) & after
-                first = np.where(hit.any(axis=1), hit.argmax(axis=1), UNREACHED)
-                np.minimum(reach[i + k], first, out=reach[i + k])
-        return np.where(reach[n] < UNREACHED, reach[n], -1).astype(np.int32)
 
 
 def _fold(row_bits: list[int], ks: list[int], f) -> int:

@@ -51,7 +51,7 @@ REASONS: dict[str, ErrorCode] = {
     "cups-missing-filter": A4_CONFIG,
 }
 # Set by the socket/ipp backends at the start of every job while they connect: an
-# error only when it lasts (see A4Printer.TRANSIENT_HOLD).
+# error only when it lasts (see drivers.a4_printer.policy.TRANSIENT_HOLD).
 TRANSIENT = {"connecting-to-device"}
 # Informational reasons that say nothing is wrong.
 IGNORED = {"none", "paused", "other", "cups-waiting-for-job-completed", "moving-to-paused",

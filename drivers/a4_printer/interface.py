@@ -16,12 +16,12 @@ from typing import Any, Callable, TypeVar
 
 from drivers.a4_printer import errors as e
 from drivers.a4_printer.jobs import A4Job, JobState, KeyJournal, QueueStatus, job_name
+from drivers.a4_printer.policy import QueueJudge, call_with_deadline
 from drivers.base import Device, DeviceError, DeviceState, ErrorCode, Severity
 
 T = TypeVar("T")
 CALL_TIMEOUT = 2.0      # s for one call to the print system
 REPAIR_COOLDOWN = 60.0  # s: a queue that stops again within this is reported, not restarted again
-TRANSIENT_HOLD = 1.5    # s a "connecting-to-device" must last before it counts as offline
 
 
 class A4Printer(Device, abc.ABC):
@@ -38,7 +38,7 @@ class A4Printer(Device, abc.ABC):
         self._kept: dict[str, tuple[bytes, str]] = {}  # not submitted (printer was down): pdf, title
         self._last_repair = -REPAIR_COOLDOWN
         self._stop_message = ""
-        self._transient: dict[str, float] = {}  # transient reason -> first seen (monotonic)
+        self._judge_queue = QueueJudge()        # reasons -> codes, transient ones held a moment
         self._submit_lock = threading.Lock()  # one submit at a time: a concurrent retry sees the first
 
     # -- hooks (blocking is fine: they run on a helper thread) ---------------
@@ -213,22 +213,7 @@ class A4Printer(Device, abc.ABC):
     # -- policy ---------------------------------------------------------------
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking hook with a deadline; a hung print system → A4_CUPS_TIMEOUT."""
-        box: dict[str, Any] = {}
-
-        def run() -> None:
-            try:
-                box["value"] = fn(*args)
-            except BaseException as exc:  # handed back to the caller below
-                box["error"] = exc
-
-        worker = threading.Thread(target=run, name=f"{self.name}-call", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
-            raise DeviceError(e.A4_CUPS_TIMEOUT, f"{getattr(fn, '__name__', fn)} took over {self.timeout} s")
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
+        return call_with_deadline(self.name, self.timeout, fn, *args)
 
     def _restart(self, status: QueueStatus) -> QueueStatus:
         now = time.monotonic()
@@ -247,16 +232,7 @@ class A4Printer(Device, abc.ABC):
         return self._call(self._queue_status)
 
     def _judge(self, status: QueueStatus) -> tuple[ErrorCode | None, ErrorCode | None]:
-        now = time.monotonic()
-        seen = {r: self._transient.get(r, now) for r in status.reasons if e.split_reason(r)[0] in e.TRANSIENT}
-        self._transient = seen
-        reasons = [r for r in status.reasons if seen.get(r, 0.0) <= now - TRANSIENT_HOLD]
-        blocking, warning = e.from_reasons(reasons)
-        if blocking is None and status.state == "stopped":
-            blocking = e.A4_QUEUE_STOPPED
-        if blocking is None and not status.accepting:
-            blocking = e.A4_QUEUE_REJECTING
-        return blocking, warning
+        return self._judge_queue.judge(status)
 
     def _enter(self, code: ErrorCode, detail: str = "") -> None:
         if code.severity in (Severity.WARNING, Severity.INFO):

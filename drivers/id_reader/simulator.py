@@ -5,9 +5,9 @@ The simulator owns a pty (``os.openpty``) and publishes a stable symlink to
 its slave side (``<tmpdir>/ttyIDR0``, like a udev ``/dev/serial/by-id`` link)
 that pyserial opens by path exactly as it opens ``/dev/ttyUSB0``.  Answers are
 paced like a UART (``bytes × 10 / baud`` seconds) and sent in random 1–64-byte
-chunks.  Behaviour follows spec section 10, including its stated assumptions
-for out-of-order commands.  Scripting: :meth:`place_card`, :meth:`remove_card`,
-:meth:`fail_next`, :meth:`set_delay`, :meth:`set_silent`, :meth:`unplug`,
+chunks.  The SAM's answers are :class:`.sim_sam.SimSam`'s (spec section 10);
+this module is the wire: pty, pacing, chunks and the scripted faults.
+Scripting: :meth:`place_card`, :meth:`remove_card`, :meth:`fail_next`, :meth:`set_delay`, :meth:`set_silent`, :meth:`unplug`,
 :meth:`replug`, ``sam_status``.  See ``docs/id-reader.md``.
 """
 from __future__ import annotations
@@ -29,9 +29,8 @@ from . import errors as E
 from . import protocol as P
 from .card import IdCard
 from .sim_cards import SimCard, demo_card
-from .textblock import encode_ucs2
 
-NO_CARD, PRESENT, FOUND, SELECTED, READ = "no_card", "present", "found", "selected", "read"
+from .sim_sam import SimSam
 FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug")
 
 
@@ -46,12 +45,9 @@ class SimulatedIdReader:
                  sam_id: tuple[int, int, int, int, int] = (5, 1, 20101221, 1234567, 987654321)):
         self.baud = baud
         self.chunk = chunk
-        self.sam_status = P.SW_OK          # set 0x60 / 0x66 to simulate a broken / unlicensed SAM
-        self.sam_id = sam_id
+        self._sam = SimSam(sam_id)         # the SAM and the card in its field
         self.commands: collections.deque[tuple[int, int]] = collections.deque(maxlen=1000)
         self._rng = random.Random(seed)
-        self._card: SimCard | None = None
-        self._state = NO_CARD
         self._faults: collections.deque[tuple[object, tuple[int, int] | None]] = collections.deque()
         self._delays: dict[tuple[int, int], float] = {}
         self._silent = False
@@ -129,15 +125,32 @@ class SimulatedIdReader:
         if isinstance(card, IdCard):
             card = SimCard.from_card(card, addresses)
         with self._lock:
-            self._card, self._state = card, PRESENT
+            self._sam.place(card)
 
     def remove_card(self) -> None:
         with self._lock:
-            self._card, self._state = None, NO_CARD
+            self._sam.place(None)
 
     @property
     def card_present(self) -> bool:
-        return self._card is not None
+        return self._sam.card is not None
+
+    @property
+    def sam_status(self) -> int:
+        """The SAM's status word: set 0x60 / 0x66 to simulate a broken / unlicensed SAM."""
+        return self._sam.sam_status
+
+    @sam_status.setter
+    def sam_status(self, sw3: int) -> None:
+        self._sam.sam_status = sw3
+
+    @property
+    def sam_id(self) -> tuple[int, int, int, int, int]:
+        return self._sam.sam_id
+
+    @sam_id.setter
+    def sam_id(self, value: tuple[int, int, int, int, int]) -> None:
+        self._sam.sam_id = value
 
     def fail_next(self, fault: str | int, count: int = 1, command: tuple[int, int] | None = None) -> None:
         """Spoil the next ``count`` answers (to ``command`` only, if given).
@@ -173,7 +186,7 @@ class SimulatedIdReader:
     def replug(self) -> None:
         """Plug back in: a new pty behind the same path, card state reset like a power cycle."""
         with self._lock:
-            self._state = PRESENT if self._card else NO_CARD
+            self._sam.power_cycle()
         if self._master < 0:
             self._plug()
 
@@ -224,48 +237,11 @@ class SimulatedIdReader:
             if self._silent:
                 continue
             with self._lock:
-                answer = self._handle(req)
+                answer = self._sam.handle(req)
             delay = self._delays.get(req.key, 0.0)
             if delay:
                 time.sleep(delay)
             self._answer(answer, req.key)
-
-    def _handle(self, req: P.Request) -> bytes:
-        key, ok, card = req.key, P.SW_OK, self._card
-        if self.sam_status != P.SW_OK:
-            return P.build_response(self.sam_status)
-        if key in (P.SAM_STATUS, P.RESET_SAM) or (key == P.SET_MAX_RF and len(req.data) == 1):
-            return P.build_response(ok)
-        if key == P.SAM_ID:
-            return P.build_response(ok, P.build_sam_id(*self.sam_id))
-        if req.cmd == P.SET_BAUD and req.para in P.BAUD_CODES.values() and not req.data:
-            return P.build_response(ok)
-        if key == P.FIND_CARD:
-            if card is None:
-                return P.build_response(P.SW_NO_CARD)
-            if self._state in (PRESENT, FOUND, SELECTED):
-                self._state = FOUND
-            return P.build_response(P.SW_FOUND, bytes(4))
-        if key == P.SELECT_CARD:
-            if card is None or self._state not in (FOUND, READ):
-                return P.build_response(0x81)
-            self._state = SELECTED
-            return P.build_response(ok, bytes(8))
-        if key in (P.READ_BASE, P.READ_BASE_FP):
-            if card is None or self._state not in (SELECTED, READ):
-                return P.build_response(0x41)
-            self._state = READ
-            fp = card.fingerprint if key == P.READ_BASE_FP else None
-            return P.build_response(ok, P.build_base_message(card.text, card.photo, fp))
-        if key == P.READ_ADDRESS:
-            if card is None or self._state not in (SELECTED, READ):
-                return P.build_response(0x41)
-            if not card.addresses:
-                return P.build_response(P.SW_NO_CONTENT)
-            return P.build_response(ok, b"".join(encode_ucs2(a, 70) for a in card.addresses[-4:]))
-        if key == P.READ_MNG_INFO:
-            return P.build_response(ok, bytes(28)) if self._state in (SELECTED, READ) else P.build_response(0x41)
-        return P.build_response(0x21)
 
     def _next_fault(self, key: tuple[int, int] | None) -> object:
         with self._lock:

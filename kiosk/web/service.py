@@ -23,6 +23,7 @@ from typing import Any, Callable
 from ..i18n import N_
 from ..observe import Observers
 from .policy import Allowlist
+from .upload_camera import UploadCamera
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class WebService:
         self.device = device
         self.document_camera = document_camera
         self.upload_max = int(config["web.upload_max_kb"]) * 1024
-        self._preview: Any = None
+        self._camera = UploadCamera(document_camera)
         self._size = (1280, 724)
         self.state = WebState.CLOSED
         self.message = ""
@@ -254,39 +255,21 @@ class WebService:
         self.refusal = ""
         self.changes.notify(self)
 
-    # -- 拍照上传: the document camera ----------------------------------------------------------
+    # -- 拍照上传: the document camera (kiosk.web.capture.UploadCamera) -----------------------------
     @property
     def capture_available(self) -> bool:
-        state = getattr(getattr(self.document_camera, "state", None), "value", "")
-        return self.document_camera is not None and state in ("ready", "busy", "degraded")
+        return self._camera.available
 
     def start_preview(self, on_frame: Callable[[Any], None]) -> None:
-        """The camera's frames (at most 960 px wide) to ``on_frame`` until :meth:`stop_preview`;
-        an empty frame means the camera failed (unplugged)."""
-        import cv2
-
-        from .capture import LivePreview
-
-        def small(frame: Any) -> None:
-            if frame.size and frame.shape[1] > 960:
-                frame = cv2.resize(frame, (960, frame.shape[0] * 960 // frame.shape[1]), interpolation=cv2.INTER_AREA)
-            on_frame(frame)
-        self.stop_preview()
-        self._preview = LivePreview(self.document_camera, small)
-        self._preview.start()
+        """The camera's frames (at most 960 px wide) to ``on_frame`` until :meth:`stop_preview`."""
+        self._camera.start(on_frame)
 
     def stop_preview(self) -> None:
-        if self._preview is not None:
-            self._preview.stop()
-            self._preview = None
+        self._camera.stop()
 
     def shoot(self) -> tuple[Any, bool] | None:
-        """The newest full frame as a page ready for upload, and whether a page was found in it;
-        None when the camera has given no frame. Slow (≈ 0.2 s): not on the UI thread."""
-        from .capture import document_page
-
-        frame = self._preview.latest if self._preview is not None else None
-        return document_page(frame) if frame is not None and frame.size else None
+        """The newest full frame as a page ready for upload (see UploadCamera.shoot); slow."""
+        return self._camera.shoot()
 
     def give_capture(self, pages: list[Any]) -> bool:
         """The captured pages into the page's open file chooser: one page as JPEG where images

@@ -125,9 +125,9 @@ def test_idf_worker_that_dies_is_a_reader_fault_the_citizen_is_told(flow):
 
 
 def test_idf_worker_that_cannot_start_is_a_fault_not_an_exception(flow, monkeypatch):
-    from kiosk import identity_proxy
+    from kiosk import identity_process
     svc, session, states = flow()
-    monkeypatch.setattr(identity_proxy.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(identity_process.sys, "executable", "/nonexistent/python")
     mark = states.mark()
     svc.begin()
     svc.consent_card(True)
