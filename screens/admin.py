@@ -60,6 +60,7 @@ class AdminScreen(KioskScreen):
     # -- what the staff member does ------------------------------------------------------
     def select(self, section: str) -> None:
         self.section, self.confirming = section, ""
+        self.ids.scroll.scroll_y = 1          # a section starts at its top
         self.render()
 
     def leave(self) -> None:

@@ -19,7 +19,7 @@ def attach(screen, sim_bridge) -> None:
     """Adds the 模拟器 section button (once) and redraws on the simulator's changes."""
     if sim_bridge is None or "sec_sim" in screen.ids:
         return
-    btn = Factory.AdminSection(text="模拟器（培训演示）")
+    btn = Factory.AdminSection(text="模拟器")
     btn.bind(on_release=lambda _b: screen.select("sim"))
     screen.ids.sections.add_widget(btn)
     screen.ids["sec_sim"] = btn
@@ -51,20 +51,17 @@ def act(screen, key: str) -> None:
 
 
 def draw(screen, body) -> None:
+    """Compact: the whole panel fits the screen without scrolling (buttons say what they do)."""
     sim = screen.flow.sim_bridge.simulator
-    screen._line(body, "培训演示：这里的操作只作用于模拟设备，真实终端上没有这一页。", muted=True, small=True)
-    for line in sim.lines():
-        screen._line(body, line)
-    screen._line(body, "身份证（放上后，市民走到“请将身份证放在读卡区”时读取）：", muted=True)
+    screen._line(body, "培训演示：只作用于模拟设备，真实终端上没有这一页。证件放上后，在“请将身份证放在读卡区”时读取。",
+                 muted=True, small=True)
+    lines = sim.lines()
+    screen._line(body, "；".join(lines[:2]) + "\n" + "；".join(lines[2:]))
     keys = [(f"sim:card:{k}", text) for k, text in CARDS.items()] + [("sim:take", "取走证件")]
-    for start in range(0, len(keys), 2):
-        screen._buttons(body, *keys[start:start + 2])
-    screen._line(body, "工作证（读卡器）：", muted=True)
-    screen._buttons(body, ("sim:badge:on", "出示工作证"), ("sim:badge:later", f"{BADGE_DELAY_S:.0f} 秒后出示"),
+    for start in range(0, len(keys), 3):
+        screen._buttons(body, *keys[start:start + 3])
+    screen._buttons(body, ("sim:badge:on", "出示工作证"), ("sim:badge:later", f"{BADGE_DELAY_S:.0f} 秒后出示工作证"),
                     ("sim:badge:off", "收回工作证"))
-    screen._line(body, "小票打印机：", muted=True)
-    screen._buttons(body, *[(f"sim:printer:{m}", text) for m, text in PRINTER_MODES.items()])
-    screen._line(body, "身份证阅读器的线：", muted=True)
-    screen._buttons(body, ("sim:cable:out", "拔下阅读器"), ("sim:cable:in", "插回阅读器"))
-    screen._line(body, "摄像头前的人（人脸核验）：", muted=True)
-    screen._buttons(body, ("sim:face:same", "证件本人（通过）"), ("sim:face:other", "另一个人（不通过）"))
+    screen._buttons(body, *[(f"sim:printer:{m}", f"打印机{text}") for m, text in PRINTER_MODES.items()])
+    screen._buttons(body, ("sim:cable:out", "拔下阅读器"), ("sim:cable:in", "插回阅读器"),
+                    ("sim:face:same", "摄像头前：本人"), ("sim:face:other", "摄像头前：另一人"))

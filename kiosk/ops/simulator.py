@@ -28,8 +28,8 @@ from ..observe import Observers
 
 log = logging.getLogger(__name__)
 
-CARDS = {"resident": "居民身份证", "foreigner2017": "外国人永久居留身份证（2017 版）",
-         "foreigner2023": "外国人永久居留身份证（2023 版）", "hmt": "港澳台居民居住证",
+CARDS = {"resident": "居民身份证", "foreigner2017": "外国人永居证 2017 版",
+         "foreigner2023": "外国人永居证 2023 版", "hmt": "港澳台居民居住证",
          "expired": "过期的居民身份证"}
 PRINTER_MODES = {"online": "正常", "paper_out": "缺纸", "cover_open": "纸仓盖打开", "offline": "离线"}
 BADGE = "badge"               # drivers/smartcard/simulator.py's fictitious staff badge
