@@ -5,6 +5,7 @@ and plugging back the ID reader shows in the admin device list; the simulated st
 the admin screen; --simulate with no staff configured has the demo admin's PIN."""
 import pytest
 from adm_helpers import PIN_ADMIN, enter_pin, long_press, login, shown_texts, tap_section
+from adm_helpers import tap_panel as tap_action
 
 from drivers.base import DeviceState
 from drivers.receipt_printer import create_printer
@@ -26,21 +27,6 @@ def sim_devices():
     yield made
     for dev in made.values():
         dev.close()
-
-
-def tap_action(ui, key):
-    """Taps a panel button (the whole panel is in view) and waits until the simulator has acted."""
-    scroll = ui.screen.ids.scroll
-    ui.frames(2)                              # laid out (the section was just drawn)
-    btn = ui.screen.buttons[key]
-    _x, y = btn.to_window(*btn.pos)
-    _sx, sy = scroll.to_window(*scroll.pos)
-    assert sy <= y and y + btn.height <= sy + scroll.height, f"{key}: off the panel (it must fit unscrolled)"
-    bridge = ui.app.admin_flow.sim_bridge
-    before = bridge.revision
-    ui.tap(btn)
-    ui.wait_until(lambda: bridge.revision > before)   # a ScrollView hands a tap on a moment later
-    ui.frames(2)
 
 
 def shows(ui, words):
