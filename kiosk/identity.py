@@ -292,7 +292,8 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
     if callable(getattr(devices["id_reader"], "enable_face", None)):   # the identity worker runs the engine too
         face_setup: dict = {"tolerance": face_cfg.tolerance, "total_timeout_s": face_cfg.total_timeout_s}
-        reference = kiosk.simulator.face_reference() if kiosk.simulator is not None else None
+        sim = getattr(kiosk, "simulator", None)
+        reference = sim.face_reference() if sim is not None else None
         if reference:          # demo mode: the simulated card's chip photo is the demo pair's (kiosk/ops/sim_faces.py)
             face_setup["reference_file"] = reference
         verifier = devices["id_reader"].enable_face(face_setup)
