@@ -91,7 +91,13 @@ def run(config: Config, windowed: bool = False) -> int:
     return int(getattr(app, "exit_code", 0))    # 退出到桌面: scripts/kiosk-session opens the desktop
 
 
+_STOP_ASKED = threading.Event()     # a stop request before the main loop (its SystemExit can be lost)
+
+
 def _exit_now(signum, _frame) -> None:
+    # a SystemExit raised while Python runs a weakref callback (an import lock's, say) is only
+    # printed ("Exception ignored"), so the request is also kept: the main loop then stops at once
+    _STOP_ASKED.set()
     raise SystemExit(0)
 
 
@@ -104,7 +110,7 @@ def _stop_on_signals(app) -> None:
     """
     from kivy.clock import Clock
 
-    asked = threading.Event()
+    asked = _STOP_ASKED
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_args: asked.set())
 

@@ -2,6 +2,7 @@
 """``ehall-helpdesk``: serve the hub, or manage helper accounts.
 
     ehall-helpdesk [--host H] [--port P] [--config FILE]
+    ehall-helpdesk --demo [--demo-dir DIR] [--port P]        (a local hub with a demo helper: training)
     ehall-helpdesk [--config FILE] helpers add NAME [--display-name TEXT] [--password-stdin]
     ehall-helpdesk [--config FILE] helpers list
     ehall-helpdesk [--config FILE] helpers disable NAME
@@ -39,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help=f"TOML config file (default: ${ENV_CONFIG}, else built-in)")
     p.add_argument("--host", help="listen address (overrides the config)")
     p.add_argument("--port", type=int, help="listen port (overrides the config)")
+    p.add_argument("--demo", action="store_true",
+                   help="training and demo: a hub on 127.0.0.1 with a demo helper and a kiosk config "
+                        "for `scripts/run-kiosk --simulate --config` (docs/training-and-demo.md)")
+    p.add_argument("--demo-dir", metavar="DIR", help="--demo's folder (default: a new temporary one)")
     # --config also after the subcommand: "helpers add NAME --config FILE"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file")
@@ -189,8 +194,12 @@ def main(argv: list[str] | None = None) -> int:
             return db_cli.run(args, cfg.orders_url)
         if args.command == "content":
             return content_cli.run(args)
+        if args.demo:
+            from helpdesk import demo
+            cfg, made = demo.prepare(cfg, args.demo_dir)
+            print(demo.banner(made), flush=True)
         return _serve(cfg)
-    except (ConfigError, AccountError, KioskError) as e:
+    except (ConfigError, AccountError, KioskError, OSError) as e:
         print(f"ehall-helpdesk: {e}", file=sys.stderr)
         return 2
 

@@ -34,6 +34,8 @@ DEVICE_SCHEMES = {
 
 # what --simulate puts a device on when plain sim:// is not the right simulation
 SIM_URIS = {"document_camera": "sim://?scene=document&width=1920&height=1080"}
+SIMULATE_SOURCE = "(--simulate)"   # Config.simulated()'s source: the mark of training and demo mode
+DEMO_PIN = "246810"       # --simulate with no staff configured: the demo admin's PIN (docs/training-and-demo.md)
 
 
 HUB_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")     # what `ehall-helpdesk kiosks add` prints
@@ -184,6 +186,7 @@ SCHEMA: dict[str, Rule] = {
     "identity.face_tries": _int_range(1, 5),
     "identity.idle_seconds": _int_range(10, 300),
     "identity.face_tolerance": Rule(float, "a number from 0.3 to 0.6", lambda v: 0.3 <= v <= 0.6),
+    "identity.demo_faces": _text(1000),
     "voice.always": Rule(bool, "true or false"),
     "voice.pack": _text(1000),
     "web.allowed_hosts": Rule(list, 'a list of hosts: "www.example.gov.cn", "*.example.gov.cn" or '
@@ -348,9 +351,22 @@ class Config:
         return Config(values, self.sources + [source])
 
     def simulated(self) -> "Config":
-        """Every device on its simulator (``--simulate``)."""
-        return self.with_overrides(**{f"devices.{d}.uri": SIM_URIS.get(d, "sim://")
-                                      for d, schemes in DEVICE_SCHEMES.items() if "sim" in schemes})
+        """Every device on its simulator (``--simulate``). When no staff member is configured, a demo
+        admin (DEMO) gets the PIN :data:`DEMO_PIN` and the simulated staff badge, so the admin screen
+        and its 模拟器 panel can be reached (docs/training-and-demo.md)."""
+        flat: dict[str, Any] = {f"devices.{d}.uri": SIM_URIS.get(d, "sim://")
+                                for d, schemes in DEVICE_SCHEMES.items() if "sim" in schemes}
+        if not (self.get("admin.pins") or self.get("admin.badge_ids") or self.get("assist.staff_pins")):
+            from .assist_mode import hash_pin
+            flat.update({"admin.pins": [f"DEMO:{hash_pin(DEMO_PIN)}"], "admin.badge_ids": ["DEMO"],
+                         "devices.smartcard.staff_badges": [*(self.get("devices.smartcard.staff_badges") or []),
+                                                            "uid:04A1B2C3D4=DEMO"]})
+        return self.with_overrides(SIMULATE_SOURCE, **flat)
+
+    @property
+    def simulate(self) -> bool:
+        """Started with ``--simulate`` (training and demo mode): no file can turn this on."""
+        return SIMULATE_SOURCE in self.sources
 
 
 def admin_path(explicit: str | None = None) -> Path | None:

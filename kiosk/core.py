@@ -40,6 +40,7 @@ class Kiosk:
     records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)
     themes: ThemeIndex | None = None   # items by life topic (服务主题)
     admin: Any = None         # kiosk.ops.admin.AdminService (the admin screen's core; its events go to the hub)
+    simulator: Any = None     # kiosk.ops.simulator.Simulator (the 模拟器 panel; --simulate only)
     admin_report: Any = None  # kiosk.ops.admin_report.AdminReporter: those events on the hub link
     content_version: str | None = None   # the hub's content bundle in use (kiosk/ops/content_update.py)
     content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on

@@ -292,8 +292,12 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
     face_cfg = FaceConfig.from_mapping({"tolerance": float(cfg["identity.face_tolerance"]),
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
     if callable(getattr(devices["id_reader"], "enable_face", None)):   # the identity worker runs the engine too
-        verifier = devices["id_reader"].enable_face({"tolerance": face_cfg.tolerance,
-                                                     "total_timeout_s": face_cfg.total_timeout_s})
+        face_setup: dict = {"tolerance": face_cfg.tolerance, "total_timeout_s": face_cfg.total_timeout_s}
+        sim = getattr(kiosk, "simulator", None)
+        reference = sim.face_reference() if sim is not None else None
+        if reference:          # demo mode: the simulated card's chip photo is the demo pair's (kiosk/ops/sim_faces.py)
+            face_setup["reference_file"] = reference
+        verifier = devices["id_reader"].enable_face(face_setup)
     else:
         verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,

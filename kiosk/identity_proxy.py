@@ -130,6 +130,23 @@ class WorkerIdReader(IdCardReader):
             self.simulator = None
         self._set_state(DeviceState.ABSENT)
 
+    def refresh(self) -> DeviceState:
+        """Between sessions (no worker), whether the port is there: ABSENT (``IDR_UNPLUGGED``) when its
+        path is gone, READY when it is back. During a session the worker reports the state itself."""
+        if self._proc is not None or self.state is DeviceState.FAULT and self.last_error is not None \
+                and self.last_error.code != E.IDR_UNPLUGGED.code:
+            return self.state
+        if self.parsed.scheme == "sim":
+            port = self.simulator.path if self.simulator is not None else ""
+        else:
+            port = self.parsed.path or self.parsed.netloc
+        if port and os.path.exists(port):
+            if self.state is DeviceState.ABSENT:
+                self._set_state(DeviceState.READY)
+        elif self.state is not DeviceState.ABSENT:
+            self._set_state(DeviceState.ABSENT, DeviceError(E.IDR_UNPLUGGED, f"{port or self.uri}: no such port"))
+        return self.state
+
     def read_card(self, timeout: float = 3.0):
         raise DeviceError(E.IDR_COMMAND, "the identity worker reads cards; use the card events")
 

@@ -162,3 +162,28 @@ class AdminBridge(EventDispatcher):
         self.role = a.grant.role.value if a.grant is not None else ""
         self.exit_code = a.exit_code if a.exit_code is not None else -1
         self.revision += 1
+
+
+class SimulatorBridge(EventDispatcher):
+    """The 模拟器 panel's core (kiosk/ops/simulator.py) as Kivy properties, main thread only:
+    ``revision`` moves on every change, ``message`` says what the last action did."""
+    revision = NumericProperty(0)
+    message = StringProperty("")
+
+    def __init__(self, simulator, **kwargs):
+        super().__init__(**kwargs)
+        self.simulator = simulator
+        simulator.changes.subscribe(self._on_change)
+
+    def close(self) -> None:
+        self.simulator.changes.unsubscribe(self._on_change)
+
+    def _on_change(self, _sim) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.sync()
+        else:
+            Clock.schedule_once(lambda _dt: self.sync())
+
+    def sync(self) -> None:
+        self.message = self.simulator.message
+        self.revision += 1

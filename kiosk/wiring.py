@@ -23,8 +23,14 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     remote assist when a hub is configured, and the device watch. Raises CatalogueError."""
     kiosk = Kiosk.build(config)
     kiosk.devices = create_all(config)
+    from .ops.simulator import simulator_of
+    sim = simulator_of(kiosk)              # the 模拟器 panel's core: --simulate only
     from .identity import build_identity
+    if sim is not None:
+        sim.load_faces(config["identity.demo_faces"])   # the demo's face pair, its chip photo for the worker
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
+    if sim is not None:
+        sim.follow(kiosk.identity)         # the simulated citizen turns their head as asked
     threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
     kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
     from .web import build_web
@@ -100,6 +106,8 @@ def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
     """Shutdown: the watch stops, every device closes (simulators remove their temp folders)."""
     if kiosk.content is not None:
         kiosk.content.stop()
+    if kiosk.simulator is not None:
+        kiosk.simulator.close()
     if kiosk.status is not None:
         kiosk.status.stop()
     watch.stop()

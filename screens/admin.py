@@ -13,7 +13,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from . import theme
+from . import admin_sim, theme
 from .widgets import BodyLabel, KioskButton, KioskScreen
 
 SECTIONS = ("devices", "print", "content", "logs", "settings", "power")
@@ -49,6 +49,7 @@ class AdminScreen(KioskScreen):
                 self._bound.unbind(revision=self._on_revision)
             bridge.bind(revision=self._on_revision)
             self._bound = bridge
+            admin_sim.attach(self, self.flow.sim_bridge)      # 模拟器: --simulate only
         self.section, self.confirming = "devices", ""
         self.render()
 
@@ -59,6 +60,7 @@ class AdminScreen(KioskScreen):
     # -- what the staff member does ------------------------------------------------------
     def select(self, section: str) -> None:
         self.section, self.confirming = section, ""
+        self.ids.scroll.scroll_y = 1          # a section starts at its top
         self.render()
 
     def leave(self) -> None:
@@ -89,6 +91,8 @@ class AdminScreen(KioskScreen):
             s.restart_app()
         elif key == "desktop":
             s.exit_to_desktop()
+        elif key.startswith("sim:"):
+            admin_sim.act(self, key[4:])
 
     def _step(self, key: str) -> None:
         import re
@@ -106,7 +110,9 @@ class AdminScreen(KioskScreen):
         staff = s.grant.staff_id if s.grant is not None else ""
         self.title = f"终端管理　{staff}（{role}）" if role else "终端管理"
         self.status = bridge.busy or bridge.message
-        for name in SECTIONS:
+        if self.section == "sim":
+            self.status = self.flow.sim_bridge.message
+        for name in SECTIONS + admin_sim.section(self):
             btn = self.ids[f"sec_{name}"]
             btn.background_color = theme.PRIMARY if name == self.section else theme.SURFACE
             btn.color = theme.ON_PRIMARY if name == self.section else theme.TEXT
@@ -114,7 +120,10 @@ class AdminScreen(KioskScreen):
         body.clear_widgets()
         self.buttons = {}
         snap = s.snapshot()
-        getattr(self, f"_{self.section}")(body, snap)
+        if self.section == "sim":
+            admin_sim.draw(self, body)
+        else:
+            getattr(self, f"_{self.section}")(body, snap)
 
     def _line(self, body, text: str, muted: bool = False, small: bool = False) -> BodyLabel:
         label = BodyLabel(text=text, color=theme.TEXT_MUTED if muted else theme.TEXT)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from kivy.clock import Clock
 
 from kiosk.ops.admin import admin_of
-from kiosk.ui_bridge import AdminBridge
+from kiosk.ops.simulator import simulator_of
+from kiosk.ui_bridge import AdminBridge, SimulatorBridge
 
 
 def controller(app) -> "AdminFlow":
@@ -31,6 +32,8 @@ class AdminFlow:
         self.service = admin_of(app.kiosk)
         self.bridge = AdminBridge(self.service)
         self.bridge.bind(on_grant=self._on_grant, exit_code=self._on_exit_code)
+        sim = simulator_of(app.kiosk)          # the 模拟器 panel: --simulate only, else None
+        self.sim_bridge = SimulatorBridge(sim) if sim is not None else None
         self.service.access.watch_badges(app.kiosk.devices.get("smartcard"),
                                          post=lambda fn: Clock.schedule_once(lambda _dt: fn()))
         self.session.on_wipe(self._on_wipe)
@@ -39,6 +42,8 @@ class AdminFlow:
     def detach(self) -> None:
         self.service.access.stop_watching_badges()
         self.bridge.close()
+        if self.sim_bridge is not None:
+            self.sim_bridge.close()          # the simulator is the kiosk's (kiosk.wiring.stop closes it)
 
     @property
     def access(self):

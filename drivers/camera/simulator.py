@@ -36,11 +36,19 @@ class SimulatedCamera(Camera):
         self._fail: deque[ErrorCode] = deque()
         self._unplugged = False
         self._tick = 0
+        self._scene: np.ndarray | None = None        # show(): replaces the base frame while set
 
     # -- scripting (tests, demos) ---------------------------------------------
     def set_frames(self, frames: list[np.ndarray]) -> None:
         """Queue exact RGB frames; they are returned once each before the synthetic ones."""
         self._script.extend(np.ascontiguousarray(f) for f in frames)
+
+    def show(self, frame: np.ndarray | None) -> None:
+        """What stands in front of the camera from now on (an RGB frame of its size, with the usual
+        drift), or None for the synthetic scene again: the demo's simulated citizen."""
+        if frame is not None and frame.shape[:2] != (self._size[1], self._size[0]):
+            raise ValueError(f"a frame of {self._size[0]}x{self._size[1]} is needed, not {frame.shape[1]}x{frame.shape[0]}")
+        self._scene = None if frame is None else np.ascontiguousarray(frame, dtype=np.uint8)
 
     def fail_next(self, code: ErrorCode = CAM_READ_FAILED) -> None:
         """Make the next :meth:`read` raise ``code``."""
@@ -124,8 +132,9 @@ class SimulatedCamera(Camera):
         assert self._base is not None
         dx = round(self._drift * math.sin(self._tick / 5.0))
         dy = round(self._drift * math.cos(self._tick / 7.0))
-        frame = np.roll(self._base, (dy, dx), axis=(0, 1))
-        if self.uri.params.get("image") is None and self.uri.params.get("scene") != "document":
+        scene = self._scene
+        frame = np.roll(self._base if scene is None else scene, (dy, dx), axis=(0, 1))
+        if scene is None and self.uri.params.get("image") is None and self.uri.params.get("scene") != "document":
             # a moving disc so frames differ visibly
             width, height = self._size
             cx, cy = int(width / 2 + width / 4 * math.sin(self._tick / 10)), height // 2

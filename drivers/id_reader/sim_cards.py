@@ -43,10 +43,10 @@ def _cards() -> dict[str, IdCard]:
             CardType.RESIDENT, "测试过期", "2", D(1985, 2, 2), "110000198502020020",
             D(2010, 3, 1), D(2020, 3, 1), nation_code="03", address="测试省测试市测试区样例路2号",
             authority="测试市公安局测试分局", photo_wlt=make_test_wlt(2)),
-        # fictitious test person (Hong Kong residence permit, number prefix 81)
+        # fictitious test person (Hong Kong residence permit, number prefix 81; valid, for the demo's 模拟器)
         "hmt": IdCard(
             CardType.HMT_PERMIT, "测试港澳", "1", D(1995, 3, 15), "810000199503150038",
-            D(2021, 6, 1), D(2026, 6, 1), address="测试省测试市测试区样例路3号",
+            D(2024, 6, 1), D(2029, 6, 1), address="测试省测试市测试区样例路3号",
             authority="测试市公安局出入境管理局", permit_number="H00000000", issue_count="01",
             photo_wlt=make_test_wlt(3)),
         # fictitious test person (2023 foreign permanent residence card, number starts with 9)

@@ -49,3 +49,18 @@ def tap_section(ui, name):
 
 def tap_action(ui, key):
     ui.tap(ui.screen.buttons[key])
+
+
+def tap_panel(ui, key):
+    """Taps a panel button (the whole panel is in view) and waits until the simulator has acted."""
+    scroll = ui.screen.ids.scroll
+    ui.frames(2)                              # laid out (the section was just drawn)
+    btn = ui.screen.buttons[key]
+    _x, y = btn.to_window(*btn.pos)
+    _sx, sy = scroll.to_window(*scroll.pos)
+    assert sy <= y and y + btn.height <= sy + scroll.height, f"{key}: off the panel (it must fit unscrolled)"
+    bridge = ui.app.admin_flow.sim_bridge
+    before = bridge.revision
+    ui.tap(btn)
+    ui.wait_until(lambda: bridge.revision > before)   # a ScrollView hands a tap on a moment later
+    ui.frames(2)

@@ -36,8 +36,8 @@ def admin_ui(make_ui, tmp_path):
     """GIVEN the app with an admin (A01) and a helper (W01), PINs hashed, the audit log in tmp."""
     from kiosk.assist_mode import hash_pin
 
-    def make(**overrides):
-        drv = make_ui(**{"admin.pins": [f"A01:{hash_pin(PIN_ADMIN, log2_n=4)}"],
+    def make(simulate=False, **overrides):
+        drv = make_ui(simulate=simulate, **{"admin.pins": [f"A01:{hash_pin(PIN_ADMIN, log2_n=4)}"],
                          "assist.staff_pins": [f"W01:{hash_pin(PIN_HELPER, log2_n=4)}"],
                          "admin.audit_log": str(tmp_path / "admin-audit.log"), **overrides})
         drv.audit_path = tmp_path / "admin-audit.log"

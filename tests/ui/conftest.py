@@ -154,8 +154,10 @@ def make_ui(kivy_window, kiosk_cache):
 
     made = []
 
-    def make(**overrides):
+    def make(simulate=False, **overrides):
         cfg = config_mod.load().with_overrides(**{"catalogue.cache_dir": str(kiosk_cache), **overrides})
+        if simulate:            # as `ehall-kiosk --simulate` (training and demo mode)
+            cfg = cfg.simulated()
         clock = FakeClock()
         kiosk = Kiosk.build(cfg, clock=clock)
         app = KioskApp(kiosk, kiosk_mode=True)
