@@ -44,6 +44,12 @@ class WorkerCard:
         self._masked_name, self._masked_number = masked_name, masked_number
         self.check_digit_valid, self._expired = check_digit_valid, expired
 
+    @classmethod
+    def from_message(cls, reader: "WorkerIdReader", msg: dict) -> "WorkerCard":
+        """The worker's ``card_inserted`` event: masked strings, verdicts and the handle only."""
+        return cls(reader, msg["handle"], CardType[msg["card_type"]], msg["masked_name"],
+                   msg["masked_number"], msg.get("check_digit_valid"), bool(msg.get("expired")))
+
     def masked_name(self) -> str:
         return self._masked_name
 
@@ -131,21 +137,8 @@ class WorkerIdReader(IdCardReader):
         self._set_state(DeviceState.ABSENT)
 
     def refresh(self) -> DeviceState:
-        """Between sessions (no worker), whether the port is there: ABSENT (``IDR_UNPLUGGED``) when its
-        path is gone, READY when it is back. During a session the worker reports the state itself."""
-        if self._proc is not None or self.state is DeviceState.FAULT and self.last_error is not None \
-                and self.last_error.code != E.IDR_UNPLUGGED.code:
-            return self.state
-        if self.parsed.scheme == "sim":
-            port = self.simulator.path if self.simulator is not None else ""
-        else:
-            port = self.parsed.path or self.parsed.netloc
-        if port and os.path.exists(port):
-            if self.state is DeviceState.ABSENT:
-                self._set_state(DeviceState.READY)
-        elif self.state is not DeviceState.ABSENT:
-            self._set_state(DeviceState.ABSENT, DeviceError(E.IDR_UNPLUGGED, f"{port or self.uri}: no such port"))
-        return self.state
+        """Between sessions (no worker), whether the port is there (:func:`port_state`)."""
+        return port_state(self)
 
     def read_card(self, timeout: float = 3.0):
         raise DeviceError(E.IDR_COMMAND, "the identity worker reads cards; use the card events")
@@ -323,13 +316,29 @@ class WorkerIdReader(IdCardReader):
         elif ev == "card_read_failed":
             self._emit(ev, error=DeviceError(getattr(E, msg.get("code", ""), E.IDR_READ_FAILED), "identity worker"))
         elif ev == "card_inserted":
-            card = WorkerCard(self, msg["handle"], CardType[msg["card_type"]], msg["masked_name"],
-                              msg["masked_number"], msg.get("check_digit_valid"), bool(msg.get("expired")))
-            self._emit("card_inserted", card=card)
+            self._emit("card_inserted", card=WorkerCard.from_message(self, msg))
         elif ev == "fresh":
             self._fresh.set()
         elif ev in ("face_state", "frame", "face_progress", "face_done") and self.face is not None:
             self.face.on_message(msg)
+
+
+def port_state(reader: WorkerIdReader) -> DeviceState:
+    """Between sessions (no worker), whether the reader's port is there: ABSENT (``IDR_UNPLUGGED``)
+    when its path is gone, READY when it is back. During a session the worker reports the state."""
+    if reader._proc is not None or reader.state is DeviceState.FAULT and reader.last_error is not None \
+            and reader.last_error.code != E.IDR_UNPLUGGED.code:
+        return reader.state
+    if reader.parsed.scheme == "sim":
+        port = reader.simulator.path if reader.simulator is not None else ""
+    else:
+        port = reader.parsed.path or reader.parsed.netloc
+    if port and os.path.exists(port):
+        if reader.state is DeviceState.ABSENT:
+            reader._set_state(DeviceState.READY)
+    elif reader.state is not DeviceState.ABSENT:
+        reader._set_state(DeviceState.ABSENT, DeviceError(E.IDR_UNPLUGGED, f"{port or reader.uri}: no such port"))
+    return reader.state
 
 
 def start_simulator(parsed: Any) -> tuple[Any, str]:
