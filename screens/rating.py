@@ -42,7 +42,8 @@ class RatingScreen(KioskScreen):
         box = self.ids.reasons
         box.clear_widgets()
         for reason in BAD_REASONS:
-            button = Factory.ReasonButton(reason=reason, text=_(reason))
+            button = Factory.ReasonButton()           # kv's own property (reason) is set after
+            button.reason, button.text = reason, _(reason)
             button.bind(state=self._toggled)
             box.add_widget(button)
 
