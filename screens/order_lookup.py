@@ -23,6 +23,8 @@ WORDS = {
     "offline": N_("暂时连不上工作人员系统，请稍后再查，或用手机扫回执上的二维码。"),
     "pending": N_("这条留言已保存在本机，还没有提交（联网后自动提交）。"),
 }
+# the hub's status words (helpdesk/records_api.py STATUS_WORDS): shown translated; others as sent
+HUB_WORDS = (N_("已受理，等待分派"), N_("已分派，正在办理"), N_("已答复"), N_("已办结"), N_("已退回"))
 
 
 class OrderLookupScreen(KioskScreen):
