@@ -28,6 +28,11 @@ def _candidates(ui) -> list[str]:
 def _order_walk(ui, prefix: str) -> None:
     """item → Leave a request → Help → a description in pinyin → a wrong, then a right phone →
     (the name, when identified) → the summary → Submit → the receipt, all checked in English."""
+    who = [n for n in [getattr(ui.kiosk.session.identity, "masked_name", "")] if n]   # the bar shows it
+
+    def check(shot, items=(), extra=()):
+        assert_english(ui, shot, items=items, extra=list(extra) + who)
+
     ui.kiosk.session.go("item", id="SI-0049")
     ui.frames(2)
     item = ui.kiosk.item("SI-0049")
@@ -36,7 +41,7 @@ def _order_walk(ui, prefix: str) -> None:
     order = ui.screen
     assert ui.app.manager.current == "order" and order.step == "category"
     assert "Help" in order.part.ids.cat_help.text and "Complaint" in order.part.ids.cat_complaint.text
-    assert_english(ui, f"{prefix}-order-category", items=[item])
+    check(f"{prefix}-order-category", items=[item])
     ui.tap(order.part.ids.cat_help)
     assert order.step == "describe"
     ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
@@ -45,16 +50,16 @@ def _order_walk(ui, prefix: str) -> None:
     ui.frames(2)
     ui.tap(order.part.ids.next_btn)                         # empty: the message, in English
     assert order.step == "describe" and order.message.startswith("Please write your question")
-    assert_english(ui, f"{prefix}-order-describe-empty", items=[item])
+    check(f"{prefix}-order-describe-empty", items=[item])
     for letters, word in (("huzhao", "护照"), ("diule", "丢了")):
         for key in letters:
             ui.tap_key(key)
         if letters == "huzhao":
-            assert_english(ui, f"{prefix}-order-describe-typing", items=[item], extra=_candidates(ui))
+            check(f"{prefix}-order-describe-typing", items=[item], extra=_candidates(ui))
         ui.tap(candidate(vk, word))
     assert order.part.ids.field.text == "护照丢了"
     assert "4/500 characters" in order.part.ids.top.ids.counter.text
-    assert_english(ui, f"{prefix}-order-describe", items=[item], extra=["护照丢了"] + _candidates(ui))
+    check(f"{prefix}-order-describe", items=[item], extra=["护照丢了"] + _candidates(ui))
     ui.tap(order.part.ids.next_btn)
     assert order.step == "phone"
     ui.wait_until(lambda: vk.composer.mode.value == "123")
@@ -63,28 +68,28 @@ def _order_walk(ui, prefix: str) -> None:
         ui.tap_key(key)
     ui.tap(order.part.ids.next_btn)
     assert order.step == "phone" and order.message.startswith("This phone number is not right")
-    assert_english(ui, f"{prefix}-order-phone-wrong", items=[item])
+    check(f"{prefix}-order-phone-wrong", items=[item])
     order.part.ids.field.text = ""
     for key in "13912345678":
         ui.tap_key(key)
     ui.tap(order.part.ids.next_btn)
     if order.step == "name":
-        assert_english(ui, f"{prefix}-order-name", items=[item], extra=["张*三"])
+        check(f"{prefix}-order-name", items=[item], extra=["张*三"])
         ui.tap(order.part.ids.name_yes)
     assert order.step == "confirm"
     shown = [w.text for w in order.part.ids.rows.walk() if hasattr(w, "text")]
     for expected in ("Type", "Help", "Service", "Your request", "Phone", "护照丢了", "13912345678"):
         assert any(expected in t for t in shown), (expected, shown)
-    assert_english(ui, f"{prefix}-order-confirm", items=[item], extra=["护照丢了", "张*三"])
+    check(f"{prefix}-order-confirm", items=[item], extra=["护照丢了", "张*三"])
     ui.tap(order.part.ids.submit_btn)
     ui.wait_until(lambda: ui.app.manager.current == "order_done", timeout=10)
     done = ui.screen
     ui.wait_until(lambda: done.print_text and done.print_text != "正在打印回执…", timeout=10)
     assert done.ids.headline.text in ("Sent. Staff will reply in time.",
                                       "Saved on this kiosk; it is sent once the network is back.")
-    assert done.ids.code.text.startswith("Tracking code") and done.ids.deadline.text.startswith("Reply by:")
+    assert done.ids.code.text.startswith("Tracking code") and done.ids.deadline.text.startswith("Deadline: Reply within")
     assert done.ids.print_text.text == "Please take the receipt from the printer slot."
-    assert_english(ui, f"{prefix}-order-receipt")
+    check(f"{prefix}-order-receipt")
 
 
 def test_the_work_order_form_in_english(make_ui, tmp_path, hub):
@@ -193,7 +198,7 @@ def test_the_order_lookup_in_english(make_ui, tmp_path, hub):
         ui.tap(look.ids.query_btn)
         ui.wait_until(lambda: not look.busy, timeout=10)
         assert look.found and look.ids.status.text == f"Request {sent.number} (Complaint): Answered"
-        assert "Reply by:" in look.result and f"Staff reply: {reply}" in look.result
+        assert "Deadline: " in look.result and f"Staff reply: {reply}" in look.result
         assert_english(ui, "en-lookup-found", extra=[reply])
         ui.tap(button(ui.app.root, SWITCH))                    # 中文: the found status, made again
         assert look.ids.status.text.startswith(f"工单编号 {sent.number}（投诉）") and "工作人员的答复" in look.result
