@@ -154,6 +154,9 @@ def test_the_rating_screen_in_english(make_ui, tmp_path, hub, large):
         ui.tap(rate.ids.submit_btn)
         assert rate.message == 'Please choose at least one, or tap "Skip".'
         assert_english(ui, f"{prefix}-reasons")
+        bar = [w for w in rate.walk(restrict=True) if w.__class__.__name__ == "NavBar"][0]
+        for shown in (rate.ids.prompt, rate.ids.message, rate.ids.skip_btn):      # nothing under the bar
+            assert shown.top <= bar.y + 1 and shown.y >= -1, (shown, shown.pos, bar.y)
         reasons = {b.text: b for b in rate.ids.reasons.children}
         assert "Waited too long" in reasons, list(reasons)
         ui.tap(reasons["Waited too long"])
