@@ -13,13 +13,15 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
+from kiosk.i18n import N_, _
+
 from . import admin_sim, theme
 from .widgets import BodyLabel, KioskButton, KioskScreen
 
 SECTIONS = ("devices", "print", "content", "logs", "settings", "power")
-ROLE_WORDS = {"admin": "管理员", "helper": "帮办人员"}
-CONFIRM = {"poweroff": ("确定要关闭这台终端吗？关机后需要有人到现场开机。", "确定关机"),
-           "reboot": ("确定要重启这台终端吗？大约一分钟后回到首页。", "确定重启")}
+ROLE_WORDS = {"admin": N_("管理员"), "helper": N_("帮办人员")}
+CONFIRM = {"poweroff": (N_("确定要关闭这台终端吗？关机后需要有人到现场开机。"), N_("确定关机")),
+           "reboot": (N_("确定要重启这台终端吗？大约一分钟后回到首页。"), N_("确定重启"))}
 LOG_CHUNK = 40          # log lines per label (one texture each)
 
 
@@ -108,7 +110,7 @@ class AdminScreen(KioskScreen):
         s, bridge = self.service, self.flow.bridge
         role = ROLE_WORDS.get(bridge.role, "")
         staff = s.grant.staff_id if s.grant is not None else ""
-        self.title = f"终端管理　{staff}（{role}）" if role else "终端管理"
+        self.title = _("终端管理　{staff}（{role}）").format(staff=staff, role=_(role)) if role else N_("终端管理")
         self.status = bridge.busy or bridge.message
         if self.section == "sim":
             self.status = self.flow.sim_bridge.message
@@ -143,68 +145,71 @@ class AdminScreen(KioskScreen):
 
     def _devices(self, body, snap) -> None:
         if not snap.devices:
-            self._line(body, "本机没有配置设备。")
+            self._line(body, _("本机没有配置设备。"))
         for dev in snap.devices:
             row = BoxLayout(size_hint_y=None, height=self.app.theme.button_h, spacing=self.app.theme.gap)
-            label = Label(text=f"{dev.label}：{dev.state_text}", bold=True,
+            label = Label(text=_("{device}：{state}").format(device=_(dev.label), state=_(dev.state_text)), bold=True,
                           font_size=self.app.theme.body, halign="left", valign="middle",
                           color=theme.ACCENT if dev.state == "fault" else theme.TEXT)
             label.bind(size=lambda w, size: setattr(w, "text_size", size))
             row.add_widget(label)
-            btn = KioskButton(text="自检", size_hint_x=None, width=dp(140), font_size=self.app.theme.body,
+            btn = KioskButton(text=_("自检"), size_hint_x=None, width=dp(140), font_size=self.app.theme.body,
                               disabled=bool(self.service.busy))
             btn.bind(on_release=lambda _b, k=f"test:{dev.name}": self.act(k))
             self.buttons[f"test:{dev.name}"] = btn
             row.add_widget(btn)
             body.add_widget(row)
             if dev.error:
-                self._line(body, f"最近的错误：{dev.error}", muted=True, small=True)
+                self._line(body, _("最近的错误：{error}").format(error=dev.error), muted=True, small=True)
             if dev.test_ok is not None:
-                result = self._line(body, "自检通过" if dev.test_ok else "自检未通过")
+                result = self._line(body, _("自检通过") if dev.test_ok else _("自检未通过"))
                 result.color = theme.PRIMARY if dev.test_ok else theme.ACCENT
                 self._line(body, "\n".join(dev.test_lines[:8]), muted=True, small=True)
 
     def _print(self, body, snap) -> None:
         self._line(body, snap.paper)
-        self._buttons(body, ("paper", "已换纸"))
-        self._line(body, "打印测试页：", muted=True)
-        self._buttons(body, ("print:receipt", "打印测试页（小票）"), ("print:a4", "打印测试页（A4）"))
+        self._buttons(body, ("paper", _("已换纸")))
+        self._line(body, _("打印测试页："), muted=True)
+        self._buttons(body, ("print:receipt", _("打印测试页（小票）")), ("print:a4", _("打印测试页（A4）")))
 
     def _content(self, body, snap) -> None:
         self._line(body, snap.catalogue)
-        self._buttons(body, ("reload:catalogue", "重新加载事项目录"))
+        self._buttons(body, ("reload:catalogue", _("重新加载事项目录")))
         self._line(body, snap.knowledge)
-        self._buttons(body, ("reload:knowledge", "重新加载知识库"))
+        self._buttons(body, ("reload:knowledge", _("重新加载知识库")))
         self._line(body, snap.hub)
         for line in snap.network:
             self._line(body, line)
 
     def _logs(self, body, _snap) -> None:
         lines = self.service.log_lines()[::-1]
-        self._line(body, f"最近 {len(lines)} 行运行日志，最新的在最上面（身份证号、电话、姓名已遮挡）：", muted=True)
+        self._line(body, _("最近 {n} 行运行日志，最新的在最上面（身份证号、电话、姓名已遮挡）：").format(n=len(lines)), muted=True)
         for start in range(0, len(lines), LOG_CHUNK):
             self._line(body, "\n".join(lines[start:start + LOG_CHUNK]), small=True)
 
     def _settings(self, body, snap) -> None:
         self._line(body, snap.volume)
-        if not snap.volume.startswith("音量：") and "不能" not in snap.volume:
-            self._buttons(body, ("volume:-", "音量 −"), ("volume:+", "音量 +"))
+        if not snap.volume.startswith(N_("音量：")) and N_("不能") not in snap.volume:     # the admin service's words
+            self._buttons(body, ("volume:-", _("音量 −")), ("volume:+", _("音量 +")))
         self._line(body, snap.brightness)
-        if snap.brightness.startswith("亮度 "):
-            self._buttons(body, ("light:-", "亮度 −"), ("light:+", "亮度 +"))
+        if snap.brightness.startswith(N_("亮度 ")):
+            self._buttons(body, ("light:-", _("亮度 −")), ("light:+", _("亮度 +")))
 
     def _power(self, body, _snap) -> None:
         if self.confirming:
             question, yes = CONFIRM[self.confirming]
-            self._line(body, question)
-            self._buttons(body, ("confirm", yes), ("cancel", "取消"))
+            self._line(body, _(question))
+            self._buttons(body, ("confirm", _(yes)), ("cancel", _("取消")))
             return
-        self._buttons(body, ("restart_app", "重启程序"))
-        self._buttons(body, ("reboot", "重启终端"), ("poweroff", "关机"))
+        self._buttons(body, ("restart_app", _("重启程序")))
+        self._buttons(body, ("reboot", _("重启终端")), ("poweroff", _("关机")))
         if self.service.may("exit_to_desktop"):
-            self._buttons(body, ("desktop", "退出到桌面"))
+            self._buttons(body, ("desktop", _("退出到桌面")))
         else:
-            self._line(body, "退出到桌面：只有管理员可以使用。", muted=True)
+            self._line(body, _("退出到桌面：只有管理员可以使用。"), muted=True)
+
+    def relabel(self) -> None:
+        self.render()
 
     def wipe(self) -> None:
         self.confirming = ""

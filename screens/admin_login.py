@@ -12,10 +12,12 @@ import threading
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.i18n import N_, _
+
 from . import assist_keypad  # noqa: F401 - NumPad for the kv
 from .widgets import KioskScreen
 
-NOT_SET = "本机还没有设置管理人员（admin.pins、assist.staff_pins），请联系维护人员（见 docs/operations.md）。"
+NOT_SET = N_("本机还没有设置管理人员（admin.pins、assist.staff_pins），请联系维护人员（见 docs/operations.md）。")
 
 
 class AdminLoginScreen(KioskScreen):
@@ -28,9 +30,9 @@ class AdminLoginScreen(KioskScreen):
         return controller(self.app).access
 
     def show(self, **params) -> None:
-        self.title = "管理登录"
+        self.title = N_("管理登录")
         self.ids.pad.text = ""
-        self.message = self._lock_message() or ("" if self.access.configured else NOT_SET)
+        self.message = self._lock_message() or ("" if self.access.configured else _(NOT_SET))
 
     def on_pre_enter(self, *_args) -> None:
         self.access.awaiting_badge = True
@@ -40,7 +42,8 @@ class AdminLoginScreen(KioskScreen):
 
     def _lock_message(self) -> str:
         left = self.access.lock_seconds_left()
-        return f"PIN 输错次数过多，已锁定。请 {math.ceil(left / 60)} 分钟后再试，或刷工作人员卡。" if left > 0 else ""
+        return _("PIN 输错次数过多，已锁定。请 {minutes} 分钟后再试，或刷工作人员卡。").format(
+            minutes=math.ceil(left / 60)) if left > 0 else ""
 
     def submit(self) -> None:
         pin = self.ids.pad.text
@@ -48,13 +51,13 @@ class AdminLoginScreen(KioskScreen):
         if self.checking:
             return
         if not pin:
-            self.message = "请输入 PIN。"
+            self.message = _("请输入 PIN。")
             return
         access = self.access
         if access.refuse_locked():
             self.message = self._lock_message()
             return
-        self.checking, self.message = True, "正在核对…"
+        self.checking, self.message = True, _("正在核对…")
         token = self.session.token
 
         def check() -> None:       # scrypt for every staff member: off the UI thread
@@ -70,7 +73,7 @@ class AdminLoginScreen(KioskScreen):
         if self.access.finish_pin(match) is not None:    # the flow opens the admin screen
             self.message = ""
             return
-        self.message = self._lock_message() or f"PIN 不正确，还可以再试 {self.access.tries_left} 次。"
+        self.message = self._lock_message() or _("PIN 不正确，还可以再试 {n} 次。").format(n=self.access.tries_left)
 
     def cancel(self) -> None:
         self.session.home()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kivy.factory import Factory
 
+from kiosk.i18n import _
 from kiosk.ops.simulator import CARDS, PRINTER_MODES
 
 BADGE_DELAY_S = 10.0
@@ -19,7 +20,7 @@ def attach(screen, sim_bridge) -> None:
     """Adds the 模拟器 section button (once) and redraws on the simulator's changes."""
     if sim_bridge is None or "sec_sim" in screen.ids:
         return
-    btn = Factory.AdminSection(text="模拟器")
+    btn = Factory.AdminSection(text=_("模拟器"))
     btn.bind(on_release=lambda _b: screen.select("sim"))
     screen.ids.sections.add_widget(btn)
     screen.ids["sec_sim"] = btn
@@ -53,15 +54,17 @@ def act(screen, key: str) -> None:
 def draw(screen, body) -> None:
     """Compact: the whole panel fits the screen without scrolling (buttons say what they do)."""
     sim = screen.flow.sim_bridge.simulator
-    screen._line(body, "培训演示：只作用于模拟设备，真实终端上没有这一页。证件放上后，在“请将身份证放在读卡区”时读取。",
+    screen._line(body, _("培训演示：只作用于模拟设备，真实终端上没有这一页。证件放上后，在“请将身份证放在读卡区”时读取。"),
                  muted=True, small=True)
     lines = sim.lines()
     screen._line(body, "；".join(lines[:2]) + "\n" + "；".join(lines[2:]))
-    keys = [(f"sim:card:{k}", text) for k, text in CARDS.items()] + [("sim:take", "取走证件")]
+    keys = [(f"sim:card:{k}", _(text)) for k, text in CARDS.items()] + [("sim:take", _("取走证件"))]
     for start in range(0, len(keys), 3):
         screen._buttons(body, *keys[start:start + 3])
-    screen._buttons(body, ("sim:badge:on", "出示工作证"), ("sim:badge:later", f"{BADGE_DELAY_S:.0f} 秒后出示工作证"),
-                    ("sim:badge:off", "收回工作证"))
-    screen._buttons(body, *[(f"sim:printer:{m}", f"打印机{text}") for m, text in PRINTER_MODES.items()])
-    screen._buttons(body, ("sim:cable:out", "拔下阅读器"), ("sim:cable:in", "插回阅读器"),
-                    ("sim:face:same", "摄像头前：本人"), ("sim:face:other", "摄像头前：另一人"))
+    screen._buttons(body, ("sim:badge:on", _("出示工作证")),
+                    ("sim:badge:later", _("{n} 秒后出示工作证").format(n=f"{BADGE_DELAY_S:.0f}")),
+                    ("sim:badge:off", _("收回工作证")))
+    screen._buttons(body, *[(f"sim:printer:{m}", _("打印机{mode}").format(mode=_(text)))
+                            for m, text in PRINTER_MODES.items()])
+    screen._buttons(body, ("sim:cable:out", _("拔下阅读器")), ("sim:cable:in", _("插回阅读器")),
+                    ("sim:face:same", _("摄像头前：本人")), ("sim:face:other", _("摄像头前：另一人")))

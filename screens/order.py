@@ -17,13 +17,15 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.i18n import N_, _
 from kiosk.records.phone import normalise_phone
 
 from .theme import keyboard_size
 from .widgets import KioskScreen
 
 STEPS = ("category", "describe", "phone", "name", "confirm")
-CATEGORY_HINTS = {"咨询": "问政策、问怎么办", "求助": "遇到困难需要帮忙", "投诉": "对服务不满意", "建议": "对我们提意见建议"}
+CATEGORY_HINTS = {N_("咨询"): N_("问政策、问怎么办"), N_("求助"): N_("遇到困难需要帮忙"), N_("投诉"): N_("对服务不满意"),
+                  N_("建议"): N_("对我们提意见建议")}     # the keys are what the order keeps
 MAX_CHARS = 500
 ACK_WAIT_S = 3.0          # how long 确认提交 waits for the hub's word before saying 已保存
 DRAFT = "order_draft"
@@ -84,7 +86,7 @@ class OrderScreen(KioskScreen):
 
         self.step = step if step in STEPS else "category"
         self.message = ""
-        self.title = "留言（提交诉求）"
+        self.title = N_("留言（提交诉求）")
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
         self.item_name = self.draft["item_name"]
@@ -132,7 +134,7 @@ class OrderScreen(KioskScreen):
         """The description as typed (the counter follows; past 500 it is cut, with a message)."""
         if len(text) > MAX_CHARS:
             self.part.ids.field.text = text[:MAX_CHARS]
-            self.message = f"最多 {MAX_CHARS} 字，多出的部分没有保留。"
+            self.message = _("最多 {n} 字，多出的部分没有保留。").format(n=MAX_CHARS)
             return
         self.count = len(text)
         self.draft["description"] = text
@@ -140,7 +142,7 @@ class OrderScreen(KioskScreen):
     def described(self) -> None:
         text = " ".join(self.part.ids.field.text.split())
         if not text:
-            self.message = "请先写下您的问题或诉求，再点“下一步”。"
+            self.message = _("请先写下您的问题或诉求，再点“下一步”。")
             self.part.ids.field.focus = True
             return
         self.draft["description"] = text[:MAX_CHARS]
@@ -149,7 +151,7 @@ class OrderScreen(KioskScreen):
     def phoned(self) -> None:
         number = normalise_phone(self.part.ids.field.text)
         if number is None:
-            self.message = "电话号码不对，请输入 11 位手机号，或带区号的固定电话（如 0631-5201234）。"
+            self.message = _("电话号码不对，请输入 11 位手机号，或带区号的固定电话（如 0631-5201234）。")
             self.part.ids.field.focus = True
             return
         self.draft["phone"] = number
@@ -175,7 +177,7 @@ class OrderScreen(KioskScreen):
             submitted = records.submit_order(d["category"], d["description"], d["phone"], d["item_id"],
                                              d["item_name"], d["name"])
         except (OutboxError, ValueError):
-            self.message = ("抱歉，留言没能保存。请到服务台咨询，电话 " + self.kiosk.config["hall.phone"] + "。")
+            self.message = _("抱歉，留言没能保存。请到服务台咨询，电话 {phone}。").format(phone=self.kiosk.config["hall.phone"])
             return
         self.saving = True
         token = self.session.token
@@ -195,12 +197,17 @@ class OrderScreen(KioskScreen):
 
     def summary(self) -> list[tuple[str, str]]:
         d = self.draft
-        rows = [("类别", d["category"])]
+        rows = [(_("类别"), _(d["category"]) if d["category"] else "")]
         if d["item_name"]:
-            rows.append(("相关事项", d["item_name"]))
-        rows += [("问题描述", d["description"]), ("联系电话", d["phone"])]
-        rows.append(("姓名", d["name"] or "不留姓名"))
+            rows.append((_("相关事项"), d["item_name"]))
+        rows += [(_("问题描述"), d["description"]), (_("联系电话"), d["phone"])]
+        rows.append((_("姓名"), d["name"] or _("不留姓名")))
         return rows
+
+    def relabel(self) -> None:
+        """A language switch: the step again (the draft keeps what was typed)."""
+        if self.part is not None:
+            self.show(step=self.step)
 
     def wipe(self) -> None:
         self.release_keyboard()

@@ -14,15 +14,17 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from ehall_common.order_code import shown
+from kiosk.i18n import N_
 
 from .widgets import KioskScreen
 
-TAKEN = "已提交。工作人员会按时答复您。"
-KEPT = "已保存在本机，联网后自动提交。"
-REFUSED = "抱歉，留言没能提交，已保存在本机。请到服务台告诉工作人员。"
-PRINTING = "正在打印回执…"
-PRINTED = "请在出纸口取走回执。"
-NO_PAPER = "回执暂时不能打印，请用手机拍下本页，保存查询码。"
+# msgids: order_done.kv shows them with app._()
+TAKEN = N_("已提交。工作人员会按时答复您。")
+KEPT = N_("已保存在本机，联网后自动提交。")
+REFUSED = N_("抱歉，留言没能提交，已保存在本机。请到服务台告诉工作人员。")
+PRINTING = N_("正在打印回执…")
+PRINTED = N_("请在出纸口取走回执。")
+NO_PAPER = N_("回执暂时不能打印，请用手机拍下本页，保存查询码。")
 
 
 class OrderDoneScreen(KioskScreen):
@@ -39,11 +41,11 @@ class OrderDoneScreen(KioskScreen):
         from kiosk.printing.order_receipt import deadline_words
         from .qr import qr_texture
 
-        self.title = "留言回执"
+        self.title = N_("留言回执")
         done = self.session.data.get("order_done")
         if done is None:                      # nothing submitted in this session: nothing to show
             self.wipe()
-            self.headline, self.ok = "没有可显示的回执。", False
+            self.headline, self.ok = N_("没有可显示的回执。"), False
             return
         submitted, sent = done
         self.ok = sent is None or sent.taken

@@ -10,16 +10,21 @@ import threading
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.i18n import N_, _
+
 from .theme import keyboard_size
 from .widgets import KioskScreen
 
-HINT = "请输入回执上的查询码（10 位字母和数字），然后点“查询”。"
+# msgids (order.kv shows the status with app._()); a found order's status is made with _()
+HINT = N_("请输入回执上的查询码（10 位字母和数字），然后点“查询”。")
 WORDS = {
-    "wrong": "没有找到这个查询码，请核对回执后重新输入。",
-    "wait": "输错次数较多，请过几分钟再试，或到服务台咨询。",
-    "offline": "暂时连不上工作人员系统，请稍后再查，或用手机扫回执上的二维码。",
-    "pending": "这条留言已保存在本机，还没有提交（联网后自动提交）。",
+    "wrong": N_("没有找到这个查询码，请核对回执后重新输入。"),
+    "wait": N_("输错次数较多，请过几分钟再试，或到服务台咨询。"),
+    "offline": N_("暂时连不上工作人员系统，请稍后再查，或用手机扫回执上的二维码。"),
+    "pending": N_("这条留言已保存在本机，还没有提交（联网后自动提交）。"),
 }
+# the hub's status words (helpdesk/records_api.py STATUS_WORDS): shown translated; others as sent
+HUB_WORDS = (N_("已受理，等待分派"), N_("已分派，正在办理"), N_("已答复"), N_("已办结"), N_("已退回"))
 
 
 class OrderLookupScreen(KioskScreen):
@@ -29,11 +34,12 @@ class OrderLookupScreen(KioskScreen):
     found = BooleanProperty(False)
     keyboard_height = NumericProperty(0)
     typing = BooleanProperty(False)
+    last = None                            # the order found (its status is made again on a language switch)
 
     def show(self, **params) -> None:
         from kivy.core.window import Window
 
-        self.title = "留言查询"
+        self.title = N_("留言查询")
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
         Clock.schedule_once(lambda _dt: self._focus())
@@ -55,9 +61,9 @@ class OrderLookupScreen(KioskScreen):
         if self.busy or records is None:
             return
         if not code.strip():
-            self.status = "请先输入查询码。"
+            self.status = N_("请先输入查询码。")
             return
-        self.busy, self.status, self.result, self.found = True, "正在查询…", "", False
+        self.busy, self.status, self.result, self.found = True, N_("正在查询…"), "", False
         token = self.session.token
 
         def ask() -> None:
@@ -72,14 +78,26 @@ class OrderLookupScreen(KioskScreen):
         if found.outcome == "found":
             self.found = True
             self.release_keyboard()
-            self.status = f"工单编号 {found.number}（{found.category}）：{found.words}"
-            deadline = found.deadline.replace("-", "年", 1).replace("-", "月", 1) + "日前" if found.deadline else ""
-            self.result = (f"答复时限：{deadline}\n" if deadline else "") + \
-                ("工作人员的答复：" + found.reply if found.reply else "工作人员尚未答复。")
+            self.last = found
+            self._say_found(found)
             return
         self.status = WORDS.get(found.outcome, WORDS["offline"])
         if found.outcome == "pending" and found.deadline:
-            self.result = f"类别：{found.category}"
+            self.result = _("类别：{category}").format(category=_(found.category))
+
+    def _say_found(self, found) -> None:
+        """The order's status in the session's language (the hub's words and reply are as it sent them)."""
+        self.status = _("工单编号 {number}（{category}）：{words}").format(
+            number=found.number, category=_(found.category), words=_(found.words))
+        year, _sep, rest = found.deadline.partition("-")
+        month, _sep, day = rest.partition("-")
+        deadline = _("{year}年{month}月{day}日前").format(year=year, month=month, day=day) if found.deadline else ""
+        reply = _("工作人员的答复：{reply}").format(reply=found.reply) if found.reply else _("工作人员尚未答复。")
+        self.result = (_("答复时限：{deadline}").format(deadline=deadline) + "\n" if deadline else "") + reply
+
+    def relabel(self) -> None:
+        if self.found and self.last is not None:
+            self._say_found(self.last)
 
     def again(self) -> None:
         self.ids.field.text = ""
@@ -89,6 +107,6 @@ class OrderLookupScreen(KioskScreen):
     def wipe(self) -> None:
         self.release_keyboard()
         self.busy = self.found = self.typing = False
-        self.status, self.result = HINT, ""
+        self.status, self.result, self.last = HINT, "", None
         if "field" in self.ids:
             self.ids.field.text = ""

@@ -9,10 +9,14 @@ from __future__ import annotations
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
+from kiosk.i18n import N_, _
+
 from .widgets import KioskScreen
 
-THANKS = "谢谢您的评价！"
-NOT_KEPT = "抱歉，评价没能保存。"
+THANKS = N_("谢谢您的评价！")
+NOT_KEPT = N_("抱歉，评价没能保存。")
+WHAT = {"call": N_("刚才的视频帮办服务"), "guide": N_("本事项的办事指南服务")}
+SOME_SERVICE = N_("本次服务")
 
 
 def may_rate(kiosk) -> bool:
@@ -31,20 +35,21 @@ class RatingScreen(KioskScreen):
     def show(self, target: str = "call", target_id: str = "", helper: str = "", **params) -> None:
         from kiosk.records.service import BAD_REASONS
 
-        self.title = "服务评价"
+        self.title = N_("服务评价")
         self.target, self.target_id, self.helper = target, target_id, helper
-        self.what = {"call": "刚才的视频帮办服务", "guide": "本事项的办事指南服务"}.get(target, "本次服务")
+        self.what = WHAT.get(target, SOME_SERVICE)     # a msgid: rating.kv translates it
         self.score, self.asking, self.chosen, self.message = 0, False, [], ""
         box = self.ids.reasons
         box.clear_widgets()
         for reason in BAD_REASONS:
-            button = Factory.ReasonButton(text=reason)
+            button = Factory.ReasonButton()           # kv's own property (reason) is set after
+            button.reason, button.text = reason, _(reason)
             button.bind(state=self._toggled)
             box.add_widget(button)
 
     def _toggled(self, button, state) -> None:
-        chosen = [r for r in self.chosen if r != button.text]
-        self.chosen = chosen + [button.text] if state == "down" else chosen
+        chosen = [r for r in self.chosen if r != button.reason]     # the reason kept is the Chinese one
+        self.chosen = chosen + [button.reason] if state == "down" else chosen
         if self.chosen:
             self.message = ""
 
@@ -52,13 +57,13 @@ class RatingScreen(KioskScreen):
         self.score = score
         if score <= 2:
             self.asking = True
-            self.message = "请选择不满意的原因（可多选），然后点“提交评价”。"
+            self.message = _("请选择不满意的原因（可多选），然后点“提交评价”。")
             return
         self._keep()
 
     def submit(self) -> None:
         if not self.chosen:
-            self.message = "请至少选择一个原因，或点“跳过”。"
+            self.message = _("请至少选择一个原因，或点“跳过”。")
             return
         self._keep()
 
@@ -66,8 +71,14 @@ class RatingScreen(KioskScreen):
         records = getattr(self.kiosk, "records", None)
         ok = records is not None and records.rate(self.score, self.target, self.target_id, self.chosen,
                                                   helper=self.helper)
-        self.app.notify(THANKS if ok else NOT_KEPT)
+        self.app.notify(_(THANKS if ok else NOT_KEPT))
         self.session.back()
+
+    def relabel(self) -> None:
+        for button in self.ids.reasons.children:
+            button.text = _(button.reason)
+        if self.message:
+            self.message = _("请选择不满意的原因（可多选），然后点“提交评价”。")
 
     def skip(self) -> None:
         self.session.back()

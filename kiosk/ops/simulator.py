@@ -26,12 +26,14 @@ from drivers.base import DeviceState
 
 from ..observe import Observers
 
+from ..i18n import N_
+
 log = logging.getLogger(__name__)
 
-CARDS = {"resident": "居民身份证", "foreigner2017": "外国人永居证 2017 版",
-         "foreigner2023": "外国人永居证 2023 版", "hmt": "港澳台居民居住证",
-         "expired": "过期的居民身份证"}
-PRINTER_MODES = {"online": "正常", "paper_out": "缺纸", "cover_open": "纸仓盖打开", "offline": "离线"}
+CARDS = {"resident": N_("居民身份证"), "foreigner2017": N_("外国人永居证 2017 版"),
+         "foreigner2023": N_("外国人永居证 2023 版"), "hmt": N_("港澳台居民居住证"),
+         "expired": N_("过期的居民身份证")}
+PRINTER_MODES = {"online": N_("正常"), "paper_out": N_("缺纸"), "cover_open": N_("纸仓盖打开"), "offline": N_("离线")}
 BADGE = "badge"               # drivers/smartcard/simulator.py's fictitious staff badge
 BADGE_UID = "04A1B2C3D4"
 DEMO_STAFF = "DEMO"           # the staff id the demo badge gives (config.simulated())

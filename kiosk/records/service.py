@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 
 from ehall_common.order_code import code_hash, new_code
 
+from ..i18n import N_
 from .outbox import Outbox, OutboxError, OutboxSender, Record, Refused, http_sender
 from .workdays import Deadline, WorkCalendar, parse_days
 
@@ -36,8 +37,8 @@ MAX_DESCRIPTION = 500
 SCORES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # 差评 reasons offered at the kiosk (GB/T 39735-2020's list of reasons for a bad rating, in the
 # wording of the 好差评 system's offline channels)
-BAD_REASONS = ("政策宣传解读不到位", "办事指南不准确", "多次往返跑腿", "等候时间过长", "服务态度不好",
-               "办理时间超时", "设备不好用", "其他")
+BAD_REASONS = (N_("政策宣传解读不到位"), N_("办事指南不准确"), N_("多次往返跑腿"), N_("等候时间过长"),
+               N_("服务态度不好"), N_("办理时间超时"), N_("设备不好用"), N_("其他"))
 TARGETS = ("call", "guide", "item", "order", "session")
 
 
