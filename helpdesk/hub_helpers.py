@@ -11,7 +11,7 @@ from aiohttp import web
 from helpdesk.accounts import token_hash
 from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
 from helpdesk.routing import RoutingError
-from helpdesk.websurface import too_many
+from helpdesk.websurface import capped
 
 if TYPE_CHECKING:
     from helpdesk.hub import Hub
@@ -25,12 +25,7 @@ class HelperSockets:
 
     async def ws(self, request: web.Request) -> web.StreamResponse:
         address = self.hub._address(request)
-        if not self.hub.sockets.open(address):
-            return too_many()
-        try:
-            return await self._helper_ws(request, address)
-        finally:
-            self.hub.sockets.closed(address)
+        return await capped(self.hub.sockets, address, lambda: self._helper_ws(request, address))
 
     async def _helper_ws(self, request: web.Request, address: str) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)

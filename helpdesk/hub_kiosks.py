@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from helpdesk.conn import MAX_MSG, Conn, messages as _messages, text as _text
-from helpdesk.websurface import too_many
+from helpdesk.websurface import capped
 from helpdesk.kiosks import THROTTLED, UNAUTHORIZED
 from helpdesk.routing import RoutingError
 
@@ -28,12 +28,7 @@ class KioskSockets:
 
     async def ws(self, request: web.Request) -> web.StreamResponse:
         address = self.hub._address(request)
-        if not self.hub.sockets.open(address):
-            return too_many()
-        try:
-            return await self._kiosk_ws(request, address)
-        finally:
-            self.hub.sockets.closed(address)
+        return await capped(self.hub.sockets, address, lambda: self._kiosk_ws(request, address))
 
     async def _kiosk_ws(self, request: web.Request, address: str) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MSG)

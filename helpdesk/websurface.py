@@ -23,6 +23,17 @@ def too_many() -> web.Response:
                              headers={"Retry-After": "10"})
 
 
+async def capped(sockets, address: str, serve):
+    """Runs ``serve()`` (a socket's whole life) counted against its address's cap
+    (``sockets.open``/``closed``); over the cap, the 429 of :func:`too_many` instead."""
+    if not sockets.open(address):
+        return too_many()
+    try:
+        return await serve()
+    finally:
+        sockets.closed(address)
+
+
 def bearer(request: web.Request) -> str:
     auth = request.headers.get("Authorization", "")
     return auth[7:].strip() if auth[:7].lower() == "bearer " else ""
