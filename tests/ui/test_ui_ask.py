@@ -3,7 +3,7 @@
 (an FAQ answer with its source, items that open), 解决了 / 没解决 and the help it offers."""
 import time
 
-from ui_kit import button, overflowing
+from ui_kit import button, overflowing, ready_keyboard
 from screens.ask import ask_index
 
 from test_ui_ime import STROKES, candidate, draw
@@ -13,10 +13,7 @@ def _ask_screen(ui):
     ui.tap(ui.screen.ids.tile_ask)
     assert ui.app.manager.current == "ask"
     ask = ui.screen
-    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
-    vk = ui.keyboard()
-    ui.wait_until(lambda: vk.composer.ready, timeout=30)
-    ui.frames(2)
+    vk = ready_keyboard(ui)
     return ask, vk
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from ui_kit import button
+from ui_kit import button, ready_keyboard
 from english import SWITCH
 from test_ui_english import assert_english, to_english
 from test_ui_ime import candidate
@@ -44,10 +44,7 @@ def _order_walk(ui, prefix: str) -> None:
     check(f"{prefix}-order-category", items=[item])
     ui.tap(order.part.ids.cat_help)
     assert order.step == "describe"
-    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
-    vk = ui.keyboard()
-    ui.wait_until(lambda: vk.composer.ready, timeout=30)
-    ui.frames(2)
+    vk = ready_keyboard(ui)
     ui.tap(order.part.ids.next_btn)                         # empty: the message, in English
     assert order.step == "describe" and order.message.startswith("Please write your question")
     check(f"{prefix}-order-describe-empty", items=[item])

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from ui_kit import ready_keyboard
 
 from pixels import frame, text_contrast, window_rect
 
@@ -20,10 +21,7 @@ STROKES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "stroke
 def _search(ui):
     ui.tap(ui.screen.ids.tile_search)
     assert ui.app.manager.current == "search"
-    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
-    vk = ui.keyboard()
-    ui.wait_until(lambda: vk.composer.ready, timeout=30)
-    ui.frames(2)
+    vk = ready_keyboard(ui)
     return ui.screen, vk
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ui_kit import overflowing
+from ui_kit import overflowing, ready_keyboard
 from drivers.receipt_printer import create_printer
 from kiosk.records import new_key
 
@@ -66,10 +66,7 @@ def _fill_form(ui, phone_keys="13912345678"):
     ui.screenshot("order-category")
     ui.tap(order.part.ids.cat_help)
     assert order.step == "describe"
-    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
-    vk = ui.keyboard()
-    ui.wait_until(lambda: vk.composer.ready, timeout=30)
-    ui.frames(2)
+    vk = ready_keyboard(ui)
     ui.tap(order.part.ids.next_btn)                                     # empty: a message, no step
     assert order.step == "describe" and "请先写下" in order.message
     for letters, word in (("huzhao", "护照"), ("diule", "丢了")):
@@ -220,10 +217,7 @@ def test_large_text_from_a_missed_call_with_the_name_offered(make_ui, tmp_path):
             assert order.part.ids[name].height >= dp(60)
         ui.screenshot("large-order-category")
         ui.tap(order.part.ids.cat_consult)
-        ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
-        vk = ui.keyboard()
-        ui.wait_until(lambda: vk.composer.ready, timeout=30)
-        ui.frames(2)
+        vk = ready_keyboard(ui)
         for key in "shebaoka":
             ui.tap_key(key)
         ui.tap(candidate(vk, "社保卡"))

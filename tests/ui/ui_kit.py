@@ -35,3 +35,13 @@ def button(widget, text):
     found = [w for w in widget.walk(restrict=True) if isinstance(w, Button) and w.text == text]
     assert found, f"no button {text!r}"
     return found[0]
+
+
+def ready_keyboard(ui):
+    """The docked kiosk keyboard once it is up and its input method has loaded (the field that
+    raised it has focus); two frames drawn."""
+    ui.wait_until(lambda: ui.keyboard() is not None and ui.keyboard().parent is not None)
+    vk = ui.keyboard()
+    ui.wait_until(lambda: vk.composer.ready, timeout=30)
+    ui.frames(2)
+    return vk
