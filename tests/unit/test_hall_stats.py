@@ -150,3 +150,37 @@ def test_days_wait_for_the_hub_and_a_restart_keeps_them(tmp_path):
     assert (day["day"], day["sessions"], day["rev"]) == ("2026-12-05", 2, 2)
     path.write_text("not json")
     assert load(path) == {}                                  # a broken file: counting starts afresh
+
+
+def test_wired_on_the_real_core(tmp_path):
+    """kiosk.wiring.build_stats on a real Kiosk (catalogue, search, session), its records and an
+    assist service (not started): a search typed and a result opened, a rating kept, the session
+    ended, are counted and written to stats.json in the records' folder on stop."""
+    from kiosk import config
+    from kiosk.assist import AssistService
+    from kiosk.core import Kiosk
+    from kiosk.records import new_key
+    from kiosk.records.service import build_records
+    from kiosk.wiring import build_stats
+
+    cfg = config.load().with_overrides(**{"assist.hub_url": "ws://127.0.0.1:9", "assist.hub_token": "t" * 32,
+                                          "records.folder": str(tmp_path / "rec"), "records.outbox_key": new_key()})
+    kiosk = Kiosk.build(cfg)
+    kiosk.records = build_records(cfg)
+    kiosk.assist = AssistService(cfg, kiosk.session)
+    stats = build_stats(kiosk)
+    try:
+        kiosk.session.go("search")
+        found = kiosk.search("低保")
+        kiosk.search(f"低保 {PHONE}")
+        kiosk.search("低保")
+        kiosk.session.go("item", id=found.hits[0].item.id)
+        assert kiosk.records.rate(4, "guide", found.hits[0].item.id)
+        kiosk.session.end("finished")
+    finally:
+        stats.feed.stop()
+        stats.stop()
+        kiosk.records.stop()
+    [day] = load(tmp_path / "rec" / "stats.json").values()
+    assert (day["sessions"], day["searches"], day["zero_searches"], day["items_viewed"]) == (1, 1, 0, 1)
+    assert day["queries"] == {"低保": 1} and day["ratings"] == {"4": 1}
