@@ -92,9 +92,9 @@ def build_stats(kiosk):
     from .records.service import state_folder
 
     folder = Path(kiosk.config["records.folder"]) if kiosk.config["records.folder"] else state_folder()
-    path: Path | None = folder / "stats.json"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "stats.json"
     except OSError as exc:
         log.error("hall statistics are not kept across restarts: %s cannot be made (%s)", folder, exc.strerror)
         path = None

@@ -82,7 +82,7 @@ class StatsFeed:
                 self._queries.add(query)
             item = route.params.get("id") if route.screen == "item" and not ended else None
             viewed = isinstance(item, str) and item not in self._items
-            if viewed:
+            if isinstance(item, str):
                 self._items.add(item)
             if ended:
                 self._queries.clear()
