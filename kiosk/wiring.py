@@ -81,8 +81,12 @@ def build_status(kiosk):
 
 def build_stats(kiosk):
     """The hall's statistics (kiosk/ops/stats*.py): counted from the core's observers, kept in
-    ``stats.json`` in the records' folder, sent to the hub over the assist link; None without a hub."""
+    ``stats.json`` in the records' folder, sent to the hub over the assist link; None without a hub
+    and in training mode (``--simulate``)."""
     if kiosk.assist is None:
+        return None
+    if kiosk.simulator is not None:             # --simulate: training walks are not the hall's use
+        log.info("hall statistics are not counted with --simulate")
         return None
     from pathlib import Path
 

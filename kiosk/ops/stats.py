@@ -88,7 +88,8 @@ class HallCounter:
     def add(self, key: str, n: int = 1) -> None:
         self._bump(lambda d: d.__setitem__(key, d[key] + n))
 
-    def session_started(self) -> None:
+    def citizen_session(self) -> None:
+        """One citizen's session, counted as it ends."""
         self.add("sessions")
 
     def item_viewed(self) -> None:

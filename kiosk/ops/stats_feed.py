@@ -2,7 +2,8 @@
 """What the hall's statistics (:class:`kiosk.ops.stats.HallCounter`) count, taken from the core's
 own observers; nothing here keeps anything of a citizen's past the moment it is counted.
 
-- **sessions**: the session leaves IDLE (the first touch on home);
+- **sessions**: a citizen's session, counted when it ends (finished, timed out or wiped); one that
+  went to the admin screens (管理登录, 管理) was staff's and is not counted;
 - **searches**: ``Kiosk.searches`` gives each search run with its total; the one counted is the
   last query typed before the citizen leaves the 查找事项 screen (opens a result, goes elsewhere,
   or the session ends), once per distinct query per session; zero-result when that one found none;
@@ -28,6 +29,7 @@ ENDS = {"no_helper": "no_helper", "timeout": "timeout", "hub_lost": "hub_lost", 
 IDENTITY_STEPS = {"consent_card": "started", "identified": "identified", "helper": "helper",
                   "card_error": "card_error", "face_failed": "face_failed"}
 GUIDE_JOBS = {"job_printed": "job_id", "job_completed": "job_key"}
+STAFF_SCREENS = ("admin_login", "admin")     # screens/admin_flow.py: a session there is staff's
 
 
 class StatsFeed:
@@ -38,6 +40,7 @@ class StatsFeed:
         self.kiosk, self.counter, self.clock = kiosk, counter, clock
         self._lock = threading.Lock()
         self._phase: Any = None
+        self._staff = False                              # this session went to the admin screens
         self._pending: tuple[str, int] | None = None     # the last search on the screen, not counted yet
         self._queries: set[str] = set()                  # counted this session (compared masked)
         self._items: set[str] = set()
@@ -71,9 +74,10 @@ class StatsFeed:
     def _on_session(self, session: Any) -> None:
         phase, route = session.phase, session.route
         with self._lock:
-            started = self._phase is not None and self._phase.value == "idle" and phase.value != "idle"
             ended = phase.value == "idle"
+            citizen = ended and self._phase is not None and self._phase.value != "idle" and not self._staff
             self._phase = phase
+            self._staff = not ended and (self._staff or route.screen in STAFF_SCREENS)
             left = self._pending if (ended or route.screen != "search") else None
             if left is not None:
                 self._pending = None
@@ -87,8 +91,8 @@ class StatsFeed:
             if ended:
                 self._queries.clear()
                 self._items.clear()
-        if started:
-            self.counter.session_started()
+        if citizen:
+            self.counter.citizen_session()
         if left is not None:
             self.counter.searched(*left)
         if viewed:

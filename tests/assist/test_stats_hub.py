@@ -57,12 +57,12 @@ def test_counts_reach_the_console_and_the_csv_without_an_id_or_a_phone(hub, tmp_
     day = [today - dt.timedelta(days=1)]
     counter = HallCounter(today=lambda: day[0])
     for _ in range(3):
-        counter.session_started()
+        counter.citizen_session()
     counter.searched("低保", 4)
     counter.searched(ID, 0)
     counter.call("answered", 42, 300)
     day[0] = today
-    counter.session_started()
+    counter.citizen_session()
     counter.searched("低保", 4)
     counter.searched(f"电话 {PHONE}", 0)
     counter.searched("低保", 4)

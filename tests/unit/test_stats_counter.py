@@ -75,6 +75,11 @@ def test_the_core_observers_are_counted_once_each():
     k.devices["a4_printer"].events.notify(DeviceEvent("a4_printer", "job_completed",
                                                       {"job_key": f"guide-{s.token}-SI-2-a41"}))
     s.end("finished")
+    s.touch()                                         # staff: 管理登录 (the long press), then 管理
+    s.go("admin_login")
+    s.end("admin")
+    s.go("admin")
+    s.end("admin_exit")
     s.touch()                                         # citizen 2
     s.go("search")
     k.searches.notify(("dibao", 3))
@@ -132,10 +137,10 @@ def test_days_wait_for_the_hub_and_a_restart_keeps_them(tmp_path):
     counter = HallCounter(today=lambda: today[0])
     link = Link()
     reporter = StatsReporter(link, counter, path, send_s=3600, save_s=3600).start()
-    counter.session_started()
+    counter.citizen_session()
     counter.searched("社保", 2)
     today[0] = dt.date(2026, 12, 5)
-    counter.session_started()
+    counter.citizen_session()
     assert reporter.send() == 0 and link.sent == []          # no hub: nothing lost, nothing sent
     link.hub_says({"type": "link", "up": True})
     [msg] = link.sent
@@ -143,7 +148,7 @@ def test_days_wait_for_the_hub_and_a_restart_keeps_them(tmp_path):
     assert msg["days"][0]["queries"] == [["社保", 1]] and msg["days"][0]["rev"] == 2
     link.hub_says({"type": "stats_ack", "days": [{"day": "2026-12-04", "rev": 2}, {"day": "2026-12-05", "rev": 1}]})
     assert [d["day"] for d in counter.days()] == ["2026-12-05"] and counter.unsent() == []
-    counter.session_started()                                # today goes on
+    counter.citizen_session()                                # today goes on
     reporter.stop()
     again = HallCounter(today=lambda: today[0], days=load(path))
     [day] = again.unsent()
