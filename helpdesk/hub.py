@@ -202,6 +202,7 @@ class Hub:
             conn.close(1001, "hub stopping")
         await asyncio.gather(*(c.task for c in [*self.kiosks.values(), *self.helpers.values()]),
                              return_exceptions=True)
+        await self.stats.drain()                  # statistics being stored (the kiosks resend unacknowledged ones)
         self.calllog.close_dangling(self.clock())
         self.calllog.close()
         self.callbacks.store.close()

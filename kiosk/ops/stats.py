@@ -144,17 +144,22 @@ class HallCounter:
     def unsent(self) -> list[dict[str, Any]]:
         """The days with counts the hub has not acknowledged, oldest first."""
         with self._lock:
+            self._prune()
             return [message_day(d) for k, d in sorted(self._days.items()) if d["rev"] > self._acked.get(k, 0)]
 
     def acked(self, day: str, rev: int) -> None:
         with self._lock:
-            d = self._days.get(day)
-            if d is None:
-                return
-            self._acked[day] = max(self._acked.get(day, 0), rev)
-            if day < self.today().isoformat() and self._acked[day] >= d["rev"]:
-                del self._days[day]            # a past day the hub holds whole
-                del self._acked[day]
+            if day in self._days:
+                self._acked[day] = max(self._acked.get(day, 0), rev)
+                self._prune()
+                self.changed = True
+
+    def _prune(self) -> None:
+        """Past days the hub holds whole are dropped (today's was acknowledged before midnight)."""
+        today = self.today().isoformat()
+        for day in [k for k, d in self._days.items() if k < today and self._acked.get(k, 0) >= d["rev"]]:
+            del self._days[day]
+            self._acked.pop(day, None)
             self.changed = True
 
     def keep_at_most(self, n: int) -> list[str]:
@@ -169,6 +174,7 @@ class HallCounter:
     def state(self) -> dict[str, dict[str, Any]]:
         """Everything kept, for the file (kiosk.ops.stats_report): full query counts, acks."""
         with self._lock:
+            self._prune()
             self.changed = False
             return {k: {**_copy(d), "acked": self._acked.get(k, 0)} for k, d in self._days.items()}
 

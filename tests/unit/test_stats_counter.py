@@ -153,6 +153,9 @@ def test_days_wait_for_the_hub_and_a_restart_keeps_them(tmp_path):
     again = HallCounter(today=lambda: today[0], days=load(path))
     [day] = again.unsent()
     assert (day["day"], day["sessions"], day["rev"]) == ("2026-12-05", 2, 2)
+    again.acked("2026-12-05", 2)                             # acknowledged whole before midnight
+    today[0] = dt.date(2026, 12, 6)
+    assert again.unsent() == [] and again.days() == []       # a past day the hub holds: gone here
     path.write_text("not json")
     assert load(path) == {}                                  # a broken file: counting starts afresh
 
