@@ -77,6 +77,9 @@ def test_counts_reach_the_console_and_the_csv_without_an_id_or_a_phone(hub, tmp_
         reporter = StatsReporter(service, counter, tmp_path / "stats.json", send_s=3600, save_s=3600).start()
         try:
             wait_for(lambda: counter.unsent() == [], WAIT, "the hub acknowledges both days")
+            counter.searched("低保", 4)                 # today goes on: sent again, it replaces today's row
+            assert reporter.send() == 1
+            wait_for(lambda: counter.unsent() == [], WAIT, "the hub acknowledges today again")
         finally:
             reporter.stop()
     assert [d["day"] for d in counter.days()] == [today.isoformat()]    # yesterday is the hub's now
@@ -87,22 +90,23 @@ def test_counts_reach_the_console_and_the_csv_without_an_id_or_a_phone(hub, tmp_
     assert len(days) == 7 and days[str(today - dt.timedelta(days=2))]["sessions"] == 0
     y, t = days[str(today - dt.timedelta(days=1))], days[str(today)]
     assert (y["sessions"], y["searches"], y["calls"], y["call_wait_avg_s"], y["call_talk_avg_s"]) == (3, 2, 1, 42, 300)
-    assert (t["sessions"], t["searches"], t["zero_searches"], t["items_viewed"], t["guides_printed"]) == (1, 3, 1, 1, 1)
+    assert (t["sessions"], t["searches"], t["zero_searches"], t["items_viewed"], t["guides_printed"]) == (1, 4, 1, 1, 1)
     assert t["call_outcomes"] == {"no_helper": 1} and t["identity"] == {"started": 1, "identified": 1}
     assert body["totals"]["ratings"] == {"5": 1} and body["totals"]["sessions"] == 4
     assert body["terminals"][0]["terminal"] == "EHALL-T1"
-    assert body["top_queries"][0] == {"query": "低保", "count": 3}
+    assert body["top_queries"][0] == {"query": "低保", "count": 4}
     assert {q["query"] for q in body["zero_queries"]} == {"[号码]", "电话 [号码]"}
 
     status, csv_bytes = get(hub, f"/api/stats.csv?from={today - dt.timedelta(days=6)}&to={today}", token, raw=True)
     assert status == 200
     lines = csv_bytes.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("terminal,day,sessions,searches") and len(lines) == 3
-    assert lines[2].startswith(f"EHALL-T1,{today},1,3,1,1,1,")
+    assert lines[2].startswith(f"EHALL-T1,{today},1,4,1,1,1,")
     status, q_bytes = get(hub, f"/api/stats.csv?kind=queries&to={today}", token, raw=True)
     queries = q_bytes.decode("utf-8-sig")
-    assert f"EHALL-T1,{today},all,低保,2" in queries and f"{today},zero_result,电话 [号码],1" in queries
+    assert f"EHALL-T1,{today},all,低保,3" in queries and f"{today},zero_result,电话 [号码],1" in queries
 
+    assert get(hub, "/api/stats?from=2026-02-30", token) == (400, {"error": "from, to: dates YYYY-MM-DD"})
     stored = hub.db_file.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("orders.db-*"))
     for number in (ID, PHONE):
         for shown in (csv_bytes, q_bytes, stored, (tmp_path / "stats.json").read_bytes()):
