@@ -107,7 +107,8 @@ def test_counts_reach_the_console_and_the_csv_without_an_id_or_a_phone(hub, tmp_
     assert f"EHALL-T1,{today},all,低保,3" in queries and f"{today},zero_result,电话 [号码],1" in queries
 
     assert get(hub, "/api/stats?from=2026-02-30", token) == (400, {"error": "from, to: dates YYYY-MM-DD"})
-    stored = hub.db_file.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("orders.db-*"))
+    stored = b"".join(p.read_bytes() for p in [*tmp_path.glob("orders.db*"), *tmp_path.glob("hub.sqlite3*")])
+    assert hub.db_file.read_bytes() in stored and "低保".encode() in stored     # the hub's files, with the counts
     for number in (ID, PHONE):
         for shown in (csv_bytes, q_bytes, stored, (tmp_path / "stats.json").read_bytes()):
             assert number.encode() not in shown
