@@ -84,6 +84,11 @@ class StatsReporter:
         self.sent = 0              # stats messages sent (for tests and the bench)
         self.feed: Any = None      # the kiosk.ops.stats_feed.StatsFeed counting into ``counter``
 
+    @property
+    def linked(self) -> bool:
+        """The hub link is up, as the last ``link`` message from it said."""
+        return self._linked
+
     def start(self) -> "StatsReporter":
         if self._thread is not None:
             return self

@@ -150,3 +150,30 @@ def test_the_hub_checks_the_message_and_without_a_store_says_so(tmp_path):
         assert get(hub, "/api/stats", "wrong")[0] == 401
     finally:
         hub.close()
+
+
+def test_a_hub_that_is_down_loses_nothing(hub, tmp_path):
+    """GIVEN a kiosk whose counts the hub has WHEN the hub stops, the kiosk counts on, and the hub
+    comes back THEN the kiosk sends the new counts by itself as the link returns, and the console
+    shows them all."""
+    token = console_token(hub)
+    today = dt.date.today()
+    counter = HallCounter()
+    counter.citizen_session()
+    with started_services(backoff_first_s=0.2, backoff_max_s=0.5) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatsReporter(service, counter, tmp_path / "stats.json", send_s=3600, save_s=3600).start()
+        try:
+            wait_for(lambda: counter.unsent() == [], WAIT, "the hub has the first session")
+            hub.stop_server()
+            hub.server = None
+            wait_for(lambda: not reporter.linked, WAIT, "the kiosk sees the hub gone")
+            counter.citizen_session()
+            counter.citizen_session()
+            assert reporter.send() == 0 and len(counter.unsent()) == 1     # kept, not sent into nothing
+            hub.start()                                                     # same port, same store
+            wait_for(lambda: counter.unsent() == [], WAIT, "sent again as the link returns")
+        finally:
+            reporter.stop()
+    status, body = get(hub, f"/api/stats?from={today}&to={today}", token)
+    assert status == 200 and body["totals"]["sessions"] == 3
