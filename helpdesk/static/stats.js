@@ -50,7 +50,9 @@ function totals(t) {
   const items = [
     ["办理人次", t.sessions], ["查询", t.searches], ["无结果查询", t.zero_searches],
     ["查看事项", t.items_viewed], ["打印指南", t.guides_printed],
-    ["呼叫帮办", t.calls], ["接通", t.calls_answered], ["平均等待", seconds(t.call_wait_avg_s)],
+    ["呼叫帮办", t.calls], ["接通", t.calls_answered], ["未接通", t.calls - t.calls_answered],
+    ["平均等待", seconds(t.call_wait_avg_s)], ["最长等待", t.calls ? seconds(t.call_wait_max_s) : "—"],
+    ["平均通话", seconds(t.call_talk_avg_s)],
     ["身份核验", t.identity.started || 0], ["核验通过", t.identity.identified || 0],
     ["评价", rated], ["满意率", rated ? `${Math.round(100 * good / rated)}%` : "—"],
   ];

@@ -77,6 +77,8 @@ def test_the_stats_page_shows_the_numbers_and_draws_the_charts(tmp_path):
         expect(page.locator("#totals [data-key=办理人次] dd")).to_have_text("47", timeout=10_000)
         expect(page.locator("#totals [data-key=呼叫帮办] dd")).to_have_text("6")
         expect(page.locator("#totals [data-key=平均等待] dd")).to_have_text("40 秒")
+        expect(page.locator("#totals [data-key=未接通] dd")).to_have_text("3")
+        expect(page.locator("#totals [data-key=平均通话] dd")).to_have_text("3.3 分钟")
         expect(page.locator("#totals [data-key=满意率] dd")).to_have_text("75%")
         expect(page.locator("#zero-queries tbody tr")).to_have_text(["公积金提取4", "电子社保卡挂失2"])
         expect(page.locator("#per-terminal tbody tr")).to_have_count(2)
