@@ -93,15 +93,32 @@ def parse_day(raw: Any, today: dt.date) -> dict[str, Any]:
     return out
 
 
-def parse_days(data: dict, today: dt.date) -> list[dict[str, Any]]:
-    """The checked, bounded days of one ``stats`` message (only the documented fields are kept)."""
+def sort_days(data: dict, today: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The checked, bounded days of one ``stats`` message (only the documented fields are kept),
+    and the days refused, each ``{"day", "why"}``: one bad day never holds back the others.
+    RoutingError ``bad_message`` when the message itself is malformed."""
     days = data.get("days")
     if not isinstance(days, list) or not 0 < len(days) <= MAX_DAYS:
         raise _bad(f"days: a list of 1 to {MAX_DAYS} days")
-    parsed = [parse_day(d, today) for d in days]
-    if len({d["day"] for d in parsed}) != len(parsed):
+    good: list[dict[str, Any]] = []
+    refused: list[dict[str, str]] = []
+    for raw in days:
+        try:
+            good.append(parse_day(raw, today))
+        except RoutingError as exc:
+            day = raw.get("day") if isinstance(raw, dict) else None
+            refused.append({"day": day[:10] if isinstance(day, str) else "", "why": str(exc)})
+    if len({d["day"] for d in good}) != len(good):
         raise _bad("days: each day once")
-    return parsed
+    return good, refused
+
+
+def parse_days(data: dict, today: dt.date) -> list[dict[str, Any]]:
+    """Every day of a ``stats`` message, checked; RoutingError on the first that is not right."""
+    good, refused = sort_days(data, today)
+    if refused:
+        raise _bad(refused[0]["why"].removeprefix("stats: "))
+    return good
 
 
 class StatsStore:

@@ -5,8 +5,8 @@
 
 - :class:`StatsDesk` takes a kiosk's ``stats`` message (helpdesk/stats.py checks it), stores it
   off the event loop, one message at a time, and answers ``stats_ack`` with each day and revision
-  stored; when the store cannot be written the kiosk gets ``error`` ``stats_not_stored`` and
-  keeps its counts to send again.
+  stored and each day refused (with why); when the store cannot be written the kiosk gets
+  ``error`` ``stats_not_stored`` and keeps its counts to send again.
 - ``GET /api/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&terminal=ID``: per day (every day of the range,
   summed over the terminals), totals, per terminal, the top and the zero-result queries.
   Default range: the last 30 days. At most ``MAX_RANGE_DAYS``.
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from helpdesk.model import RoutingError
-from helpdesk.stats import CALL_OUTCOMES, IDENTITY_KINDS, SCALARS, SCORES, StatsStore, parse_days
+from helpdesk.stats import CALL_OUTCOMES, IDENTITY_KINDS, SCALARS, SCORES, StatsStore, sort_days
 from helpdesk.websurface import bearer
 
 log = logging.getLogger(__name__)
@@ -51,25 +51,29 @@ class StatsDesk:
     def take(self, conn: Any, terminal: str, data: dict) -> None:
         if not self.hub.status_limit.allow(terminal):
             raise RoutingError("rate_limited", "too many stats messages; send again later")
-        days = parse_days(data, self.today())
+        days, refused = sort_days(data, self.today())
         if self.store is None:
             raise RoutingError("stats_not_stored", "this hub keeps no statistics (no orders_url)")
-        task = asyncio.ensure_future(self._put(conn, terminal, days))
+        for r in refused:
+            log.warning("stats from %r: day %r refused: %s", terminal, r["day"], r["why"])
+        task = asyncio.ensure_future(self._put(conn, terminal, days, refused))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _put(self, conn: Any, terminal: str, days: list[dict[str, Any]]) -> None:
+    async def _put(self, conn: Any, terminal: str, days: list[dict[str, Any]], refused: list[dict[str, str]]) -> None:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:           # one after the other: a later message is never overwritten
             try:
-                await asyncio.to_thread(self.store.put, terminal, days)
+                if days:
+                    await asyncio.to_thread(self.store.put, terminal, days)
             except sa.exc.SQLAlchemyError as exc:
                 log.error("stats from %r not stored: %s", terminal, type(exc).__name__)
                 conn.send({"type": "error", "code": "stats_not_stored", "in_reply_to": "stats",
                            "message": "the hub's store is not reachable; send again later"})
                 return
-        conn.send({"type": "stats_ack", "days": [{"day": d["day"].isoformat(), "rev": d["rev"]} for d in days]})
+        conn.send({"type": "stats_ack", "days": [{"day": d["day"].isoformat(), "rev": d["rev"]} for d in days],
+                   "refused": refused})
 
     async def drain(self) -> None:
         if self._tasks:

@@ -162,6 +162,13 @@ class HallCounter:
             self._acked.pop(day, None)
             self.changed = True
 
+    def drop(self, day: str) -> bool:
+        """Forgets ``day`` (the hub refused it: a clock that was wrong); whether it was kept."""
+        with self._lock:
+            self._acked.pop(day, None)
+            self.changed = True
+            return self._days.pop(day, None) is not None
+
     def keep_at_most(self, n: int) -> list[str]:
         """Drops the oldest days past ``n`` (the hub has been away that long); their names."""
         with self._lock:

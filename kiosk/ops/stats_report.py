@@ -150,3 +150,7 @@ class StatsReporter:
             for got in msg.get("days") or ():
                 if isinstance(got, dict) and isinstance(got.get("day"), str) and isinstance(got.get("rev"), int):
                     self.counter.acked(got["day"], got["rev"])   # written with the next save
+            for bad in msg.get("refused") or ():             # never taken: sending it again cannot help
+                if isinstance(bad, dict) and isinstance(bad.get("day"), str) and self.counter.drop(bad["day"]):
+                    log.error("hall statistics: the hub refused %s (%s); dropped", bad["day"],
+                              str(bad.get("why", ""))[:200])

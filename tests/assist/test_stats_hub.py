@@ -115,41 +115,56 @@ def test_counts_reach_the_console_and_the_csv_without_an_id_or_a_phone(hub, tmp_
     assert not re.search(rb"1391234|3701021980|12345678", stored + csv_bytes + q_bytes)
 
 
-def test_the_hub_checks_the_message_and_without_a_store_says_so(tmp_path):
-    """A bad field gets ``bad_message`` naming it; a hub without a records' store answers
-    ``stats_not_stored`` (the kiosk keeps its counts); the console's API says why (503)."""
+def talk(hub, *msgs):
+    """A bare kiosk socket as EHALL-T1: what the hub answers each message."""
     from assist_testkit import TEST_TOKEN
-    import aiohttp
 
-    hub = HubThread(tmp_path).start()
+    async def go():
+        got = []
+        async with hub.session.ws_connect(hub.url + "/ws/kiosk", headers={"Authorization": f"Bearer {TEST_TOKEN}"}) as ws:
+            await ws.send_json({"type": "hello", "terminal_id": "EHALL-T1"})
+            assert (await ws.receive_json())["type"] == "welcome"
+            for m in msgs:
+                await ws.send_json(m)
+                got.append(await ws.receive_json())
+        return got
+    return hub.run(go())
+
+
+def test_the_hub_checks_each_day_and_one_bad_day_holds_back_no_other(hub):
+    """A malformed message gets ``bad_message`` naming the field; a day that breaks a rule is
+    refused in the ``stats_ack`` with why (the kiosk drops it), and the good days beside it are
+    stored."""
+    today = dt.date.today().isoformat()
+    malformed, mixed = talk(hub, {"type": "stats", "days": "all"}, {"type": "stats", "days": [
+        {"day": "2026-13-01", "sessions": 1}, {"day": today, "sessions": -1},
+        {"day": today, "queries": [["x" * 41, 1]]}, {"day": "2020-01-02", "sessions": 2, "rev": 5}]})
+    assert (malformed["type"], malformed["code"], malformed["message"]) == \
+        ("error", "bad_message", "stats: days: a list of 1 to 7 days")
+    assert mixed["type"] == "stats_ack" and mixed["days"] == [{"day": "2020-01-02", "rev": 5}]
+    assert [(r["day"], r["why"]) for r in mixed["refused"]] == [
+        ("2026-13-01", "stats: day: a date YYYY-MM-DD"),
+        (today, "stats: sessions must be a whole number from 0 to 10000000"),
+        (today, "stats: queries: each is [query of 1-40 characters, count]")]
+    counter = HallCounter(today=lambda: dt.date(2026, 12, 5), days={"2026-13-01": {"day": "2026-13-01", "rev": 1}})
+    StatsReporter(None, counter, None)._from_hub(mixed)     # what the kiosk does with that answer
+    assert counter.days() == []                          # refused: never sent again
     token = console_token(hub)
+    assert get(hub, "/api/stats?from=2020-01-02&to=2020-01-02", token)[1]["totals"]["sessions"] == 2
+
+
+def test_a_hub_without_a_store_says_so(tmp_path):
+    """``stats_not_stored`` to the kiosk (it keeps its counts); the console's API says why (503)."""
+    bare = HubThread(tmp_path).start()
     try:
-        async def talk(*msgs):
-            got = []
-            async with aiohttp.ClientSession() as s:
-                async with s.ws_connect(hub.url + "/ws/kiosk", headers={"Authorization": f"Bearer {TEST_TOKEN}"}) as ws:
-                    await ws.send_json({"type": "hello", "terminal_id": "EHALL-T1"})
-                    got.append((await ws.receive_json())["type"])
-                    for m in msgs:
-                        await ws.send_json(m)
-                        got.append(await ws.receive_json())
-            return got
-        today = dt.date.today().isoformat()
-        welcome, bad_day, bad_count, bad_query, no_store = hub.run(talk(
-            {"type": "stats", "days": [{"day": "2026-13-01"}]},
-            {"type": "stats", "days": [{"day": today, "sessions": -1}]},
-            {"type": "stats", "days": [{"day": today, "queries": [["x" * 41, 1]]}]},
-            {"type": "stats", "days": [{"day": today, "sessions": 1}]}))
-        assert welcome == "welcome"
-        assert (bad_day["code"], bad_day["message"]) == ("bad_message", "stats: day: a date YYYY-MM-DD")
-        assert "sessions must be a whole number" in bad_count["message"]
-        assert "queries: each is [query of 1-40 characters, count]" in bad_query["message"]
-        assert no_store["code"] == "stats_not_stored"
-        status, body = get(hub, "/api/stats", token)
+        [no_store] = talk(bare, {"type": "stats", "days": [{"day": dt.date.today().isoformat(), "sessions": 1}]})
+        assert (no_store["type"], no_store["code"]) == ("error", "stats_not_stored")
+        token = console_token(bare)
+        status, body = get(bare, "/api/stats", token)
         assert status == 503 and "orders_url" in body["error"]
-        assert get(hub, "/api/stats", "wrong")[0] == 401
+        assert get(bare, "/api/stats", "wrong")[0] == 401
     finally:
-        hub.close()
+        bare.close()
 
 
 def test_a_hub_that_is_down_loses_nothing(hub, tmp_path):
