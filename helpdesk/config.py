@@ -32,7 +32,7 @@ class HubConfig:
     host: str = "127.0.0.1"
     port: int = 8470
     db_path: str = "/var/lib/ehall-helpdesk/helpdesk.sqlite3"
-    orders_url: str = ""            # SQLAlchemy URL of the work-order store; "": no orders served
+    orders_url: str = ""            # SQLAlchemy URL of the work-order store (also the statistics); "": none
     ring_seconds: float = 15.0
     max_wait_seconds: float = 300.0
     elder_factor: float = 1.5

@@ -43,6 +43,7 @@ from helpdesk.hub_http import HubHttp
 from helpdesk.hub_kiosks import KioskSockets
 from helpdesk.records_api import RecordsApi
 from helpdesk.routing import Router, RoutingError, RoutingRules
+from helpdesk.stats_api import StatsApi, StatsDesk
 from helpdesk.status_page import StatusPage
 from helpdesk.terminals import TerminalBoard
 from helpdesk.terminals_api import StaffWatch, TerminalsApi
@@ -83,6 +84,7 @@ class Hub:
         self.terminals = TerminalBoard(clock, cfg.terminal_silent_seconds, self.staff.open,
                                        AlertLog(cfg.db_path), AdminAuditLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
+        self.stats = StatsDesk(self)            # the hall's statistics (in the orders store)
         self.kiosk_side = KioskSockets(self)
         self.helper_side = HelperSockets(self)
         self.http = HubHttp(self)
@@ -200,6 +202,7 @@ class Hub:
             conn.close(1001, "hub stopping")
         await asyncio.gather(*(c.task for c in [*self.kiosks.values(), *self.helpers.values()]),
                              return_exceptions=True)
+        await self.stats.drain()                  # statistics being stored (the kiosks resend unacknowledged ones)
         self.calllog.close_dangling(self.clock())
         self.calllog.close()
         self.callbacks.store.close()
@@ -224,6 +227,7 @@ def make_app(hub: Hub) -> web.Application:
         from helpdesk.questions import QuestionsConsole
         QuestionsConsole(hub.orders, hub.accounts).install(app)
     TerminalsApi(hub).install(app)
+    StatsApi(hub).install(app)
     if hub.content is not None:
         hub.content.install(app)
     app.router.add_static("/static/", STATIC)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The hub's kiosk sockets (``/ws/kiosk``): admission by terminal id and token, then the
-kiosk's messages (request, cancel, hangup, signal and chat, callback, status, admin events)
+kiosk's messages (request, cancel, hangup, signal and chat, callback, status, admin events, stats)
 dispatched to the router and the terminal board (docs/assist-protocol.md)."""
 from __future__ import annotations
 
@@ -127,6 +127,8 @@ class KioskSockets:
             self.hub.terminals.admin_event(terminal, data)
             if self.hub.terminals.revision != before:
                 self.hub.staff.push_alerts()
+        elif t == "stats":                        # the hall's counts per day; answered with stats_ack
+            self.hub.stats.take(conn, terminal, data)
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return terminal

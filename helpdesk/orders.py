@@ -86,6 +86,29 @@ questions = sa.Table(                  # 问一问 questions nothing answered we
     sa.Column("handled", sa.String(64)),                          # who marked it 已补充, or NULL
 )
 sa.Index("questions_handled_asked", questions.c.handled, questions.c.asked)
+STATS_SCALARS = ("sessions", "searches", "zero_searches", "items_viewed", "guides_printed", "calls",
+                 "calls_answered", "call_wait_s", "call_wait_max_s", "call_talk_s")
+stats_days = sa.Table(                 # the hall's statistics per terminal and day (helpdesk/stats.py)
+    "stats_days", meta,
+    sa.Column("terminal", sa.String(40), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("rev", sa.Integer, nullable=False),
+    sa.Column("received", sa.DateTime(timezone=True), nullable=False),
+    *(sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in STATS_SCALARS),
+    sa.Column("call_outcomes", sa.String(400), nullable=False, server_default="{}"),
+    sa.Column("identity", sa.String(400), nullable=False, server_default="{}"),
+    sa.Column("ratings", sa.String(200), nullable=False, server_default="{}"),
+)
+stats_queries = sa.Table(
+    "stats_queries", meta,
+    sa.Column("terminal", sa.String(40), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("zero", sa.Boolean, primary_key=True),          # the zero-result list, or all queries
+    sa.Column("query", sa.String(40), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+sa.Index("stats_days_day", stats_days.c.day)
+sa.Index("stats_queries_day", stats_queries.c.day)
 
 
 class OrderError(ValueError):

@@ -19,6 +19,7 @@ from .index_cache import load_index
 from .theme_rules import load_rules
 from .catalogue import Catalogue, Item
 from .config import Config
+from .observe import Observers
 from .search import Results, SearchIndex
 from .session import Session
 
@@ -44,6 +45,9 @@ class Kiosk:
     admin_report: Any = None  # kiosk.ops.admin_report.AdminReporter: those events on the hub link
     content_version: str | None = None   # the hub's content bundle in use (kiosk/ops/content_update.py)
     content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on
+    stats: Any = None         # kiosk.ops.stats_report.StatsReporter: the hall's counts to the hub
+    # each search run, as (text, total): the hall's statistics count the last one (kiosk.ops.stats_feed)
+    searches: Observers[tuple[str, int]] = field(default_factory=lambda: Observers("searches"))
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
@@ -79,7 +83,9 @@ class Kiosk:
         return self.records.outbox if self.records is not None else None
 
     def search(self, text: str, limit: int | None = 50) -> Results:
-        return self.index.search(text, limit)
+        results = self.index.search(text, limit)
+        self.searches.notify((text, results.total))
+        return results
 
     def item(self, item_id: str) -> Item | None:
         return self.catalogue.by_id.get(item_id)

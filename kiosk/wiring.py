@@ -43,6 +43,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     from .records.service import build_records
     kiosk.records = build_records(config)       # 工单/好差评/questions: the outbox and its sender
     kiosk.content = build_content(kiosk)        # signed content updates, swapped in between sessions
+    kiosk.stats = build_stats(kiosk)            # the hall's counts per day to the hub (no citizen data)
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
     threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
@@ -78,6 +79,35 @@ def build_status(kiosk):
     return reporter
 
 
+def build_stats(kiosk):
+    """The hall's statistics (kiosk/ops/stats*.py): counted from the core's observers, kept in
+    ``stats.json`` in the records' folder, sent to the hub over the assist link; None without a hub
+    and in training mode (``--simulate``)."""
+    if kiosk.assist is None:
+        return None
+    if kiosk.simulator is not None:             # --simulate: training walks are not the hall's use
+        log.info("hall statistics are not counted with --simulate")
+        return None
+    from pathlib import Path
+
+    from .ops.stats import HallCounter
+    from .ops.stats_feed import StatsFeed
+    from .ops.stats_report import StatsReporter, load
+    from .records.service import state_folder
+
+    folder = Path(kiosk.config["records.folder"]) if kiosk.config["records.folder"] else state_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "stats.json"
+    except OSError as exc:
+        log.error("hall statistics are not kept across restarts: %s cannot be made (%s)", folder, exc.strerror)
+        path = None
+    counter = HallCounter(days=load(path) if path is not None else None)
+    reporter = StatsReporter(kiosk.assist, counter, path)
+    reporter.feed = StatsFeed(kiosk, counter).start()
+    return reporter.start()
+
+
 def build_content(kiosk):
     """The content updater (kiosk/ops/content_update.py) when ``[content] public_key`` is set and a
     URL is configured or derived from the assist hub; None otherwise (or when its folder cannot
@@ -110,6 +140,9 @@ def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
         kiosk.simulator.close()
     if kiosk.status is not None:
         kiosk.status.stop()
+    if kiosk.stats is not None:
+        kiosk.stats.feed.stop()
+        kiosk.stats.stop()                      # today's counts written: a clean stop loses none
     watch.stop()
     if kiosk.records is not None:
         kiosk.records.stop()

@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 from ehall_common.order_code import code_hash, new_code
 
 from ..i18n import N_
+from ..observe import Observers
 from .outbox import Outbox, OutboxError, OutboxSender, Record, Refused, http_sender
 from .workdays import Deadline, WorkCalendar, parse_days
 
@@ -94,6 +95,7 @@ class RecordsService:
         self.sender: OutboxSender | None = None
         self.ask_hub: Callable[[str], Lookup] | None = None     # the hub's answer to a code
         self._sent: dict[str, Sent] = {}
+        self.rated: Observers[int] = Observers("ratings")     # each kept rating's score (hall statistics)
         self._cond = threading.Condition()
 
     @property
@@ -184,10 +186,11 @@ class RecordsService:
                    "helper": helper or None}
         try:
             self.outbox.put("rating", payload)
-            return True
         except OutboxError as exc:
             log.error("a rating could not be kept: %s", exc)
             return False
+        self.rated.notify(score)
+        return True
 
 
 def build_records(config) -> RecordsService | None:

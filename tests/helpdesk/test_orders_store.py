@@ -121,3 +121,28 @@ def test_kiosks_submitting_at_once_all_get_their_orders(store):
         t.join(60)
     numbers = [o["number"] for o in store.listing(limit=500)]
     assert not errors and len(numbers) == 80
+
+
+def test_hall_statistics_are_kept_per_terminal_and_day_and_replaced_when_sent_again(store):
+    """The hall's statistics (helpdesk/stats.py) on the same store: a day sent again replaces the
+    one stored (queries too); the top queries add up over terminals; a digit run the kiosk should
+    have masked is masked by the hub too."""
+    from helpdesk.stats import StatsStore, parse_days
+
+    stats = StatsStore(store.engine)
+    today = dt.date(2026, 12, 4)
+
+    def day(n, **more):
+        return parse_days({"days": [{"day": "2026-12-04", "rev": n, "sessions": n, "searches": n,
+                                     "queries": [["低保", n], ["社保", 1]], "zero_queries": [["13912345678", 1]],
+                                     "ratings": {"5": n}, **more}]}, today)
+    stats.put("EHALL-01", day(1), NOW)
+    stats.put("EHALL-01", day(3), NOW)                  # the same day, counted further
+    stats.put("EHALL-02", day(2, call_outcomes={"answered": 2}), NOW)
+    rows = stats.days(today, today)
+    assert [(r["terminal"], r["sessions"], r["ratings"]) for r in rows] == \
+        [("EHALL-01", 3, {"5": 3}), ("EHALL-02", 2, {"5": 2})]
+    assert rows[1]["call_outcomes"] == {"answered": 2}
+    assert stats.top_queries(today, today, False) == [{"query": "低保", "count": 5}, {"query": "社保", "count": 2}]
+    assert stats.top_queries(today, today, True, "EHALL-02") == [{"query": "[号码]", "count": 1}]
+    assert len(stats.query_rows(today, today)) == 6 and stats.days(today - dt.timedelta(days=9), today - dt.timedelta(days=1)) == []

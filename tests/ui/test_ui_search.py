@@ -53,7 +53,12 @@ def test_search_by_tapping_keys(ui):
 
 def test_clear_key_and_no_result(ui):
     """GIVEN typed text WHEN 清空 is tapped THEN the field empties; WHEN nothing matches
-    THEN a plain message offers 呼叫帮办 and browsing."""
+    THEN a plain message offers 呼叫帮办 and browsing; the hall's statistics count one search,
+    the last one typed, as a zero-result query (kiosk/ops/stats_feed.py)."""
+    from kiosk.ops.stats import HallCounter
+    from kiosk.ops.stats_feed import StatsFeed
+    counter = HallCounter()
+    feed = StatsFeed(ui.kiosk, counter).start()
     ui.tap(ui.screen.ids.tile_search)
     search = ui.screen
     for key in "sbk":
@@ -70,6 +75,9 @@ def test_clear_key_and_no_result(ui):
     assert ui.keyboard() is None                 # 搜索 hides the keyboard
     ui.tap(search.ids.browse_btn)
     assert ui.app.manager.current == "browse"
+    feed.stop()
+    [day] = counter.days()
+    assert (day["searches"], day["zero_searches"], day["zero_queries"]) == (1, 1, [["9999", 1]])
 
 
 def test_chinese_text_from_a_physical_keyboard(ui):
