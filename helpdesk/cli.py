@@ -170,7 +170,8 @@ def _serve(cfg) -> int:
         if problems:
             print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
             return 2
-        orders = OrderStore(cfg.orders_url)
+        from helpdesk.deadlines import DeadlineRules
+        orders = OrderStore(cfg.orders_url, DeadlineRules.from_config(cfg))
     asyncio.run(serve(make_app(Hub(cfg, orders=orders)), cfg.host, cfg.port, guard))
     return 0
 

@@ -2,6 +2,7 @@
 """Hub configuration from a TOML file. Unknown keys are errors, never ignored."""
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -56,6 +57,14 @@ class HubConfig:
     terminal_silent_seconds: float = 90.0   # a terminal not heard from this long shows 失联
     status_per_kiosk_per_minute: int = 120  # status messages one kiosk may send (it sends on change + 30 s)
     content_dir: str = ""                   # the signed content bundle's folder (content publish --out); "": none served
+    order_consult_days: int = 5             # the hall's reply deadlines for work orders, in working
+    order_help_days: int = 5                # days per category (咨询/求助/投诉/建议); the hub keeps
+    order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
+    order_suggestion_days: int = 15         # (helpdesk/deadlines.py); placeholders to check
+    follow_up_days: int = 5                 # a 差评 is followed up within this many working days
+    extra_holidays: tuple[dt.date, ...] = ()  # "YYYY-MM-DD": years the calendar library lacks
+    extra_workdays: tuple[dt.date, ...] = ()  # 调休 working days of those years
+    calendar_years: tuple[int, ...] = ()      # the years those two lists complete
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
 
@@ -67,12 +76,15 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "kiosk_token_checks_at_once", "login_failures_before_throttle",
             "login_throttle_seconds", "login_checks_at_once", "identify_seconds",
             "connections_per_address", "callbacks_per_kiosk_per_hour",
-            "chat_per_kiosk_per_minute", "terminal_silent_seconds", "status_per_kiosk_per_minute"}
+            "chat_per_kiosk_per_minute", "terminal_silent_seconds", "status_per_kiosk_per_minute",
+            "order_consult_days", "order_help_days", "order_complaint_days", "order_suggestion_days",
+            "follow_up_days"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
              "kiosk_token_checks_at_once", "login_failures_before_throttle",
              "login_checks_at_once", "connections_per_address",
              "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute",
-             "status_per_kiosk_per_minute"}
+             "status_per_kiosk_per_minute", "order_consult_days", "order_help_days",
+             "order_complaint_days", "order_suggestion_days", "follow_up_days"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -91,6 +103,12 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             values[key] = tuple(_ice(source, i, v) for i, v in enumerate(_list(source, key, val)))
         elif key == "trusted_proxies":
             values[key] = _proxies(source, val)
+        elif key in ("extra_holidays", "extra_workdays"):
+            values[key] = _dates(source, key, val)
+        elif key == "calendar_years":
+            if not isinstance(val, list) or not all(type(v) is int and 2000 <= v <= 2200 for v in val):
+                raise ConfigError(f"{source}: calendar_years must be a list of years, e.g. [2027], not {_cut(val)}")
+            values[key] = tuple(val)
         elif key in _NUMBERS:
             if isinstance(val, bool) or not isinstance(val, (int, float)):
                 raise ConfigError(f"{source}: {key} must be a number, not {_cut(val)}")
@@ -108,6 +126,10 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
     cfg = HubConfig(**values)
     if cfg.elder_factor < 1:
         raise ConfigError(f"{source}: elder_factor must be >= 1 (1 = no priority)")
+    for key in ("order_consult_days", "order_help_days", "order_complaint_days", "order_suggestion_days",
+                "follow_up_days"):
+        if getattr(cfg, key) > 60:
+            raise ConfigError(f"{source}: {key} must be 1-60 working days, not {getattr(cfg, key)}")
     if cfg.kiosk_token_checks_at_once > 32:
         raise ConfigError(f"{source}: kiosk_token_checks_at_once must be 1-32 (about the "
                           f"number of cores), not {cfg.kiosk_token_checks_at_once}")
@@ -126,6 +148,22 @@ def _list(source: str, key: str, val: object) -> list:
     if not isinstance(val, list):
         raise ConfigError(f"{source}: {key} must be an array of tables ([[{key}]])")
     return val
+
+
+def _dates(source: str, key: str, val: object) -> tuple[dt.date, ...]:
+    """``extra_holidays = ["2027-10-01", ...]``."""
+    if not isinstance(val, list):
+        raise ConfigError(f'{source}: {key} must be a list of dates, e.g. ["2027-10-01"], not {_cut(val)}')
+    out: list[dt.date] = []
+    for v in val:
+        if type(v) is dt.date:                 # TOML's own date literal
+            out.append(v)
+            continue
+        try:
+            out.append(dt.date.fromisoformat(v if isinstance(v, str) else ""))
+        except ValueError:
+            raise ConfigError(f"{source}: {key}: {_cut(v, 20)} is not a date (YYYY-MM-DD)") from None
+    return tuple(out)
 
 
 def _proxies(source: str, val: object) -> tuple[str, ...]:

@@ -13,6 +13,8 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
   it masked until a helper opens the order).
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
+- Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
+  and the hall's limit counted in working days from the day the order was filed.
 """
 from __future__ import annotations
 
@@ -26,11 +28,11 @@ import sqlalchemy as sa
 
 from ehall_common.order_code import ALPHABET as CODE_ALPHABET  # noqa: F401 - the hub's name for it
 from ehall_common.order_code import code_hash, is_hash, new_code
+from helpdesk.deadlines import DeadlineRules
 
 CATEGORIES = ("咨询", "求助", "投诉", "建议")
 STATUSES = ("submitted", "assigned", "replied", "closed", "returned")
 SCORES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
-FOLLOW_UP_DAYS = 5
 
 meta = sa.MetaData()
 orders = sa.Table(
@@ -139,8 +141,9 @@ def upgrade(url: str) -> None:
 
 
 class OrderStore:
-    def __init__(self, url: str):
+    def __init__(self, url: str, rules: DeadlineRules | None = None):
         self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        self.rules = rules or DeadlineRules()
 
     def submit_order(self, rec: dict[str, Any], terminal: str, now: dt.datetime | None = None) -> Receipt:
         now = now or dt.datetime.now(dt.timezone.utc)
@@ -156,9 +159,10 @@ class OrderStore:
         if not phone or len(phone) > 20 or not phone.replace("-", "").isdigit() or not phone.isascii():
             raise OrderError("phone: a number as a helper dials it")
         try:
-            deadline = dt.date.fromisoformat(str(rec.get("deadline")))
-        except ValueError:
-            raise OrderError("deadline: a date (YYYY-MM-DD)") from None
+            deadline = self.rules.order_deadline(category, now.astimezone().date(),   # the hall's day
+                                                 rec.get("filed"), rec.get("deadline"))
+        except ValueError as exc:
+            raise OrderError(str(exc)) from None
         if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
             raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
         for _attempt in range(50):        # two kiosks may draw the same next number: the second retries
@@ -238,7 +242,7 @@ class OrderStore:
         reasons = rec.get("reasons") or []
         if score <= 2 and not reasons:
             raise OrderError("reasons: a bad rating says why (GB/T 39735 list)")
-        due = now.date() + dt.timedelta(days=FOLLOW_UP_DAYS) if score <= 2 else None
+        due = self.rules.follow_up(now.astimezone().date()) if score <= 2 else None
         with self.engine.begin() as db:
             if db.execute(sa.select(ratings.c.id).where(ratings.c.id == str(rec.get("id")))).first():
                 return False

@@ -28,7 +28,7 @@ from ehall_common.order_code import code_hash, new_code
 from ..i18n import N_
 from ..observe import Observers
 from .outbox import Outbox, OutboxError, OutboxSender, Record, Refused, http_sender
-from .workdays import Deadline, WorkCalendar, parse_days
+from ehall_common.workdays import Deadline, WorkCalendar, parse_days
 
 log = logging.getLogger(__name__)
 CATEGORIES = ("咨询", "求助", "投诉", "建议")
@@ -153,6 +153,7 @@ class RecordsService:
         code = new_code()
         payload = {"category": category, "description": text, "item_id": item_id or None,
                    "item_name": item_name[:80] or None, "name_masked": name_masked[:20] or None,
+                   "filed": self.today().isoformat(),
                    "deadline": deadline.date.isoformat(), "deadline_certain": deadline.certain,
                    "code_hash": code_hash(code)}
         record_id = self.outbox.put("order", payload, phone=phone)

@@ -102,7 +102,7 @@ def test_a_bad_rating_needs_reasons_and_opens_a_follow_up(store):
         store.rate({"id": "r2", "score": 1}, "EHALL-01", NOW)
     assert store.rate({"id": "r3", "score": 2, "reasons": ["等待时间长"], "target_kind": "guide"}, "EHALL-02", NOW)
     (follow,) = store.follow_ups()
-    assert follow["id"] == "r3" and follow["follow_up_due"] == dt.date(2026, 12, 9)
+    assert follow["id"] == "r3" and follow["follow_up_due"] == dt.date(2026, 12, 11)   # 5 working days
 
 
 def test_kiosks_submitting_at_once_all_get_their_orders(store):

@@ -26,7 +26,8 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
     need_browser()
     from playwright.sync_api import expect, sync_playwright
 
-    from helpdesk.orders import FOLLOW_UP_DAYS, OrderStore, upgrade
+    from helpdesk.deadlines import DeadlineRules
+    from helpdesk.orders import OrderStore, upgrade
     url = f"sqlite:///{tmp_path / 'orders.db'}"
     upgrade(url)
     store = OrderStore(url)
@@ -62,8 +63,8 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
         expect(first).to_contain_text(late.number, timeout=10_000)
         expect(first).to_contain_text("已超期")
         expect(page.locator("#orders tbody tr")).to_have_count(2)
-        expect(page.locator("#follow-ups tbody tr")).to_have_text(["非常不满意态度差" + str(NOW.date()
-                                                                   + dt.timedelta(days=FOLLOW_UP_DAYS)) + "EHALL-01"])
+        expect(page.locator("#follow-ups tbody tr")).to_have_text(["非常不满意态度差" + str(DeadlineRules().follow_up(
+                                                                   NOW.astimezone().date())) + "EHALL-01"])
         first.click()
         expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
         expect(page.locator("#o-phone")).to_have_text("13912345678")

@@ -8,7 +8,7 @@ import re
 
 from kiosk.printing.order_receipt import deadline_words, order_receipt
 from kiosk.records.service import Sent, Submitted
-from kiosk.records.workdays import Deadline
+from ehall_common.workdays import Deadline
 from kiosk.session import Session
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
