@@ -31,7 +31,7 @@ from .card import IdCard
 from .sim_cards import SimCard, demo_card
 
 from .sim_sam import SimSam
-FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug")
+FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug", "late")
 
 
 class SimulatedIdReader:
@@ -51,6 +51,7 @@ class SimulatedIdReader:
         self._faults: collections.deque[tuple[object, tuple[int, int] | None]] = collections.deque()
         self._delays: dict[tuple[int, int], float] = {}
         self._silent = False
+        self._held: bytes | None = None    # a "late" answer, sent when the next request arrives
         self._lock = threading.Lock()
         self._dir: str | None = None
         self._remove_dir: weakref.finalize | None = None
@@ -107,6 +108,7 @@ class SimulatedIdReader:
 
     def _unplug_now(self) -> None:
         self._plugged.clear()
+        self._held = None
         for fd in (self._master, self._slave):
             if fd >= 0:
                 os.close(fd)
@@ -158,7 +160,10 @@ class SimulatedIdReader:
         ``fault`` is one of ``checksum`` (wrong CHK), ``half_frame`` (first half
         then nothing), ``silence`` (no answer), ``garbage`` (junk before the
         preamble, a good frame after it), ``unplug`` (half an answer, then the
-        cable is pulled), or an int SW3 answered instead (e.g. 0x41 mid-read).
+        cable is pulled), ``late`` (the answer is held back until the host's next
+        request arrives, i.e. after the host gave up on it, and is sent just before
+        the answer to that request: a slow reader or USB-serial latency), or an int
+        SW3 answered instead (e.g. 0x41 mid-read).
         """
         if not isinstance(fault, int) and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
@@ -227,6 +232,9 @@ class SimulatedIdReader:
                 continue
             if frame is None:
                 return
+            held, self._held = self._held, None
+            if held is not None:                     # the late answer lands after the host's next request
+                self._send(held)
             time.sleep(len(frame) * 10 / self.baud)  # the request's own wire time
             try:
                 req = P.parse_request(frame)
@@ -254,6 +262,9 @@ class SimulatedIdReader:
     def _answer(self, frame: bytes, key: tuple[int, int] | None) -> None:
         fault = self._next_fault(key)
         if fault == "silence":
+            return
+        if fault == "late":
+            self._held = frame
             return
         if isinstance(fault, int):
             frame = P.build_response(fault)

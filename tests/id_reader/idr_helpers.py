@@ -8,6 +8,10 @@ from drivers.id_reader.textblock import encode_text_block
 
 from waiting import wait_recorded
 
+# small budgets so that timeouts in the tests are quick (the simulator runs at 921600 baud)
+FAST = dict(poll_interval=0.03, removal_hold=0.08, plug_hold=0.08,
+            timeouts={"find": 0.2, "select": 0.2, "read": 0.4, "address": 0.3, "sam": 0.2})
+
 
 def spec_card() -> IdCard:
     """The fictitious person of spec 5.9 (张三, 110101199001010015)."""

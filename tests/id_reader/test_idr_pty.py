@@ -5,7 +5,7 @@ import time
 
 import pytest
 import serial
-from idr_helpers import EventLog
+from idr_helpers import FAST
 
 from drivers.base import DeviceError, DeviceState
 from drivers.id_reader import protocol as P
@@ -14,34 +14,6 @@ from drivers.id_reader.serial_backend import SerialIdCardReader
 from drivers.id_reader.sim_cards import SimCard, demo_card
 from drivers.id_reader.simulator import SimulatedIdReader
 from drivers.id_reader.textblock import encode_text_block
-
-FAST = dict(poll_interval=0.03, removal_hold=0.08, plug_hold=0.08,
-            timeouts={"find": 0.2, "select": 0.2, "read": 0.4, "address": 0.3, "sam": 0.2})
-
-
-@pytest.fixture
-def sim():
-    with SimulatedIdReader(baud=921600) as s:
-        yield s
-
-
-@pytest.fixture
-def make_reader(sim):
-    made = []
-
-    def make(**opts):
-        reader = SerialIdCardReader("id_reader", sim.path, **{**FAST, **opts})
-        log = EventLog()
-        reader.subscribe(log)
-        reader.open()
-        made.append(reader)
-        if reader.poll:
-            reader.wait_fresh_check(3)   # a card placed before the first probe counts as lying there
-        return reader, log
-    yield make
-    for r in made:
-        r.close()
-
 
 def test_card_placed_and_removed_events(sim, make_reader):
     """GIVEN an idle reader WHEN a card is placed, then removed THEN card_inserted(card) then card_removed."""
