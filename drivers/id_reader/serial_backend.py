@@ -139,7 +139,8 @@ class SerialIdCardReader(IdCardReader):
 
     def capabilities(self) -> dict:
         return {**super().capabilities(), "port": self.port, "baud": self.baud, "sam_id": self._sam_id,
-                "fingerprint": self.read_fingerprint, "appended_address": self.read_addresses}
+                "fingerprint": self.read_fingerprint, "appended_address": self.read_addresses,
+                "stale_answers": self._link.stale_answers, "drained_bytes": self._link.drained}
 
     def _self_test(self) -> list[str]:
         with self._io:
