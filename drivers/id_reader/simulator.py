@@ -29,7 +29,6 @@ from . import errors as E
 from . import protocol as P
 from .card import IdCard
 from .sim_cards import SimCard, demo_card
-
 from .sim_faults import FAULTS, SimFaults
 from .sim_sam import SimSam
 
