@@ -4,7 +4,9 @@
     .venv/bin/python bench/bench_idcard.py [--rounds 20]
 
 1. card on the reader → IdCard decoded (read_card) at 115200 baud over the pty:
-   measured time vs. pure wire time (bytes × 10 / baud); target overhead ≤ 40 ms.
+   measured time vs. pure wire time (bytes × 10 / baud); target overhead ≤ 40 ms; rounds with
+   the link's answer checks interleaved with rounds without (the baseline, same run); and a read
+   whose select answer comes late (recovery: the select budget, then one retry).
 2. card placed → ``card_inserted`` event with polling (adds the poll wait).
 3. parser throughput on random and mutated frames (frames/s).
 """
@@ -21,6 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from drivers.base import DeviceError  # noqa: E402
+from drivers.id_reader import answers  # noqa: E402
 from drivers.id_reader import protocol as P  # noqa: E402
 from drivers.id_reader.serial_backend import SerialIdCardReader  # noqa: E402
 from drivers.id_reader.sim_cards import SimCard, demo_card  # noqa: E402
@@ -35,24 +38,42 @@ def ms(values):
 
 
 def bench_read(rounds: int) -> None:
+    """Interleaved rounds with the link's answer checks (answers.fits) on and off: the baseline is
+    the link as it was before it checked answers against their command, in the same run."""
     wire_bytes = 25 + 29 + 1305            # find + select + read base, request + answer (spec 8)
     wire = wire_bytes * 10 / BAUD
+    times: dict[str, list[float]] = {"checked": [], "baseline": []}
+    checked_fits = answers.fits
     with SimulatedIdReader(baud=BAUD) as sim:
         reader = SerialIdCardReader("bench", sim.path, BAUD, poll=False, read_addresses=False)
         reader.open()
         sim.place_card("resident")
         reader.read_card(1.0)              # warm up
-        times = []
-        for _ in range(rounds):
+        try:
+            for i in range(2 * rounds):
+                kind = "checked" if i % 2 else "baseline"
+                answers.fits = checked_fits if kind == "checked" else (lambda *_: True)
+                t0 = time.perf_counter()
+                reader.read_card(2.0)
+                times[kind].append(time.perf_counter() - t0)
+        finally:
+            answers.fits = checked_fits
+        late = []
+        for _ in range(max(3, rounds // 4)):
+            sim.fail_next("late", command=P.SELECT_CARD)
             t0 = time.perf_counter()
-            reader.read_card(2.0)
-            times.append(time.perf_counter() - t0)
+            reader.read_card(3.0)
+            late.append(time.perf_counter() - t0)
         reader.close()
-    over = [t - wire for t in times]
-    print(f"read_card at {BAUD} baud over a pty, {rounds} rounds ({wire_bytes} bytes on the wire)")
+    print(f"read_card at {BAUD} baud over a pty, {rounds} rounds each ({wire_bytes} bytes on the wire)")
     print(f"  wire time           {wire * 1e3:6.1f} ms")
-    print(f"  card → IdCard       {ms(times)}")
-    print(f"  our overhead        {ms(over)}   (target ≤ 40 ms: {'met' if statistics.median(over) <= 0.040 else 'MISSED'})")
+    for kind, label in (("baseline", "baseline (no checks)"), ("checked", "answers checked")):
+        over = [t - wire for t in times[kind]]
+        print(f"  {label:22s}card → IdCard {ms(times[kind])}")
+        print(f"  {'':22s}our overhead  {ms(over)}   (target ≤ 40 ms: "
+              f"{'met' if statistics.median(over) <= 0.040 else 'MISSED'})")
+    print(f"  checked − baseline  {(statistics.median(times['checked']) - statistics.median(times['baseline'])) * 1e3:+.1f} ms (medians)")
+    print(f"  one late select answer (select budget {reader.timeouts['select'] * 1e3:.0f} ms, then a retry): {ms(late)}")
 
 
 def bench_events(rounds: int) -> None:
@@ -61,6 +82,7 @@ def bench_events(rounds: int) -> None:
         got = threading.Event()
         reader.subscribe(lambda e: got.set() if e.kind in ("card_inserted", "card_removed") else None)
         reader.open()
+        reader.wait_fresh_check(3)         # a card placed before the first probe would count as lying there
         times = []
         for i in range(rounds):
             time.sleep(random.uniform(0, 0.25))

@@ -49,6 +49,7 @@ STATUS_ERRORS: dict[int, ErrorCode] = {
 IDR_CHECKSUM = _c("IDR_CHECKSUM", E, Action.RETRY, "answer from the reader failed its checksum")
 IDR_BAD_FRAME = _c("IDR_BAD_FRAME", E, Action.RETRY, "answer from the reader is not a SAM protocol frame")
 IDR_TRUNCATED = _c("IDR_TRUNCATED", E, Action.RETRY, "answer from the reader stopped half-way (half frame)")
+IDR_OUT_OF_STEP = _c("IDR_OUT_OF_STEP", E, Action.RETRY, "reader answers did not fit the commands sent (late answers); link resynchronised")
 IDR_TIMEOUT = _c("IDR_TIMEOUT", E, Action.RETRY, "reader did not answer in time")
 IDR_BAD_PAYLOAD = _c("IDR_BAD_PAYLOAD", E, Action.RETRY, "answer data does not have the documented layout")
 IDR_BAD_TEXT = _c("IDR_BAD_TEXT", E, Action.STAFF, "card text is not valid UCS-2")

@@ -2,7 +2,8 @@
 """What a polling reader has told about the card on it: whether polling is on, the "fresh"
 check (a card found by the first probe after polling was turned on was lying there before:
 ``card_lying``, never read), a card handled and not yet lifted (its removal debounced), and
-a failed read reported once per placement. Pure bookkeeping, no I/O."""
+a failed read reported once per placement; and the supervising thread's rounds.
+Pure bookkeeping, no I/O."""
 from __future__ import annotations
 
 import threading
@@ -53,3 +54,24 @@ class Placement:
         self.card_on = True
         self._removal = Debouncer(self.removal_hold)
         self._removal.stable = True
+
+
+class Rounds:
+    """How many rounds the reader's supervising thread has begun. :meth:`wait` ``(n)`` blocks
+    until it has begun ``n`` more, so ``n - 1`` whole rounds ran after the call: for tests and
+    benches, "nothing happened in two polls" is then a fact, not a guess about time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._cond = threading.Condition()
+
+    def tick(self) -> None:
+        with self._cond:
+            self.count += 1
+            self._cond.notify_all()
+
+    def wait(self, n: int, timeout: float = 5.0) -> bool:
+        """False when the thread did not get round ``n`` more times within ``timeout`` s."""
+        with self._cond:
+            target = self.count + n
+            return self._cond.wait_for(lambda: self.count >= target, timeout)

@@ -22,7 +22,7 @@ from . import protocol as P
 from .card import IdCard
 from .interface import IdCardReader
 from .photo import PhotoDecoder
-from .placement import Placement
+from .placement import Placement, Rounds
 from . import serial_card as C
 from .serial_link import LINK_ERRORS as _LINK, SerialLink, serial
 
@@ -71,6 +71,7 @@ class SerialIdCardReader(IdCardReader):
         self._sam_id = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.rounds = Rounds()        # the supervising thread's rounds (tests wait on them, not on time)
         self.on_close = None          # hook for the owner of a simulator (sim://)
 
     # -- public ----------------------------------------------------------------
@@ -138,7 +139,8 @@ class SerialIdCardReader(IdCardReader):
 
     def capabilities(self) -> dict:
         return {**super().capabilities(), "port": self.port, "baud": self.baud, "sam_id": self._sam_id,
-                "fingerprint": self.read_fingerprint, "appended_address": self.read_addresses}
+                "fingerprint": self.read_fingerprint, "appended_address": self.read_addresses,
+                "stale_answers": self._link.stale_answers, "drained_bytes": self._link.drained}
 
     def _self_test(self) -> list[str]:
         with self._io:
@@ -193,6 +195,7 @@ class SerialIdCardReader(IdCardReader):
     def _run(self) -> None:
         link_errors = 0
         while not self._stop.wait(self.poll_interval):
+            self.rounds.tick()
             if self._link.ser is None:
                 self._reconnect()
                 continue

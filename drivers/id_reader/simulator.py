@@ -29,9 +29,10 @@ from . import errors as E
 from . import protocol as P
 from .card import IdCard
 from .sim_cards import SimCard, demo_card
-
+from .sim_faults import FAULTS, SimFaults
 from .sim_sam import SimSam
-FAULTS = ("checksum", "half_frame", "silence", "garbage", "unplug")
+
+__all__ = ["FAULTS", "SimulatedIdReader"]
 
 
 class SimulatedIdReader:
@@ -48,7 +49,7 @@ class SimulatedIdReader:
         self._sam = SimSam(sam_id)         # the SAM and the card in its field
         self.commands: collections.deque[tuple[int, int]] = collections.deque(maxlen=1000)
         self._rng = random.Random(seed)
-        self._faults: collections.deque[tuple[object, tuple[int, int] | None]] = collections.deque()
+        self._faults = SimFaults(self._rng)  # scripted faults (fail_next) and a held "late" answer
         self._delays: dict[tuple[int, int], float] = {}
         self._silent = False
         self._lock = threading.Lock()
@@ -107,6 +108,7 @@ class SimulatedIdReader:
 
     def _unplug_now(self) -> None:
         self._plugged.clear()
+        self._faults.held = None
         for fd in (self._master, self._slave):
             if fd >= 0:
                 os.close(fd)
@@ -158,12 +160,12 @@ class SimulatedIdReader:
         ``fault`` is one of ``checksum`` (wrong CHK), ``half_frame`` (first half
         then nothing), ``silence`` (no answer), ``garbage`` (junk before the
         preamble, a good frame after it), ``unplug`` (half an answer, then the
-        cable is pulled), or an int SW3 answered instead (e.g. 0x41 mid-read).
+        cable is pulled), ``late`` (the answer is held back until the host's next
+        request arrives, i.e. after the host gave up on it, and is sent just before
+        the answer to that request: a slow reader or USB-serial latency), or an int
+        SW3 answered instead (e.g. 0x41 mid-read).
         """
-        if not isinstance(fault, int) and fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}")
-        with self._lock:
-            self._faults.extend([(fault, command)] * count)
+        self._faults.add(fault, count, command)
 
     def set_delay(self, command: tuple[int, int], seconds: float) -> None:
         """Extra processing time before answering ``command`` (RF/SAM time; default 0)."""
@@ -175,8 +177,7 @@ class SimulatedIdReader:
 
     def unplug(self) -> None:
         """Pull the cable: the pty closes, the port path disappears, the host sees I/O errors."""
-        with self._lock:
-            self._faults.clear()
+        self._faults.clear()
         self._plugged.clear()
         self._do_unplug = True
         deadline = time.monotonic() + 2.0
@@ -227,6 +228,9 @@ class SimulatedIdReader:
                 continue
             if frame is None:
                 return
+            held = self._faults.release_held()
+            if held is not None:                     # the late answer lands after the host's next request
+                self._send(held)
             time.sleep(len(frame) * 10 / self.baud)  # the request's own wire time
             try:
                 req = P.parse_request(frame)
@@ -243,28 +247,11 @@ class SimulatedIdReader:
                 time.sleep(delay)
             self._answer(answer, req.key)
 
-    def _next_fault(self, key: tuple[int, int] | None) -> object:
-        with self._lock:
-            for i, (fault, only) in enumerate(self._faults):
-                if only is None or only == key:
-                    del self._faults[i]
-                    return fault
-        return None
-
     def _answer(self, frame: bytes, key: tuple[int, int] | None) -> None:
-        fault = self._next_fault(key)
-        if fault == "silence":
-            return
-        if isinstance(fault, int):
-            frame = P.build_response(fault)
-        elif fault == "checksum":
-            frame = frame[:-1] + bytes([frame[-1] ^ 0x5A])
-        elif fault == "garbage":
-            frame = bytes(self._rng.randrange(256) for _ in range(7)) + frame
-        elif fault in ("half_frame", "unplug"):
-            frame = frame[:max(1, len(frame) // 2)]
-        self._send(frame)
-        if fault == "unplug":
+        frame, unplug = self._faults.spoil(frame, key)
+        if frame:
+            self._send(frame)
+        if unplug:
             self._unplug_now()
 
     def _send(self, frame: bytes) -> None:

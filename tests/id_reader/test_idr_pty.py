@@ -5,7 +5,8 @@ import time
 
 import pytest
 import serial
-from idr_helpers import EventLog
+from idr_helpers import FAST, quick
+from waiting import wait_for
 
 from drivers.base import DeviceError, DeviceState
 from drivers.id_reader import protocol as P
@@ -14,33 +15,6 @@ from drivers.id_reader.serial_backend import SerialIdCardReader
 from drivers.id_reader.sim_cards import SimCard, demo_card
 from drivers.id_reader.simulator import SimulatedIdReader
 from drivers.id_reader.textblock import encode_text_block
-
-FAST = dict(poll_interval=0.03, removal_hold=0.08, plug_hold=0.08,
-            timeouts={"find": 0.2, "select": 0.2, "read": 0.4, "address": 0.3, "sam": 0.2})
-
-
-@pytest.fixture
-def sim():
-    with SimulatedIdReader(baud=921600) as s:
-        yield s
-
-
-@pytest.fixture
-def make_reader(sim):
-    made = []
-
-    def make(**opts):
-        reader = SerialIdCardReader("id_reader", sim.path, **{**FAST, **opts})
-        log = EventLog()
-        reader.subscribe(log)
-        reader.open()
-        made.append(reader)
-        if reader.poll:
-            reader.wait_fresh_check(3)   # a card placed before the first probe counts as lying there
-        return reader, log
-    yield make
-    for r in made:
-        r.close()
 
 
 def test_card_placed_and_removed_events(sim, make_reader):
@@ -51,7 +25,7 @@ def test_card_placed_and_removed_events(sim, make_reader):
     card = log.wait("card_inserted").data["card"]
     assert card.card_type is CardType.RESIDENT and card.masked_name() == "测**例"
     assert card.masked_number() == "1100**********0013" and card.check_digit_valid is True
-    time.sleep(0.2)                      # card lies there: no second insert, no removal
+    assert reader.rounds.wait(6)         # card lies there for five polls: no second insert, no removal
     assert log.kinds().count("card_inserted") == 1 and "card_removed" not in log.kinds()
     sim.remove_card()
     log.wait("card_removed")
@@ -91,15 +65,15 @@ def test_single_checksum_error_is_retried_transparently(sim, make_reader):
 @pytest.mark.parametrize("fault, code", [("checksum", "IDR_CHECKSUM"), ("half_frame", "IDR_TRUNCATED"),
                                          ("silence", "IDR_TIMEOUT")])
 def test_persistent_link_faults_give_coded_errors(sim, make_reader, fault, code):
-    """GIVEN the read answer is spoiled on every try WHEN reading THEN the admin sees the coded error."""
-    reader, _ = make_reader(poll=False)
+    """GIVEN the read answer is spoiled on every try WHEN reading THEN the admin sees the coded error
+    after the retry policy's tries (no more, no hang), and the link recovers."""
+    reader, _ = make_reader(poll=False, timeouts=quick("read"))
     sim.place_card("resident")
     sim.fail_next(fault, count=2, command=P.READ_BASE)
-    started = time.monotonic()
     with pytest.raises(DeviceError) as info:
         reader.read_card(1.0)
     assert info.value.code == code
-    assert time.monotonic() - started < 2 * 0.4 + 0.5     # bounded by the read budget, no hang
+    assert list(sim.commands).count(P.READ_BASE) == reader.retries + 1 == 2
     assert reader.read_card(1.0).card_type is CardType.RESIDENT   # and the link recovers
 
 
@@ -125,7 +99,7 @@ def test_bad_check_digit_card_is_rejected_with_an_event(sim, make_reader):
     bad = dataclasses.replace(demo_card("resident"), number="110000199001010014")
     sim.place_card(SimCard(encode_text_block(bad), bad.photo_wlt))
     assert log.wait("card_read_failed").data["error"].code == "IDR_BAD_CHECK_DIGIT"
-    time.sleep(0.15)
+    assert reader.rounds.wait(6)         # five more polls with the card lying there: not read again
     assert "card_inserted" not in log.kinds() and log.kinds().count("card_read_failed") == 1
     sim.remove_card()
     log.wait("card_removed")
@@ -162,16 +136,22 @@ def test_unplug_while_polling_emits_removal_and_comes_back(sim, make_reader):
 
 
 def test_flicker_shorter_than_the_hold_does_not_change_state(sim, make_reader):
+    """GIVEN a cable that drops out and comes back within the plug hold THEN the reader stays READY.
+    The hold's clock is frozen (injected), so the flicker is shorter than the hold however slow
+    the machine; progress is waited on: the reader saw the port gone, then talks to it again."""
     reader, log = make_reader(plug_hold=1.0)
+    reader._plug.clock = lambda: 0.0       # the plug debouncer's injectable clock, frozen
     sim.unplug()
-    time.sleep(0.1)
+    assert reader.rounds.wait(3)           # two whole polls on a gone port
     sim.replug()
-    time.sleep(0.3)
+    sim.commands.clear()
+    wait_for(lambda: P.FIND_CARD in sim.commands, 5, "polling again after the replug")
+    assert reader.state is DeviceState.READY
     assert not any(e.kind == "state_changed" and e.data["state"] is DeviceState.ABSENT for e in log.events)
 
 
 def test_silent_reader_faults_and_recovers(sim, make_reader):
-    reader, log = make_reader()
+    reader, log = make_reader(timeouts=quick("find", "sam", seconds=0.2))
     sim.set_silent(True)
     fault = log.wait_state(DeviceState.FAULT, timeout=5)
     assert fault.data["error"].code == "IDR_NOT_RESPONDING"
@@ -219,7 +199,7 @@ def test_simulator_card_sequence_and_wire_timing():
         frame = port.read(1295)
         elapsed = time.monotonic() - started
         assert P.parse_response(frame).sw3 == 0x90
-        assert 1305 * 10 / 115200 * 0.95 <= elapsed < 0.3      # ≈ 113 ms of wire time, paced
+        assert elapsed >= 1305 * 10 / 115200 * 0.95      # ≈ 113 ms of wire time, paced (no upper bound: bench/)
 
 
 def test_simulator_answers_length_error_for_a_short_request(sim):

@@ -5,11 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from idr_helpers import FAST
+
 from drivers.id_reader import open_reader
 from drivers.id_reader.simulator import SimulatedIdReader
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = dict(poll_interval=0.03, timeouts={"find": 0.2, "select": 0.2, "read": 0.5, "sam": 0.2})
 
 
 def test_stop_removes_the_temp_folder():

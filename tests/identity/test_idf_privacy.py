@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from idf_helpers import (States, files_containing, fresh_card, live_bytes_containing, live_strings_matching,
                          needles)
+from waiting import wait_for
 
 from kiosk import config as config_mod
 from kiosk.identity import IdentityService
@@ -100,10 +101,7 @@ def test_idf_session_end_during_the_face_check_cancels_and_zeroes(reader, camera
     assert svc.state.step is Step.IDLE and svc.preview.size is None
     assert reader.poll is True            # the card still lies there: watched (not re-read) until taken
     reader.simulator.remove_card()
-    deadline = time.monotonic() + 3
-    while reader.poll and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert reader.poll is False
+    wait_for(lambda: not reader.poll, 5, "the removal registers, then polling stops")
 
 
 def test_idf_config_keys_defaults_and_ranges(tmp_path):
@@ -142,10 +140,7 @@ def test_idf_build_identity_wires_the_configured_devices(tmp_path):
         assert svc.reader.poll is False and svc.verifier.state.value == "absent"   # nothing loaded at start-up
         kiosk.session.go("consent")
         svc.begin()                       # the citizen reads the consent text: the engine loads meanwhile
-        deadline = time.monotonic() + 30
-        while svc.verifier.state.value != "ready" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert svc.verifier.state.value == "ready"
+        wait_for(lambda: svc.verifier.state.value == "ready", 30, "the face engine loaded")
     finally:
         svc.close()
         svc.reader.close()

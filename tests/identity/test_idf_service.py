@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 
 import pytest
 from idf_helpers import OTHER, States
+from waiting import wait_for
 
 from drivers.id_reader import protocol as P
 from drivers.id_reader.sim_cards import SimCard, demo_card
@@ -76,7 +76,7 @@ def test_idf_declining_consent_takes_the_helper_route_and_reads_nothing(make_ser
     assert svc.state.step is Step.HELPER and svc.state.reason == reason
     assert session.route.screen == "identity_help" and session.route.params == {"reason": reason}
     reader.simulator.place_card("resident")
-    time.sleep(0.3)
+    assert reader.rounds.wait(6)          # five rounds of the reader's thread with the card there
     assert P.READ_BASE not in reader.simulator.commands and session.identity is None
     assert "waiting_card" not in states.steps()
 
@@ -205,10 +205,7 @@ def test_idf_next_card_is_read_after_a_card_was_left_on_the_reader(make_service,
     reader.simulator.place_card("resident")
     states.wait("helper", 5)
     reader.simulator.remove_card()
-    deadline = time.monotonic() + 3
-    while reader.poll and time.monotonic() < deadline:   # the removal registers, then polling stops
-        time.sleep(0.02)
-    assert reader.poll is False
+    wait_for(lambda: not reader.poll, 5, "the removal registers, then polling stops")
     session.go("consent")
     svc.begin()
     mark = states.mark()
@@ -224,7 +221,7 @@ def test_idf_leaving_the_flow_wipes_and_stops_reading(make_service, reader):
     session.home()
     assert svc.state.step is Step.IDLE and reader.poll is False
     reader.simulator.place_card("resident")
-    time.sleep(0.3)
+    assert reader.rounds.wait(6)          # five rounds of the reader's thread with the card there
     assert P.READ_BASE not in reader.simulator.commands
 
 
