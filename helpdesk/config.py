@@ -57,6 +57,8 @@ class HubConfig:
     terminal_silent_seconds: float = 90.0   # a terminal not heard from this long shows 失联
     status_per_kiosk_per_minute: int = 120  # status messages one kiosk may send (it sends on change + 30 s)
     content_dir: str = ""                   # the signed content bundle's folder (content publish --out); "": none served
+    content_source: str = ""                # the hall's content folder (faq.csv ...): 补充答案 writes there, then
+    content_key: str = ""                   # signs a new bundle into content_dir with this key (helpdesk/kb_write.py)
     order_consult_days: int = 5             # the hall's reply deadlines for work orders, in working
     order_help_days: int = 5                # days per category (咨询/求助/投诉/建议); the hub keeps
     order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
@@ -130,6 +132,9 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
                 "follow_up_days"):
         if getattr(cfg, key) > 60:
             raise ConfigError(f"{source}: {key} must be 1-60 working days, not {getattr(cfg, key)}")
+    if (cfg.content_source or cfg.content_key) and not (cfg.content_source and cfg.content_key and cfg.content_dir):
+        raise ConfigError(f"{source}: content_source and content_key go together, with content_dir "
+                          "(补充答案 writes the knowledge base in content_source and signs it into content_dir)")
     if cfg.kiosk_token_checks_at_once > 32:
         raise ConfigError(f"{source}: kiosk_token_checks_at_once must be 1-32 (about the "
                           f"number of cores), not {cfg.kiosk_token_checks_at_once}")

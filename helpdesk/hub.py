@@ -225,7 +225,11 @@ def make_app(hub: Hub) -> web.Application:
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
         from helpdesk.questions import QuestionsConsole
-        QuestionsConsole(hub.orders, hub.accounts).install(app)
+        writer = None
+        if hub.cfg.content_source:
+            from helpdesk.kb_write import KnowledgeWriter
+            writer = KnowledgeWriter(hub.cfg.content_source, hub.cfg.content_key, hub.cfg.content_dir)
+        QuestionsConsole(hub.orders, hub.accounts, writer).install(app)
     TerminalsApi(hub).install(app)
     StatsApi(hub).install(app)
     if hub.content is not None:

@@ -95,12 +95,14 @@ def handled(store: OrderStore, ids: list[str], who: str) -> int:
 
 
 class QuestionsConsole:
-    def __init__(self, store: OrderStore, accounts) -> None:
+    def __init__(self, store: OrderStore, accounts, writer=None) -> None:
         self.store, self.accounts = store, accounts
+        self.answers = AnswersApi(self, writer)
 
     def install(self, app: web.Application) -> None:
         app.router.add_get("/api/questions", self.listing)
         app.router.add_post("/api/questions/handled", self.mark)
+        self.answers.install(app)
 
     def _who(self, request: web.Request) -> str | None:
         account = self.accounts.check_token(bearer(request))
@@ -111,7 +113,8 @@ class QuestionsConsole:
             return web.json_response({"error": "log in"}, status=401)
         return web.json_response({"groups": await asyncio.to_thread(groups, self.store)})
 
-    async def mark(self, request: web.Request) -> web.Response:
+    async def body(self, request: web.Request) -> tuple[str, dict[str, Any]] | web.Response:
+        """(who, the JSON body with its ``ids``), or the error response."""
         who = self._who(request)
         if who is None:
             return web.json_response({"error": "log in"}, status=401)
@@ -124,4 +127,61 @@ class QuestionsConsole:
         ids = body.get("ids") if isinstance(body, dict) else None
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             return web.json_response({"error": "ids: a list of question ids"}, status=400)
-        return web.json_response({"handled": await asyncio.to_thread(handled, self.store, ids, who)})
+        return who, body
+
+    async def mark(self, request: web.Request) -> web.Response:
+        got = await self.body(request)
+        if isinstance(got, web.Response):
+            return got
+        who, body = got
+        return web.json_response({"handled": await asyncio.to_thread(handled, self.store, body["ids"], who)})
+
+
+class AnswersApi:
+    """补充答案 (helpdesk/kb_write.py): ``GET /api/faq?q=`` lists entries to add a phrasing to;
+    ``POST /api/questions/answer`` with the group's ``ids`` and either ``question`` + ``answer``
+    (a new entry; optional ``variants``, ``category``, ``related_items``) or ``faq_id`` +
+    ``question`` (a new phrasing of that entry). The group is then 已补充 in the helper's name.
+    Without a writer (no content_source) both answer 404 with what to set."""
+
+    NOT_SET = {"error": "补充答案 needs content_source, content_key and content_dir in the hub's config"}
+
+    def __init__(self, console: QuestionsConsole, writer) -> None:
+        self.console, self.writer = console, writer
+
+    def install(self, app: web.Application) -> None:
+        app.router.add_get("/api/faq", self.find)
+        app.router.add_post("/api/questions/answer", self.answer)
+
+    async def find(self, request: web.Request) -> web.Response:
+        if self.console._who(request) is None:
+            return web.json_response({"error": "log in"}, status=401)
+        if self.writer is None:
+            return web.json_response(self.NOT_SET, status=404)
+        from helpdesk.kb_write import KnowledgeError
+        try:
+            found = await asyncio.to_thread(self.writer.find, request.query.get("q", "")[:100])
+        except KnowledgeError as exc:
+            return web.json_response({"error": str(exc)}, status=503)
+        return web.json_response({"entries": found})
+
+    async def answer(self, request: web.Request) -> web.Response:
+        got = await self.console.body(request)
+        if isinstance(got, web.Response):
+            return got
+        if self.writer is None:
+            return web.json_response(self.NOT_SET, status=404)
+        who, body = got
+        from helpdesk.kb_write import KnowledgeError
+        text = lambda key: body.get(key) if isinstance(body.get(key), str) else ""   # noqa: E731
+        variants = [v for v in body.get("variants") or [] if isinstance(v, str)][:20]
+        try:
+            if text("faq_id"):
+                faq_id, version = await asyncio.to_thread(self.writer.add_variant, text("faq_id"), text("question"))
+            else:
+                faq_id, version = await asyncio.to_thread(self.writer.add_entry, text("question"), text("answer"),
+                                                          variants, text("category"), text("related_items"))
+        except KnowledgeError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        count = await asyncio.to_thread(handled, self.console.store, body["ids"], f"{who} → {faq_id}")
+        return web.json_response({"faq_id": faq_id, "version": version, "handled": count})

@@ -41,12 +41,26 @@ async function showList() {
   await showQuestions();
 }
 
+let answering = null;       // the group 补充答案 is open for
+let kbWritable = null;      // null: not asked yet
+
 async function showQuestions() {
   const { groups } = await api("/api/questions");
+  if (kbWritable === null) {
+    const r = await fetch("/api/faq?q=", { headers: { Authorization: `Bearer ${token}` } });
+    kbWritable = r.ok;
+    if (!r.ok) { $("kb-note").hidden = false; $("kb-note").textContent = "补充答案未配置：请由管理员编辑知识库后点“已补充”。"; }
+  }
   const qb = $("questions").tBodies[0];
   qb.replaceChildren(...groups.map((g) => {
     const tr = row([g.examples.join(" ／ "), String(g.count), g.terminals.join("、"), g.last.slice(0, 16).replace("T", " ")]);
     const td = document.createElement("td");
+    if (kbWritable) {
+      const add = document.createElement("button");
+      add.textContent = "补充答案";
+      add.addEventListener("click", () => openAnswer(g));
+      td.append(add);
+    }
     const done = document.createElement("button");
     done.textContent = "已补充";
     done.addEventListener("click", () => api("/api/questions/handled", { method: "POST", body: JSON.stringify({ ids: g.ids }) })
@@ -56,6 +70,45 @@ async function showQuestions() {
     return tr;
   }));
 }
+
+function openAnswer(g) {
+  answering = g;
+  $("a-question").value = g.examples.find((q) => !q.includes("*")) || g.question;
+  for (const id of ["a-answer", "a-category", "a-faq"]) $(id).value = "";
+  $("a-result").textContent = "";
+  $("answer-form").hidden = false;
+  $("a-answer").focus();
+}
+
+async function saveAnswer(ev) {
+  ev.preventDefault();
+  const g = answering;
+  if (!g) return;
+  const faq = $("a-faq").value.trim();
+  const body = { ids: g.ids, question: $("a-question").value.trim() };
+  if (faq) body.faq_id = faq;
+  else Object.assign(body, { answer: $("a-answer").value.trim(), category: $("a-category").value.trim(),
+                             variants: g.examples.filter((q) => !q.includes("*") && q !== body.question) });
+  try {
+    const r = await api("/api/questions/answer", { method: "POST", body: JSON.stringify(body) });
+    $("a-result").textContent = `已写入知识库（${r.faq_id}），内容包 ${r.version} 已签发。`;
+    answering = null;
+    await showQuestions();
+  } catch (e) { $("a-result").textContent = "没有写入：" + e.message; }
+}
+
+async function suggest() {
+  const { entries } = await api("/api/faq?q=" + encodeURIComponent($("a-faq").value.trim()));
+  $("a-faq-list").replaceChildren(...entries.map((e) => {
+    const o = document.createElement("option");
+    o.value = e.id; o.label = e.question;
+    return o;
+  }));
+}
+
+$("answer-form").addEventListener("submit", saveAnswer);
+$("a-cancel").addEventListener("click", () => { answering = null; $("answer-form").hidden = true; });
+$("a-faq").addEventListener("input", () => suggest().catch(() => {}));
 
 function fill(o) {
   current = o.id;

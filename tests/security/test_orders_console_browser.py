@@ -22,7 +22,7 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.timezone.utc)
 
 @pytest.mark.slow
 def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
-    from browser_rig import CHROMIUM, FLAGS, need_browser
+    from browser_rig import CHROMIUM, FLAGS, cjk_fontconfig, need_browser
     need_browser()
     from playwright.sync_api import expect, sync_playwright
 
@@ -44,7 +44,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
     home.mkdir()
     runtime.mkdir(mode=0o700)
     env = {**{k: v for k, v in os.environ.items() if k != "HOME"}, "HOME": str(home),
-           "XDG_RUNTIME_DIR": str(runtime)}
+           "XDG_RUNTIME_DIR": str(runtime), "FONTCONFIG_FILE": str(cjk_fontconfig(tmp_path))}
     pw = sync_playwright().start()
     violations: list[str] = []
     try:
