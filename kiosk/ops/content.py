@@ -17,11 +17,14 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
 import tarfile
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 MAGIC = b"EHALLCB1"
 MAX_BUNDLE = 60 * 1024 * 1024
@@ -172,6 +175,26 @@ class ContentStore:
         self._point(target)
         prev.unlink()
         return target.name
+
+    FAILED_KEPT = 20
+
+    def failed(self) -> list[str]:
+        """Versions that were installed but did not load here, newest last (kept across restarts,
+        so a kiosk that restarts does not install the same broken bundle again)."""
+        try:
+            text = (self.folder / "failed.txt").read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return []
+        return [v for v in text.split() if v and len(v) <= 40][-self.FAILED_KEPT:]
+
+    def mark_failed(self, version: str) -> None:
+        versions = [v for v in self.failed() if v != version] + [version]
+        tmp = self.folder / ".failed.new"
+        try:
+            tmp.write_text("\n".join(versions[-self.FAILED_KEPT:]) + "\n", "utf-8")
+            os.replace(tmp, self.folder / "failed.txt")
+        except OSError as exc:          # remembered for this run only; logged
+            log.error("content: %s cannot be written (%s)", self.folder / "failed.txt", exc.strerror)
 
     def path(self, *names: str) -> Path | None:
         """The current version's file of the first of ``names`` it has (catalogue.csv, catalogue.json…)."""

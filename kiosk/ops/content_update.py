@@ -50,7 +50,7 @@ class ContentUpdater:
         self.problem: str | None = None          # what the hub's 终端 page is told went wrong
         self.checks = 0                          # checks finished (tests and the log wait on it)
         self._etag: str | None = None
-        self._failed: set[str] = set()           # versions that did not load: not installed again
+        self._failed: set[str] = set(store.failed())   # versions that did not load: not installed again
         self._ready: Loaded | None = None
         self._check_due = True
         self._wake = threading.Event()
@@ -156,6 +156,7 @@ class ContentUpdater:
             except Exception as exc:        # noqa: BLE001 - whatever stops it loading, the old content stays
                 self._ready = None
                 self._failed.add(want)
+                self.store.mark_failed(want)
                 back = self.store.rollback()
                 log.error("content bundle %s does not load (%s: %s); back to %s", want,
                           type(exc).__name__, str(exc)[:200], back or "the configured content")

@@ -131,6 +131,9 @@ def test_content_that_fails_to_load_is_rolled_back_and_reported(rig):
     assert store.version() == "v1" and kiosk.content_version == "v1"
     assert "民用无人机实名登记备案" in names(kiosk, "无人机")        # the old content still answers
     assert "游艇驾驶证件换发" not in names(kiosk, "游艇")
+    # a restarted kiosk (a new updater on the same folder) does not take the broken v2 again
+    again = ContentUpdater(kiosk, updater.url, updater.public_key, ContentStore(store.folder), check_s=3600)
+    assert again.check() is None and store.version() == "v1" and ContentStore(store.folder).failed() == ["v2"]
 
     rig["publish"]("v3", DRONE, BOAT)             # the hall fixes it: the next bundle is taken
     rig["check"](3)
