@@ -17,10 +17,13 @@ longest first, so the rows still running at column j are a prefix; the
 first VECTOR_COLUMNS tokens run in numpy, the rare longer tail in ints.
 
 Rows are search rows: every item's name, then the items' keywords (俗称).
-Keywords only add items: an item whose name matches is ranked by its name,
-as if it had no keywords; an item found only through keywords takes the
-tier of its best keyword and comes after the name matches of that tier.
-Each item is listed once.
+An item is ranked in the better of its name's tier and its keywords' best tier:
+低保 (db) is a whole word of 最低生活保障's keyword 低保, while its name holds
+低…保 only with a gap. When its name is in that tier it ranks and shows by its
+name (as without keywords); else by its best keyword (shown as the 俗称 that
+matched). Within a tier names and keywords rank together: band, popularity,
+a name before a keyword, the earliest match, the shorter item name, the
+shorter keyword. Each item is listed once.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ class Tiers:
         self.keywords = self._n_names < len(lengths)
         owner = np.arange(len(lengths)) if owner is None else owner
         self._owner_of_row = owner[self.order].astype(np.int32)      # item per row
+        self._name_len_of_row = lengths[:self._n_names][self._owner_of_row]   # its item's name's length
         pop = np.zeros(self._n_items, dtype=np.int64) if popularity is None else popularity
         self._pop_of_row = pop.astype(np.int64)[self._owner_of_row]   # its item's popularity
         ranks = np.unique(-pop, return_inverse=True)[1].reshape(-1) if len(pop) else pop
@@ -144,8 +148,6 @@ class Tiers:
         pass (numpy's per-call cost dominates there); many rows run tier by
         tier and stop early.
         """
-        if self.keywords:
-            rows, free = self._unnamed_keywords_dropped(rows, free)
         words = word[rows] if word is not None else np.full(len(rows), -1, dtype=np.int32)
         out: list[np.ndarray] = []
         wanted = len(rows) if limit is None else min(limit, len(rows))
@@ -167,18 +169,22 @@ class Tiers:
             chosen, done = rows[hit], done_all[hit]
             original = self.order[chosen]
             later = self._not_leading(mode, hit, chosen, together, steps, n)
-            if self.keywords:               # names first, then keywords; each item once, at its best
+            if self.keywords:               # names and keywords together; each item once, at its best row
                 is_kw = original >= self._n_names
-                order = np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], later,
-                                    is_kw))
-                names = len(order) - int(is_kw.sum())
-                if names < len(order):      # named items' keyword rows are gone: dedupe keywords only
-                    owners = self._owner_of_row[chosen[order[names:]]]
-                    _, first = np.unique(owners, return_index=True)
-                    order = np.concatenate((order[:names], order[names:][np.sort(first)]))
-                    placed = np.zeros(self._n_items, dtype=bool)
-                    placed[owners] = True
-                    left &= ~placed[self._owner_of_row[rows]]
+                if is_kw.any():             # an item whose name is in this tier ranks (and shows) by its name
+                    named = np.zeros(self._n_items, dtype=bool)
+                    named[self._owner_of_row[chosen[~is_kw]]] = True
+                    keep = ~is_kw | ~named[self._owner_of_row[chosen]]
+                    chosen, done, original, later, is_kw = (chosen[keep], done[keep], original[keep],
+                                                            later[keep], is_kw[keep])
+                order = np.lexsort((original, -self.neg_len[chosen], self._name_len_of_row[chosen], done, is_kw,
+                                    -self._pop_of_row[chosen], later))
+                owners = self._owner_of_row[chosen[order]]
+                _, first = np.unique(owners, return_index=True)
+                order = order[np.sort(first)]
+                placed = np.zeros(self._n_items, dtype=bool)
+                placed[owners] = True
+                left &= ~placed[self._owner_of_row[rows]]   # its other rows rank no more
             else:
                 order = self._best(chosen, done, original, wanted, later)
             out.append(original[order][:wanted])
@@ -212,17 +218,6 @@ class Tiers:
             sel = np.flatnonzero(key <= last)
             return sel[np.lexsort((original[sel], key[sel]))]
         return np.lexsort((original, -self.neg_len[chosen], done, -self._pop_of_row[chosen], later))
-
-    def _unnamed_keywords_dropped(self, rows: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Keeps names and the keyword rows of items whose name is not among ``rows``."""
-        entries = self.order[rows]
-        is_kw = entries >= self._n_names
-        if not is_kw.any():
-            return rows, free
-        named = np.zeros(self._n_items, dtype=bool)
-        named[self._owner_of_row[rows[~is_kw]]] = True
-        keep = ~is_kw | ~named[self._owner_of_row[rows]]
-        return rows[keep], free[keep]
 
     def count_items(self, rows: np.ndarray) -> int:
         """How many items these matching rows stand for."""

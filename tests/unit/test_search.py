@@ -58,7 +58,7 @@ def test_typing_narrows_results_like_a_citizen_types(bundled):
     assert totals == sorted(totals, reverse=True)
     assert totals[-1] >= 10
     # the same answer with or without the keystroke cache
-    fresh = SearchIndex.from_keys(bundled.items, pinyin_keys.build_keys([i.name for i in bundled.items]))
+    fresh = SearchIndex.from_keys(bundled.items, pinyin_keys.build_keys(search_texts(bundled.items)))
     assert [h.item.id for h in fresh.search("shebaoka", limit=None).hits] == \
         [h.item.id for h in bundled.search("shebaoka", limit=None).hits]
 
@@ -205,6 +205,16 @@ def test_a_name_match_outranks_a_keyword_match_of_the_same_tier_not_a_better_one
     assert ids(res) == ["T1", "T2", "T3"]
     assert [h.via for h in res.hits] == ["", "营业执照注销", ""]
     assert res.total == 3
+
+
+def test_a_keyword_in_a_better_tier_than_the_name_ranks_and_shows_the_item(tmp_path):
+    """低保 (db) is a whole word of the keyword, while the name has 低…保 only with a gap: the
+    item ranks in the keyword's tier, above names that hold d…b with gaps earlier on."""
+    index = small_index(tmp_path, ["在大坝管理和保护范围内修建码头", "最低生活保障", "电子社会保障卡签发"],
+                        {"最低生活保障": "低保"})
+    res = index.search("db", limit=None)
+    assert ids(res)[0] == "T1" and res.hits[0].via == "低保"
+    assert res.total == 3 and sorted(ids(res)) == ["T0", "T1", "T2"]          # each item once
 
 
 def test_total_counts_items_not_keyword_rows(tmp_path):

@@ -181,21 +181,36 @@ def band(u, q, tier, popularity):
     return 2 * (popularity <= 0) + (anchored(u, q, gaps=False) is None)
 
 
+def best_way(item, name, keywords, q):
+    """How an item is listed for q, or None: in the better of its name's tier and its keywords'
+    best tier; by its name when the name is in that tier, else by its best keyword there.
+    (tier, band, -popularity, keyword?, done, name length, keyword length, keyword number)."""
+    found = place(name, q)
+    ways = []
+    if found is not None:
+        ways.append((found[0], band(name, q, found[0], item.popularity), -item.popularity, 0, found[1],
+                     len(item.name), 0, -1))
+    for n, kw in enumerate(keywords):
+        if (p := place(kw, q)) is not None:
+            ways.append((p[0], band(kw, q, p[0], item.popularity), -item.popularity, 1, p[1], len(item.name),
+                         len(kw), n))
+    if not ways:
+        return None
+    tier = min(w[0] for w in ways)
+    if found is not None and found[0] == tier:           # the name decides within its tier
+        return ways[0]
+    return min(w for w in ways if w[0] == tier)
+
+
 def reference(items, units, query, limit=None):
     q = normalize(query)
     ranked = []
     for index, (item, (name, keywords)) in enumerate(zip(items, units)):
-        found = place(name, q)
-        if found is not None:                      # the name decides, keywords or not
-            ranked.append((found[0], 0, band(name, q, found[0], item.popularity), -item.popularity, found[1],
-                           len(item.name), index, 0))
-            continue
-        ways = [(p[0], 1, band(kw, q, p[0], item.popularity), -item.popularity, p[1], len(kw), index, n)
-                for n, kw in enumerate(keywords) if (p := place(kw, q)) is not None]
-        if ways:
-            ranked.append(min(ways))
+        way = best_way(item, name, keywords, q)
+        if way is not None:
+            ranked.append((*way[:7], index))
     ranked.sort()
-    return len(ranked), [items[r[6]].id for r in ranked][:limit]
+    return len(ranked), [items[r[7]].id for r in ranked][:limit]
 
 
 def reference_vias(items, units, query):
@@ -203,12 +218,9 @@ def reference_vias(items, units, query):
     q = normalize(query)
     out = {}
     for item, (name, keywords) in zip(items, units):
-        if place(name, q) is not None:
-            out[item.id] = ""
-            continue
-        ways = [(*p, len(kw), n) for n, kw in enumerate(keywords) if (p := place(kw, q)) is not None]
-        if ways:
-            out[item.id] = item.keywords[min(ways)[-1]]
+        way = best_way(item, name, keywords, q)
+        if way is not None:
+            out[item.id] = item.keywords[way[7]] if way[3] else ""
     return out
 
 
