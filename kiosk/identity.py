@@ -6,7 +6,7 @@ and changes the session's route for each step (``consent``, ``idcard``,
 ``face``, ``identified``, ``identity_help``). Reader events and face results
 arrive on driver threads; listeners get an :class:`IdentityState` snapshot on
 that thread and must marshal it to the UI thread themselves
-(``screens/identity_bridge.py`` does). Route changes go through ``post``, which
+(``kiosk/ui_bridge.py``'s IdentityBridge does). Route changes go through ``post``, which
 the UI sets to "on the main thread". Face is never the only route: declining
 either consent, or failing the face check ``face_tries`` times, leads to the
 helper route. Everything read is in memory only and wiped when the flow is

@@ -1,21 +1,34 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The one adapter between the core and Kivy: session state as Kivy properties.
+"""The one adapter between the core and Kivy: the core's state as Kivy properties.
 
-The session notifies its listeners from whatever thread changed it; the
-bridge copies the state into Kivy properties on the main thread only (at once
-when already there, else through ``Clock.schedule_once``). kv and the app's
-router bind to these properties and never poll the session.
+The core notifies its listeners from whatever thread changed it; each bridge
+copies the state into Kivy properties on the main thread only (:func:`on_main`:
+at once when already there, else through ``Clock.schedule_once``). kv and the
+app's router bind to these properties and never poll the core. Bridges: the
+session (:class:`UiBridge`), 网上办 (:class:`WebBridge`), the admin screen and the
+模拟器 panel, and the identity flow (:class:`IdentityBridge`).
 """
 from __future__ import annotations
 
 import math
 import threading
+import weakref
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 
+from .i18n import N_, _
+from .identity_words import CARD_TEXT, FACE_FAIL_TEXT, FOREIGN_CARD, HELP_TITLE, HINT_TEXT, TURN_TEXT
 from .session import Phase, Session
+
+
+def on_main(fn) -> None:
+    """Runs ``fn`` on Kivy's main thread: now when already there, else on the next frame."""
+    if threading.current_thread() is threading.main_thread():
+        fn()
+    else:
+        Clock.schedule_once(lambda _dt: fn())
 
 
 class UiBridge(EventDispatcher):
@@ -38,10 +51,7 @@ class UiBridge(EventDispatcher):
         self.session.unsubscribe(self._on_session_changed)
 
     def _on_session_changed(self, _session: Session) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.sync()
-        else:
-            Clock.schedule_once(lambda _dt: self.sync())
+        on_main(self.sync)
 
     def sync(self) -> None:
         """Copies the session into the properties; main thread only."""
@@ -89,10 +99,7 @@ class WebBridge(EventDispatcher):
         self.web.frames.unsubscribe(self._on_frame)
 
     def _on_change(self, _web) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.sync()
-        else:
-            Clock.schedule_once(lambda _dt: self.sync())
+        on_main(self.sync)
 
     def _on_frame(self, _web) -> None:
         if not self._frame_pending:
@@ -142,16 +149,10 @@ class AdminBridge(EventDispatcher):
         self.admin.access.grants.unsubscribe(self._on_grant_any_thread)
 
     def _on_change(self, _admin) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.sync()
-        else:
-            Clock.schedule_once(lambda _dt: self.sync())
+        on_main(self.sync)
 
     def _on_grant_any_thread(self, grant) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.dispatch("on_grant", grant)
-        else:
-            Clock.schedule_once(lambda _dt: self.dispatch("on_grant", grant))
+        on_main(lambda: self.dispatch("on_grant", grant))
 
     def on_grant(self, grant) -> None:
         pass
@@ -179,11 +180,100 @@ class SimulatorBridge(EventDispatcher):
         self.simulator.changes.unsubscribe(self._on_change)
 
     def _on_change(self, _sim) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.sync()
-        else:
-            Clock.schedule_once(lambda _dt: self.sync())
+        on_main(self.sync)
 
     def sync(self) -> None:
         self.message = self.simulator.message
         self.revision += 1
+
+
+class IdentityBridge(EventDispatcher):
+    """The identity flow's state (kiosk/identity.py) as Kivy properties, main thread only; the
+    service's route changes run on the main thread too (its ``post``). One per app
+    (:func:`bridge_for`); the identity screens bind to ``root.ib.*``."""
+    available = BooleanProperty(False)   # an identity service is configured
+    step = StringProperty("idle")
+    code = StringProperty("")
+    hint = StringProperty("")
+    turn = StringProperty("")
+    reason = StringProperty("")
+    tries_left = NumericProperty(0)
+    challenge = ListProperty([])
+    card_type_text = StringProperty("")
+    masked_name = StringProperty("")
+    masked_number = StringProperty("")
+
+    def __init__(self, service=None, **kwargs):
+        super().__init__(**kwargs)
+        self.service = service
+        self.available = service is not None
+        if service is not None:
+            service.post = self.post
+            service.subscribe(self._on_state)
+            self._apply(service.state)
+
+    def close(self) -> None:
+        if self.service is not None:
+            self.service.unsubscribe(self._on_state)
+
+    @staticmethod
+    def post(fn) -> None:
+        """Runs ``fn`` on the main thread (now, when already there): the service's route changes."""
+        on_main(fn)
+
+    def _on_state(self, state) -> None:
+        self.post(lambda: self._apply(self.service.state if self.service else state))
+
+    def _apply(self, state) -> None:
+        self.code = state.code or ""
+        self.hint = state.hint or ""
+        self.turn = state.turn or ""
+        self.reason = state.reason or ""
+        self.tries_left = state.tries_left
+        self.challenge = list(state.challenge)
+        self.card_type_text = state.card_type_text
+        self.masked_name = state.masked_name
+        self.masked_number = state.masked_number
+        self.step = state.step.value          # last: kv that switches on the step sees fresh fields
+        if self.card_type_text == FOREIGN_CARD and self.step in ("card_read", "face", "face_failed", "identified"):
+            self._foreign_card()
+
+    def _foreign_card(self) -> None:
+        """A foreigner's permanent residence card: the session goes to English, once per session
+        (the bar's 中文 still switches back, and is not overruled afterwards)."""
+        session = getattr(self.service, "session", None)
+        if session is None or getattr(session, "data", {}).get("language_by_card"):
+            return
+        session.data["language_by_card"] = True
+        if session.language != "en":
+            session.set_language("en")
+
+    # -- words for kv: msgids, shown with app._() (docs/i18n.md); what is composed takes tr=app._ --
+    def card_text(self, code: str) -> str:
+        return CARD_TEXT.get(code, "")
+
+    def hint_text(self, hint: str) -> str:
+        return HINT_TEXT.get(hint, "")
+
+    def challenge_text(self, challenge, tr=_) -> str:
+        return " → ".join(tr(TURN_TEXT.get(c, c)) for c in challenge)
+
+    def face_fail_text(self, code: str) -> str:
+        return FACE_FAIL_TEXT.get(code, "")
+
+    def help_title(self, reason: str) -> str:
+        return HELP_TITLE.get(reason, N_("请由工作人员为您核验身份"))
+
+
+_BRIDGES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def bridge_for(app) -> IdentityBridge:
+    """The app's bridge to ``app.kiosk.identity`` (an empty one when none is configured)."""
+    service = getattr(app.kiosk, "identity", None)
+    bridge = _BRIDGES.get(app)
+    if bridge is None or bridge.service is not service:
+        if bridge is not None:
+            bridge.close()
+        bridge = _BRIDGES[app] = IdentityBridge(service)
+    return bridge

@@ -11,7 +11,8 @@ from kivy.properties import ObjectProperty
 
 from kiosk.i18n import N_
 
-from .identity_bridge import HELP_TEXT, IdentityBridge, bridge_for
+from kiosk.identity_words import HELP_TEXT
+from kiosk.ui_bridge import IdentityBridge, bridge_for
 from .widgets import KioskScreen
 
 CARD_READS = N_("将读取您身份证上的：姓名、性别、民族、出生日期、住址、公民身份号码、"

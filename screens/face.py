@@ -11,7 +11,7 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.properties import ObjectProperty
 
-from .identity_bridge import IdentityBridge, bridge_for
+from kiosk.ui_bridge import IdentityBridge, bridge_for
 from kiosk.i18n import N_, _
 
 from .widgets import KioskScreen

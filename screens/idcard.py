@@ -6,7 +6,7 @@ from kivy.clock import Clock
 from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 
-from .identity_bridge import IdentityBridge, bridge_for
+from kiosk.ui_bridge import IdentityBridge, bridge_for
 from kiosk.i18n import N_, _
 
 from .widgets import KioskScreen
