@@ -32,6 +32,7 @@ from kiosk.i18n import N_, _
 from kiosk.input.engines import shared
 from kiosk.input.ime import Composer, Kind, Mode
 
+from .keyboard_ime import InputMethodKeys
 from .theme import HERE
 
 LAYOUTS = {Mode.PINYIN: str(HERE / "keyboard_zh.json"), Mode.LATIN: str(HERE / "keyboard_abc.json"),
@@ -193,7 +194,7 @@ class WritingPad(Widget):
         return True
 
 
-class KioskKeyboard(VKeyboard):
+class KioskKeyboard(InputMethodKeys, VKeyboard):
     """The docked keyboard and its input method. A touch anywhere on it, margins included,
     keeps the field focused (Kivy would otherwise unfocus on a margin tap). The size set
     (normal or large text) is applied each time the (reused) keyboard is put on the window."""
@@ -202,7 +203,6 @@ class KioskKeyboard(VKeyboard):
     _app = None
     _waiting = None
     last_key_ms = 0.0        # a key's input-method work: lookup and bar redrawn (figures in the tests)
-    last_stroke_ms = 0.0     # a finished stroke: recognition and bar redrawn
     bar_h = NumericProperty(0)
     cand_font = NumericProperty(18)
     small_font = NumericProperty(14)
@@ -396,70 +396,6 @@ class KioskKeyboard(VKeyboard):
             self.refresh_active_keys_layer()
             return
         super().process_key_up(touch)
-
-    # -- the input method ------------------------------------------------------------
-    def _field(self):
-        from kivy.uix.textinput import TextInput
-        target = self.target
-        return target if isinstance(target, TextInput) else None
-
-    def _ime_key(self, internal, special) -> bool:
-        """Gives the key to the composer; True when it handled it (the field was edited)."""
-        field = self._field()
-        if field is None:
-            return False
-        comp = self.composer
-        text, cursor = field.text, field.cursor_index()
-        comp.check(text, cursor)
-        if special == "backspace":
-            edit = comp.backspace(text, cursor)
-        elif special == "spacebar":
-            edit = comp.space(text, cursor)
-        elif internal and special is None and len(internal) == 1 and internal.isascii() and internal.isalpha():
-            edit = comp.letter(internal, text, cursor)
-        else:
-            if special in ("clear", "enter") or internal:
-                comp.other_key()
-                self.bar.show()
-            return False
-        if edit is None:
-            self.bar.show()
-            return False
-        self._apply(field, edit)
-        if not comp.strokes:
-            self.pad.clear_ink()
-        self.bar.show()
-        return True
-
-    @staticmethod
-    def _apply(field, edit) -> None:
-        if field.text != edit.text:
-            field.text = edit.text
-        field.cursor = field.get_cursor_from_index(edit.cursor)
-
-    def choose(self, index: int) -> None:
-        """A tap on a candidate: it goes into the field."""
-        field = self._field()
-        if field is None:
-            return
-        self.composer.check(field.text, field.cursor_index())
-        edit = self.composer.choose(index, field.text, field.cursor_index())
-        if edit is not None:
-            self._apply(field, edit)
-        self.pad.clear_ink()
-        self.bar.show()
-
-    def stroke_done(self, stroke, side) -> None:
-        started = time.perf_counter()
-        self.composer.add_stroke(stroke, side)
-        self.bar.show()
-        self.last_stroke_ms = (time.perf_counter() - started) * 1000
-
-    def rewrite(self) -> None:
-        """重写: the pad is wiped and its candidates go."""
-        self.composer.clear_strokes()
-        self.pad.clear_ink()
-        self.bar.show()
 
     @property
     def kind(self) -> Kind:

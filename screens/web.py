@@ -10,6 +10,7 @@ focus the kiosk's keyboard comes up and types into it.
 from __future__ import annotations
 
 import io
+import threading
 
 from kivy.clock import Clock
 from kivy.factory import Factory
@@ -273,8 +274,6 @@ class WebScreen(KioskScreen):
 
     def shoot(self) -> None:
         """The newest frame, found, flattened and evened out, on a worker thread."""
-        import threading
-
         self.shot_note = _("正在处理，请稍候…")
 
         def work() -> None:

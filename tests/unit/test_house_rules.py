@@ -68,12 +68,15 @@ def test_importing_the_screens_opens_no_window():
 
 
 # Classes under 250 lines (docs/architecture.md): a class past that does several jobs; split it
-# along its responsibilities. screens/ is left to its own split (its controllers are being split).
+# along its responsibilities. Every package, screens/ included.
 CLASS_MAX_LINES = 250
-CLASS_RULE_DIRS = ("ehall_kiosk", "ehall_common", "kiosk", "drivers", "helpdesk", "bench", "scripts")
+CLASS_RULE_DIRS = ("ehall_kiosk", "ehall_common", "kiosk", "drivers", "screens", "helpdesk", "bench", "scripts")
 # A class that could not be split in time goes here with its size and a comment why; the entry
-# may not grow, and must go once the class is split. Empty: every class is within the limit.
-CLASS_SIZE_ALLOWED: dict[str, int] = {}
+# may not grow, and must go once the class is split.
+CLASS_SIZE_ALLOWED: dict[str, int] = {
+    # the call's screens and routing (issue 14 part 5: its routing rules move to the core next)
+    "screens/assist_flow.py:AssistController": 316,
+}
 
 
 def _class_sizes(root: Path = ROOT, dirs: tuple[str, ...] = CLASS_RULE_DIRS) -> dict[str, int]:
@@ -92,7 +95,7 @@ def _too_big(sizes: dict[str, int]) -> dict[str, int]:
     return {name: n for name, n in sizes.items() if n > CLASS_SIZE_ALLOWED.get(name, CLASS_MAX_LINES)}
 
 
-def test_classes_outside_the_screens_are_under_250_lines():
+def test_classes_are_under_250_lines():
     sizes = _class_sizes()
     too_big = _too_big(sizes)
     assert not too_big, f"classes over {CLASS_MAX_LINES} lines (split them along their jobs): {too_big}"
