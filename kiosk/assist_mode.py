@@ -211,6 +211,26 @@ class AssistMode:
         self.helper_id = None
         self._changed()
 
+    def act(self, action: str, **details: Any) -> None:
+        """A helper toolbar action on the citizen's session: its audit line with the helper id,
+        then the action (open_item, large_text, end_session, exit; others are only audited)."""
+        if not self.active:
+            return
+        if action == "open_item":
+            self.log(action, item=details["item"])
+            self.session.go("item", id=details["item"])
+        elif action == "large_text":
+            on = not self.session.large_text
+            self.log(action, on=on)
+            self.session.set_large_text(on)
+        elif action == "end_session":
+            self.log(action)
+            self.session.end("helper")
+        elif action == "exit":
+            self.end("exit")
+        else:
+            self.log(action)
+
     def tick(self) -> None:
         if self.active and self.clock() - self.last_action >= self.timeout_s:
             self.end("inactivity")

@@ -14,13 +14,14 @@ own asyncio thread; everything here runs on the Kivy main thread, reached throug
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from kivy.clock import Clock
 
 from kiosk.i18n import N_, _
 from kiosk.assist_mode import AssistMode, device_lines
+
+from .assist_callback_send import CALLBACK_SENDING, can_send_callback, leave_callback  # noqa: F401
+from .assist_video import CallVideo
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ def draw_rate() -> float:
         return VIDEO_FPS
     return SOFTWARE_GL_FPS if any(name in renderer for name in SOFTWARE_RENDERERS) else VIDEO_FPS
 CALL_ENDED = {"hub_lost": N_("网络中断，通话已结束。如需帮助，请再次呼叫或到服务台咨询。")}
-CALLBACK_SENDING = N_("正在登记，请稍候…")    # a msgid: the screen shows it with app._
 _AUTO = object()
 
 
@@ -98,11 +98,7 @@ class AssistController:
         self.controls = OnTop(self.banner, floor=lambda: self.toolbar.top if self.toolbar.parent else 0)
         self.in_call = self.waiting = self.hung_up = False
         self.has_self_view = False
-        self._frames: dict[str, object] = {}
-        self._lock = threading.Lock()
-        self._draw_pending = False
-        self._next_draw = 0.0
-        self.video_fps = draw_rate()
+        self.video = CallVideo(draw_rate(), self._draw)
         self._tick_event = None
         self._attached = False
 
@@ -129,8 +125,8 @@ class AssistController:
         if self.service is None:
             return
         self.service.subscribe(self._on_service)
-        _register(self.service, "on_remote_frame", lambda f: self._on_frame("remote", f))
-        self.has_self_view = _register(self.service, "on_local_frame", lambda f: self._on_frame("local", f))
+        _register(self.service, "on_remote_frame", lambda f: self.video.put("remote", f))
+        self.has_self_view = _register(self.service, "on_local_frame", lambda f: self.video.put("local", f))
         self.service.set_screen_source(self.capture.latest)
         self.service.start()
 
@@ -209,37 +205,11 @@ class AssistController:
     @property
     def can_send_callback(self) -> bool:
         """The service sends call-back numbers to the hub (else they stay in session memory)."""
-        return callable(getattr(self.service, "request_callback", None))
+        return can_send_callback(self.service)
 
     def leave_callback(self, number: str, done=None, reason: str = "") -> str:
-        """留电回拨. With a service that can send it (``request_callback``), the number goes to
-        the hub and ``done(ok)`` is called later on the main thread (not if the session ended
-        meanwhile); the answer is the text to show now. Without one, the number stays in
-        session memory (wiped at session end) and the citizen is sent to the service desk."""
-        send = getattr(self.service, "request_callback", None)
-        if not self.can_send_callback:
-            self.session.data["assist_callback"] = number
-            return N_("号码已暂存在本机，办理结束后自动清除。现在还不能自动转给帮办人员，请到服务台告知工作人员。")
-        token = self.session.token
-
-        def finished(fut) -> None:         # the service's thread: only hop to the main thread
-            ok = not fut.cancelled() and fut.exception() is None
-            if not ok:
-                log.info("assist: call-back not registered (%s)",
-                         getattr(fut.exception(), "reason", "cancelled") if not fut.cancelled()
-                         else "cancelled")
-            if done is not None:
-                Clock.schedule_once(lambda _dt: done(ok) if self.session.token == token else None)
-
-        try:
-            future = send(number, large_text=self.session.large_text, reason=reason)
-        except Exception:
-            log.exception("assist: request_callback failed")
-            if done is not None:
-                Clock.schedule_once(lambda _dt: done(False))
-        else:
-            future.add_done_callback(finished)
-        return CALLBACK_SENDING
+        """留电回拨 (screens/assist_callback_send.py); the answer is the text to show now."""
+        return leave_callback(self.service, self.session, number, done, reason)
 
     # -- state from the service ------------------------------------------------------
     def _on_service(self, *_args) -> None:
@@ -290,8 +260,7 @@ class AssistController:
     def _close_call(self, state: str) -> None:
         self.in_call = False
         self.capture.stop()
-        with self._lock:
-            self._frames.clear()
+        self.video.clear()
         if self.session.route.screen == "assist_call":
             from .rating import may_rate
             if may_rate(self.app.kiosk):        # 好差评: the call can be rated (skippable)
@@ -303,27 +272,11 @@ class AssistController:
             screen.wipe()
         self.app.notify(_(CALL_ENDED.get(state, N_("通话已结束。"))))
 
-    def _on_frame(self, which: str, frame) -> None:
-        """A video frame from the service's thread: keep the newest of each video and draw
-        them together on one redraw, at most ``video_fps`` times a second (not one redraw
-        per frame of each video: every redraw costs the whole window)."""
-        with self._lock:
-            self._frames[which] = frame
-            if self._draw_pending:
-                return
-            self._draw_pending = True
-        Clock.schedule_once(self._draw_frames)
+    @property
+    def video_fps(self) -> float:
+        return self.video.fps
 
-    def _draw_frames(self, _dt=0) -> None:
-        now, period = time.monotonic(), 1.0 / self.video_fps
-        wait = self._next_draw - now
-        if wait > 0.004:
-            Clock.schedule_once(self._draw_frames, wait)
-            return
-        self._next_draw = max(self._next_draw, now - period) + period
-        with self._lock:
-            frames, self._frames = self._frames, {}
-            self._draw_pending = False
+    def _draw(self, frames: dict) -> None:
         screen = self.app.screens.get("assist_call")
         if screen is None or not self.in_call:
             return
@@ -335,23 +288,8 @@ class AssistController:
         self.session.go("staff_pin")
 
     def helper_action(self, action: str, **details) -> None:
-        """A toolbar action: audit line with the helper id, then do it."""
-        if not self.mode.active:
-            return
-        if action == "open_item":
-            self.mode.log(action, item=details["item"])
-            self.session.go("item", id=details["item"])
-        elif action == "large_text":
-            on = not self.session.large_text
-            self.mode.log(action, on=on)
-            self.session.set_large_text(on)
-        elif action == "end_session":
-            self.mode.log(action)
-            self.session.end("helper")
-        elif action == "exit":
-            self.mode.end("exit")
-        else:
-            self.mode.log(action)
+        """A toolbar action (kiosk/assist_mode.py AssistMode.act: audited, then done)."""
+        self.mode.act(action, **details)
 
     def device_status(self) -> list[str]:
         return device_lines(getattr(self.app.kiosk, "devices", None))
@@ -369,8 +307,7 @@ class AssistController:
                 self.service.cancel()
         self.in_call = self.waiting = False
         self.capture.stop()
-        with self._lock:
-            self._frames.clear()
+        self.video.clear()
         Clock.schedule_once(lambda _dt: self._update_overlays())
 
     # -- overlays -------------------------------------------------------------------------
@@ -385,18 +322,20 @@ class AssistController:
             calling and route != "assist_call")
         self.banner.calling = calling
         self.banner.refresh(self)
-        self._show(self.toolbar, self.mode.active)
+        _show(self.app, self.toolbar, self.mode.active)
         if want_banner:
             self.controls.show()              # on the Window, above everything, keyboard included
         else:
             self.controls.hide()
         self.toolbar.refresh(self)
 
-    def _show(self, widget, shown: bool) -> None:
-        root = self.app.root
-        if shown and widget.parent is None:
-            countdown = getattr(self.app, "overlay", None)     # stay under the countdown
-            index = root.children.index(countdown) + 1 if countdown in root.children else 0
-            root.add_widget(widget, index=index)
-        elif not shown and widget.parent is not None:
-            widget.parent.remove_widget(widget)
+
+def _show(app, widget, shown: bool) -> None:
+    """Puts an overlay on the app's root (under the countdown) or takes it off."""
+    root = app.root
+    if shown and widget.parent is None:
+        countdown = getattr(app, "overlay", None)     # stay under the countdown
+        index = root.children.index(countdown) + 1 if countdown in root.children else 0
+        root.add_widget(widget, index=index)
+    elif not shown and widget.parent is not None:
+        widget.parent.remove_widget(widget)

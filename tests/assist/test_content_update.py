@@ -22,8 +22,8 @@ from waiting import wait_for
 
 DATA = Path(__file__).resolve().parents[2] / "kiosk" / "data"
 BASE = (DATA / "service-items.csv").read_text(encoding="utf-8")
-DRONE = 'SI-9001,民用无人机实名登记备案,临沂市公安局,,个人,"网上办,窗口",,,,居民身份证,test,10\n'
-BOAT = 'SI-9002,游艇驾驶证件换发,临沂市海事局,,个人,窗口,,,,居民身份证,test,10\n'
+DRONE = 'SI-9001,民用无人机实名登记备案,临沂市公安局,,个人,"网上办,窗口",,,,居民身份证,test,10,\n'
+BOAT = 'SI-9002,游艇驾驶证件换发,临沂市海事局,,个人,窗口,,,,居民身份证,test,10,\n'
 
 
 @pytest.fixture(scope="module")

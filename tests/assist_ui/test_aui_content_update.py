@@ -14,7 +14,7 @@ from assist_testkit import HubThread  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "kiosk" / "data"
 NEW = "民用无人机实名登记备案"
-ROW = f'SI-9001,{NEW},临沂市公安局,,个人,"网上办,窗口",,,,居民身份证,test,10\n'
+ROW = f'SI-9001,{NEW},临沂市公安局,,个人,"网上办,窗口",,,,居民身份证,test,10,\n'
 
 
 def listed(ui) -> list[str]:
