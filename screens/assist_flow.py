@@ -25,6 +25,8 @@ from .assist_video import CallVideo
 
 log = logging.getLogger(__name__)
 
+# kiosk.assist.status.CallState values (a StrEnum: equal to these words); not imported here, so a
+# kiosk without a hub never loads the assist package
 WAITING = ("requesting", "queued", "ringing")
 OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
 CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")

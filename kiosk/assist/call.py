@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .link import HubLink
 from .media import CallMedia
-from .status import ACTIVE, WAITING, AssistStatus, ChatLine
+from .status import ACTIVE, WAITING, AssistStatus, CallState, ChatLine
 from ..observe import Observers
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class AssistCall:
         self.link, self.media, self.clock = link, media, clock
         self.terminal_name = terminal_name
         self.answer_timeout_s, self.link_lost_s = answer_timeout_s, link_lost_s
-        self.status = AssistStatus("idle" if link.hub_url else "unavailable")
+        self.status = AssistStatus(CallState.IDLE if link.hub_url else CallState.UNAVAILABLE)
         self._observers: Observers[AssistStatus] = Observers("assist")
         self._deadline: asyncio.TimerHandle | None = None
 
@@ -45,9 +45,9 @@ class AssistCall:
         self._observers.notify(self.status)
 
     @property
-    def rest(self) -> str:
+    def rest(self) -> CallState:
         """The state with no request: "unavailable" without a hub or while it refuses us."""
-        return "idle" if self.link.hub_url and not self.link.refused else "unavailable"
+        return CallState.IDLE if self.link.hub_url and not self.link.refused else CallState.UNAVAILABLE
 
     def wipe(self) -> None:
         """Session end: ends any call and forgets everything about it. Any thread."""
@@ -61,16 +61,16 @@ class AssistCall:
         if self.status.state in ACTIVE:
             return
         if self.link.refused:                    # say so now, not after link_lost_s
-            self.set(state="unavailable", reason="kiosk_unauthorized")
+            self.set(state=CallState.UNAVAILABLE, reason="kiosk_unauthorized")
             return
-        self.set(state="requesting", reason=None, position=None, estimate_s=None,
+        self.set(state=CallState.REQUESTING, reason=None, position=None, estimate_s=None,
                  helper_name=None, chat=())
         await self.client.request(large_text, self.terminal_name)
         self._arm(self.answer_timeout_s if self.client.up else self.link_lost_s)
 
     async def cancel(self) -> None:
         state = self.status.state
-        if state == "connected":
+        if state == CallState.CONNECTED:
             await self.hangup("hangup")
         elif state in WAITING:
             await self.client.cancel()
@@ -78,24 +78,24 @@ class AssistCall:
         await self.media.end()
         self.set(state=self.rest, reason=None, position=None, estimate_s=None)
 
-    async def _abandon(self, state: str) -> None:
+    async def _abandon(self, state: CallState) -> None:
         """The session was wiped during a request or call: tell the hub, drop the media."""
         self.disarm()
-        await (self.client.hangup() if state == "connected" else self.client.cancel())
+        await (self.client.hangup() if state == CallState.CONNECTED else self.client.cancel())
         await self.media.end()
 
     async def hangup(self, reason: str) -> None:
         if self.status.state not in ACTIVE:
             return
         await self.client.hangup()
-        await self._finish("ended", reason)
+        await self._finish(CallState.ENDED, reason)
 
     async def dismiss(self) -> None:
         if self.status.state not in ACTIVE:
             self.set(state=self.rest, reason=None)
 
     async def chat(self, text: str) -> None:
-        if self.status.state == "connected" and text.strip():
+        if self.status.state == CallState.CONNECTED and text.strip():
             await self.client.chat(text)
             self.set(chat=self.status.chat + (ChatLine("kiosk", text, self.clock()),))
 
@@ -103,7 +103,7 @@ class AssistCall:
         self.set(muted=muted)
         self.media.set_muted(muted)
 
-    async def _finish(self, state: str, reason: str | None) -> None:
+    async def _finish(self, state: CallState, reason: str | None) -> None:
         """A request or call is over: no trace of it stays (frames, chat, helper name)."""
         self.disarm()
         await self.media.end()
@@ -128,25 +128,25 @@ class AssistCall:
 
     async def _give_up(self) -> None:
         await self.client.cancel()
-        await self._finish("hub_lost", "no_answer" if self.client.up else "hub_lost")
+        await self._finish(CallState.HUB_LOST, "no_answer" if self.client.up else "hub_lost")
 
     # ------------------------------------------------------- from the hub
-    def on_link(self, up: bool, welcomed: bool, state: str) -> None:
+    def on_link(self, up: bool, welcomed: bool, state: CallState) -> None:
         """``state``: the state when the link changed."""
-        if welcomed and state == "unavailable":
-            self.set(state="idle", reason=None)
-        if not up and state == "connected":      # the protocol: a lost hub ends the call
+        if welcomed and state == CallState.UNAVAILABLE:
+            self.set(state=CallState.IDLE, reason=None)
+        if not up and state == CallState.CONNECTED:      # the protocol: a lost hub ends the call
             self.client._pending = None
-            asyncio.ensure_future(self._finish("hub_lost", "hub_lost"))
+            asyncio.ensure_future(self._finish(CallState.HUB_LOST, "hub_lost"))
         elif not up and state in WAITING:
             self._arm(self.link_lost_s)
         elif up and state in WAITING:
             self._arm(self.answer_timeout_s)     # the client re-sends the request itself
 
-    def on_message(self, m: dict, state: str) -> None:
+    def on_message(self, m: dict, state: CallState) -> None:
         """A hub message about the call; ``state``: the state when it came."""
         kind = m["type"]
-        if kind == "chat" and state == "connected":
+        if kind == "chat" and state == CallState.CONNECTED:
             self.set(chat=self.status.chat + (ChatLine("helper", str(m.get("text", "")),
                                                        self.clock()),))
         elif kind == "signal" and self.media.peer is not None:
@@ -157,28 +157,28 @@ class AssistCall:
             return                               # an answer to a request we already left
         elif kind in ("queued", "ringing"):
             self.disarm()
-            self.set(state=kind, position=m.get("position", self.status.position),
+            self.set(state=CallState(kind), position=m.get("position", self.status.position),
                      estimate_s=m.get("estimate_s", self.status.estimate_s))
         elif kind == "connected":
             self.disarm()
-            self.set(state="connected", helper_name=m.get("helper"), position=None,
+            self.set(state=CallState.CONNECTED, helper_name=m.get("helper"), position=None,
                      estimate_s=None)
             asyncio.ensure_future(self._start_call(list(m.get("ice_servers") or [])))
         elif kind in ("no_helper", "timeout"):
-            asyncio.ensure_future(self._finish(kind, m.get("reason") or kind))
+            asyncio.ensure_future(self._finish(CallState(kind), m.get("reason") or kind))
         elif kind == "ended":
-            asyncio.ensure_future(self._finish("ended", m.get("reason")))
+            asyncio.ensure_future(self._finish(CallState.ENDED, m.get("reason")))
 
-    def on_refused(self, state: str) -> None:
+    def on_refused(self, state: CallState) -> None:
         """The hub will not take this terminal (the client logged why): 呼叫帮办 is
         unavailable until a welcome; a request or call in progress is over."""
         if state in ACTIVE:
             self.disarm()
-            self.set(state="unavailable", reason="kiosk_unauthorized", position=None,
+            self.set(state=CallState.UNAVAILABLE, reason="kiosk_unauthorized", position=None,
                      estimate_s=None, helper_name=None, chat=())
             asyncio.ensure_future(self.media.end())
-        elif state == "idle":
-            self.set(state="unavailable", reason="kiosk_unauthorized")
+        elif state == CallState.IDLE:
+            self.set(state=CallState.UNAVAILABLE, reason="kiosk_unauthorized")
 
     async def _start_call(self, ice_servers: list[dict]) -> None:
         try:
@@ -189,5 +189,5 @@ class AssistCall:
             await self.hangup("media_failed")
 
     def _media_failed(self, why: str) -> None:
-        if self.status.state == "connected":
+        if self.status.state == CallState.CONNECTED:
             asyncio.ensure_future(self.hangup(why))

@@ -25,7 +25,7 @@ from .callback import CallbackError, CallbackSender
 from .client import REFUSALS, HubClient
 from .link import HubLink
 from .media import CallMedia
-from .status import ACTIVE, STATES, WAITING, AssistStatus, ChatLine
+from .status import ACTIVE, STATES, WAITING, AssistStatus, CallState, ChatLine
 
 __all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
 
@@ -145,7 +145,7 @@ class AssistService:
     def request(self, large_text: bool = False) -> concurrent.futures.Future:
         """呼叫帮办: queue for a helper. Ignored while a request or call is active."""
         if not self.hub_url:
-            self._calls.set(state="unavailable")
+            self._calls.set(state=CallState.UNAVAILABLE)
             return self.call(asyncio.sleep, 0)
         return self.call(self._calls.request, bool(large_text))
 

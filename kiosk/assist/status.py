@@ -4,11 +4,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-STATES = ("idle", "requesting", "queued", "ringing", "connected", "no_helper", "timeout",
-          "ended", "hub_lost", "unavailable")
-WAITING = ("requesting", "queued", "ringing")
-ACTIVE = WAITING + ("connected",)
+
+class CallState(StrEnum):
+    """The assist states (a StrEnum: each compares equal to, and formats as, the word the hub
+    protocol and the docs use)."""
+    IDLE = "idle"
+    REQUESTING = "requesting"
+    QUEUED = "queued"
+    RINGING = "ringing"
+    CONNECTED = "connected"
+    NO_HELPER = "no_helper"
+    TIMEOUT = "timeout"
+    ENDED = "ended"
+    HUB_LOST = "hub_lost"
+    UNAVAILABLE = "unavailable"
+
+
+STATES = tuple(CallState)
+WAITING = (CallState.REQUESTING, CallState.QUEUED, CallState.RINGING)
+ACTIVE = WAITING + (CallState.CONNECTED,)
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class ChatLine:
 
 @dataclass(frozen=True)
 class AssistStatus:
-    state: str = "idle"
+    state: CallState = CallState.IDLE
     reason: str | None = None        # why a request or call is over (protocol reason codes)
     position: int | None = None
     estimate_s: int | None = None
@@ -28,3 +44,6 @@ class AssistStatus:
     chat: tuple[ChatLine, ...] = ()
     muted: bool = False
     linked: bool = False             # the hub socket is up
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", CallState(self.state))   # a hub word becomes its state (ValueError: none)
