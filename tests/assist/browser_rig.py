@@ -4,6 +4,7 @@ console, plus a kiosk AssistService with a simulated camera, against an in-proce
 Loopback only: the ICE patch in assist_testkit.only_loopback is applied by the caller."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections import deque
@@ -44,6 +45,36 @@ def cjk_fontconfig(folder):
     from drivers.browser.chromium import _fontconfig
 
     return _fontconfig(folder, (str(sans_path().parent),))
+
+
+@contextlib.contextmanager
+def console_page(tmp_path, hub, name: str, password: str, shown: str):
+    """Debian Chromium under the hub's CSP on the staff console, logged in as ``name`` (the
+    console shows ``shown``); yields (page, CSP violations seen). For the console's own pages
+    (工单, 统计, 补充答案): the hub's real CSP applies, Chinese renders with the kiosk's font."""
+    from playwright.sync_api import expect, sync_playwright
+
+    home, runtime = tmp_path / "home", tmp_path / "run"
+    home.mkdir(exist_ok=True)
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    env = {**{k: v for k, v in os.environ.items() if k != "HOME"}, "HOME": str(home),
+           "XDG_RUNTIME_DIR": str(runtime), "FONTCONFIG_FILE": str(cjk_fontconfig(tmp_path))}
+    pw = sync_playwright().start()
+    violations: list[str] = []
+    try:
+        ctx = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
+        page = ctx.pages[0] if ctx.pages else ctx.new_page()
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(hub.http + "/")
+        page.fill("#login-name", name)
+        page.fill("#login-password", password)
+        page.click("#login-form button[type=submit]")
+        expect(page.locator("#who")).to_have_text(shown, timeout=10_000)
+        yield page, violations
+        ctx.close()
+    finally:
+        pw.stop()
 
 
 def need_browser() -> None:

@@ -7,7 +7,6 @@ only 已补充; the API refuses a helper who is not logged in."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import urllib.error
@@ -51,9 +50,9 @@ def _post(hub, path, body, token=None):
 
 @pytest.mark.slow
 def test_a_helper_adds_the_answer_and_the_kiosks_bundle_has_it(tmp_path):
-    from browser_rig import CHROMIUM, FLAGS, cjk_fontconfig, need_browser
+    from browser_rig import console_page, need_browser
     need_browser()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     store, src, public = _hall(tmp_path)
     hub = HubThread(tmp_path, content_source=str(src), content_key=str(tmp_path / "hub.key"),
@@ -64,39 +63,21 @@ def test_a_helper_adds_the_answer_and_the_kiosks_bundle_has_it(tmp_path):
     with pytest.raises(urllib.error.HTTPError) as refused:                # not logged in
         _post(hub, "/api/questions/answer", {"ids": ["q1"], "question": "x", "answer": "y"})
     assert refused.value.code == 401
-    home, runtime = tmp_path / "home", tmp_path / "run"
-    home.mkdir()
-    runtime.mkdir(mode=0o700)
-    env = {**{k: v for k, v in os.environ.items() if k != "HOME"}, "HOME": str(home),
-           "XDG_RUNTIME_DIR": str(runtime), "FONTCONFIG_FILE": str(cjk_fontconfig(tmp_path))}
-    pw = sync_playwright().start()
-    violations: list[str] = []
     try:
-        ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
-        page = ctx.pages[0] if ctx.pages else ctx.new_page()
-        page.on("console", lambda m: violations.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(hub.http + "/")
-        page.fill("#login-name", "wangfang")
-        page.fill("#login-password", "password-wangfang")
-        page.click("#login-form button[type=submit]")
-        expect(page.locator("#who")).to_have_text("王芳", timeout=10_000)
-        page.click("#link-orders")
-        rows = page.locator("#questions tbody tr")
-        expect(rows).to_have_count(1, timeout=10_000)                     # the two phrasings, one group
-        rows.first.locator("button", has_text="补充答案").click()
-        expect(page.locator("#a-question")).to_have_value("电动车上牌要带啥")   # not the masked one
-        page.fill("#a-answer", ANSWER)
-        page.fill("#a-category", "交通出行")
-        page.click("#a-save")
-        expect(page.locator("#a-result")).to_contain_text("已写入知识库（HALL-", timeout=10_000)
-        expect(rows).to_have_count(0)
-        page.screenshot(path=str(tmp_path / "kb-answer.png"))
-        assert violations == []
-        ctx.close()
+        with console_page(tmp_path, hub, "wangfang", "password-wangfang", "王芳") as (page, violations):
+            page.click("#link-orders")
+            rows = page.locator("#questions tbody tr")
+            expect(rows).to_have_count(1, timeout=10_000)                     # the two phrasings, one group
+            rows.first.locator("button", has_text="补充答案").click()
+            expect(page.locator("#a-question")).to_have_value("电动车上牌要带啥")   # not the masked one
+            page.fill("#a-answer", ANSWER)
+            page.fill("#a-category", "交通出行")
+            page.click("#a-save")
+            expect(page.locator("#a-result")).to_contain_text("已写入知识库（HALL-", timeout=10_000)
+            expect(rows).to_have_count(0)
+            page.screenshot(path=str(tmp_path / "kb-answer.png"))
+            assert violations == []
     finally:
-        pw.stop()
         hub.close()
     from kiosk.consult.ask import AskIndex
     from kiosk.consult.faq import load

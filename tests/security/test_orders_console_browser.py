@@ -5,7 +5,6 @@ the citizen's 工单查询 page then shows it; the 差评 waits in 差评回访.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -22,9 +21,9 @@ NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.timezone.utc)
 
 @pytest.mark.slow
 def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
-    from browser_rig import CHROMIUM, FLAGS, cjk_fontconfig, need_browser
+    from browser_rig import console_page, need_browser
     need_browser()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from helpdesk.deadlines import DeadlineRules
     from helpdesk.orders import OrderStore, upgrade
@@ -40,47 +39,29 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
     hub.orders = store
     hub.start()
     hub.accounts.add("wangfang", "password-wangfang", "王芳")
-    home, runtime = tmp_path / "home", tmp_path / "run"
-    home.mkdir()
-    runtime.mkdir(mode=0o700)
-    env = {**{k: v for k, v in os.environ.items() if k != "HOME"}, "HOME": str(home),
-           "XDG_RUNTIME_DIR": str(runtime), "FONTCONFIG_FILE": str(cjk_fontconfig(tmp_path))}
-    pw = sync_playwright().start()
-    violations: list[str] = []
     try:
-        ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
-        page = ctx.pages[0] if ctx.pages else ctx.new_page()
-        page.on("console", lambda m: violations.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(hub.http + "/")
-        page.fill("#login-name", "wangfang")
-        page.fill("#login-password", "password-wangfang")
-        page.click("#login-form button[type=submit]")
-        expect(page.locator("#who")).to_have_text("王芳", timeout=10_000)
-        page.click("#link-orders")
-        first = page.locator("#orders tbody tr").first
-        expect(first).to_contain_text(late.number, timeout=10_000)
-        expect(first).to_contain_text("已超期")
-        expect(page.locator("#orders tbody tr")).to_have_count(2)
-        expect(page.locator("#follow-ups tbody tr")).to_have_text(["非常不满意态度差" + str(DeadlineRules().follow_up(
-                                                                   NOW.astimezone().date())) + "EHALL-01"])
-        first.click()
-        expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
-        expect(page.locator("#o-phone")).to_have_text("13912345678")
-        page.fill("#o-detail", "请到<i>3号</i>窗口")
-        page.click("button[data-action=reply]")
-        expect(page.locator("#o-status")).to_have_text("已答复")
-        expect(page.locator("#o-reply")).to_have_text("请到<i>3号</i>窗口")
-        expect(page.locator("#o-history li")).to_have_count(2)
-        page.click("button[data-action=assign]")                       # nothing typed: the hub says why
-        expect(page.locator("#orders-error")).to_have_text("detail: assign needs a helper")
-        page.screenshot(path=str(tmp_path / "orders.png"))
-        page.goto(hub.http + f"/orders/status?number={late.number}&code={late.code}")
-        expect(page.locator("#reply")).to_have_text("请到<i>3号</i>窗口")
-        expect(page.locator("#status")).to_have_text("已答复")
-        assert violations == []
-        ctx.close()
+        with console_page(tmp_path, hub, "wangfang", "password-wangfang", "王芳") as (page, violations):
+            page.click("#link-orders")
+            first = page.locator("#orders tbody tr").first
+            expect(first).to_contain_text(late.number, timeout=10_000)
+            expect(first).to_contain_text("已超期")
+            expect(page.locator("#orders tbody tr")).to_have_count(2)
+            expect(page.locator("#follow-ups tbody tr")).to_have_text(["非常不满意态度差" + str(DeadlineRules().follow_up(
+                                                                       NOW.astimezone().date())) + "EHALL-01"])
+            first.click()
+            expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
+            expect(page.locator("#o-phone")).to_have_text("13912345678")
+            page.fill("#o-detail", "请到<i>3号</i>窗口")
+            page.click("button[data-action=reply]")
+            expect(page.locator("#o-status")).to_have_text("已答复")
+            expect(page.locator("#o-reply")).to_have_text("请到<i>3号</i>窗口")
+            expect(page.locator("#o-history li")).to_have_count(2)
+            page.click("button[data-action=assign]")                       # nothing typed: the hub says why
+            expect(page.locator("#orders-error")).to_have_text("detail: assign needs a helper")
+            page.screenshot(path=str(tmp_path / "orders.png"))
+            page.goto(hub.http + f"/orders/status?number={late.number}&code={late.code}")
+            expect(page.locator("#reply")).to_have_text("请到<i>3号</i>窗口")
+            expect(page.locator("#status")).to_have_text("已答复")
+            assert violations == []
     finally:
-        pw.stop()
         hub.close()
