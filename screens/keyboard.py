@@ -225,6 +225,7 @@ class KioskKeyboard(VKeyboard):
         for kb in cls._instances:
             kb.set_mode(Mode.PINYIN)
             kb._before_forced = None
+        shared().close_handwriting()        # the 手写 model's 26 MB until the next citizen writes
 
     @classmethod
     def relabel_all(cls) -> None:
