@@ -4,8 +4,8 @@
 Building pinyin keys costs about 0.2 ms per name or keyword (20 s for 100,000 names), and
 word ends (jieba, :mod:`kiosk.words`) a little more, so the token arrays and
 the word ends are saved once as ``.npz`` and loaded with numpy next time,
-without importing pypinyin or jieba. Popularity is not cached: it is read from
-the items (the sha256 covers the whole file, so a changed popularity column is
+without importing pypinyin or jieba (a miss builds them in child processes, so neither library
+ever loads in the kiosk's). Popularity is not cached: it is read from the items (the sha256 covers the whole file, so a changed popularity column is
 a new cache anyway). A missing, stale or unreadable cache is rebuilt;
 a cache that cannot be written costs only the rebuild next start (logged).
 """
@@ -45,8 +45,7 @@ def load_index(items: Sequence[Item], digest: str, cache_dir: str | Path | None 
         pass                                  # missing, damaged, or not these items' rows
     texts = search_texts(items)
     flat, lengths, table = tokenize(texts, pinyin_keys.build_keys(texts))
-    ends = flat_ends(words.build_ends(texts, cache_dir), lengths)
-    words.release()                           # the kiosk runs on without jieba's dictionary
+    ends = flat_ends(words.build_ends_apart(texts, cache_dir), lengths)   # jieba in a child process
     index = SearchIndex(items, flat, lengths, table, ends)
     skip_from, skip_to = index.bracket_skips
     try:

@@ -17,11 +17,8 @@ still works in-process, for tools and tests.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import unicodedata
@@ -30,6 +27,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from . import child_call
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +87,7 @@ def _serve(request: dict) -> dict:
 
 def _child(op: str, texts: Sequence[str] = ()) -> dict:
     """One request to a fresh child process; in this process if the child cannot run (logged)."""
-    request = {"op": op, "texts": list(texts)}
-    try:
-        done = subprocess.run([sys.executable, "-m", __name__], input=json.dumps(request).encode(),
-                              capture_output=True, check=True, timeout=300)
-        return json.loads(done.stdout)
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
-        log.warning("pinyin child process failed (%s): computing in the kiosk process", exc)
-        return _serve(request)
+    return child_call.ask(__name__, {"op": op, "texts": list(texts)}, _serve)
 
 
 def build_keys(names: Sequence[str]) -> list[str]:
@@ -164,4 +156,4 @@ def default_cache_dir() -> Path:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(_serve(json.loads(sys.stdin.read())), ensure_ascii=False))
+    child_call.serve(_serve)

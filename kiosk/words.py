@@ -9,7 +9,9 @@ single-character words; a query that covers several words in a row is a
 whole-word match too (红字 for hz: 红 and 字 are two words to jieba).
 
 Like the pinyin keys this runs only when the index cache misses
-(:mod:`kiosk.index_cache` keeps the result).
+(:mod:`kiosk.index_cache` keeps the result), and like them in a child process
+(:func:`build_ends_apart`, ``python -m kiosk.words``): jieba's dictionary is about 80 MB while
+loaded, and its module's tables stay after (issue 18).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import logging
 import threading
 from pathlib import Path
 from typing import Sequence
+
+from . import child_call
 
 _lock = threading.Lock()
 _ready = False
@@ -58,6 +62,30 @@ def build_ends(texts: Sequence[str], cache_dir: str | Path | None = None) -> lis
     return [word_ends(t, cache_dir) for t in texts]
 
 
+def build_ends_apart(texts: Sequence[str], cache_dir: str | Path | None = None) -> list[list[bool]]:
+    """:func:`build_ends` in a child process, so jieba never loads in the kiosk's."""
+    if not texts:
+        return []
+    request = {"op": "ends", "texts": list(texts), "cache_dir": str(cache_dir) if cache_dir else None}
+    answer = child_call.ask(__name__, request, _serve_here)
+    return [[c == "1" for c in ends] for ends in answer["ends"]]
+
+
+def _serve(request: dict) -> dict:
+    if request.get("op") != "ends":
+        raise ValueError(f"unknown op {request.get('op')!r}")
+    ends = build_ends(request["texts"], request.get("cache_dir"))
+    return {"ends": ["".join("1" if end else "0" for end in text) for text in ends]}
+
+
+def _serve_here(request: dict) -> dict:
+    """The child could not run: the same answer here, and jieba's dictionary dropped after."""
+    try:
+        return _serve(request)
+    finally:
+        release()
+
+
 def release() -> None:
     """Drops jieba's dictionary (about 80 MB) once the index is built; loaded again on need."""
     global _ready
@@ -70,3 +98,7 @@ def release() -> None:
             jieba.dt.total = 0
             jieba.dt.initialized = False
             _ready = False
+
+
+if __name__ == "__main__":
+    child_call.serve(_serve)

@@ -7,6 +7,12 @@ large one (kv.texture and kv.shader: 1,000). The kiosk's own use is small and fi
 a bug that starts caching something per citizen then stops at the limit instead of growing all day.
 Timeouts stay Kivy's (60 s unused, except kv.shader and the atlas/kv rule caches, which hold things
 the screens use all the time). :func:`apply` runs once, before the screens are built.
+
+Kivy's SDL2 text also keeps one open font (SDL_ttf, about 1.1 MB for Noto Sans SC) per font id, at
+most 64, and the id is the size as written plus the bold and italic flags. SDL_ttf opens the file at
+``int(font_size)`` and Kivy never sets a bold style on it, so ``20``, ``20.0`` and ``20.4``, bold or
+not, drew with six open copies of the same font. :func:`share_open_fonts` makes the id what the font
+is opened with (docs/memory.md has the counts).
 """
 from __future__ import annotations
 
@@ -37,6 +43,23 @@ def apply() -> None:
 
     for category, (limit, timeout, _what) in BUDGETS.items():
         Cache.register(category, limit=limit, timeout=timeout)
+    share_open_fonts()
+
+
+def font_id(label) -> str:
+    """The key of the open font a core label draws with: exactly what Kivy's SDL2 text passes to
+    SDL_ttf (the file its bold/italic flags resolved to, the size as an int, underline and
+    strikethrough, the only styles it sets on the font)."""
+    o = label.options
+    return f"{int(o['font_size'])}|{o['font_name_r']}|{bool(o['underline'])}|{bool(o['strikethrough'])}"
+
+
+def share_open_fonts() -> None:
+    """One open font per size Kivy's SDL2 text actually opens (nothing else uses the id)."""
+    from kivy.core.text import Label as CoreLabel
+
+    if CoreLabel.__name__ == "LabelSDL2":
+        CoreLabel._get_font_id = font_id
 
 
 def unbounded() -> list[str]:

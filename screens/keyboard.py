@@ -225,6 +225,7 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
         for kb in cls._instances:
             kb.set_mode(Mode.PINYIN)
             kb._before_forced = None
+        shared().close_handwriting()        # the 手写 model's 26 MB until the next citizen writes
 
     @classmethod
     def relabel_all(cls) -> None:
@@ -369,6 +370,15 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
             if taken:
                 return True
         return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is self and touch.grab_exclusive_class is not None and \
+                touch in FocusBehavior.ignored_touch:
+            # A key's touch is grabbed exclusively (Kivy's VKeyboard), so its end goes to the
+            # keyboard alone and the window never takes it out of ignored_touch (where on_touch_down
+            # put it): out here, or every key tapped all day stays in that list (issue 18)
+            FocusBehavior.ignored_touch.remove(touch)
+        return super().on_touch_up(touch)
 
     def process_key_on(self, touch):
         if not touch:

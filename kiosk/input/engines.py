@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """The input-method engines, loaded once per process in the background.
 
-The 拼音 lexicon takes about 0.6 s to load (its 联想 table 0.3 s more) and the 手写 model about
-0.05 s: the keyboard must not freeze while they load. :func:`shared` returns the one
-:class:`Engines` of the process; its first :meth:`Engines.start` loads both in a thread.
-Until then (or when one cannot load) the keyboard still types letters, and says so.
+The 拼音 lexicon takes about 0.6 s to load (its 联想 table 0.3 s more): the keyboard must not
+freeze while it loads. :func:`shared` returns the one :class:`Engines` of the process; its first
+:meth:`Engines.start` loads it in a thread. Until then (or when it cannot load) the keyboard still
+types letters, and says so.
+
+The 手写 model maps 26 MB that stay resident while it is open (issue 18), and most citizens never
+write: it opens when a keyboard turns to 手写 (:meth:`Engines.open_handwriting`, in a thread,
+about 0.1 s) and closes at the session's end (:meth:`Engines.close_handwriting`).
 """
 from __future__ import annotations
 
@@ -19,9 +23,10 @@ class Engines:
 
     def __init__(self):
         self.pinyin = None
-        self.handwriting = None
+        self._handwriting = None
         self.problems: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._handwriting_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self.settled = threading.Event()        # no re-ranking under way (candidates stay put)
@@ -55,14 +60,34 @@ class Engines:
                 self._thread.start()
         return self
 
+    @property
+    def handwriting(self):
+        """The 手写 recognizer, opened here if it is not (waiting for an opening under way);
+        None when it cannot open (``problems`` says why, and it is not tried again)."""
+        with self._handwriting_lock:
+            if self._handwriting is None and "handwriting" not in self.problems:
+                from .handwriting import HandwritingUnavailable, Recognizer
+                try:
+                    self._handwriting = Recognizer()
+                except HandwritingUnavailable as exc:
+                    self.problems["handwriting"] = str(exc)
+                    log.warning("手写 unavailable: %s", exc)
+            return self._handwriting
+
+    def open_handwriting(self) -> None:
+        """Opens the recognizer in a thread, so the first stroke finds it open."""
+        if self._handwriting is None:
+            threading.Thread(target=lambda: self.handwriting, name="ime-handwriting", daemon=True).start()
+
+    def close_handwriting(self) -> None:
+        """Unmaps the model (the session ended); the next 手写 opens it again."""
+        with self._handwriting_lock:
+            recognizer, self._handwriting = self._handwriting, None
+        if recognizer is not None:
+            recognizer.close()
+
     def _load(self) -> None:
         try:
-            from .handwriting import HandwritingUnavailable, Recognizer
-            try:
-                self.handwriting = Recognizer()
-            except HandwritingUnavailable as exc:
-                self.problems["handwriting"] = str(exc)
-                log.warning("手写 unavailable: %s", exc)
             from .pinyin import PinyinEngine
             try:
                 engine = PinyinEngine()

@@ -82,6 +82,8 @@ class Composer:
     def set_mode(self, mode: Mode) -> None:
         self.end()
         self.mode = mode
+        if mode is Mode.HANDWRITING:
+            self.engines.open_handwriting()
 
     def check(self, text: str, cursor: int) -> None:
         """Ends the composition when the field no longer holds it where it was (the citizen

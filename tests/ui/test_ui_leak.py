@@ -32,6 +32,11 @@ def _counts(ui) -> Counter:
             c[kind] += 1
         if module.startswith(("kiosk.", "screens.")) and kind not in ("screens", "widgets"):
             c[f"{module}.{type(obj).__name__}"] += 1      # the kiosk's own objects, by class
+    from kivy.input.motionevent import MotionEvent
+    from kivy.uix.behaviors import FocusBehavior
+
+    c["touches"] = sum(issubclass(type(obj), MotionEvent) for obj in gc.get_objects())
+    c["touches kept by FocusBehavior"] = len(FocusBehavior.ignored_touch)   # key taps stayed here
     session = ui.kiosk.session
     c["session listeners"] = len(session._observers)
     c["session wipers"] = len(session._wipers)

@@ -95,6 +95,10 @@ def test_engines_missing_leave_the_keys_working(tmp_path):
     class Nothing:
         pinyin = handwriting = None
 
+        @staticmethod
+        def open_handwriting():
+            pass
+
         class ready:
             @staticmethod
             def is_set():
@@ -105,3 +109,29 @@ def test_engines_missing_leave_the_keys_working(tmp_path):
     comp.set_mode(Mode.HANDWRITING)
     comp.add_stroke([(1, 1), (5, 5)], 300)
     assert comp.candidates == []
+
+
+def _model_mappings() -> int:
+    from kiosk.input.handwriting import MODEL
+
+    with open("/proc/self/maps") as fh:
+        return sum(str(MODEL) in line for line in fh)
+
+
+def test_the_handwriting_model_is_mapped_only_from_handwriting_to_the_sessions_end():
+    eng = Engines().start()
+    assert eng.ready.wait(60) and eng.pinyin is not None
+    before = _model_mappings()                     # other tests' engines may hold theirs
+    comp = Composer(eng)
+    type_letters(comp, "bj")
+    assert _model_mappings() == before, "拼音 opened the 手写 model"
+    comp.set_mode(Mode.HANDWRITING)
+    for stroke in STROKES["characters"]["中"]:
+        comp.add_stroke(stroke, 300)
+    assert "中" in comp.candidates and _model_mappings() > before
+    eng.close_handwriting()                        # the session's end
+    assert _model_mappings() == before
+    comp.set_mode(Mode.HANDWRITING)                # the next citizen writes: open again
+    comp.add_stroke(STROKES["characters"]["中"][0], 300)
+    assert comp.candidates and _model_mappings() > before
+    eng.close_handwriting()
