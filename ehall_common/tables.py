@@ -48,11 +48,17 @@ class Shape:
 
 def read_table(path: Path, shape: Shape, warnings: list[str]) -> tuple[bytes, Records]:
     """The file's bytes and its records; TableError when it is no usable CSV or JSON file."""
-    file = str(path)
     try:
         raw = read_limited(path, shape.max_bytes, shape.what)   # no FIFO, device or huge file
     except SafeReadError as exc:
         raise TableError(str(exc)) from None
+    return raw, parse_table(raw, path, shape, warnings)
+
+
+def parse_table(raw: bytes, path: Path, shape: Shape, warnings: list[str]) -> Records:
+    """The records of a table's bytes as if read from ``path`` (its name and suffix decide the
+    messages and CSV or JSON); TableError when they are no usable CSV or JSON text."""
+    file = str(path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -65,7 +71,7 @@ def read_table(path: Path, shape: Shape, warnings: list[str]) -> tuple[bytes, Re
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise TableError(f"{file}: not a CSV or JSON text file (a NUL byte on line {line})")
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{")
-    return raw, (_json(text, file, shape) if is_json else _csv(text, file, shape, warnings))
+    return _json(text, file, shape) if is_json else _csv(text, file, shape, warnings)
 
 
 def _csv(text: str, file: str, shape: Shape, warnings: list[str]) -> Records:

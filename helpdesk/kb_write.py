@@ -52,9 +52,11 @@ class KnowledgeWriter:
         raise KnowledgeError(f"{self.source}: no faq.csv or faq.json to add answers to")
 
     # -- reading -------------------------------------------------------------------------
-    def _entries(self, path: Path) -> list[faq_rows.Faq]:
+    def _entries(self, path: Path, raw: bytes | None = None) -> list[faq_rows.Faq]:
+        """The entries the kiosk reads from ``path`` (or from ``raw``, the bytes it would hold)."""
         try:
-            _raw, records = tables.read_table(path, faq_rows.SHAPE, [])
+            records = (tables.read_table(path, faq_rows.SHAPE, [])[1] if raw is None
+                       else tables.parse_table(raw, path, faq_rows.SHAPE, []))
             entries, _errors = tables.parse_rows(records, str(path), faq_rows.parse_entry, lambda f: f.id)
         except tables.TableError as exc:
             raise KnowledgeError(f"the knowledge base cannot be read: {exc}") from None
@@ -80,7 +82,8 @@ class KnowledgeWriter:
         day = today or dt.date.today()
         with self._lock:
             path = self._path()
-            taken = {f.id for f in self._entries(path)}
+            known = self._entries(path)
+            taken = {f.id for f in known}
             n = 1
             while f"HALL-{day:%Y%m%d}-{n}" in taken:
                 n += 1
@@ -94,13 +97,14 @@ class KnowledgeWriter:
             row = {"id": entry.id, "question": entry.question, "answer": entry.answer,
                    "variants": "|".join(entry.variants), "category": entry.category,
                    "related_items": " ".join(entry.related_items), "source": rec["source"]}
-            return entry.id, self._write(path, lambda table: table.append(row))
+            return entry.id, self._write(path, len(known), lambda table: table.append(row))
 
     def add_variant(self, faq_id: str, phrasing: str) -> tuple[str, str]:
         """Another way of asking an existing entry; returns (its id, the new bundle's version)."""
         with self._lock:
             path = self._path()
-            found = {f.id: f for f in self._entries(path)}.get(faq_id)
+            known = self._entries(path)
+            found = {f.id: f for f in known}.get(faq_id)
             if found is None:
                 raise KnowledgeError(f"no entry {faq_id[:40]!r} in the knowledge base")
             variants = list(found.variants)
@@ -114,16 +118,16 @@ class KnowledgeWriter:
 
             def change(table: Table) -> None:
                 table.set(faq_id, "variants", "|".join(variants))
-            return faq_id, self._write(path, change)
+            return faq_id, self._write(path, len(known), change)
 
-    def _write(self, path: Path, change) -> str:
+    def _write(self, path: Path, before: int, change) -> str:
+        """``change`` made to the file, which held ``before`` entries; the new bundle's version."""
         old = path.read_bytes()
-        before = len(self._entries(path))
         table = Table.parse(old, path)
         change(table)
         new = table.render()
         try:
-            if faq_rows_check(new, path) < before:
+            if len(self._entries(path, new)) < before:      # the kiosk must still read every entry
                 raise KnowledgeError("the change would leave an entry unreadable")
             _replace(path, new)
             bundle = content.publish(self.source, self.key_file, self.out_dir, self._version())
@@ -142,20 +146,6 @@ class KnowledgeWriter:
             n += 1
             version = f"{base}-{n}"
         return version
-
-
-def faq_rows_check(data: bytes, path: Path) -> int:
-    """How many entries the kiosk will read from ``data`` (KnowledgeError: none at all)."""
-    tmp = path.with_name(f".check-{os.getpid()}{path.suffix}")
-    try:
-        tmp.write_bytes(data)
-        _raw, records = tables.read_table(tmp, faq_rows.SHAPE, [])
-        entries, _errors = tables.parse_rows(records, str(path), faq_rows.parse_entry, lambda f: f.id)
-        return len(entries)
-    except tables.TableError as exc:
-        raise KnowledgeError(str(exc)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _replace(path: Path, data: bytes) -> None:
