@@ -48,10 +48,12 @@ def cjk_fontconfig(folder):
 
 
 @contextlib.contextmanager
-def console_page(tmp_path, hub, name: str, password: str, shown: str):
+def console_page(tmp_path, hub, name: str, password: str, shown: str, strict: bool = False, **launch):
     """Debian Chromium under the hub's CSP on the staff console, logged in as ``name`` (the
     console shows ``shown``); yields (page, CSP violations seen). For the console's own pages
-    (工单, 统计, 补充答案): the hub's real CSP applies, Chinese renders with the kiosk's font."""
+    (工单, 统计, 补充答案): the hub's real CSP applies, Chinese renders with the kiosk's font.
+    ``strict``: page script errors and failed requests (4xx/5xx) count as violations too;
+    ``launch``: more Playwright context options (downloads, viewport)."""
     from playwright.sync_api import expect, sync_playwright
 
     home, runtime = tmp_path / "home", tmp_path / "run"
@@ -63,9 +65,13 @@ def console_page(tmp_path, hub, name: str, password: str, shown: str):
     violations: list[str] = []
     try:
         ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env, **launch)
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        if strict:
+            page.on("pageerror", lambda e: violations.append(str(e)))
+            page.on("response", lambda r: violations.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
         page.goto(hub.http + "/")
         page.fill("#login-name", name)
         page.fill("#login-password", password)

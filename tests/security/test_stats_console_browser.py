@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import sys
 from pathlib import Path
 
@@ -33,11 +32,11 @@ def day(on: dt.date, sessions: int, **more):
 
 @pytest.mark.slow
 def test_the_stats_page_shows_the_numbers_and_draws_the_charts(tmp_path):
-    from browser_rig import CHROMIUM, FLAGS, cjk_fontconfig, need_browser
+    from browser_rig import console_page, need_browser
     need_browser()
     import numpy as np
     from PIL import Image
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from helpdesk.orders import OrderStore, upgrade
     from helpdesk.stats import StatsStore, parse_days
@@ -52,56 +51,36 @@ def test_the_stats_page_shows_the_numbers_and_draws_the_charts(tmp_path):
     hub.orders = store
     hub.start()
     hub.accounts.add("wangfang", "password-wangfang", "王芳")
-    home, runtime = tmp_path / "home", tmp_path / "run"
-    home.mkdir()
-    runtime.mkdir(mode=0o700)
-    env = {**{k: v for k, v in os.environ.items() if k != "HOME"}, "HOME": str(home),
-           "XDG_RUNTIME_DIR": str(runtime), "FONTCONFIG_FILE": str(cjk_fontconfig(tmp_path))}
-    pw = sync_playwright().start()
-    violations: list[str] = []
     try:
-        ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env,
-            accept_downloads=True, viewport={"width": 1280, "height": 1400})
-        page = ctx.pages[0] if ctx.pages else ctx.new_page()
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        page.on("pageerror", lambda e: violations.append(str(e)))
-        page.on("response", lambda r: violations.append(f"{r.status} {r.url}")
-                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-        page.goto(hub.http + "/")
-        page.fill("#login-name", "wangfang")
-        page.fill("#login-password", "password-wangfang")
-        page.click("#login-form button[type=submit]")
-        expect(page.locator("#who")).to_have_text("王芳", timeout=10_000)
-        page.click("#link-stats")
-        expect(page.locator("#totals [data-key=办理人次] dd")).to_have_text("47", timeout=10_000)
-        expect(page.locator("#totals [data-key=呼叫帮办] dd")).to_have_text("6")
-        expect(page.locator("#totals [data-key=平均等待] dd")).to_have_text("40 秒")
-        expect(page.locator("#totals [data-key=未接通] dd")).to_have_text("3")
-        expect(page.locator("#totals [data-key=平均通话] dd")).to_have_text("3.3 分钟")
-        expect(page.locator("#totals [data-key=满意率] dd")).to_have_text("75%")
-        expect(page.locator("#zero-queries tbody tr")).to_have_text(["公积金提取4", "电子社保卡挂失2"])
-        expect(page.locator("#per-terminal tbody tr")).to_have_count(2)
-        expect(page.locator("#per-terminal tr[data-terminal=EHALL-01] td").nth(1)).to_have_text("42")
+        with console_page(tmp_path, hub, "wangfang", "password-wangfang", "王芳", strict=True,
+                          accept_downloads=True, viewport={"width": 1280, "height": 1400}) as (page, violations):
+            page.click("#link-stats")
+            expect(page.locator("#totals [data-key=办理人次] dd")).to_have_text("47", timeout=10_000)
+            expect(page.locator("#totals [data-key=呼叫帮办] dd")).to_have_text("6")
+            expect(page.locator("#totals [data-key=平均等待] dd")).to_have_text("40 秒")
+            expect(page.locator("#totals [data-key=未接通] dd")).to_have_text("3")
+            expect(page.locator("#totals [data-key=平均通话] dd")).to_have_text("3.3 分钟")
+            expect(page.locator("#totals [data-key=满意率] dd")).to_have_text("75%")
+            expect(page.locator("#zero-queries tbody tr")).to_have_text(["公积金提取4", "电子社保卡挂失2"])
+            expect(page.locator("#per-terminal tbody tr")).to_have_count(2)
+            expect(page.locator("#per-terminal tr[data-terminal=EHALL-01] td").nth(1)).to_have_text("42")
 
-        def blue_pixels() -> int:
-            png = page.locator("#chart-sessions").screenshot()
-            rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-            return int((np.abs(rgb - SESSIONS_BLUE).sum(axis=2) < 30).sum())
-        assert blue_pixels() > 500                    # the bars are drawn, not only the axes
-        page.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
+            def blue_pixels() -> int:
+                png = page.locator("#chart-sessions").screenshot()
+                rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+                return int((np.abs(rgb - SESSIONS_BLUE).sum(axis=2) < 30).sum())
+            assert blue_pixels() > 500                    # the bars are drawn, not only the axes
+            page.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
 
-        page.select_option("#terminal", "EHALL-02")
-        page.click("#range button[type=submit]")
-        expect(page.locator("#totals [data-key=办理人次] dd")).to_have_text("5")
-        with page.expect_download() as got:
-            page.click("#csv-days")
-        text = Path(got.value.path()).read_bytes().decode("utf-8-sig")
-        assert text.splitlines()[0].startswith("terminal,day,sessions,searches")
-        assert text.splitlines()[1].startswith(f"EHALL-02,{today},5,10,1,5,1,2,1,80,60,200,")
-        assert violations == []
-        ctx.close()
+            page.select_option("#terminal", "EHALL-02")
+            page.click("#range button[type=submit]")
+            expect(page.locator("#totals [data-key=办理人次] dd")).to_have_text("5")
+            with page.expect_download() as got:
+                page.click("#csv-days")
+            text = Path(got.value.path()).read_bytes().decode("utf-8-sig")
+            assert text.splitlines()[0].startswith("terminal,day,sessions,searches")
+            assert text.splitlines()[1].startswith(f"EHALL-02,{today},5,10,1,5,1,2,1,80,60,200,")
+            assert violations == []
     finally:
-        pw.stop()
         hub.close()
         store.engine.dispose()
