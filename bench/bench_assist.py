@@ -62,6 +62,12 @@ SAMPLER = """() => { const v = document.getElementById('kiosk-screen');
 SAMPLED = "() => { clearInterval(window.screenSampler); return window.screenDiffs; }"
 AVAILABLE = "document.getElementById('state').textContent === '可接听'"
 
+def production_config():
+    """The kiosk's default config: the tests draw with the same GL settings as a hall's kiosk."""
+    from kiosk import config as config_mod
+    return config_mod.load()
+
+
 
 class TexturedCamera:
     """Camera-like content (--content textured): a noise texture panning, so the encoder works."""
@@ -89,9 +95,32 @@ def kivy_env(tmp: str) -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
     from kivy.config import Config
-    for k, v in {"width": 1280, "height": 800, "borderless": 1, "maxfps": 60}.items():
+    for k, v in {"width": 1280, "height": 800, "borderless": 1, "maxfps": 60,
+                 "multisamples": production_config()["ui.multisamples"]}.items():
         Config.set("graphics", k, str(v))
     Config.set("kivy", "keyboard_mode", "systemanddock")
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds per thread of this process, by Python thread name (native threads by their
+    kernel name, e.g. Mesa's llvmpipe-N); executor threads are grouped by their prefix."""
+    import re
+    import threading
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:                  # the thread ended meanwhile
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        name = names.get(int(tid), comm)
+        name = re.sub(r"_\d+$", "_*", re.sub(r"-\d+$", "-*", name))
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
 
 
 def cpu_s() -> float:
@@ -132,7 +161,7 @@ class Bench:
         self.until(lambda: self.service.status.linked, 10, "hub link")
 
     def _time_offers(self) -> None:
-        """Notes when each call's offer has gone out (the kiosk's media set-up)."""
+        """Notes when each call's offer has gone out (the kiosk's media set-up) and the answer is in."""
         from kiosk.assist import peer
         start = peer.AssistPeer.start
 
@@ -140,6 +169,14 @@ class Bench:
             await start(peer_self)
             self.marks.setdefault("offer", time.monotonic())
         peer.AssistPeer.start = timed
+        handle = peer.AssistPeer.handle_signal
+
+        async def answered(peer_self, data):
+            await handle(peer_self, data)
+            if isinstance(data, dict) and isinstance(data.get("sdp"), dict) \
+                    and data["sdp"].get("type") == "answer":
+                self.marks.setdefault("answer", time.monotonic())
+        peer.AssistPeer.handle_signal = answered
 
     def _flip(self, *_a) -> None:
         self.flips += 1
@@ -175,10 +212,20 @@ class Bench:
         self.marks.clear()
         t0 = time.monotonic()
         self.tap(consent.ids.accept_btn)
-        self.until(lambda: scr.remote is not None, 15, "helper frame on the kiosk")
+        self.until(lambda: self._media_marks() and scr.remote is not None, 15, "helper frame on the kiosk")
         t1 = time.monotonic()
         self.steps.append({k: round((v - t0) * 1000) for k, v in self.marks.items()})
         return (t1 - t0) * 1000
+
+    def _media_marks(self) -> bool:
+        """Notes when the peer connection is up (ICE + DTLS) and the first helper frame is decoded."""
+        peer = self.service.peer
+        if peer is not None and peer.pc is not None:
+            if peer.pc.connectionState == "connected":
+                self.marks.setdefault("media", time.monotonic())
+            if peer.remote_frames:
+                self.marks.setdefault("decoded", time.monotonic())
+        return True
 
     def hangup(self) -> None:
         self.ctl.hangup()
@@ -190,16 +237,21 @@ class Bench:
         self.until(lambda: self.service.state == "connected", 10, "call")
         self.pump(2.0)                   # past ICE/DTLS set-up and the first key frames
         dec0, c0, w0 = page.evaluate(DECODED), cpu_s(), time.monotonic()
+        threads0 = thread_cpu()
         flips0, reads0 = self.flips, self.ctl.capture.reads
         peer = self.service.peer
         sent0 = (peer.camera_track.sent, peer.screen_track.sent)
         page.evaluate(SAMPLER)           # the helper's page compares its screen frames 1 s apart
         self.pump(seconds)
         c1, w1, dec1 = cpu_s(), time.monotonic(), page.evaluate(DECODED)
+        threads1 = thread_cpu()
         diffs = page.evaluate(SAMPLED)
         wall = w1 - w0
         sent = ((peer.camera_track.sent - sent0[0]) / wall, (peer.screen_track.sent - sent0[1]) / wall)
+        threads = {n: 100 * (v - threads0.get(n, 0.0)) / wall for n, v in threads1.items()}
         return {"sent": sent, "cpu": 100 * (c1 - c0) / wall, "wall": wall,
+                "threads": dict(sorted(((n, v) for n, v in threads.items() if v >= 0.5),
+                                       key=lambda kv: -kv[1])),
                 "fps": {m: (dec1.get(m, 0) - n) / wall for m, n in dec0.items()},
                 "redraws": (self.flips - flips0) / wall,
                 "reads": (self.ctl.capture.reads - reads0) / wall, "video_fps": self.ctl.video_fps,
@@ -280,6 +332,7 @@ def main() -> None:
         print(f"call {call['wall']:.1f} s on the call screen (camera 640x480@15 {args.content}, "
               f"screen 1280x800, audio):")
         print(f"  kiosk process CPU: {call['cpu']:.1f} % of one core  (target ≤ 60 %)")
+        print("  by thread: " + ", ".join(f"{n} {v:.1f} %" for n, v in call["threads"].items()))
         print(f"  kiosk redraws {call['redraws']:.1f}/s (videos drawn at ≤ {call['video_fps']:g}/s), "
               f"screen read-backs {call['reads']:.1f}/s")
         print(f"  helper decoded: camera (mid 0) {fps.get('0', 0):.1f} fps, screen (mid 2) "

@@ -44,6 +44,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 W, H = 1280, 800
 
+def production_config():
+    """The kiosk's default config: the tests draw with the same GL settings as a hall's kiosk."""
+    from kiosk import config as config_mod
+    return config_mod.load()
+
+
 
 class _MallInfo2(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in
@@ -177,7 +183,8 @@ def build(cache_dir: str, freeze: bool = True) -> Driver:
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="ehall-soak-kivy-"))
     from kivy.config import Config
     for k, v in {"width": W, "height": H, "borderless": 1, "position": "custom",
-                 "left": 0, "top": 0, "maxfps": 0}.items():
+                 "left": 0, "top": 0, "maxfps": 0,
+                 "multisamples": production_config()["ui.multisamples"]}.items():
         Config.set("graphics", k, str(v))
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "systemanddock")

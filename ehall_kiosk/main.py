@@ -50,6 +50,7 @@ def configure_kivy(config: Config, windowed: bool) -> None:
         ("graphics", "borderless"): 1 if full else 0,
         ("graphics", "resizable"): 0 if full else 1,
         ("graphics", "show_cursor"): 0 if full else 1,
+        ("graphics", "multisamples"): config["ui.multisamples"],
         ("kivy", "exit_on_escape"): 0,
         ("kivy", "keyboard_mode"): "systemanddock",   # on-screen keys + a physical keyboard/IME
         ("input", "mouse"): "mouse,disable_multitouch",

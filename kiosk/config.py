@@ -148,6 +148,7 @@ SCHEMA: dict[str, Rule] = {
     "ui.large_text": Rule(bool, "true or false"),
     "ui.language": Rule(str, '"zh" or "en"', lambda v: v in ("zh", "en")),
     "ui.page_size": _int_range(3, 30),
+    "ui.multisamples": Rule(int, "0 (off), 2, 4 or 8", lambda v: v in (0, 2, 4, 8)),
     "catalogue.path": _text(1000),
     "catalogue.cache_dir": _text(1000),
     "consult.faq_path": _text(1000),

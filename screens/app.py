@@ -25,7 +25,7 @@ from kiosk.ui_bridge import UiBridge
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
-from .theme import Theme
+from .theme import BG as SCREEN_BG, Theme
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -113,6 +113,7 @@ class KioskApp(App):
         register_fonts()
         load_kv()
         Window.set_vkeyboard_class(widgets.KioskKeyboard)
+        Window.clearcolor = SCREEN_BG    # the screens' background: cleared, never drawn as a layer
         self.theme = Theme()
         self.ui = UiBridge(self.kiosk.session)
         root = KioskRoot()

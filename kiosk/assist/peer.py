@@ -27,6 +27,7 @@ from aiortc import (RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSen
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
+from av.video.reformatter import VideoReformatter
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ class PacedVideoTrack(MediaStreamTrack):
         self._start: float | None = None
         self._n = 0
         self.sent = 0                   # frames handed to the encoder (bench)
+        # one colour converter for the track's life: the encoder takes yuv420p as it is, and
+        # a frame's own reformat() would set up a new converter for every frame (bench_assist)
+        self._to_yuv = VideoReformatter()
 
     async def grab(self) -> np.ndarray:
         raise NotImplementedError
@@ -91,7 +95,8 @@ class PacedVideoTrack(MediaStreamTrack):
             self._start, self._n = time.monotonic(), 0
         rgb = await self.grab()
         h, w = rgb.shape[0] & ~1, rgb.shape[1] & ~1     # yuv420p needs even sizes
-        frame = VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24")
+        frame = self._to_yuv.reformat(
+            VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24"), format="yuv420p")
         frame.pts = int(self._n * VIDEO_CLOCK / self.fps)
         frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
         self._n += 1

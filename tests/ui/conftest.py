@@ -29,6 +29,12 @@ if str(Path(__file__).parent) not in sys.path:     # ui_kit lives beside this fi
     sys.path.insert(0, str(Path(__file__).parent))  # tests/identity loads this conftest by path)
 from ui_kit import WIN_H, WIN_W, button, overflowing, visible_labels  # noqa: E402,F401
 
+def production_config():
+    """The kiosk's default config: the tests draw with the same GL settings as a hall's kiosk."""
+    from kiosk import config as config_mod
+    return config_mod.load()
+
+
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -40,7 +46,8 @@ def pytest_collection_modifyitems(items):
 def kivy_window():
     from kivy.config import Config
     for k, v in {"width": WIN_W, "height": WIN_H, "borderless": 1, "position": "custom",
-                 "left": 0, "top": 0, "maxfps": 0}.items():
+                 "left": 0, "top": 0, "maxfps": 0,
+                 "multisamples": production_config()["ui.multisamples"]}.items():
         Config.set("graphics", k, str(v))
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "systemanddock")
