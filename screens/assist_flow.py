@@ -19,17 +19,13 @@ from kivy.clock import Clock
 
 from kiosk.i18n import N_, _
 from kiosk.assist_mode import AssistMode, device_lines
+from kiosk.assist_routes import CALL_SCREENS, WAITING, CallView, Step, call_screen, follow, open_screen, overlays
 
 from .assist_callback_send import CALLBACK_SENDING, can_send_callback, leave_callback  # noqa: F401
 from .assist_video import CallVideo
 
 log = logging.getLogger(__name__)
 
-# kiosk.assist.status.CallState values (a StrEnum: equal to these words); not imported here, so a
-# kiosk without a hub never loads the assist package
-WAITING = ("requesting", "queued", "ringing")
-OVER = ("no_helper", "timeout", "hub_lost", "unavailable")
-CALL_SCREENS = ("assist_consent", "assist_wait", "assist_call", "assist_fallback")
 ADMIN_SCREENS = ("admin_login", "admin")      # screens/admin_flow.py: a badge there is the admin's
 TICK_SECONDS = 0.5
 VIDEO_FPS = 15          # the call's video rate: both videos are drawn together, at most this often
@@ -163,12 +159,7 @@ class AssistController:
         """呼叫帮办: the consent screen, or False when the service is not there or unavailable."""
         if not self.available:
             return False
-        if self.state == "connected":
-            self.session.go("assist_call")
-        elif self.state in WAITING:
-            self.session.go("assist_wait")
-        else:
-            self.session.go("assist_consent")
+        self.session.go(call_screen(self.state))
         return True
 
     def decline(self) -> None:
@@ -226,26 +217,21 @@ class AssistController:
             home.assist_available = self.available      # the 呼叫帮办 tile follows the hub
         if hasattr(self.app, "assist_ready"):
             self.app.assist_ready = self.available      # 呼叫帮办 or 找工作人员 on every screen
-        if state != "connected":
-            self.hung_up = False
-            if self.in_call:
-                self._close_call(state)
-        if state in WAITING:
-            self.waiting = True
-            if route == "assist_consent":
+        view, steps = follow(state, route, CallView(self.waiting, self.in_call, self.hung_up))
+        self.waiting, self.hung_up = view.waiting, view.hung_up      # in_call: by the steps below
+        for step, at in steps:          # kiosk/assist_routes.py decides; this only carries out
+            if step is Step.CLOSE_CALL:
+                self._close_call(at)
+            elif step is Step.SHOW_WAIT:
                 self.session.replace("assist_wait")
-        elif state == "connected":
-            self.waiting = False
-            if not self.in_call and not self.hung_up:
+            elif step is Step.OPEN_CALL:
                 self._helper = getattr(self.service, "helper_name", None) or ""
                 self._open("assist_call")
                 self.in_call = True
                 self.capture.start()
-        elif self.waiting:
-            self.waiting = False
-            if state in OVER:
-                self._open("assist_fallback", reason=state)
-            elif route == "assist_wait":
+            elif step is Step.OPEN_FALLBACK:
+                self._open("assist_fallback", reason=at)
+            elif step is Step.BACK:
                 self.session.back()
         for name in CALL_SCREENS:
             screen = self.app.screens.get(name)
@@ -254,7 +240,7 @@ class AssistController:
         self._update_overlays()
 
     def _open(self, screen: str, **params) -> None:
-        if self.session.route.screen in CALL_SCREENS:
+        if open_screen(self.session.route.screen) == "replace":
             self.session.replace(screen, **params)
         else:
             self.session.go(screen, **params)
@@ -317,15 +303,12 @@ class AssistController:
         self._update_overlays()
 
     def _update_overlays(self) -> None:
-        route = self.session.route.screen
-        waiting = self.service is not None and (self.waiting or self.state in WAITING)
-        calling = self.in_call and not self.hung_up
-        want_banner = (waiting and route not in ("assist_consent", "assist_wait")) or (
-            calling and route != "assist_call")
-        self.banner.calling = calling
+        shown = overlays(self.state if self.service is not None else None, self.session.route.screen,
+                         CallView(self.waiting, self.in_call, self.hung_up))
+        self.banner.calling = shown.calling
         self.banner.refresh(self)
         _show(self.app, self.toolbar, self.mode.active)
-        if want_banner:
+        if shown.controls:
             self.controls.show()              # on the Window, above everything, keyboard included
         else:
             self.controls.hide()
