@@ -250,7 +250,7 @@ class OrderStore:
                 id=str(rec["id"])[:32], target_kind=str(rec.get("target_kind", "session"))[:12],
                 target_id=(str(rec["target_id"])[:64] if rec.get("target_id") else None), terminal=terminal,
                 helper=rec.get("helper"), score=score, reasons=json.dumps(reasons, ensure_ascii=False)[:400],
-                text=(str(rec.get("text", ""))[:500] or None), created=now, follow_up_due=due))
+                text=(str(rec.get("text") or "")[:500] or None), created=now, follow_up_due=due))
         return True
 
     def follow_ups(self) -> list[dict[str, Any]]:
