@@ -57,7 +57,7 @@ def test_end_with_a_bad_rating_reaches_the_hub_once_then_wipes(make_ui, tmp_path
         rate = _on_rating(ui)
         assert ui.kiosk.session.ended_count == 0 and ui.app.identity_banner.parent is not None
         img = frame(ui.window)
-        ratio, _bg, _fg = text_contrast(img, window_rect(rate.ids.ending_hint), inset=2)
+        ratio, _bg, _fg = text_contrast(img, window_rect(rate.ids.notice), inset=2)
         assert ratio >= 4.5                                   # the hint is drawn, and readable
         ui.screenshot("rating-at-end")
         ui.tap(rate.ids.score2)
