@@ -122,6 +122,10 @@ def test_filed_replied_closed_and_a_follow_up_each_send_one_short_text(tmp_path,
     due = store.follow_ups()[0]["follow_up_due"].isoformat()
     assert due in texts[3]
     assert [r["event"] for r in _rows(store)] == ["filed", "replied", "closed", "follow_up"]
+    from helpdesk.orders_console import OrdersConsole                # what the console's order shows
+    shown = OrdersConsole(store, accounts=None).one("o1")["sms"]
+    assert [(n["event"], n["sent"] is not None, n["attempts"]) for n in shown] == [
+        ("filed", True, 1), ("replied", True, 1), ("closed", True, 1), ("follow_up", True, 1)]
     assert mask_phone(PHONE) in caplog.text and PHONE not in caplog.text and "gw-secret" not in caplog.text
 
 
