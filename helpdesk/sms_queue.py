@@ -111,6 +111,8 @@ class SmsSender:
                     tried = await asyncio.to_thread(self.send_due)
                 except sa.exc.SQLAlchemyError as exc:       # the store is down: the notices wait there
                     log.error("sms: the queue cannot be read: %s", type(exc).__name__)
+                except Exception:                           # keep sending, but say so
+                    log.exception("sms: a round failed")
                 if tried >= BATCH:
                     continue
                 try:
