@@ -85,7 +85,8 @@ def test_end_with_a_bad_rating_reaches_the_hub_once_then_wipes(make_ui, tmp_path
 def test_skip_and_timeout_wipe_and_keep_no_rating_and_idle_sessions_end_at_once(make_ui, tmp_path):
     """GIVEN the hub unreachable (ratings would wait in the outbox) WHEN 首页's 结束并清除 leads to
     the rating and 跳过 is tapped, or the countdown's 结束办理 leads to it and nobody touches it for
-    ui.rating_seconds THEN the session is wiped and no rating is kept; a session that only looked
+    ui.rating_seconds, or the web bar's 结束办理 leads to it and 跳过 THEN the session is wiped and
+    no rating is kept; a session that only looked
     around ends at once from the countdown; a citizen who rated once is not asked again."""
     import socket
     with socket.socket() as s:
@@ -124,13 +125,23 @@ def test_skip_and_timeout_wipe_and_keep_no_rating_and_idle_sessions_end_at_once(
         ui.wait_until(lambda: ui.app.manager.current == "home")
         assert session.ended_count == 2 and session.visited == set() and len(outbox) == 0
 
+        # the web bar's 结束办理 (this kiosk has no browser: the bar is there all the same)
+        session.go("web")
+        ui.wait_until(lambda: ui.app.manager.current == "web")
+        ui.frames(2)                                          # laid out
+        ui.tap(ui.screen.ids.end_btn)
+        rate = _on_rating(ui)
+        ui.tap(rate.ids.skip_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "home")
+        assert session.ended_count == 3 and len(outbox) == 0
+
         # nothing done: 结束办理 on the countdown ends at once
         session.go("browse", by="department")
         ui.frames(2)
         ui.idle_for(ui.kiosk.config["ui.idle_seconds"])
         ui.wait_until(lambda: ui.app.overlay.parent is not None)
         ui.tap(ui.app.overlay.ids.end_btn)
-        assert session.ended_count == 3 and ui.app.manager.current == "home"
+        assert session.ended_count == 4 and ui.app.manager.current == "home"
 
         # rated once (a guide): 结束办理 asks no more
         session.go("item", id="SI-0049")
@@ -141,7 +152,7 @@ def test_skip_and_timeout_wipe_and_keep_no_rating_and_idle_sessions_end_at_once(
         ui.idle_for(ui.kiosk.config["ui.idle_seconds"])
         ui.wait_until(lambda: ui.app.overlay.parent is not None)
         ui.tap(ui.app.overlay.ids.end_btn)
-        assert session.ended_count == 4 and ui.app.manager.current == "home" and len(outbox) == 1
+        assert session.ended_count == 5 and ui.app.manager.current == "home" and len(outbox) == 1
     finally:
         _stop(ui)
 
