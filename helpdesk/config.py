@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from helpdesk.sms import SmsConfig, SmsConfigError, parse_sms
 from helpdesk.throttle import networks
 from ehall_common.safe_read import SafeReadError, read_limited
 
@@ -69,6 +70,7 @@ class HubConfig:
     calendar_years: tuple[int, ...] = ()      # the years those two lists complete
     trusted_proxies: tuple[str, ...] = ()   # peers whose X-Forwarded-For names the client
     ice_servers: tuple[IceServer, ...] = field(default_factory=tuple)
+    sms: SmsConfig = field(default_factory=SmsConfig)   # [sms]: notices to an order's phone (helpdesk/sms.py)
 
 
 _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
@@ -103,6 +105,11 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             raise ConfigError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(allowed)}")
         if key == "ice_servers":
             values[key] = tuple(_ice(source, i, v) for i, v in enumerate(_list(source, key, val)))
+        elif key == "sms":
+            try:
+                values[key] = parse_sms(val)
+            except SmsConfigError as e:
+                raise ConfigError(f"{source}: {e}") from None
         elif key == "trusted_proxies":
             values[key] = _proxies(source, val)
         elif key in ("extra_holidays", "extra_workdays"):

@@ -89,6 +89,8 @@ class Hub:
         self.helper_side = HelperSockets(self)
         self.http = HubHttp(self)
         self._ticker: asyncio.Task | None = None
+        self.sms = sms_sender(orders, cfg)      # [sms]: notices to an order's phone, from the store's queue
+        self._sms_task: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
     # --------------------------------------------------------------- delivery
@@ -183,6 +185,8 @@ class Hub:
             log.info("%d terminal alert(s) still open from before the restart", len(self.terminals.alerts))
         if self.tick_interval:
             self._ticker = asyncio.ensure_future(self._tick_forever())
+        if self.sms is not None:
+            self._sms_task = asyncio.ensure_future(self.sms.run())
 
     async def _tick_forever(self) -> None:
         while True:
@@ -197,6 +201,8 @@ class Hub:
         self.stopping = True
         if self._ticker:
             self._ticker.cancel()
+        if self._sms_task:                        # what is not sent yet waits in the store
+            self._sms_task.cancel()
         for conn in [*self.kiosks.values(), *self.helpers.values()]:
             conn.send({"type": "error", "code": "hub_stopping", "message": "reconnect"})
             conn.close(1001, "hub stopping")
@@ -207,6 +213,18 @@ class Hub:
         self.calllog.close()
         self.callbacks.store.close()
         self.terminals.log.close()
+
+
+def sms_sender(orders: OrderStore | None, cfg: HubConfig):
+    """With ``[sms] enabled`` and a work-order store: the store queues notices, the sender sends them."""
+    if orders is None or not cfg.sms.enabled:
+        return None
+    from helpdesk.sms_queue import SmsSender
+    orders.notices = cfg.sms
+    sender = SmsSender(orders, cfg.sms)
+    orders.queued = sender.wake
+    log.info("sms: notices to work orders' phones are on (%d waiting)", sender.waiting())
+    return sender
 
 
 def make_app(hub: Hub) -> web.Application:

@@ -15,6 +15,9 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 - Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
   and the hall's limit counted in working days from the day the order was filed.
+- With ``[sms]`` on (``notices``), filing, answering and closing an order and a 差评 on an order
+  put an SMS notice in ``sms_queue`` in the same transaction, so none is lost; the hub's sender
+  (helpdesk/sms_queue.py) delivers them later and never holds up the request.
 """
 from __future__ import annotations
 
@@ -22,13 +25,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 
 from ehall_common.order_code import ALPHABET as CODE_ALPHABET  # noqa: F401 - the hub's name for it
 from ehall_common.order_code import code_hash, is_hash, new_code
 from helpdesk.deadlines import DeadlineRules
+from helpdesk.sms import SmsConfig, render
 
 CATEGORIES = ("咨询", "求助", "投诉", "建议")
 STATUSES = ("submitted", "assigned", "replied", "closed", "returned")
@@ -109,6 +113,19 @@ stats_queries = sa.Table(
     sa.Column("query", sa.String(40), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
 )
+sms_queue = sa.Table(                  # SMS notices until the gateway took them (helpdesk/sms_queue.py)
+    "sms_queue", meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("order_id", sa.String(32), sa.ForeignKey("orders.id"), nullable=False, index=True),
+    sa.Column("event", sa.String(12), nullable=False),           # filed | replied | closed | follow_up
+    sa.Column("text", sa.String(400), nullable=False),           # the number and the page, no description
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("next_try", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sent", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.String(200)),                     # a status or an error's kind, never the phone
+)
+sa.Index("sms_queue_sent_next", sms_queue.c.sent, sms_queue.c.next_try)
 sa.Index("stats_days_day", stats_days.c.day)
 sa.Index("stats_queries_day", stats_queries.c.day)
 
@@ -141,9 +158,23 @@ def upgrade(url: str) -> None:
 
 
 class OrderStore:
-    def __init__(self, url: str, rules: DeadlineRules | None = None):
+    def __init__(self, url: str, rules: DeadlineRules | None = None, notices: SmsConfig | None = None):
         self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         self.rules = rules or DeadlineRules()
+        self.notices = notices if notices is not None and notices.enabled else None
+        self.queued: Callable[[], None] | None = None    # told after a notice was queued (the sender wakes)
+
+    def _notice(self, db: Any, order_id: str, event: str, now: dt.datetime, **values: str) -> bool:
+        """Queues an SMS notice in the caller's transaction (with [sms] on)."""
+        if self.notices is None:
+            return False
+        db.execute(sms_queue.insert().values(order_id=order_id, event=event, created=now, next_try=now,
+                                             text=render(self.notices, event, **values), attempts=0))
+        return True
+
+    def _wake(self, queued: bool) -> None:
+        if queued and self.queued is not None:
+            self.queued()
 
     def submit_order(self, rec: dict[str, Any], terminal: str, now: dt.datetime | None = None) -> Receipt:
         now = now or dt.datetime.now(dt.timezone.utc)
@@ -189,6 +220,8 @@ class OrderStore:
                 deadline=deadline, status="submitted"))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
+            queued = self._notice(db, record_id, "filed", now, number=number, deadline=deadline.isoformat())
+        self._wake(queued)
         return Receipt(record_id, number, code, deadline)
 
     def status(self, code: str) -> dict[str, Any] | None:
@@ -213,6 +246,12 @@ class OrderStore:
                 raise OrderError("no such order")
             db.execute(order_events.insert().values(order_id=order_id, at=now, actor=actor[:64],
                                                     action=action, detail=detail[:2000] or None))
+            queued = False
+            if action in ("reply", "close"):
+                number = db.execute(sa.select(orders.c.number).where(orders.c.id == order_id)).scalar_one()
+                queued = self._notice(db, order_id, "replied" if action == "reply" else "closed", now,
+                                      number=number)
+        self._wake(queued)
 
     def history(self, order_id: str) -> list[tuple[str, str, str | None]]:
         with self.engine.connect() as db:
@@ -250,7 +289,15 @@ class OrderStore:
                 id=str(rec["id"])[:32], target_kind=str(rec.get("target_kind", "session"))[:12],
                 target_id=(str(rec["target_id"])[:64] if rec.get("target_id") else None), terminal=terminal,
                 helper=rec.get("helper"), score=score, reasons=json.dumps(reasons, ensure_ascii=False)[:400],
-                text=(str(rec.get("text", ""))[:500] or None), created=now, follow_up_due=due))
+                text=(str(rec.get("text") or "")[:500] or None), created=now, follow_up_due=due))
+            queued = False
+            if due is not None and rec.get("target_kind") == "order" and rec.get("target_id"):
+                key = str(rec["target_id"])            # a finished order rated: its id or its number
+                order = db.execute(sa.select(orders.c.id, orders.c.number)
+                                   .where(sa.or_(orders.c.id == key, orders.c.number == key))).first()
+                if order is not None:
+                    queued = self._notice(db, order.id, "follow_up", now, number=order.number, due=due.isoformat())
+        self._wake(queued)
         return True
 
     def follow_ups(self) -> list[dict[str, Any]]:

@@ -3,7 +3,8 @@
 (``Authorization: Bearer <console token>``, :meth:`helpdesk.accounts.Accounts.check_token`).
 
 - ``GET /api/orders``: open orders first (overdue, then by deadline), then closed ones.
-- ``GET /api/orders/{id}``: the order (with the phone: staff call citizens back) and its audit trail.
+- ``GET /api/orders/{id}``: the order (with the phone: staff call citizens back), its audit trail
+  and its SMS notices (``sms``: event, sent or not yet, attempts, the last error; helpdesk/sms_queue.py).
 - ``POST /api/orders/{id}/{assign|reply|close|return}`` ``{"detail": "..."}``: done as the
   logged-in helper, audited.
 - ``GET /api/ratings/follow-ups``: 差评 still waiting for a follow-up, oldest due first.
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from helpdesk.accounts import Accounts
-from helpdesk.orders import OrderError, OrderStore, order_events, orders
+from helpdesk.orders import OrderError, OrderStore, order_events, orders, sms_queue
 from helpdesk.websurface import bearer
 
 ACTIONS = ("assign", "reply", "close", "return")
@@ -66,6 +67,10 @@ class OrdersConsole:
                                 .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
             out = _plain({k: v for k, v in row._mapping.items() if k != "code_hash"})
             out["history"] = [_plain(dict(e._mapping)) for e in events]
+            notices = db.execute(sa.select(sms_queue.c.event, sms_queue.c.created, sms_queue.c.sent,
+                                           sms_queue.c.attempts, sms_queue.c.last_error)
+                                 .where(sms_queue.c.order_id == order_id).order_by(sms_queue.c.seq))
+            out["sms"] = [_plain(dict(n._mapping)) for n in notices]     # [sms]: was the citizen told?
             return out
 
     async def listing(self, request: web.Request) -> web.Response:

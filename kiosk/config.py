@@ -145,6 +145,7 @@ SCHEMA: dict[str, Rule] = {
     "ui.height": _int_range(480, 4320),
     "ui.idle_seconds": _int_range(15, 1800),
     "ui.countdown_seconds": _int_range(5, 120),
+    "ui.rating_seconds": _int_range(10, 120),
     "ui.large_text": Rule(bool, "true or false"),
     "ui.language": Rule(str, '"zh" or "en"', lambda v: v in ("zh", "en")),
     "ui.page_size": _int_range(3, 30),

@@ -51,6 +51,7 @@ class Kiosk:
 
     def __post_init__(self) -> None:
         self.session.on_wipe(self._drop_held_guides)
+        self.session.can_rate = lambda: self.records is not None     # 结束办理's rating goes to the outbox
 
     def _drop_held_guides(self) -> None:
         """A guide that could not print is kept for the citizen's retry, not for the next person."""
@@ -74,6 +75,7 @@ class Kiosk:
                           large_text_default=config["ui.large_text"], clock=clock,
                           language_default=config["ui.language"],
                           identity_idle_seconds=config["identity.idle_seconds"],
+                          rating_seconds=config["ui.rating_seconds"],
                           after_end=memory.release)
         return cls(config, cat, index, session, themes=themes)
 

@@ -39,17 +39,26 @@ class Route:
 
 
 HOME = Route("home")
+# 结束办理 offers the rating first (GB/T 39734 5.1.3) when the session did business: an item viewed
+# (its page, its QR, its guide printed there), a web session, a helper call, an identity checked,
+# a work order filed; a session that only looked around ends at once
+BUSINESS = frozenset({"item", "qr", "web", "assist_call", "identified", "order_done"})
+RATE = "rate"
 
 
 class Session:
     def __init__(self, idle_seconds: float, countdown_seconds: float, *,
                  large_text_default: bool = False, language_default: str = i18n.SOURCE, clock: Callable[[], float] = time.monotonic,
-                 identity_idle_seconds: float | None = None,
+                 identity_idle_seconds: float | None = None, rating_seconds: float = 30,
                  after_end: Callable[[], None] | None = None):
         self.idle_seconds = idle_seconds
         self.countdown_seconds = countdown_seconds
         # while an identity is held: from the last touch to the wipe, countdown included (short)
         self.identity_idle_seconds = identity_idle_seconds
+        # the rating at 结束办理: untouched this long, the session ends without it
+        self.rating_seconds = rating_seconds
+        # whether a rating can be kept now (the kiosk's records, kiosk/core.py); None: never offered
+        self.can_rate: Callable[[], bool] | None = None
         self.large_text_default = large_text_default
         i18n.use(language_default)          # checks it: an unknown language is an error here
         self.language_default = language_default
@@ -73,6 +82,9 @@ class Session:
         self.confirm_home = False          # 首页 with an identity held: 继续办理 / 结束并清除 is asked
         self._countdown_len = self.countdown_seconds
         self.data: dict[str, Any] = {}     # other per-session state services keep
+        self.visited: set[str] = set()     # the screens this session went to (names only)
+        self.last_item = ""                # the last item page opened (the 结束办理 rating's target)
+        self.rated = False                 # a rating was kept in this session: 结束办理 asks no more
         self.last_touch = self.clock()
         self.countdown_started = 0.0
 
@@ -103,15 +115,21 @@ class Session:
         if changed:
             self._changed()
 
+    def _visit(self, route: Route) -> Route:
+        self.visited.add(route.screen)
+        if route.screen == "item" and route.params.get("id"):
+            self.last_item = str(route.params["id"])
+        return route
+
     def go(self, screen: str, **params: Any) -> None:
         self.touch()
-        self.history.append(Route(screen, params))
+        self.history.append(self._visit(Route(screen, params)))
         self._changed()
 
     def replace(self, screen: str, **params: Any) -> None:
         """Changes the current route without a Back step (e.g. a list's page)."""
         self.touch()
-        self.history[-1] = Route(screen, params)
+        self.history[-1] = self._visit(Route(screen, params))
         self._changed()
 
     def go_past(self, leaving: str, screen: str, **params: Any) -> None:
@@ -120,7 +138,7 @@ class Session:
         self.touch()
         while len(self.history) > 1 and self.history[-1].screen == leaving:
             self.history.pop()
-        self.history.append(Route(screen, params))
+        self.history.append(self._visit(Route(screen, params)))
         self._changed()
 
     def back(self) -> None:
@@ -135,7 +153,11 @@ class Session:
 
         With an identity held nothing moves yet: ``confirm_home`` asks 继续办理 (stay where you are,
         :meth:`keep_identity`) or 结束并清除 (:meth:`end`), so an identity never waits on the home
-        screen for the next person."""
+        screen for the next person. On the rating at 结束办理 it ends the session (the citizen
+        said they were done)."""
+        if self.ending:
+            self.end("finished")
+            return
         self.touch()
         if self.identity is not None:
             self.confirm_home = True
@@ -178,6 +200,32 @@ class Session:
         """The citizen answered the countdown: carry on where they were."""
         self.touch()
 
+    # -- 结束办理 ------------------------------------------------------------------
+    def did_business(self) -> bool:
+        """Whether this session did something a citizen can rate (:data:`BUSINESS`)."""
+        return self.identity is not None or bool(self.visited & BUSINESS)
+
+    @property
+    def ending(self) -> bool:
+        """The rating at 结束办理 is up: 跳过, a rating, 首页 or its timeout end the session."""
+        route = self.history[-1]
+        return route.screen == RATE and bool(route.params.get("ending"))
+
+    def finish(self) -> None:
+        """结束办理 (the identity banner, the web bar, 结束并清除, the countdown): when the session did
+        business, a rating can be kept and none was yet, the rating comes first (GB/T 39734 5.1.3)
+        and the session ends after it (:meth:`end`); otherwise it ends now. 返回 on the rating goes
+        back to where the citizen was (they changed their mind)."""
+        can_rate = self.can_rate is not None and self.can_rate()
+        if self.ending or self.rated or not can_rate or not self.did_business():
+            self.end("finished")
+            return
+        self.touch()
+        self.confirm_home = False
+        # the rating names the service (the last item opened), never the citizen
+        self.history.append(Route(RATE, {"target": "session", "target_id": self.last_item, "ending": True}))
+        self._changed()
+
     def end(self, reason: str = "finished") -> None:
         """Ends the session: wipes everything and returns to the home screen."""
         log.info("session ended (%s)", reason)   # never log what the citizen did
@@ -212,6 +260,13 @@ class Session:
 
     def tick(self) -> None:
         now = self.clock()
+        if self.ending:         # the rating at 结束办理: no countdown, the citizen said they were done
+            limit = self.rating_seconds
+            if self.identity is not None and self.identity_idle_seconds is not None:
+                limit = min(limit, self.identity_idle_seconds)    # an identity never waits longer
+            if now - self.last_touch >= limit:
+                self.end("timeout")
+            return
         idle, countdown = self._limits()
         if self.phase is Phase.ACTIVE and now - self.last_touch >= idle:
             self.phase = Phase.COUNTDOWN

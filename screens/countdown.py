@@ -27,4 +27,4 @@ class CountdownOverlay(FloatLayout):
 
     @staticmethod
     def finish() -> None:
-        App.get_running_app().kiosk.session.end("finished")
+        App.get_running_app().kiosk.session.finish()

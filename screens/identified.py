@@ -28,8 +28,8 @@ class IdentifiedScreen(KioskScreen):
         self.session.back()
 
     def finish(self) -> None:
-        """结束办理: ends the session, which erases the identity."""
-        self.session.end("finished")
+        """结束办理: ends the session, which erases the identity (the rating first, kiosk/session.py)."""
+        self.session.finish()
 
     def wipe(self) -> None:
         self.masked_name = self.masked_number = self.card_type_text = ""

@@ -14,7 +14,7 @@ from kivy.uix.floatlayout import FloatLayout
 class IdentityBanner(BoxLayout):
     @staticmethod
     def finish() -> None:
-        App.get_running_app().kiosk.session.end("finished")
+        App.get_running_app().kiosk.session.finish()
 
 
 class HomeConfirm(FloatLayout):
@@ -34,7 +34,7 @@ class HomeConfirm(FloatLayout):
 
     @staticmethod
     def finish() -> None:
-        App.get_running_app().kiosk.session.end("finished")
+        App.get_running_app().kiosk.session.finish()
 
 
 def attach(app) -> None:

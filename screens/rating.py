@@ -3,7 +3,11 @@
 one tap, skippable,
 never in the way of leaving (返回/首页 stay). 不满意 and 非常不满意 ask why (GB/T 39735's reasons,
 kiosk/records/service.py BAD_REASONS) before 提交评价. The rating goes through the outbox,
-tied to what was rated (the call, its helper, the terminal), never to who rated."""
+tied to what was rated (the call, its helper, the terminal), never to who rated.
+
+At 结束办理 (``ending``, kiosk/session.py :meth:`Session.finish`) it rates the session's service
+(the last item opened, or none): 跳过, a kept rating, 首页 and ``ui.rating_seconds`` untouched
+all end the session (the wipe); 返回 goes back to the business (the citizen changed their mind)."""
 from __future__ import annotations
 
 from kivy.factory import Factory
@@ -15,7 +19,7 @@ from .widgets import KioskScreen
 
 THANKS = N_("谢谢您的评价！")
 NOT_KEPT = N_("抱歉，评价没能保存。")
-WHAT = {"call": N_("刚才的视频帮办服务"), "guide": N_("本事项的办事指南服务")}
+WHAT = {"call": N_("刚才的视频帮办服务"), "guide": N_("本事项的办事指南服务"), "session": N_("本次办理的服务")}
 SOME_SERVICE = N_("本次服务")
 
 
@@ -29,14 +33,16 @@ class RatingScreen(KioskScreen):
     chosen = ListProperty([])
     message = StringProperty("")
     what = StringProperty("")
+    ending = BooleanProperty(False)      # the rating at 结束办理: the session ends after it
     notice = StringProperty("")          # the app's notice (通话已结束), in this layout: it covers nothing
     hosts_notice = True
 
-    def show(self, target: str = "call", target_id: str = "", helper: str = "", **params) -> None:
+    def show(self, target: str = "call", target_id: str = "", helper: str = "", ending: bool = False,
+             **params) -> None:
         from kiosk.records.service import BAD_REASONS
 
         self.title = N_("服务评价")
-        self.target, self.target_id, self.helper = target, target_id, helper
+        self.target, self.target_id, self.helper, self.ending = target, target_id, helper, bool(ending)
         self.what = WHAT.get(target, SOME_SERVICE)     # a msgid: rating.kv translates it
         self.score, self.asking, self.chosen, self.message = 0, False, [], ""
         box = self.ids.reasons
@@ -71,8 +77,16 @@ class RatingScreen(KioskScreen):
         records = getattr(self.kiosk, "records", None)
         ok = records is not None and records.rate(self.score, self.target, self.target_id, self.chosen,
                                                   helper=self.helper)
-        self.app.notify(_(THANKS if ok else NOT_KEPT))
-        self.session.back()
+        if ok:
+            self.session.rated = True                 # 结束办理 asks no more in this session
+        self._leave()
+        self.app.notify(_(THANKS if ok else NOT_KEPT))   # after the wipe: the home screen says it
+
+    def _leave(self) -> None:
+        if self.ending:
+            self.session.end("finished")
+        else:
+            self.session.back()
 
     def relabel(self) -> None:
         for button in self.ids.reasons.children:
@@ -81,10 +95,11 @@ class RatingScreen(KioskScreen):
             self.message = _("请选择不满意的原因（可多选），然后点“提交评价”。")
 
     def skip(self) -> None:
-        self.session.back()
+        self._leave()
 
     def wipe(self) -> None:
         self.score, self.asking, self.chosen, self.message, self.notice = 0, False, [], "", ""
+        self.ending = False
         self.target = self.target_id = self.helper = ""
         if "reasons" in self.ids:
             self.ids.reasons.clear_widgets()

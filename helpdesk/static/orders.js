@@ -5,6 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const token = sessionStorage.getItem("helpdesk-token");
 const STATUS = { submitted: "已受理", assigned: "已分派", replied: "已答复", closed: "已办结", returned: "已退回" };
+const SMS = { filed: "受理", replied: "答复", closed: "办结", follow_up: "差评回访" };
 const SCORE = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
 let current = null;
 
@@ -118,6 +119,14 @@ function fill(o) {
   $("o-history").replaceChildren(...o.history.map((e) => {
     const li = document.createElement("li");
     li.textContent = `${e.at} ${e.actor} ${e.action}${e.detail ? "：" + e.detail : ""}`;
+    return li;
+  }));
+  const sms = o.sms || [];
+  $("o-sms").replaceChildren(...(sms.length ? sms : [null]).map((n) => {
+    const li = document.createElement("li");
+    li.textContent = n === null ? "没有短信通知"
+      : `${SMS[n.event] || n.event}：${n.sent ? "已发送 " + n.sent
+        : "待发送（已尝试" + n.attempts + "次" + (n.last_error ? "，" + n.last_error : "") + "）"}`;
     return li;
   }));
 }

@@ -146,3 +146,27 @@ def test_hall_statistics_are_kept_per_terminal_and_day_and_replaced_when_sent_ag
     assert stats.top_queries(today, today, False) == [{"query": "低保", "count": 5}, {"query": "社保", "count": 2}]
     assert stats.top_queries(today, today, True, "EHALL-02") == [{"query": "[号码]", "count": 1}]
     assert len(stats.query_rows(today, today)) == 6 and stats.days(today - dt.timedelta(days=9), today - dt.timedelta(days=1)) == []
+
+
+def test_sms_notices_wait_in_the_store_until_the_gateway_takes_them(store):
+    """The SMS queue on both stores: a notice queued with the order, kept through a failed send,
+    sent once the gateway answers (helpdesk/sms_queue.py; the gateway: tests/helpdesk/test_sms.py)."""
+    from helpdesk.config import parse
+    from helpdesk.sms_queue import SmsSender
+    from test_sms import Gateway
+
+    gateway = Gateway()
+    try:
+        store.notices = parse({"sms": {"enabled": True, "url": gateway.url,
+                                       "status_url": "https://hall.example/orders/status"}}, "hub.toml").sms
+        now = [NOW]
+        sender = SmsSender(store, store.notices, lambda: now[0])
+        receipt = store.submit_order(order(), "EHALL-01", now=NOW)
+        gateway.down = True
+        assert sender.send_due() == 1 and sender.waiting() == 1
+        gateway.down = False
+        now[0] += dt.timedelta(seconds=30)
+        assert sender.send_due() == 1 and sender.waiting() == 0
+        assert [(g["to"], receipt.number in g["text"]) for g in gateway.taken] == [("13912345678", True)]
+    finally:
+        gateway.close()

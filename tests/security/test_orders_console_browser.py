@@ -56,6 +56,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             expect(page.locator("#o-status")).to_have_text("已答复")
             expect(page.locator("#o-reply")).to_have_text("请到<i>3号</i>窗口")
             expect(page.locator("#o-history li")).to_have_count(2)
+            expect(page.locator("#o-sms li")).to_have_text(["没有短信通知"])      # no [sms] on this hub
             page.click("button[data-action=assign]")                       # nothing typed: the hub says why
             expect(page.locator("#orders-error")).to_have_text("detail: assign needs a helper")
             page.screenshot(path=str(tmp_path / "orders.png"))
