@@ -8,6 +8,7 @@ taps through Kivy's input path (the UI tests' way). Each session is a citizen's 
   - search: 办事指南 → types h, x → the first result → 首页
   - browse by theme or by department → the first group → 下一页 (where there is one) → the first item → 首页
   - large text on at the start and off at the end of every 5th session
+  - 问一问 opened and left (a screen built for the session and dropped after it) in every 4th
 and every session ends as it does in the hall: the citizen walks away, the countdown shows, and
 either it runs out (even sessions) or they tap 结束办理 (odd ones): the session's wipe runs each time.
 
@@ -230,6 +231,12 @@ def session(d: Driver, n: int) -> None:
     large = n % 5 == 0
     if large:
         d.tap(home.ids.tile_large)
+    if n % 4 == 1:                       # 问一问: a screen built for this session, dropped after it
+        d.tap(home.ids.tile_ask)
+        assert d.current() == "ask", d.current()
+        d.tap(d.button(d.screen, "返回"))
+        assert d.current() == "home", d.current()
+        home = d.screen
     kind = n % 3
     if kind == 0:
         d.tap(home.ids.tile_search)

@@ -25,6 +25,7 @@ from kiosk.ui_bridge import UiBridge
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
+from .screen_set import ScreenSet
 from .theme import BG as SCREEN_BG, Theme
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class KioskApp(App):
         self._tick_event = None
         self._notice_event = None
         self._error_handler = _SaneScreenOnError(self)
-        self.screens: dict[str, widgets.KioskScreen] = {}
+        self.screens = ScreenSet(None, {})        # the real set once built (screens/screen_set.py)
 
     # -- building ------------------------------------------------------------
     def build(self):
@@ -119,9 +120,7 @@ class KioskApp(App):
         root = KioskRoot()
         self.manager = root.ids.manager
         self.manager.transition = NoTransition()
-        for name, cls in SCREENS.items():
-            self.screens[name] = cls(name=name)
-            self.manager.add_widget(self.screens[name])
+        self.screens = ScreenSet(self.manager, SCREENS)   # the rest are built when first shown
         self.overlay = countdown.CountdownOverlay()
         root.bind(notice=self._forward_notice)
         self._ = i18n.translator(self.ui.language)
@@ -156,17 +155,18 @@ class KioskApp(App):
         Window.unbind(on_request_close=self._refuse_close)
         if self._error_handler in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._error_handler)
-        for typing in ("search", "ask", "order", "order_lookup"):
-            if typing in self.screens:
-                self.screens[typing].release_keyboard()
+        self._release_keyboards()
         self.ui.close()
 
     # -- state from the core ---------------------------------------------------
     def _on_route(self, _ui, route) -> None:
         name = route.screen if route.screen in self.screens else "home"
         self.refresh_help()
+        screen = self.screens[name]                 # built now if this session had not needed it
+        if getattr(screen, "hosts_notice", False):
+            screen.notice = self.root.notice        # a notice given before it was built
         try:
-            self.screens[name].show(**route.params)
+            screen.show(**route.params)
         except Exception:
             log.exception("screen %s could not show its route", name)
             self.recover()
@@ -178,7 +178,7 @@ class KioskApp(App):
             self._sync_voice()
 
     def _forward_notice(self, _root, text: str) -> None:
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             if getattr(screen, "hosts_notice", False):
                 screen.notice = text
 
@@ -221,10 +221,7 @@ class KioskApp(App):
     def _on_phase(self, _ui, phase: str) -> None:
         shown = self.overlay.parent is not None
         if phase == "countdown" and not shown:
-            self.screens["search"].release_keyboard()
-            self.screens["ask"].release_keyboard()
-            self.screens["order"].release_keyboard()
-            self.screens["order_lookup"].release_keyboard()
+            self._release_keyboards()
             self.root.add_widget(self.overlay)
             if self.kiosk.voice is not None:
                 self.kiosk.voice.screen_shown("countdown")
@@ -233,10 +230,18 @@ class KioskApp(App):
 
     def _wipe(self) -> None:
         widgets.KioskKeyboard.reset_all()     # letters, strokes and candidates go with the citizen
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             screen.wipe()
         self.root.notice = ""
         self._sync_voice()
+        # the screens this citizen needed beyond the five every citizen meets go once home shows
+        Clock.schedule_once(lambda _dt: self.screens.drop_unused())
+
+    def _release_keyboards(self) -> None:
+        for typing in ("search", "ask", "order", "order_lookup"):
+            screen = self.screens.get(typing)
+            if screen is not None:
+                screen.release_keyboard()
 
     # -- time, touches, lockdown, errors ---------------------------------------
     def _tick(self, _dt) -> None:
@@ -264,8 +269,7 @@ class KioskApp(App):
 
     def recover(self) -> None:
         """After an unexpected error: home screen and a plain apology."""
-        self.screens["search"].release_keyboard()
-        self.screens["ask"].release_keyboard()
+        self._release_keyboards()
         self.kiosk.session.home()
         self.manager.current = "home"
         self.notify(_(SORRY))

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The app's screens by route name, built when first shown (issue 18, docs/memory.md).
+
+Each screen is a widget tree of a few hundred to a few thousand objects; all 25 built at start
+cost about 28 MB more than the five every citizen meets (home, browse, the list, search, an
+item). So only those are built at start and kept; any other screen is built the first time it
+is needed (about 10 ms; the staff keypad and the work-order form about 150 ms) and dropped when
+the session ends, so a day of citizens costs what one session does.
+
+- ``screens[name]`` returns the screen, building it first if needed (KeyError: no such screen);
+- ``screens.get(name)`` returns it only if it is built (for code that refreshes a screen if
+  it is there: a screen not built has nothing to refresh, and builds fresh);
+- iterating, ``values()`` and ``items()`` build every screen (a test that walks them all);
+  ``built()`` lists the ones that exist, for the app's own broadcasts (wipe, notice).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+RESIDENT = ("home", "browse", "list", "search", "item")
+
+
+class ScreenSet(Mapping):
+    def __init__(self, manager: Any, classes: Mapping[str, type], resident=RESIDENT) -> None:
+        self._manager, self._classes = manager, dict(classes)
+        self.resident = tuple(name for name in resident if name in self._classes)
+        self._built: dict[str, Any] = {}
+        for name in self.resident:
+            self[name]
+
+    def __getitem__(self, name: str) -> Any:
+        screen = self._built.get(name)
+        if screen is None:
+            screen = self._classes[name](name=name)
+            self._built[name] = screen
+            self._manager.add_widget(screen)
+        return screen
+
+    def get(self, name: str, default: Any = None) -> Any:   # type: ignore[override]
+        return self._built.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._classes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def built(self) -> list[Any]:
+        return list(self._built.values())
+
+    def built_names(self) -> list[str]:
+        return list(self._built)
+
+    def drop_unused(self) -> list[str]:
+        """After a session's wipe: every built screen that is neither resident nor showing goes
+        (the next citizen who needs it gets a fresh one). Returns the names dropped."""
+        dropped = []
+        for name, screen in list(self._built.items()):
+            if name in self.resident or self._manager.current == name:
+                continue
+            self._manager.remove_widget(screen)
+            del self._built[name]
+            dropped.append(name)
+        if dropped:
+            # the transition keeps the last screens it showed (screen_out: the one just left) and
+            # allows no None: it points at the screen showing now instead
+            transition = getattr(self._manager, "transition", None)
+            showing = self._manager.current_screen
+            for side in ("screen_in", "screen_out"):
+                shown = getattr(transition, side, None)
+                if shown is not None and shown.name in dropped and showing is not None:
+                    setattr(transition, side, showing)
+            forget_keyboard_targets()
+        return dropped
+
+
+def forget_keyboard_targets() -> None:
+    """Kivy's on-screen keyboard keeps its last text field as ``target`` after release, and a field
+    keeps its whole screen alive through its parents: a keyboard whose field is no longer on the
+    window forgets it."""
+    from kivy.core.window import Window
+
+    def gone(widget: Any) -> bool:
+        try:
+            return widget is not None and widget.get_root_window() is None
+        except ReferenceError:              # a weak proxy whose widget has died already
+            return False
+
+    for keyboard in list(getattr(Window, "_keyboards", {}).values()):
+        if gone(getattr(keyboard, "target", None)):        # the window's keyboard request
+            keyboard.target = keyboard.callback = None
+        vkeyboard = getattr(keyboard, "widget", None)         # the on-screen keys
+        if vkeyboard is not None and gone(getattr(vkeyboard, "target", None)):
+            vkeyboard.target = None
