@@ -20,6 +20,7 @@ from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from kiosk.catalogue import shown_name
 from kiosk.i18n import N_, _
 
 from .search import HIGHLIGHT_MARKUP
@@ -231,7 +232,7 @@ class AskScreen(KioskScreen):
             for item_id in faq.related_items:
                 item = self.kiosk.catalogue.by_id.get(item_id)
                 if item is not None:
-                    card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(item.name))))
+                    card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(shown_name(item)))))
             return card
         return self._item_row(answer.id, _("事项：{name}").format(name=marked(answer.title, answer.spans)))
 

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any, Iterable
 
+from kiosk import i18n
 from kiosk.i18n import N_, _
 from kiosk.printing.document import (BigText, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
@@ -34,6 +35,17 @@ def _time_limit(item: Any) -> str | None:
     return _("{n}个工作日").format(n=days) if days else None
 
 
+def _item_name(item: Any) -> tuple[Any, ...]:
+    """The guide's heading: the item's name; in English its ``name_en`` with the official Chinese
+    name under it (what to show at the window), or the Chinese name marked as such."""
+    name, english = _field(item, "name"), _field(item, "name_en", "") or ""
+    if i18n.current() == i18n.SOURCE:
+        return (Title(name, "left"),)
+    if english:
+        return Title(english, "left"), Text(_("中文名称：{name}").format(name=name))
+    return (Title(_("{name}（中文名称）").format(name=name), "left"),)
+
+
 def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: bool = True,
                   printed_at: dt.datetime | None = None, job_id: str | None = None,
                   basis: bool = False) -> Document:
@@ -49,7 +61,7 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
     doc = Document(job_id=job_id or f"guide-{_field(item, 'id')}-{uuid.uuid4().hex[:12]}",
                    title=f"guide {_field(item, 'id')}")
     doc.add(Text(str(_field(hall, "name")), "center"), Text(_("办事指南（请带回家）"), "center", bold=True),
-            Rule("="), Title(_field(item, "name"), "left"),
+            Rule("="), *_item_name(item),
             KeyValue(_("办理部门"), _field(item, "department") or _("请咨询窗口"), large))
     steps = tuple(s for s in _field(item, "steps", ()) if s)
     if steps:
