@@ -76,12 +76,13 @@ def result_name(hit, markup: bool = True) -> str:
     if i18n.current() == i18n.SOURCE:
         return highlight(hit) if markup else escape_markup(item.name)
     if item.name_en:
-        return escape_markup(item.name_en)
+        found_by_it = hit.via == item.name_en and markup
+        return marked(hit.via_spans()) if found_by_it else escape_markup(item.name_en)
     return _("{name}（中文名称）").format(name=highlight(hit) if markup else escape_markup(item.name))
 
 
 def result_row(hit):
-    if hit.via:
+    if hit.via and not (hit.via == hit.item.name_en and i18n.current() != i18n.SOURCE):
         return ViaRow(name_text=result_name(hit, markup=False), via_text=via_line(hit))
     return ResultRow(text=result_name(hit))
 
