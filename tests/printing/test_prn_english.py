@@ -63,3 +63,16 @@ def test_test_slip_headings_in_english_samples_in_chinese(english):
     text = templates.test_slip(get_profile("generic-80")).plain_text()
     assert "Print test" in text and "Chinese sample: 政务服务大厅自助终端" in text
     assert "打印测试" not in text and "中文测试" not in text
+
+
+def test_guide_heading_english_name_with_the_chinese_one_or_the_chinese_marked(capture_printer, english):
+    """The printed guide's heading: name_en with the official Chinese name under it (what the
+    window staff know), or, without name_en, the Chinese name marked (Chinese name)."""
+    class Named(FakeItem):
+        name_en = "Senior citizen card"
+
+    named = Named()
+    lines = _print(capture_printer, templates.guide_receipt(named, HALL, URL)).lines
+    assert "Senior citizen card" in lines and "Chinese name: 老年人优待证办理" in lines
+    plain = templates.guide_receipt(FakeItem(), HALL, URL).plain_text()
+    assert "老年人优待证办理 (Chinese name)" in plain
