@@ -56,6 +56,10 @@ def test_english_name_is_shown_and_found_and_the_chinese_name_marked(hall_ui):
     assert ui.screen.ids.content.children[-1].text == "婚姻登记 (Chinese name)"
     assert not overflowing(ui.screen)
     ui.screenshot("en-name-marked")
+    ask = ui.app.screens["ask"]                    # 问一问's item answers name items the same way
+    from types import SimpleNamespace
+    assert ask._item_name(SimpleNamespace(id="N2", title="婚姻登记", spans=())) == "婚姻登记 (Chinese name)"
+    assert ask._item_name(SimpleNamespace(id="N1", title="居民身份证申领", spans=())) == "Resident ID card application"
 
 
 def _bar_switch(ui):
