@@ -60,7 +60,7 @@ def test_test_slip_headings_in_english_samples_in_chinese(english):
     """The admin's test slip: English headings; the Chinese samples it exists to test stay."""
     from drivers.receipt_printer import get_profile
 
-    text = templates.test_slip(get_profile("generic-80")).plain_text()
+    text = "\n".join(templates.test_slip(get_profile("generic-80")).plain_text())
     assert "Print test" in text and "Chinese sample: 政务服务大厅自助终端" in text
     assert "打印测试" not in text and "中文测试" not in text
 
@@ -74,5 +74,13 @@ def test_guide_heading_english_name_with_the_chinese_one_or_the_chinese_marked(c
     named = Named()
     lines = _print(capture_printer, templates.guide_receipt(named, HALL, URL)).lines
     assert "Senior citizen card" in lines and "Chinese name: 老年人优待证办理" in lines
-    plain = templates.guide_receipt(FakeItem(), HALL, URL).plain_text()
+    plain = "\n".join(templates.guide_receipt(FakeItem(), HALL, URL).plain_text())
     assert "老年人优待证办理 (Chinese name)" in plain
+
+
+def test_a4_test_page_headings_in_english(english):
+    from kiosk.printing.a4 import a4_test_page
+
+    text = "\n".join(a4_test_page().plain_text())
+    assert "A4 print test" in text and "Chinese sample: 居民身份证" in text and "Large print" in text
+    assert "打印测试" not in text and "勾选框" not in text and "打印时间" not in text
