@@ -18,7 +18,9 @@ from typing import Any
 from ehall_common import tables
 from ehall_common.safe_read import CATALOGUE_MAX_BYTES
 
+from . import i18n
 from . import themes as themes_mod
+from .i18n import _
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "service-items.csv"
 
@@ -26,7 +28,7 @@ AUDIENCES = ("个人", "法人")
 CHANNELS = ("网上办", "掌上办", "自助终端", "窗口")
 COLUMNS = ("id", "name", "department", "category", "audience", "channels", "promised_days",
            "legal_days", "fee", "materials", "steps", "phone", "url", "source", "keywords",
-           "location", "legal_basis", "themes", "popularity", "online_url")
+           "location", "legal_basis", "themes", "popularity", "online_url", "name_en")
 REQUIRED = ("id", "name")
 SHAPE = tables.Shape("catalogue", "item", COLUMNS, REQUIRED, "items", CATALOGUE_MAX_BYTES)
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
@@ -37,6 +39,7 @@ KEYWORDS_PER_ITEM = 20
 POPULARITY_MAX = 1_000_000_000      # popularity: a score or a yearly count of cases
 # C0 and C1 controls, bidi overrides/isolates (U+202E can reverse what a citizen reads)
 # and zero-width characters (invisible, they make look-alike names)
+_HANZI = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
                       "\u2066-\u2069\ufeff]")
 
@@ -68,6 +71,7 @@ class Item:
     location: str = ""              # 办理地点
     legal_basis: str = ""           # 设定依据
     online_url: str = ""            # 在本机办理: where the kiosk's browser does it (web.allowed_hosts decides)
+    name_en: str = ""               # the name in English, shown in English sessions (shown_name); optional
 
     @property
     def has_full_guide(self) -> bool:
@@ -251,7 +255,31 @@ def parse_record(rec: dict[str, Any]) -> Item:
         themes=_themes(rec.get("themes"), audience),
         popularity=_popularity(rec.get("popularity")),
         online_url=online_url,
+        name_en=_name_en(rec.get("name_en")),
     )
+
+
+def _name_en(value: Any) -> str:
+    """The English name: text without Chinese characters or full-width punctuation (a name with
+    them is the Chinese one in the wrong column, or a mix an English reader cannot use)."""
+    text = _text(value, "name_en", 200)
+    bad = _HANZI.search(text)
+    if bad:
+        raise ValueError(f"name_en must be English: it has {bad.group()!r} (leave it empty to show the Chinese name)")
+    return text
+
+
+def shown_name(item: Item, language: str | None = None) -> str:
+    """What the item is called for the reader (docs/i18n.md, "Item names"): the catalogue's name in
+    Chinese; in English its ``name_en`` where the catalogue has one, else the official Chinese name
+    followed by "(Chinese name)", so a visitor knows it is the name to show at the window, not a
+    text the kiosk failed to translate."""
+    language = language or i18n.current()
+    if language == i18n.SOURCE:
+        return item.name
+    if item.name_en:
+        return item.name_en
+    return _("{name}（中文名称）", language).format(name=item.name)
 
 
 # -- files ------------------------------------------------------------------------

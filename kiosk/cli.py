@@ -120,6 +120,9 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
           f"{sum(1 for i in cat.items if i.has_full_guide)} with a full guide (materials + steps or time limit)")
     print(f"{rules.source}: {len(rules.rules)} theme rules usable, {len(rules.errors)} skipped; "
           f"{themes.covered} of {len(cat)} items with a theme ({own} from the catalogue's themes column)")
+    english = sum(1 for i in cat.items if i.name_en)
+    print(f"name_en: {english} of {len(cat)} items have an English name (the others show the Chinese name "
+          f"in English sessions, marked (Chinese name))")
     online = sum(1 for i in cat.items if i.online_url)
     print(f"在本机办理: {online - len(refused)} of {online} items' online_url on web.allowed_hosts")
     return 1 if cat.errors or rules.errors or refused else 0

@@ -75,14 +75,20 @@ def _runs(text: str, matched: tuple[int, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+def search_words(item: Item) -> tuple[str, ...]:
+    """An item's rows after its name: its keywords (俗称), then its English name (``name_en``),
+    found like a keyword (docs/catalogue.md)."""
+    return item.keywords + (item.name_en,) if item.name_en else item.keywords
+
+
 def search_texts(items: Sequence[Item]) -> list[str]:
-    """The texts searched, one per search row: every name, then every item's keywords."""
-    return [i.name for i in items] + [k for i in items for k in i.keywords]
+    """The texts searched, one per search row: every name, then every item's search words."""
+    return [i.name for i in items] + [k for i in items for k in search_words(i)]
 
 
 def row_owners(items: Sequence[Item]) -> np.ndarray:
     """Per search row (see :func:`search_texts`), the index of its item."""
-    counts = np.array([len(i.keywords) for i in items], dtype=np.int64)
+    counts = np.array([len(search_words(i)) for i in items], dtype=np.int64)
     n = len(items)
     return np.concatenate((np.arange(n), np.repeat(np.arange(n), counts))).astype(np.int32)
 

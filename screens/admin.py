@@ -111,9 +111,10 @@ class AdminScreen(KioskScreen):
         role = ROLE_WORDS.get(bridge.role, "")
         staff = s.grant.staff_id if s.grant is not None else ""
         self.title = _("终端管理　{staff}（{role}）").format(staff=staff, role=_(role)) if role else N_("终端管理")
-        self.status = bridge.busy or bridge.message
+        self.status = _(bridge.busy or bridge.message)       # the service's words, translated here
         if self.section == "sim":
-            self.status = self.flow.sim_bridge.message
+            self.status = _(self.flow.sim_bridge.message)
+        admin_sim.relabel(self)
         for name in SECTIONS + admin_sim.section(self):
             btn = self.ids[f"sec_{name}"]
             btn.background_color = theme.PRIMARY if name == self.section else theme.SURFACE
@@ -134,10 +135,12 @@ class AdminScreen(KioskScreen):
         body.add_widget(label)
         return label
 
-    def _buttons(self, body, *pairs: tuple[str, str]) -> None:
+    def _buttons(self, body, *pairs: tuple[str, str], font_size: float = 0) -> None:
         row = BoxLayout(size_hint_y=None, height=self.app.theme.button_h, spacing=self.app.theme.gap)
         for key, text in pairs:
-            btn = KioskButton(text=text, font_size=self.app.theme.body, disabled=bool(self.service.busy))
+            btn = KioskButton(text=text, disabled=bool(self.service.busy))
+            if font_size:
+                btn.font_size = font_size          # after the kv rule, which binds the body size
             btn.bind(on_release=lambda _b, k=key: self.act(k))
             self.buttons[key] = btn
             row.add_widget(btn)
@@ -160,26 +163,26 @@ class AdminScreen(KioskScreen):
             row.add_widget(btn)
             body.add_widget(row)
             if dev.error:
-                self._line(body, _("最近的错误：{error}").format(error=dev.error), muted=True, small=True)
+                self._line(body, _("最近的错误：{error}").format(error=_(dev.error)), muted=True, small=True)
             if dev.test_ok is not None:
                 result = self._line(body, _("自检通过") if dev.test_ok else _("自检未通过"))
                 result.color = theme.PRIMARY if dev.test_ok else theme.ACCENT
-                self._line(body, "\n".join(dev.test_lines[:8]), muted=True, small=True)
+                self._line(body, "\n".join(_(line) for line in dev.test_lines[:8]), muted=True, small=True)
 
     def _print(self, body, snap) -> None:
-        self._line(body, snap.paper)
+        self._line(body, _(snap.paper))
         self._buttons(body, ("paper", _("已换纸")))
         self._line(body, _("打印测试页："), muted=True)
         self._buttons(body, ("print:receipt", _("打印测试页（小票）")), ("print:a4", _("打印测试页（A4）")))
 
     def _content(self, body, snap) -> None:
-        self._line(body, snap.catalogue)
+        self._line(body, _(snap.catalogue))
         self._buttons(body, ("reload:catalogue", _("重新加载事项目录")))
-        self._line(body, snap.knowledge)
+        self._line(body, _(snap.knowledge))
         self._buttons(body, ("reload:knowledge", _("重新加载知识库")))
-        self._line(body, snap.hub)
+        self._line(body, _(snap.hub))
         for line in snap.network:
-            self._line(body, line)
+            self._line(body, _(line))
 
     def _logs(self, body, _snap) -> None:
         lines = self.service.log_lines()[::-1]
@@ -188,10 +191,10 @@ class AdminScreen(KioskScreen):
             self._line(body, "\n".join(lines[start:start + LOG_CHUNK]), small=True)
 
     def _settings(self, body, snap) -> None:
-        self._line(body, snap.volume)
+        self._line(body, _(snap.volume))
         if not snap.volume.startswith(N_("音量：")) and N_("不能") not in snap.volume:     # the admin service's words
             self._buttons(body, ("volume:-", _("音量 −")), ("volume:+", _("音量 +")))
-        self._line(body, snap.brightness)
+        self._line(body, _(snap.brightness))
         if snap.brightness.startswith(N_("亮度 ")):
             self._buttons(body, ("light:-", _("亮度 −")), ("light:+", _("亮度 +")))
 

@@ -27,6 +27,12 @@ def attach(screen, sim_bridge) -> None:
     sim_bridge.bind(revision=lambda *_a: screen._on_revision())
 
 
+def relabel(screen) -> None:
+    """The section button (made in Python) in the screen's language."""
+    if "sec_sim" in screen.ids:
+        screen.ids.sec_sim.text = _("模拟器")
+
+
 def section(screen) -> tuple[str, ...]:
     return ("sim",) if "sec_sim" in screen.ids else ()
 
@@ -56,15 +62,17 @@ def draw(screen, body) -> None:
     sim = screen.flow.sim_bridge.simulator
     screen._line(body, _("培训演示：只作用于模拟设备，真实终端上没有这一页。证件放上后，在“请将身份证放在读卡区”时读取。"),
                  muted=True, small=True)
-    lines = sim.lines()
-    screen._line(body, "；".join(lines[:2]) + "\n" + "；".join(lines[2:]))
+    lines = [_(line) for line in sim.lines()]          # the simulator's words, translated here
+    screen._line(body, _("；").join(lines[:2]) + "\n" + _("；").join(lines[2:]))
+    # English names are longer: the panel's buttons take the small size there, two lines each
+    size = screen.app.theme.small if screen.app.ui.language != "zh" else 0
     keys = [(f"sim:card:{k}", _(text)) for k, text in CARDS.items()] + [("sim:take", _("取走证件"))]
     for start in range(0, len(keys), 3):
-        screen._buttons(body, *keys[start:start + 3])
+        screen._buttons(body, *keys[start:start + 3], font_size=size)
     screen._buttons(body, ("sim:badge:on", _("出示工作证")),
                     ("sim:badge:later", _("{n} 秒后出示工作证").format(n=f"{BADGE_DELAY_S:.0f}")),
-                    ("sim:badge:off", _("收回工作证")))
+                    ("sim:badge:off", _("收回工作证")), font_size=size)
     screen._buttons(body, *[(f"sim:printer:{m}", _("打印机{mode}").format(mode=_(text)))
-                            for m, text in PRINTER_MODES.items()])
+                            for m, text in PRINTER_MODES.items()], font_size=size)
     screen._buttons(body, ("sim:cable:out", _("拔下阅读器")), ("sim:cable:in", _("插回阅读器")),
-                    ("sim:face:same", _("摄像头前：本人")), ("sim:face:other", _("摄像头前：另一人")))
+                    ("sim:face:same", _("摄像头前：本人")), ("sim:face:other", _("摄像头前：另一人")), font_size=size)

@@ -209,14 +209,29 @@ class KioskApp(App):
         self.voice_on = bool(voice is not None and voice.on)
 
     def toggle_voice(self) -> None:
-        """The bar's 语音: off and on for this session; turned on, it speaks this screen."""
+        """The bar's 语音: turns the voice on for this session and speaks this screen; while it
+        is on (语音 开), opens its panel: 音量 −/+ and 关闭语音 (screens/voice_panel.py)."""
         voice = self.kiosk.voice
         if voice is None:
+            return
+        if voice.on:
+            from .voice_panel import VoicePanel
+
+            if getattr(self, "voice_panel", None) is None:
+                self.voice_panel = VoicePanel(self)
+            self.voice_panel.open_for()
             return
         voice.toggle()
         self._sync_voice()
         if voice.on:
             voice.screen_shown(self.manager.current)
+
+    def toggle_voice_off(self) -> None:
+        """关闭语音 on the voice panel: off for this session, what plays is silenced."""
+        voice = self.kiosk.voice
+        if voice is not None and voice.on:
+            voice.toggle()
+            self._sync_voice()
 
     def _on_phase(self, _ui, phase: str) -> None:
         shown = self.overlay.parent is not None

@@ -20,6 +20,8 @@ from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from kiosk import i18n
+from kiosk.catalogue import shown_name
 from kiosk.i18n import N_, _
 
 from .search import HIGHLIGHT_MARKUP
@@ -231,9 +233,18 @@ class AskScreen(KioskScreen):
             for item_id in faq.related_items:
                 item = self.kiosk.catalogue.by_id.get(item_id)
                 if item is not None:
-                    card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(item.name))))
+                    card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(shown_name(item)))))
             return card
-        return self._item_row(answer.id, _("事项：{name}").format(name=marked(answer.title, answer.spans)))
+        return self._item_row(answer.id, _("事项：{name}").format(name=self._item_name(answer)))
+
+    def _item_name(self, answer) -> str:
+        """An item answer's name (kiosk/catalogue.py shown_name): in English its name_en, or the
+        Chinese name, matched characters marked, followed by "(Chinese name)"."""
+        item = self.kiosk.catalogue.by_id.get(answer.id)
+        name = marked(answer.title, answer.spans)
+        if item is None or i18n.current() == i18n.SOURCE:
+            return name
+        return escape_markup(item.name_en) if item.name_en else _("{name}（中文名称）").format(name=name)
 
     def _item_row(self, item_id: str, text: str):
         row = Factory.RowButton(text=text)

@@ -14,6 +14,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.checkbox import CheckBox
 
+from kiosk import i18n
+from kiosk.catalogue import shown_name
 from kiosk.i18n import N_, _
 from kiosk.qr import online
 
@@ -141,7 +143,9 @@ class ItemScreen(KioskScreen):
         self.title = N_("办事指南")
         box = self.ids.content
         box.clear_widgets()
-        box.add_widget(Factory.ItemTitle(text=item.name))
+        box.add_widget(Factory.ItemTitle(text=shown_name(item)))
+        if item.name_en and i18n.current() != i18n.SOURCE:     # the name to say at the window
+            box.add_widget(Factory.BodyLabel(text=_("中文名称：{name}").format(name=item.name)))
         if not item.has_guide:
             box.add_widget(Factory.NoticeLabel(text=_(NO_GUIDE) + ask_at_desk(self.kiosk.config)))
         for key, value in fields(item):
@@ -175,7 +179,7 @@ class ItemScreen(KioskScreen):
         self.ids.content.add_widget(Factory.SectionLabel(text=_("同一事项的办事指南")))
         for other in found:
             button = Factory.KioskButton(text=_("{name}（{department}）").format(
-                name=other.name, department=other.department or _("其他部门")))
+                name=shown_name(other), department=other.department or _("其他部门")))
             button.bind(texture_size=self._fit_height)       # a long name wraps: the button grows
             button.bind(on_release=lambda _b, oid=other.id: self.session.go("item", id=oid))
             self.ids.content.add_widget(button)
@@ -208,7 +212,7 @@ class ItemScreen(KioskScreen):
         """在本机办理: the item's online page in the kiosk's browser, below the kiosk's bar."""
         item = self.kiosk.item(self.item_id)
         if item is not None and item.online_url:
-            self.session.go("web", url=item.online_url, title=item.name, origin="item")
+            self.session.go("web", url=item.online_url, title=shown_name(item), origin="item")
 
     def leave_message(self) -> None:
         """留言/提交诉求 about this item (screens/order.py)."""

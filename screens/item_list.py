@@ -9,6 +9,7 @@ from kivy.properties import NumericProperty
 from kivy.utils import escape_markup
 
 from kiosk import themes as themes_mod
+from kiosk.catalogue import shown_name
 from kiosk.i18n import N_, _
 
 from .widgets import KioskScreen
@@ -84,7 +85,7 @@ class ItemListScreen(KioskScreen):
         rows = self.ids.rows
         rows.clear_widgets()
         for item in self._items[self.page * size:(self.page + 1) * size]:
-            row = Factory.RowButton(text=escape_markup(item.name))
+            row = Factory.RowButton(text=escape_markup(shown_name(item)))
             row.bind(on_release=lambda _b, item_id=item.id: self.session.go("item", id=item_id))
             rows.add_widget(row)
 

@@ -6,6 +6,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import qr as qr_core
+from kiosk.catalogue import shown_name
 from kiosk.i18n import N_
 
 from .widgets import KioskScreen
@@ -37,7 +38,8 @@ class QrScreen(KioskScreen):
         if item is None:
             raise LookupError(f"no item {id!r}")
         self.title = N_("手机继续办理")
-        self.item_name = item.name
+        self._item_id = item.id
+        self.item_name = shown_name(item)
         self.url = self.kiosk.qr_url(item)
         self.texture = qr_texture(self.url)
         self.modules = self.texture.width
@@ -47,6 +49,12 @@ class QrScreen(KioskScreen):
         """The largest whole number of pixels per module that fits."""
         return max(1, int(available // modules)) * modules
 
+    def relabel(self) -> None:
+        item = self.kiosk.item(self._item_id) if getattr(self, "_item_id", "") else None
+        if item is not None:
+            self.item_name = shown_name(item)        # the English name, or the Chinese one marked
+
     def wipe(self) -> None:
+        self._item_id = ""
         self.texture = None
         self.item_name = self.url = ""

@@ -19,6 +19,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from kiosk import i18n
 from kiosk.i18n import N_, _
 
 from .theme import HIGHLIGHT_MARKUP, keyboard_size
@@ -67,10 +68,23 @@ COMPACT_ROW = 62      # dp: a one-line result row while the keyboard is up in la
 COMPACT_FIELD = 72    # dp: the search field then (its 42 px text still fits)
 
 
+def result_name(hit, markup: bool = True) -> str:
+    """The result's name (kiosk/catalogue.py shown_name): the Chinese name with its matched
+    characters marked; in English the item's English name, or the marked Chinese name followed
+    by "(Chinese name)"."""
+    item = hit.item
+    if i18n.current() == i18n.SOURCE:
+        return highlight(hit) if markup else escape_markup(item.name)
+    if item.name_en:
+        found_by_it = hit.via == item.name_en and markup
+        return marked(hit.via_spans()) if found_by_it else escape_markup(item.name_en)
+    return _("{name}（中文名称）").format(name=highlight(hit) if markup else escape_markup(item.name))
+
+
 def result_row(hit):
-    if hit.via:
-        return ViaRow(name_text=escape_markup(hit.item.name), via_text=via_line(hit))
-    return ResultRow(text=highlight(hit))
+    if hit.via and not (hit.via == hit.item.name_en and i18n.current() != i18n.SOURCE):
+        return ViaRow(name_text=result_name(hit, markup=False), via_text=via_line(hit))
+    return ResultRow(text=result_name(hit))
 
 
 class SearchScreen(KioskScreen):

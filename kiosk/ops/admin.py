@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+from ..i18n import N_, Text
 from ..logfilter import mask
 from ..observe import Observers
 from .admin_access import AdminAccess, AdminAudit, Grant
@@ -28,13 +29,15 @@ from .admin_system import LogRing, Logind, Network, backlight, hub_line, volume_
 
 log = logging.getLogger(__name__)
 
-LABELS = {"id_reader": "身份证阅读器", "smartcard": "读卡器（社保卡/工作证）", "camera": "摄像头",
-          "document_camera": "高拍仪", "receipt_printer": "小票打印机", "a4_printer": "A4 打印机",
-          "audio": "音箱", "browser": "浏览器（网上办）"}
-STATES = {"absent": "未连接", "connecting": "连接中", "ready": "正常", "busy": "忙",
-          "degraded": "可用（有提醒）", "fault": "故障"}
-ACTIONS = {"none": "", "retry": "重试即可", "user": "提示市民操作", "staff": "需要工作人员处理",
-           "maintenance": "需要维修", "configuration": "需要修改配置"}
+# The service's words are marked (kiosk/i18n.py) and translated where the screen shows them:
+# a status line is N_(template, values), so the staff member's language is the screen's.
+LABELS = {"id_reader": N_("身份证阅读器"), "smartcard": N_("读卡器（社保卡/工作证）"), "camera": N_("摄像头"),
+          "document_camera": N_("高拍仪"), "receipt_printer": N_("小票打印机"), "a4_printer": N_("A4 打印机"),
+          "audio": N_("音箱"), "browser": N_("浏览器（网上办）")}
+STATES = {"absent": N_("未连接"), "connecting": N_("连接中"), "ready": N_("正常"), "busy": N_("忙"),
+          "degraded": N_("可用（有提醒）"), "fault": N_("故障")}
+ACTIONS = {"none": "", "retry": N_("重试即可"), "user": N_("提示市民操作"), "staff": N_("需要工作人员处理"),
+           "maintenance": N_("需要维修"), "configuration": N_("需要修改配置")}
 EXIT_RESTART = 0          # the unit restarts the kiosk (Restart=always)
 EXIT_TO_DESKTOP = 75      # scripts/kiosk-session opens the desktop instead (docs/operations.md)
 
@@ -136,25 +139,27 @@ class AdminService:
             err = dev.last_error
             why = ""
             if err is not None:
-                why = f"{err.code}: {err.detail or err.error.text}"
-                why += f"（{ACTIONS.get(err.error.action.value, '')}）" if ACTIONS.get(err.error.action.value) else ""
+                why = mask(f"{err.code}: {err.detail or err.error.text}")
+                action = ACTIONS.get(err.error.action.value)
+                why = N_("{error}（{action}）", error=why, action=action) if action else why
             ok, lines = self.tests.get(name, (None, []))
             rows.append(DeviceRow(name, LABELS.get(name, name), dev.state.value,       # masked again:
-                                  STATES.get(dev.state.value, dev.state.value), mask(why), ok,   # never a
-                                  [mask(line) for line in lines]))                      # card's number
+                                  STATES.get(dev.state.value, dev.state.value), why, ok,   # never a
+                                  [line if isinstance(line, Text) else mask(line) for line in lines]))                      # card's number
 
         return rows
 
     def paper_text(self) -> str:
         printer = self.kiosk.devices.get("receipt_printer")
         if printer is None or not hasattr(printer, "paper_left_mm"):
-            return "没有小票打印机"
+            return N_("没有小票打印机")
         roll = printer.profile.roll_length_mm
-        return f"小票纸预计剩余 {printer.paper_left_mm() / 1000:.1f} 米（整卷 {roll / 1000:.0f} 米）"
+        return N_("小票纸预计剩余 {left:.1f} 米（整卷 {roll:.0f} 米）", left=printer.paper_left_mm() / 1000,
+                  roll=roll / 1000)
 
     def catalogue_text(self) -> str:
         cat = self.kiosk.catalogue
-        return f"事项目录 版本 {cat.digest[:12]}，{len(cat)} 项"
+        return N_("事项目录 版本 {version}，{n} 项", version=cat.digest[:12], n=len(cat))
 
     def knowledge_text(self, fresh: bool = False) -> str:
         """The knowledge base's version, read once (again with ``fresh``: 重新加载). 问一问 rebuilds
@@ -164,9 +169,9 @@ class AdminService:
         if self._kb_text is None or fresh:
             try:
                 kb = load(self.kiosk.config.get("consult.faq_path") or None)
-                self._kb_text = f"知识库 版本 {kb.digest[:12]}，{len(kb.entries)} 条"
+                self._kb_text = N_("知识库 版本 {version}，{n} 条", version=kb.digest[:12], n=len(kb.entries))
             except (FaqError, OSError) as exc:
-                self._kb_text = f"知识库 不能读取：{exc}"[:120]
+                self._kb_text = N_("知识库 不能读取：{error}", error=str(exc)[:100])
         return self._kb_text
 
     # -- actions ----------------------------------------------------------------------
@@ -184,28 +189,30 @@ class AdminService:
                 ok, lines = False, [f"{exc.code}: {exc.detail or exc.error.text}"[:300]]
             except Exception as exc:  # noqa: BLE001 - the admin reads a line, never a traceback
                 log.exception("self-test of %s failed", name)
-                ok, lines = False, [f"自检出错：{type(exc).__name__}"]
+                ok, lines = False, [N_("自检出错：{error}", error=type(exc).__name__)]
             self.tests[name] = (ok, lines)
             self._audit("self_test", device=name, result="pass" if ok else "fail")
-            self._done(f"{LABELS.get(name, name)} 自检{'通过' if ok else '未通过'}")
+            label = LABELS.get(name, name)
+            self._done(N_("{device} 自检通过", device=label) if ok else N_("{device} 自检未通过", device=label))
 
-        self._work(f"正在自检：{LABELS.get(name, name)}…", work)
+        self._work(N_("正在自检：{device}…", device=LABELS.get(name, name)), work)
 
     def print_test(self, kind: str) -> None:
         """打印测试页 on the receipt printer (``kind="receipt"``) or the A4 printer (``"a4"``)."""
         name = "a4_printer" if kind == "a4" else "receipt_printer"
         printer = self.kiosk.devices.get(name)
         if printer is None:
-            self.message = f"没有{LABELS[name]}"
+            self.message = N_("没有{device}", device=LABELS[name])
             self._changed()
             return
 
         def work() -> None:
             ok, code = self._print_a4(printer) if kind == "a4" else self._print_receipt(printer)
             self._audit("print_test", device=name, result="printed" if ok else "not_printed", code=code or "-")
-            self._done(f"{LABELS[name]}测试页已打印" if ok else f"{LABELS[name]}测试页没有打印出来（{code}）")
+            self._done(N_("{device}测试页已打印", device=LABELS[name]) if ok else
+                       N_("{device}测试页没有打印出来（{code}）", device=LABELS[name], code=code))
 
-        self._work(f"正在打印测试页：{LABELS[name]}…", work)
+        self._work(N_("正在打印测试页：{device}…", device=LABELS[name]), work)
 
     @staticmethod
     def _print_receipt(printer) -> tuple[bool, str]:
@@ -230,11 +237,11 @@ class AdminService:
         """已换纸: staff put in a new roll; the forecast starts again from a full roll."""
         printer = self.kiosk.devices.get("receipt_printer")
         if printer is None or not hasattr(printer, "roll_replaced"):
-            self.message = "没有小票打印机"
+            self.message = N_("没有小票打印机")
         else:
             printer.roll_replaced()
             self._audit("paper_replaced", device="receipt_printer")
-            self.message = "已记录换纸。" + self.paper_text()
+            self.message = N_("已记录换纸。{paper}", paper=self.paper_text())
         self._changed()
 
     def reload(self, what: str) -> None:
@@ -249,11 +256,11 @@ class AdminService:
                 ok = "不能读取" not in text
             except Exception as exc:  # noqa: BLE001 - what stays loaded stays; the admin reads why
                 log.warning("admin reload of %s failed: %s", what, exc)
-                ok, text = False, f"没有加载：{exc}"[:160]
+                ok, text = False, N_("没有加载：{error}", error=str(exc)[:150])
             self._audit("reload", kind=what, result="ok" if ok else "fail")
-            self._done(("已重新加载：" if ok else "") + text)
+            self._done(N_("已重新加载：{what}", what=text) if ok else text)
 
-        self._work("正在重新加载…", work)
+        self._work(N_("正在重新加载…"), work)
 
     def set_volume(self, percent: int) -> None:
         ctl = volume_control(self.kiosk.config)
@@ -275,7 +282,7 @@ class AdminService:
     def exit_to_desktop(self) -> bool:
         if not self.may("exit_to_desktop"):
             self._audit("exit_to_desktop", result="refused")
-            self.message = "只有管理员可以退出到桌面。"
+            self.message = N_("只有管理员可以退出到桌面。")
             self._changed()
             return False
         self._audit("exit_to_desktop")
@@ -289,14 +296,14 @@ class AdminService:
             self._audit(what)
             try:
                 self.logind.power(what)
-                text = "正在关机…" if what == "poweroff" else "正在重启终端…"
+                text = N_("正在关机…") if what == "poweroff" else N_("正在重启终端…")
             except Exception as exc:  # noqa: BLE001 - D-Bus refused or absent: say so, stay up
                 log.warning("logind %s failed: %s", what, exc)
                 self._audit(what, result="fail")
-                text = f"系统没有执行（{str(exc)[:80]}）"
+                text = N_("系统没有执行（{error}）", error=str(exc)[:80])
             self._done(text)
 
-        self._work("正在请求系统…", work)
+        self._work(N_("正在请求系统…"), work)
 
     def log_lines(self) -> list[str]:
         return self.logs.lines()

@@ -18,8 +18,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import logfilter
+from ..i18n import N_
 
 LOG_LINES = 200
+LINK_WORDS = {"up": N_("已连接"), "down": N_("未连接"), "dormant": N_("等待中")}
 
 
 class LogRing(logging.Handler):
@@ -64,15 +66,16 @@ class Network:
         try:
             names = sorted(p.name for p in self.net.iterdir() if p.name != "lo")
         except OSError:
-            return ["网络：读不到网卡信息"]
+            return [N_("网络：读不到网卡信息")]
         if not names:
-            return ["网络：没有网卡"]
+            return [N_("网络：没有网卡")]
         addrs = _ipv4_addresses()
         out = []
         for name in names:
             state = _read(self.net / name / "operstate") or "unknown"
-            words = {"up": "已连接", "down": "未连接", "dormant": "等待中"}.get(state, state)
-            out.append(f"{name}：{words}" + (f"  {', '.join(addrs[name])}" if addrs.get(name) else ""))
+            words = LINK_WORDS.get(state, state)
+            out.append(N_("{name}：{state}{addresses}", name=name, state=words,
+                          addresses=("  " + ", ".join(addrs[name])) if addrs.get(name) else ""))
         return out
 
 
@@ -102,15 +105,17 @@ def hub_line(kiosk) -> str:
     """The hub connection in words: host only (never the token)."""
     url = kiosk.config.get("assist.hub_url", "") or ""
     if not url:
-        return "服务台连接：未配置（assist.hub_url 为空）"
+        return N_("服务台连接：未配置（assist.hub_url 为空）")
     host = urlsplit(url).netloc
     service = getattr(kiosk, "assist", None)
     if service is None:
-        return f"服务台连接：{host}，服务未启动"
+        return N_("服务台连接：{host}，服务未启动", host=host)
     status = service.status
     if status.state == "unavailable":
-        return f"服务台连接：{host}，服务台拒绝了本机（请核对令牌）"
-    return f"服务台连接：{host}，" + ("已连接" if status.linked else "未连接，正在重试")
+        return N_("服务台连接：{host}，服务台拒绝了本机（请核对令牌）", host=host)
+    if status.linked:
+        return N_("服务台连接：{host}，已连接", host=host)
+    return N_("服务台连接：{host}，未连接，正在重试", host=host)
 
 
 class _Unavailable:
@@ -138,15 +143,15 @@ class Backlight:
         return round(100 * int(_read(self.folder / "brightness") or 0) / self.max)
 
     def describe(self) -> str:
-        return f"亮度 {self.percent()}%"
+        return N_("亮度 {percent}%", percent=self.percent())
 
     def set(self, percent: int) -> str:
         value = max(1, round(self.max * max(5, min(100, percent)) / 100))
         try:
             (self.folder / "brightness").write_text(str(value), encoding="ascii")
         except OSError as exc:
-            return f"亮度没有改变：{exc.strerror}"
-        return f"亮度已调到 {self.percent()}%"
+            return N_("亮度没有改变：{error}", error=exc.strerror or "")
+        return N_("亮度已调到 {percent}%", percent=self.percent())
 
 
 def backlight(sysfs: str = "/sys"):
@@ -157,9 +162,9 @@ def backlight(sysfs: str = "/sys"):
     except OSError:
         found = []
     if not found:
-        return _Unavailable("这台终端的屏幕不能由本机调节亮度（没有背光接口），请用显示器自己的按键。")
+        return _Unavailable(N_("这台终端的屏幕不能由本机调节亮度（没有背光接口），请用显示器自己的按键。"))
     if not os.access(found[0] / "brightness", os.W_OK):
-        return _Unavailable(f"亮度：本机账户没有调节权限（{found[0].name}），请联系维护人员。")
+        return _Unavailable(N_("亮度：本机账户没有调节权限（{name}），请联系维护人员。", name=found[0].name))
     return Backlight(found[0])
 
 
@@ -178,23 +183,25 @@ class AlsaVolume:
         try:
             found = re.search(r"\[(\d+)%\]", self._amixer("sget", self.control))
         except (OSError, subprocess.SubprocessError):
-            return f"音量：读不到 {self.device} 的音量"
-        return f"音量 {found.group(1)}%" if found else f"音量：{self.device} 没有 {self.control} 调节"
+            return N_("音量：读不到 {device} 的音量", device=self.device)
+        if found:
+            return N_("音量 {percent}%", percent=found.group(1))
+        return N_("音量：{device} 没有 {control} 调节", device=self.device, control=self.control)
 
     def set(self, percent: int) -> str:
         try:
             self._amixer("sset", self.control, f"{max(0, min(100, percent))}%")
         except (OSError, subprocess.SubprocessError):
-            return f"音量没有改变：{self.device} 不能调节"
-        return "已调节。" + self.describe()
+            return N_("音量没有改变：{device} 不能调节", device=self.device)
+        return N_("已调节。{volume}", volume=self.describe())
 
 
 def volume_control(config):
     uri = config.get("devices.audio.uri", "") or ""
     if not uri.startswith("alsa://"):
-        return _Unavailable("音量：本机没有配置真实的音箱（devices.audio.uri 是模拟设备），不能调节。")
+        return _Unavailable(N_("音量：本机没有配置真实的音箱（devices.audio.uri 是模拟设备），不能调节。"))
     if shutil.which("amixer") is None:
-        return _Unavailable("音量：没有安装 amixer（alsa-utils），不能调节。")
+        return _Unavailable(N_("音量：没有安装 amixer（alsa-utils），不能调节。"))
     return AlsaVolume(uri[len("alsa://"):] or "default")
 
 

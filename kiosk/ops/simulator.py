@@ -31,7 +31,7 @@ from ..i18n import N_
 log = logging.getLogger(__name__)
 
 CARDS = {"resident": N_("居民身份证"), "foreigner2017": N_("外国人永居证 2017 版"),
-         "foreigner2023": N_("外国人永居证 2023 版"), "hmt": N_("港澳台居民居住证"),
+         "foreigner2023": N_("外国人永居证 2023 版"), "hmt": N_("港澳台居住证"),
          "expired": N_("过期的居民身份证")}
 PRINTER_MODES = {"online": N_("正常"), "paper_out": N_("缺纸"), "cover_open": N_("纸仓盖打开"), "offline": N_("离线")}
 BADGE = "badge"               # drivers/smartcard/simulator.py's fictitious staff badge
@@ -70,13 +70,13 @@ class Simulator:
 
         camera = self._device("camera")
         if not folder or camera is None or not hasattr(camera, "show"):
-            self.faces_problem = "没有配置演示人脸照片（identity.demo_faces）"
+            self.faces_problem = N_("没有配置演示人脸照片（identity.demo_faces）")
             return
         try:
             self.faces = FaceActor(camera, load_pair(folder, camera.resolution or (640, 480)))
         except OSError as exc:
             log.warning("demo faces not loaded: %s", exc)
-            self.faces_problem = f"演示人脸照片不能读取：{exc}"[:120]
+            self.faces_problem = N_("演示人脸照片不能读取：{error}", error=str(exc)[:100])
 
     def face_reference(self) -> str | None:
         """The chip photo the identity worker compares faces with (the pair's ``card``)."""
@@ -91,7 +91,7 @@ class Simulator:
         if self.faces is None:
             return self._say(self.faces_problem)
         self.faces.set_same(same)
-        self._say("摄像头前：证件本人" if same else "摄像头前：另一个人（人脸核验会不通过）")
+        self._say(N_("摄像头前：证件本人") if same else N_("摄像头前：另一个人（人脸核验会不通过）"))
 
     # -- the devices -------------------------------------------------------------------
     def _device(self, name: str) -> Any:
@@ -106,14 +106,14 @@ class Simulator:
         if kind not in CARDS:
             raise ValueError(f"no simulated card {kind!r}")
         if self._id_sim() is None:
-            return self._say("身份证阅读器还没有启动，稍后再试。")
+            return self._say(N_("身份证阅读器还没有启动，稍后再试。"))
         with self._lock:
             if self.placed:
                 self._id_sim().remove_card()
                 self.placed = False
             self.card = kind
         self._start_watch()
-        self._say(f"已放上：{CARDS[kind]}（读卡时读取）")
+        self._say(N_("已放上：{card}（读卡时读取）", card=CARDS[kind]))
 
     def take_card(self) -> None:
         """取走: the card is lifted now and not placed again."""
@@ -123,7 +123,7 @@ class Simulator:
             self.placed = False
         if sim is not None and was:
             sim.remove_card()
-        self._say("已取走证件")
+        self._say(N_("已取走证件"))
 
     def _start_watch(self) -> None:
         if self._thread is None:
@@ -157,19 +157,19 @@ class Simulator:
         """出示/收回工作证 on the simulated smart-card reader; with ``delay`` seconds, later (a thread)."""
         sim = getattr(self._device("smartcard"), "simulator", None)
         if sim is None:
-            return self._say("读卡器（工作证）还没有启动，稍后再试。")
+            return self._say(N_("读卡器（工作证）还没有启动，稍后再试。"))
         if delay > 0:
             def later() -> None:
                 if not self._wait(delay):
                     self.badge(on)
             threading.Thread(target=later, name="simulator-badge", daemon=True).start()
-            return self._say(f"{delay:.0f} 秒后出示工作证：请先退出管理")
+            return self._say(N_("{n} 秒后出示工作证：请先退出管理", n=round(delay)))
         if on:
             sim.remove_card()           # a fresh insertion each time (the badge watch reacts to insertions)
             sim.insert_card(BADGE)
         else:
             sim.remove_card()
-        self._say("已出示工作证" if on else "已收回工作证")
+        self._say(N_("已出示工作证") if on else N_("已收回工作证"))
 
     # -- the receipt printer -----------------------------------------------------------
     def printer(self, mode: str) -> None:
@@ -177,44 +177,48 @@ class Simulator:
         if mode not in PRINTER_MODES:
             raise ValueError(f"no printer mode {mode!r}")
         if printer is None or not hasattr(printer, "set_mode"):
-            return self._say("没有模拟的小票打印机")
+            return self._say(N_("没有模拟的小票打印机"))
         printer.set_mode(mode)
         if hasattr(printer, "refresh"):
             try:
                 printer.refresh()        # its state follows (the admin list, the status to the hub)
             except Exception as exc:  # noqa: BLE001 - the new state says why
                 log.debug("simulated printer: %s", exc)
-        self._say(f"小票打印机：{PRINTER_MODES[mode]}")
+        self._say(N_("小票打印机：{mode}", mode=PRINTER_MODES[mode]))
 
     # -- the ID reader's cable -----------------------------------------------------------
     def reader_cable(self, plugged: bool) -> None:
         reader, sim = self._device("id_reader"), self._id_sim()
         if sim is None:
-            return self._say("身份证阅读器还没有启动，稍后再试。")
+            return self._say(N_("身份证阅读器还没有启动，稍后再试。"))
         if plugged:
             sim.replug()
         else:
             sim.unplug()
         if hasattr(reader, "refresh"):
             reader.refresh()
-        self._say("已插好身份证阅读器" if plugged else "已拔下身份证阅读器")
+        self._say(N_("已插好身份证阅读器") if plugged else N_("已拔下身份证阅读器"))
 
     # -- what the panel shows ----------------------------------------------------------
     def lines(self) -> list[str]:
         reader, printer = self._device("id_reader"), self._device("receipt_printer")
         card = CARDS.get(self.card, "")
-        where = "（在读卡区上）" if self.placed else "（读卡时放上）"
-        out = [f"读卡区：{card + where if card else '没有证件'}"]
+        if not card:
+            out = [N_("读卡区：没有证件")]
+        elif self.placed:
+            out = [N_("读卡区：{card}（在读卡区上）", card=card)]
+        else:
+            out = [N_("读卡区：{card}（读卡时放上）", card=card)]
         if reader is not None:
             sim = self._id_sim()
-            cable = "已拔下" if sim is not None and reader.state is DeviceState.ABSENT else "已连接"
-            out.append(f"身份证阅读器：{cable}")
+            out.append(N_("身份证阅读器：已拔下") if sim is not None and reader.state is DeviceState.ABSENT
+                       else N_("身份证阅读器：已连接"))
         if printer is not None and hasattr(printer, "mode"):
-            out.append(f"小票打印机：{PRINTER_MODES.get(printer.mode, printer.mode)}")
+            out.append(N_("小票打印机：{mode}", mode=PRINTER_MODES.get(printer.mode, printer.mode)))
         if self.faces is None:
-            out.append(f"摄像头：{self.faces_problem or '没有演示人脸'}")
+            out.append(N_("摄像头：{problem}", problem=self.faces_problem or N_("没有演示人脸")))
         else:
-            out.append("摄像头前：" + ("证件本人" if self.faces.same else "另一个人"))
+            out.append(N_("摄像头前：证件本人") if self.faces.same else N_("摄像头前：另一个人"))
         return out
 
     def close(self) -> None:

@@ -252,12 +252,15 @@ def guide_a4(item: Any, hall: Any, qr_url: str | None = None, *, printed_at: dt.
 
 
 def a4_test_page(printed_at: dt.datetime | None = None) -> Document:
-    """The admin's A4 test page: Chinese samples, rare characters, large print, tick boxes, a QR."""
+    """The admin's A4 test page: Chinese samples, rare characters, large print, tick boxes, a QR.
+    Its headings are in the session's language; the samples stay Chinese (they are what it tests)."""
     stamp = (printed_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     return Document(title="A4 test page").add(
-        Title("A4 打印测试"), Text("政务服务大厅自助终端 · ehall-kiosk", "center"), Rule("="),
-        Text("中文测试：居民身份证、户口簿、营业执照、不动产权证书"),
-        Text("标点：（）：，。、；！？“”《》￥"), Text("混排 ABC abc 0123 ￥12.50"),
-        Text("生僻字：王䶮 喆 堃 鿏"), Text("大字（适老化）", large=True, bold=True),
-        Checklist(("勾选框一", "勾选框二"), large=True), Steps(("取号", "等候叫号", "窗口办理")),
-        Rule(), Qr("https://example.gov.cn/ehall/test?a4=1", "扫码测试"), Text(f"打印时间：{stamp}", "center"))
+        Title(_("A4 打印测试")), Text(_("政务服务大厅自助终端 · ehall-kiosk"), "center"), Rule("="),
+        Text(_("中文测试：{sample}").format(sample="居民身份证、户口簿、营业执照、不动产权证书")),
+        Text(_("标点：{sample}").format(sample="（）：，。、；！？“”《》￥")),
+        Text(_("混排 {sample}").format(sample="ABC abc 0123 ￥12.50")),
+        Text(_("生僻字：{sample}").format(sample="王䶮 喆 堃 鿏")), Text(_("大字（适老化）"), large=True, bold=True),
+        Checklist((_("勾选框一"), _("勾选框二")), large=True), Steps((_("取号"), _("等候叫号"), _("窗口办理"))),
+        Rule(), Qr("https://example.gov.cn/ehall/test?a4=1", _("扫码测试")),
+        Text(_("打印时间：{time}").format(time=stamp), "center"))

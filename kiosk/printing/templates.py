@@ -11,7 +11,8 @@ import datetime as dt
 import uuid
 from typing import Any, Iterable
 
-from kiosk.i18n import _
+from kiosk import i18n
+from kiosk.i18n import N_, _
 from kiosk.printing.document import (BigText, Checklist, CutPaper, Document, KeyValue, Qr, Rule,
                                      Steps, Text, Title)
 
@@ -34,6 +35,17 @@ def _time_limit(item: Any) -> str | None:
     return _("{n}个工作日").format(n=days) if days else None
 
 
+def _item_name(item: Any) -> tuple[Any, ...]:
+    """The guide's heading: the item's name; in English its ``name_en`` with the official Chinese
+    name under it (what to show at the window), or the Chinese name marked as such."""
+    name, english = _field(item, "name"), _field(item, "name_en", "") or ""
+    if i18n.current() == i18n.SOURCE:
+        return (Title(name, "left"),)
+    if english:
+        return Title(english, "left"), Text(_("中文名称：{name}").format(name=name))
+    return (Title(_("{name}（中文名称）").format(name=name), "left"),)
+
+
 def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: bool = True,
                   printed_at: dt.datetime | None = None, job_id: str | None = None,
                   basis: bool = False) -> Document:
@@ -49,7 +61,7 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
     doc = Document(job_id=job_id or f"guide-{_field(item, 'id')}-{uuid.uuid4().hex[:12]}",
                    title=f"guide {_field(item, 'id')}")
     doc.add(Text(str(_field(hall, "name")), "center"), Text(_("办事指南（请带回家）"), "center", bold=True),
-            Rule("="), Title(_field(item, "name"), "left"),
+            Rule("="), *_item_name(item),
             KeyValue(_("办理部门"), _field(item, "department") or _("请咨询窗口"), large))
     steps = tuple(s for s in _field(item, "steps", ()) if s)
     if steps:
@@ -94,7 +106,7 @@ def guide_receipt(item: Any, hall: Any, qr_url: str | None = None, *, large: boo
     return doc
 
 
-def ticket_receipt(number: str, hall: Any, *, heading: str = "排队号", item_name: str = "",
+def ticket_receipt(number: str, hall: Any, *, heading: str = N_("排队号"), item_name: str = "",
                    window: str = "", waiting: int | None = None,
                    details: Iterable[tuple[str, str]] = (), qr_url: str | None = None,
                    issued_at: dt.datetime | None = None, job_id: str | None = None) -> Document:
@@ -102,45 +114,50 @@ def ticket_receipt(number: str, hall: Any, *, heading: str = "排队号", item_n
 
     ``details`` are extra key/value lines (受理编号, 申请人 ...). The number is
     printed very large; ``job_id`` defaults to one per number and day, so a
-    retry of the same ticket never prints twice.
+    retry of the same ticket never prints twice. The kiosk's words are in the session's
+    language (a marked ``heading`` or detail key is translated too); the item's name, the
+    window and the hall's name are printed as given.
     """
     day = (issued_at or dt.datetime.now()).strftime("%Y%m%d")
     doc = Document(job_id=job_id or f"ticket-{day}-{number}", title=f"ticket {number}")
-    doc.add(Text(str(_field(hall, "name")), "center", bold=True), Text(heading, "center", large=True),
+    doc.add(Text(str(_field(hall, "name")), "center", bold=True), Text(_(heading), "center", large=True),
             BigText(number, 3))
     if item_name:
-        doc.add(KeyValue("事项", item_name, True))
+        doc.add(KeyValue(_("事项"), item_name, True))
     if window:
-        doc.add(KeyValue("窗口", window, True))
+        doc.add(KeyValue(_("窗口"), window, True))
     if waiting is not None:
-        doc.add(KeyValue("前面还有", f"{waiting}人", True))
+        doc.add(KeyValue(_("前面还有"), _("{n}人").format(n=waiting), True))
     for key, value in details:
-        doc.add(KeyValue(key, value))
+        doc.add(KeyValue(_(key), value))
     if qr_url:
-        doc.add(Qr(qr_url, "扫码查看进度", module=5))
-    doc.add(Rule(), Text(f"{_stamp(issued_at)}  请留意叫号", "center"))
+        doc.add(Qr(qr_url, _("扫码查看进度"), module=5))
+    doc.add(Rule(), Text(_("{time}  请留意叫号").format(time=_stamp(issued_at)), "center"))
     if _field(hall, "phone"):
-        doc.add(Text(f"大厅电话：{_field(hall, 'phone')}", "center"))
+        doc.add(Text(_("大厅电话：{phone}").format(phone=_field(hall, "phone")), "center"))
     return doc.add(CutPaper())
 
 
 def test_slip(profile: Any, qr_url: str = "https://example.gov.cn/ehall/test?slip=1",
               printed_at: dt.datetime | None = None) -> Document:
-    """Admin test slip: profile facts, Chinese samples (䶮 as an image), a QR, a cut."""
+    """Admin test slip: profile facts, Chinese samples (䶮 as an image), a QR, a cut.
+
+    Its headings are in the session's language; the samples stay Chinese in every language,
+    because they are what the slip tests (the printer's Chinese font, punctuation, 䶮 as an image)."""
     p = profile
     doc = Document(job_id=f"test-{uuid.uuid4().hex[:12]}", title="test slip")
-    doc.add(Title("打印测试"), Text(f"profile {p.name}", "center"), Rule("="),
+    doc.add(Title(_("打印测试")), Text(f"profile {p.name}", "center"), Rule("="),
             Text(f"paper {p.paper_width_mm} mm, {p.width_dots} dots, {p.columns} columns"),
             Text(f"font {p.font_charset}, native QR {'yes' if p.native_qr else 'no (image)'}, "
                  f"cutter {'yes' if p.cutter else 'no'}, near-end sensor "
                  f"{'yes' if p.near_end_sensor else 'no (forecast)'}"),
             Text("".join(str(i % 10) for i in range(1, p.columns + 1))),
-            Rule(), Text("中文测试：政务服务大厅自助终端"),
-            Text("标点：（）：，。、；！？“”《》￥"),
-            Text("混排 ABC abc 0123 ￥12.50"),
-            Text("大字", large=True), Checklist(("居民身份证原件",)),
-            Text(f"生僻字：王{RARE_SAMPLE}（应为图片行）"),
-            Rule(), Qr(qr_url, "扫码测试"), Text(f"{_stamp(printed_at)}", "center"), CutPaper())
+            Rule(), Text(_("中文测试：{sample}").format(sample="政务服务大厅自助终端")),
+            Text(_("标点：{sample}").format(sample="（）：，。、；！？“”《》￥")),
+            Text(_("混排 {sample}").format(sample="ABC abc 0123 ￥12.50")),
+            Text(_("大字"), large=True), Checklist((_("居民身份证原件"),)),
+            Text(_("生僻字：{sample}（应为图片行）").format(sample=f"王{RARE_SAMPLE}")),
+            Rule(), Qr(qr_url, _("扫码测试")), Text(f"{_stamp(printed_at)}", "center"), CutPaper())
     return doc
 
 

@@ -68,6 +68,7 @@ class VoiceGuide:
         self.changes: Observers[VoiceGuide] = Observers("voice")
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
+        self.default_volume = float(getattr(audio, "volume", 0.8) or 0.8)   # each session starts here
         session.on_wipe(self._forget)
 
     @property
@@ -89,9 +90,14 @@ class VoiceGuide:
         self.changes.notify(self)
 
     def volume(self, up: bool) -> None:
+        """音量 + / −: louder or softer for this session (the session's end puts it back)."""
         if self.audio is not None:
-            self.audio.volume = min(1.0, max(0.1, self.audio.volume + (VOLUME_STEP if up else -VOLUME_STEP)))
+            self.audio.volume = round(min(1.0, max(0.1, self.audio.volume + (VOLUME_STEP if up else -VOLUME_STEP))), 2)
             self.changes.notify(self)
+
+    @property
+    def volume_percent(self) -> int:
+        return round(100 * float(getattr(self.audio, "volume", 0.0) or 0.0))
 
     def screen_shown(self, name: str) -> None:
         """The route's screen is up: its instruction, if voice is on. A call pauses prompts."""
@@ -158,4 +164,5 @@ class VoiceGuide:
         self.paused = False
         if self.audio is not None:
             self.audio.stop()
+            self.audio.volume = self.default_volume      # the next citizen starts at the hall's level
         self.changes.notify(self)

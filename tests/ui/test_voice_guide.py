@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """语音播报 as the citizen hears it: after real taps, the audio simulator's record holds each
-screen's prompt, not silent, cut by the next; the 语音 button in the bar turns it off; nothing
+screen's prompt, not silent, cut by the next; the 语音 button in the bar turns it on and, while on,
+opens its panel (音量 −/+ for the session, 关闭语音); nothing
 is spoken in a helper call or for citizen data."""
-from ui_kit import button
+from kivy.metrics import dp
+
+from ui_kit import button, overflowing
 
 
 def _voice_ui(make_ui, **overrides):
@@ -38,7 +41,26 @@ def test_large_text_speaks_each_screen_and_the_bar_turns_it_off(make_ui):
     assert key == "search" and seconds > 1.0 and peak > 2000  # a real, audible prompt
     voice_btn = button(drv.screen, "语音 开")
     drv.screenshot("voice-on-in-bar")
-    drv.tap(voice_btn)                                       # off for this session
+    drv.tap(voice_btn)                                       # the panel: 音量 −/+, 关闭语音
+    panel = drv.app.voice_panel
+    drv.frames(2)
+    assert panel.parent is not None and panel.level.text == "音量 80%"
+    for btn in panel.buttons.values():                        # large targets, inside the panel
+        assert btn.height >= dp(60) and btn.width >= dp(60)
+    assert not overflowing(panel)
+    drv.screenshot("voice-panel-large")
+    count = len(audio.played)
+    drv.tap(panel.buttons["up"])                              # louder: the prompt again, louder
+    assert audio.wait_played(count + 1, 20) and panel.level.text == "音量 95%"
+    louder = audio.played[-1]
+    drv.tap(panel.buttons["down"])
+    drv.tap(panel.buttons["down"])
+    assert audio.wait_played(count + 3, 20) and panel.level.text == "音量 65%"
+    softer = audio.played[-1]
+    assert louder[0] == softer[0] == "search" and louder[2] > softer[2] * 1.3   # heard louder, then softer
+    drv.tap(panel.buttons["off"])                             # off for this session
+    drv.frames(2)
+    assert panel.parent is None
     assert not drv.app.voice_on and audio.stopped >= 1
     count = len(audio.played)
     drv.kiosk.session.go("help")
@@ -47,6 +69,7 @@ def test_large_text_speaks_each_screen_and_the_bar_turns_it_off(make_ui):
     drv.kiosk.session.end("finished")                        # the next citizen: the default again
     drv.frames(2)
     assert not drv.app.voice_on and drv.kiosk.voice.choice is None
+    assert drv.kiosk.voice.volume_percent == 80                # and the hall's level again
 
 
 def test_always_on_speaks_home_and_a_call_is_quiet(make_ui):

@@ -202,3 +202,30 @@ def test_popularity_column_in_csv_and_json(tmp_path):
         (3, "popularity must be a whole number, not 2.5"),
         (4, "popularity must be a whole number, not True"),
     ]
+
+
+def test_name_en_column_is_optional_english_and_shown_in_english_sessions(tmp_path):
+    """GIVEN a name_en column WHEN loaded THEN an English name is kept, a name with Chinese
+    characters or full-width punctuation rejects the row with its line; an English session shows
+    name_en, or the official Chinese name marked "(Chinese name)"; Chinese shows the name."""
+    path = tmp_path / "hall.csv"
+    path.write_text("id,name,name_en\n"
+                    "E1,居民身份证申领,Resident ID card application\n"
+                    "E2,婚姻登记,\n"
+                    "E3,护照申领,护照\n"
+                    "E4,出生登记,Birth registration（new）\n", encoding="utf-8")
+    cat = catalogue.load(path)
+    one, two = cat.by_id["E1"], cat.by_id["E2"]
+    assert one.name_en == "Resident ID card application" and two.name_en == ""
+    assert {e.line: e.reason for e in cat.errors} == {
+        4: "name_en must be English: it has '护' (leave it empty to show the Chinese name)",
+        5: "name_en must be English: it has '（' (leave it empty to show the Chinese name)"}
+    assert cat.warnings == []
+    assert catalogue.shown_name(one, "en") == "Resident ID card application"
+    assert catalogue.shown_name(two, "en") == "婚姻登记 (Chinese name)"
+    assert catalogue.shown_name(one, "zh") == "居民身份证申领" == catalogue.shown_name(one)
+
+
+def test_bundled_items_have_no_invented_english_names():
+    """kiosk/data/README.md: no English names are made up for the bundled sample."""
+    assert not [i.id for i in catalogue.load().items if i.name_en]

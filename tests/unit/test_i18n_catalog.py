@@ -134,3 +134,18 @@ def test_no_unmarked_chinese_in_the_screens(texts):
                 continue
             bad.append(f"{path.relative_to(ROOT)}:{line}: {value!r}")
     assert not bad, "mark these with _() / N_() / app._() (docs/i18n.md):\n" + "\n".join(bad)
+
+
+def test_a_core_status_line_is_translated_where_it_is_shown():
+    """N_(template, values) (kiosk/i18n.py): the core makes a line without knowing the reader's
+    language; it reads as Chinese, and _() shows it in the current language, marked values too."""
+    from kiosk.ops.admin import LABELS
+
+    line = i18n.N_("{device}测试页没有打印出来（{code}）", device=LABELS["receipt_printer"], code="PRN_NO_PAPER")
+    assert line == "小票打印机测试页没有打印出来（PRN_NO_PAPER）" and isinstance(line, str)
+    assert i18n.gettext(line, "en") == "Receipt printer: the test page was not printed (PRN_NO_PAPER)"
+    outer = i18n.N_("已重新加载：{what}", what=i18n.N_("事项目录 版本 {version}，{n} 项", version="abc", n=3))
+    assert i18n.gettext(outer, "en") == "Reloaded: Item catalogue version abc, 3 items"
+    assert i18n.translator("en")(outer) == i18n.gettext(outer, "en")
+    assert i18n.gettext(outer, "zh") == "已重新加载：事项目录 版本 abc，3 项"
+    assert i18n.N_("首页") == "首页" and type(i18n.N_("首页")) is str       # no values: the msgid itself
