@@ -51,7 +51,10 @@ class Text(str):
         return self
 
     def render(self, language: str) -> str:
-        return _fill(catalog(language).get(self.msgid, self.msgid), self.params, language)
+        try:
+            return _fill(catalog(language).get(self.msgid, self.msgid), self.params, language)
+        except (KeyError, IndexError, ValueError):   # a broken translation: the Chinese text, filled
+            return str(self)
 
 
 def _fill(template: str, params: dict[str, object], language: str) -> str:
@@ -59,10 +62,7 @@ def _fill(template: str, params: dict[str, object], language: str) -> str:
         return template
     values = {k: (v.render(language) if isinstance(v, Text)
                   else catalog(language).get(v, v) if isinstance(v, str) else v) for k, v in params.items()}
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):     # a broken translation: the Chinese text, filled
-        return template
+    return template.format(**values)           # a bad template raises: Text.render falls back
 
 
 def N_(msgid: str, **params: object) -> str:

@@ -149,3 +149,13 @@ def test_a_core_status_line_is_translated_where_it_is_shown():
     assert i18n.translator("en")(outer) == i18n.gettext(outer, "en")
     assert i18n.gettext(outer, "zh") == "已重新加载：事项目录 版本 abc，3 项"
     assert i18n.N_("首页") == "首页" and type(i18n.N_("首页")) is str       # no values: the msgid itself
+
+
+def test_a_broken_translation_of_a_status_line_shows_the_chinese_line_filled(monkeypatch):
+    """A translation that names a value the line does not have must not show "{n}" or fail: the
+    reader gets the Chinese line with its values."""
+    line = i18n.N_("已重新加载：{what}", what="x")
+    broken = dict(i18n.catalog("en"))
+    broken["已重新加载：{what}"] = "Reloaded: {nothing}"
+    monkeypatch.setitem(i18n._catalogs, "en", broken)
+    assert i18n.gettext(line, "en") == "已重新加载：x"
