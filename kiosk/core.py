@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
 from . import memory, qr
 from .browse_index import ThemeIndex, departments_az
 from .index_cache import load_index
+from .search_rewrite import rewrites
 from .theme_rules import load_rules
 from .catalogue import Catalogue, Item
 from .config import Config
@@ -86,6 +87,12 @@ class Kiosk:
 
     def search(self, text: str, limit: int | None = 50) -> Results:
         results = self.index.search(text, limit)
+        if results.total == 0:               # the citizen's word order, or a part of their words
+            for other in rewrites(results.query):
+                found = self.index.search(other, limit)
+                if found.total:
+                    results = replace(found, query=results.query, instead=other)
+                    break
         self.searches.notify((text, results.total))
         return results
 

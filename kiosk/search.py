@@ -98,6 +98,7 @@ class Results:
     query: str
     total: int
     hits: list[Hit]
+    instead: str = ""       # the query found nothing; these are the results of this reading of it
 
 
 class SearchIndex:

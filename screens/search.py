@@ -194,6 +194,9 @@ class SearchScreen(KioskScreen):
                                                                                listed=self.listed)
         else:
             self.status = _("找到 {n} 项，最相关的在最前面：").format(n=results.total)
+        if results.instead:                  # their words found nothing; another reading of them did
+            self.status = _("没有找到“{text}”。下面是“{instead}”的 {n} 项结果：").format(
+                text=text.strip(), instead=results.instead, n=results.total)
         if results.total > self.listed:
             if self._more is None:
                 self._more = Factory.MoreButton()

@@ -98,3 +98,22 @@ def test_markup_in_names_is_escaped():
     from screens.search import highlight
     text = highlight(Hit(Item(id="x", name="[b]A&B[/b]"), (1,)))
     assert "&bl;" in text and "[b]" not in text.replace("[color=b3261e][u]b[/u][/color]", "")
+
+
+def test_the_citizens_word_order_finds_the_item_and_says_so(ui):
+    """GIVEN 迁户口 (the act first, as people say it; the catalogue names 户口迁入…) typed by an IME
+    WHEN searched THEN nothing matches as typed, so the 户口迁 results show, and the screen says
+    that it shows another reading of the words; a word with nothing behind it still says so."""
+    ui.tap(ui.screen.ids.tile_search)
+    search = ui.screen
+    ui.window.dispatch("on_textinput", "迁户口")
+    ui.frames(2)
+    assert search.total > 0 and "没有找到“迁户口”。下面是“户口迁”的" in search.status
+    first = search.ids.results.children[-1]
+    assert first.text.replace("[/u]", "").count("户") and "迁" in first.text
+    ui.screenshot("search-word-order")
+    for _ in "迁户口":
+        search.ids.field.do_backspace()
+    ui.window.dispatch("on_textinput", "提取公积金")
+    ui.frames(2)
+    assert search.total == 0 and search.status.startswith("没有找到与“提取公积金”相关的事项")
