@@ -35,3 +35,18 @@ def test_the_kiosk_shows_another_reading_only_when_nothing_was_found(kiosk_core)
     assert kiosk_core.search("补办身份证", limit=5).instead == "身份证"
     nothing = kiosk_core.search("提取公积金", limit=5)
     assert nothing.total == 0 and nothing.instead == ""
+
+
+def test_citizens_words_from_the_faq_find_their_service_in_the_top_3(kiosk_core):
+    """tests/data/citizen-words.csv: short searches in the words the bundled FAQ's askers use
+    (kiosk/data/faq.csv variants, ids in the service column). All are found in the first three
+    through the kiosk; four of them (迁户口, 补办身份证, 办护照, 注销公司) only by another reading."""
+    from pathlib import Path
+
+    from kiosk.search_quality import evaluate, load_probes, report, top_rate
+    probes = load_probes(Path(__file__).parents[1] / "data" / "citizen-words.csv")
+    outcomes = evaluate(kiosk_core, probes)
+    assert top_rate(outcomes) == 1.0, report(outcomes)
+    as_typed = evaluate(kiosk_core.index, probes)
+    missed = {o.probe.query for o in as_typed if o.rank is None or o.rank > 3}
+    assert missed == {"迁户口", "补办身份证", "办护照", "注销公司"}, report(as_typed)
