@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .link import HubLink
 from .media import CallMedia
-from .status import ACTIVE, WAITING, AssistStatus, CallState, ChatLine
+from .status import ACTIVE, WAITING, AssistStatus, CallState, ChatLine, allowed
 from ..observe import Observers
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ class AssistCall:
         self._observers.unsubscribe(fn)
 
     def set(self, **changes: Any) -> None:
+        before = self.status.state
         self.status = replace(self.status, **changes)
+        if not allowed(before, self.status.state):
+            log.warning("assist: unexpected transition %s -> %s", before, self.status.state)
         self._observers.notify(self.status)
 
     @property

@@ -103,3 +103,15 @@ def test_overlays():
     assert not overlays("connected", "search", CallView(in_call=True, hung_up=True)).controls
     assert overlays(None, "search", CallView()) == overlays(None, "home", CallView())
     assert not overlays(None, "search", CallView()).controls
+
+
+def test_the_call_state_table_covers_every_state():
+    """kiosk/assist/status.py TRANSITIONS: every state has its next states; a request can be made
+    from rest and from an ended one; a call only ends; nothing jumps from rest to a call."""
+    from kiosk.assist.status import REST, TRANSITIONS, allowed
+    assert set(TRANSITIONS) == set(STATES)
+    assert all(allowed(s, s) for s in STATES)
+    assert all(allowed(r, CallState.REQUESTING) for r in REST)
+    assert not allowed(CallState.IDLE, CallState.CONNECTED)
+    assert not allowed(CallState.CONNECTED, CallState.QUEUED)
+    assert not allowed(CallState.IDLE, CallState.ENDED)

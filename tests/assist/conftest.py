@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The assist tests (the real AssistService against a real hub) fail on a call state step that
+kiosk/assist/status.py TRANSITIONS does not allow: the service only logs it."""
+import logging
+
+import pytest
+
+
+class _Steps(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.bad: list[str] = []
+
+    def emit(self, record):
+        if "unexpected transition" in record.getMessage():
+            self.bad.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def only_allowed_call_steps():
+    steps = _Steps()
+    logger = logging.getLogger("kiosk.assist.call")
+    logger.addHandler(steps)
+    try:
+        yield
+    finally:
+        logger.removeHandler(steps)
+    assert not steps.bad, steps.bad
