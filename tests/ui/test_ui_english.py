@@ -161,3 +161,26 @@ def test_configured_language_starts_each_session(make_ui):
     ui.kiosk.session.end("finished")
     ui.frames(2)
     assert ui.app.ui.language == "en"
+
+
+def test_ocr_reads_the_english_home(ui):
+    """Issue 13: OCR (Debian's tesseract, English model) of the English home screen's pixels reads
+    its key words: what a foreigner sees is English a machine can read, not boxes or Chinese."""
+    import pytesseract
+    from PIL import Image
+
+    to_english(ui)
+    ui.frames(2)
+    shot = ui.screenshot("en-home-ocr")
+    from PIL import ImageOps
+    gray = Image.open(shot).convert("L").resize((2560, 1600))
+    # white words on the blue tiles read best inverted; dark words on the page as they are
+    words = " ".join(pytesseract.image_to_string(img, lang="eng")
+                     for img in (gray, ImageOps.invert(gray))).lower()
+    tiles = [ui.screen.ids[t].text.split("\n")[0] for t in ("tile_theme", "tile_search", "tile_ask",
+                                                               "tile_department")]
+    for label in tiles:
+        for word in label.lower().split():
+            if len(word) > 3:                      # short words are OCR's hardest and say least
+                assert word in words, f"{word!r} of {label!r} not read; OCR read: {words!r}"
+    assert "identity check" in words and "large text" in words
