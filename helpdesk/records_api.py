@@ -97,7 +97,8 @@ class RecordsApi:
         self.guesses.admitted(terminal)
         return web.json_response({"ok": True, "number": found["number"], "category": found["category"],
                                   "status": found["status"], "words": STATUS_WORDS.get(found["status"], found["status"]),
-                                  "deadline": found["deadline"].isoformat(), "reply": found["reply"] or ""})
+                                  "deadline": found["deadline"].isoformat(), "reply": found["reply"] or "",
+                                  "rated": found["rated"]})
 
     async def post(self, request: web.Request) -> web.Response:
         terminal, refused = await self._admit(request)

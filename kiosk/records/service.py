@@ -73,6 +73,8 @@ class Lookup:
     words: str = ""
     deadline: str = ""
     reply: str = ""
+    status: str = ""            # the hub's status key (replied/closed: it may be rated)
+    rated: bool = False         # the order was rated already (once per order)
 
 
 def state_folder() -> Path:
@@ -246,7 +248,8 @@ def build_records(config) -> RecordsService | None:
             return Lookup("offline")
         found = answer.json()
         return Lookup("found", str(found.get("number", "")), str(found.get("category", "")),
-                      str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")))
+                      str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")),
+                      str(found.get("status", "")), bool(found.get("rated")))
     service.ask_hub = ask_hub
     if not service.can_order:
         log.warning("records.outbox_key is empty: 留言 (work orders) is not offered; ratings and "
