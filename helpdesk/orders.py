@@ -127,6 +127,12 @@ sms_queue = sa.Table(                  # SMS notices until the gateway took them
     sa.Column("last_error", sa.String(200)),                     # a status or an error's kind, never the phone
 )
 sa.Index("sms_queue_sent_next", sms_queue.c.sent, sms_queue.c.next_try)
+order_photos = sa.Table(               # the document camera's photos with an order (helpdesk/order_photos.py)
+    "order_photos", meta,
+    sa.Column("order_id", sa.String(32), sa.ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("n", sa.Integer, primary_key=True),
+    sa.Column("jpeg", sa.LargeBinary, nullable=False),
+)
 sa.Index("stats_days_day", stats_days.c.day)
 sa.Index("stats_queries_day", stats_queries.c.day)
 
@@ -202,6 +208,11 @@ class OrderStore:
             raise OrderError(str(exc)) from None
         if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
             raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
+        from helpdesk.order_photos import PhotoError, check_photos
+        try:
+            rec = {**rec, "photos": check_photos(rec.get("photos"))}
+        except PhotoError as exc:
+            raise OrderError(str(exc)) from None
         for _attempt in range(50):        # two kiosks may draw the same next number: the second retries
             try:
                 return self._insert(rec, record_id, category, text, phone, deadline, terminal, now)
@@ -226,6 +237,8 @@ class OrderStore:
                 deadline=deadline, status="submitted"))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
+            for n, jpeg in enumerate(rec["photos"]):
+                db.execute(order_photos.insert().values(order_id=record_id, n=n, jpeg=jpeg))
             queued = self._notice(db, record_id, "filed", now, number=number, deadline=deadline.isoformat())
         self._wake(queued)
         return Receipt(record_id, number, code, deadline)
@@ -334,6 +347,19 @@ class OrderStore:
         rec = {"id": order_rating_id(row.id), "target_kind": "order", "target_id": row.id, "score": score,
                "reasons": reasons, "text": text or None}
         return self.rate(rec, "status-page", now)
+
+    def delete_order(self, order_id: str) -> bool:
+        """Removes an order and all that is tied to it (audit trail, notices, photos): what a
+        retention rule calls. True when there was one."""
+        with self.engine.begin() as db:
+            for table in (order_photos, sms_queue, order_events):
+                db.execute(table.delete().where(table.c.order_id == order_id))
+            return bool(db.execute(orders.delete().where(orders.c.id == order_id)).rowcount)
+
+    def photo(self, order_id: str, n: int) -> bytes | None:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id,
+                                                                   order_photos.c.n == n)).scalar()
 
     def follow_ups(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:
