@@ -86,3 +86,56 @@ def test_photos_reach_the_console_and_bad_ones_are_refused_by_name(tmp_path):
         finally:
             await fx.stop()
     run(go())
+
+
+def test_the_kiosks_photos_wait_sealed_in_the_outbox_through_an_outage_then_reach_the_hub(tmp_path):
+    """The kiosk's order with two document-camera pages (kiosk.web.capture.to_jpeg, under the
+    hub's 200 kB): kept sealed in the outbox (no JPEG in the file), kept while the hub is down,
+    and taken with the order when it is back; a third-party PNG or a fourth photo is refused at
+    the kiosk before anything is kept."""
+    import datetime as dt
+
+    import numpy as np
+    import pytest
+    import requests
+
+    from ehall_common.workdays import WorkCalendar
+    from kiosk.records import Outbox, new_key
+    from kiosk.records.outbox import http_sender
+    from kiosk.records.service import MAX_PHOTO_BYTES, RecordsService
+    from kiosk.web.capture import to_jpeg
+
+    async def go():
+        url = f"sqlite:///{tmp_path / 'orders.db'}"
+        await asyncio.to_thread(upgrade, url)
+        fx = HubFixture(tmp_path)
+        fx.orders = OrderStore(url)
+        await fx.start()
+        try:
+            fx.register_kiosk("EHALL-01")
+            box = Outbox(tmp_path / "outbox.db", new_key())
+            service = RecordsService(box, WorkCalendar(), "EHALL-01", "https://hub/orders/status",
+                                     {"咨询": 5, "求助": 5, "投诉": 15, "建议": 15}, today=lambda: dt.date(2026, 12, 4))
+            rng = np.random.default_rng(7)
+            pages = [to_jpeg(rng.integers(0, 255, (1400, 1000, 3), dtype=np.uint8), MAX_PHOTO_BYTES),
+                     to_jpeg(np.full((1400, 1000, 3), 240, dtype=np.uint8), MAX_PHOTO_BYTES)]
+            assert all(len(p) <= MAX_PHOTO_BYTES for p in pages)
+            for bad in ([b"\x89PNG..."], [pages[1]] * 4):
+                with pytest.raises(ValueError):
+                    service.submit_order("求助", "证件照片见附件", "13912345678", photos=bad)
+            assert len(box) == 0
+            done = service.submit_order("求助", "证件照片见附件", "13912345678", photos=pages)
+            assert base64.b64encode(pages[1][:60]) not in (tmp_path / "outbox.db").read_bytes()
+            down = http_sender("http://127.0.0.1:9/api/records", "EHALL-01", fx.kiosk_tokens["EHALL-01"])
+            with pytest.raises(requests.ConnectionError):                   # the sender's loop tries again later
+                await asyncio.to_thread(down, box.pending()[0])
+            assert len(box) == 1
+            up = http_sender(str(fx.server.make_url("/api/records")), "EHALL-01", fx.kiosk_tokens["EHALL-01"])
+            assert await asyncio.to_thread(up, box.pending()[0]) is True
+            [order] = fx.orders.listing()
+            assert order["id"] == done.record_id
+            assert [fx.orders.photo(order["id"], n) for n in range(3)] == [*pages, None]
+            box.close()
+        finally:
+            await fx.stop()
+    run(go())
