@@ -159,7 +159,7 @@ class RecordsService:
             raise ValueError("description: 1 to 500 characters")
         days, deadline = self.deadline(category)
         code = new_code()
-        payload = {"category": category, "description": text, "item_id": item_id or None,
+        payload: dict[str, Any] = {"category": category, "description": text, "item_id": item_id or None,
                    "item_name": item_name[:80] or None, "name_masked": name_masked[:20] or None,
                    "filed": self.today().isoformat(),
                    "deadline": deadline.date.isoformat(), "deadline_certain": deadline.certain,
