@@ -22,6 +22,7 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,12 @@ sms_queue = sa.Table(                  # SMS notices until the gateway took them
     sa.Column("last_error", sa.String(200)),                     # a status or an error's kind, never the phone
 )
 sa.Index("sms_queue_sent_next", sms_queue.c.sent, sms_queue.c.next_try)
+order_photos = sa.Table(               # the document camera's photos with an order (helpdesk/order_photos.py)
+    "order_photos", meta,
+    sa.Column("order_id", sa.String(32), sa.ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("n", sa.Integer, primary_key=True),
+    sa.Column("jpeg", sa.LargeBinary, nullable=False),
+)
 sa.Index("stats_days_day", stats_days.c.day)
 sa.Index("stats_queries_day", stats_queries.c.day)
 
@@ -155,6 +162,11 @@ def upgrade(url: str) -> None:
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(cfg, "head")
+
+
+def order_rating_id(order_id: str) -> str:
+    """The one rating an order may have (the kiosk's lookup and the status page share it)."""
+    return "order-" + hashlib.sha256(order_id.encode()).hexdigest()[:26]
 
 
 class OrderStore:
@@ -196,6 +208,11 @@ class OrderStore:
             raise OrderError(str(exc)) from None
         if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
             raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
+        from helpdesk.order_photos import PhotoError, check_photos
+        try:
+            rec = {**rec, "photos": check_photos(rec.get("photos"))}
+        except PhotoError as exc:
+            raise OrderError(str(exc)) from None
         for _attempt in range(50):        # two kiosks may draw the same next number: the second retries
             try:
                 return self._insert(rec, record_id, category, text, phone, deadline, terminal, now)
@@ -220,6 +237,8 @@ class OrderStore:
                 deadline=deadline, status="submitted"))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
+            for n, jpeg in enumerate(rec["photos"]):
+                db.execute(order_photos.insert().values(order_id=record_id, n=n, jpeg=jpeg))
             queued = self._notice(db, record_id, "filed", now, number=number, deadline=deadline.isoformat())
         self._wake(queued)
         return Receipt(record_id, number, code, deadline)
@@ -227,9 +246,13 @@ class OrderStore:
     def status(self, code: str) -> dict[str, Any] | None:
         """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name."""
         with self.engine.connect() as db:
-            row = db.execute(sa.select(orders.c.number, orders.c.status, orders.c.deadline, orders.c.reply,
-                                       orders.c.category).where(orders.c.code_hash == _hash(code))).first()
-        return dict(row._mapping) if row else None
+            row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
+                                       orders.c.reply, orders.c.category)
+                             .where(orders.c.code_hash == _hash(code))).first()
+            if row is None:
+                return None
+            rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
+        return {**row._mapping, "rated": rated is not None}
 
     def act(self, order_id: str, actor: str, action: str, detail: str = "",
             now: dt.datetime | None = None) -> None:
@@ -282,23 +305,61 @@ class OrderStore:
         if score <= 2 and not reasons:
             raise OrderError("reasons: a bad rating says why (GB/T 39735 list)")
         due = self.rules.follow_up(now.astimezone().date()) if score <= 2 else None
+        try:
+            return self._rate(rec, terminal, score, reasons, due, now)
+        except sa.exc.IntegrityError:          # the same order rated at once from two places
+            return False
+
+    def _rate(self, rec: dict[str, Any], terminal: str, score: int, reasons: list[str], due: dt.date | None,
+              now: dt.datetime) -> bool:
         with self.engine.begin() as db:
             if db.execute(sa.select(ratings.c.id).where(ratings.c.id == str(rec.get("id")))).first():
                 return False
+            order = None
+            if rec.get("target_kind") == "order" and rec.get("target_id"):
+                key = str(rec["target_id"])            # a finished order rated: its id or its number
+                order = db.execute(sa.select(orders.c.id, orders.c.number)
+                                   .where(sa.or_(orders.c.id == key, orders.c.number == key))).first()
+            rating_id = str(rec["id"])[:32]
+            if order is not None:                      # one rating per order, wherever it comes from
+                rating_id = order_rating_id(order.id)
+                if db.execute(sa.select(ratings.c.id).where(ratings.c.id == rating_id)).first():
+                    return False
             db.execute(ratings.insert().values(
-                id=str(rec["id"])[:32], target_kind=str(rec.get("target_kind", "session"))[:12],
+                id=rating_id, target_kind=str(rec.get("target_kind", "session"))[:12],
                 target_id=(str(rec["target_id"])[:64] if rec.get("target_id") else None), terminal=terminal,
                 helper=rec.get("helper"), score=score, reasons=json.dumps(reasons, ensure_ascii=False)[:400],
                 text=(str(rec.get("text") or "")[:500] or None), created=now, follow_up_due=due))
             queued = False
-            if due is not None and rec.get("target_kind") == "order" and rec.get("target_id"):
-                key = str(rec["target_id"])            # a finished order rated: its id or its number
-                order = db.execute(sa.select(orders.c.id, orders.c.number)
-                                   .where(sa.or_(orders.c.id == key, orders.c.number == key))).first()
-                if order is not None:
-                    queued = self._notice(db, order.id, "follow_up", now, number=order.number, due=due.isoformat())
+            if due is not None and order is not None:
+                queued = self._notice(db, order.id, "follow_up", now, number=order.number, due=due.isoformat())
         self._wake(queued)
         return True
+
+    def rate_order(self, number: str, score: int, reasons: list[str], text: str = "",
+                   now: dt.datetime | None = None) -> bool:
+        """The status page's rating of a finished order (its holder had the 查询码); False when
+        the order was rated already. OrderError when it is not 已答复/已办结."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(orders.c.id, orders.c.status).where(orders.c.number == number)).first()
+        if row is None or row.status not in ("replied", "closed"):
+            raise OrderError("order: only an answered or closed order is rated")
+        rec = {"id": order_rating_id(row.id), "target_kind": "order", "target_id": row.id, "score": score,
+               "reasons": reasons, "text": text or None}
+        return self.rate(rec, "status-page", now)
+
+    def delete_order(self, order_id: str) -> bool:
+        """Removes an order and all that is tied to it (audit trail, notices, photos): what a
+        retention rule calls. True when there was one."""
+        with self.engine.begin() as db:
+            for table in (order_photos, sms_queue, order_events):
+                db.execute(table.delete().where(table.c.order_id == order_id))
+            return bool(db.execute(orders.delete().where(orders.c.id == order_id)).rowcount)
+
+    def photo(self, order_id: str, n: int) -> bytes | None:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id,
+                                                                   order_photos.c.n == n)).scalar()
 
     def follow_ups(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:

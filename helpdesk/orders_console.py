@@ -4,7 +4,8 @@
 
 - ``GET /api/orders``: open orders first (overdue, then by deadline), then closed ones.
 - ``GET /api/orders/{id}``: the order (with the phone: staff call citizens back), its audit trail
-  and its SMS notices (``sms``: event, sent or not yet, attempts, the last error; helpdesk/sms_queue.py).
+  and its SMS notices (``sms``: event, sent or not yet, attempts, the last error; helpdesk/sms_queue.py)
+  and its photos (``photos``: base64 JPEGs from the kiosk's document camera, shown as data: images).
 - ``POST /api/orders/{id}/{assign|reply|close|return}`` ``{"detail": "..."}``: done as the
   logged-in helper, audited.
 - ``GET /api/ratings/follow-ups``: 差评 still waiting for a follow-up, oldest due first.
@@ -13,6 +14,7 @@ JSON only: the console renders with textContent (nothing is inserted as HTML).
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import json
 from typing import Any, Callable
@@ -21,7 +23,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from helpdesk.accounts import Accounts
-from helpdesk.orders import OrderError, OrderStore, order_events, orders, sms_queue
+from helpdesk.orders import OrderError, OrderStore, order_events, order_photos, orders, sms_queue
 from helpdesk.websurface import bearer
 
 ACTIONS = ("assign", "reply", "close", "return")
@@ -71,6 +73,9 @@ class OrdersConsole:
                                            sms_queue.c.attempts, sms_queue.c.last_error)
                                  .where(sms_queue.c.order_id == order_id).order_by(sms_queue.c.seq))
             out["sms"] = [_plain(dict(n._mapping)) for n in notices]     # [sms]: was the citizen told?
+            photos = db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id)
+                                .order_by(order_photos.c.n))
+            out["photos"] = [base64.b64encode(p.jpeg).decode("ascii") for p in photos]
             return out
 
     async def listing(self, request: web.Request) -> web.Response:

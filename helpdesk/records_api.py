@@ -34,6 +34,8 @@ from helpdesk.throttle import RefusalThrottle
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
+# an order may carry the document camera's photos (helpdesk/order_photos.py), base64 in the JSON
+MAX_ORDER_BODY = MAX_BODY + 3 * 270_000
 TERMINAL_HEADER = "X-Ehall-Terminal"
 KINDS = ("order", "rating", "question")
 
@@ -55,9 +57,9 @@ class RecordsApi:
         app.router.add_post("/api/records", self.post)
         app.router.add_post("/api/records/status", self.status)
 
-    async def _admit(self, request: web.Request) -> tuple[str, web.Response | None]:
-        if request.content_length is None or request.content_length > MAX_BODY:
-            return "", _error(413, f"a record is at most {MAX_BODY} bytes, with Content-Length")
+    async def _admit(self, request: web.Request, limit: int = MAX_BODY) -> tuple[str, web.Response | None]:
+        if request.content_length is None or request.content_length > limit:
+            return "", _error(413, f"a record is at most {limit} bytes, with Content-Length")
         terminal = request.headers.get(TERMINAL_HEADER, "").strip()
         if not terminal or len(terminal) > 64:
             return "", _error(401, f"{TERMINAL_HEADER}: the terminal id is required")
@@ -97,14 +99,20 @@ class RecordsApi:
         self.guesses.admitted(terminal)
         return web.json_response({"ok": True, "number": found["number"], "category": found["category"],
                                   "status": found["status"], "words": STATUS_WORDS.get(found["status"], found["status"]),
-                                  "deadline": found["deadline"].isoformat(), "reply": found["reply"] or ""})
+                                  "deadline": found["deadline"].isoformat(), "reply": found["reply"] or "",
+                                  "rated": found["rated"]})
 
     async def post(self, request: web.Request) -> web.Response:
-        terminal, refused = await self._admit(request)
+        terminal, refused = await self._admit(request, MAX_ORDER_BODY)
         if refused is not None:
             return refused
         try:
-            body = json.loads(await request.read())
+            # past the app's client_max_size (64 KiB): the Content-Length was checked above
+            raw = await request.content.read() if (request.content_length or 0) > MAX_BODY else await request.read()
+            body = json.loads(raw)
+            if len(raw) > MAX_BODY and not (isinstance(body, dict) and body.get("kind") == "order"
+                                            and isinstance(body.get("payload"), dict) and body["payload"].get("photos")):
+                return _error(413, f"a record without photos is at most {MAX_BODY} bytes")
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):

@@ -23,7 +23,7 @@ from kiosk.records.phone import normalise_phone
 from .theme import keyboard_size
 from .widgets import KioskScreen
 
-STEPS = ("category", "describe", "phone", "name", "confirm")
+STEPS = ("category", "describe", "phone", "name", "photos", "confirm")
 CATEGORY_HINTS = {N_("咨询"): N_("问政策、问怎么办"), N_("求助"): N_("遇到困难需要帮忙"), N_("投诉"): N_("对服务不满意"),
                   N_("建议"): N_("对我们提意见建议")}     # the keys are what the order keeps
 MAX_CHARS = 500
@@ -46,7 +46,7 @@ def start(kiosk, item_id: str = "", origin: str = "", description: str = "") -> 
     kiosk.session.go("order", step="category")
 
 
-FORWARDED = ("message", "count", "item_name", "masked_name", "saving")
+FORWARDED = ("message", "count", "item_name", "masked_name", "saving", "photo_count", "shooting")
 
 
 class OrderStep(BoxLayout):
@@ -58,6 +58,8 @@ class OrderStep(BoxLayout):
     item_name = StringProperty("")
     masked_name = StringProperty("")
     saving = BooleanProperty(False)
+    photo_count = NumericProperty(0)
+    shooting = BooleanProperty(False)
 
 
 class OrderScreen(KioskScreen):
@@ -70,6 +72,9 @@ class OrderScreen(KioskScreen):
     masked_name = StringProperty("")       # the ID card's name, masked (only when identified)
     typing = BooleanProperty(False)        # a field has the keyboard: the layout ends above it
     part = ObjectProperty(None, allownone=True)
+    shooting = BooleanProperty(False)      # 添加照片: a shot is being made
+    photo_count = NumericProperty(0)
+    photos = None                          # screens.order_photos.PhotoTaker on the photos step
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -92,6 +97,7 @@ class OrderScreen(KioskScreen):
         self.item_name = self.draft["item_name"]
         self.masked_name = self.session.identity_label() and getattr(self.session.identity, "masked_name", "")
         self.release_keyboard()                       # the last step's field, before it goes
+        self._stop_photos()
         self.typing = False
         body = self.ids.body
         body.clear_widgets()
@@ -106,6 +112,14 @@ class OrderScreen(KioskScreen):
             self.count = len(self.draft["description"])
         elif self.step == "phone":
             part.ids.field.text = self.draft["phone"]
+        elif self.step == "photos":
+            from .order_photos import PhotoTaker, camera_of
+            camera = camera_of(self.kiosk)
+            if camera is None:                        # gone meanwhile: the summary
+                self.session.replace("order", step="confirm")
+                return
+            self.photos = PhotoTaker(self, camera)
+            self.photos.start()
         elif self.step == "confirm":
             for key, value in self.summary():
                 part.ids.rows.add_widget(Factory.FieldRow(key=key, value=value))
@@ -155,11 +169,23 @@ class OrderScreen(KioskScreen):
             self.part.ids.field.focus = True
             return
         self.draft["phone"] = number
-        self.session.go("order", step="name" if self.masked_name else "confirm")
+        self.session.go("order", step="name" if self.masked_name else self._after_name())
 
     def named(self, agree: bool) -> None:
         self.draft["name"] = self.masked_name if agree else ""
+        self.session.go("order", step=self._after_name())
+
+    def _after_name(self) -> str:
+        from .order_photos import camera_of
+        return "photos" if camera_of(self.kiosk) is not None else "confirm"
+
+    def photographed(self) -> None:
         self.session.go("order", step="confirm")
+
+    def _stop_photos(self) -> None:
+        if self.photos is not None:
+            self.photos.stop()
+            self.photos = None
 
     def edit(self) -> None:
         """修改: back to the description (the rest is kept)."""
@@ -175,7 +201,7 @@ class OrderScreen(KioskScreen):
 
         try:
             submitted = records.submit_order(d["category"], d["description"], d["phone"], d["item_id"],
-                                             d["item_name"], d["name"])
+                                             d["item_name"], d["name"], [p[0] for p in d.get("photos", ())])
         except (OutboxError, ValueError):
             self.message = _("抱歉，留言没能保存。请到服务台咨询，电话 {phone}。").format(phone=self.kiosk.config["hall.phone"])
             return
@@ -202,6 +228,8 @@ class OrderScreen(KioskScreen):
             rows.append((_("相关事项"), d["item_name"]))
         rows += [(_("问题描述"), d["description"]), (_("联系电话"), d["phone"])]
         rows.append((_("姓名"), d["name"] or _("不留姓名")))
+        if d.get("photos"):
+            rows.append((_("照片"), _("{n} 张").format(n=len(d["photos"]))))
         return rows
 
     def relabel(self) -> None:
@@ -209,9 +237,14 @@ class OrderScreen(KioskScreen):
         if self.part is not None:
             self.show(step=self.step)
 
+    def on_leave(self, *args) -> None:
+        self._stop_photos()
+
     def wipe(self) -> None:
         self.release_keyboard()
-        self.saving = False
+        self._stop_photos()
+        self.saving = self.shooting = False
+        self.photo_count = 0
         self.message = ""
         self.count = 0
         self.item_name = self.masked_name = ""

@@ -32,6 +32,7 @@ class OrderLookupScreen(KioskScreen):
     result = StringProperty("")
     busy = BooleanProperty(False)
     found = BooleanProperty(False)
+    can_rate = BooleanProperty(False)      # a finished order not yet rated: 评价本次办理
     keyboard_height = NumericProperty(0)
     typing = BooleanProperty(False)
     last = None                            # the order found (its status is made again on a language switch)
@@ -42,7 +43,24 @@ class OrderLookupScreen(KioskScreen):
         self.title = N_("留言查询")
         kb_w, kb_h = keyboard_size(self.app.theme.large)
         self.keyboard_height = Window.width * kb_h / kb_w
+        self._offer_rating()                   # back from the rating: offered no more
         Clock.schedule_once(lambda _dt: self._focus())
+
+    def _offer_rating(self) -> None:
+        """好差评 of a finished order (已答复/已办结), once: not when the hub has its rating, nor
+        after one from this session (it may still be in the outbox)."""
+        from .rating import may_rate
+        found = self.last
+        done = self.session.data.get("rated_orders", set())
+        self.can_rate = bool(self.found and found is not None and found.status in ("replied", "closed")
+                             and not found.rated and found.number not in done and may_rate(self.kiosk))
+
+    def rate(self) -> None:
+        if not self.can_rate or self.last is None:
+            return
+        self.session.data.setdefault("rated_orders", set()).add(self.last.number)
+        self.can_rate = False
+        self.session.go("rate", target="order", target_id=self.last.number)
 
     def _focus(self) -> None:
         if self.manager is not None and self.manager.current == self.name and not self.found:
@@ -63,7 +81,7 @@ class OrderLookupScreen(KioskScreen):
         if not code.strip():
             self.status = N_("请先输入查询码。")
             return
-        self.busy, self.status, self.result, self.found = True, N_("正在查询…"), "", False
+        self.busy, self.status, self.result, self.found, self.can_rate = True, N_("正在查询…"), "", False, False
         token = self.session.token
 
         def ask() -> None:
@@ -80,6 +98,7 @@ class OrderLookupScreen(KioskScreen):
             self.release_keyboard()
             self.last = found
             self._say_found(found)
+            self._offer_rating()
             return
         self.status = WORDS.get(found.outcome, WORDS["offline"])
         if found.outcome == "pending" and found.deadline:
@@ -101,12 +120,12 @@ class OrderLookupScreen(KioskScreen):
 
     def again(self) -> None:
         self.ids.field.text = ""
-        self.status, self.result, self.found = HINT, "", False
+        self.status, self.result, self.found, self.can_rate = HINT, "", False, False
         self._focus()
 
     def wipe(self) -> None:
         self.release_keyboard()
-        self.busy = self.found = self.typing = False
+        self.busy = self.found = self.typing = self.can_rate = False
         self.status, self.result, self.last = HINT, "", None
         if "field" in self.ids:
             self.ids.field.text = ""

@@ -19,7 +19,8 @@ from .widgets import KioskScreen
 
 THANKS = N_("谢谢您的评价！")
 NOT_KEPT = N_("抱歉，评价没能保存。")
-WHAT = {"call": N_("刚才的视频帮办服务"), "guide": N_("本事项的办事指南服务"), "session": N_("本次办理的服务")}
+WHAT = {"call": N_("刚才的视频帮办服务"), "guide": N_("本事项的办事指南服务"), "session": N_("本次办理的服务"),
+        "order": N_("这张工单的办理")}
 SOME_SERVICE = N_("本次服务")
 
 

@@ -121,6 +121,12 @@ function fill(o) {
     li.textContent = `${e.at} ${e.actor} ${e.action}${e.detail ? "：" + e.detail : ""}`;
     return li;
   }));
+  $("o-photos").replaceChildren(...(o.photos || []).map((p, n) => {
+    const img = document.createElement("img");
+    img.src = "data:image/jpeg;base64," + p; img.alt = "照片 " + (n + 1); img.className = "photo";
+    return img;
+  }));
+  $("o-photos-none").hidden = (o.photos || []).length > 0;
   const sms = o.sms || [];
   $("o-sms").replaceChildren(...(sms.length ? sms : [null]).map((n) => {
     const li = document.createElement("li");

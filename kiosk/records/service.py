@@ -35,6 +35,8 @@ CATEGORIES = ("咨询", "求助", "投诉", "建议")
 DAY_KEYS = {"咨询": "records.consult_days", "求助": "records.help_days", "投诉": "records.complaint_days",
             "建议": "records.suggestion_days"}
 MAX_DESCRIPTION = 500
+MAX_PHOTOS = 3                 # the document camera's photos with an order (the hub's limits,
+MAX_PHOTO_BYTES = 200_000      # helpdesk/order_photos.py): JPEG, kiosk.web.capture.to_jpeg
 SCORES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # 差评 reasons offered at the kiosk (GB/T 39735-2020's list of reasons for a bad rating, in the
 # wording of the 好差评 system's offline channels)
@@ -73,6 +75,8 @@ class Lookup:
     words: str = ""
     deadline: str = ""
     reply: str = ""
+    status: str = ""            # the hub's status key (replied/closed: it may be rated)
+    rated: bool = False         # the order was rated already (once per order)
 
 
 def state_folder() -> Path:
@@ -142,20 +146,27 @@ class RecordsService:
         return days, self.calendar.add_workdays(self.today(), days)
 
     def submit_order(self, category: str, description: str, phone: str, item_id: str = "",
-                     item_name: str = "", name_masked: str = "") -> Submitted:
-        """Keeps the order (OutboxError when it cannot: the screen then says it was not saved)."""
+                     item_name: str = "", name_masked: str = "", photos: Sequence[bytes] = ()) -> Submitted:
+        """Keeps the order (OutboxError when it cannot: the screen then says it was not saved).
+        ``photos``: JPEGs from the document camera, sealed in the outbox with the rest."""
         if category not in CATEGORIES:
             raise ValueError(f"category {category!r}")
+        if len(photos) > MAX_PHOTOS or any(len(p) > MAX_PHOTO_BYTES or not p.startswith(b"\xff\xd8")
+                                           for p in photos):
+            raise ValueError(f"photos: at most {MAX_PHOTOS} JPEGs of {MAX_PHOTO_BYTES} bytes")
         text = description.strip()
         if not text or len(text) > MAX_DESCRIPTION:
             raise ValueError("description: 1 to 500 characters")
         days, deadline = self.deadline(category)
         code = new_code()
-        payload = {"category": category, "description": text, "item_id": item_id or None,
+        payload: dict[str, Any] = {"category": category, "description": text, "item_id": item_id or None,
                    "item_name": item_name[:80] or None, "name_masked": name_masked[:20] or None,
                    "filed": self.today().isoformat(),
                    "deadline": deadline.date.isoformat(), "deadline_certain": deadline.certain,
                    "code_hash": code_hash(code)}
+        if photos:
+            import base64
+            payload["photos"] = [base64.b64encode(p).decode("ascii") for p in photos]
         record_id = self.outbox.put("order", payload, phone=phone)
         return Submitted(record_id, code, category, days, deadline, f"{self.status_url}#{code}")
 
@@ -246,7 +257,8 @@ def build_records(config) -> RecordsService | None:
             return Lookup("offline")
         found = answer.json()
         return Lookup("found", str(found.get("number", "")), str(found.get("category", "")),
-                      str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")))
+                      str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")),
+                      str(found.get("status", "")), bool(found.get("rated")))
     service.ask_hub = ask_hub
     if not service.can_order:
         log.warning("records.outbox_key is empty: 留言 (work orders) is not offered; ratings and "

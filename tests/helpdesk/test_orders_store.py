@@ -57,8 +57,8 @@ def test_an_order_gets_a_number_and_a_code_once(store):
     assert again.number == first.number and again.code is None
     assert len(store.listing()) == 1
     seen = store.status(first.code)
-    assert seen == {"number": first.number, "status": "submitted", "deadline": dt.date(2026, 12, 11),
-                    "reply": None, "category": "求助"}
+    assert seen == {"id": first.id, "number": first.number, "status": "submitted", "rated": False,
+                    "deadline": dt.date(2026, 12, 11), "reply": None, "category": "求助"}
     assert "phone" not in seen and store.status("WRONGCODE1") is None
     assert store.status(first.code.lower()) == seen                  # typed in lower case on a phone
 

@@ -72,3 +72,71 @@ def test_guessing_codes_is_throttled_and_then_even_the_right_code_waits(tmp_path
         finally:
             await fx.stop()
     run(go())
+
+
+async def _post(fx, path, data):
+    async with fx.session.post(fx.server.make_url(path), data=data) as r:
+        return r.status, await r.text()
+
+
+def _form_fields(page):
+    """The rating form's hidden fields, as a browser would send them."""
+    import re
+    form = re.search(r'<form id="rate".*?</form>', page, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+
+
+def test_a_finished_order_is_rated_once_on_its_status_page_and_a_bad_rating_is_followed_up(tmp_path):
+    """GIVEN an order still open THEN its page offers no rating; once 已答复 the holder of the code
+    sees 评价本次办理; 不满意 without a reason asks for one; with one it thanks and says it will be
+    followed up (a follow-up opens and its SMS is queued); a second rating is refused kindly, and a
+    form without the page's ticket (another site, a guess) rates nothing."""
+    from test_sms import Gateway, _rows, _sms
+
+    from helpdesk.config import parse
+    from helpdesk.sms_queue import SmsSender
+
+    async def go():
+        gw = Gateway()
+        url = f"sqlite:///{tmp_path / 'orders.db'}"
+        await asyncio.to_thread(upgrade, url)
+        fx = HubFixture(tmp_path)
+        fx.orders = OrderStore(url, notices=parse({"sms": _sms(gw.url)}, "hub.toml").sms)
+        await fx.start()
+        try:
+            receipt = fx.orders.submit_order(ORDER, "EHALL-01")
+            _, page, _ = await _get(fx, number=receipt.number, code=receipt.code)
+            assert "评价本次办理" not in page and 'id="rate"' not in page          # not finished yet
+            fx.orders.act(receipt.id, "wangfang", "reply", "已增设窗口")
+            _, page, _ = await _get(fx, number=receipt.number, code=receipt.code)
+            assert "评价本次办理" in page and "非常不满意" in page and "等候时间过长" in page
+            assert receipt.code not in page                                   # the code is not echoed
+            fields = _form_fields(page)
+            status, page = await _post(fx, "/orders/rate", {**fields, "score": "2"})
+            assert status == 400 and "请选择不满意的原因" in page and 'id="rate"' in page
+            assert fx.orders.follow_ups() == []
+            forged = {**fields, "ticket": "0" * 32, "score": "5"}
+            status, page = await _post(fx, "/orders/rate", forged)
+            assert status == 403 and "评价页面已失效" in page
+            status, page = await _post(fx, "/orders/rate", [*fields.items(), ("score", "2"), ("reason", "3"),
+                                                            ("reason", "5"), ("text", "等了两周")])
+            assert status == 200 and "谢谢您的评价！" in page and "回访" in page
+            [follow] = fx.orders.follow_ups()
+            assert (follow["score"], follow["target_kind"], follow["target_id"], follow["reasons"], follow["text"]) == (
+                2, "order", receipt.id, '["等候时间过长", "办理时间超时"]', "等了两周")
+            assert [r["event"] for r in _rows(fx.orders)] == ["filed", "replied", "follow_up"]
+            sender = SmsSender(fx.orders, fx.orders.notices)
+            assert await asyncio.to_thread(sender.send_due) == 3
+            assert "回访" in gw.taken[-1]["text"] and gw.taken[-1]["to"] == ORDER["phone"]
+            status, page = await _post(fx, "/orders/rate", {**fields, "score": "5"})
+            assert status == 200 and "已经评价过了" in page and len(fx.orders.follow_ups()) == 1
+            _, page, _ = await _get(fx, number=receipt.number, code=receipt.code)
+            assert 'id="rate"' not in page and "您已评价过这张工单" in page
+            # the kiosk's lookup rating of the same order (through its outbox) is not a second one
+            assert not fx.orders.rate({"id": "k1", "score": 1, "reasons": ["其他"], "target_kind": "order",
+                                       "target_id": receipt.number}, "EHALL-01")
+            assert len(fx.orders.follow_ups()) == 1
+        finally:
+            await fx.stop()
+            gw.close()
+    run(go())
