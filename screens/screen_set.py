@@ -67,15 +67,26 @@ class ScreenSet(Mapping):
             dropped.append(name)
         if dropped:
             # the transition keeps the last screens it showed (screen_out: the one just left) and
-            # allows no None: it points at the screen showing now instead
+            # takes no None: it gets a bare placeholder (each switch sets both sides anew; the
+            # screen showing would be removed from the window by the next switch's end)
             transition = getattr(self._manager, "transition", None)
-            showing = self._manager.current_screen
             for side in ("screen_in", "screen_out"):
                 shown = getattr(transition, side, None)
-                if shown is not None and shown.name in dropped and showing is not None:
-                    setattr(transition, side, showing)
+                if shown is not None and shown.name in dropped:
+                    setattr(transition, side, _placeholder())
             forget_keyboard_targets()
         return dropped
+
+
+_PLACEHOLDER: list[Any] = []
+
+
+def _placeholder() -> Any:
+    from kivy.uix.screenmanager import Screen
+
+    if not _PLACEHOLDER:
+        _PLACEHOLDER.append(Screen(name="_dropped"))
+    return _PLACEHOLDER[0]
 
 
 def forget_keyboard_targets() -> None:

@@ -21,7 +21,7 @@ def test_a_screen_is_built_when_needed_and_dropped_with_the_session(ui):
 
     assert sorted(ui.app.screens.built_names()) == sorted(RESIDENT)
     assert ui.app.screens.get("ask") is None and "ask" in ui.app.screens      # known, not built
-    assert _alive(AskScreen) == 0
+    before = _alive(AskScreen)        # earlier tests' apps may still hold theirs until collected
     seen = set()
     for _citizen in range(CITIZENS):
         ui.tap(ui.screen.ids.tile_ask)
@@ -36,4 +36,4 @@ def test_a_screen_is_built_when_needed_and_dropped_with_the_session(ui):
         assert ui.app.manager.current == "home"
         assert sorted(ui.app.screens.built_names()) == sorted(RESIDENT)
     assert len(seen) == CITIZENS                             # each citizen got a fresh screen
-    assert _alive(AskScreen) <= 2, "every dropped screen stays alive"   # a leak would keep all 6
+    assert _alive(AskScreen) <= before + 2, "every dropped screen stays alive"   # a leak: all 6
