@@ -109,13 +109,6 @@ class ScreenCapture:
         if self.clock() - self._last >= IDLE_REFRESH_S:
             self._redraw(0)
 
-    def grab_now(self) -> np.ndarray:
-        """Reads the current back buffer at once (tests, and a first frame on demand)."""
-        from kivy.core.window import Window
-
-        self._frame = grab(Window)
-        return self._frame
-
 
 def grab(window) -> np.ndarray:
     """The window's framebuffer as RGB, top row first; main thread, GL context current."""
