@@ -340,10 +340,6 @@ class AssistPeer:
     def set_muted(self, muted: bool) -> None:
         self.audio_track.muted = bool(muted)
 
-    @property
-    def connection_state(self) -> str:
-        return self.pc.connectionState if self.pc else "new"
-
     async def close(self) -> None:
         """Stops every track and the connection; idempotent. Keeps no frame."""
         if self.closed:
