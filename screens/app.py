@@ -162,10 +162,10 @@ class KioskApp(App):
     def _on_route(self, _ui, route) -> None:
         name = route.screen if route.screen in self.screens else "home"
         self.refresh_help()
-        screen = self.screens[name]                 # built now if this session had not needed it
-        if getattr(screen, "hosts_notice", False):
-            screen.notice = self.root.notice        # a notice given before it was built
         try:
+            screen = self.screens[name]             # built now if this session had not needed it
+            if getattr(screen, "hosts_notice", False):
+                screen.notice = self.root.notice    # a notice given before it was built
             screen.show(**route.params)
         except Exception:
             log.exception("screen %s could not show its route", name)
