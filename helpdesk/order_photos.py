@@ -42,7 +42,11 @@ def check_photos(raw: Any) -> list[bytes]:
                     raise PhotoError(f"photos[{n}]: a JPEG is required, not {img.format}")
                 if img.width * img.height > MAX_PIXELS:
                     raise PhotoError(f"photos[{n}]: {img.width}x{img.height} is too many pixels")
-                img.load()                        # decodes it all: a truncated file fails here
+                img.load()                        # decodes it all: a bad scan fails here
+            if not data.rstrip(b"\0").endswith(b"\xff\xd9"):
+                # a truncated file: Pillow only says so while ImageFile.LOAD_TRUNCATED_IMAGES
+                # is off, and face_recognition turns it on for the whole process at import
+                raise PhotoError(f"photos[{n}]: not a readable JPEG (it stops short)")
         except PhotoError:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
