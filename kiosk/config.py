@@ -67,6 +67,12 @@ def _text(max_len: int = 200, empty: bool = True) -> Rule:
                 lambda v: len(v) <= max_len and (empty or bool(v.strip())))
 
 
+def _english(max_len: int) -> Rule:
+    """The English form of a hall text: Latin script only (empty: the Chinese text is shown)."""
+    return Rule(str, f"English text of at most {max_len} characters, no Chinese characters, or empty",
+                lambda v: len(v) <= max_len and not re.search(r"[\u3000-\u9fff\uff00-\uffef]", v))
+
+
 def _phone(empty: bool = True) -> Rule:
     """A number a citizen can dial: digits with + - ( ) or spaces, 3 to 40 characters."""
     ok = re.compile(r"[0-9(+][0-9()\- ]{2,39}")
@@ -140,6 +146,11 @@ SCHEMA: dict[str, Rule] = {
     "hall.desk_location": _text(60, empty=False),
     "hall.desk_hours": _text(120),             # empty: hall.opening_hours
     "hall.desk_phone": _phone(),               # empty: hall.phone
+    # the same in an English session (ui.language / the EN button); empty: the Chinese text
+    "hall.name_en": _english(80),
+    "hall.opening_hours_en": _english(120),
+    "hall.desk_location_en": _english(100),
+    "hall.desk_hours_en": _english(120),
     "ui.fullscreen": Rule(bool, "true or false"),
     "ui.width": _int_range(640, 7680),
     "ui.height": _int_range(480, 4320),

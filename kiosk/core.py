@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from . import catalogue as catalogue_mod
-from . import memory, qr
+from . import i18n, memory, qr
 from .browse_index import ThemeIndex, departments_az
 from .index_cache import load_index
 from .search_rewrite import rewrites
@@ -119,8 +119,17 @@ class Kiosk:
 
     # -- printing ----------------------------------------------------------------
     def hall(self) -> dict[str, str]:
-        return {"name": self.config["hall.name"], "hours": self.config["hall.opening_hours"],
-                "phone": self.config["hall.phone"], "desk": self.config["hall.desk_location"]}
+        """The hall's words in the session's language: name, hours, phone, the staffed desk's
+        location, hours and phone (English from the ``hall.*_en`` keys where the hall set them)."""
+        english = i18n.current() != i18n.SOURCE
+
+        def word(key: str) -> str:
+            return (english and self.config[f"{key}_en"]) or self.config[key]
+
+        hours = word("hall.opening_hours")
+        return {"name": word("hall.name"), "hours": hours, "phone": self.config["hall.phone"],
+                "desk": word("hall.desk_location"), "desk_hours": word("hall.desk_hours") or hours,
+                "desk_phone": self.config["hall.desk_phone"] or self.config["hall.phone"]}
 
     def a4_available(self) -> bool:
         """True when an A4 printer is configured and can take a job now."""

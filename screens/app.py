@@ -174,7 +174,7 @@ class KioskApp(App):
         self.manager.current = name
         self.root.hosted = bool(getattr(self.screens[name], "hosts_notice", False))
         if self.kiosk.voice is not None:
-            self.kiosk.voice.screen_shown(name)
+            self.speak_screen(name)
             self._sync_voice()
 
     def _forward_notice(self, _root, text: str) -> None:
@@ -200,7 +200,7 @@ class KioskApp(App):
         if self.root.notice:
             self.root.notice = ""
         if self.kiosk.voice is not None and self.kiosk.session.phase.value != "idle":
-            self.kiosk.voice.screen_shown(self.manager.current)
+            self.speak_screen(self.manager.current)
 
     # -- 语音播报 ------------------------------------------------------------------
     def _sync_voice(self, *_args) -> None:
@@ -224,7 +224,12 @@ class KioskApp(App):
         voice.toggle()
         self._sync_voice()
         if voice.on:
-            voice.screen_shown(self.manager.current)
+            self.speak_screen(self.manager.current)
+
+    def speak_screen(self, name: str) -> None:
+        """The screen's instruction, after what the screen is about (an item page's name)."""
+        screen = self.screens.get(name)
+        self.kiosk.voice.screen_shown(name, subject=getattr(screen, "spoken_subject", ""))
 
     def toggle_voice_off(self) -> None:
         """关闭语音 on the voice panel: off for this session, what plays is silenced."""

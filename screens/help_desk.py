@@ -3,7 +3,7 @@
 
 Shown instead of 呼叫帮办 whenever remote assist cannot come (no hub configured, or the
 hub refuses this terminal): help that is always real. The words come from config
-(hall.desk_location, hall.desk_hours, hall.desk_phone)."""
+(hall.desk_location, hall.desk_hours, hall.desk_phone; in English their ``_en`` forms where set)."""
 from __future__ import annotations
 
 from kivy.properties import StringProperty
@@ -13,15 +13,15 @@ from kiosk.i18n import N_, _
 from .widgets import KioskScreen
 
 
-def desk(cfg) -> tuple[str, str, str]:
-    """(location, hours, phone) of the staffed desk, with the hall's hours and phone as fallbacks."""
-    return (cfg["hall.desk_location"], cfg["hall.desk_hours"] or cfg["hall.opening_hours"],
-            cfg["hall.desk_phone"] or cfg["hall.phone"])
+def desk(kiosk) -> tuple[str, str, str]:
+    """(location, hours, phone) of the staffed desk in the session's language (Kiosk.hall)."""
+    hall = kiosk.hall()
+    return hall["desk"], hall["desk_hours"], hall["desk_phone"]
 
 
-def ask_at_desk(cfg) -> str:
+def ask_at_desk(kiosk) -> str:
     """One sentence for items without a guide: 请到窗口咨询, where and the phone."""
-    location, _hours, phone = desk(cfg)
+    location, _hours, phone = desk(kiosk)
     if phone:
         return _("请到窗口咨询：{location}，电话 {phone}。").format(location=location, phone=phone)
     return _("请到窗口咨询：{location}。").format(location=location)
@@ -34,4 +34,7 @@ class HelpDeskScreen(KioskScreen):
 
     def show(self, **params) -> None:
         self.title = N_("找工作人员")
-        self.location, self.hours, self.phone = desk(self.kiosk.config)
+        self.location, self.hours, self.phone = desk(self.kiosk)
+
+    def relabel(self) -> None:
+        self.show()                               # the hall's words in the other language

@@ -21,15 +21,19 @@ class HomeScreen(KioskScreen):
 
     def show(self, **params) -> None:
         cfg = self.kiosk.config
-        self.hall_name = cfg["hall.name"]
+        hall = self.kiosk.hall()                   # in the session's language
+        self.hall_name = hall["name"]
         self.terminal_id = cfg["hall.terminal_id"]
-        self.hours = cfg["hall.opening_hours"]
+        self.hours = hall["hours"]
         from .assist_flow import controller
         self.assist_available = controller(self.app).available   # the service, not just the config
         web = self.kiosk.web
         self.web_portal = web is not None and web.can_open(web.portal_url)
         self.web_account = web is not None and web.can_open(web.account_url)
         self.records = getattr(self.kiosk, "records", None) is not None
+
+    def relabel(self) -> None:
+        self.show()                               # the hall's name and hours in the other language
 
     def open_staff_pin(self) -> None:
         """A 3 s press on the terminal id: the helpers' PIN pad for assist mode (协助模式)."""

@@ -101,7 +101,7 @@ PRINT_MESSAGES = {   # docs/printing.md: what the citizen reads for each outcome
 }
 
 
-def way_on(text: str, has_qr: bool, cfg) -> str:
+def way_on(text: str, has_qr: bool, kiosk) -> str:
     """Without a QR on the screen, the way on is the desk, not a code that is not there.
     ``text`` is a message above (its way on appended): each part in the session's language."""
     for way in (QR_WAY_ALSO, QR_WAY):
@@ -109,7 +109,7 @@ def way_on(text: str, has_qr: bool, cfg) -> str:
             head = _(text[:-len(way)])
             if has_qr:
                 return head + _(way)
-            desk = ask_at_desk(cfg)
+            desk = ask_at_desk(kiosk)
             return head + (_("您也可以{desk}").format(desk=desk) if way == QR_WAY_ALSO else desk)
     return _(text)
 
@@ -127,6 +127,15 @@ class ItemScreen(KioskScreen):
         super().__init__(**kwargs)
         self._kept = {}                  # ids are weak: keep the bar's buttons alive while out
         self._ticks: dict[str, set[int]] = {}    # checklist ticks, kept for the session
+
+    @property
+    def spoken_subject(self) -> str:
+        """The item's name, said before the page's instruction (kiosk/voice/guide.py): in English
+        its English name where the catalogue has one, else the Chinese name (in the Mandarin voice)."""
+        item = self.kiosk.item(self.item_id) if self.item_id else None
+        if item is None:
+            return ""
+        return item.name_en if item.name_en and i18n.current() != i18n.SOURCE else item.name
 
     def show(self, id: str = "", **params) -> None:   # noqa: A002 - the route's param
         item = self.kiosk.item(id)
@@ -147,7 +156,7 @@ class ItemScreen(KioskScreen):
         if item.name_en and i18n.current() != i18n.SOURCE:     # the name to say at the window
             box.add_widget(Factory.BodyLabel(text=_("中文名称：{name}").format(name=item.name)))
         if not item.has_guide:
-            box.add_widget(Factory.NoticeLabel(text=_(NO_GUIDE) + ask_at_desk(self.kiosk.config)))
+            box.add_widget(Factory.NoticeLabel(text=_(NO_GUIDE) + ask_at_desk(self.kiosk)))
         for key, value in fields(item):
             box.add_widget(FieldRow(key=key, value=value))
         if item.materials:
@@ -239,7 +248,7 @@ class ItemScreen(KioskScreen):
         app = App.get_running_app()
         if app is not None:
             text = PRINT_MESSAGES.get(key, PRINT_MESSAGES["print_unavailable"])
-            app.notify(way_on(text, has_qr, self.kiosk.config))
+            app.notify(way_on(text, has_qr, self.kiosk))
         if not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr:
             self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
         elif outcome.printed and self.item_id == item_id:

@@ -63,7 +63,7 @@ class VoicePanel(ModalView):
         if key in ("down", "up"):
             voice.volume(key == "up")
             self.show_level()
-            voice.screen_shown(self.app.manager.current)     # heard at the new level
+            self.app.speak_screen(self.app.manager.current)     # heard at the new level
         elif key == "off":
             self.dismiss(animation=False)
             self.app.toggle_voice_off()

@@ -54,6 +54,23 @@ def write_wav(sound: Sound) -> bytes:
     return buf.getvalue()
 
 
+def joined(sounds: list[Sound], gap_s: float = 0.25) -> Sound:
+    """One prompt from several (an item's name, then the screen's instruction), a short pause
+    between them, at the first one's rate (a recorded prompt and the engine's may differ)."""
+    rate = sounds[0].rate
+    parts: list[np.ndarray] = []
+    for sound in sounds:
+        samples = sound.samples
+        if sound.rate != rate and len(samples):
+            length = max(1, round(len(samples) * rate / sound.rate))
+            samples = np.interp(np.linspace(0, len(samples) - 1, length), np.arange(len(samples)),
+                                samples.astype(np.float32)).astype(np.int16)
+        if parts:
+            parts.append(np.zeros(int(rate * gap_s), dtype=np.int16))
+        parts.append(samples)
+    return Sound(rate, np.concatenate(parts))
+
+
 def scaled(sound: Sound, volume: float) -> Sound:
     volume = min(1.0, max(0.0, volume))
     return Sound(sound.rate, (sound.samples.astype(np.float32) * volume).astype(np.int16))

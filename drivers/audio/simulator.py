@@ -21,6 +21,7 @@ class SimulatedAudio(AudioOutput):
         super().__init__(name)
         self.uri = uri
         self.played: list[tuple[str, float, int]] = []
+        self.last: Sound | None = None          # the last prompt's samples, as played (volume applied)
         self.stopped = 0
         self._cond = threading.Condition()
 
@@ -36,6 +37,7 @@ class SimulatedAudio(AudioOutput):
         peak = int(np.abs(sound.samples.astype(np.int32)).max()) if len(sound.samples) else 0
         with self._cond:
             self.played.append((key, round(sound.seconds, 2), peak))
+            self.last = sound
             self._cond.notify_all()
 
     def stop(self) -> None:

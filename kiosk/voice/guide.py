@@ -15,6 +15,8 @@ import queue
 import threading
 from typing import Any
 
+from drivers.audio.interface import joined, read_wav, write_wav
+
 from .. import i18n
 from ..i18n import N_
 from ..observe import Observers
@@ -99,16 +101,19 @@ class VoiceGuide:
     def volume_percent(self) -> int:
         return round(100 * float(getattr(self.audio, "volume", 0.0) or 0.0))
 
-    def screen_shown(self, name: str) -> None:
-        """The route's screen is up: its instruction, if voice is on. A call pauses prompts."""
+    def screen_shown(self, name: str, subject: str = "") -> None:
+        """The route's screen is up: its instruction, if voice is on. A call pauses prompts.
+        ``subject`` is what the screen is about, said first: the item page's name as shown
+        (its English name in an English session where the catalogue has one, else the Chinese
+        name, in the Mandarin voice)."""
         self.paused = name == "assist_call"
         if self.paused and self.audio is not None:
             self.audio.stop()
         prompt = PROMPTS.get(name)
         if prompt is not None:
-            self.say(*prompt)
+            self.say(*prompt, subject=subject)
 
-    def say(self, key: str, text: str) -> None:
+    def say(self, key: str, text: str, subject: str = "") -> None:
         """A public prompt (an item's name, an outcome) when voice is on; never blocks. ``text`` is
         the Chinese msgid: it is spoken in the session's language (kiosk/i18n.py), in that
         language's voice, and an item's own Chinese name stays Chinese."""
@@ -121,7 +126,8 @@ class VoiceGuide:
             except queue.Empty:
                 break
         language = i18n.current()
-        self._jobs.put((key, i18n.gettext(text, language), language))
+        parts = [(f"{key}:subject", subject, language)] if subject else []   # ":": never a pack key
+        self._jobs.put((key, parts + [(key, i18n.gettext(text, language), language)]))
 
     def warm(self) -> None:
         """Renders every fixed prompt once (at start, in the background), so the first sound
@@ -144,9 +150,11 @@ class VoiceGuide:
 
     def _run(self) -> None:
         while True:
-            key, text, language = self._jobs.get()
+            key, parts = self._jobs.get()
             try:
-                wav = self.voice.prompt(key, text, self._voice_language(text, language))
+                wavs = [self.voice.prompt(part, text, self._voice_language(text, language))
+                        for part, text, language in parts]
+                wav = wavs[0] if len(wavs) == 1 else write_wav(joined([read_wav(w) for w in wavs]))
                 if self.on and not self.paused:
                     self.audio.play(wav, key)
             except Exception as exc:  # noqa: BLE001 - a prompt that cannot play is skipped, logged by type

@@ -184,3 +184,24 @@ def test_ocr_reads_the_english_home(ui):
             if len(word) > 3:                      # short words are OCR's hardest and say least
                 assert word in words, f"{word!r} of {label!r} not read; OCR read: {words!r}"
     assert "identity check" in words and "large text" in words
+    for word in ("weihai", "economic", "development", "service", "mon-fri"):   # hall.name_en, hall.opening_hours_en
+        assert word in words, f"the hall's English {word!r} not read; OCR read: {words!r}"
+
+
+def test_the_halls_words_follow_the_language(ui):
+    """GIVEN the hall's English words in config (hall.*_en) WHEN a visitor switches to English
+    THEN 找工作人员 shows the desk in English, and 中文 brings the hall's Chinese words back
+    on the screen that is up (home relabels itself too)."""
+    from ui_kit import button, visible_labels
+
+    to_english(ui)
+    assert ui.screen.hall_name == ui.kiosk.config["hall.name_en"]
+    ui.tap(ui.screen.ids.tile_assist)                  # no hub here: Find staff
+    assert ui.app.manager.current == "help"
+    shown = " ".join(w.text for w in visible_labels(ui.screen))
+    assert "Ground floor, right of the hall entrance: general information desk" in shown
+    assert "一楼" not in shown and "Mon-Fri 9:00-12:00" in shown
+    ui.screenshot("en-help-desk")
+    ui.tap(button(ui.screen, "中文"))
+    shown = " ".join(w.text for w in visible_labels(ui.screen))
+    assert "一楼大厅入口右侧 综合咨询服务台" in shown and "Ground floor" not in shown

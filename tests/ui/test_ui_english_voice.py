@@ -31,11 +31,11 @@ class RecordingVoice:
         return _Recording()
 
 
-def voice_ui(make_ui):
+def voice_ui(make_ui, **overrides):
     from drivers import registry
     from kiosk.voice import VoiceGuide
 
-    drv = make_ui(**{"voice.always": True})
+    drv = make_ui(**{"voice.always": True, **overrides})
     audio = registry.create("audio", "audio", "sim://")
     registry.open_device(audio)
     drv.kiosk.devices["audio"] = audio
@@ -72,3 +72,44 @@ def test_an_item_name_in_an_english_sentence_is_spoken_in_mandarin(make_ui):
     from kiosk.voice.guide import VoiceGuide
     assert VoiceGuide._voice_language("户口注销", "en") == "zh"
     assert VoiceGuide._voice_language("Please take your guide.", "en") == "en"
+
+
+def test_an_item_page_says_the_item_name_then_its_instruction(make_ui, tmp_path):
+    """GIVEN a hall catalogue with N1 (an English name) and N2 (none) WHEN an English visitor opens
+    each item's page THEN the prompt heard is the item's name (N1's English name in the English
+    voice; N2's Chinese name in Mandarin), a pause, then the page's instruction in English; in
+    Chinese the Chinese name. The played samples start with the name as the engine renders it."""
+    import numpy as np
+    from drivers.audio.interface import read_wav, scaled
+    from kiosk.voice import Voice
+
+    hall = tmp_path / "hall.csv"
+    hall.write_text("id,name,department,name_en\nN1,居民身份证申领,公安局,Resident ID card application\n"
+                    "N2,婚姻登记,民政局,\n", encoding="utf-8")
+    drv, audio, voice = voice_ui(make_ui, **{"catalogue.path": str(hall)})
+    if not drv.kiosk.voice.available:
+        pytest.fail("espeak-ng is not installed: the voice cannot be checked (scripts/apt-packages.txt)")
+    reference = Voice()
+
+    def expected(name, name_lang, instruction, lang):
+        first = scaled(read_wav(reference.render(name, name_lang)), audio.volume)
+        then = scaled(read_wav(reference.render(instruction, lang)), audio.volume)
+        return np.concatenate([first.samples, np.zeros(int(first.rate * 0.25), np.int16), then.samples])
+
+    def heard(count):
+        drv.wait_until(lambda: not drv.app.manager.transition.is_active)   # the page is up (taps reach it)
+        assert audio.wait_played(count + 1, 30) and audio.played[-1][0] == "item"
+        return audio.last.samples
+
+    english = "This is the service guide. You can print it, or continue on your phone."
+    drv.tap(drv.screen.ids.language_btn)
+    assert audio.wait_played(1, 20)
+    count = len(audio.played)
+    drv.kiosk.session.go("item", id="N1")
+    assert np.array_equal(heard(count), expected("Resident ID card application", "en", english, "en"))
+    count = len(audio.played)
+    drv.kiosk.session.go("item", id="N2")
+    assert np.array_equal(heard(count), expected("婚姻登记", "zh", english, "en"))
+    count = len(audio.played)
+    drv.tap(button(drv.screen, "中文"))                   # Chinese: the name, then the Chinese instruction
+    assert np.array_equal(heard(count), expected("婚姻登记", "zh", "这是办事指南。可以打印带走，或者用手机继续办理。", "zh"))

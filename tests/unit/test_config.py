@@ -48,6 +48,7 @@ def test_admin_file_overrides_defaults(tmp_path):
     ('[hall]\ndesk_location = ""\n', "hall.desk_location", "not empty"),
     ('[hall]\ndesk_phone = "call us"\n', "hall.desk_phone", "phone number of digits"),
     ('[hall]\ndesk_phone = 12345\n', "hall.desk_phone", "has int 12345"),
+    ('[hall]\ndesk_location_en = "服务台"\n', "hall.desk_location_en", "no Chinese characters"),
 ])
 def test_bad_values_name_file_key_and_allowed(tmp_path, text, key, words):
     path = write(tmp_path, text)
