@@ -11,7 +11,7 @@ from typing import Any
 
 from ehall_common import tables
 
-COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source")
+COLUMNS = ("id", "question", "variants", "answer", "category", "related_items", "source", "name_en")
 REQUIRED = ("id", "question", "answer")
 MAX_BYTES = 20 * 1024 * 1024
 SHAPE = tables.Shape("knowledge base", "entry", COLUMNS, REQUIRED, "faq", MAX_BYTES)
@@ -30,6 +30,7 @@ class Faq:
     category: str = ""
     related_items: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    name_en: str = ""               # the question in English, shown in English sessions; optional
 
 
 def _text(value: Any, key: str, limit: int, required: bool = False) -> str:
@@ -70,4 +71,14 @@ def parse_entry(rec: dict[str, Any]) -> Faq:
         category=_text(rec.get("category"), "category", 40),
         related_items=_parts(rec.get("related_items"), "related_items", re.compile(r"[\s,;|，；]+"), 40),
         sources=_parts(rec.get("source", rec.get("sources")), "source", _SOURCES, 500),
+        name_en=_english(rec.get("name_en")),
     )
+
+
+def _english(value: Any) -> str:
+    """``name_en``: the question in English (Latin script), or empty."""
+    text = _text(value, "name_en", 200)
+    bad = re.search(r"[\u3000-\u9fff\uff00-\uffef]", text)
+    if bad:
+        raise ValueError(f"name_en must be English: it has {bad.group()!r} (leave it empty to show the Chinese question)")
+    return text

@@ -228,7 +228,7 @@ class AskScreen(KioskScreen):
     def _answer_widget(self, index, answer):
         if answer.kind == "faq":
             faq = index.faq[answer.id]
-            card = AnswerCard(question=marked(answer.title, answer.spans), answer=escape_markup(faq.answer),
+            card = AnswerCard(question=self._faq_title(faq, answer), answer=escape_markup(faq.answer),
                               source=escape_markup(source_line(faq.sources)))
             for item_id in faq.related_items:
                 item = self.kiosk.catalogue.by_id.get(item_id)
@@ -236,6 +236,15 @@ class AskScreen(KioskScreen):
                     card.ids.related.add_widget(self._item_row(item.id, _("查看事项：{name}").format(name=escape_markup(shown_name(item)))))
             return card
         return self._item_row(answer.id, _("事项：{name}").format(name=self._item_name(answer)))
+
+    @staticmethod
+    def _faq_title(faq, answer) -> str:
+        """An answer's question: in English the knowledge base's ``name_en`` where it has one, else
+        the Chinese question marked "(in Chinese)"; in Chinese the question, matched characters marked."""
+        title = marked(answer.title, answer.spans)
+        if i18n.current() == i18n.SOURCE:
+            return title
+        return escape_markup(faq.name_en) if faq.name_en else _("{question}（中文）").format(question=title)
 
     def _item_name(self, answer) -> str:
         """An item answer's name (kiosk/catalogue.py shown_name): in English its name_en, or the

@@ -218,20 +218,34 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
         self.pad = WritingPad(keyboard=self)
         KioskKeyboard._instances.append(self)
         self._waiting = Clock.schedule_interval(self._engines_loaded, 0.1)
+        if self.start_mode() is not Mode.PINYIN:
+            self.set_mode(self.start_mode())
+
+    @staticmethod
+    def start_mode() -> Mode:
+        """拼音 in Chinese; ABC in English (a visitor types Latin letters; 拼音 stays one tap away)."""
+        return Mode.PINYIN if i18n.current() == i18n.SOURCE else Mode.LATIN
 
     @classmethod
     def reset_all(cls) -> None:
-        """The session ended: every keyboard forgets letters, strokes and candidates, back to 拼音."""
+        """The session ended: every keyboard forgets letters, strokes and candidates, back to its
+        start mode (拼音, or ABC where the kiosk starts in English)."""
         for kb in cls._instances:
-            kb.set_mode(Mode.PINYIN)
+            kb.set_mode(cls.start_mode())
             kb._before_forced = None
         shared().close_handwriting()        # the 手写 model's 26 MB until the next citizen writes
 
     @classmethod
     def relabel_all(cls) -> None:
-        """The language changed: captions and the bar's hint in the new one."""
+        """The language changed: captions and the bar's hint in the new one; a keyboard in the
+        other language's start mode (拼音 / ABC) takes this one's (a field's own mode stays)."""
+        start = cls.start_mode()
         for kb in cls._instances:
-            kb.draw_keys()
+            if kb._before_forced is None and kb.composer.mode in (Mode.PINYIN, Mode.LATIN) \
+                    and kb.composer.mode is not start:
+                kb.set_mode(start)              # its new layout draws its keys, in this language
+            else:
+                kb.draw_keys()
             kb.bar.show()                       # its language, its hint
             kb.pad.ids.rewrite.text = _("重写")
 
@@ -257,9 +271,9 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
     def on_parent(self, _widget, parent) -> None:
         if parent is not None:
             app = App.get_running_app()
-            if self._app is None or app is not self._app():   # a new app (the kiosk restarted): from 拼音
+            if self._app is None or app is not self._app():   # a new app (the kiosk restarted): from the start
                 self._app = weakref.ref(app) if app is not None else None
-                self.set_mode(Mode.PINYIN)
+                self.set_mode(self.start_mode())
                 self._before_forced = None
                 self._field_mode(self.target)       # the field's own mode (ime_mode) still holds
                 self._prefer_hall_words(app)

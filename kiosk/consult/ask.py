@@ -125,7 +125,8 @@ class AskIndex:
             self._bm25 = bm25
             return
         corpus = [self._doc_tokens(f) for f in entries]
-        corpus += [tokens(self._norm(" ".join((i.name, *getattr(i, "keywords", ()))))) for i in items]
+        corpus += [tokens(self._norm(" ".join((i.name, *getattr(i, "keywords", ()), getattr(i, "name_en", "")))))
+                   for i in items]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus or [["~"]], show_progress=False)
 
@@ -133,7 +134,7 @@ class AskIndex:
         return self.synonyms.apply(normalise(text))
 
     def _doc_tokens(self, faq: Faq) -> list[str]:
-        return tokens(self._norm(" ".join((faq.question, *faq.variants))))
+        return tokens(self._norm(" ".join((faq.question, *faq.variants, faq.name_en))))
 
     def ask(self, question: str, limit: int = 5) -> list[Answer]:
         """The best answers for ``question``, best first; [] for an empty or unmatched question."""

@@ -30,9 +30,9 @@ FORMAT = 1                  # bump when the tokens' meaning changes (kiosk/consu
 def cache_key(kb: KnowledgeBase | None, items: Sequence, synonyms: Iterable[Sequence[str]]) -> str:
     h = hashlib.sha256(f"{FORMAT}|{version('bm25s')}|{version('pypinyin')}".encode())
     for f in (kb.entries if kb else ()):
-        h.update("\x1e".join(("f", f.id, f.question, *f.variants)).encode())
+        h.update("\x1e".join(("f", f.id, f.question, *f.variants, f.name_en)).encode())
     for i in items:
-        h.update("\x1e".join(("i", i.id, i.name, *getattr(i, "keywords", ()))).encode())
+        h.update("\x1e".join(("i", i.id, i.name, *getattr(i, "keywords", ()), getattr(i, "name_en", ""))).encode())
     for group in synonyms:
         h.update("\x1e".join(("s", *group)).encode())
     return h.hexdigest()

@@ -206,3 +206,35 @@ def test_a_replaced_knowledge_base_answers_from_the_next_visit_and_a_broken_one_
     ui.wait_until(lambda: all(v is not None for v in ask_mod._indexes.values()), timeout=30)
     assert ask_index(ui.kiosk) is second
     assert asked("护照")[0] == "新的回答：护照可在网上预约。"
+
+
+def test_an_english_visitor_types_a_question_and_reads_the_english_questions(make_ui, tmp_path):
+    """GIVEN a knowledge base with one entry in English (name_en) and one without WHEN a visitor
+    switches to English, opens Ask, types "passport" on the keyboard (it starts in ABC in English)
+    and taps Ask THEN the English question heads the first answer, the answer itself stays as the
+    hall wrote it, and the other entry shows its Chinese question marked "(in Chinese)"."""
+    faq = tmp_path / "faq.csv"
+    faq.write_text("id,question,variants,answer,category,related_items,source,name_en\n"
+                   "H-1,护照怎么办理？,,请到出入境窗口办理护照。,,,本厅,How do I apply for a passport?\n"
+                   "H-2,护照丢了怎么补办？,passport lost,先到派出所挂失，再到出入境窗口补办。,,,本厅,\n",
+                   encoding="utf-8")
+    ui = make_ui(**{"consult.faq_path": str(faq)})
+    ui.tap(ui.screen.ids.language_btn)
+    assert ui.app.ui.language == "en"
+    ask, vk = _ask_screen(ui)
+    ui.wait_until(lambda: ask_index(ui.kiosk) is not None, timeout=30)
+    assert vk.mode_name == "ABC"
+    for key in "passport":
+        ui.tap_key(key)
+    assert ask.ids.field.text == "passport"                 # letters, not pinyin composition
+    ui.tap(ask.ids.ask_btn)
+    _wait_answers(ui, ask)
+    cards = [c for c in ask.ids.answers.children[::-1] if hasattr(c, "ids") and "answer" in c.ids]
+    titles = {c.ids.answer.text: c.ids.question.text for c in cards}
+    assert titles["请到出入境窗口办理护照。"] == "How do I apply for a passport?"
+    assert titles["先到派出所挂失，再到出入境窗口补办。"] == "护照丢了怎么补办？ (in Chinese)"
+    assert not overflowing(ask)
+    ui.screenshot("en-ask-answers")
+    ui.kiosk.session.end("finished")                        # the next citizen: Chinese, 拼音
+    ui.frames(2)
+    assert ui.app.ui.language == "zh" and vk.mode_name == "拼音"
