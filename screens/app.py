@@ -226,6 +226,16 @@ class KioskApp(App):
         if voice.on:
             self.speak_screen(self.manager.current)
 
+    def speak(self, key: str, text: str, lead: bool = False) -> None:
+        """A changing prompt (the queue's place, 请向左转头, a print's outcome), when voice is on:
+        ``text`` as shown (public words only: kiosk/voice/tts.py refuses citizen data). ``lead``:
+        said before the next screen's instruction instead (the screen that follows at once)."""
+        voice = self.kiosk.voice
+        if voice is not None and lead:
+            voice.lead(text)
+        elif voice is not None:
+            voice.say(key, text)
+
     def speak_screen(self, name: str) -> None:
         """The screen's instruction, after what the screen is about (an item page's name)."""
         screen = self.screens.get(name)

@@ -46,7 +46,11 @@ class AssistWaitScreen(KioskScreen):
     def refresh(self, ctl) -> None:
         svc = ctl.service
         if svc is not None:
-            self.headline, self.estimate = wait_text(svc.state, svc.position, svc.estimate_s)
+            headline, self.estimate = wait_text(svc.state, svc.position, svc.estimate_s)
+            moved = headline != self.headline
+            self.headline = headline
+            if moved and svc.state == "queued" and self.manager is not None and self.manager.current == self.name:
+                self.app.speak("queue:place", headline)      # 前面还有 2 位 … spoken as it changes
 
     def relabel(self) -> None:
         from .assist_flow import controller

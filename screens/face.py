@@ -32,12 +32,19 @@ class FaceScreen(KioskScreen):
     def on_pre_enter(self, *args) -> None:
         if self._event is None:
             self._event = Clock.schedule_interval(self._refresh, 1 / PREVIEW_FPS)
+        self.ib.fbind("turn", self._speak_turn)
 
     def on_leave(self, *args) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None
+        self.ib.funbind("turn", self._speak_turn)
         self.wipe()
+
+    def _speak_turn(self, ib, turn: str) -> None:
+        """请向左转头 / 请向右转头 spoken as the challenge asks for each turn (voice on)."""
+        if turn in ("left", "right"):
+            self.app.speak(f"face_turn_{turn}", self.big_words(ib.step, turn))
 
     def _refresh(self, _dt) -> None:
         service = self.ib.service

@@ -249,7 +249,10 @@ class ItemScreen(KioskScreen):
         if app is not None:
             text = PRINT_MESSAGES.get(key, PRINT_MESSAGES["print_unavailable"])
             app.notify(way_on(text, has_qr, self.kiosk))
-        if not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr:
+        to_qr = not (outcome.printed or outcome.duplicate) and self.item_id == item_id and has_qr
+        if app is not None:
+            app.speak("print:outcome", app.root.notice, lead=to_qr)   # said before the QR's prompt
+        if to_qr:
             self.session.go("qr", id=item_id)       # the phone is the way on when paper is not
         elif outcome.printed and self.item_id == item_id:
             self._offer_rating(item_id)

@@ -67,6 +67,7 @@ class VoiceGuide:
         self.always = always
         self.choice: bool | None = None         # the citizen's 语音 choice this session (None: the default)
         self.paused = False                     # a helper's video call
+        self._lead = ""                         # said before the next screen's instruction
         self.changes: Observers[VoiceGuide] = Observers("voice")
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -110,8 +111,14 @@ class VoiceGuide:
         if self.paused and self.audio is not None:
             self.audio.stop()
         prompt = PROMPTS.get(name)
+        lead, self._lead = self._lead, ""
         if prompt is not None:
-            self.say(*prompt, subject=subject)
+            self.say(*prompt, subject=" ".join(p for p in (lead, subject) if p))
+
+    def lead(self, text: str) -> None:
+        """``text`` is said first with the next screen's instruction (a print's outcome when the
+        kiosk moves on to the QR code), so the screen's prompt does not cut it."""
+        self._lead = text
 
     def say(self, key: str, text: str, subject: str = "") -> None:
         """A public prompt (an item's name, an outcome) when voice is on; never blocks. ``text`` is
@@ -169,6 +176,7 @@ class VoiceGuide:
 
     def _forget(self) -> None:
         self.choice = None
+        self._lead = ""
         self.paused = False
         if self.audio is not None:
             self.audio.stop()

@@ -114,3 +114,31 @@ def test_timeout_while_browsing_opens_alternatives(assist_ui):
     ui.kiosk.session.back()
     ui.frames(2)
     assert ui.app.manager.current == "item"
+
+
+def test_the_place_in_the_queue_is_spoken_as_it_changes(assist_ui):
+    """With voice on, the wait screen says the citizen's place when it changes (前面还有 2 位 →
+    您是下一位), once per change, not on every update from the hub."""
+    from drivers import registry
+    from kiosk.voice import Voice, VoiceGuide
+
+    ui = assist_ui
+    audio = registry.create("audio", "audio", "sim://")
+    registry.open_device(audio)
+    ui.kiosk.devices["audio"] = audio
+    ui.kiosk.voice = VoiceGuide(Voice(), audio, ui.kiosk.session, always=True)
+    _to_item(ui)
+    _call(ui)
+    ui.tap(ui.screen.ids.accept_btn)
+    ui.frames(2)
+    assert audio.wait_played(1, 20)
+    ui.service.set(state="queued", position=3, estimate_s=150)
+    ui.frames(2)
+    ui.wait_until(lambda: audio.played[-1][0] == "queue:place", timeout=20)
+    heard = len(audio.played)
+    ui.service.set(state="queued", position=3, estimate_s=140)        # the same place: nothing new
+    ui.frames(2)
+    ui.service.set(state="queued", position=1, estimate_s=30)
+    ui.frames(2)
+    assert audio.wait_played(heard + 1, 20) and audio.played[-1][0] == "queue:place"
+    assert len(audio.played) == heard + 1 and audio.played[-1][2] > 2000

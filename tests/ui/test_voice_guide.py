@@ -91,3 +91,35 @@ def test_citizen_data_is_never_spoken(make_ui):
     for text in ("张*三，您好", "证件号码 370102199001011234", "电话 13800138000"):
         with pytest.raises(VoiceError):
             drv.kiosk.voice.voice.render(text)
+
+
+def test_changing_prompts_are_spoken(make_ui):
+    """The changing prompts (issue 13): a print's outcome (here no printer: the kiosk moves on to
+    the QR code and says the outcome first, so the QR's instruction does not cut it), and each
+    head turn the face check asks for (请向左转头), spoken as they change, audibly."""
+    import numpy as np
+    from drivers.audio.interface import read_wav, scaled
+    from kiosk.voice import Voice
+
+    drv, audio = _voice_ui(make_ui, **{"voice.always": True})
+    item = next(i for i in drv.kiosk.catalogue.items if i.has_guide)
+    drv.kiosk.session.go("item", id=item.id)
+    drv.wait_until(lambda: not drv.app.manager.transition.is_active)
+    assert audio.wait_played(1, 20) and audio.played[-1][0] == "item"
+    count = len(audio.played)
+    drv.tap(drv.screen.ids.print_btn)
+    drv.wait_until(lambda: drv.app.manager.current == "qr" and bool(drv.app.root.notice), timeout=30)
+    assert audio.wait_played(count + 1, 20) and audio.played[-1][0] == "qr"
+    outcome = scaled(read_wav(Voice().render(drv.app.root.notice)), audio.volume).samples
+    assert "打印" in drv.app.root.notice
+    assert np.array_equal(audio.last.samples[:len(outcome)], outcome)    # the outcome, then the QR's words
+    assert len(audio.last.samples) > len(outcome) + 20_000
+    count = len(audio.played)
+    drv.kiosk.session.go("face")
+    drv.wait_until(lambda: not drv.app.manager.transition.is_active)
+    assert audio.wait_played(count + 1, 20) and audio.played[-1][0] == "face"
+    drv.screen.ib.turn = "left"                                 # the challenge asks for a turn
+    assert audio.wait_played(count + 2, 20) and audio.played[-1][0] == "face_turn_left"
+    drv.screen.ib.turn = "right"
+    assert audio.wait_played(count + 3, 20) and audio.played[-1][0] == "face_turn_right"
+    assert audio.played[-1][1] > 0.5 and audio.played[-1][2] > 2000
