@@ -48,6 +48,9 @@ def _order_walk(ui, prefix: str) -> None:
     ui.tap(order.part.ids.next_btn)                         # empty: the message, in English
     assert order.step == "describe" and order.message.startswith("Please write your question")
     check(f"{prefix}-order-describe-empty", items=[item])
+    assert vk.mode_name == "ABC"                            # English: Latin letters first
+    ui.tap(vk.bar.ids.mode_pinyin)                          # a helper beside them writes Chinese
+    assert vk.mode_name == "拼音"
     for letters, word in (("huzhao", "护照"), ("diule", "丢了")):
         for key in letters:
             ui.tap_key(key)
