@@ -31,7 +31,6 @@ from .widgets import KioskScreen
 log = logging.getLogger(__name__)
 HINT = N_("请用下方键盘输入您的问题（可用拼音或手写），例如“身份证丢了怎么办”，然后点“提问”。")
 SHOWN = 5               # answers listed
-GOOD_SCORE = 8.0        # a best answer scoring lower is "no good answer" (the help is offered at once)
 MAX_CHARS = 200         # what the field takes; longer questions are cut (the ranker reads 500)
 
 _indexes: dict[tuple, object] = {}     # (paths, catalogue, files' stat) → index; None while building
@@ -211,7 +210,7 @@ class AskScreen(KioskScreen):
         box = self.ids.answers
         box.clear_widgets()
         self.ids.scroll.scroll_y = 1
-        good = bool(answers) and answers[0].score >= GOOD_SCORE
+        good = index.is_good(question, answers)
         if not answers:
             self.say((N_("没有找到与“{question}”相关的回答。"), {"question": question}))
         elif not good:

@@ -32,6 +32,12 @@ from .faq import Faq, KnowledgeBase
 
 SYNONYMS = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"
 MAX_QUESTION = 500            # characters a question may have; the rest is cut
+GOOD_SCORE = 8.0              # below it a best answer is "no good answer" (unless it covers a short question)
+GOOD_COVER = 0.35             # the share of the question's own pairs the best answer must hold
+SURE_COVER = 0.75             # a short question (护照, passport) the best answer holds almost whole
+# pairs that ask, not say what about: they count for no answer's cover (怎么 / 要办 / 办事 …)
+FUNCTION_PAIRS = frozenset("怎么 什么 怎样 么样 么办 多少 多久 哪里 哪些 可以 能不 不能 需要 请问 一下 我要 "
+                           "要办 办事 我想 想问 问一 您好 你好".split())
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _UNTYPABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
@@ -121,17 +127,55 @@ class AskIndex:
         self.docs: list[tuple[str, str, str]] = (        # (kind, id, title)
             [("faq", f.id, f.question) for f in entries] + [("item", i.id, i.name) for i in items])
         self.faq: dict[str, Faq] = {f.id: f for f in entries}
+        self.items = {i.id: i for i in items}
         if bm25 is not None:
             self._bm25 = bm25
             return
         corpus = [self._doc_tokens(f) for f in entries]
-        corpus += [tokens(self._norm(" ".join((i.name, *getattr(i, "keywords", ()), getattr(i, "name_en", "")))))
-                   for i in items]
+        corpus += [self._item_tokens(i) for i in items]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus or [["~"]], show_progress=False)
 
     def _norm(self, text: str) -> str:
         return self.synonyms.apply(normalise(text))
+
+    def is_good(self, question: str, answers: Sequence["Answer"]) -> bool:
+        """Whether the best answer answers ``question``, not only shares its frequent words: its
+        BM25 score reaches GOOD_SCORE and it holds GOOD_COVER of the question's own pairs, or it
+        holds almost all of a short question (SURE_COVER). "今天天气怎么样" scores 10 on 营业执照多长时间
+        能办下来 through 怎么 / 时 alone: not good, so the kiosk does not say it found an answer."""
+        if not answers or answers[0].score <= 0:
+            return False
+        cover = self.cover(question, answers[0])
+        return (answers[0].score >= GOOD_SCORE and cover >= GOOD_COVER) or cover >= SURE_COVER
+
+    def cover(self, question: str, answer: "Answer") -> float:
+        """The share of the question's units (its character pairs that are not FUNCTION_PAIRS, a
+        lone character, its ASCII words) found in the answer's document, a pair also by its pinyin."""
+        units: list[tuple[str, str]] = []
+        query = self._norm(question)
+        for run in _CJK.findall(query):
+            if len(run) == 1:
+                units.append((run, ""))
+            for i in range(len(run) - 1):
+                pair = run[i:i + 2]
+                if pair not in FUNCTION_PAIRS:
+                    a, b = syllable(pair[0]), syllable(pair[1])
+                    units.append((pair, f"~{a}{b}" if a and b else ""))
+        units += [(w, "") for w in _WORD.findall(query)]
+        if not units:
+            return 0.0
+        doc = set(self._tokens_of(answer))
+        return sum(1 for unit, sound in units if unit in doc or (sound and sound in doc)) / len(units)
+
+    def _tokens_of(self, answer: "Answer") -> list[str]:
+        if answer.kind == "faq" and answer.id in self.faq:
+            return self._doc_tokens(self.faq[answer.id])
+        item = self.items.get(answer.id)
+        return self._item_tokens(item) if item is not None else tokens(self._norm(answer.title))
+
+    def _item_tokens(self, item) -> list[str]:
+        return tokens(self._norm(" ".join((item.name, *getattr(item, "keywords", ()), getattr(item, "name_en", "")))))
 
     def _doc_tokens(self, faq: Faq) -> list[str]:
         return tokens(self._norm(" ".join((faq.question, *faq.variants, faq.name_en))))
