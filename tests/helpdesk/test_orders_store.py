@@ -170,3 +170,40 @@ def test_sms_notices_wait_in_the_store_until_the_gateway_takes_them(store):
         assert [(g["to"], receipt.number in g["text"]) for g in gateway.taken] == [("13912345678", True)]
     finally:
         gateway.close()
+
+
+def test_closed_orders_go_after_the_retention_with_all_tied_to_them(store):
+    """order_retention_days after its last event a closed order goes, with its audit trail and
+    notices; an open one, a recent one and one whose 差评 follow-up is open stay; ratings stay."""
+    from helpdesk.order_retention import OrderRetention, expired, purge
+    from helpdesk.orders import order_events, orders, ratings
+
+    old = NOW - dt.timedelta(days=400)
+    gone = store.submit_order(order(1), "EHALL-01", old)
+    store.act(gone.id, "wangfang", "reply", "已答复", now=old)
+    store.act(gone.id, "wangfang", "close", now=old)
+    followed = store.submit_order(order(2), "EHALL-01", old)
+    store.act(followed.id, "wangfang", "close", now=old)
+    assert store.rate({"id": "r9", "score": 1, "reasons": ["办事效率低"], "target_kind": "order",
+                       "target_id": followed.number}, "EHALL-01", old)
+    recent = store.submit_order(order(3), "EHALL-01", old)
+    store.act(recent.id, "wangfang", "close", now=NOW - dt.timedelta(days=10))
+    open_ = store.submit_order(order(4), "EHALL-01", old)
+    store.act(open_.id, "wangfang", "reply", "还在办", now=old)
+    assert expired(store, NOW - dt.timedelta(days=365)) == [gone.id]
+    assert purge(store, 365, NOW) == 1
+    with store.engine.connect() as db:
+        left = {r.id for r in db.execute(sa.select(orders.c.id))}
+        trail = {r.order_id for r in db.execute(sa.select(order_events.c.order_id))}
+        rated = db.execute(sa.select(sa.func.count()).select_from(ratings)).scalar_one()
+    assert left == {followed.id, recent.id, open_.id} and gone.id not in trail
+    assert store.status(gone.code) is None and rated == 1
+    now = [NOW.timestamp()]
+    sweeper = OrderRetention(store, 365, lambda: now[0])
+    assert sweeper.sweep() == 0                                      # nothing more to delete
+    late = store.submit_order(order(5), "EHALL-01", old)
+    store.act(late.id, "wangfang", "close", now=old)
+    now[0] += 60
+    assert sweeper.tick() == 0                                       # within the hour: not swept
+    now[0] += 3600
+    assert sweeper.tick() == 1                                       # the next hour: it goes
