@@ -29,10 +29,24 @@ def wrap(text: str, width: float, measure: Measure) -> list[str]:
                     lines.extend(_split_chars(line, width, measure)[:-1])
                     line = _split_chars(line, width, measure)[-1]
                 continue
-            lines.append(line.rstrip())
-            line = unit.lstrip()
+            head, tail = _after_pause(line)
+            lines.append(head.rstrip())
+            line = (tail + unit).lstrip()
         lines.append(line.rstrip())
     return lines
+
+
+PAUSES = "，、；：。！？"
+PAUSE_REACH = 2          # characters a line may give up to end at a pause (社保 kept whole)
+
+
+def _after_pause(line: str) -> tuple[str, str]:
+    """``line`` cut after its last pause (，、；…) when at most PAUSE_REACH characters follow it, so
+    a short word is not split at the line's end (生育、户口、社 | 保、退休等 → 生育、户口、| 社保、退休等)."""
+    cut = max(line.rfind(p) for p in PAUSES) + 1
+    if 0 < cut < len(line) and len(line) - cut <= PAUSE_REACH and line[cut - 1] in PAUSES:
+        return line[:cut], line[cut:]
+    return line, ""
 
 
 def _split_chars(text: str, width: float, measure: Measure) -> list[str]:

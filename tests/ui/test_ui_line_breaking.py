@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""避头尾 on every screen, in both text sizes: in every wrapping label that is drawn, no line
-starts with closing punctuation (，。、）…) and none ends with opening punctuation. The lines
-checked are the ones Kivy laid out for the texture, not the text that was set."""
+"""避头尾 on every screen, in both text sizes: in every wrapping label or button that is drawn
+(markup too: the home tiles' two sizes), no line starts with closing punctuation (，。、）…) and
+none ends with opening punctuation. The lines checked are the ones Kivy laid out for the
+texture, not the text that was set."""
 import pytest
 
 from ui_kit import visible_labels
@@ -10,7 +11,7 @@ ROUTES = [("home", {}), ("browse", {"by": "theme"}), ("browse", {"by": "departme
           ("list", {"by": "audience", "value": "个人", "page": 0}),
           ("search", {}), ("item", {"id": "SI-0049"}), ("item", {"id": "SI-0050"}),
           ("item", {"id": "SI-0001"}), ("qr", {"id": "SI-0001"}), ("consent", {}),
-          ("identity_help", {}), ("help", {})]
+          ("identity_help", {}), ("help", {}), ("ask", {}), ("assist_consent", {})]
 
 
 def drawn_lines(label):
@@ -23,7 +24,6 @@ def drawn_lines(label):
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 def test_no_drawn_line_breaks_the_chinese_line_rules(ui, large):
     from kiosk.typeset import breaks_rules
-    from screens.widgets import TypesetLabel
 
     ui.kiosk.session.set_large_text(large)
     checked, bad = 0, []
@@ -34,7 +34,7 @@ def test_no_drawn_line_breaks_the_chinese_line_rules(ui, large):
             ui.kiosk.session.go(screen, **params)
         ui.frames(3)
         for label in visible_labels(ui.screen):
-            if not isinstance(label, TypesetLabel) or not label.text_size or not label.text_size[0]:
+            if not label.text_size or not label.text_size[0]:        # labels and buttons that wrap
                 continue
             lines = drawn_lines(label)
             if len(lines) > 1:

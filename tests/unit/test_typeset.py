@@ -36,3 +36,12 @@ def test_no_line_breaks_the_rules_whatever_the_text(pieces, width):
     # where the text itself starts or ends with punctuation, its first line or last line must
     assert not [line for line in lines[1:] if line[:1] in NO_LINE_START], lines
     assert not [line for line in lines[:-1] if line[-1:] in NO_LINE_END], lines
+
+
+def test_a_line_ends_at_a_pause_rather_than_split_a_short_word():
+    """生育、户口、社保、退休等 in a tile two characters short: the line ends after 户口、 and 社保
+    stays whole (before: 生育、户口、社 | 保、退休等, legal but a word cut in two)."""
+    from kiosk.typeset import wrap
+    lines = wrap("生育、户口、社保、退休等", 8.5, len)
+    assert lines == ["生育、户口、", "社保、退休等"]
+    assert wrap("一二三四五六七八九十", 5, len) == ["一二三四五", "六七八九十"]    # no pause: as before
