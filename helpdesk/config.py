@@ -65,9 +65,8 @@ class HubConfig:
     order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
     order_suggestion_days: int = 15         # (helpdesk/deadlines.py); placeholders to check
     follow_up_days: int = 5                 # a 差评 is followed up within this many working days
-    order_retention_days: int = 730         # a closed work order (phone, text, photos) is deleted this long
-                                            # after its last event (helpdesk/order_retention.py); 30-3650;
-                                            # 2 years: the year's 好差评 review looks back at last year
+    order_retention_days: int = 365         # a closed work order (phone, text, photos) is deleted this long
+                                            # after its last event (helpdesk/order_retention.py); 30-3650
     extra_holidays: tuple[dt.date, ...] = ()  # "YYYY-MM-DD": years the calendar library lacks
     extra_workdays: tuple[dt.date, ...] = ()  # 调休 working days of those years
     calendar_years: tuple[int, ...] = ()      # the years those two lists complete

@@ -147,7 +147,7 @@ def purge(url: str, days: int, dry_run: bool = False) -> str:
     return f"deleted {purge_orders(store, days, now)} closed work order(s) older than {days} days"
 
 
-def run(args: argparse.Namespace, configured: str = "", retention_days: int = 730) -> int:
+def run(args: argparse.Namespace, configured: str = "", retention_days: int = 365) -> int:
     try:
         url = _url(args, configured)
         if args.action == "purge":
