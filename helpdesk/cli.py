@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         if args.command == "db":
-            return db_cli.run(args, cfg.orders_url, cfg.order_retention_days)
+            return db_cli.run(args, cfg.orders_url)
         if args.command == "content":
             return content_cli.run(args)
         if args.demo:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""``ehall-helpdesk db upgrade | backup | check | purge`` for the work-order store (SQLite or PostgreSQL).
+"""``ehall-helpdesk db upgrade | backup | check`` for the work-order store (SQLite or PostgreSQL).
 
 - upgrade: Alembic to head (helpdesk/migrations).
 - backup TO: SQLite through the sqlite3 backup API (a consistent copy while the hub writes),
@@ -8,8 +8,6 @@
 - check: the schema is at Alembic's head, and SQLite's ``integrity_check`` and
   ``foreign_key_check`` are clean (PostgreSQL: every table is readable; its own checksums are
   the server's business). Exit 0 when all is well, 1 with what is wrong.
-- purge: deletes the closed work orders past ``order_retention_days`` now (the hub also does it
-  hourly: helpdesk/order_retention.py); ``--dry-run`` counts them only.
 The store's URL: ``--url``, ``$EHALL_HELPDESK_DB_URL`` or ``orders_url`` in the hub's config (SQLAlchemy form).
 """
 from __future__ import annotations
@@ -39,14 +37,11 @@ def add_parsers(sub) -> None:
     ds = dp.add_subparsers(dest="action", required=True)
     for action, what in (("upgrade", "bring the schema to the newest version"),
                          ("check", "schema at the newest version and the database intact"),
-                         ("backup", "a consistent copy (SQLite) or pg_dump archive (PostgreSQL)"),
-                         ("purge", "delete closed work orders past order_retention_days, now")):
+                         ("backup", "a consistent copy (SQLite) or pg_dump archive (PostgreSQL)")):
         ap = ds.add_parser(action, help=what)
         ap.add_argument("--url", help=f"SQLAlchemy URL (default: ${ENV_URL})")
         if action == "backup":
             ap.add_argument("to", help="the backup file to write (must not exist)")
-        if action == "purge":
-            ap.add_argument("--dry-run", action="store_true", help="count them, delete nothing")
 
 
 def _url(args: argparse.Namespace, configured: str = "") -> str:
@@ -133,26 +128,9 @@ def backup(url: str, to: str) -> str:
     raise DbError(f"db: {parsed.get_backend_name()} is not supported (sqlite or postgresql)")
 
 
-def purge(url: str, days: int, dry_run: bool = False) -> str:
-    import datetime as dt
-
-    from helpdesk.order_retention import expired
-    from helpdesk.order_retention import purge as purge_orders
-    from helpdesk.orders import OrderStore
-
-    store = OrderStore(url)
-    now = dt.datetime.now(dt.timezone.utc)
-    if dry_run:
-        return f"{len(expired(store, now - dt.timedelta(days=days)))} closed work order(s) older than {days} days"
-    return f"deleted {purge_orders(store, days, now)} closed work order(s) older than {days} days"
-
-
-def run(args: argparse.Namespace, configured: str = "", retention_days: int = 365) -> int:
+def run(args: argparse.Namespace, configured: str = "") -> int:
     try:
         url = _url(args, configured)
-        if args.action == "purge":
-            print(purge(url, retention_days, args.dry_run))
-            return 0
         if args.action == "upgrade":
             upgrade(url)
             print(f"schema at {', '.join(heads())}")

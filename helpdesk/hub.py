@@ -35,7 +35,6 @@ from helpdesk.guard import RateLimit, SocketGuard, quiet_accept_errors
 from helpdesk.ice import ice_servers_for
 from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate
-from helpdesk.order_retention import OrderRetention
 from helpdesk.orders import OrderStore
 from helpdesk.orders_console import OrdersConsole
 from helpdesk.records import CallLog
@@ -91,7 +90,6 @@ class Hub:
         self.http = HubHttp(self)
         self._ticker: asyncio.Task | None = None
         self.sms = sms_sender(orders, cfg)      # [sms]: notices to an order's phone, from the store's queue
-        self.retention = OrderRetention(orders, cfg.order_retention_days, clock) if orders is not None else None
         self._sms_task: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
@@ -117,8 +115,6 @@ class Hub:
         self.drop_revoked_helpers()
         self.flush()
         self.callbacks.purge()
-        if self.retention is not None:
-            self.retention.tick()                       # closed work orders past their time (hourly)
         self.staff.tick()
         if self.terminals.sweep():                      # a terminal went silent (失联) or came back
             self.staff.push_alerts()
@@ -185,8 +181,6 @@ class Hub:
         if n:
             log.warning("%d call(s) were open when the hub last stopped: marked interrupted", n)
         self.callbacks.purge(force=True)
-        if self.retention is not None:
-            self.retention.sweep()
         if self.terminals.restore():
             log.info("%d terminal alert(s) still open from before the restart", len(self.terminals.alerts))
         if self.tick_interval:

@@ -65,7 +65,6 @@ def test_the_store_keeps_the_halls_deadline_and_the_halls_own_days(tmp_path):
 
 @pytest.mark.parametrize("data,says", [({"order_help_days": 0}, "order_help_days"),
                                        ({"order_help_days": 61}, "1-60"),
-                                       ({"order_retention_days": 7}, "order_retention_days must be 30-3650"),
                                        ({"follow_up_days": 2.5}, "whole number"),
                                        ({"extra_holidays": ["10/01/2027"]}, "extra_holidays"),
                                        ({"extra_workdays": "2027-10-09"}, "extra_workdays"),
