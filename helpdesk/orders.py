@@ -226,8 +226,11 @@ class OrderStore:
             old = db.execute(sa.select(orders.c.number, orders.c.deadline).where(orders.c.id == record_id)).first()
             if old is not None:                       # sent again after a lost answer
                 return Receipt(record_id, old.number, None, old.deadline)
-            count = db.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one()
-            number = f"{now:%Y%m%d}{count + 1:06d}"
+            # the day's next number: counted from the day's highest, not from how many orders the
+            # store holds (the retention deletes old ones: a count would hand out a number again)
+            day = f"{now:%Y%m%d}"
+            last = db.execute(sa.select(sa.func.max(orders.c.number)).where(orders.c.number.like(f"{day}%"))).scalar()
+            number = f"{day}{int(last[8:]) + 1 if last else 1:06d}"
             made = rec.get("code_hash")                # the kiosk made the code: the hub never sees it
             code = None if made else new_code()
             db.execute(orders.insert().values(

@@ -170,3 +170,15 @@ def test_sms_notices_wait_in_the_store_until_the_gateway_takes_them(store):
         assert [(g["to"], receipt.number in g["text"]) for g in gateway.taken] == [("13912345678", True)]
     finally:
         gateway.close()
+
+
+def test_a_deleted_order_does_not_make_the_next_number_taken(store):
+    """Numbers count within their day from its highest: after an old order is deleted (the
+    retention), the next order still gets a new number (a count of the store's orders would
+    hand out an existing one, and every later order was refused as "too busy")."""
+    old = NOW - dt.timedelta(days=800)
+    first = store.submit_order(order(1), "EHALL-01", old)
+    store.submit_order(order(2), "EHALL-01", NOW)
+    assert store.delete_order(first.id)
+    third = store.submit_order(order(3), "EHALL-01", NOW)
+    assert third.number == NOW.strftime("%Y%m%d") + "000002"
