@@ -10,6 +10,8 @@
     ehall-helpdesk [--config FILE] kiosks list
     ehall-helpdesk [--config FILE] kiosks disable|enable TERMINAL_ID
     ehall-helpdesk [--config FILE] calls [--limit N]
+    ehall-helpdesk [--config FILE] orders sweep              (the retention rule now: closed orders past
+                                                              order_retention_days are deleted)
     ehall-helpdesk content keygen KEYFILE                     (prints the public key kiosks pin)
     ehall-helpdesk content publish DIR --key KEYFILE --out OUTDIR
 """
@@ -74,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         ks.add_parser(action, parents=[common], help=what).add_argument("terminal_id")
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
+    op = sub.add_parser("orders", help="work orders in the store (orders_url)")
+    os_ = op.add_subparsers(dest="action", required=True)
+    os_.add_parser("sweep", parents=[common],
+                   help="apply the retention rule now: delete closed orders older than order_retention_days")
     content_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
     return p
@@ -150,6 +156,26 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
     return 0
 
 
+def _sweep(cfg) -> int:
+    """``orders sweep``: the retention rule now (the hub also runs it at start and daily)."""
+    if not cfg.orders_url:
+        print("ehall-helpdesk: orders sweep: no work-order store (orders_url) in the config", file=sys.stderr)
+        return 2
+    from helpdesk.db_cli import check
+    from helpdesk.orders import OrderStore
+    from helpdesk.retention import sweep
+    problems = check(cfg.orders_url)
+    if problems:
+        print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
+        return 2
+    store = OrderStore(cfg.orders_url)
+    try:
+        print(f"retention {cfg.order_retention_days} days: {sweep(store, cfg.order_retention_days)}")
+    finally:
+        store.engine.dispose()
+    return 0
+
+
 def _serve(cfg) -> int:
     from helpdesk.hub import Hub, make_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -193,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             return _calls(args, cfg.db_path)
         if args.command == "db":
             return db_cli.run(args, cfg.orders_url)
+        if args.command == "orders":
+            return _sweep(cfg)
         if args.command == "content":
             return content_cli.run(args)
         if args.demo:
