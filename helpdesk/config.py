@@ -65,6 +65,8 @@ class HubConfig:
     order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
     order_suggestion_days: int = 15         # (helpdesk/deadlines.py); placeholders to check
     follow_up_days: int = 5                 # a 差评 is followed up within this many working days
+    order_key_file: str = ""                # key sealing orders' phone/name/text/photos at rest
+                                            # (`orders keygen FILE`, 0600; helpdesk/order_crypt.py); "": plain
     order_retention_days: int = 730         # closed orders (phone, name, text, photos, audit, SMS) are
                                             # deleted this long after 办结 (helpdesk/retention.py; 2 years:
                                             # the year's 好差评 review of last year, docs/workorders.md)

@@ -8,9 +8,6 @@ import base64
 import datetime as dt
 import io
 import logging
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +19,7 @@ from helpdesk.orders import OrderStore, order_events, order_rating_id, order_pho
 from helpdesk.retention import sweep
 from helpdesk.sms import parse_sms
 from helpdesk_testkit import Clock, HubFixture
-from pg_server import Cluster
+from store_fixtures import postgres, store_url  # noqa: F401 - fixtures
 
 FILED = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -33,25 +30,9 @@ def jpeg() -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    folder = Path(tempfile.mkdtemp(prefix="ehall-pg-", dir="/tmp"))
-    cluster = Cluster(folder / "pg").start()
-    yield cluster
-    cluster.stop()
-    os.rmdir(folder)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-    else:
-        url = request.getfixturevalue("postgres").url
-        engine = sa.create_engine(url)
-        with engine.begin() as db:
-            db.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+@pytest.fixture
+def store(store_url):
+    url = store_url
     upgrade(url)
     s = OrderStore(url, notices=parse_sms({"enabled": True, "url": "http://127.0.0.1:9/sms", "status_url": "http://127.0.0.1:8470/orders/status"}))
     yield s
