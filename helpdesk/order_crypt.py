@@ -122,6 +122,8 @@ def check_key(db: Any, cipher: OrderCipher | None) -> None:
 def seal_rows(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
     """Seals the orders kept in plain text (and keys their 查询码 hash); returns how many."""
     from helpdesk.orders import order_photos, orders
+    if db.dialect.name == "sqlite":        # the plain text's old bytes are overwritten, not left in free pages
+        db.exec_driver_sql("PRAGMA secure_delete = ON")
     done = 0
     while True:
         rows = list(db.execute(sa.select(orders.c.id, orders.c.code_hash, *(orders.c[f] for f in SEALED_FIELDS))

@@ -169,6 +169,10 @@ def upgrade(url: str, cipher: Any = None) -> None:
     command.upgrade(cfg, "head")
 
 
+def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
 def order_rating_id(order_id: str) -> str:
     """The one rating an order may have (the kiosk's lookup and the status page share it)."""
     return "order-" + hashlib.sha256(order_id.encode()).hexdigest()[:26]
@@ -178,6 +182,8 @@ class OrderStore:
     def __init__(self, url: str, rules: DeadlineRules | None = None, notices: SmsConfig | None = None,
                  cipher: OrderCipher | None = None):
         self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":      # deleted and sealed rows leave no old bytes in the file
+            sa.event.listen(self.engine, "connect", _secure_delete)
         self.cipher = cipher             # the orders' key: personal fields sealed at rest (None: plain)
         self.rules = rules or DeadlineRules()
         self.notices = notices if notices is not None and notices.enabled else None
