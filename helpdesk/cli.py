@@ -10,6 +10,9 @@
     ehall-helpdesk [--config FILE] kiosks list
     ehall-helpdesk [--config FILE] kiosks disable|enable TERMINAL_ID
     ehall-helpdesk [--config FILE] calls [--limit N]
+    ehall-helpdesk orders keygen KEYFILE                     (the key for order_key_file: orders encrypted at rest)
+    ehall-helpdesk [--config FILE] orders sweep              (the retention rule now: closed orders past
+                                                              order_retention_days are deleted)
     ehall-helpdesk content keygen KEYFILE                     (prints the public key kiosks pin)
     ehall-helpdesk content publish DIR --key KEYFILE --out OUTDIR
 """
@@ -29,6 +32,7 @@ from helpdesk import content_cli, db_cli
 from helpdesk.accounts import AccountError, Accounts
 from helpdesk.config import ConfigError, load
 from helpdesk.kiosks import KioskError, KioskRegistry
+from helpdesk.order_crypt import OrderCipher, OrderKeyError, keygen
 from ehall_common.safe_read import shown
 
 ENV_CONFIG = "EHALL_HELPDESK_CONFIG"
@@ -74,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         ks.add_parser(action, parents=[common], help=what).add_argument("terminal_id")
     calls = sub.add_parser("calls", parents=[common], help="show recent call records")
     calls.add_argument("--limit", type=int, default=20)
+    op = sub.add_parser("orders", help="work orders in the store (orders_url)")
+    os_ = op.add_subparsers(dest="action", required=True)
+    os_.add_parser("keygen", help="write a new key for order_key_file (0600)").add_argument("keyfile")
+    os_.add_parser("sweep", parents=[common],
+                   help="apply the retention rule now: delete closed orders older than order_retention_days")
     content_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
     return p
@@ -150,6 +159,46 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
     return 0
 
 
+def _cipher(cfg) -> OrderCipher | None:
+    return OrderCipher.load(cfg.order_key_file) if cfg.order_key_file else None
+
+
+def _open_store(cfg, rules=None):
+    """The work-order store, checked: schema at head, the key opens its sealed orders (else
+    OrderKeyError); orders still in plain text are sealed when a key is configured. None: said why."""
+    from helpdesk.db_cli import check
+    from helpdesk.order_crypt import check_key, seal_rows
+    from helpdesk.orders import OrderStore
+    cipher = _cipher(cfg)
+    problems = check(cfg.orders_url)
+    if problems:
+        print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
+        return None
+    store = OrderStore(cfg.orders_url, rules, cipher=cipher)
+    with store.engine.begin() as db:
+        check_key(db, cipher)
+        sealed = seal_rows(db, cipher) if cipher else 0
+    if sealed:
+        logging.getLogger(__name__).info("orders: %d order(s) kept in plain text are now encrypted", sealed)
+    return store
+
+
+def _sweep(cfg) -> int:
+    """``orders sweep``: the retention rule now (the hub also runs it at start and daily)."""
+    if not cfg.orders_url:
+        print("ehall-helpdesk: orders sweep: no work-order store (orders_url) in the config", file=sys.stderr)
+        return 2
+    from helpdesk.retention import sweep
+    store = _open_store(cfg)
+    if store is None:
+        return 2
+    try:
+        print(f"retention {cfg.order_retention_days} days: {sweep(store, cfg.order_retention_days)}")
+    finally:
+        store.engine.dispose()
+    return 0
+
+
 def _serve(cfg) -> int:
     from helpdesk.hub import Hub, make_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -164,14 +213,10 @@ def _serve(cfg) -> int:
              "first_bytes_s": cfg.identify_seconds, "trusted": networks(cfg.trusted_proxies)}
     orders = None
     if cfg.orders_url:
-        from helpdesk.db_cli import check
-        from helpdesk.orders import OrderStore
-        problems = check(cfg.orders_url)
-        if problems:
-            print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
-            return 2
         from helpdesk.deadlines import DeadlineRules
-        orders = OrderStore(cfg.orders_url, DeadlineRules.from_config(cfg))
+        orders = _open_store(cfg, DeadlineRules.from_config(cfg))
+        if orders is None:
+            return 2
     asyncio.run(serve(make_app(Hub(cfg, orders=orders)), cfg.host, cfg.port, guard))
     return 0
 
@@ -192,7 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         if args.command == "db":
-            return db_cli.run(args, cfg.orders_url)
+            return db_cli.run(args, cfg.orders_url, _cipher(cfg))
+        if args.command == "orders" and args.action == "keygen":
+            print(f"wrote {keygen(args.keyfile)} (0600). Name it as order_key_file in the hub's config, "
+                  "then `ehall-helpdesk db upgrade` encrypts the orders kept so far. Keep a copy of "
+                  "this file apart from the database backups: without it the orders cannot be read.")
+            return 0
+        if args.command == "orders":
+            return _sweep(cfg)
         if args.command == "content":
             return content_cli.run(args)
         if args.demo:
@@ -200,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             cfg, made = demo.prepare(cfg, args.demo_dir)
             print(demo.banner(made), flush=True)
         return _serve(cfg)
-    except (ConfigError, AccountError, KioskError, OSError) as e:
+    except (ConfigError, AccountError, KioskError, OrderKeyError, OSError) as e:
         print(f"ehall-helpdesk: {e}", file=sys.stderr)
         return 2
 

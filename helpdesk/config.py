@@ -65,6 +65,11 @@ class HubConfig:
     order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
     order_suggestion_days: int = 15         # (helpdesk/deadlines.py); placeholders to check
     follow_up_days: int = 5                 # a 差评 is followed up within this many working days
+    order_key_file: str = ""                # key sealing orders' phone/name/text/photos at rest
+                                            # (`orders keygen FILE`, 0600; helpdesk/order_crypt.py); "": plain
+    order_retention_days: int = 730         # closed orders (phone, name, text, photos, audit, SMS) are
+                                            # deleted this long after 办结 (helpdesk/retention.py; 2 years:
+                                            # the year's 好差评 review of last year, docs/workorders.md)
     extra_holidays: tuple[dt.date, ...] = ()  # "YYYY-MM-DD": years the calendar library lacks
     extra_workdays: tuple[dt.date, ...] = ()  # 调休 working days of those years
     calendar_years: tuple[int, ...] = ()      # the years those two lists complete
@@ -82,13 +87,14 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "connections_per_address", "callbacks_per_kiosk_per_hour",
             "chat_per_kiosk_per_minute", "terminal_silent_seconds", "status_per_kiosk_per_minute",
             "order_consult_days", "order_help_days", "order_complaint_days", "order_suggestion_days",
-            "follow_up_days"}
+            "follow_up_days", "order_retention_days"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
              "kiosk_token_checks_at_once", "login_failures_before_throttle",
              "login_checks_at_once", "connections_per_address",
              "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute",
              "status_per_kiosk_per_minute", "order_consult_days", "order_help_days",
-             "order_complaint_days", "order_suggestion_days", "follow_up_days"}
+             "order_complaint_days", "order_suggestion_days", "follow_up_days",
+             "order_retention_days"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -139,6 +145,9 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
                 "follow_up_days"):
         if getattr(cfg, key) > 60:
             raise ConfigError(f"{source}: {key} must be 1-60 working days, not {getattr(cfg, key)}")
+    if not 30 <= cfg.order_retention_days <= 3650:
+        raise ConfigError(f"{source}: order_retention_days must be 30-3650 days (a closed order is kept at least "
+                          f"a month for the citizen's rating and at most 10 years), not {cfg.order_retention_days}")
     if (cfg.content_source or cfg.content_key) and not (cfg.content_source and cfg.content_key and cfg.content_dir):
         raise ConfigError(f"{source}: content_source and content_key go together, with content_dir "
                           "(补充答案 writes the knowledge base in content_source and signs it into content_dir)")

@@ -128,11 +128,11 @@ def backup(url: str, to: str) -> str:
     raise DbError(f"db: {parsed.get_backend_name()} is not supported (sqlite or postgresql)")
 
 
-def run(args: argparse.Namespace, configured: str = "") -> int:
+def run(args: argparse.Namespace, configured: str = "", cipher: object = None) -> int:
     try:
         url = _url(args, configured)
         if args.action == "upgrade":
-            upgrade(url)
+            upgrade(url, cipher)
             print(f"schema at {', '.join(heads())}")
             return 0
         if args.action == "backup":

@@ -42,6 +42,7 @@ from helpdesk.hub_helpers import HelperSockets
 from helpdesk.hub_http import HubHttp
 from helpdesk.hub_kiosks import KioskSockets
 from helpdesk.records_api import RecordsApi
+from helpdesk.retention import RetentionSweeper, utc_at
 from helpdesk.routing import Router, RoutingError, RoutingRules
 from helpdesk.stats_api import StatsApi, StatsDesk
 from helpdesk.status_page import StatusPage
@@ -91,6 +92,9 @@ class Hub:
         self._ticker: asyncio.Task | None = None
         self.sms = sms_sender(orders, cfg)      # [sms]: notices to an order's phone, from the store's queue
         self._sms_task: asyncio.Task | None = None
+        self.retention = (RetentionSweeper(orders, cfg.order_retention_days, lambda: utc_at(self.clock()))
+                          if orders is not None else None)
+        self._retention_task: asyncio.Task | None = None
         self.stopping = False     # shutting down: drops are not the clients' doing
 
     # --------------------------------------------------------------- delivery
@@ -187,6 +191,8 @@ class Hub:
             self._ticker = asyncio.ensure_future(self._tick_forever())
         if self.sms is not None:
             self._sms_task = asyncio.ensure_future(self.sms.run())
+        if self.retention is not None:            # closed orders past the retention: at start, then daily
+            self._retention_task = asyncio.ensure_future(self.retention.run())
 
     async def _tick_forever(self) -> None:
         while True:
@@ -203,6 +209,8 @@ class Hub:
             self._ticker.cancel()
         if self._sms_task:                        # what is not sent yet waits in the store
             self._sms_task.cancel()
+        if self._retention_task:
+            self._retention_task.cancel()
         for conn in [*self.kiosks.values(), *self.helpers.values()]:
             conn.send({"type": "error", "code": "hub_stopping", "message": "reconnect"})
             conn.close(1001, "hub stopping")

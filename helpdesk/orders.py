@@ -10,7 +10,9 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
   database does not open the status pages. A kiosk makes the code itself (so its receipt prints
   while the hub is unreachable) and sends only ``code_hash``.
 - The contact phone is kept as the kiosk sends it for staff to call back (the console shows
-  it masked until a helper opens the order).
+  it masked until a helper opens the order). With ``order_key_file`` the phone, the name, the
+  description and the photos are encrypted at rest and the 查询码's hash is keyed
+  (helpdesk/order_crypt.py).
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 - Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
@@ -33,6 +35,7 @@ import sqlalchemy as sa
 from ehall_common.order_code import ALPHABET as CODE_ALPHABET  # noqa: F401 - the hub's name for it
 from ehall_common.order_code import code_hash, is_hash, new_code
 from helpdesk.deadlines import DeadlineRules
+from helpdesk.order_crypt import OrderCipher
 from helpdesk.sms import SmsConfig, render
 
 CATEGORIES = ("咨询", "求助", "投诉", "建议")
@@ -47,9 +50,9 @@ orders = sa.Table(
     sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("category", sa.String(8), nullable=False),
     sa.Column("item_id", sa.String(40)),
-    sa.Column("description", sa.String(500), nullable=False),
-    sa.Column("phone", sa.String(20), nullable=False),
-    sa.Column("name_masked", sa.String(20)),
+    sa.Column("description", sa.Text, nullable=False),      # 500 characters; sealed (order_crypt.py)
+    sa.Column("phone", sa.Text, nullable=False),
+    sa.Column("name_masked", sa.Text),
     sa.Column("terminal", sa.String(40), nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deadline", sa.Date, nullable=False),
@@ -153,15 +156,21 @@ def _hash(code: str) -> str:
     return code_hash(code)
 
 
-def upgrade(url: str) -> None:
-    """Brings the database at ``url`` to the newest schema (``ehall-helpdesk db upgrade``)."""
+def upgrade(url: str, cipher: Any = None) -> None:
+    """Brings the database at ``url`` to the newest schema (``ehall-helpdesk db upgrade``); with
+    the orders' key (an OrderCipher), migration 0006 encrypts the orders kept in plain text."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["order_cipher"] = cipher
     command.upgrade(cfg, "head")
+
+
+def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
 def order_rating_id(order_id: str) -> str:
@@ -170,11 +179,25 @@ def order_rating_id(order_id: str) -> str:
 
 
 class OrderStore:
-    def __init__(self, url: str, rules: DeadlineRules | None = None, notices: SmsConfig | None = None):
+    def __init__(self, url: str, rules: DeadlineRules | None = None, notices: SmsConfig | None = None,
+                 cipher: OrderCipher | None = None):
         self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":      # deleted and sealed rows leave no old bytes in the file
+            sa.event.listen(self.engine, "connect", _secure_delete)
+        self.cipher = cipher             # the orders' key: personal fields sealed at rest (None: plain)
         self.rules = rules or DeadlineRules()
         self.notices = notices if notices is not None and notices.enabled else None
         self.queued: Callable[[], None] | None = None    # told after a notice was queued (the sender wakes)
+
+    def _lookup(self, hashed: str) -> str:
+        """The 查询码's hash as kept: keyed with the orders' key (a copy of the database alone
+        cannot be searched for codes). The status page also tries the plain one: orders kept
+        before the key until they are sealed."""
+        return self.cipher.lookup(hashed) if self.cipher else hashed
+
+    def opened(self, value: Any) -> Any:
+        """A sealed field or photo opened (for a logged-in helper's view, the SMS sender)."""
+        return self.cipher.open(value) if self.cipher else value
 
     def _notice(self, db: Any, order_id: str, event: str, now: dt.datetime, **values: str) -> bool:
         """Queues an SMS notice in the caller's transaction (with [sms] on)."""
@@ -233,15 +256,17 @@ class OrderStore:
             number = f"{day}{int(last[8:]) + 1 if last else 1:06d}"
             made = rec.get("code_hash")                # the kiosk made the code: the hub never sees it
             code = None if made else new_code()
+            seal = self.cipher.seal if self.cipher else (lambda v: v)
             db.execute(orders.insert().values(
-                id=record_id, number=number, code_hash=made or _hash(code or ""), category=category,
-                item_id=rec.get("item_id") or None, description=text, phone=phone,
-                name_masked=rec.get("name_masked") or None, terminal=terminal, created=now,
+                id=record_id, number=number, code_hash=self._lookup(made or _hash(code or "")),
+                category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
+                name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
                 deadline=deadline, status="submitted"))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
             for n, jpeg in enumerate(rec["photos"]):
-                db.execute(order_photos.insert().values(order_id=record_id, n=n, jpeg=jpeg))
+                db.execute(order_photos.insert().values(
+                    order_id=record_id, n=n, jpeg=self.cipher.seal_bytes(jpeg) if self.cipher else jpeg))
             queued = self._notice(db, record_id, "filed", now, number=number, deadline=deadline.isoformat())
         self._wake(queued)
         return Receipt(record_id, number, code, deadline)
@@ -251,7 +276,7 @@ class OrderStore:
         with self.engine.connect() as db:
             row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
                                        orders.c.reply, orders.c.category)
-                             .where(orders.c.code_hash == _hash(code))).first()
+                             .where(orders.c.code_hash.in_({self._lookup(_hash(code)), _hash(code)}))).first()
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
@@ -361,8 +386,9 @@ class OrderStore:
 
     def photo(self, order_id: str, n: int) -> bytes | None:
         with self.engine.connect() as db:
-            return db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id,
+            jpeg = db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id,
                                                                    order_photos.c.n == n)).scalar()
+        return None if jpeg is None else self.opened(bytes(jpeg))
 
     def follow_ups(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from helpdesk.accounts import Accounts
+from helpdesk.order_crypt import SEALED_FIELDS
 from helpdesk.orders import OrderError, OrderStore, order_events, order_photos, orders, sms_queue
 from helpdesk.websurface import bearer
 
@@ -67,7 +68,8 @@ class OrdersConsole:
             events = db.execute(sa.select(order_events.c.at, order_events.c.actor, order_events.c.action,
                                           order_events.c.detail)
                                 .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
-            out = _plain({k: v for k, v in row._mapping.items() if k != "code_hash"})
+            out = _plain({k: (self.store.opened(v) if k in SEALED_FIELDS else v)    # a helper is logged in
+                          for k, v in row._mapping.items() if k != "code_hash"})
             out["history"] = [_plain(dict(e._mapping)) for e in events]
             notices = db.execute(sa.select(sms_queue.c.event, sms_queue.c.created, sms_queue.c.sent,
                                            sms_queue.c.attempts, sms_queue.c.last_error)
@@ -75,7 +77,7 @@ class OrdersConsole:
             out["sms"] = [_plain(dict(n._mapping)) for n in notices]     # [sms]: was the citizen told?
             photos = db.execute(sa.select(order_photos.c.jpeg).where(order_photos.c.order_id == order_id)
                                 .order_by(order_photos.c.n))
-            out["photos"] = [base64.b64encode(p.jpeg).decode("ascii") for p in photos]
+            out["photos"] = [base64.b64encode(self.store.opened(bytes(p.jpeg))).decode("ascii") for p in photos]
             return out
 
     async def listing(self, request: web.Request) -> web.Response:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import requests
@@ -57,7 +58,7 @@ class SmsSender:
         with self.store.engine.connect() as db:
             due = list(db.execute(q))
         for row in due:
-            self._deliver(row)
+            self._deliver(SimpleNamespace(**{**row._mapping, "phone": self.store.opened(row.phone)}))  # sealed at rest
         return len(due)
 
     def _deliver(self, row: Any) -> None:

@@ -79,7 +79,11 @@ class PhotoTaker:
             self.screen.message = _("还没有拍到画面，请稍候再点“拍照”。")
             return
         self.photos.append(made)
-        self.screen.message = _("已拍 {n} 张（最多 {max} 张）。").format(n=len(self.photos), max=MAX_PHOTOS)
+        if len(self.photos) < MAX_PHOTOS:          # the step's question makes way: say what comes next
+            self.screen.message = _("已拍 {n} 张（最多 {max} 张）。可以再拍，或点“下一步”。").format(
+                n=len(self.photos), max=MAX_PHOTOS)
+        else:
+            self.screen.message = _("已拍 {max} 张，不能再拍了。请点“下一步”。").format(max=MAX_PHOTOS)
         if len(self.photos) >= MAX_PHOTOS:
             self.camera.stop()
         self.show_thumbs()

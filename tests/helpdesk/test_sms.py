@@ -225,3 +225,16 @@ def test_no_sms_unless_configured_and_bad_keys_are_named(tmp_path):
             parse({"sms": value}, "hub.toml")
         assert str(info.value).startswith(message), (what, str(info.value))
         assert "gw-secret" not in str(info.value)
+
+
+def test_a_sealed_store_sends_the_real_number_to_the_gateway(tmp_path, gateway, caplog):
+    """With order_key_file the phone is sealed at rest; the sender opens it for the gateway only."""
+    from helpdesk.order_crypt import OrderCipher, keygen
+    caplog.set_level(logging.INFO)
+    store, now = _store(tmp_path, gateway.url), Now()
+    store.cipher = OrderCipher.load(keygen(tmp_path / "orders.key"))
+    store.submit_order({**ORDER, "id": "o1", "phone": PHONE}, "EHALL-01", now=now.t)
+    assert SmsSender(store, store.notices, now).send_due() == 1
+    [filed] = gateway.taken
+    assert filed["to"] == PHONE and PHONE.encode() not in (tmp_path / "orders.db").read_bytes()
+    assert mask_phone(PHONE) in caplog.text and PHONE not in caplog.text and "enc1:" not in caplog.text

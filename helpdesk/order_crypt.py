@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Work orders' personal fields encrypted at rest in the hub's store (docs/workorders.md
+*Encryption at rest*).
+
+- ``order_key_file`` (hub config) names a key file made by ``ehall-helpdesk orders keygen FILE``:
+  one Fernet key (AES-128-CBC + HMAC-SHA256, the ``cryptography`` package), mode 0600.
+- The phone, the masked name, the description and the photos are sealed as ``enc1:`` + a Fernet
+  token before they reach the database; they are opened only for a logged-in helper's view of
+  the order (helpdesk/orders_console.py) and for the SMS sender's call to the gateway.
+- The 查询码's hash is keyed: HMAC-SHA256(lookup key, SHA-256(code)), the lookup key derived from
+  the same key file, so a copy of the database alone cannot be searched for codes.
+- :func:`seal_rows` turns orders kept before the key (plain text, unkeyed hash) into sealed ones,
+  row by row; the Alembic migration 0006 calls it, and so does the hub at start.
+- A missing, unreadable, too open or wrong key is :class:`OrderKeyError`, with what to do.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+
+PREFIX = "enc1:"
+SEALED_FIELDS = ("phone", "name_masked", "description")
+
+
+class OrderKeyError(Exception):
+    """The orders' key cannot be used; the message says why and what to do."""
+
+
+def keygen(path: str | Path) -> Path:
+    """Writes a new key to ``path`` (0600); refuses to overwrite one (the orders it sealed)."""
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise OrderKeyError(f"{p} exists: a key seals the orders already kept with it; "
+                            "give a new file name (and keep the old key)") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(Fernet.generate_key() + b"\n")
+    return p
+
+
+class OrderCipher:
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+        self._lookup = hashlib.sha256(b"ehall-helpdesk order lookup v1\0" + key).digest()
+
+    @classmethod
+    def load(cls, path: str | Path) -> "OrderCipher":
+        p = Path(path)
+        try:
+            info = p.stat()
+        except FileNotFoundError:
+            raise OrderKeyError(f"order_key_file {p}: no such file; make one with "
+                                f"`ehall-helpdesk orders keygen {p}` (and keep a copy: without it the "
+                                "orders cannot be read)") from None
+        except OSError as exc:
+            raise OrderKeyError(f"order_key_file {p}: cannot read it ({exc.strerror})") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise OrderKeyError(f"order_key_file {p}: not a regular file")
+        if info.st_mode & 0o077:
+            raise OrderKeyError(f"order_key_file {p}: readable by others (mode {info.st_mode & 0o777:o}); "
+                                f"chmod 600 {p}")
+        try:
+            raw = p.read_bytes()[:200].strip()
+            return cls(raw)
+        except OSError as exc:
+            raise OrderKeyError(f"order_key_file {p}: cannot read it ({exc.strerror})") from None
+        except ValueError:
+            raise OrderKeyError(f"order_key_file {p}: not a key made by `ehall-helpdesk orders keygen`") from None
+
+    def seal(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return PREFIX + self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        return PREFIX.encode() + self._fernet.encrypt(data)
+
+    def lookup(self, code_hash: str) -> str:
+        """The keyed hash the store keeps for a 查询码's SHA-256."""
+        return hmac.new(self._lookup, code_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def open(self, value: Any) -> Any:
+        """A sealed field or photo opened; anything not sealed is given back as it is."""
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return self._open(value[len(PREFIX):].encode("ascii")).decode("utf-8")
+        if isinstance(value, (bytes, memoryview)) and bytes(value[:len(PREFIX)]) == PREFIX.encode():
+            return self._open(bytes(value[len(PREFIX):]))
+        return value
+
+    def _open(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken:
+            raise OrderKeyError("order_key_file: this key does not open the orders in the store "
+                                "(a different key sealed them)") from None
+
+
+def is_sealed(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def check_key(db: Any, cipher: OrderCipher | None) -> None:
+    """At hub start: sealed orders need the key that sealed them (OrderKeyError, not a traceback)."""
+    from helpdesk.orders import orders
+    row = db.execute(sa.select(orders.c.phone).where(orders.c.phone.like(PREFIX + "%")).limit(1)).first()
+    if row is None:
+        return
+    if cipher is None:
+        raise OrderKeyError("the store holds encrypted work orders but the config names no order_key_file; "
+                            "set order_key_file to the key that sealed them")
+    cipher.open(row.phone)
+
+
+def seal_rows(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
+    """Seals the orders kept in plain text (and keys their 查询码 hash); returns how many."""
+    from helpdesk.orders import order_photos, orders
+    if db.dialect.name == "sqlite":        # the plain text's old bytes are overwritten, not left in free pages
+        db.exec_driver_sql("PRAGMA secure_delete = ON")
+    done = 0
+    while True:
+        rows = list(db.execute(sa.select(orders.c.id, orders.c.code_hash, *(orders.c[f] for f in SEALED_FIELDS))
+                               .where(sa.not_(orders.c.phone.like(PREFIX + "%"))).limit(batch)))
+        if not rows:
+            return done
+        for r in rows:
+            db.execute(orders.update().where(orders.c.id == r.id).values(
+                code_hash=cipher.lookup(r.code_hash), **{f: cipher.seal(getattr(r, f)) for f in SEALED_FIELDS}))
+            for p in list(db.execute(sa.select(order_photos.c.n, order_photos.c.jpeg)
+                                     .where(order_photos.c.order_id == r.id))):
+                if bytes(p.jpeg[:len(PREFIX)]) != PREFIX.encode():
+                    db.execute(order_photos.update().where(order_photos.c.order_id == r.id,
+                                                           order_photos.c.n == p.n)
+                               .values(jpeg=cipher.seal_bytes(bytes(p.jpeg))))
+        done += len(rows)
