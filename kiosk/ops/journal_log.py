@@ -12,6 +12,7 @@ No Kivy here, nothing at import (the binding is imported when the screen asks).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ class JournalLog:
         if not self.files and "INVOCATION_ID" not in self.env:
             return self._fallback(N_("程序不是由 systemd 启动的，没有系统日志"))
         try:
-            from systemd import journal  # noqa: PLC0415 - only when the screen asks
+            journal = importlib.import_module("systemd.journal")     # only when the screen asks
         except ImportError:
             return self._fallback(N_("没有安装 python-systemd，读不到系统日志"))
         try:
@@ -105,7 +106,7 @@ class JournalLog:
             reader.add_disjunction()
             reader.add_match(_SYSTEMD_USER_UNIT=self.unit)
             reader.seek_tail()
-            newest_first = []
+            newest_first: list[str] = []
             while len(newest_first) < self.limit:
                 entry = reader.get_previous()
                 if not entry:
