@@ -185,8 +185,9 @@ class AdminScreen(KioskScreen):
             self._line(body, _(line))
 
     def _logs(self, body, _snap) -> None:
-        lines = self.service.log_lines()[::-1]
-        self._line(body, _("最近 {n} 行运行日志，最新的在最上面（身份证号、电话、姓名已遮挡）：").format(n=len(lines)), muted=True)
+        view = self.service.log_view()
+        lines = view.lines[::-1]
+        self._line(body, _(view.note), muted=view.source == "journal")   # the ring: said plainly
         for start in range(0, len(lines), LOG_CHUNK):
             self._line(body, "\n".join(lines[start:start + LOG_CHUNK]), small=True)
 

@@ -84,5 +84,18 @@ const ehallAlerts = (() => {
     soundState();
   }
 
-  return { show, wire, acknowledge, text };
+  // This page shows the alerts: each poll carries the page's own id, and the hub counts the page
+  // as staff watching (the kiosk may then say 已通知工作人员) until it is closed (pagehide) or
+  // has not polled for 15 s. getRandomValues works on plain http too (randomUUID does not).
+  const watchId = Array.from(crypto.getRandomValues(new Uint8Array(12)),
+                             (b) => b.toString(16).padStart(2, "0")).join("");
+  function watched(path) { return `${path}${path.includes("?") ? "&" : "?"}watch=${watchId}`; }
+  function follow(getToken) {
+    window.addEventListener("pagehide", () => {
+      fetch(watched("/api/alerts/unwatch"),
+            { method: "POST", keepalive: true, headers: { Authorization: `Bearer ${getToken()}` } }).catch(() => {});
+    });
+  }
+
+  return { show, wire, acknowledge, text, watched, follow };
 })();

@@ -156,4 +156,21 @@ for (const b of document.querySelectorAll("button[data-action]")) {
   });
 }
 $("o-back").addEventListener("click", () => showList().catch(fail));
-if (!token) location.href = "/"; else showList().catch(fail);
+
+// Terminal alerts here too (banner, sound, 确认): while this page is open the hub counts it as
+// staff watching, so a kiosk may tell the citizen 已通知工作人员 (helpdesk/terminals_api.py).
+async function pollAlerts() {
+  const { alerts } = await api(ehallAlerts.watched("/api/alerts"));
+  ehallAlerts.show(alerts);
+  if ($("orders-error").textContent.startsWith("终端告警")) $("orders-error").textContent = "";
+}
+function alertsFailed(e) { $("orders-error").textContent = "终端告警刷新失败：" + e.message; }
+
+if (!token) location.href = "/";
+else {
+  showList().catch(fail);
+  ehallAlerts.wire(() => token, () => pollAlerts().catch(alertsFailed));
+  ehallAlerts.follow(() => token);
+  pollAlerts().catch(alertsFailed);
+  setInterval(() => pollAlerts().catch(alertsFailed), 2000);
+}

@@ -87,7 +87,7 @@ function alertRow(a) {
 }
 
 async function refresh() {
-  const view = await api("/api/terminals");
+  const view = await api(ehallAlerts.watched("/api/terminals"));
   latestContent = view.content_latest;
   $("cards").replaceChildren(...view.terminals.map(card));
   $("alerts").tBodies[0].replaceChildren(...view.alerts.map(alertRow));
@@ -102,5 +102,6 @@ function fail(e) { $("terminals-error").textContent = "刷新失败：" + e.mess
 
 if (!token) location.href = "/";
 ehallAlerts.wire(() => token, () => refresh().catch(fail));
+ehallAlerts.follow(() => token);
 refresh().catch(fail);
 setInterval(() => refresh().catch(fail), 1000);

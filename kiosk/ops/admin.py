@@ -25,7 +25,8 @@ from ..i18n import N_, Text
 from ..logfilter import mask
 from ..observe import Observers
 from .admin_access import AdminAccess, AdminAudit, Grant
-from .admin_system import LogRing, Logind, Network, backlight, hub_line, volume_control
+from .admin_system import LOG_LINES, LogRing, Logind, Network, backlight, hub_line, volume_control
+from .journal_log import JournalLog, LogView
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class AdminService:
         self.events = self.audit.events              # every audited admin step, for the hub
         self.changes: Observers[AdminService] = Observers("admin screen")
         self.logs = LogRing.install()
+        self.journal = JournalLog(self.logs, LOG_LINES)   # journald under systemd, else the ring (said)
         self.logind = logind or Logind()
         self.network = Network(sysfs)
         self.sysfs = sysfs
@@ -305,8 +307,9 @@ class AdminService:
 
         self._work(N_("正在请求系统…"), work)
 
-    def log_lines(self) -> list[str]:
-        return self.logs.lines()
+    def log_view(self) -> LogView:
+        """The 运行日志 section: the unit's journal lines, or this process's ring and why."""
+        return self.journal.view()
 
     # -- plumbing -----------------------------------------------------------------------
     def _audit(self, action: str, **details: Any) -> None:

@@ -2,12 +2,16 @@
 """The demo's face pair (training and demo mode): the card's chip photo and the simulated citizen
 in front of the simulated camera, who turns their head when the screen asks.
 
-A pair is five pictures of consenting people, in a folder (``identity.demo_faces``): ``card``
+A pair is five pictures of real people (consenting staff, or public-domain portraits), in a folder (``identity.demo_faces``): ``card``
 (the chip photo: the identity worker's reference), ``front``, ``left`` and ``right`` (the same
 person, looking at the camera and with the head turned to their own left and right) and ``other``
-(another person: the face check fails). Each is letterboxed into the camera's frame. None ships
-with the kiosk: the face fixtures of the tests may not be used in demos (tests/fixtures/faces/
-README.md), so a hall photographs two consenting staff members (docs/training-and-demo.md).
+(another person: the face check fails). Each is letterboxed into the camera's frame.
+
+One pair ships (:data:`SHIPPED`, kiosk/data/demo_faces/, its README gives sources and licences):
+built by scripts/make-demo-faces from two public-domain portraits inside PyPI packages (NASA's
+Eileen Collins in scikit-image, the US Navy's Grace Hopper in matplotlib). The test fixtures'
+photos are not used (tests/fixtures/faces/README.md: tests only). A hall may photograph two
+consenting staff members instead (docs/training-and-demo.md).
 
 No Kivy here.
 """
@@ -23,6 +27,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 POSES = ("front", "left", "right", "other")
+SHIPPED = Path(__file__).resolve().parents[1] / "data" / "demo_faces"     # identity.demo_faces = ""
 SUFFIXES = (".jpg", ".jpeg", ".png")
 
 

@@ -64,14 +64,18 @@ class Simulator:
 
     # -- the demo face pair --------------------------------------------------------------
     def load_faces(self, folder: str) -> None:
-        """The demo face pair in ``folder`` (``identity.demo_faces``) in front of the simulated camera;
-        without one (or a camera), the face check sees the camera's synthetic scene: no face."""
+        """The demo face pair in ``folder`` (``identity.demo_faces``; empty: the shipped public-domain
+        pair) in front of the simulated camera; without a camera that can show it, the face check
+        sees the camera's synthetic scene: no face."""
         from .sim_faces import FaceActor, load_pair
 
+        from .sim_faces import SHIPPED
+
         camera = self._device("camera")
-        if not folder or camera is None or not hasattr(camera, "show"):
+        if camera is None or not hasattr(camera, "show"):
             self.faces_problem = N_("没有配置演示人脸照片（identity.demo_faces）")
             return
+        folder = folder or str(SHIPPED)          # the public-domain pair that ships (kiosk/data/demo_faces)
         try:
             self.faces = FaceActor(camera, load_pair(folder, camera.resolution or (640, 480)))
         except OSError as exc:

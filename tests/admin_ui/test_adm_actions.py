@@ -7,10 +7,13 @@ import logging
 from a4_pdftools import pdf_from_pjl, text
 from adm_helpers import PIN_ADMIN, PIN_HELPER, login, shown_texts, tap_action, tap_section
 
+from journal_kit import export_entry, journal_file
+
 from drivers.a4_printer import create_a4_printer
 from drivers.base import DeviceState
 from drivers.receipt_printer import create_printer
 from kiosk.ops.admin_system import Logind
+from kiosk.ops.journal_log import JournalLog
 
 
 def _printer(ui, uri="sim://"):
@@ -90,14 +93,38 @@ def test_paper_replaced_resets_the_forecast(admin_ui):
 
 
 def test_log_lines_are_shown_masked(admin_ui):
+    """Not under systemd: the process's own lines, masked, and the screen says they are not the
+    system journal."""
     ui = admin_ui()
     login(ui, PIN_ADMIN)
+    ui.app.admin_flow.service.journal.env = {}                 # not started by systemd
     logging.getLogger("kiosk.test").warning("reader saw 370102199001011234 and 13812345678")
     tap_section(ui, "logs")
     text = "\n".join(shown_texts(ui))
+    assert "程序不是由 systemd 启动的，没有系统日志。下面是本程序内存里最近" in text
     assert "reader saw 3701**********1234 and 138****5678" in text
     assert "370102199001011234" not in text and "13812345678" not in text
     ui.screenshot("admin-logs")
+
+
+def test_log_lines_come_from_the_units_journal_masked(admin_ui, tmp_path):
+    """Under systemd: the kiosk unit's journal (a real journal file read by python-systemd),
+    masked, newest first; the process's own ring is not what is shown."""
+    ui = admin_ui()
+    login(ui, PIN_ADMIN)
+    path = journal_file(tmp_path / "kiosk.journal", [
+        export_entry(1, "watchdog timeout: the run before the restart", ident="systemd", priority=4),
+        export_entry(2, "reader saw 370102199001011234 and 13812345678")])
+    ui.app.admin_flow.service.journal = JournalLog(ui.app.admin_flow.service.logs, files=[str(path)],
+                                                   env={"INVOCATION_ID": "test"})
+    logging.getLogger("kiosk.test").warning("only in the ring")
+    tap_section(ui, "logs")
+    text = "\n".join(shown_texts(ui))
+    assert "系统日志（journald，ehall-kiosk.service）最近 2 行，最新的在最上面" in text
+    assert text.index("I ehall-kiosk: reader saw 3701**********1234 and 138****5678") < \
+        text.index("W systemd: watchdog timeout: the run before the restart")
+    assert "370102199001011234" not in text and "13812345678" not in text and "only in the ring" not in text
+    ui.screenshot("admin-logs-journal")
 
 
 def test_poweroff_asks_first_then_calls_logind(admin_ui, logind):

@@ -115,6 +115,69 @@ def test_no_console_open_means_nobody_was_told(hub, printer):
             reporter.stop()
 
 
+def test_the_orders_page_open_counts_as_staff_watching_and_closing_it_stops(hub, printer):
+    """GIVEN a helper logged in with only the 工单 page open (it polls GET /api/alerts with its own
+    page id; no desk socket, no 终端 page) WHEN the printer faults THEN the kiosk learns staff were
+    told, and the page gets the alert for its banner; WHEN the page closes (pagehide: unwatch)
+    THEN the kiosk hears nobody is watching. A second open page keeps counting until it closes."""
+    token = console_token(hub)
+    with started_services(backoff_first_s=0.2) as make:
+        service = make(kiosk_config(hub.url))
+        reporter = StatusReporter(service, {"receipt_printer": printer}, heartbeat_s=30)
+        reporter.start()
+        try:
+            wait_for(lambda: service.status.linked, WAIT, "linked")
+            printer.set_mode("paper_out")
+            printer.refresh()
+            wait_for(lambda: hub.hub.terminals.alerts, WAIT, "the hub holds the alert")
+            assert not reporter.wait_notified("receipt_printer", 0.5)     # nobody watching yet
+
+            status, body = api(hub, "/api/alerts?watch=orders-page-1", token)
+            assert status == 200 and [a["todo"] for a in body["alerts"]] == ["装纸"]
+            assert reporter.wait_notified("receipt_printer", WAIT)      # the 工单 page counts
+            assert api(hub, "/api/alerts?watch=orders-page-2", token)[0] == 200   # a second tab
+
+            status, body = api(hub, "/api/alerts/unwatch?watch=orders-page-1", token, "POST")
+            assert status == 200 and body["watching"] is True           # the other tab is open
+            assert reporter.notified("receipt_printer")
+            status, body = api(hub, "/api/alerts/unwatch?watch=orders-page-2", token, "POST")
+            assert status == 200 and body["watching"] is False
+            wait_for(lambda: not reporter.notified("receipt_printer"), WAIT, "the kiosk hears it")
+
+            assert api(hub, "/api/alerts?watch=orders-page-1", "not-a-token")[0] == 401
+            assert api(hub, "/api/alerts?watch=<b>", token)[0] == 400
+            assert not reporter.wait_notified("receipt_printer", 0.3)   # neither counted
+        finally:
+            reporter.stop()
+
+
+def test_a_page_that_stops_polling_stops_counting():
+    """A page that vanished without pagehide (crash, network) stops counting POLL_S after its
+    last poll; the hub's tick then tells the kiosks."""
+    from helpdesk.terminals_api import POLL_S, StaffWatch
+
+    class Hub:
+        helpers: dict = {}
+        kiosks: dict = {}
+        now = 1000.0
+
+        def clock(self):
+            return self.now
+
+    hub = Hub()
+    watch = StaffWatch(hub)
+    told = []
+    watch.changed = lambda: (told.append(watch.open()), setattr(watch, "told", watch.open()))
+    watch.seen("abc:orders")
+    assert watch.open() and told == [True]
+    hub.now += POLL_S - 1
+    watch.tick()
+    assert watch.open() and told == [True]
+    hub.now += 2
+    watch.tick()
+    assert not watch.open() and told == [True, False]
+
+
 def test_the_status_message_carries_no_citizen_data(hub, printer):
     """The kiosk's message holds only the documented fields: devices with fixed code texts
     (never a driver's detail), versions, paper, uptime, whether a session is on."""

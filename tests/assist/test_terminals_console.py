@@ -15,6 +15,7 @@ from browser_rig import HELPER, Rig, need_browser
 from drivers.receipt_printer import create_printer
 from kiosk.assist import AssistService
 from kiosk.ops.status import StatusReporter
+from waiting import wait_for
 
 pytestmark = pytest.mark.slow
 T = 10_000      # ms: generous bounds on waits for conditions, never the expected duration
@@ -108,6 +109,35 @@ def test_terminals_page_paper_out_alert_ack_clear_and_lost(rig):
                                timeout=T)
         assert "失联" in card_text(page)
         shot(page, "console-terminals-lost")
+    finally:
+        reporter.stop()
+        kiosk.stop()
+        printer.close()
+
+
+def test_the_orders_page_alone_counts_as_watching_until_it_is_closed(rig):
+    """A helper with only the 工单 page open (no desk socket, no 终端 page): the alert shows there
+    as a banner, the kiosk learns staff were told; leaving the page (pagehide) stops it counting."""
+    page, hub = rig.page, rig.hub
+    printer = create_printer("sim://", name="receipt_printer")
+    printer.open()
+    kiosk = AssistService(kiosk_config(hub.url), backoff_first_s=0.2)
+    reporter = StatusReporter(kiosk, {"receipt_printer": printer}, heartbeat_s=30)
+    try:
+        kiosk.start()
+        reporter.start()
+        login(page, hub)
+        page.goto(hub.http + "/static/orders.html")        # the desk's socket closes with it
+        page.wait_for_selector("#orders", timeout=T)
+        printer.set_mode("paper_out")
+        printer.refresh()
+        page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)
+        assert "EHALL-T1 凭条打印机：装纸" in page.inner_text("#alert-banner")
+        assert reporter.wait_notified("receipt_printer", 10)     # the 工单 page counts
+        shot(page, "console-orders-alert")
+        page.goto("about:blank")                             # the page closes: pagehide, unwatch
+        wait_for(lambda: not reporter.notified("receipt_printer"), 10, "the kiosk hears nobody watches")
+        assert not hub.hub.staff.open()
     finally:
         reporter.stop()
         kiosk.stop()

@@ -4,15 +4,16 @@ identity flow asks for it (the masked name on screen), and the demo's face pair 
 face check: the card holder in front of the camera, turning as asked, is identified; another
 person is not. All through Kivy's input path with the identity worker owning the reader.
 
-The pair here is made from the test fixtures (tests only: their README forbids demos)."""
+The pair is the one that ships (kiosk/data/demo_faces: public-domain portraits from PyPI packages,
+its README), taken when ``identity.demo_faces`` is empty, as on a fresh training machine."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from idf_helpers import CARD_PHOTO, FRONTAL, OTHER, TURNED
+
+from kiosk.ops.sim_faces import SHIPPED
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "admin_ui"))
 from adm_helpers import PIN_ADMIN, login, tap_panel, tap_section  # noqa: E402
@@ -22,32 +23,25 @@ FAST = dict(poll_interval=0.03, removal_hold=0.08, plug_hold=0.08)
 
 
 @pytest.fixture
-def demo(make_ui, tmp_path, face_frame, faces_dir):
+def demo(make_ui, tmp_path):
     """GIVEN ``--simulate`` with a demo face pair, the ID reader owned by the identity worker and the
     simulated camera, wired as kiosk.wiring.start wires them."""
-    from PIL import Image
-
     from drivers.camera import make_camera
     from drivers.registry import open_device
     from kiosk import devices
     from kiosk.assist_mode import hash_pin
     from kiosk.identity import build_identity
 
-    pair = tmp_path / "faces"
-    pair.mkdir()
-    shutil.copy(faces_dir / CARD_PHOTO, pair / "card.jpg")
-    for name, frame in {"front": face_frame(FRONTAL), "left": face_frame(TURNED, mirror=True),
-                        "right": face_frame(TURNED), "other": face_frame(OTHER)}.items():
-        Image.fromarray(frame).save(pair / f"{name}.png")
     ui = make_ui(simulate=True, **{"admin.pins": [f"A01:{hash_pin(PIN_ADMIN, log2_n=4)}"],
-                                   "admin.audit_log": str(tmp_path / "audit.log"),
-                                   "identity.demo_faces": str(pair)})
+                                   "admin.audit_log": str(tmp_path / "audit.log")})
+    assert ui.kiosk.config["identity.demo_faces"] == ""        # nothing configured: the shipped pair
     reader = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
     reader.opts.update(FAST)
     camera = make_camera("camera", "sim://")
     ui.kiosk.devices.update({"id_reader": reader, "camera": camera})
     sim = ui.kiosk.simulator
     sim.load_faces(ui.kiosk.config["identity.demo_faces"])
+    assert sim.face_reference() == str(SHIPPED / "card.jpg") and not sim.faces_problem
     build_identity(ui.kiosk, ui.kiosk.devices)
     sim.follow(ui.kiosk.identity)
     yield ui
