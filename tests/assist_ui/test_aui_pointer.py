@@ -34,39 +34,52 @@ def ring_on(rgb: np.ndarray, cx: int, cy: int, radius: int = 58) -> list[float]:
             ((radius, 0), (-radius, 0), (0, radius), (0, -radius))]
 
 
-@pytest.fixture
-def pointer_call(make_ui, tmp_path, monkeypatch):
-    """GIVEN the kiosk app with the real AssistService (app's clock) in a call with a helper."""
+def in_call(ui, hub):
+    """The kiosk app with the real AssistService (the app's clock) in a call with a scripted
+    helper, the citizen back on the home screen; the helper."""
     from kiosk.assist import AssistService
     from screens import assist_flow
 
-    only_loopback(monkeypatch)
-    hub = HubThread(tmp_path).start()
-    ui = make_ui()
     ui.service = AssistService(kiosk_config(hub.url), camera_factory=None, clock=ui.clock,
                                backoff_first_s=0.2)
     ui.ctl = assist_flow.attach(ui.app, service=ui.service)
     helper = hub.helper()
-    try:
-        helper.send(type="presence", state="available")
-        helper.expect("presence", state="available")
-        ui.wait_until(lambda: ui.service.status.linked, 10)
-        ui.kiosk.session.home()
-        ui.frames(2)
-        ui.tap(ui.screen.ids.tile_assist)
-        ui.tap(ui.screen.ids.accept_btn)
-        ring = helper.expect("ring")
-        helper.send(type="accept", request_id=ring["request_id"])
-        ui.wait_until(lambda: ui.app.manager.current == "assist_call"
-                      and not ui.app.manager.transition.is_active, 10)
-        ui.frames(2)
-        ui.tap(ui.screen.ids.browse_btn)            # 继续操作屏幕: the citizen is on the home screen
-        assert ui.app.manager.current == "home"
-        yield ui, helper
-    finally:
+    helper.send(type="presence", state="available")
+    helper.expect("presence", state="available")
+    ui.wait_until(lambda: ui.service.status.linked, 10)
+    ui.kiosk.session.home()
+    ui.frames(2)
+    ui.tap(ui.screen.ids.tile_assist)
+    ui.tap(ui.screen.ids.accept_btn)
+    ring = helper.expect("ring")
+    helper.send(type="accept", request_id=ring["request_id"])
+    ui.wait_until(lambda: ui.app.manager.current == "assist_call"
+                  and not ui.app.manager.transition.is_active, 10)
+    ui.frames(2)
+    ui.tap(ui.screen.ids.browse_btn)            # 继续操作屏幕: the citizen is on the home screen
+    assert ui.app.manager.current == "home"
+    return helper
+
+
+@pytest.fixture
+def call_hub(tmp_path, monkeypatch):
+    only_loopback(monkeypatch)
+    hub = HubThread(tmp_path).start()
+    made = []
+    yield hub, made
+    for ui, helper in made:
         ui.ctl.detach()
         helper.close()
-        hub.close()
+    hub.close()
+
+
+@pytest.fixture
+def pointer_call(make_ui, call_hub):
+    """GIVEN the kiosk app in a call with a helper, on the home screen."""
+    hub, made = call_hub
+    ui = make_ui()
+    made.append((ui, in_call(ui, hub)))
+    return made[-1]
 
 
 def test_the_ring_is_drawn_where_the_helper_clicked_and_goes_after_3_s(pointer_call):
@@ -118,3 +131,58 @@ def test_the_ring_is_drawn_where_the_helper_clicked_and_goes_after_3_s(pointer_c
     ui.tap_xy(tx, ty)
     assert ui.app.manager.current == "search"
     assert helper.expect("point_shown")["id"] == 3
+
+
+def test_the_ring_shows_over_the_kiosk_browser_page_and_the_keyboard(make_ui, call_hub):
+    """The helper points at the page's name field in the kiosk browser (real Chromium): the ring
+    is over the page; the citizen's tap there focuses the field (the ring took nothing); a point
+    on the docked keyboard is drawn over the keyboard."""
+    from drivers import registry
+    from kiosk.devices import create
+    from kiosk.web import WebService
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+    from portal import Portal
+
+    hub, made = call_hub
+    portal = Portal().start()
+    try:
+        ui = make_ui(**{"web.allowed_hosts": ["http://127.0.0.1"], "web.portal_url": portal.url,
+                        "web.open_timeout_seconds": 10})
+        device = create("browser", {"uri": "chromium:///usr/bin/chromium"})
+        registry.open_device(device)
+        ui.kiosk.devices["browser"] = device
+        ui.kiosk.web = web = WebService(ui.kiosk.config, ui.kiosk.session, device, None)
+        ui.kiosk.session.home()
+        ui.app._on_route(ui.app.ui, ui.app.ui.route)      # home again, now with the browser
+        made.append((ui, in_call(ui, hub)))
+        helper, overlay = made[-1][1], ui.ctl.pointer
+        ui.tap(ui.screen.ids.tile_portal)
+        page = ui.screen.ids.page
+        ui.wait_until(lambda: web.state.value == "open" and page.texture is not None, timeout=20)
+        box = web.device.page_call(lambda p: p.locator("#name").bounding_box())
+        k = page.width / web.frame.width                # the page fills the width, from the top
+        fx, fy = page.x + (box["x"] + box["width"] / 2) * k, page.top - (box["y"] + box["height"] / 2) * k
+        w, h = int(ui.window.width), int(ui.window.height)
+
+        helper.send(type="point", id=1, x=fx / w, y=1 - fy / h)
+        ui.wait_until(lambda: overlay.shown)
+        assert helper.expect("point_shown")["id"] == 1
+        shot = png_rgb(ui.screenshot("assist-pointer-5-web-page"))
+        assert min(ring_on(shot, round(fx), round(h - fy))) > 0.8
+
+        ui.tap_xy(fx, fy)                               # the citizen taps where the helper pointed
+        ui.wait_until(lambda: web.editable and ui.keyboard() is not None, timeout=10)
+        vk = ui.keyboard()
+        ui.wait_until(lambda: vk.parent is not None and vk.top > 100)
+        ui.frames(2)
+        kx, ky = w // 2, round((vk.y + vk.top) / 2)     # the middle of the docked keyboard
+        helper.send(type="point", id=2, x=kx / w, y=1 - ky / h)
+        ui.wait_until(lambda: overlay.mark is not None and overlay.mark.id == 2)
+        assert helper.expect("point_shown")["id"] == 2
+        shot = png_rgb(ui.screenshot("assist-pointer-6-keyboard"))
+        assert min(ring_on(shot, kx, h - ky)) > 0.8
+        ui.kiosk.session.end("finished")                # the call, the page and the keyboard end
+        ui.wait_until(lambda: web.state.value == "closed" and not overlay.shown, timeout=15)
+    finally:
+        portal.stop()
