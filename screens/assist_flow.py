@@ -129,7 +129,8 @@ class AssistController:
         self.service.set_screen_source(self.capture.latest)
         if getattr(self.service, "pointer", None) is not None:
             from .assist_pointer import PointerOverlay
-            self.pointer = PointerOverlay(self.service.pointer, min(draw_rate(), 10.0))
+            self.pointer = PointerOverlay(self.service.pointer, min(draw_rate(), 10.0),
+                                          large=lambda: self.session.large_text)
             self.pointer.start()
         self.service.start()
 

@@ -29,6 +29,7 @@ TAG = (0.0, 0.0, 0.0, 0.88)            # the words' pill
 RADIUS, WIDTH = 58, 9                  # the ring (dp): about a finger's target around the spot
 PULSE = 44                             # the pulse grows this far beyond the ring (dp) each second
 TEXT_SIZE = 32
+LARGE = 1.3                            # all of it in large-text mode (适老化)
 
 
 class PointerRing(Widget):
@@ -38,7 +39,8 @@ class PointerRing(Widget):
         super().__init__(**kwargs)
         self.cx = self.cy = 0.0
         self.phase = 0.0                   # 0..1 through the pulse
-        self._words = ""
+        self.k = 1.0                       # the size factor (LARGE in large-text mode)
+        self._words = ("", 0.0)
         self._texture = None
 
     # never a touch: it is not on the Window's children, and says so should anyone ask
@@ -51,14 +53,14 @@ class PointerRing(Widget):
     def on_touch_up(self, touch) -> bool:
         return False
 
-    def place(self, cx: float, cy: float, words: str) -> None:
-        self.cx, self.cy, self.phase = cx, cy, 0.0
-        if words != self._words:
+    def place(self, cx: float, cy: float, words: str, k: float = 1.0) -> None:
+        self.cx, self.cy, self.phase, self.k = cx, cy, 0.0, k
+        if (words, k) != self._words:
             from kivy.core.text import Label as CoreLabel
 
-            label = CoreLabel(text=words, font_size=dp(TEXT_SIZE), color=RING, bold=True)
+            label = CoreLabel(text=words, font_size=dp(TEXT_SIZE) * k, color=RING, bold=True)
             label.refresh()
-            self._words, self._texture = words, label.texture
+            self._words, self._texture = (words, k), label.texture
         self.redraw()
 
     def step(self, dt: float) -> None:
@@ -71,7 +73,7 @@ class PointerRing(Widget):
         tw, th = self._texture.size if self._texture is not None else (0, 0)
         pad = dp(12)
         w, h = tw + 2 * pad, th + pad
-        gap = dp(RADIUS + WIDTH) + dp(10)
+        gap = dp(RADIUS + WIDTH) * self.k + dp(10)
         y = self.cy - gap - h
         if y < 0:
             y = self.cy + gap
@@ -81,8 +83,8 @@ class PointerRing(Widget):
     def redraw(self) -> None:
         from kivy.core.window import Window
 
-        cx, cy, r, width = self.cx, self.cy, dp(RADIUS), dp(WIDTH)
-        grow = dp(PULSE) * self.phase
+        cx, cy, r, width = self.cx, self.cy, dp(RADIUS) * self.k, dp(WIDTH) * self.k
+        grow = dp(PULSE) * self.k * self.phase
         self.canvas.clear()
         with self.canvas:
             Color(RING[0], RING[1], RING[2], 0.85 * (1.0 - self.phase))      # the pulse, fading
@@ -105,8 +107,8 @@ class PointerOverlay:
     """Shows the core's current point as a :class:`PointerRing`; main thread, except
     :meth:`changed` (any thread)."""
 
-    def __init__(self, pointer, fps: float) -> None:
-        self.pointer, self.fps = pointer, fps
+    def __init__(self, pointer, fps: float, large=lambda: False) -> None:
+        self.pointer, self.fps, self.large = pointer, fps, large
         self.ring = PointerRing()
         self.mark = None                   # the point the ring shows now
         self._anim = None
@@ -137,7 +139,8 @@ class PointerOverlay:
         from kivy.core.window import Window
 
         self.mark = mark
-        self.ring.place(mark.x * Window.width, (1.0 - mark.y) * Window.height, _(WORDS))
+        self.ring.place(mark.x * Window.width, (1.0 - mark.y) * Window.height, _(WORDS),
+                        LARGE if self.large() else 1.0)
         if self.ring.canvas not in Window.canvas.after.children:
             Window.canvas.after.add(self.ring.canvas)
         if self._anim is None:

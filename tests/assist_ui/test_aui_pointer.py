@@ -125,6 +125,22 @@ def test_the_ring_is_drawn_where_the_helper_clicked_and_goes_after_3_s(pointer_c
     gone = png_rgb(ui.screenshot("assist-pointer-4-gone"))
     assert max(ring_on(gone, nx, ny)) < 0.2
 
+    # in large-text mode (适老化) the ring is larger
+    ui.kiosk.session.set_large_text(True)
+    ui.frames(2)
+    helper.send(type="point", id=9, x=0.5, y=0.5)
+    ui.wait_until(lambda: overlay.mark is not None and overlay.mark.id == 9)
+    assert helper.expect("point_shown")["id"] == 9
+    large = png_rgb(ui.screenshot("assist-pointer-4-large"))
+    assert min(ring_on(large, w // 2, h // 2, radius=round(58 * 1.3))) > 0.8
+    assert max(ring_on(large, w // 2, h // 2, radius=58 - 12)) < 0.2
+    ui.kiosk.session.set_large_text(False)
+    ui.clock.advance(3.0)
+    ui.wait_until(lambda: not overlay.shown)
+    ui.kiosk.session.home()
+    ui.frames(2)
+    tx, ty = tile.to_window(*tile.center)
+
     # the ring never took a touch: a tap on the spot it marked reaches the tile under it
     helper.send(type="point", id=3, x=tx / w, y=1 - ty / h)
     ui.wait_until(lambda: overlay.shown)
