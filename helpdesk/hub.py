@@ -37,6 +37,7 @@ from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate
 from helpdesk.orders import OrderStore
 from helpdesk.orders_console import OrdersConsole
+from helpdesk.pointer import PointerRelay
 from helpdesk.records import CallLog
 from helpdesk.hub_helpers import HelperSockets
 from helpdesk.hub_http import HubHttp
@@ -86,6 +87,7 @@ class Hub:
                                        AlertLog(cfg.db_path), AdminAuditLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self.stats = StatsDesk(self)            # the hall's statistics (in the orders store)
+        self.pointer = PointerRelay(self)        # the helper's 请点这里 points and the kiosks' answers
         self.kiosk_side = KioskSockets(self)
         self.helper_side = HelperSockets(self)
         self.http = HubHttp(self)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The hub's helper sockets (``/ws/helper``): login with a session token, then the helper
-console's messages (presence, accept and decline, hangup, wrap-up, call-backs, signal and
-chat) dispatched to the router (docs/assist-protocol.md)."""
+console's messages (presence, accept and decline, hangup, wrap-up, call-backs, signal,
+chat and the pointer) dispatched to the router (docs/assist-protocol.md)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -93,6 +93,8 @@ class HelperSockets:
             conn.send(self.hub.callbacks.from_helper(name, data))
         elif t in ("signal", "chat"):
             self.hub.relay("helper", name, conn, data)
+        elif t == "point":                        # 请点这里 on the kiosk of this helper's call
+            self.hub.pointer.from_helper(name, data)
         else:
             raise RoutingError("unknown_type", f"unknown message type {t!r}")
         return name

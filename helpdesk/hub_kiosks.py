@@ -113,6 +113,8 @@ class KioskSockets:
             self.hub.router.hangup("kiosk", terminal)
         elif t in ("signal", "chat"):
             self.hub.relay("kiosk", terminal, conn, data)
+        elif t == "point_shown":                  # the helper's point is on the kiosk's screen
+            self.hub.pointer.from_kiosk(terminal, data)
         elif t == "status":                       # the 终端 page; answered with status_ack
             if not self.hub.status_limit.allow(terminal):
                 raise RoutingError("rate_limited", "too many status messages; the next heartbeat is enough")

@@ -179,4 +179,5 @@ def build_assist(kiosk, watch: DeviceWatch | None = None):
 
     camera = Handover(kiosk.devices.get("camera"), "camera", watch)
     return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
-                         camera_release=lambda _cam: camera.give_back("the video call"))
+                         camera_release=lambda _cam: camera.give_back("the video call"),
+                         clock=kiosk.session.clock)      # the app's clock (the pointer's 3 s, chat times)

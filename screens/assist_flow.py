@@ -97,6 +97,7 @@ class AssistController:
         self.in_call = self.waiting = self.hung_up = False
         self.has_self_view = False
         self.video = CallVideo(draw_rate(), self._draw)
+        self.pointer = None          # the helper's 请点这里 ring (screens/assist_pointer.py)
         self._tick_event = None
         self._attached = False
 
@@ -126,6 +127,11 @@ class AssistController:
         _register(self.service, "on_remote_frame", lambda f: self.video.put("remote", f))
         self.has_self_view = _register(self.service, "on_local_frame", lambda f: self.video.put("local", f))
         self.service.set_screen_source(self.capture.latest)
+        if getattr(self.service, "pointer", None) is not None:
+            from .assist_pointer import PointerOverlay
+            self.pointer = PointerOverlay(self.service.pointer, min(draw_rate(), 10.0),
+                                          large=lambda: self.session.large_text)
+            self.pointer.start()
         self.service.start()
 
     def detach(self) -> None:
@@ -141,6 +147,8 @@ class AssistController:
             self._tick_event.cancel()
         self.capture.stop()
         self.controls.hide()
+        if self.pointer is not None:
+            self.pointer.stop()
         if self.toolbar.parent is not None:
             self.toolbar.parent.remove_widget(self.toolbar)
         if self.service is not None:

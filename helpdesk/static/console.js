@@ -95,6 +95,7 @@ function handle(m) {
     case "ended": notice(own(REASONS, m.reason) || "通话已结束"); endCall(); break;
     case "signal": onSignal(m.data); break;
     case "chat": chatLine("群众", m.text, false); break;
+    case "point_shown": HelperPointer.shown(m); break;
     case "callbacks": HelperCallbacks.render(m.open || []); break;
     case "terminal_alerts": ehallAlerts.show(m.alerts || []); break;
     case "callback_changed": HelperCallbacks.changed(m.callback); break;
@@ -104,6 +105,7 @@ function handle(m) {
     case "error":
       if (m.code === "bad_token" || m.code === "session_ended") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
       else if (m.code === "replaced") { token = null; HelperCallbacks.clear(); notice("已在其他窗口登录"); }
+      else if (m.in_reply_to === "point") notice(m.code === "rate_limited" ? "点得太快了，请稍候再点" : "终端未能显示该位置");
       else notice(`出错：${m.message || m.code}`);
       break;
   }
@@ -132,11 +134,12 @@ function startCall(m) {
   $("chat-log").textContent = "";
   show("wrapup", false); show("call", true);
   HelperCall.start(m, sendSignal);
+  HelperPointer.start(send);
 }
 
 function endCall() {
   if (!call) return;
-  call = null; HelperCall.stop(); show("call", false);
+  call = null; HelperCall.stop(); HelperPointer.stop(); show("call", false);
   $("wrapup-note").value = ""; show("wrapup", true);
 }
 

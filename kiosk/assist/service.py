@@ -25,6 +25,7 @@ from .callback import CallbackError, CallbackSender
 from .client import REFUSALS, HubClient
 from .link import HubLink
 from .media import CallMedia
+from .pointer import Pointer
 from .status import ACTIVE, STATES, WAITING, AssistStatus, CallState, ChatLine
 
 __all__ = ["AssistService", "AssistStatus", "ChatLine", "STATES", "WAITING", "ACTIVE"]
@@ -56,6 +57,8 @@ class AssistService:
                                  answer_timeout_s, link_lost_s)
         self._link_state = self._calls.status.state     # the state when the link last changed
         self._callbacks = CallbackSender(callback_wait_s, callback_wait_s)   # link, answer
+        self.pointer = Pointer(clock, self._link.send_to_hub)     # the helper's 请点这里
+        self._calls.subscribe(self.pointer.follow)
         if session is not None:
             session.on_wipe(self.wipe)
 
@@ -213,5 +216,8 @@ class AssistService:
             self._calls.on_refused(state)
             return
         if self._callbacks.handle(m):
+            return
+        if m["type"] == "point":                # 请点这里: only in a call (kiosk/assist/pointer.py)
+            self.pointer.take(m, state)
             return
         self._calls.on_message(m, state)
