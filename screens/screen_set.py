@@ -63,6 +63,10 @@ class ScreenSet(Mapping):
             if name in self.resident or self._manager.current == name:
                 continue
             self._manager.remove_widget(screen)
+            if screen in self._manager.children:
+                # Kivy's remove_widget leaves a screen that is not current on the window: the
+                # switch's end takes the one it left off, and that one is the placeholder now
+                self._manager.real_remove_widget(screen)
             del self._built[name]
             dropped.append(name)
         if dropped:

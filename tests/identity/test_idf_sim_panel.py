@@ -65,6 +65,7 @@ def _hand_card_and_start(ui, *panel_keys):
     ui.screenshot("simulator-card-handed")
     ui.tap(ui.screen.ids.exit_btn)
     ui.frames(2)
+    assert [c.name for c in ui.app.manager.children] == ["home"]     # the admin screen is off the window
     ui.kiosk.session.go("item", id=next(iter(ui.kiosk.catalogue.by_id)))
     ui.frames(2)
     ui.kiosk.session.go("consent")
@@ -73,6 +74,7 @@ def _hand_card_and_start(ui, *panel_keys):
     ui.frames(2)
     ui.tap(ui.screen.ids.agree_btn)
     ui.wait_until(lambda: ui.app.manager.current == "idcard", 10)
+    assert [c.name for c in ui.app.manager.children] == ["idcard"]
 
 
 def test_a_card_from_the_panel_is_read_and_the_matching_pair_identifies(demo):

@@ -37,3 +37,7 @@ def test_a_screen_is_built_when_needed_and_dropped_with_the_session(ui):
         assert sorted(ui.app.screens.built_names()) == sorted(RESIDENT)
     assert len(seen) == CITIZENS                             # each citizen got a fresh screen
     assert _alive(AskScreen) <= before + 2, "every dropped screen stays alive"   # a leak: all 6
+    ui.tap(ui.screen.ids.tile_ask)                    # the session ends ON the screen (结束办理 there):
+    ui.kiosk.session.end("finished")                  # the switch home and the drop come together
+    ui.frames(3)
+    assert [c.name for c in ui.app.manager.children] == ["home"], "a dropped screen still drawn"
