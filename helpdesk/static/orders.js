@@ -11,9 +11,13 @@ let current = null;
 
 async function api(path, options = {}) {
   const r = await fetch(path, { ...options, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-  const body = await r.json();
   if (r.status === 401) { location.href = "/"; throw new Error("log in"); }
-  if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
+  let body = null;
+  try { body = await r.json(); } catch (e) { body = null; }   // a 404 page or a proxy's error is not JSON
+  if (r.status === 404 && path.startsWith("/api/orders") && !(body && body.error)) {
+    throw new Error("这个帮办中心没有配置工单库（orders_url），没有工单可看");
+  }
+  if (!r.ok || body === null) throw new Error((body && body.error) || `服务器回答 HTTP ${r.status}`);
   return body;
 }
 

@@ -134,6 +134,8 @@ def test_the_orders_page_alone_counts_as_watching_until_it_is_closed(rig):
         page.wait_for_selector("#alert-banner:not([hidden])", timeout=T)
         assert "EHALL-T1 凭条打印机：装纸" in page.inner_text("#alert-banner")
         assert reporter.wait_notified("receipt_printer", 10)     # the 工单 page counts
+        page.wait_for_function("document.getElementById('orders-error').textContent.length > 0", timeout=T)
+        assert "没有配置工单库" in page.inner_text("#orders-error")     # no store here: said plainly
         shot(page, "console-orders-alert")
         page.goto("about:blank")                             # the page closes: pagehide, unwatch
         wait_for(lambda: not reporter.notified("receipt_printer"), 10, "the kiosk hears nobody watches")
