@@ -2,31 +2,19 @@
 """``ehall-helpdesk db upgrade | backup | check`` on SQLite and on a real PostgreSQL server:
 check finds an old schema and a damaged file, backup makes a copy that holds the orders."""
 import datetime as dt
-import os
 import sqlite3
 import subprocess
-import tempfile
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from helpdesk.cli import main
 from helpdesk.db_cli import pg_dump
 from helpdesk.orders import OrderStore
-from pg_server import Cluster
+from store_fixtures import postgres  # noqa: F401 - the fixture
 
 ORDER = {"id": "r" * 32, "category": "咨询", "description": "社保卡怎么补办", "phone": "13912345678",
          "deadline": "2026-12-11"}
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    folder = Path(tempfile.mkdtemp(prefix="ehall-pg-", dir="/tmp"))
-    cluster = Cluster(folder / "pg").start()
-    yield cluster
-    cluster.stop()
-    os.rmdir(folder)
 
 
 def _db(args, capsys):

@@ -3,42 +3,20 @@
 PostgreSQL server started for the test (migrations, idempotent submissions, 查询码 status,
 audit trail, 差评 follow-ups, concurrent kiosks)."""
 import datetime as dt
-import os
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from helpdesk.orders import OrderError, OrderStore, upgrade
-from pg_server import Cluster
+from store_fixtures import postgres, store_url  # noqa: F401 - fixtures
 
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    folder = Path(tempfile.mkdtemp(prefix="ehall-pg-", dir="/tmp"))
-    cluster = Cluster(folder / "pg").start()
-    yield cluster
-    cluster.stop()
-    os.rmdir(folder)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hub.db'}"
-    else:
-        cluster = request.getfixturevalue("postgres")
-        url = cluster.url
-        engine = sa.create_engine(url)
-        with engine.begin() as db:                # a clean schema for each test
-            db.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade(url)
-    s = OrderStore(url)
+@pytest.fixture
+def store(store_url):
+    upgrade(store_url)
+    s = OrderStore(store_url)
     yield s
     s.engine.dispose()
 
