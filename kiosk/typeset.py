@@ -37,7 +37,7 @@ def wrap(text: str, width: float, measure: Measure) -> list[str]:
 
 
 PAUSES = "，、；：。！？"
-PAUSE_REACH = 2          # characters a line may give up to end at a pause (社保 kept whole)
+PAUSE_REACH = 3          # characters a line may give up to end at a pause (社保, 支持拼音 kept whole)
 
 
 def _after_pause(line: str) -> tuple[str, str]:
