@@ -34,6 +34,7 @@ class HubConfig:
     host: str = "127.0.0.1"
     port: int = 8470
     db_path: str = "/var/lib/ehall-helpdesk/helpdesk.sqlite3"
+    phone_upload_url: str = ""      # the hub's address as phones reach it (手机上传, helpdesk/phone_upload.py); "": off
     orders_url: str = ""            # SQLAlchemy URL of the work-order store (also the statistics); "": none
     ring_seconds: float = 15.0
     max_wait_seconds: float = 300.0
@@ -148,6 +149,11 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
     if not 30 <= cfg.order_retention_days <= 3650:
         raise ConfigError(f"{source}: order_retention_days must be 30-3650 days (a closed order is kept at least "
                           f"a month for the citizen's rating and at most 10 years), not {cfg.order_retention_days}")
+    url = cfg.phone_upload_url
+    if url and not (url.startswith(("https://", "http://")) and len(url) <= 200 and " " not in url
+                    and "?" not in url and "#" not in url):
+        raise ConfigError(f"{source}: phone_upload_url must be the hub's http(s) address as phones reach it "
+                          f"(e.g. https://hub.hall.example), or empty, not {_cut(url)}")
     if (cfg.content_source or cfg.content_key) and not (cfg.content_source and cfg.content_key and cfg.content_dir):
         raise ConfigError(f"{source}: content_source and content_key go together, with content_dir "
                           "(补充答案 writes the knowledge base in content_source and signs it into content_dir)")

@@ -37,6 +37,7 @@ from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate
 from helpdesk.orders import OrderStore
 from helpdesk.orders_console import OrdersConsole
+from helpdesk.phone_upload import PhoneUpload
 from helpdesk.pointer import PointerRelay
 from helpdesk.records import CallLog
 from helpdesk.hub_helpers import HelperSockets
@@ -87,6 +88,7 @@ class Hub:
                                        AlertLog(cfg.db_path), AdminAuditLog(cfg.db_path))
         self.content = ContentServer(cfg.content_dir) if cfg.content_dir else None
         self.stats = StatsDesk(self)            # the hall's statistics (in the orders store)
+        self.phone_upload = PhoneUpload(self)    # 手机上传: one-time links, a phone's file to its kiosk
         self.pointer = PointerRelay(self)        # the helper's 请点这里 points and the kiosks' answers
         self.kiosk_side = KioskSockets(self)
         self.helper_side = HelperSockets(self)
@@ -259,6 +261,7 @@ def make_app(hub: Hub) -> web.Application:
             writer = KnowledgeWriter(hub.cfg.content_source, hub.cfg.content_key, hub.cfg.content_dir)
         QuestionsConsole(hub.orders, hub.accounts, writer).install(app)
     TerminalsApi(hub).install(app)
+    hub.phone_upload.install(app)
     StatsApi(hub).install(app)
     if hub.content is not None:
         hub.content.install(app)

@@ -129,6 +129,8 @@ class KioskSockets:
             self.hub.terminals.admin_event(terminal, data)
             if self.hub.terminals.revision != before:
                 self.hub.staff.push_alerts()
+        elif t in ("upload_link", "upload_cancel"):   # 手机上传 (helpdesk/phone_upload.py)
+            self.hub.phone_upload.from_kiosk(conn, terminal, data)
         elif t == "stats":                        # the hall's counts per day; answered with stats_ack
             self.hub.stats.take(conn, terminal, data)
         else:

@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: Apache-2.0
+"""手机上传: a citizen at the kiosk's browser sends a photo or a PDF from their own phone.
+
+The kiosk asks over its socket (``upload_link``); the hub answers with a one-time link on
+``phone_upload_url`` (the address phones reach), valid ``LINK_SECONDS``, bound to that terminal.
+The kiosk shows it as a QR code. The phone opens a plain page (no script) and sends one file:
+
+- a photo (anything Pillow reads as a photo: JPEG, PNG, WebP ...) is decoded, turned upright,
+  made at most ``MAX_SIDE`` px and re-encoded as a JPEG, so what reaches the kiosk is a clean
+  image whatever the phone sent;
+- a PDF must start as one and open (pypdfium2), at most ``MAX_PDF`` bytes.
+
+It goes to that terminal only (``upload``, base64), and the hub keeps nothing: not the file, not
+its name; the link is gone once used, expired or cancelled (``upload_cancel``, or the terminal's
+next link). An expired, used or unknown link, a file too large or of another kind, or a terminal
+that left gets a plain Chinese page. The log says what happened, never the file.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+LINK_SECONDS = 600
+MAX_IN = 12 * 1024 * 1024        # what a phone may send (a phone's photo is 2-8 MB)
+MAX_PDF = 2_500_000              # a PDF goes through as it is: it must fit the kiosk's socket
+MAX_SIDE = 2000                  # a photo's longer side after the hub made it over
+PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>手机上传材料</title><link rel="stylesheet" href="/static/status.css"></head>
+<body><h1>手机上传材料</h1>{body}</body></html>"""
+FORM = """<p>请选择一张照片或一个 PDF 文件，上传到您正在使用的政务服务终端。</p>
+<form id="upload" method="post" enctype="multipart/form-data" action="/u/{token}">
+<input type="file" name="file" accept="image/*,application/pdf" required>
+<button type="submit">上传</button></form>
+<p class="small">文件只会送到这台终端，上传后本链接失效，服务器不保存。</p>"""
+
+
+@dataclass
+class Link:
+    terminal: str
+    expires: float
+
+
+class PhoneUpload:
+    def __init__(self, hub: Any) -> None:
+        self.hub = hub
+        self.base = hub.cfg.phone_upload_url.rstrip("/")
+        self.links: dict[str, Link] = {}
+
+    def install(self, app: web.Application) -> None:
+        app.router.add_get("/u/{token}", self.page)
+        app.router.add_post("/u/{token}", self.receive)
+
+    # -- the kiosk ------------------------------------------------------------------------
+    def from_kiosk(self, conn: Any, terminal: str, data: dict) -> None:
+        self._forget(terminal)                     # one live link per terminal
+        if data["type"] == "upload_cancel":
+            return
+        if not self.base:
+            conn.send({"type": "upload_link", "error": "off"})
+            return
+        token = secrets.token_urlsafe(18)
+        self.links[token] = Link(terminal, self.hub.clock() + LINK_SECONDS)
+        conn.send({"type": "upload_link", "url": f"{self.base}/u/{token}", "expires_s": LINK_SECONDS})
+
+    def _forget(self, terminal: str) -> None:
+        now = self.hub.clock()
+        for token, link in list(self.links.items()):
+            if link.terminal == terminal or link.expires <= now:
+                del self.links[token]
+
+    # -- the phone ----------------------------------------------------------------------
+    def _link(self, token: str) -> tuple[Link | None, str]:
+        link = self.links.get(token)
+        if link is None:
+            return None, "这个上传链接已经用过或已失效。请回到终端，重新点“手机上传”扫码。"
+        if link.expires <= self.hub.clock():
+            del self.links[token]
+            return None, "这个上传链接已过期（10 分钟内有效）。请回到终端，重新点“手机上传”扫码。"
+        return link, ""
+
+    async def page(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        link, why = self._link(token)
+        if link is None:
+            return _page(f'<p class="msg">{why}</p>', 410)
+        return _page(FORM.format(token=html.escape(token, quote=True)))
+
+    async def receive(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        link, why = self._link(token)
+        if link is None:
+            return _page(f'<p class="msg">{why}</p>', 410)
+        data = await _read_file(request)
+        if data is None:
+            return _page('<p class="msg">文件太大（最多 12 MB），或没有选择文件。请换一个再试。</p>', 413)
+        try:
+            name, mime, data = await _made_over(data)
+        except ValueError as exc:
+            return _page(f'<p class="msg">{exc}</p>' + FORM.format(token=html.escape(token, quote=True)), 415)
+        conn = self.hub.kiosks.get(link.terminal)
+        if conn is None or self.links.get(token) is not link:
+            return _page('<p class="msg">终端已经离开了这一步。请回到终端，重新点“手机上传”扫码。</p>', 410)
+        del self.links[token]
+        conn.send({"type": "upload", "name": name, "mime": mime, "data": base64.b64encode(data).decode("ascii")})
+        log.info("phone upload: a %s of %d bytes went to %s", mime, len(data), link.terminal)
+        return _page('<p class="msg" id="done">已上传。请回到终端，继续办理。</p>')
+
+
+async def _read_file(request: web.Request) -> bytes | None:
+    """The form's one file, at most MAX_IN bytes (read in pieces: the app's body limit is small)."""
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if getattr(part, "name", None) != "file":
+                continue
+            out = bytearray()
+            while chunk := await part.read_chunk(64 * 1024):
+                out += chunk
+                if len(out) > MAX_IN:
+                    return None
+            return bytes(out) or None
+    except (ValueError, AssertionError, KeyError):   # not a multipart form
+        return None
+    return None
+
+
+async def _made_over(data: bytes) -> tuple[str, str, bytes]:
+    import asyncio
+    return await asyncio.to_thread(made_over, data)
+
+
+def made_over(data: bytes) -> tuple[str, str, bytes]:
+    """(name, mime, bytes) for the kiosk: a photo as a fresh JPEG, a PDF as it is; ValueError with
+    the words for the phone otherwise."""
+    if data.startswith(b"%PDF-"):
+        if len(data) > MAX_PDF:
+            raise ValueError("PDF 文件太大（最多 2.5 MB）。请拍照上传，或换一个小一些的文件。")
+        try:
+            import pypdfium2
+            pypdfium2.PdfDocument(data).close()
+        except Exception:                        # noqa: BLE001 - any failure to open: not a PDF we pass on
+            raise ValueError("这个 PDF 文件打不开。请换一个文件，或拍照上传。") from None
+        return "手机上传.pdf", "application/pdf", data
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > 60_000_000:
+                raise ValueError("照片太大。请换一张再试。")
+            img.load()
+            photo = ImageOps.exif_transpose(img).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValueError("只能上传照片（JPG、PNG）或 PDF 文件。这个文件不是。") from None
+    photo.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=85)
+    return "手机上传.jpg", "image/jpeg", out.getvalue()
+
+
+def _page(body: str, status: int = 200) -> web.Response:
+    return web.Response(text=PAGE.format(body=body), content_type="text/html", charset="utf-8", status=status)
