@@ -37,6 +37,7 @@ class Kiosk:
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
     identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
+    phone_upload: Any = None  # kiosk.web.phone.PhoneUpload: 手机上传 when there are a browser and a hub
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
     status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
     records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)

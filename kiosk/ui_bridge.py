@@ -84,6 +84,7 @@ class WebBridge(EventDispatcher):
     has_document = BooleanProperty(False)        # a page's PDF waits in the print preview
     ask_capture = BooleanProperty(False)         # the upload takes a JPEG or PDF and a document camera is here
     ask_pages = BooleanProperty(False)           # it takes a PDF: several pages can be captured
+    ask_file = BooleanProperty(False)            # it takes a JPEG or a PDF (手机上传 can answer it)
     refusal = StringProperty("")                 # why a page's file cannot be printed
 
     def __init__(self, web, **kwargs):
@@ -119,11 +120,29 @@ class WebBridge(EventDispatcher):
         self.ask_text = ask.text if ask is not None else ""
         self.ask_image = bool(ask is not None and ask.takes_image)
         self.ask_pages = bool(ask is not None and ask.takes_pdf)
+        self.ask_file = bool(ask is not None and (ask.takes_jpeg or ask.takes_pdf))
         self.ask_capture = bool(ask is not None and (ask.takes_jpeg or ask.takes_pdf) and self.web.capture_available)
         self.has_document = self.web.document is not None
         self.refusal = self.web.refusal
         self.ask_kind = ask.kind if ask is not None else ""
         self.state = self.web.state.value
+
+
+class PhoneBridge(EventDispatcher):
+    """手机上传 (kiosk/web/phone.py) as Kivy properties, main thread only."""
+    state = StringProperty("idle")               # kiosk.web.phone.PhoneState values
+    url = StringProperty("")                     # the one-time link the QR shows
+    message = StringProperty("")                 # why it stopped (a msgid)
+
+    def __init__(self, phone, **kwargs):
+        super().__init__(**kwargs)
+        self.phone = phone
+        phone.changes.subscribe(lambda _p: on_main(self.sync))
+        self.sync()
+
+    def sync(self) -> None:
+        self.url, self.message = self.phone.url, self.phone.message
+        self.state = self.phone.state.value
 
 
 class AdminBridge(EventDispatcher):

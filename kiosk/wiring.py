@@ -39,6 +39,9 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     admin_of(kiosk)        # the admin screen's core, before the hub link: its events (lockouts) can go there
     watch = DeviceWatch(kiosk.devices)
     kiosk.assist = build_assist(kiosk, watch)
+    if kiosk.web is not None and kiosk.assist is not None:
+        from .web.phone import PhoneUpload
+        kiosk.phone_upload = PhoneUpload(kiosk.web, kiosk.assist, kiosk.session)   # 手机上传 via the hub
     kiosk.status = build_status(kiosk)          # the hub's 终端 page and alerts
     from .records.service import build_records
     kiosk.records = build_records(config)       # 工单/好差评/questions: the outbox and its sender

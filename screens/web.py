@@ -27,22 +27,12 @@ from .signature import SignaturePad  # noqa: F401 - used in web.kv
 Factory.register("PageInput", module="screens.page_input")
 from kiosk.i18n import N_, _
 
+from .web_preview import PrintPreview
 from .widgets import KioskScreen
 
 DRAG_PX = 12            # a finger that moves further than this scrolls instead of tapping
 OPENING = N_("正在打开网上办事页面，请稍候…")
 # the way on when the page cannot open, by where the citizen came from
-# what the citizen reads after 打印 in the print preview (docs/printing.md's outcomes)
-PRINT_WORDS = {
-    "print_done": N_("请在打印机出纸口取走您的文件。"),
-    "print_duplicate": N_("这份文件已经打印过了，请在出纸口取走。"),
-    "print_unavailable_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员。"),
-    "print_unavailable_staff_notified": N_("打印机暂时不能用，已通知工作人员。"),
-    "print_failed_try_again": N_("打印没有完成，请再试一次。"),
-    "print_unavailable": N_("本机暂时不能打印。请用手机下载，或请工作人员帮助。"),
-    "a4_print_waiting_tell_staff": N_("打印机暂时不能用，请到服务台告知工作人员；修好后会自动打印。"),
-    "a4_print_waiting_staff_notified": N_("打印机暂时不能用，已通知工作人员；修好后会自动打印。"),
-}
 WAY_ON = {"item": N_("您可以返回指南，扫码用手机办理，或请工作人员帮助。"), "home": N_("请稍后再试，或请工作人员帮助。")}
 
 
@@ -139,7 +129,7 @@ class AskLayer(FloatLayout):
         return super().on_touch_up(touch) if self.active else False
 
 
-class WebScreen(KioskScreen):
+class WebScreen(PrintPreview, KioskScreen):
     opening = BooleanProperty(False)     # the page is on its way (the status says so; no way-on button yet)
     status = StringProperty("")          # opening / why it could not open ("" when the page shows)
     page_shown = BooleanProperty(False)
@@ -155,10 +145,7 @@ class WebScreen(KioskScreen):
     shot_note = StringProperty("")
     pages_taken = NumericProperty(0)
     camera_texture = ObjectProperty(None, allownone=True)
-    previewing = BooleanProperty(False)  # a page's PDF in the print preview (证书自助打印)
-    preview_pages = NumericProperty(0)
-    can_print = BooleanProperty(False)   # the A4 printer can take it now
-    preview_texture = ObjectProperty(None, allownone=True)
+    ask_phone = BooleanProperty(False)   # 手机上传 can answer the page's upload (a hub makes the link)
     bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
@@ -173,6 +160,7 @@ class WebScreen(KioskScreen):
                              ask_kind=self.setter("ask_kind"), ask_text=self.setter("ask_text"),
                              ask_image=self.setter("ask_image"), has_document=self._on_document,
                              ask_capture=self.setter("ask_capture"), ask_pages=self.setter("ask_pages"),
+                             ask_file=self._on_ask_file,
                              refusal=self._on_refusal)
         self.ids.page.web = web
         self.ids.typing.web = web
@@ -233,7 +221,16 @@ class WebScreen(KioskScreen):
         """What the kiosk's dialog says: the page's own words, or for an upload the way on."""
         if self.ask_kind != "chooser":
             return self.ask_text
-        return _("网站需要上传材料。请选择：") if self.ask_image or self.ask_capture else _(UPLOAD_NOT_YET)
+        offered = self.ask_image or self.ask_capture or self.ask_phone
+        return _("网站需要上传材料。请选择：") if offered else _(UPLOAD_NOT_YET)
+
+    def _on_ask_file(self, _bridge, takes: bool) -> None:
+        phone = self.kiosk.phone_upload
+        self.ask_phone = bool(takes and phone is not None and phone.available)
+
+    def phone(self) -> None:
+        """手机上传: a QR code for the citizen's phone; the page's upload waits meanwhile."""
+        self.ids.phone_layer.open_for(self.kiosk.phone_upload)
 
     def sign(self) -> None:
         """签名 for the page's upload: the pad comes up (the question stays open meanwhile)."""
@@ -325,43 +322,6 @@ class WebScreen(KioskScreen):
         self.camera_texture = None
         self.pages_taken = 0
 
-    # -- 证书自助打印: a page's PDF (download or window.print()) -------------------------------------
-    def _on_document(self, _bridge, has: bool) -> None:
-        web = self.kiosk.web
-        doc = web.document if web is not None else None
-        if not has or doc is None:
-            self.previewing = False
-            return
-        from kivy.core.image import Image as CoreImage
-
-        self.preview_texture = CoreImage(io.BytesIO(doc.preview_png), ext="png").texture
-        self.preview_pages = doc.pages
-        self.can_print = self.kiosk.a4_available()
-        self.previewing = True
-
-    def _on_refusal(self, _bridge, text: str) -> None:
-        if text:
-            self.app.notify(_(text))
-            self.kiosk.web.clear_refusal()
-
-    def print_document(self) -> None:
-        """打印: the previewed PDF on the A4 printer (once per document and session)."""
-        doc = self.kiosk.web.take_document() if self.kiosk.web is not None else None
-        self.previewing = False
-        if doc is None:
-            return
-        self.kiosk.print_a4_pdf(doc.pdf, "web document", doc.job_key,
-                                lambda outcome: Clock.schedule_once(lambda _dt: self._printed(outcome)))
-
-    def _printed(self, outcome) -> None:
-        key = "print_duplicate" if outcome.duplicate else outcome.message_key
-        self.app.notify(_(PRINT_WORDS.get(key, PRINT_WORDS["print_unavailable"])))
-
-    def close_preview(self) -> None:
-        if self.kiosk.web is not None:
-            self.kiosk.web.take_document()
-        self.previewing = False
-
     def toggle_large(self) -> None:
         large = not self.app.ui.large_text
         self.session.set_large_text(large)
@@ -388,3 +348,6 @@ class WebScreen(KioskScreen):
         self.ids.page.texture = None
         self.status = ""
         self.page_shown = False
+
+
+from .web_phone import PhoneLayer  # noqa: E402,F401 - used in web.kv (it builds on AskLayer)

@@ -293,11 +293,17 @@ class WebService:
     def give_signature(self, png: bytes) -> bool:
         """签名: the citizen's signature (a PNG made on the kiosk, in memory) into the page's open
         file chooser; False when no chooser is open that takes it."""
+        ok = png.startswith(b"\x89PNG") and len(png) <= SIGNATURE_MAX_BYTES
+        return ok and self.give_file("签名.png", "image/png", png)
+
+    def give_file(self, name: str, mime: str, data: bytes, pdf: bool = False) -> bool:
+        """A file made on the kiosk (a signature) or sent from the phone (a PDF, ``pdf``) into
+        the page's open chooser, if it takes that kind and (a PDF) it fits ``web.upload_max_kb``."""
         ask = self.ask
-        if ask is None or not ask.takes_image or not png.startswith(b"\x89PNG") or len(png) > SIGNATURE_MAX_BYTES:
+        if ask is None or not (ask.takes_pdf if pdf else ask.takes_image) or (pdf and len(data) > self.upload_max):
             return False
         self.ask = None
-        self._page(lambda: self.device.give_file("签名.png", "image/png", png))
+        self._page(lambda: self.device.give_file(name, mime, data))
         self.changes.notify(self)
         return True
 
