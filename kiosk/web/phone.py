@@ -113,7 +113,10 @@ class PhoneUpload:
         else:
             ok, why = self._give_photo(data), NOT_TAKEN
         del data
-        self._set(PhoneState.DONE, "") if ok else self._set(PhoneState.FAILED, why)
+        if ok:
+            self._set(PhoneState.DONE, "")
+        else:
+            self._set(PhoneState.FAILED, why)
 
     def _give_photo(self, data: bytes) -> bool:
         import numpy as np
