@@ -110,21 +110,26 @@ class TerminalsApi:
         latest = hub.content.latest_version() if hub.content is not None else None
         return web.json_response({**hub.terminals.view(registered), "content_latest": latest})
 
-    async def alerts(self, request: web.Request) -> web.Response:
+    def _watcher(self, request: web.Request) -> tuple[str, web.Response | None]:
+        """The polling page's id, or the answer that refuses it (not logged in, a bad id)."""
         if self._who(request) is None:
-            return web.json_response({"error": "log in"}, status=401)
+            return "", web.json_response({"error": "log in"}, status=401)
         page = self._page(request, "")
         if page is None:
-            return web.json_response({"error": "watch: the page's id, 8-64 letters, digits or -"}, status=400)
+            return "", web.json_response({"error": "watch: the page's id, 8-64 letters, digits or -"}, status=400)
+        return page, None
+
+    async def alerts(self, request: web.Request) -> web.Response:
+        page, refused = self._watcher(request)
+        if refused is not None:
+            return refused
         self.hub.staff.seen(page)
         return web.json_response({"alerts": self.hub.terminals.alerts_message()["alerts"]})
 
     async def unwatch(self, request: web.Request) -> web.Response:
-        if self._who(request) is None:
-            return web.json_response({"error": "log in"}, status=401)
-        page = self._page(request, "")
-        if page is None:
-            return web.json_response({"error": "watch: the page's id, 8-64 letters, digits or -"}, status=400)
+        page, refused = self._watcher(request)
+        if refused is not None:
+            return refused
         self.hub.staff.gone(page)
         return web.json_response({"watching": self.hub.staff.open()})
 
