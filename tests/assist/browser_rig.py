@@ -166,3 +166,16 @@ class Rig:
             except Exception:
                 pass
         shutil.rmtree(self.tmp / "profile", ignore_errors=True)
+
+
+@pytest.fixture
+def rig(tmp_path, monkeypatch):
+    """A real hub, the kiosk's AssistService and the helper's console in Chromium (:class:`Rig`),
+    ICE on loopback only; closed after the test."""
+    from assist_testkit import only_loopback
+
+    need_browser()
+    only_loopback(monkeypatch)
+    r = Rig(tmp_path)
+    yield r
+    r.close()

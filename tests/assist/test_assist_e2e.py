@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from assist_testkit import only_loopback, wait_state
-from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, need_browser
+from assist_testkit import wait_state
+from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, rig  # noqa: F401 - rig: the fixture
 
 pytestmark = pytest.mark.slow
 
@@ -26,15 +26,6 @@ CODECS = """async () => { const r = await HelperCall.pc.getStats(); const codecs
   r.forEach((s) => { if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video')
     out.push(s.type + ':' + codecs[s.codecId]); });
   return out; }"""
-
-
-@pytest.fixture
-def rig(tmp_path, monkeypatch):
-    need_browser()
-    only_loopback(monkeypatch)
-    r = Rig(tmp_path)
-    yield r
-    r.close()
 
 
 def close_to(rgb, want, tol=40):

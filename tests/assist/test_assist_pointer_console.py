@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assist_testkit import only_loopback, wait_state
-from browser_rig import Rig, need_browser
+from assist_testkit import wait_state
+from browser_rig import rig  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("KIOSK_SHOT_DIR") or Path(__file__).resolve().parents[2] / "test-output" / "screenshots")
@@ -24,15 +24,6 @@ PICTURE = """() => { const v = document.getElementById('kiosk-screen'); const r 
   const s = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
   const w = v.videoWidth * s, h = v.videoHeight * s;
   return {left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, w, h}; }"""
-
-
-@pytest.fixture
-def rig(tmp_path, monkeypatch):
-    need_browser()
-    only_loopback(monkeypatch)
-    r = Rig(tmp_path)
-    yield r
-    r.close()
 
 
 class Marks:
