@@ -36,6 +36,7 @@ class Kiosk:
     devices: dict[str, Any] = field(default_factory=dict)   # kiosk.devices.create_all(config)
     assist: Any = None        # kiosk.assist.service.AssistService when a hub is configured
     identity: Any = None      # kiosk.identity.IdentityService (kiosk.wiring builds it)
+    camera_share: Any = None  # kiosk.device_watch.Handover: the face check and the video call take turns
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
     phone_upload: Any = None  # kiosk.web.phone.PhoneUpload: 手机上传 when there are a browser and a hub
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device

@@ -14,7 +14,10 @@ A device two flows use in turn (the camera: the face check and a video call) is
 handed over explicitly with :class:`Handover`: the user who takes it gets it open,
 the watch leaves a held device alone, and giving it back leaves it open and ready
 for the next user. Nothing is closed between users, so nothing looks unplugged
-and nothing is "found again".
+and nothing is "found again". One user is another process: the identity worker opens the
+camera itself for the face check (citizens' frames never enter the kiosk process), so the
+kiosk *lends* it (:meth:`Handover.lend`: closed here, left alone by the watch) and opens it
+again when the worker has closed it (:meth:`Handover.take_back`).
 """
 from __future__ import annotations
 
@@ -93,11 +96,15 @@ class Handover:
     def __init__(self, device: Any, name: str = "camera", watch: DeviceWatch | None = None):
         self.device, self.name, self.watch = device, name, watch
         self.holder: str | None = None
+        self.lent_to: str | None = None       # another process has it (lend): nobody here may open it
         self._lock = threading.Lock()
 
     def take(self, who: str) -> Any:
         with self._lock:
             if self.device is None or isinstance(self.device, FaultedDevice):
+                return None
+            if self.lent_to is not None:
+                log.warning("%s: not available for %s: lent to %s", self.name, who, self.lent_to)
                 return None
             if not getattr(self.device, "is_open", True):
                 try:
@@ -120,3 +127,43 @@ class Handover:
             if self.watch is not None:
                 self.watch.held.discard(self.name)
             log.info("%s: handed back by %s (stays open)", self.name, who)
+
+    def lend(self, who: str) -> bool:
+        """Close the device here so another process can open it; False when a flow of this
+        process holds it (the video call) or it cannot be used at all."""
+        with self._lock:
+            if self.device is None or isinstance(self.device, FaultedDevice) or \
+                    self.holder not in (None, who):
+                return False
+            self.holder = self.lent_to = who
+            if self.watch is not None:
+                self.watch.held.add(self.name)
+            try:
+                self.device.close()
+            except Exception as exc:  # noqa: BLE001 - still closed as far as it can be
+                log.warning("%s: did not close cleanly for %s: %s", self.name, who,
+                            getattr(exc, "code", type(exc).__name__))
+            log.info("%s: lent to %s", self.name, who)
+            return True
+
+    def take_back(self, who: str) -> None:
+        """The other process has closed it: open it here again (on a thread: a real camera takes a
+        moment) and let the watch look after it."""
+        with self._lock:
+            if self.holder != who:
+                return
+        threading.Thread(target=self._reopen, args=(who,), name=f"{self.name}-take-back", daemon=True).start()
+
+    def _reopen(self, who: str) -> None:
+        with self._lock:
+            if self.holder != who:
+                return
+            try:
+                self.device.open()
+            except Exception as exc:  # noqa: BLE001 - the watch probes it from now on
+                log.warning("%s: not open again after %s: %s", self.name, who,
+                            getattr(exc, "code", type(exc).__name__))
+            self.holder = self.lent_to = None
+            if self.watch is not None:
+                self.watch.held.discard(self.name)
+            log.info("%s: back from %s", self.name, who)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from drivers.base import DeviceState
 
 from . import logfilter
-from .identity_face import FaceSteps
+from .identity_face import WORKER_CAMERA, WORKER_CAMERA_SCHEMES, FaceSteps
 from .i18n import N_
 from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, ID_CHECK_DIGIT, ID_EXPIRED,
                              ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE, Identity, IdentityState,
@@ -42,7 +42,8 @@ _UNUSABLE = (DeviceState.ABSENT, DeviceState.FAULT)
 class IdentityService(FaceSteps):
     def __init__(self, reader, camera, verifier, session, config, clock: Callable[[], float] = time.monotonic,
                  *, photo_decoder: PhotoDecoder | None = None, today: Callable[[], dt.date] = dt.date.today,
-                 face_challenge: tuple[str, ...] | None = None, post: Callable[[Callable[[], None]], Any] | None = None):
+                 face_challenge: tuple[str, ...] | None = None, post: Callable[[Callable[[], None]], Any] | None = None,
+                 camera_share: Any = None):
         """``photo_decoder(card) -> RGB array`` is the seam for the card photo (default: the reader's
         plug-in); tests inject a real face there because the simulator's test photo is not one."""
         self.reader, self.camera, self.verifier, self.session = reader, camera, verifier, session
@@ -52,6 +53,11 @@ class IdentityService(FaceSteps):
         self.photo_decoder = photo_decoder or self._decode_with_reader
         self.post = post or (lambda fn: fn())
         self.preview = PreviewCamera(camera)
+        from .device_watch import Handover
+        self.camera_share = camera_share or Handover(camera, "camera")   # the video call shares it too
+        if getattr(verifier, "in_worker", False):     # the worker's own camera sends its previews here
+            verifier.preview = self.preview
+            verifier.on_camera_closed = lambda: self.camera_share.take_back(WORKER_CAMERA)
         self._lock = threading.RLock()
         self._engine_lock = threading.Lock()
         self._observers: Observers[IdentityState] = Observers("identity")
@@ -293,6 +299,9 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
                                         "total_timeout_s": float(cfg["identity.face_timeout_seconds"])})
     if callable(getattr(devices["id_reader"], "enable_face", None)):   # the identity worker runs the engine too
         face_setup: dict = {"tolerance": face_cfg.tolerance, "total_timeout_s": face_cfg.total_timeout_s}
+        camera_uri = str(cfg.devices().get("camera", {}).get("uri", ""))
+        if camera_uri.split("://", 1)[0] in WORKER_CAMERA_SCHEMES:
+            face_setup["camera_uri"] = camera_uri   # the worker opens a real camera itself: no frame in the kiosk
         sim = getattr(kiosk, "simulator", None)
         reference = sim.face_reference() if sim is not None else None
         if reference:          # demo mode: the simulated card's chip photo is the demo pair's (kiosk/ops/sim_faces.py)
@@ -300,8 +309,10 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
         verifier = devices["id_reader"].enable_face(face_setup)
     else:
         verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
+    from .device_watch import Handover
+    kiosk.camera_share = Handover(devices["camera"], "camera")   # the face check and the video call take turns
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
-                              clock=kiosk.session.clock)
+                              clock=kiosk.session.clock, camera_share=kiosk.camera_share)
     kiosk.identity = service
     return service
 

@@ -21,11 +21,22 @@ from .identity_model import HELP_FACE_FAILED, HELP_FACE_UNAVAILABLE, Identity, S
 
 log = logging.getLogger("kiosk.identity")
 ENGINE_WAIT_S = 15.0   # a face step may start while another thread still loads the engine
+WORKER_CAMERA = "the identity worker"
+WORKER_CAMERA_SCHEMES = ("v4l2", "file")   # cameras the worker opens itself; sim:// stays in the kiosk
 
 
 class FaceSteps:
     """Needs from the service: _lock, _gen, _card, _photo, _check, _state, _set, _help, _route,
-    verifier, camera, preview, photo_decoder, face_challenge, session, _engine_lock."""
+    verifier, camera, camera_share, preview, photo_decoder, face_challenge, session, _engine_lock.
+
+    With the engine in the identity worker and a real camera, each try lends the camera to the
+    worker (``camera_share.lend``): the worker opens it, and the kiosk gets only the preview. When a
+    video call in the kiosk holds the camera (or it is the simulator), the kiosk reads the frames
+    and passes them on, as the verifier's frames argument."""
+
+    def _worker_camera(self) -> bool:
+        """Whether the worker can open the camera itself (it may still be held by a call here)."""
+        return bool(getattr(self.verifier, "camera_uri", None))
 
     def _open_engine(self) -> None:
         """Loads the face engine (1-2 s, ~150 MB) while the citizen reads the consent text."""
@@ -64,7 +75,7 @@ class FaceSteps:
         if not callable(getattr(self.camera, "read", None)):
             return False
         try:
-            if not self.camera.is_open:
+            if not self.camera.is_open and not self._worker_camera():   # the worker opens its own
                 self.camera.open()
         except Exception as exc:
             log.warning("identity: camera unavailable (%s)", getattr(exc, "code", type(exc).__name__))
@@ -86,12 +97,19 @@ class FaceSteps:
                 self._help(HELP_FACE_UNAVAILABLE)
                 return
             tries = self._state.tries_left
+            lent = self._worker_camera() and self.camera_share.lend(WORKER_CAMERA)
+            if self._worker_camera() and not lent and not self.camera.is_open:
+                self._help(HELP_FACE_UNAVAILABLE)        # neither the worker nor the kiosk can read it
+                return
+            own = {"own_camera": True} if lent else {}
             try:
                 check = self.verifier.start(self._photo, self.preview, key=f"identity-{gen}-{tries}",
                                             on_progress=lambda p: self._on_progress(gen, p),
-                                            challenge=self.face_challenge)
+                                            challenge=self.face_challenge, **own)
             except Exception as exc:
                 log.warning("identity: face check could not start (%s)", getattr(exc, "code", type(exc).__name__))
+                if lent:
+                    self.camera_share.take_back(WORKER_CAMERA)
                 self._help(HELP_FACE_UNAVAILABLE)
                 return
             if self._check is not None and self._check is not check:

@@ -4,9 +4,15 @@
 :class:`WorkerFaceVerifier` has the :class:`~drivers.face.FaceVerifier` calls the identity service
 uses (``state``, ``open``, ``start`` → a check with ``future``, ``challenge``, ``cancel``, ``wipe``),
 but the card photo, the reference encoding and the live encodings stay in the worker
-(``kiosk/identity_worker_face.py``). The core still reads the camera (it shows the preview, and the
-video call shares the camera): each frame the worker asks for is written into the frame pipe and
-zeroed here at once. The reference is a :class:`WorkerPhoto`, the card's handle and nothing else.
+(``kiosk/identity_worker_face.py``). The reference is a :class:`WorkerPhoto`, the card's handle and
+nothing else.
+
+With a real camera (``camera_uri`` in the set-up) the worker opens it itself for each try
+(``start(own_camera=True)``, after the core has lent it): only the small preview comes back, read
+here straight into the face screen's one buffer (:meth:`PreviewCamera.receive`), and
+``on_camera_closed`` runs when the worker has let it go. Otherwise (the kiosk's simulator, or a
+video call holding the camera) the core reads each frame the worker asks for, writes it into the
+frame pipe and zeroes its copy at once.
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from drivers.face.interface import FACE_BUSY, FACE_CANCELLED, FACE_ENGINE_UNAVAI
 from drivers.face.liveness import random_order
 from drivers.face.session import FacePhase
 
-from .identity_worker_face import HEADER
+from .identity_worker_face import HEADER, read_exactly
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +67,26 @@ class WorkerFaceVerifier(Device):
         super().__init__(name)
         from drivers.face import FaceConfig
         self.setup = dict(config)                   # what the worker gets
-        self.config = FaceConfig.from_mapping({k: v for k, v in config.items() if k != "reference_file"})
+        self.config = FaceConfig.from_mapping({k: v for k, v in config.items() if k not in ("reference_file", "camera_uri")})
         self._send: Callable[[dict], None] | None = None
         self._frames_fd: int | None = None
         self._check: WorkerFaceCheck | None = None
         self._requests: queue.Queue = queue.Queue()
         self._pump: threading.Thread | None = None
+        self.camera_uri: str | None = config.get("camera_uri")   # the worker may open this camera itself
+        self.preview: Any = None                   # the face screen's PreviewCamera (IdentityService sets it)
+        self.on_camera_closed: Callable[[], None] | None = None
 
     # -- the worker's lifetime (WorkerIdReader calls these) ------------------------------
-    def attach(self, send: Callable[[dict], None], frames_fd: int) -> None:
+    def attach(self, send: Callable[[dict], None], frames_fd: int, preview_fd: int | None = None) -> None:
         self._send, self._frames_fd = send, frames_fd
         self._requests = queue.Queue()
         self._pump = threading.Thread(target=self._serve_frames, args=(self._requests, frames_fd),
                                       name="identity-face-frames", daemon=True)
         self._pump.start()
+        if preview_fd is not None:
+            threading.Thread(target=self._take_previews, args=(preview_fd,), name="identity-face-preview",
+                             daemon=True).start()
         self._set_state(DeviceState.CONNECTING)      # the worker loads the engine now
 
     def starting(self) -> None:
@@ -87,7 +99,13 @@ class WorkerFaceVerifier(Device):
         self._requests.put(None)                      # the pump closes the pipe
         if check is not None and not check.future.done():
             check.future.set_exception(DeviceError(FACE_ENGINE_UNAVAILABLE, "the identity worker ended"))
+        self._camera_closed()                         # an ended worker holds no camera
         self._set_state(DeviceState.ABSENT)
+
+    def _camera_closed(self) -> None:
+        callback = self.on_camera_closed
+        if callback is not None:
+            callback()
 
     def send(self, obj: dict) -> None:
         send = self._send
@@ -105,7 +123,8 @@ class WorkerFaceVerifier(Device):
         return WorkerPhoto(getattr(card, "handle", ""))
 
     def start(self, card_photo: Any, frames: Any, *, on_progress=None, on_done=None, key: str | None = None,
-              challenge: tuple[str, ...] | None = None, track: bool = True) -> WorkerFaceCheck:
+              challenge: tuple[str, ...] | None = None, track: bool = True,
+              own_camera: bool = False) -> WorkerFaceCheck:
         handle = getattr(card_photo, "handle", "")
         with self._lock:
             current = self._check
@@ -118,7 +137,8 @@ class WorkerFaceVerifier(Device):
             order = tuple(challenge or random_order())
             check = WorkerFaceCheck(self, key or "", order, frames, on_progress)
             self._check = check
-        self.send({"cmd": "face_start", "key": check.key, "handle": handle, "challenge": list(order)})
+        self.send({"cmd": "face_start", "key": check.key, "handle": handle, "challenge": list(order),
+                   "camera": own_camera})
         return check
 
     # -- from the worker -------------------------------------------------------------------------
@@ -128,6 +148,9 @@ class WorkerFaceVerifier(Device):
             code = msg.get("code")
             self._set_state(DeviceState(msg["state"]),
                             DeviceError(FACE_ENGINE_UNAVAILABLE, code) if code else None)
+            return
+        if ev == "camera_closed":
+            self._camera_closed()
             return
         check = self._check
         if check is None or msg.get("key") != check.key:
@@ -151,6 +174,32 @@ class WorkerFaceVerifier(Device):
                 check.future.set_result(FaceResult(code=str(msg.get("code")), hint=msg.get("hint") or "",
                                                    distance=msg.get("distance"), challenge=check.challenge)
                                         if not error else FaceResult(FACE_CANCELLED, challenge=check.challenge))
+
+    def _take_previews(self, fd: int) -> None:
+        """The worker's previews, each read straight into the face screen's buffer; until the worker's
+        end of the pipe closes."""
+        try:
+            while True:
+                head = bytearray(HEADER.size)
+                read_exactly(fd, memoryview(head))
+                h, w, err = HEADER.unpack(head)
+                if err or not (0 < h <= 2160 and 0 < w <= 3840):
+                    log.warning("identity: a bad preview header from the worker")
+                    return
+                preview = self.preview
+                if preview is None:
+                    junk = bytearray(h * w * 3)
+                    read_exactly(fd, memoryview(junk))
+                    junk[:] = bytes(len(junk))
+                    continue
+                preview.receive(h, w, lambda view: read_exactly(fd, view))
+        except (OSError, EOFError):
+            return                                      # the worker ended
+        finally:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def _serve_frames(self, requests: queue.Queue, fd: int) -> None:
         """One camera frame per request, written into the pipe and zeroed here at once."""

@@ -6,7 +6,9 @@ frame the verifier reads is also shrunk (every ``step``-th pixel), mirrored
 like a looking glass and flipped bottom-up for an OpenGL texture, into one
 reused buffer. The UI thread only copies that buffer into its texture
 (:meth:`PreviewCamera.draw`). :meth:`wipe` zeroes the buffer; nothing is
-written anywhere else.
+written anywhere else. When the identity worker reads the camera itself, the
+kiosk never sees a full frame: the worker makes the same small copy and
+:meth:`PreviewCamera.receive` reads it from the pipe straight into the buffer.
 """
 from __future__ import annotations
 
@@ -46,6 +48,22 @@ class PreviewCamera:
             np.copyto(self._buf, small)
             self.serial += 1
         return frame
+
+    def receive(self, height: int, width: int, read_into: Callable[[memoryview], None]) -> None:
+        """A preview the worker made (already small, mirrored and bottom-up): ``read_into`` fills the
+        buffer from the pipe. One kept only while a try is armed; else it is zeroed at once."""
+        shape = (height, width, 3)
+        with self._lock:
+            if self._buf is None or self._buf.shape != shape:
+                if self._buf is not None:
+                    self._buf.fill(0)
+                self._buf = np.empty(shape, np.uint8)
+            read_into(memoryview(self._buf).cast("B"))
+            if not self._armed:
+                self._buf.fill(0)
+                self._buf = None
+                return
+            self.serial += 1
 
     @property
     def size(self) -> tuple[int, int] | None:

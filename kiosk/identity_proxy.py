@@ -176,21 +176,18 @@ class WorkerIdReader(IdCardReader):
             if gen != self._gen:                  # ended (or restarted) before it started
                 self._spawned.set()
                 return
-            frames_r = frames_w = None
-            if self.face is not None:        # a pipe of its own for camera frames, core → worker
-                frames_r, frames_w = os.pipe()
-                setup["face"] = {**self.face.setup, "frames_fd": frames_r}
+            theirs, frames_w, preview_r = face_pipes(self.face, setup)
             try:
-                proc = spawn_worker((frames_r,) if frames_r else ())
+                proc = spawn_worker(theirs)
             except OSError as exc:
-                for fd in (frames_r, frames_w):
+                for fd in (*theirs, frames_w, preview_r):
                     if fd is not None:
                         os.close(fd)
                 failed: OSError | None = exc
             else:
                 failed = None
-                if frames_r is not None:
-                    os.close(frames_r)
+                for fd in theirs:
+                    os.close(fd)
                 self._write(proc, setup)             # the first line, before any command can be sent
                 if self._poll:
                     self._write(proc, {"cmd": "poll", "on": True})
@@ -204,7 +201,7 @@ class WorkerIdReader(IdCardReader):
             self._spawned.set()
             return
         if frames_w is not None:
-            self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w)
+            self.face.attach(lambda obj, p=proc: self._write(p, obj), frames_w, preview_r)
         self._spawned.set()
         log.info("%s: identity worker %d started", self.name, proc.pid)
         # this thread reads the worker's events for as long as it lives: the worker's parent-death
@@ -319,8 +316,23 @@ class WorkerIdReader(IdCardReader):
             self._emit("card_inserted", card=WorkerCard.from_message(self, msg))
         elif ev == "fresh":
             self._fresh.set()
-        elif ev in ("face_state", "frame", "face_progress", "face_done") and self.face is not None:
+        elif ev in ("face_state", "frame", "face_progress", "face_done", "camera_closed") and self.face is not None:
             self.face.on_message(msg)
+
+
+def face_pipes(face: Any, setup: dict[str, Any]) -> tuple[tuple[int, ...], int | None, int | None]:
+    """With the face engine in the worker: a pipe for camera frames (core → worker) and, when the worker
+    opens the camera itself, one for its previews (worker → core), named in the set-up. Returns the
+    worker's ends (to pass it, then close here) and the core's two ends."""
+    if face is None:
+        return (), None, None
+    frames_r, frames_w = os.pipe()
+    setup["face"] = {**face.setup, "frames_fd": frames_r}
+    if not face.camera_uri:
+        return (frames_r,), frames_w, None
+    preview_r, preview_w = os.pipe()
+    setup["face"]["preview_fd"] = preview_w
+    return (frames_r, preview_w), frames_w, preview_r
 
 
 def port_state(reader: WorkerIdReader) -> DeviceState:

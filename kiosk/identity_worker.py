@@ -14,7 +14,9 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
     {"cmd": "poll", "on": true}            look for cards (the reader's fresh check: a card
                                            lying there is reported, never read)
     {"cmd": "drop", "handle": h}           wipe that card
-    {"cmd": "face_start", "key": k, "handle": h, "challenge": [...]}   the face check, here
+    {"cmd": "face_start", "key": k, "handle": h, "challenge": [...], "camera": bool}
+                                           the face check, here (camera: with the camera this
+                                           process opens itself, else frames from the core)
     {"cmd": "face_cancel"}
     {"cmd": "quit"}                        wipe everything and exit (also on end of input)
 
@@ -23,7 +25,8 @@ and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
 ``card_inserted`` (handle + masked fields + verdicts), ``fresh`` (the fresh check after
 polling was turned on has run); with the face engine here (``"face": {...}`` in the
 set-up, see identity_worker_face.py): ``face_state``, ``frame`` (send the next camera frame),
-``face_progress``, ``face_done``. Standard output is the protocol only: file
+``face_progress``, ``face_done``, ``camera_closed`` (its own camera is closed: the kiosk may open
+it again). Standard output is the protocol only: file
 descriptor 1 is pointed at standard error before anything else is imported.
 """
 from __future__ import annotations
@@ -107,7 +110,8 @@ class Worker:
             elif name == "drop":
                 self.drop(cmd.get("handle"))
             elif name == "face_start" and self.face is not None:
-                self.face.start(str(cmd.get("key")), cmd.get("handle"), list(cmd.get("challenge") or ()))
+                self.face.start(str(cmd.get("key")), cmd.get("handle"), list(cmd.get("challenge") or ()),
+                                own_camera=bool(cmd.get("camera")))
             elif name == "face_cancel" and self.face is not None:
                 self.face.cancel()
         self.close()

@@ -180,7 +180,8 @@ def build_assist(kiosk, watch: DeviceWatch | None = None):
     from .assist.service import AssistService
     from .device_watch import Handover
 
-    camera = Handover(kiosk.devices.get("camera"), "camera", watch)
+    camera = getattr(kiosk, "camera_share", None) or Handover(kiosk.devices.get("camera"), "camera")
+    camera.watch = watch                         # the face check's share, if identity is built
     return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
                          camera_release=lambda _cam: camera.give_back("the video call"),
                          clock=kiosk.session.clock)      # the app's clock (the pointer's 3 s, chat times)

@@ -62,6 +62,7 @@ class FileCamera(Camera):
         self._fps = float(int_param(uri, "fps", 10) or 10)
         self._cap: Any = None
         self._stills: list[np.ndarray] = []
+        self._paths_to_load: list[Path] = []
         self._index = 0
         self._size = self._fit or (0, 0)
 
@@ -94,8 +95,17 @@ class FileCamera(Camera):
             w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
             self._size = self._fit or (w, h)
             return
-        self._stills = [self._fitted(load_rgb(p)) for p in paths]
-        self._size = self._fit or (self._stills[0].shape[1], self._stills[0].shape[0])
+        unreadable = [str(p) for p in paths if not cv2.haveImageReader(str(p))]
+        if unreadable:
+            raise DeviceError(CAM_OPEN_FAILED, f"{', '.join(unreadable)}: not a readable image")
+        # like a real camera, an open one holds no picture until it is read
+        self._paths_to_load, self._stills = paths, []
+        if self._fit:
+            self._size = self._fit
+        else:
+            from PIL import Image
+            with Image.open(paths[0]) as first:       # the header only
+                self._size = first.size
 
     def _fitted(self, rgb: np.ndarray) -> np.ndarray:
         return letterbox(rgb, self._fit) if self._fit else rgb
@@ -103,6 +113,8 @@ class FileCamera(Camera):
     def _read_frame(self) -> np.ndarray:
         if self._cap is not None:
             return self._read_video()
+        if not self._stills:
+            self._stills = [self._fitted(load_rgb(p)) for p in self._paths_to_load]
         position = self._index // self._hold
         if position >= len(self._stills):
             if not self._loop:

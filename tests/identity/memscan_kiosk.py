@@ -4,11 +4,15 @@
 It is what the kiosk process holds of a citizen: the session, the identity service on the kiosk's
 reader, which is the identity worker's proxy (the worker process opens the ``serial://`` port; the
 SAM simulator runs in the TEST process, as a real reader is outside the kiosk), the real face engine
-and the simulated camera. Kivy is left out: the screens get masked
-strings only. Driven line by line on stdin; answers one line on stdout:
+in the worker and a real camera's stand-in: ``file://`` frames the TEST made, which the worker opens
+itself (the kiosk lends it its camera), as it would a ``v4l2://`` one. This process never loads the
+face engine nor reads a frame. Kivy is left out: the screens get masked strings only. Driven line by
+line on stdin; answers one line on stdout:
 
-    consent            -> "armed PID"   (consent given, the reader's fresh check done; PID: the identity worker)
+    consent | consent_still -> "armed PID"   (consent given, the reader's fresh check done; PID: the
+                                identity worker; _still: the camera sees a face that never turns)
     wait_identified    -> "identified"  (after the test placed the card)
+    wait_face          -> "face"        (the face check runs and its preview is on the "screen")
     end | home_clear | timeout | removed -> "ended" (the session ended that way, the worker exited; gc ran)
     quit
 """
@@ -16,19 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import importlib.util
 import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(TESTS.parent), str(TESTS / "identity"), str(TESTS)]
-
-
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Clock:
@@ -38,13 +34,10 @@ class Clock:
         return self.now
 
 
-def main(port: str) -> None:
-    from idf_helpers import CARD_PHOTO, FRONTAL, TURNED, States
+def main(port: str, frames: str, still: str) -> None:
+    from idf_helpers import CARD_PHOTO, States
 
     from drivers.camera import make_camera
-    from drivers.camera.file_backend import load_rgb
-    from drivers.face import FaceConfig
-    from drivers.face.dlib_backend import DlibFaceEngine
     from kiosk import config as config_mod
     from kiosk import devices
     from kiosk.identity import IdentityService
@@ -53,11 +46,7 @@ def main(port: str) -> None:
     from kiosk.session import Session
 
     no_core_dumps()                    # as the kiosk does (the scanning test runs as root)
-    face = _load("memscan_face", TESTS / "face" / "conftest.py")
-    faces = face.FACES
-    engine = DlibFaceEngine(FaceConfig())
-    engine.load()
-    frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
+    faces = TESTS / "fixtures" / "faces"
     clock = Clock()
     cfg = config_mod.load()
     session = Session(90, 20, clock=clock, identity_idle_seconds=cfg["identity.idle_seconds"])
@@ -65,10 +54,12 @@ def main(port: str) -> None:
     # as the kiosk's devices thread: the kiosk's reader is the identity worker's proxy (kiosk/identity_proxy.py)
     reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))
     assert type(reader).__name__ == "WorkerIdReader", type(reader)
-    camera = make_camera("camera", "sim://")
-    # the face engine runs in the identity worker too, as build_identity sets it up; the "chip photo" is a
-    # fixture face there (the simulator's test photo is no face); the engine HERE only makes the frames
-    verifier = reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces / CARD_PHOTO)})
+    cameras = {"consent": f"file://{frames}", "consent_still": f"file://{still}"}
+    camera = open_device(make_camera("camera", cameras["consent"]))    # open, as at the kiosk's start
+    # the face engine runs in the identity worker too, as build_identity sets it up, with the camera it opens
+    # itself; the "chip photo" is a fixture face there (the simulator's test photo is no face)
+    verifier = reader.enable_face({"total_timeout_s": 40.0, "turn_timeout_s": 30.0,
+                                   "reference_file": str(faces / CARD_PHOTO), "camera_uri": cameras["consent"]})
     svc = IdentityService(reader, camera, verifier, session, cfg, clock,
                           today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
     states = States(svc)
@@ -79,16 +70,12 @@ def main(port: str) -> None:
         sys.stdout.write(word + "\n")
         sys.stdout.flush()
 
-    seq = turned = front = None
     mark = 0
     say("ready")
     for line in sys.stdin:
         cmd = line.strip()
-        if cmd == "consent":
-            turned = {"right": frame(TURNED), "left": frame(TURNED, mirror=True)}
-            front = frame(FRONTAL)
-            seq = [front] * 3 + [turned["left"]] * 4 + [front] * 2 + [turned["right"]] * 4 + [front] * 4
-            camera.set_frames([f.copy() for f in seq])
+        if cmd in cameras:
+            verifier.camera_uri = verifier.setup["camera_uri"] = cameras[cmd]   # what the camera sees
             session.go("item", id="x")
             session.go("consent")
             mark = states.mark()
@@ -98,6 +85,14 @@ def main(port: str) -> None:
             assert reader.wait_fresh_check(5)
             states.wait("waiting_card", 5, since=mark)
             say(f"armed {reader.worker_pid}")
+        elif cmd == "wait_face":
+            import time
+            states.wait(lambda s: s.step is Step.FACE and s.turn, 60, since=mark)   # asked to turn
+            deadline = time.monotonic() + 10
+            while svc.preview.serial < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert svc.preview.size is not None and not camera.is_open
+            say("face")
         elif cmd == "wait_identified":
             states.wait(lambda s: s.step is Step.IDENTIFIED, 60, since=mark)
             import time
@@ -124,8 +119,11 @@ def main(port: str) -> None:
             while len(ended) == before and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert len(ended) > before and session.identity is None, cmd
+            import time
+            deadline = time.monotonic() + 10
+            while not camera.is_open and time.monotonic() < deadline:   # back from the worker
+                time.sleep(0.02)
             assert reader.wait_ended(10), "the identity worker did not exit"
-            seq = turned = front = None
             gc.collect()
             say("ended")
         elif cmd == "quit":
@@ -136,4 +134,4 @@ def main(port: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:4])

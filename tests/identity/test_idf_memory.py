@@ -1,17 +1,22 @@
 # SPDX-License-Identifier: Apache-2.0
 """The memory test of issue 16: after a session, no kiosk process holds the citizen's card in memory.
 
-The kiosk's core runs as a process of its own (memscan_kiosk.py: session, identity service, the real
-face engine) and, as the kiosk does, starts the identity worker process at consent, which owns the
-``serial://`` reader; the SAM simulator with a fictitious card runs HERE, as a real reader is outside
-the kiosk. The scan reads /proc/PID/maps + /proc/PID/mem of every kiosk process (the core and all its
-descendants) for the card's name, number, address (UTF-8, UTF-16LE, GB18030, UCS-4) and a slice of
-its photo bytes:
+The kiosk's core runs as a process of its own (memscan_kiosk.py: session, identity service) and, as
+the kiosk does, starts the identity worker process at consent, which owns the ``serial://`` reader,
+the real face engine and, for the face check, the camera; the SAM simulator with a fictitious card
+and the camera's frames (``file://``, made here from the fixture faces) come from HERE, as a real
+reader and camera are outside the kiosk. The scan reads /proc/PID/maps + /proc/PID/mem of every
+kiosk process (the core and all its descendants) for the card's name, number, address (UTF-8,
+UTF-16LE, GB18030, UCS-4), a slice of its photo bytes, of the decoded chip photo, of a camera frame
+and of the small preview the face screen shows:
 
-* during the session (identified) it must find them in the identity worker (the control, so the scan
-  cannot pass by looking at the wrong process) and find NONE in the core;
-* 5 s after the session ended (by 结束办理, 首页 → 结束并清除, the idle timeout, taking the card) the
-  worker has exited and no kiosk process holds any of them. Run with ``-s`` to see the counts.
+* during the session (identified) it must find the card in the identity worker (the control, so the
+  scan cannot pass by looking at the wrong process) and find NONE of it, nor any frame, in the core;
+* during a face check the worker holds the camera's frames and the core only the preview (both
+  controls), never a frame;
+* 5 s after the session ended (by 结束办理, 首页 → 结束并清除, the idle timeout, taking the card, or
+  结束办理 in the middle of the face check) the worker has exited and no kiosk process holds any of
+  them. Run with ``-s`` to see the counts.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from idf_helpers import fresh_card
 from memscan import forms, scan
@@ -35,10 +41,11 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="reading a non-dumpabl
 
 
 class Kiosk:
-    def __init__(self, port: str):
+    def __init__(self, port: str, frames: Path, still: Path):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "memscan_kiosk.py"), port], cwd=HERE.parents[1],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "memscan_kiosk.py"), port, str(frames), str(still)],
+                                     cwd=HERE.parents[1], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     env=env)
         self.expect("ready")
 
     def expect(self, word: str) -> None:
@@ -63,11 +70,45 @@ class Kiosk:
 
 
 @pytest.fixture(scope="module")
-def rig():
-    if not (HERE.parent / "fixtures" / "faces").is_dir():
+def camera_frames(tmp_path_factory):
+    """What the camera sees, as files the worker's ``file://`` camera opens: the liveness sequence, and a
+    face that never turns (a check that keeps asking); with 64-byte needles of a frame and of its preview."""
+    import importlib.util
+
+    from PIL import Image
+
+    from drivers.camera.file_backend import load_rgb
+    from drivers.face import FaceConfig
+    from drivers.face.dlib_backend import DlibFaceEngine
+    from idf_helpers import FRONTAL, TURNED
+    faces = HERE.parent / "fixtures" / "faces"
+    if not faces.is_dir():
         pytest.fail("the face fixtures are needed (tests/fixtures/faces)")
+    spec = importlib.util.spec_from_file_location("memscan_face", HERE.parent / "face" / "conftest.py")
+    face = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(face)
+    engine = DlibFaceEngine(FaceConfig())
+    engine.load()
+    frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
+    front, right, left = frame(FRONTAL), frame(TURNED), frame(TURNED, mirror=True)
+    root = tmp_path_factory.mktemp("camera")
+    (root / "pass").mkdir()
+    (root / "still").mkdir()
+    for i, f in enumerate([front] * 3 + [left] * 4 + [front] * 2 + [right] * 4 + [front] * 4):
+        Image.fromarray(f).save(root / "pass" / f"{i:03d}.png")
+    Image.fromarray(front).save(root / "still" / "000.png")
+    small = np.ascontiguousarray(front[::-2, ::-2])          # the preview: every 2nd pixel, mirrored, bottom-up
+    needles = {"frame:raw": [bytes(front[240, 290:].tobytes()[:64])],
+               "preview:raw": [bytes(small[120, 145:].tobytes()[:64])]}
+    assert all(len(set(n[0])) > 8 for n in needles.values()), "needles from the face, not the background"
+    return root / "pass", root / "still", needles
+
+
+@pytest.fixture(scope="module")
+def rig(camera_frames):
+    frames, still, _ = camera_frames
     with SimulatedIdReader(baud=115200) as sim:
-        kiosk = Kiosk(sim.path)
+        kiosk = Kiosk(sim.path, frames, still)
         yield sim, kiosk
         kiosk.close()
 
@@ -133,20 +174,14 @@ def by_value(hits: dict[str, int]) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("ending", ["end", "home_clear", "timeout", "removed"])
-def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig, ending):
-    sim, kiosk = rig
+def session_card():
     card, _digests = fresh_card(seed=random.randrange(1 << 30))
     # an address and photo of this session only (fresh_card's are constants the child imports too)
-    card = dataclasses.replace(card, address="测试省" + "".join(random.choice("东南西北中") for _ in range(6)) + "路9号",
+    return dataclasses.replace(card, address="测试省" + "".join(random.choice("东南西北中") for _ in range(6)) + "路9号",
                                photo_wlt=make_test_wlt(random.randrange(1000, 1 << 30)))
-    needles = card_needles(card)
-    worker = int(kiosk.ask("consent", "armed").split()[1])
-    assert worker in kiosk_pids(kiosk.proc.pid) and worker != kiosk.proc.pid
-    sim.place_card(card)
-    kiosk.ask("wait_identified", "identified")
-    core_during = by_value(scan(kiosk.proc.pid, needles))
-    worker_during = by_value(scan(worker, needles))
+
+
+def end_and_scan(sim, kiosk, ending: str, needles) -> tuple[list[int], dict[str, int], dict[str, int]]:
     if ending == "removed":
         sim.remove_card()
     kiosk.ask(ending, "ended")
@@ -154,11 +189,45 @@ def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig,
         sim.remove_card()
     time.sleep(5)                    # the issue's "5 s after the session ends", counted from its end
     pids = kiosk_pids(kiosk.proc.pid)
-    after_detail = scan_all(pids, needles)
-    after = by_value(after_detail)
+    detail = scan_all(pids, needles)
+    return pids, detail, by_value(detail)
+
+
+@pytest.mark.parametrize("ending", ["end", "home_clear", "timeout", "removed"])
+def test_idf_memory_holds_the_card_during_the_session_and_nothing_5_s_after(rig, camera_frames, ending):
+    sim, kiosk = rig
+    card = session_card()
+    needles = {**card_needles(card), **camera_frames[2]}
+    worker = int(kiosk.ask("consent", "armed").split()[1])
+    assert worker in kiosk_pids(kiosk.proc.pid) and worker != kiosk.proc.pid
+    sim.place_card(card)
+    kiosk.ask("wait_identified", "identified")
+    core_during = by_value(scan(kiosk.proc.pid, needles))
+    worker_during = by_value(scan(worker, needles))
+    pids, after_detail, after = end_and_scan(sim, kiosk, ending, needles)
     print(f"\n{ending}: during: worker {worker_during} core {core_during}; after (pids {pids}) {after}\n"
           f"  after, by encoding: { {k: n for k, n in after_detail.items() if n} }")
     assert all(worker_during[k] > 0 for k in ("name", "number", "address", "face")), f"control: {worker_during}"
-    assert sum(core_during.values()) == 0, f"the core held card data during the session: {core_during}"
+    assert sum(core_during.values()) == 0, f"the core held card data or a frame during the session: {core_during}"
     assert worker not in pids and not Path(f"/proc/{worker}").exists(), "the identity worker outlived the session"
     assert sum(after.values()) == 0, f"after the session ({ending}): {after}"
+
+
+def test_idf_memory_camera_frames_stay_in_the_worker_and_end_with_the_session(rig, camera_frames):
+    """结束办理 while the face check still asks to turn: until then the worker has the camera's frames and
+    the core the preview it shows, never a frame; 5 s after, no kiosk process has either."""
+    sim, kiosk = rig
+    card = session_card()
+    needles = {**card_needles(card), **camera_frames[2]}
+    worker = int(kiosk.ask("consent_still", "armed").split()[1])
+    sim.place_card(card)
+    kiosk.ask("wait_face", "face")
+    core_during = by_value(scan(kiosk.proc.pid, needles))
+    worker_during = by_value(scan(worker, needles))
+    pids, after_detail, after = end_and_scan(sim, kiosk, "end", needles)
+    print(f"\nface check: during: worker {worker_during} core {core_during}; after (pids {pids}) {after}")
+    assert worker_during["frame"] > 0 and worker_during["face"] > 0, f"control (worker): {worker_during}"
+    assert core_during["preview"] > 0, f"control (the core shows the preview): {core_during}"
+    assert core_during["frame"] == 0, f"a camera frame in the core: {core_during}"
+    assert sum(v for k, v in core_during.items() if k != "preview") == 0, f"the core during the check: {core_during}"
+    assert worker not in pids and sum(after.values()) == 0, f"after the session: {after}"

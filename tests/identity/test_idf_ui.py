@@ -231,3 +231,53 @@ def _clipped(screen):
             if y < -1 or y + w.height > nav.y + 1:
                 out.append(w.text[:20])
     return out
+
+
+def test_idf_ui_the_workers_camera_preview_is_on_the_face_screen(make_ui, worker_reader, faces_dir, face_frame,
+                                                                 tmp_path):
+    """A real camera (``file://`` stills standing in for ``v4l2://``): the identity worker opens it and
+    the face screen shows the citizen's preview from the worker; the kiosk reads no frame. 结束办理
+    mid-check blanks the picture and gives the camera back."""
+    from idf_helpers import CARD_PHOTO, FRONTAL
+    from PIL import Image
+
+    from drivers.camera import make_camera
+    from drivers.registry import open_device
+    Image.fromarray(face_frame(FRONTAL)).save(tmp_path / "000.png")     # a face that never turns
+    uri = f"file://{tmp_path}"
+    camera = open_device(make_camera("camera", uri))
+    camera.read = lambda: pytest.fail("a camera frame was read in the kiosk")
+    ui = make_ui()
+    verifier = worker_reader.enable_face({"total_timeout_s": 40.0, "turn_timeout_s": 30.0,
+                                          "reference_file": str(faces_dir / CARD_PHOTO), "camera_uri": uri})
+    svc = IdentityService(worker_reader, camera, verifier, ui.kiosk.session, ui.kiosk.config, ui.clock,
+                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+    ui.kiosk.identity = svc
+    try:
+        ui.kiosk.session.go("item", id=next(iter(ui.kiosk.catalogue.by_id)))
+        ui.frames(2)
+        ui.kiosk.session.go("consent")
+        ui.frames(2)
+        through_consent(ui)
+        wait_screen(ui, "idcard")
+        assert svc.reader.wait_fresh_check(3)
+        ui.wait_until(lambda: svc.verifier.state.value == "ready", 40)
+        svc.reader.simulator.place_card("resident")
+        wait_screen(ui, "face", 10)
+        ui.wait_until(lambda: "请向左转头" in texts(ui), 30)
+        ui.wait_until(lambda: ui.screen.texture is not None, 20)
+        assert tuple(ui.screen.texture.size) == (320, 240) and not camera.is_open
+        shot = ui.screenshot("identity-face-worker-camera")
+        preview = ui.screen.ids.preview
+        x, y = preview.to_window(*preview.center)
+        img = Image.open(shot).convert("RGB")
+        box = img.crop((int(x) - 60, img.height - int(y) - 60, int(x) + 60, img.height - int(y) + 60))
+        colours = box.getcolors(maxcolors=1 << 16)
+        assert colours is None or len(colours) > 200, "the preview shows no picture"   # a face, not a flat box
+        ui.kiosk.session.end("finished")                  # 结束办理 (the banner's button, tested elsewhere)
+        ui.wait_until(lambda: ui.kiosk.session.identity is None and ui.app.manager.current != "face", 20)
+        ui.wait_until(lambda: camera.is_open and svc.camera_share.lent_to is None, 15)
+        assert svc.preview.size is None and ui.app.screens["face"].texture is None
+    finally:
+        svc.close()
+        camera.close()

@@ -243,3 +243,79 @@ def test_idf_worker_dies_with_the_kiosk(tmp_path):
         core.kill()
         import shutil
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def frames_dir(tmp_path, turn_frames):
+    """A real camera's frames as the worker reads them (``file://``): the liveness sequence, one still each."""
+    from PIL import Image
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i, frame in enumerate(turn_frames(("left", "right"))):
+        Image.fromarray(frame).save(folder / f"{i:03d}.png")
+    return folder
+
+
+def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(worker_reader, faces_dir,
+                                                                              frames_dir):
+    """A real camera (here ``file://`` stills): the kiosk lends it to the worker for the try (closed here,
+    no frame read here), gets the small preview to show, and opens it again when the worker is done."""
+    from idf_helpers import CARD_PHOTO
+
+    from drivers.camera import make_camera
+    from drivers.registry import open_device
+    uri = f"file://{frames_dir}"
+    camera = open_device(make_camera("camera", uri))
+    assert camera.is_open
+    reads = []
+    real_read = camera.read
+    camera.read = lambda: reads.append(1) or real_read()
+    verifier = worker_reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces_dir / CARD_PHOTO),
+                                          "camera_uri": uri})
+    session = Session(90, 20)
+    svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
+                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+    seen = []
+    svc.subscribe(lambda s: seen.append((s.step, camera.is_open, svc.camera_share.lent_to, svc.preview.size)))
+    try:
+        session.go("item", id="x")
+        session.go("consent")
+        states = States(svc)
+        mark = consent(svc, states)
+        svc.reader.simulator.place_card("resident")
+        states.wait("identified", 60, since=mark)
+        assert session.identity.face_verified
+        during = [s for s in seen if s[0] is Step.FACE]
+        assert during and all(not is_open and lent == "the identity worker" for _, is_open, lent, _ in during)
+        # the face screen had the worker's previews: half the frame's size, never a full frame here
+        assert any(size == (320, 240) for *_, size in during[1:]) and not reads
+        assert svc.preview.size is None                      # gone with the try
+        wait_for(lambda: camera.is_open and svc.camera_share.lent_to is None, 10, "the camera back in the kiosk")
+        assert camera.state is DeviceState.READY and not reads
+    finally:
+        svc.close()
+        camera.close()
+
+
+def test_idf_worker_camera_held_by_a_call_is_fed_by_the_kiosk(worker_reader, faces_dir, frames_dir, camera,
+                                                             turn_frames):
+    """While a video call in the kiosk holds the camera, the worker cannot open it: the kiosk reads the
+    frames and passes them on, as with the simulator; the call keeps its camera."""
+    from idf_helpers import CARD_PHOTO
+    verifier = worker_reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces_dir / CARD_PHOTO),
+                                          "camera_uri": f"file://{frames_dir}"})
+    session = Session(90, 20)
+    svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
+                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+    try:
+        assert svc.camera_share.take("the video call") is camera
+        camera.set_frames(turn_frames(("left", "right")))
+        session.go("item", id="x")
+        session.go("consent")
+        states = States(svc)
+        mark = consent(svc, states)
+        svc.reader.simulator.place_card("resident")
+        states.wait("identified", 60, since=mark)
+        assert camera.is_open and svc.camera_share.holder == "the video call" and svc.camera_share.lent_to is None
+    finally:
+        svc.close()
