@@ -39,6 +39,7 @@ class Kiosk:
     camera_share: Any = None  # kiosk.device_watch.Handover: the face check and the video call take turns
     web: Any = None           # kiosk.web.WebService when a browser is configured (网上办)
     phone_upload: Any = None  # kiosk.web.phone.PhoneUpload: 手机上传 when there are a browser and a hub
+    identity_fill: Any = None  # kiosk.web.fill.IdentityFill: 填入证件信息 (the identity worker types it)
     voice: Any = None         # kiosk.voice.VoiceGuide (语音播报) on the audio device
     status: Any = None        # kiosk.ops.status.StatusReporter: staff notified through the hub
     records: Any = None       # kiosk.records.RecordsService: 工单, 好差评, questions to the hub (outbox)

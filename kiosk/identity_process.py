@@ -89,3 +89,38 @@ class Reaper:
             proc.stdout.close()
         except OSError:
             pass
+
+
+class Requests:
+    """Questions to the worker that get one answer each (``req`` ids): 填入证件信息's ``fill``."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._next = 0
+        self._waiting: dict[int, Any] = {}
+
+    def ask(self, write, obj: dict):
+        """Sends ``obj`` with a fresh ``req`` through ``write``; a Future that gets the answer's code."""
+        from concurrent.futures import Future
+        future: Future = Future()
+        with self._lock:
+            self._next += 1
+            self._waiting[self._next] = future
+            req = self._next
+        write({**obj, "req": req})
+        return future
+
+    def answer(self, msg: dict) -> None:
+        with self._lock:
+            req = msg.get("req")
+            future = self._waiting.pop(req, None) if isinstance(req, int) else None
+        if future is not None and not future.done():
+            future.set_result(str(msg.get("code")))
+
+    def drop_all(self) -> None:
+        """The worker ended: every open question's answer is ``no_card``."""
+        with self._lock:
+            waiting, self._waiting = list(self._waiting.values()), {}
+        for future in waiting:
+            if not future.done():
+                future.set_result("no_card")

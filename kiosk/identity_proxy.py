@@ -27,7 +27,7 @@ from drivers.base import DeviceError, DeviceState
 from drivers.id_reader import CardType, IdCardReader
 from drivers.id_reader import errors as E
 
-from .identity_process import QUIT_WAIT_S, Reaper, messages, send, spawn_worker
+from .identity_process import QUIT_WAIT_S, Reaper, Requests, messages, send, spawn_worker
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,34 @@ class WorkerCard:
     __str__ = __repr__
 
 
-class WorkerIdReader(IdCardReader):
+class CardRequests:
+    """What the core may ask the worker about a card it holds (by handle); never its data."""
+
+    _proc: Any
+    _asks: Requests
+
+    def _write(self, proc: Any, obj: dict) -> None:
+        raise NotImplementedError
+
+    def drop(self, handle: str) -> None:
+        proc = self._proc
+        if proc is not None:
+            self._write(proc, {"cmd": "drop", "handle": handle})
+
+    def fill(self, handle: str, field: str, devtools: str, allowed: list[str]):
+        """填入证件信息: the worker types the card's ``field`` into that page (kiosk/identity_worker_fill.py).
+        A Future of the answer's code; ``no_card`` when no worker runs."""
+        proc = self._proc
+        return self._asks.ask(lambda obj: self._write(proc, obj) if proc is not None else self._asks.drop_all(),
+                              {"cmd": "fill", "handle": handle, "field": field, "devtools": devtools,
+                               "allowed": list(allowed)})
+
+    def decode_photo(self, card) -> bytes:
+        """Never here: the photo stays in the worker, which runs the face check (``enable_face``)."""
+        raise DeviceError(E.IDR_PHOTO_UNAVAILABLE, "the card photo stays in the identity worker")
+
+
+class WorkerIdReader(CardRequests, IdCardReader):
     """``WorkerIdReader("id_reader", "serial:///dev/ttyUSB0", timeouts={...})``; opts go to the worker."""
 
     simulator: Any = None
@@ -98,6 +125,7 @@ class WorkerIdReader(IdCardReader):
         self._spawned = threading.Event()          # the current start has run (spawned or failed)
         self._spawned.set()
         self.face: Any = None                      # WorkerFaceVerifier once enable_face() was called
+        self._asks = Requests()                    # 填入证件信息's questions to the worker
 
     def enable_face(self, config: dict[str, Any]):
         """The face engine runs in the worker too; returns the core's verifier for it.
@@ -223,6 +251,7 @@ class WorkerIdReader(IdCardReader):
             self._set_state(DeviceState.READY)   # between sessions: the last usable state stands
         self._write(proc, {"cmd": "quit"})
         self._reaper.end(proc)
+        self._asks.drop_all()
 
     def wait_ended(self, timeout: float = QUIT_WAIT_S + 2) -> bool:
         """Blocks until every ended worker has exited (tests, benches, shutdown, the next start)."""
@@ -262,15 +291,6 @@ class WorkerIdReader(IdCardReader):
 
     def wait_fresh_check(self, timeout: float = 2.0) -> bool:
         return self._fresh.wait(timeout)
-
-    def drop(self, handle: str) -> None:
-        proc = self._proc
-        if proc is not None:
-            self._write(proc, {"cmd": "drop", "handle": handle})
-
-    def decode_photo(self, card) -> bytes:
-        """Never here: the photo stays in the worker, which runs the face check (``enable_face``)."""
-        raise DeviceError(E.IDR_PHOTO_UNAVAILABLE, "the card photo stays in the identity worker")
 
     # -- the pipe ----------------------------------------------------------------------------
     def _write(self, proc: Any, obj: dict) -> None:
@@ -316,6 +336,8 @@ class WorkerIdReader(IdCardReader):
             self._emit("card_inserted", card=WorkerCard.from_message(self, msg))
         elif ev == "fresh":
             self._fresh.set()
+        elif ev == "filled":
+            self._asks.answer(msg)
         elif ev in ("face_state", "frame", "face_progress", "face_done", "camera_closed") and self.face is not None:
             self.face.on_message(msg)
 

@@ -18,6 +18,9 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
                                            the face check, here (camera: with the camera this
                                            process opens itself, else frames from the core)
     {"cmd": "face_cancel"}
+    {"cmd": "fill", "req": n, "handle": h, "field": "number"|"name", "devtools": "ws://127.0.0.1:…",
+     "allowed": [...]}                     填入证件信息: typed into that page by this process
+                                           (identity_worker_fill.py); answered with ``filled``
     {"cmd": "quit"}                        wipe everything and exit (also on end of input)
 
 and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
@@ -25,7 +28,7 @@ and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
 ``card_inserted`` (handle + masked fields + verdicts), ``fresh`` (the fresh check after
 polling was turned on has run); with the face engine here (``"face": {...}`` in the
 set-up, see identity_worker_face.py): ``face_state``, ``frame`` (send the next camera frame),
-``face_progress``, ``face_done``, ``camera_closed`` (its own camera is closed: the kiosk may open
+``face_progress``, ``face_done``, ``camera_closed``; ``filled`` (req, code) (its own camera is closed: the kiosk may open
 it again). Standard output is the protocol only: file
 descriptor 1 is pointed at standard error before anything else is imported.
 """
@@ -114,7 +117,18 @@ class Worker:
                                 own_camera=bool(cmd.get("camera")))
             elif name == "face_cancel" and self.face is not None:
                 self.face.cancel()
+            elif name == "fill":
+                self._fill(cmd)
         self.close()
+
+    def _fill(self, cmd: dict) -> None:
+        """填入证件信息 on its own thread: the answer is a code (identity_worker_fill.py)."""
+        from .identity_worker_fill import fill
+        with self._cards_lock:
+            card = self.cards.get(cmd.get("handle") or "")
+        args = (card, str(cmd.get("field")), str(cmd.get("devtools")), list(cmd.get("allowed") or ()))
+        threading.Thread(target=lambda: self.send("filled", req=cmd.get("req"), code=fill(*args)),
+                         name="worker-fill", daemon=True).start()
 
     def _poll(self, on: bool) -> None:
         if not hasattr(self.reader, "poll"):

@@ -145,6 +145,26 @@ class PhoneBridge(EventDispatcher):
         self.state = self.phone.state.value
 
 
+class FillBridge(EventDispatcher):
+    """填入证件信息 (kiosk/web/fill.py) as Kivy properties, main thread only: whether it is offered now
+    (a text field of the page has the focus and the identity worker holds the card), and its outcome."""
+    offered = BooleanProperty(False)
+    state = StringProperty("idle")               # kiosk.web.fill.FillState values
+    message = StringProperty("")                 # what was filled (masked) or why not (a marked text)
+
+    def __init__(self, fill, **kwargs):
+        super().__init__(**kwargs)
+        self.fill = fill
+        for source in (fill.changes, fill.web.changes, fill.session):
+            source.subscribe(lambda *_args: on_main(self.sync))
+        self.sync()
+
+    def sync(self) -> None:
+        self.offered = self.fill.offered
+        self.message = self.fill.message
+        self.state = self.fill.state.value
+
+
 class AdminBridge(EventDispatcher):
     """The admin screen's core (kiosk/ops/admin.py) as Kivy properties, main thread only.
     ``revision`` moves on every change (the screen reads the service's snapshot then); a login

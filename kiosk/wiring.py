@@ -35,6 +35,9 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
     from .web import build_web
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
+    if kiosk.web is not None:
+        from .web.fill import IdentityFill
+        kiosk.identity_fill = IdentityFill(kiosk.web, kiosk.session, config["web.allowed_hosts"])
     from .ops.admin import admin_of
     admin_of(kiosk)        # the admin screen's core, before the hub link: its events (lockouts) can go there
     watch = DeviceWatch(kiosk.devices)

@@ -147,6 +147,9 @@ class WebScreen(PrintPreview, KioskScreen):
     camera_texture = ObjectProperty(None, allownone=True)
     ask_phone = BooleanProperty(False)   # 手机上传 can answer the page's upload (a hub makes the link)
     bridge = ObjectProperty(None, allownone=True)
+    fill_offered = BooleanProperty(False)   # 填入证件信息: a field has the focus and the card can fill it
+    fill_note = StringProperty("")
+    fill_bridge = ObjectProperty(None, allownone=True)
 
     def show(self, **params) -> None:
         self.title = params.get("title") or N_("网上办事")
@@ -162,6 +165,12 @@ class WebScreen(PrintPreview, KioskScreen):
                              ask_capture=self.setter("ask_capture"), ask_pages=self.setter("ask_pages"),
                              ask_file=self._on_ask_file,
                              refusal=self._on_refusal)
+        fill = self.kiosk.identity_fill
+        if self.fill_bridge is None and fill is not None:
+            from kiosk.ui_bridge import FillBridge
+            self.fill_bridge = FillBridge(fill)
+            self.fill_bridge.bind(offered=self._on_fill_offered, message=lambda _b, m: setattr(
+                self, "fill_note", _(m) if m else ""))
         self.ids.page.web = web
         self.ids.typing.web = web
         self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
@@ -206,7 +215,17 @@ class WebScreen(PrintPreview, KioskScreen):
         kw, kh = keyboard_size(self.app.theme.large)
         # the docked keyboard is scaled to the window's width (Kivy's VKeyboard dock mode)
         covered = kh * Window.width / kw if self.ids.typing.focus else 0
+        covered += self.ids.fill_strip.height if self.fill_offered else 0
         web.resize(int(Window.width), int(Window.height - self.app.theme.nav_h - covered))
+
+    def _on_fill_offered(self, _bridge, offered: bool) -> None:
+        self.fill_offered = offered
+        Clock.schedule_once(lambda _dt: self._fit_page(), 0)
+
+    def fill(self, field: str) -> None:
+        """填入身份证号 / 填入姓名: the identity worker types it into the focused field."""
+        if self.kiosk.identity_fill is not None:
+            self.kiosk.identity_fill.fill(field)
 
     def _on_frame(self, _bridge, _seq) -> None:
         if self.manager is not None and self.manager.current == self.name:

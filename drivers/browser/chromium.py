@@ -38,7 +38,10 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--disable-translate",
          "--disable-features=Translate,DownloadBubble,SpareRendererForSitePerProcess,MediaRouter",
-         "--disable-dev-tools", "--noerrdialogs", "--disable-infobars", "--password-store=basic"]
+         "--disable-dev-tools", "--noerrdialogs", "--disable-infobars", "--password-store=basic",
+         # the identity worker's own way to the page (填入证件信息): a loopback port Chromium picks and
+         # names in the RAM profile's DevToolsActivePort, alive only with the citizen's session
+         "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1"]
 REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>不在访问范围</title>
 <body style="font:28px sans-serif;text-align:center;padding-top:15%">
 <h1 style="font-size:40px">此网站不在本机可访问范围内</h1><p>{host}</p>
@@ -286,6 +289,10 @@ class Browser(BrowserDevice):
     def back(self) -> None:
         self._post(lambda: self._page and self._page.go_back(wait_until="commit"))
 
+    def devtools_page(self) -> str | None:
+        """The shown page's own DevTools address (``ws://127.0.0.1:PORT/devtools/page/ID``), or None."""
+        return self._call(lambda: page_address(self._context, self._page, self._profile), 10) if self._page else None
+
     def end_session(self) -> None:
         """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
         if self._thread is None:
@@ -314,3 +321,22 @@ class Browser(BrowserDevice):
     @property
     def profile(self) -> Path | None:
         return self._profile
+
+
+def page_address(context: Any, page: Any, profile: Path | None) -> str | None:
+    """Where a second DevTools client reaches ``page``: the port Chromium wrote into the profile and
+    the page's target id. Browser thread."""
+    try:
+        port = int((profile / "profile" / "DevToolsActivePort").read_text().split()[0]) if profile else 0
+        cdp = context.new_cdp_session(page)
+        try:
+            target = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
+        finally:
+            cdp.detach()
+    except (OSError, ValueError, IndexError, KeyError) as exc:
+        log.warning("browser: no DevTools address for the page (%s)", type(exc).__name__)
+        return None
+    except Exception as exc:  # noqa: BLE001 - Playwright's errors (a closed page)
+        log.warning("browser: no DevTools address for the page (%s)", type(exc).__name__)
+        return None
+    return f"ws://127.0.0.1:{port}/devtools/page/{target}" if port else None

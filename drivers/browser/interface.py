@@ -26,6 +26,11 @@ class BrowserDevice(Device, abc.ABC):
     @abc.abstractmethod
     def end_session(self) -> None: ...
 
+    def devtools_page(self) -> str | None:
+        """The shown page's own DevTools address for another local client (the identity worker's
+        填入证件信息), or None where the backend has none."""
+        return None
+
     # the page as the kiosk draws it: frames out, the citizen's taps and keys in (view pixels)
     @abc.abstractmethod
     def show(self, on_frame: Callable[[bytes, int, int], None], on_focus: Callable[[bool, str], None],
