@@ -12,7 +12,9 @@
 2. card placed → ``IDENTIFIED`` with the real face engine on a scripted camera
    (the same person, head turns as asked; the photos in tests/fixtures/faces): reader
    and engine in the kiosk, then both in the identity worker (frames from the kiosk's
-   camera through the frame pipe), with the worker's engine load per session.
+   camera through the frame pipe), with the worker's engine load per session, then the
+   worker opening the camera itself (``file://`` stills standing in for ``v4l2://``; the
+   kiosk lends it its camera and gets only the preview).
 """
 from __future__ import annotations
 
@@ -154,7 +156,7 @@ def face_frames(engine, photo_path: Path, mirror=False):
     return np.ascontiguousarray(canvas[:, ::-1]) if mirror else canvas
 
 
-def bench_face(rounds: int, poll: float, worker: bool) -> None:
+def bench_face(rounds: int, poll: float, worker: bool, own_camera: bool = False) -> None:
     shared = ROOT / "tests" / "fixtures" / "faces"
     if not shared.is_dir():
         sys.exit(f"{shared} not found: the test photos are part of the repository")
@@ -172,17 +174,28 @@ def bench_face(rounds: int, poll: float, worker: bool) -> None:
     card_photo = load_rgb(shared / "obama_2012_portrait_small.jpg")
     reader = make_reader(worker, poll)
     camera = make_camera("camera", "sim://")
+    setup: dict = {"total_timeout_s": 30.0, "reference_file": str(shared / "obama_2012_portrait_small.jpg")}
+    if own_camera:  # a real camera's stand-in: the stills as files the worker's camera opens
+        import tempfile
+
+        from PIL import Image
+        folder = Path(tempfile.mkdtemp(prefix="bench-frames-"))
+        for i, frame in enumerate(seq):
+            Image.fromarray(frame).save(folder / f"{i:03d}.png")
+        camera = make_camera("camera", f"file://{folder}")
+        camera.open()
+        setup["camera_uri"] = f"file://{folder}"
     if worker:      # the kiosk's set-up: the engine in the worker too; its "chip photo" is the fixture face
         verifier.close()
-        verifier = reader.enable_face({"total_timeout_s": 30.0,
-                                       "reference_file": str(shared / "obama_2012_portrait_small.jpg")})
+        verifier = reader.enable_face(setup)
         svc, session = service(reader, camera, verifier, None)
     else:
         svc, session = service(reader, camera, verifier, lambda _c: card_photo.copy())
     gone = removal_watch(reader)
     read, identified, engine_ready = [], [], []
     for _ in range(rounds):
-        camera.set_frames([f.copy() for f in seq])
+        if not own_camera:
+            camera.set_frames([f.copy() for f in seq])
         session.go("consent")
         t_begin = time.perf_counter()
         svc.begin()
@@ -203,11 +216,15 @@ def bench_face(rounds: int, poll: float, worker: bool) -> None:
         reader.simulator.remove_card()
         gone.wait(5)
         session.end("bench")
+        if own_camera:                     # the kiosk has its camera back before the next citizen
+            while not camera.is_open and time.perf_counter() - t0 < 60:
+                time.sleep(0.005)
     svc.close()
     reader.close()
     verifier.close()
     camera.close()
     where = "identity worker: reader and face engine" if worker else "reader and engine in the kiosk"
+    where += ", and the camera (opened there)" if own_camera else ""
     print(f"card placed → identified (real engine, {len(seq)} scripted frames with two head turns; {where})")
     if worker:
         print(f"  consent screen → engine ready in worker {ms(engine_ready)}  (every session)")
@@ -233,6 +250,7 @@ def main() -> None:
     if args.face_rounds:
         bench_face(args.face_rounds, args.poll, False)
         bench_face(args.face_rounds, args.poll, True)
+        bench_face(args.face_rounds, args.poll, True, own_camera=True)
 
 
 if __name__ == "__main__":
