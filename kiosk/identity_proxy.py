@@ -43,18 +43,28 @@ class WorkerCard:
         self.reader, self.handle, self.card_type = reader, handle, card_type
         self._masked_name, self._masked_number = masked_name, masked_number
         self.check_digit_valid, self._expired = check_digit_valid, expired
+        self.masked_fields: dict[str, str] = {}    # address, validity: masked, for 填入证件信息's buttons
 
     @classmethod
     def from_message(cls, reader: "WorkerIdReader", msg: dict) -> "WorkerCard":
         """The worker's ``card_inserted`` event: masked strings, verdicts and the handle only."""
-        return cls(reader, msg["handle"], CardType[msg["card_type"]], msg["masked_name"],
+        card = cls(reader, msg["handle"], CardType[msg["card_type"]], msg["masked_name"],
                    msg["masked_number"], msg.get("check_digit_valid"), bool(msg.get("expired")))
+        card.masked_fields = {"address": str(msg.get("masked_address") or ""),
+                              "validity": str(msg.get("masked_validity") or "")}
+        return card
 
     def masked_name(self) -> str:
         return self._masked_name
 
     def masked_number(self) -> str:
         return self._masked_number
+
+    def masked_address(self) -> str:
+        return self.masked_fields.get("address", "")
+
+    def masked_validity(self) -> str:
+        return self.masked_fields.get("validity", "")
 
     def is_expired(self, today=None) -> bool:
         """The worker's verdict against the day the session started."""
@@ -63,6 +73,7 @@ class WorkerCard:
     def wipe(self) -> None:
         handle, self.handle = self.handle, ""
         self._masked_name = self._masked_number = ""
+        self.masked_fields = {}
         if handle:
             self.reader.drop(handle)
 

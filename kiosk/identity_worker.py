@@ -91,6 +91,7 @@ class Worker:
         logfilter.hold(card.name)      # this process's log lines mask the name too
         self.send("card_inserted", handle=handle, card_type=card.card_type.name,
                   masked_name=card.masked_name(), masked_number=card.masked_number(),
+                  masked_address=card.masked_address(), masked_validity=card.masked_validity(),
                   check_digit_valid=card.check_digit_valid, expired=card.is_expired(self.today))
 
     # -- in ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""填入证件信息: the identity worker types the citizen's ID number or name into the web page.
+"""填入证件信息: the identity worker types the citizen's name, ID number, address or validity into the page.
 
 The kiosk's core never holds the clear number, so it cannot type it. On the citizen's tap it sends
 the worker the page's own DevTools address (``ws://127.0.0.1:PORT/devtools/page/ID``: no citizen
@@ -11,7 +11,8 @@ typed text would arrive) and disconnects. It answers a code only:
 * ``not_allowed``: the page is not on the hall's list (a page the citizen reached elsewhere gets nothing);
 * ``no_field``: no text field has the focus;
 * ``no_card``: the card is gone (the session ended);
-* ``no_page``: the page could not be reached (closed, crashed, not a local DevTools address).
+* ``no_page``: the page could not be reached (closed, crashed, not a local DevTools address);
+* ``no_value``: this card has no such field.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 log = logging.getLogger("kiosk.identity_worker")
-FIELDS = ("number", "name")
+FIELDS = ("name", "number", "address", "validity")
 TIMEOUT_S = 5.0
 
 # what has the focus, in the page or in a same-origin frame: an editable text field, or nothing
@@ -52,7 +53,10 @@ def fill(card: Any, field: str, devtools: str, allowed: list[str]) -> str:
         return "no_card"
     if not local_page(devtools):
         return "no_page"
-    text = card.number if field == "number" else card.name
+    text = {"name": card.name, "number": card.number, "address": card.address,
+            "validity": card.validity_text()}[field]
+    if not text:
+        return "no_value"                      # this card type has none (a foreigner card has no address)
     try:
         return asyncio.run(asyncio.wait_for(_fill(devtools, text, allowed), TIMEOUT_S))
     except (OSError, asyncio.TimeoutError, ValueError, KeyError) as exc:

@@ -16,7 +16,8 @@ import weakref
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
 
 from .i18n import N_, _
 from .identity_words import CARD_TEXT, FACE_FAIL_TEXT, FOREIGN_CARD, HELP_TITLE, HINT_TEXT, TURN_TEXT
@@ -151,6 +152,7 @@ class FillBridge(EventDispatcher):
     offered = BooleanProperty(False)
     state = StringProperty("idle")               # kiosk.web.fill.FillState values
     message = StringProperty("")                 # what was filled (masked) or why not (a marked text)
+    fields = DictProperty({})                    # field -> its masked value, for the buttons
 
     def __init__(self, fill, **kwargs):
         super().__init__(**kwargs)
@@ -161,6 +163,7 @@ class FillBridge(EventDispatcher):
 
     def sync(self) -> None:
         self.offered = self.fill.offered
+        self.fields = self.fill.fields() if self.offered else {}
         self.message = self.fill.message
         self.state = self.fill.state.value
 

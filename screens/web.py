@@ -27,6 +27,7 @@ from .signature import SignaturePad  # noqa: F401 - used in web.kv
 Factory.register("PageInput", module="screens.page_input")
 from kiosk.i18n import N_, _
 
+from .web_fill import FillSteps
 from .web_preview import PrintPreview
 from .widgets import KioskScreen
 
@@ -129,7 +130,7 @@ class AskLayer(FloatLayout):
         return super().on_touch_up(touch) if self.active else False
 
 
-class WebScreen(PrintPreview, KioskScreen):
+class WebScreen(FillSteps, PrintPreview, KioskScreen):
     opening = BooleanProperty(False)     # the page is on its way (the status says so; no way-on button yet)
     status = StringProperty("")          # opening / why it could not open ("" when the page shows)
     page_shown = BooleanProperty(False)
@@ -165,12 +166,7 @@ class WebScreen(PrintPreview, KioskScreen):
                              ask_capture=self.setter("ask_capture"), ask_pages=self.setter("ask_pages"),
                              ask_file=self._on_ask_file,
                              refusal=self._on_refusal)
-        fill = self.kiosk.identity_fill
-        if self.fill_bridge is None and fill is not None:
-            from kiosk.ui_bridge import FillBridge
-            self.fill_bridge = FillBridge(fill)
-            self.fill_bridge.bind(offered=self._on_fill_offered, message=lambda _b, m: setattr(
-                self, "fill_note", _(m) if m else ""))
+        self.attach_fill()
         self.ids.page.web = web
         self.ids.typing.web = web
         self._on_state(self.bridge, self.bridge.state if self.bridge else "failed")
@@ -217,15 +213,6 @@ class WebScreen(PrintPreview, KioskScreen):
         covered = kh * Window.width / kw if self.ids.typing.focus else 0
         covered += self.ids.fill_strip.height if self.fill_offered else 0
         web.resize(int(Window.width), int(Window.height - self.app.theme.nav_h - covered))
-
-    def _on_fill_offered(self, _bridge, offered: bool) -> None:
-        self.fill_offered = offered
-        Clock.schedule_once(lambda _dt: self._fit_page(), 0)
-
-    def fill(self, field: str) -> None:
-        """填入身份证号 / 填入姓名: the identity worker types it into the focused field."""
-        if self.kiosk.identity_fill is not None:
-            self.kiosk.identity_fill.fill(field)
 
     def _on_frame(self, _bridge, _seq) -> None:
         if self.manager is not None and self.manager.current == self.name:

@@ -53,6 +53,12 @@ def mask_number(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def mask_address(address: str) -> str:
+    """``北京市东城区景山前街4号`` → ``北京市********``: the first 3 characters (the province or city) kept."""
+    address = address.strip()
+    return address[:3] + "*" * min(8, max(0, len(address) - 3)) if address else ""
+
+
 @dataclass(repr=False)
 class IdCard:
     """Fields decoded from the 256-byte text block (spec 5.4–5.7); dates as ``datetime.date``.
@@ -115,6 +121,21 @@ class IdCard:
 
     def masked_number(self) -> str:
         return mask_number(self.number)
+
+    def masked_address(self) -> str:
+        return mask_address(self.address)
+
+    def validity_text(self) -> str:
+        """``2016.01.01-2036.01.01`` as printed on the card (``-长期`` for a long-term one)."""
+        if not self.valid_from:
+            return ""
+        until = self.valid_until.strftime("%Y.%m.%d") if self.valid_until else "长期"
+        return f"{self.valid_from.strftime('%Y.%m.%d')}-{until}"
+
+    def masked_validity(self) -> str:
+        """The years only: ``2016.**.**-2036.**.**``."""
+        text = self.validity_text()
+        return "-".join(part if part == "长期" else part[:4] + ".**.**" for part in text.split("-")) if text else ""
 
     def wipe(self) -> None:
         """Drop every personal field (strings emptied, bytes dropped, dates reset).

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""填入证件信息: the identified citizen's ID number or name typed into the web form for them.
+"""填入证件信息: the identified citizen's name, ID number, address or validity typed into the web form.
 
 Elderly citizens struggle most with typing an 18-digit number on a touchscreen, and the card is
 already read. But the kiosk's core never holds the clear number (issue 16): the identity worker
 does. So the core only asks: when a text field of an allowed page has the focus and the session
-holds a card the worker read, the web screen offers 填入身份证号 / 填入姓名; the tap sends the
+holds a card the worker read, the web screen offers 姓名 / 证件号码 / 住址 / 有效期限, each shown
+masked; the tap sends the
 worker the page's own DevTools address and the hall's allowlist, and the worker types it in
 (kiosk/identity_worker_fill.py). The core learns a code, and shows what was filled masked.
 """
@@ -21,12 +22,13 @@ from ..observe import Observers
 log = logging.getLogger(__name__)
 ANSWER_S = 8.0
 
-FIELD_NAMES = {"number": N_("身份证号"), "name": N_("姓名")}
+FIELD_NAMES = {"name": N_("姓名"), "number": N_("证件号码"), "address": N_("住址"), "validity": N_("有效期限")}
 MESSAGES = {
     "not_allowed": N_("这个网页不在本机可访问范围内，不能自动填入。"),
     "no_field": N_("请先点一下网页上要填写的输入框，再点填入。"),
     "no_card": N_("身份信息已清除。如需填入，请重新核验身份。"),
     "no_page": N_("网页暂时无法自动填入，请用键盘输入。"),
+    "no_value": N_("您的证件上没有这一项。"),
 }
 
 
@@ -62,8 +64,14 @@ class IdentityFill:
             self._card() is not None
 
     def masked(self, field: str) -> str:
-        identity = self.session.identity
-        return getattr(identity, "masked_number" if field == "number" else "masked_name", "") or ""
+        """What the button shows of ``field``: masked (测**例, 1100**********0013, 北京市****…)."""
+        card = self._card()
+        getter = getattr(card, f"masked_{field}", None) if field in FIELD_NAMES else None
+        return str(getter() or "") if callable(getter) else ""
+
+    def fields(self) -> dict[str, str]:
+        """The fields this card has, each masked, in the card's order."""
+        return {field: masked for field in FIELD_NAMES if (masked := self.masked(field))}
 
     def fill(self, field: str) -> None:
         """On the citizen's tap; returns at once."""

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from portal import Portal  # noqa: E402
 
 NUMBER, NAME = "110000199001010013", "测试样例"       # the simulator's fictitious resident card
+ADDRESS, VALIDITY = "测试省测试市测试区样例路1号", "2020.01.01-长期"
 ALLOWED = ["http://127.0.0.1"]
 
 
@@ -80,6 +81,11 @@ def test_idf_fill_the_worker_types_into_the_focused_field_of_an_allowed_page_onl
     browser.page_call(lambda page: page.focus("#name"))
     assert worker_reader.fill(card.handle, "name", address, ALLOWED).result(15) == "filled"
     assert field(browser, "#name") == NAME
+    for css, what, value in (("#address", "address", ADDRESS), ("#validity", "validity", VALIDITY)):
+        browser.page_call(lambda page, css=css: page.focus(css))
+        assert worker_reader.fill(card.handle, what, address, ALLOWED).result(15) == "filled"
+        assert field(browser, css) == value
+    assert card.masked_address() == "测试省********" and card.masked_validity() == "2020.**.**-长期"
 
     # nothing focused: nothing typed anywhere
     browser.evaluate("document.activeElement.blur()")
@@ -105,7 +111,8 @@ def test_idf_fill_the_worker_types_into_the_focused_field_of_an_allowed_page_onl
 @pytest.mark.ui
 def test_idf_fill_the_citizen_taps_fill_and_the_page_gets_the_number(make_ui, worker_reader, portal):
     """The identified citizen taps a field of the portal's form on the kiosk's screen: the strip
-    offers 填入身份证号 / 填入姓名; a tap fills the page's field and the strip says so, masked."""
+    offers 姓名 / 证件号码 / 住址 / 有效期限, each masked; a tap fills the page's field and the strip
+    says so, masked."""
     from drivers import registry
     from kiosk.devices import create
     from kiosk.identity_model import Identity
@@ -132,16 +139,29 @@ def test_idf_fill_the_citizen_taps_fill_and_the_page_gets_the_number(make_ui, wo
         card = read_card(worker_reader)
         kiosk.session.set_identity(Identity(card, None, None, face_verified=True))
         drv.wait_until(lambda: screen.fill_offered and screen.ids.fill_strip.height > 0, timeout=10)
+        drv.frames(3)
+        shown = {b: screen.ids[f"fill_{b}_btn"].text for b in ("name", "number", "address", "validity")}
+        assert shown == {"name": "姓名  测**例", "number": "证件号码  1100**********0013",
+                         "address": "住址  测试省********", "validity": "有效期限  2020.**.**-长期"}, shown
         drv.screenshot("web-fill-offered")
+        from ui_kit import overflowing
+        assert not overflowing(screen.ids.fill_strip), overflowing(screen.ids.fill_strip)
         drv.tap(screen.ids.fill_number_btn)
         drv.wait_until(lambda: field(device, "#number") == NUMBER, timeout=20)
-        drv.wait_until(lambda: "1100**********0013" in screen.ids.fill_note.text, timeout=10)
-        assert NUMBER not in screen.ids.fill_note.text
+        drv.wait_until(lambda: "1100**********0013" in screen.ids.fill_toast.text, timeout=10)
+        assert NUMBER not in screen.ids.fill_toast.text
+        assert not overflowing(screen.ids.fill_strip) and not overflowing(screen.ids.fill_toast)
         drv.screenshot("web-fill-number")
         tap_field(drv, "#name")
         drv.tap(screen.ids.fill_name_btn)
         drv.wait_until(lambda: field(device, "#name") == NAME, timeout=20)
-        drv.wait_until(lambda: "测**例" in screen.ids.fill_note.text, timeout=10)
+        drv.wait_until(lambda: "测**例" in screen.ids.fill_toast.text, timeout=10)
+        drv.tap(screen.ids.large_btn)               # 大字: the buttons keep the field's name only
+        drv.wait_until(lambda: drv.app.ui.large_text, timeout=5)
+        drv.frames(4)
+        assert screen.ids.fill_number_btn.text == "证件号码" and screen.fill_offered
+        assert not overflowing(screen.ids.fill_strip) and not overflowing(screen.ids.fill_toast)
+        drv.screenshot("web-fill-large")
         kiosk.session.end("finished")
         drv.wait_until(lambda: web.state.value == "closed" and not screen.fill_offered, timeout=15)
         assert worker_reader.wait_ended()

@@ -13,6 +13,7 @@ INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>测试
 <body style="margin:8px"><div id="mark" style="position:absolute;top:0;right:0;width:160px;height:60px;background:rgb(10,125,50)"></div>
 <h1>测试政务网</h1>
 <form action="/submit" method="post"><input name="name" id="name"><input name="number" id="number">
+<input name="address" id="address"><input name="validity" id="validity">
 <button id="send">提交</button></form>
 <a id="blank" href="/guide" target="_blank">办事指南（新窗口）</a>
 <a id="away" href="http://localhost:{port}/elsewhere">别的网站</a>
