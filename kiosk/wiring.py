@@ -38,6 +38,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     if kiosk.web is not None:
         from .web.fill import IdentityFill
         kiosk.identity_fill = IdentityFill(kiosk.web, kiosk.session, config["web.allowed_hosts"])
+        kiosk.web.camera_share = kiosk.camera_share   # a page's 人脸认证 borrows the face camera
     from .ops.admin import admin_of
     admin_of(kiosk)        # the admin screen's core, before the hub link: its events (lockouts) can go there
     watch = DeviceWatch(kiosk.devices)

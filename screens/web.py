@@ -35,6 +35,9 @@ DRAG_PX = 12            # a finger that moves further than this scrolls instead 
 OPENING = N_("正在打开网上办事页面，请稍候…")
 # the way on when the page cannot open, by where the citizen came from
 WAY_ON = {"item": N_("您可以返回指南，扫码用手机办理，或请工作人员帮助。"), "home": N_("请稍后再试，或请工作人员帮助。")}
+# a page's getUserMedia (人脸认证 on the portal): the citizen's consent, as the identity flow asks it
+CAMERA_WORDS = N_("网站“{host}”要使用本机的摄像头和麦克风（例如人脸认证），会拍到您的面部。您同意吗？")
+CAMERA_KEEP = N_("画面只发给这个网站，用于本次办理；本机不保存。不同意也可以：请用手机办理，或请工作人员帮助。")
 
 
 class PageView(Widget):
@@ -225,6 +228,8 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
 
     def ask_words(self) -> str:
         """What the kiosk's dialog says: the page's own words, or for an upload the way on."""
+        if self.ask_kind == "camera":            # 人脸认证 on the page: the citizen's consent, as for identity
+            return _(CAMERA_WORDS).format(host=self.ask_text) + "\n" + _(CAMERA_KEEP)
         if self.ask_kind != "chooser":
             return self.ask_text
         offered = self.ask_image or self.ask_capture or self.ask_phone

@@ -25,13 +25,13 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from drivers.base import DeviceError, DeviceState, DeviceUri
 
 from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
 from .interface import BrowserDevice, Check
-from .view import FOCUS_WATCH, PRINT_HOOK, AskSink, DocSink, FocusSink, FrameSink, View
+from .view import CAMERA_ASK, FOCUS_WATCH, PRINT_HOOK, AskSink, DocSink, FocusSink, FrameSink, View
 
 log = logging.getLogger(__name__)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
@@ -62,6 +62,25 @@ FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 <include ignore_missing="yes">/etc/fonts/fonts.conf</include>{dirs}<cachedir>{cache}</cachedir></fontconfig>"""
 
 
+FAKE_CAMERA = ["--use-fake-device-for-media-stream"]     # Chromium's synthetic camera and microphone
+
+
+def _session_profile(font_dirs: tuple[str, ...]) -> tuple[Path, dict[str, str]]:
+    """A fresh profile folder in RAM (``/dev/shm`` when there is one) and Chromium's environment."""
+    ram = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    profile = Path(tempfile.mkdtemp(prefix="ehall-web-", dir=ram))
+    env = dict(os.environ, HOME=str(profile), XDG_RUNTIME_DIR=str(profile),
+               XDG_CONFIG_HOME=str(profile / "config"), XDG_CACHE_HOME=str(profile / "cache"))
+    if font_dirs:
+        env["FONTCONFIG_FILE"] = str(_fontconfig(profile, font_dirs))
+    return profile, env
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _fontconfig(profile: Path, font_dirs: tuple[str, ...]) -> Path:
     """The system's fontconfig plus the kiosk's own font folders (Noto Sans SC), so a page's
     Chinese text has glyphs on a terminal without system CJK fonts."""
@@ -77,6 +96,7 @@ class Browser(BrowserDevice):
         self.font_dirs = tuple(font_dirs)     # added to fontconfig's: pages need hanzi glyphs
         self.binary = uri.path or "/usr/bin/chromium"
         self.headless = uri.params.get("headless", "1") != "0"
+        self.fake_camera = uri.params.get("fake_camera", "0") == "1"
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
         self._pw: Any = None
@@ -163,24 +183,21 @@ class Browser(BrowserDevice):
 
         if self._pw is None:
             self._pw = sync_playwright().start()
-        ram = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-        self._profile = Path(tempfile.mkdtemp(prefix="ehall-web-", dir=ram))
-        env = dict(os.environ, HOME=str(self._profile), XDG_RUNTIME_DIR=str(self._profile),
-                   XDG_CONFIG_HOME=str(self._profile / "config"), XDG_CACHE_HOME=str(self._profile / "cache"))
-        if self.font_dirs:
-            env["FONTCONFIG_FILE"] = str(_fontconfig(self._profile, self.font_dirs))
+        self._profile, env = _session_profile(self.font_dirs)
         try:
             self._context = self._pw.chromium.launch_persistent_context(
                 str(self._profile / "profile"), executable_path=self.binary, headless=self.headless,
-                args=FLAGS + [f"--window-size={width},{height}"], env=env, accept_downloads=True,
+                args=FLAGS + [f"--window-size={width},{height}"] + (FAKE_CAMERA if self.fake_camera else []),
+                env=env, accept_downloads=True,
                 downloads_path=str(self._profile / "downloads"),
                 viewport={"width": width, "height": height}, locale="zh-CN")
         except Exception as exc:
             shutil.rmtree(self._profile, ignore_errors=True)
             raise DeviceError(WEB_START_FAILED, type(exc).__name__) from None
-        self._context.add_init_script(SAME_VIEW)
-        self._context.add_init_script(FOCUS_WATCH)
-        self._context.add_init_script(PRINT_HOOK)
+        for script in (SAME_VIEW, FOCUS_WATCH, PRINT_HOOK, CAMERA_ASK):
+            self._context.add_init_script(script)
+        self._context.expose_binding("__ehallCamera", lambda source: self._check(source["frame"].url) is None
+                                     and self._view is not None and self._view.camera(_origin(source["frame"].url)))
         self._context.expose_binding("__ehallPrint", lambda _source: self._view_do(lambda v: v.print_page()))
         self._context.expose_binding("__ehallFocus", lambda _source, editable, kind="": self._on_focus(
             bool(editable), str(kind)[:20]))

@@ -18,6 +18,7 @@ import base64
 import logging
 import os
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,19 @@ DocSink = Callable[[str, str, bytes], None]
 DOCUMENT_MAX = 20 * 1024 * 1024   # a page's download or print: larger ones are refused unread
 # window.print() goes to the kiosk's print preview, not Chromium's print dialog
 PRINT_HOOK = "(() => { window.print = () => { try { window.__ehallPrint(); } catch (e) {} }; })();"
+# A page's getUserMedia (人脸认证 on the portal) asks the kiosk first: the citizen answers on the kiosk's
+# own dialog; only a yes grants the camera, to that site only (View.camera).
+CAMERA_ASK = """(() => {
+  const md = navigator.mediaDevices;
+  if (!md || !md.getUserMedia) return;
+  const original = md.getUserMedia.bind(md);
+  md.getUserMedia = async (constraints) => {
+    let ok = false;
+    try { ok = await window.__ehallCamera(); } catch (e) {}
+    if (!ok) throw new DOMException('The citizen did not agree to use the camera', 'NotAllowedError');
+    return original(constraints);
+  };
+})();"""
 MESSAGE_MAX = 300       # a page's dialog text, cut (a hostile page's novel stays out of the screen)
 
 # Which focused element takes typing: text-like inputs, textareas and contenteditable. Reported
@@ -61,6 +75,7 @@ class View:
         self.reply: bool | None = None    # the citizen's answer to it (set from another thread)
         self.closing = False              # the session is ending: an open dialog is dismissed
         self.chooser: Any = None          # the page's open file chooser, until a file is given
+        self.cameras: dict[str, bool] = {}   # origins the citizen let use the camera
         self.cdp = page.context.new_cdp_session(page)
         self.size = (0, 0)
         self.percent = 100      # 大字: the page's zoom
@@ -132,6 +147,27 @@ class View:
                 dialog.dismiss()
         finally:
             self.waiting, self.reply = False, None
+
+    def camera(self, origin: str) -> bool:
+        """The page wants the camera or microphone (getUserMedia; the navigation guard has
+        allowed its site): the citizen answers on the kiosk's dialog, waited for here as a dialog
+        is. Yes grants them to that origin only, for the rest of the session."""
+        if origin in self.cameras:
+            return self.cameras[origin]
+        if self.waiting or self.closing:
+            return False
+        self.waiting, self.reply = True, None
+        self.on_ask("camera", urlsplit(origin).hostname or "")
+        try:
+            while self.reply is None and not self.closing:
+                self.page.wait_for_timeout(30)
+            agreed = bool(self.reply) and not self.closing
+        finally:
+            self.waiting, self.reply = False, None
+        if agreed:                  # a yes stands for the session; a no is asked again next time
+            self.page.context.grant_permissions(["camera", "microphone"], origin=origin)
+            self.cameras[origin] = True
+        return agreed
 
     def _chooser(self, chooser: Any) -> None:
         """A file chooser (材料上传): nothing is chosen until the citizen picks a way on the kiosk

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from ..i18n import N_
 from ..observe import Observers
 from .policy import Allowlist
-from .upload_camera import UploadCamera
+from .upload_camera import CaptureSteps, UploadCamera
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,9 @@ class WebState(enum.Enum):
 
 @dataclass(frozen=True)
 class Ask:
-    """What the page asks the citizen: ``kind`` is alert, confirm, prompt or chooser (a file
-    upload); ``text`` is the page's own words, cut (for a chooser: what it accepts)."""
+    """What the page asks the citizen: ``kind`` is alert, confirm, prompt, chooser (a file
+    upload) or camera (getUserMedia); ``text`` is the page's own words, cut (for a chooser: what it
+    accepts; for the camera: the site's host)."""
     kind: str
     text: str
 
@@ -65,6 +66,7 @@ class Ask:
         return self._takes("application/pdf", ".pdf")
 
 
+PAGE_CAMERA = "the web page"    # the camera lent to Chromium (a page's 人脸认证, after the citizen's yes)
 UPLOAD_NOT_YET = N_("本机暂时不能上传这种材料。您可以用手机扫码继续办理，或请工作人员帮助。")
 SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 
@@ -94,7 +96,7 @@ class Frame:
     seq: int
 
 
-class WebService:
+class WebService(CaptureSteps):
     """``open(url, width, height)``, input, ``close()``; observers get the service on a state
     change (``changes``) and on each new frame (``frames``), from worker threads."""
 
@@ -107,6 +109,7 @@ class WebService:
         self.document_camera = document_camera
         self.upload_max = int(config["web.upload_max_kb"]) * 1024
         self._camera = UploadCamera(document_camera)
+        self.camera_share: Any = None   # kiosk.device_watch.Handover of the face camera (wiring sets it)
         self._size = (1280, 724)
         self.state = WebState.CLOSED
         self.message = ""
@@ -185,6 +188,8 @@ class WebService:
             self.device.end_session()
         except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
             log.warning("web: the browser did not end cleanly")
+        if self.camera_share is not None:        # Chromium has let go of it: the kiosk's again
+            self.camera_share.take_back(PAGE_CAMERA)
 
     def shutdown(self) -> None:
         self.close()
@@ -255,41 +260,6 @@ class WebService:
         self.refusal = ""
         self.changes.notify(self)
 
-    # -- 拍照上传: the document camera (kiosk.web.capture.UploadCamera) -----------------------------
-    @property
-    def capture_available(self) -> bool:
-        return self._camera.available
-
-    def start_preview(self, on_frame: Callable[[Any], None]) -> None:
-        """The camera's frames (at most 960 px wide) to ``on_frame`` until :meth:`stop_preview`."""
-        self._camera.start(on_frame)
-
-    def stop_preview(self) -> None:
-        self._camera.stop()
-
-    def shoot(self) -> tuple[Any, bool] | None:
-        """The newest full frame as a page ready for upload (see UploadCamera.shoot); slow."""
-        return self._camera.shoot()
-
-    def give_capture(self, pages: list[Any]) -> bool:
-        """The captured pages into the page's open file chooser: one page as JPEG where images
-        are taken, else (or several pages) one PDF; compressed to ``web.upload_max_kb``."""
-        from .capture import to_jpeg, to_pdf
-
-        ask = self.ask
-        if ask is None or not pages or not (ask.takes_jpeg or ask.takes_pdf):
-            return False
-        if len(pages) == 1 and ask.takes_jpeg:
-            name, mime, data = "材料.jpg", "image/jpeg", to_jpeg(pages[0], self.upload_max)
-        elif ask.takes_pdf:
-            name, mime, data = "材料.pdf", "application/pdf", to_pdf(pages, self.upload_max)
-        else:
-            return False
-        self.ask = None
-        self._page(lambda: self.device.give_file(name, mime, data))
-        self.changes.notify(self)
-        return True
-
     def give_signature(self, png: bytes) -> bool:
         """签名: the citizen's signature (a PNG made on the kiosk, in memory) into the page's open
         file chooser; False when no chooser is open that takes it."""
@@ -308,8 +278,11 @@ class WebService:
         return True
 
     def answer(self, accept: bool) -> None:
-        """确定 (accept) or 取消 on the kiosk's dialog for the page's question."""
+        """确定 (accept) or 取消 on the kiosk's dialog for the page's question. A yes to the camera
+        (人脸认证 on the page) lends the kiosk's camera to Chromium until the session ends."""
         ask, self.ask = self.ask, None
+        if ask is not None and ask.kind == "camera" and accept and self.camera_share is not None:
+            self.camera_share.lend(PAGE_CAMERA)
         if ask is not None and ask.kind != "chooser":
             self._page(lambda: self.device.answer(accept))
         self.changes.notify(self)

@@ -46,3 +46,53 @@ class UploadCamera:
 
         frame = self._preview.latest if self._preview is not None else None
         return document_page(frame) if frame is not None and frame.size else None
+
+
+class CaptureSteps:
+    """拍照上传 on WebService: the document camera (:class:`UploadCamera`) and the pages it takes into
+    the page's open file chooser. Needs ``_camera``, ``ask``, ``upload_max``, ``_page``, ``device``
+    and ``changes``."""
+
+    _camera: UploadCamera
+    ask: Any
+    upload_max: int
+    device: Any
+    changes: Any
+
+    def _page(self, fn: Callable[[], None]) -> None:
+        raise NotImplementedError
+
+    @property
+    def capture_available(self) -> bool:
+        return self._camera.available
+
+    def start_preview(self, on_frame: Callable[[Any], None]) -> None:
+        """The camera's frames (at most 960 px wide) to ``on_frame`` until :meth:`stop_preview`."""
+        self._camera.start(on_frame)
+
+    def stop_preview(self) -> None:
+        self._camera.stop()
+
+    def shoot(self) -> tuple[Any, bool] | None:
+        """The newest full frame as a page ready for upload (see UploadCamera.shoot); slow."""
+        return self._camera.shoot()
+
+    def give_capture(self, pages: list[Any]) -> bool:
+        """The captured pages into the page's open file chooser: one page as JPEG where images
+        are taken, else (or several pages) one PDF; compressed to ``web.upload_max_kb``."""
+        from .capture import to_jpeg, to_pdf
+
+        ask = self.ask
+        if ask is None or not pages or not (ask.takes_jpeg or ask.takes_pdf):
+            return False
+        if len(pages) == 1 and ask.takes_jpeg:
+            name, mime, data = "材料.jpg", "image/jpeg", to_jpeg(pages[0], self.upload_max)
+        elif ask.takes_pdf:
+            name, mime, data = "材料.pdf", "application/pdf", to_pdf(pages, self.upload_max)
+        else:
+            return False
+        self.ask = None
+        self._page(lambda: self.device.give_file(name, mime, data))
+        self.changes.notify(self)
+        return True
+

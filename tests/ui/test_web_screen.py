@@ -24,14 +24,14 @@ def portal():
     p.stop()
 
 
-def _web_ui(make_ui, portal, **overrides):
+def _web_ui(make_ui, portal, browser="chromium:///usr/bin/chromium", **overrides):
     from drivers import registry
     from kiosk.devices import create
     from kiosk.web import WebService
 
     drv = make_ui(**{"web.allowed_hosts": ["http://127.0.0.1"], "web.portal_url": portal.url,
                      "web.open_timeout_seconds": 10, **overrides})
-    device = create("browser", {"uri": "chromium:///usr/bin/chromium"})
+    device = create("browser", {"uri": browser})
     registry.open_device(device)
     drv.kiosk.devices["browser"] = device
     camera = create("document_camera", {"uri": "sim://?scene=document&width=1920&height=1080"})
@@ -423,3 +423,41 @@ def test_chinese_typed_with_the_input_method_goes_into_the_page(make_ui, portal)
     drv.kiosk.session.end("finished")
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
 
+
+
+def test_a_page_gets_the_camera_only_after_the_citizen_agrees_on_the_kiosk(make_ui, portal):
+    """人脸认证 on the portal: the page's getUserMedia asks the kiosk; the citizen reads the consent in
+    large type and answers. 不同意: the page gets NotAllowedError (and may ask again); 同意: it gets
+    the camera (Chromium's synthetic one here) and the kiosk lends it its own face camera until the
+    session ends."""
+    from kiosk.device_watch import Handover
+    from kiosk.devices import create
+    drv = _web_ui(make_ui, portal, browser="chromium:///usr/bin/chromium?fake_camera=1")
+    camera = create("camera", {"uri": "sim://"})
+    camera.open()
+    web = drv.kiosk.web
+    web.camera_share = Handover(camera, "camera")
+    _open_portal(drv)
+    web.device.goto(portal.url + "face")
+    said = lambda: web.device.evaluate("document.getElementById('said').textContent")  # noqa: E731
+    for answer in ("ask_cancel", "ask_ok"):
+        _tap_page(drv, "#face")
+        drv.wait_until(lambda: drv.screen.ask_kind == "camera", timeout=10)
+        words = drv.screen.ids.ask_text.text
+        assert "127.0.0.1" in words and "摄像头" in words and "不保存" in words
+        assert (drv.screen.ids.ask_ok.text, drv.screen.ids.ask_cancel.text) == ("同意", "不同意")
+        if answer == "ask_cancel":
+            drv.screenshot("web-camera-consent")
+        drv.tap(drv.screen.ids[answer])
+        if answer == "ask_cancel":
+            drv.wait_until(lambda: said() == "未获得摄像头：NotAllowedError", timeout=10)
+            assert web.camera_share.lent_to is None and camera.is_open
+    drv.wait_until(lambda: said().startswith("摄像头已打开："), timeout=15)
+    assert web.camera_share.lent_to == "the web page" and not camera.is_open
+    _tap_page(drv, "#face")                                   # a yes stands for the session: no second ask
+    drv.wait_until(lambda: said().startswith("摄像头已打开："), timeout=15)
+    assert drv.screen.ask_kind == ""
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+    drv.wait_until(lambda: camera.is_open and web.camera_share.lent_to is None, timeout=10)
+    camera.close()

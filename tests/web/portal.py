@@ -43,6 +43,22 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 <p id="said"></p></body></html>"""
 
 
+# 人脸认证 on the page: getUserMedia, and what it got
+FACE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>人脸认证</title><body>
+<button id="face" style="width:300px;height:60px">开始人脸认证</button><p id="said"></p>
+<script>
+document.getElementById('face').addEventListener('click', async () => {{
+  const said = document.getElementById('said');
+  try {{
+    const stream = await navigator.mediaDevices.getUserMedia({{video: true}});
+    const track = stream.getVideoTracks()[0];
+    said.textContent = '摄像头已打开：' + track.getSettings().width + 'x' + track.getSettings().height;
+    track.stop();
+  }} catch (e) {{ said.textContent = '未获得摄像头：' + e.name; }}
+}});
+</script></body></html>"""
+
+
 # an upload that takes a signature image (签名)
 SIGN = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>电子签名</title><body>
 <form action="/upload" method="post" enctype="multipart/form-data">
@@ -109,6 +125,7 @@ class Portal:
         app.router.add_get("/sign", page(SIGN))
         app.router.add_get("/cert", page(CERT))
         app.router.add_get("/doc", page(DOC))
+        app.router.add_get("/face", page(FACE))
 
         def download(name: str, body: bytes, ctype: str):
             async def handler(_request: web.Request) -> web.Response:
