@@ -16,29 +16,11 @@ import pytest
 from waiting import wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from portal import Portal  # noqa: E402
+from portal import browser, portal  # noqa: E402,F401 - fixtures
 
 NUMBER, NAME = "110000199001010013", "测试样例"       # the simulator's fictitious resident card
 ADDRESS, VALIDITY = "测试省测试市测试区样例路1号", "2020.01.01-长期"
 ALLOWED = ["http://127.0.0.1"]
-
-
-@pytest.fixture
-def portal():
-    p = Portal().start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
-def browser():
-    from drivers import registry
-    from drivers.base import DeviceState
-    dev = registry.create("browser", "browser", "chromium:///usr/bin/chromium")
-    registry.open_device(dev)
-    assert dev.state is DeviceState.READY, dev.last_error
-    yield dev
-    dev.close()
 
 
 def read_card(reader):

@@ -7,21 +7,13 @@ import dataclasses
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from portal import Portal  # noqa: E402
+from portal import portal  # noqa: E402,F401 - the fixture
 
 from ui_kit import button  # noqa: E402
 
 MARK = (10, 125, 50)          # the portal's green block at the page's top right
-
-
-@pytest.fixture
-def portal():
-    p = Portal().start()
-    yield p
-    p.stop()
 
 
 def _web_ui(make_ui, portal, browser="chromium:///usr/bin/chromium", **overrides):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from aiohttp import web
 
 INDEX = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>测试政务网</title>
@@ -172,3 +174,23 @@ class Portal:
         asyncio.run_coroutine_threadsafe(down(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+@pytest.fixture
+def portal():
+    """The test portal on 127.0.0.1 for one test (import it into a test module to use it)."""
+    p = Portal().start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def browser():
+    """The kiosk's Chromium device, opened (Debian's binary)."""
+    from drivers import registry
+    from drivers.base import DeviceState
+    dev = registry.create("browser", "browser", "chromium:///usr/bin/chromium")
+    registry.open_device(dev)
+    assert dev.state is DeviceState.READY, dev.last_error
+    yield dev
+    dev.close()

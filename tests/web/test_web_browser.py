@@ -7,27 +7,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal import Portal  # noqa: E402
+from portal import browser, portal  # noqa: E402,F401 - fixtures
 
 from drivers import registry  # noqa: E402
 from drivers.base import DeviceState  # noqa: E402
 from kiosk.web import Allowlist  # noqa: E402
-
-
-@pytest.fixture
-def portal():
-    p = Portal().start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
-def browser():
-    dev = registry.create("browser", "browser", "chromium:///usr/bin/chromium")
-    registry.open_device(dev)
-    assert dev.state is DeviceState.READY, dev.last_error
-    yield dev
-    dev.close()
 
 
 def _text(browser) -> str:
