@@ -58,12 +58,16 @@ class PreviewCamera:
                 if self._buf is not None:
                     self._buf.fill(0)
                 self._buf = np.empty(shape, np.uint8)
-            read_into(memoryview(self._buf).cast("B"))
-            if not self._armed:
-                self._buf.fill(0)
-                self._buf = None
-                return
-            self.serial += 1
+            kept = False
+            try:
+                read_into(memoryview(self._buf).cast("B"))      # the worker may end halfway (EOFError)
+                kept = self._armed
+            finally:
+                if not kept:
+                    self._buf.fill(0)
+                    self._buf = None
+            if kept:
+                self.serial += 1
 
     @property
     def size(self) -> tuple[int, int] | None:
