@@ -107,7 +107,9 @@ class Hub:
             conn = (self.kiosks if role == "kiosk" else self.helpers).get(party)
             if conn is None:
                 continue
-            if msg["type"] == "connected":       # fresh TURN credentials for the call
+            # fresh TURN credentials for the call; the kiosk gets them with "ringing" too, so it can
+            # make its offer while the helper's console rings (docs/remote-assist.md)
+            if msg["type"] == "connected" or (role == "kiosk" and msg["type"] == "ringing"):
                 msg = {**msg, "ice_servers": self.ice(role, party)}
             conn.send(msg)
 

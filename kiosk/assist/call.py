@@ -162,6 +162,9 @@ class AssistCall:
             self.disarm()
             self.set(state=CallState(kind), position=m.get("position", self.status.position),
                      estimate_s=m.get("estimate_s", self.status.estimate_s))
+            if kind == "ringing" and m.get("ice_servers") is not None:   # a helper's console rings:
+                asyncio.ensure_future(self.media.prepare(                 # make the call meanwhile
+                    list(m["ice_servers"]), self.client.signal, self.status.muted, self._media_failed))
         elif kind == "connected":
             self.disarm()
             self.set(state=CallState.CONNECTED, helper_name=m.get("helper"), position=None,

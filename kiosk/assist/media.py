@@ -31,6 +31,7 @@ class CallMedia:
         self.peer: Any = None
         self._camera: Any = None
         self._warming: asyncio.Task | None = None     # the media warm-up (start-up)
+        self._preparing: asyncio.Future | None = None  # the call made while the console rings
 
     def warm(self, loop: asyncio.AbstractEventLoop) -> None:
         self._warming = loop.create_task(self._warm_media())
@@ -48,15 +49,42 @@ class CallMedia:
         except Exception:                 # a call still works, only its set-up is slower
             log.exception("assist: media warm-up failed")
 
+    async def prepare(self, ice_servers: list[dict], send_signal: Callable[..., Any], muted: bool,
+                      on_failed: Callable[[str], None]) -> None:
+        """While the helper's console rings: opens the camera and makes the peer and its offer
+        (nothing is sent, no frame leaves). Never raises: a failed preparation is made again at
+        :meth:`start`."""
+        if self.peer is not None or self._preparing is not None:
+            return
+        self._preparing = asyncio.ensure_future(self._make(ice_servers, send_signal, muted, on_failed))
+        try:
+            await asyncio.shield(self._preparing)
+        except Exception:  # noqa: BLE001 - the call itself will try again, and say why it fails
+            log.warning("assist: the call could not be prepared while ringing", exc_info=True)
+
     async def start(self, ice_servers: list[dict], send_signal: Callable[..., Any], muted: bool,
                     on_failed: Callable[[str], None]) -> None:
-        """Opens the camera and starts the peer; raises when the set-up fails (the peer, if
-        made, stays for :meth:`end`)."""
+        """The helper answered: sends the offer prepared while ringing, or opens the camera and
+        makes the peer now; raises when the set-up fails (the peer, if made, stays for :meth:`end`)."""
+        preparing, self._preparing = self._preparing, None
+        if preparing is not None:
+            try:
+                await preparing
+            except Exception:  # noqa: BLE001 - made afresh below
+                await self.end()
+        if self.peer is None or self.peer.pc is None:
+            await self._make(ice_servers, send_signal, muted, on_failed)
+        assert self.peer is not None
+        self.peer.set_muted(muted)
+        await self.peer.send_offer()
+
+    async def _make(self, ice_servers: list[dict], send_signal: Callable[..., Any], muted: bool,
+                    on_failed: Callable[[str], None]) -> None:
         if self._warming is not None and not self._warming.done():
             await asyncio.shield(self._warming)     # not two first-time loads at once
         from .peer import AssistPeer      # aiortc/av load off the loop at start-up (warm)
         loop = asyncio.get_running_loop()
-        if self.camera_factory is not None:
+        if self.camera_factory is not None and self._camera is None:
             self._camera = await loop.run_in_executor(None, self._open_camera)
         peer = AssistPeer(ice_servers, send_signal=send_signal, camera=self._camera,
                           microphone=self.microphone, speaker=self.speaker,
@@ -66,7 +94,7 @@ class CallMedia:
                           on_failed=on_failed)
         self.peer = peer
         peer.set_muted(muted)
-        await peer.start()
+        await peer.prepare()
 
     def _open_camera(self) -> Any:
         camera = self.camera_factory() if self.camera_factory is not None else None
@@ -88,7 +116,13 @@ class CallMedia:
             asyncio.ensure_future(self.peer.handle_signal(data))
 
     async def end(self) -> None:
-        """Closes the peer and hands back (or closes) the camera."""
+        """Closes the peer (a prepared one too) and hands back (or closes) the camera."""
+        preparing, self._preparing = self._preparing, None
+        if preparing is not None:
+            try:
+                await preparing                  # let it finish, then close what it made
+            except Exception:  # noqa: BLE001 - closed below all the same
+                pass
         peer, self.peer = self.peer, None
         camera, self._camera = self._camera, None
         if peer is not None:

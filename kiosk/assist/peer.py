@@ -255,6 +255,12 @@ class AssistPeer:
 
     async def start(self) -> None:
         """Builds the three m-lines and sends the offer through ``send_signal``."""
+        await self.prepare()
+        await self.send_offer()
+
+    async def prepare(self) -> None:
+        """The connection, its tracks and the offer with every candidate gathered, not sent yet: made
+        while the helper's console rings, so that the answer to 接听 is the only thing left."""
         self.pc = pc = RTCPeerConnection(RTCConfiguration(iceServers=rtc_ice_servers(self.ice_servers)))
         pc.on("track", self._on_track)
         pc.on("connectionstatechange", self._on_state)
@@ -264,6 +270,11 @@ class AssistPeer:
         for t in (cam, scr):
             t.setCodecPreferences(vp8_only())
         await pc.setLocalDescription(await pc.createOffer())   # gathers every candidate
+
+    async def send_offer(self) -> None:
+        pc = self.pc
+        if pc is None or self.closed:
+            raise RuntimeError("no prepared connection")
         tracks = {t.mid: label for t, label in zip(pc.getTransceivers(), TRACK_LABELS)}
         desc = pc.localDescription
         await self.send_signal({"sdp": {"type": desc.type, "sdp": desc.sdp}, "tracks": tracks})

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from assist_testkit import HubThread, kiosk_config, only_loopback, started_services, wait_state
+from waiting import wait_for
 from kiosk.assist import AssistService
 from kiosk.session import Session
 
@@ -234,4 +235,50 @@ def test_handover_keeps_watch_probes_off_a_held_camera():
     assert watch.check_once() == [] and camera.state is DeviceState.FAULT  # left to the holder
     share.give_back("the video call")
     assert watch.check_once() == ["camera"] and camera.state is DeviceState.READY
+    camera.close()
+
+
+def test_the_call_is_made_while_the_console_rings_and_a_cancelled_ring_leaves_nothing(hub, service_for, monkeypatch):
+    """The hub sends the ICE servers with ``ringing``: the kiosk opens the camera and makes its offer
+    (candidates gathered) while the helper's console rings, and sends it the moment the helper
+    answers. A ring the citizen cancels closes that connection and gives the camera back."""
+    from drivers.camera import make_camera
+    from kiosk.device_watch import Handover
+
+    only_loopback(monkeypatch)
+    camera = make_camera("camera", "sim://")
+    camera.open()
+    share = Handover(camera, "camera")
+    s = service_for(kiosk_config(hub.url), camera_factory=lambda: share.take("the video call"),
+                    camera_release=lambda _cam: share.give_back("the video call"))
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    wait_state(s, lambda st: st.linked)
+    media = s._calls.media
+    for answer in (True, False):
+        s.request(large_text=False)
+        ring = h.expect("ring")
+        wait_state(s, "ringing")
+        wait_for(lambda: media.peer is not None and media.peer.pc is not None
+                 and media.peer.pc.localDescription is not None, 20, "the offer made while ringing")
+        assert share.holder == "the video call" and s.status.state.value == "ringing"
+        if not answer:
+            peer = media.peer
+            s.cancel()
+            h.expect("ring_cancelled")
+            wait_for(lambda: media.peer is None and share.holder is None, 10, "the ring's call closed")
+            assert peer.closed and camera.is_open
+            continue
+        prepared = media.peer
+        h.send(type="accept", request_id=ring["request_id"])
+        wait_state(s, "connected")
+        offer = h.expect("signal")
+        assert offer["data"]["sdp"]["type"] == "offer" and media.peer is prepared
+        assert offer["data"]["sdp"]["sdp"] == prepared.pc.localDescription.sdp
+        h.send(type="hangup")
+        wait_state(s, "ended")
+        wait_for(lambda: share.holder is None, 10, "the camera given back")
+        s.dismiss()
+        wait_state(s, "idle")
     camera.close()
