@@ -8,9 +8,10 @@ AssistService (simulated 640x480 @ 15 fps camera) attached through the assist
 controller; the hub runs in this process (its own thread, idle during the call);
 the helper console runs in headless Debian Chromium (fake camera: a moving
 pattern), driven by Playwright, and accepts every ring at once (no human
-reaction time).
+reaction time), or ``--ring-ms`` after it rings, as a person would.
 
     .venv/bin/python bench/bench_assist.py [--calls 5] [--seconds 10] [--starts 0] [--content sim|textured]
+                                           [--ring-ms 0]
 
 - "consent tap → first helper frame": the 同意呼叫 tap through Kivy's input path
   until the helper's first video frame is drawn in the call screen's texture.
@@ -29,6 +30,7 @@ warm ≤ 300 ms.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
@@ -42,9 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "assist")]
 
-AUTO_ACCEPT = """() => { new MutationObserver(() => {
+AUTO_ACCEPT = """(ms) => { new MutationObserver(() => {
   const ring = document.getElementById('ring');
-  if (!ring.hidden) document.getElementById('btn-accept').click();
+  if (!ring.hidden) setTimeout(() => document.getElementById('btn-accept').click(), ms);
 }).observe(document.getElementById('ring'), {attributes: true}); }"""
 DECODED = """async () => { const r = await HelperCall.pc.getStats(); const out = {};
   r.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') out[s.mid] = s.framesDecoded; });
@@ -129,7 +131,7 @@ def cpu_s() -> float:
 
 
 class Bench:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, ring_ms: int = 0) -> None:
         from kivy.base import EventLoop
         from kivy.core.window import Window
 
@@ -157,18 +159,25 @@ class Bench:
         self.ctl = assist_flow.attach(self.app, service=self.service)
         self.pump(0.5)
         self.rig.login_available()
-        self.rig.page.evaluate(AUTO_ACCEPT)
+        self.rig.page.evaluate(AUTO_ACCEPT, ring_ms)
         self.until(lambda: self.service.status.linked, 10, "hub link")
 
     def _time_offers(self) -> None:
         """Notes when each call's offer has gone out (the kiosk's media set-up) and the answer is in."""
         from kiosk.assist import peer
-        start = peer.AssistPeer.start
+        if not hasattr(peer.AssistPeer, "prepare"):        # a kiosk from before issue 17's ringing offer
+            peer.AssistPeer.prepare = peer.AssistPeer.start
+            peer.AssistPeer.send_offer = lambda _self: asyncio.sleep(0)
+        prepare, send_offer = peer.AssistPeer.prepare, peer.AssistPeer.send_offer
+
+        async def made(peer_self):
+            await prepare(peer_self)
+            self.marks.setdefault("offer_made", time.monotonic())
 
         async def timed(peer_self):
-            await start(peer_self)
+            await send_offer(peer_self)
             self.marks.setdefault("offer", time.monotonic())
-        peer.AssistPeer.start = timed
+        peer.AssistPeer.prepare, peer.AssistPeer.send_offer = made, timed
         handle = peer.AssistPeer.handle_signal
 
         async def answered(peer_self, data):
@@ -271,7 +280,7 @@ def run(args) -> dict:
     only_loopback(mp)                      # bench-only, as in the tests: ICE on 127.0.0.1
     with tempfile.TemporaryDirectory(prefix="bench-assist-") as tmp:
         kivy_env(tmp)
-        bench = Bench(Path(tmp))
+        bench = Bench(Path(tmp), args.ring_ms)
         if args.content == "textured":
             bench.service.camera_factory = TexturedCamera
         out: dict = {"firsts": []}
@@ -297,6 +306,8 @@ def main() -> None:
     ap.add_argument("--starts", type=int, default=0, help="fresh processes for the cold figure")
     ap.add_argument("--content", choices=("sim", "textured"), default="sim",
                     help="kiosk camera: the sim:// synthetic frames or a camera-like noise texture")
+    ap.add_argument("--ring-ms", type=int, default=0,
+                    help="the helper answers this long after the ring (a person takes 1–5 s; 0: at once)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     out = run(args)
@@ -312,9 +323,14 @@ def main() -> None:
               + "  (targets: cold ≤ 600, warm ≤ 300)")
         for n, steps in enumerate(out.get("steps", [])):
             print(f"  call {n + 1}: ms after the tap: " + ", ".join(f"{k} {v}" for k, v in steps.items()))
+        answered = [f - st["connected"] for f, st in zip(firsts[1:], out.get("steps", [])[1:]) if "connected" in st]
+        if answered:
+            print(f"helper answers → first helper frame, warm: p50 {statistics.median(answered):.0f} ms "
+                  f"({min(answered):.0f}–{max(answered):.0f}); the helper answered {args.ring_ms} ms after the ring")
     colds = []
     for _ in range(args.starts):
-        proc = subprocess.run([sys.executable, __file__, "--calls", "1", "--seconds", "0", "--json"],
+        proc = subprocess.run([sys.executable, __file__, "--calls", "1", "--seconds", "0", "--json",
+                               "--ring-ms", str(args.ring_ms)],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")]
         if not line:

@@ -12,6 +12,8 @@ const HelperCall = (() => {
   let sendSignal = null;
   let labels = {};             // mid -> "camera" | "audio" | "screen", from the offer
   let chain = Promise.resolve();
+  let warming = null;          // my camera opening while the console rings
+  let wanted = 0;              // bumps when my camera must close: a late getUserMedia is dropped
 
   function status(text) {
     el("media-state").textContent = text || "";
@@ -19,18 +21,42 @@ const HelperCall = (() => {
   }
 
   async function openMedia() {
+    if (local) { el("self-view").srcObject = local; return; }
+    const mine = wanted;
+    let got;
     try {
-      local = await navigator.mediaDevices.getUserMedia({
+      got = await navigator.mediaDevices.getUserMedia({
         video: { width: 640, height: 480, frameRate: 15 }, audio: true });
     } catch (err) {
-      local = new MediaStream();
+      got = new MediaStream();
       status("未能打开本机摄像头或麦克风：群众看不到或听不到您，可用文字交流");
     }
+    if (mine !== wanted) { got.getTracks().forEach((t) => t.stop()); return; }   // the ring went away
+    local = got;
     el("self-view").srcObject = local;
   }
 
+  // While the console rings, my camera and microphone open already: a webcam takes 0.3–1 s to
+  // start, which would otherwise hold up the first picture the citizen sees after 接听. A ring
+  // that is not taken (declined, cancelled, timed out) closes them again.
+  function warm() {
+    if (!local && !warming) warming = openMedia().finally(() => { warming = null; });
+  }
+
+  function cool() {
+    if (!pc) stopLocal();
+  }
+
+  function stopLocal() {
+    wanted += 1;
+    if (local) local.getTracks().forEach((t) => t.stop());   // camera light off between calls
+    local = null;
+    const self = el("self-view");
+    if (self) self.srcObject = null;
+  }
+
   function start(m, send) {
-    stop();
+    closePeer();
     sendSignal = send;
     labels = {};
     // Exactly the hub's list: [] means host candidates only, never a public STUN server.
@@ -44,7 +70,7 @@ const HelperCall = (() => {
       if (pc.connectionState === "connected") status("");
     };
     status("正在连接视频…");
-    chain = openMedia();     // before answering: the answer carries my tracks
+    chain = warming || openMedia();     // before answering: the answer carries my tracks
   }
 
   function attach(ev) {
@@ -85,19 +111,22 @@ const HelperCall = (() => {
     }
   }
 
-  function stop() {
+  function closePeer() {
     if (pc) { pc.ontrack = pc.onicecandidate = pc.onconnectionstatechange = null; pc.close(); }
     pc = null;
     sendSignal = null;
-    for (const id of ["kiosk-screen", "kiosk-camera", "remote-audio", "self-view"]) {
+    for (const id of ["kiosk-screen", "kiosk-camera", "remote-audio"]) {
       const media = el(id);
       if (media) media.srcObject = null;
     }
-    if (local) local.getTracks().forEach((t) => t.stop());   // camera light off between calls
-    local = null;
     chain = Promise.resolve();
   }
 
-  return { start, signal, stop, get pc() { return pc; } };
+  function stop() {
+    closePeer();
+    stopLocal();
+  }
+
+  return { start, signal, stop, warm, cool, get pc() { return pc; }, get local() { return local; } };
 })();
 window.HelperCall = HelperCall;

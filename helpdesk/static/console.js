@@ -91,7 +91,7 @@ function handle(m) {
       break;
     case "ring": startRing(m); break;
     case "ring_cancelled": clearRing(); notice(own(REASONS, m.reason) || String(m.reason)); break;
-    case "connected": clearRing(); startCall(m); break;
+    case "connected": clearRing(true); startCall(m); break;
     case "ended": notice(own(REASONS, m.reason) || "通话已结束"); endCall(); break;
     case "signal": onSignal(m.data); break;
     case "chat": chatLine("群众", m.text, false); break;
@@ -123,9 +123,13 @@ function startRing(m) {
   };
   tick(); ringTimer = setInterval(tick, 500);
   show("ring", true); notice("");
+  HelperCall.warm();              // my camera starts while it rings (call.js)
 }
 
-function clearRing() { ring = null; clearInterval(ringTimer); show("ring", false); }
+function clearRing(answered) {
+  ring = null; clearInterval(ringTimer); show("ring", false);
+  if (!answered) HelperCall.cool();
+}
 
 function startCall(m) {
   call = m; lastCall = m.request_id;

@@ -32,6 +32,9 @@ def close_to(rgb, want, tol=40):
     return all(abs(a - b) <= tol for a, b in zip(rgb, want))
 
 
+LIVE_CAMERA = "() => HelperCall.local && HelperCall.local.getVideoTracks().some((t) => t.readyState === 'live')"
+
+
 def connect(rig: Rig) -> float:
     """Login, available, request, ring shows the terminal name, accept. Returns request time."""
     page = rig.page
@@ -42,6 +45,7 @@ def connect(rig: Rig) -> float:
     page.wait_for_selector("#ring", state="visible", timeout=10_000)
     assert page.text_content("#ring-terminal") == "东区 3 号机"
     assert page.is_visible("#ring-elder")
+    page.wait_for_function(LIVE_CAMERA, timeout=10_000)      # my camera started while it rang
     page.click("#btn-accept")
     assert wait_state(rig.kiosk, "connected").helper_name == "王芳"
     return t0
@@ -105,3 +109,21 @@ def test_helper_drops_mid_call_kiosk_told_quickly(rig):
     st = wait_state(rig.kiosk, "ended", timeout=5)
     assert st.reason == "peer_disconnected" and time.monotonic() - t0 < 5
     assert rig.kiosk.peer is None and st.helper_name is None
+
+
+def test_the_helper_s_camera_starts_while_it_rings_and_stops_when_the_ring_is_declined(rig):
+    """A webcam takes a moment to start: the console opens it when the ring shows, so 接听 does not wait
+    for it; a declined ring (or one the citizen cancels) turns it off again: no camera light after."""
+    page = rig.page
+    rig.login_available()
+    wait_state(rig.kiosk, lambda st: st.linked)
+    rig.kiosk.request(large_text=False)
+    page.wait_for_selector("#ring", state="visible", timeout=10_000)
+    page.wait_for_function(LIVE_CAMERA, timeout=10_000)
+    track = page.evaluate_handle("HelperCall.local.getVideoTracks()[0]")
+    page.click("#btn-decline")
+    page.wait_for_selector("#ring", state="hidden", timeout=10_000)
+    page.wait_for_function("() => HelperCall.local === null", timeout=10_000)
+    assert track.evaluate("(t) => t.readyState") == "ended"
+    rig.kiosk.cancel()
+    wait_state(rig.kiosk, lambda st: st.state.value in ("idle", "ended"))
