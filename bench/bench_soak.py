@@ -2,6 +2,7 @@
 """Soak: memory over a day of citizens (issue 18).
 
 Run:  nice .venv/bin/python bench/bench_soak.py [--sessions 300] [--every 50] [--tracemalloc]
+          [--identity-every 4] [--print-every 3]
 
 One kiosk process (this one), the real UI on software GL (SDL offscreen), the bundled catalogue,
 taps through Kivy's input path (the UI tests' way). Each session is a citizen's mixed journey:
@@ -169,6 +170,13 @@ class Driver:
         self.app._tick(0)
         self.frames(2)
 
+    def until(self, pred, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while not pred():
+            if time.monotonic() > end:
+                raise SystemExit(f"soak: timed out on {self.current()}")
+            self.frames(1)
+
     def current(self) -> str:
         return self.app.manager.current
 
@@ -224,10 +232,18 @@ def _first_item_from_browse(d: Driver, tile: str) -> None:
     d.tap(list(reversed(lst.ids.rows.children))[0])
 
 
-def session(d: Driver, n: int) -> None:
+def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int = 0,
+            print_every: int = 0) -> None:
     """One citizen (see the module's docstring); every session ends with the wipe."""
+    if rig is not None and identity_every and n % identity_every == 2:
+        rig.identify(d)                  # identified first; the item's page then shows the banner
+        d.until(lambda: d.current() == "home", 10) if d.current() != "home" else None
+        if d.current() != "home":
+            d.kiosk.session.go("home")
+            d.frames(3)
     home = d.screen
     assert d.current() == "home", d.current()
+    ended_before = d.kiosk.session.ended_count
     large = n % 5 == 0
     if large:
         d.tap(home.ids.tile_large)
@@ -246,10 +262,24 @@ def session(d: Driver, n: int) -> None:
     else:
         _first_item_from_browse(d, "tile_theme" if kind == 1 else "tile_department")
     assert d.current() == "item", d.current()
-    d.tap(d.button(d.screen, "首页"))
+    if print_every and n % print_every == 1 and "receipt_printer" in d.kiosk.devices:
+        notice = d.app.root.notice
+        d.tap(d.screen.ids.print_btn)    # 打印办事指南: to the TCP printer; the outcome on the screen
+        d.until(lambda: d.app.root.notice != notice or d.current() != "item", 15)
+        if d.current() != "item":
+            d.kiosk.session.go("home")
+            d.frames(3)
+            assert d.current() == "home", d.current()
+    if d.current() == "item":
+        d.tap(d.button(d.screen, "首页"))
+    if d.kiosk.session.confirm_home:     # 首页 with an identity asks first: 继续办理 / 结束并清除
+        d.kiosk.session.end("finished")
+        d.frames(3)
     assert d.current() == "home", d.current()
-    if large:
+    if large and d.kiosk.session.ended_count == ended_before:
         d.tap(d.screen.ids.tile_large)
+    if d.kiosk.session.ended_count > ended_before:
+        return                           # 结束并清除 ended it already
     ended = d.kiosk.session.ended_count
     d.idle_for(d.kiosk.config["ui.idle_seconds"])                   # walks away: the countdown shows
     if n % 2:
@@ -258,6 +288,117 @@ def session(d: Driver, n: int) -> None:
         d.idle_for(d.kiosk.config["ui.countdown_seconds"] + 1)      # and runs out
     assert d.kiosk.session.ended_count == ended + 1, "the session did not end"
     assert d.current() == "home", d.current()
+
+
+FRAMES_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{root!r}, {tests!r}]
+import importlib.util
+from PIL import Image
+from drivers.camera.file_backend import load_rgb
+from drivers.face import FaceConfig
+from drivers.face.dlib_backend import DlibFaceEngine
+spec = importlib.util.spec_from_file_location("soak_face", {tests!r} + "/face/conftest.py")
+face = importlib.util.module_from_spec(spec); spec.loader.exec_module(face)
+engine = DlibFaceEngine(FaceConfig()); engine.load()
+faces = Path({tests!r}) / "fixtures" / "faces"
+frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
+front, right, left = frame("obama_2010_blue_room.jpg"), frame("obama_2009_joint_session.jpg"), \
+    frame("obama_2009_joint_session.jpg", mirror=True)
+for i, f in enumerate([front] * 3 + [left] * 4 + [front] * 2 + [right] * 4 + [front] * 4):
+    Image.fromarray(f).save(Path({out!r}) / f"{{i:03d}}.png")
+"""
+
+
+class Devices:
+    """--identity-every / --print-every: the identity flow on the kiosk's own set-up (the identity
+    worker with the reader, the face engine and a camera it opens itself; the camera's frames made by
+    a separate process from the fixture faces, so this process never loads the face engine) and a
+    receipt printer on TCP (a capture printer in a process of its own, so its bytes are not counted)."""
+
+    def __init__(self, d: Driver, tmp: str, identity: bool, printing: bool):
+        import subprocess
+        self.procs: list = []
+        if printing:
+            from drivers.receipt_printer import create_printer
+            server = subprocess.Popen([sys.executable, "-c", PRINTER_SCRIPT.format(tests=str(ROOT / "tests"))],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+            self.procs.append(server)
+            port = int(server.stdout.readline())
+            printer = create_printer(f"tcp://127.0.0.1:{port}", name="receipt_printer")
+            printer.open()
+            d.kiosk.devices["receipt_printer"] = printer
+        if identity:
+            import datetime as dt
+
+            from drivers.camera import make_camera
+            from drivers.registry import open_device
+            from kiosk import devices
+            from kiosk.identity import IdentityService
+            frames = Path(tmp) / "frames"
+            frames.mkdir()
+            subprocess.run([sys.executable, "-c", FRAMES_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
+                                                                        out=str(frames))], check=True, cwd=ROOT)
+            uri = f"file://{frames}"
+            self.reader = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
+            self.camera = open_device(make_camera("camera", uri))
+            verifier = self.reader.enable_face({
+                "total_timeout_s": 40.0, "camera_uri": uri,
+                "reference_file": str(ROOT / "tests" / "fixtures" / "faces" / "obama_2012_portrait_small.jpg")})
+            d.kiosk.identity = IdentityService(self.reader, self.camera, verifier, d.kiosk.session, d.kiosk.config,
+                                               d.clock, today=lambda: dt.date(2026, 11, 27),
+                                               face_challenge=("left", "right"))
+            d.kiosk.devices.update(id_reader=self.reader, camera=self.camera)
+
+    def identify(self, d: Driver) -> None:
+        """身份核验 from home: 同意 twice, the card placed, the face check, 继续办理 (the last citizen's
+        card was taken off the reader between the sessions)."""
+        self.reader.simulator.remove_card()
+        d.tap(d.screen.ids.tile_identity)
+        d.until(lambda: d.current() == "consent" and not d.app.manager.transition.is_active, 10)
+        d.tap(d.screen.ids.agree_btn)
+        d.tap(d.screen.ids.agree_btn)
+        d.until(lambda: d.current() == "idcard", 10)
+        assert self.reader.wait_fresh_check(10)
+        d.until(lambda: d.kiosk.identity.verifier.state.value == "ready", 60)
+        self.reader.simulator.place_card("resident")
+        d.until(lambda: d.current() == "identified" and not d.app.manager.transition.is_active, 60)
+        d.frames(3)
+        d.tap(d.screen.ids.continue_btn)
+        d.until(lambda: d.current() != "identified", 10)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            proc.kill()
+
+
+PRINTER_SCRIPT = """
+import sys, time
+sys.path[:0] = [{tests!r} + "/printing", {tests!r}]
+from prn_capture_printer import CapturePrinter
+server = CapturePrinter()
+server.start() if hasattr(server, "start") else None
+print(server.port, flush=True)
+while True:
+    time.sleep(5)
+    server.captures.clear()
+"""
+
+
+def children(exclude=()) -> int:
+    """This process's live children (zombies count: nobody reaped them), the rig's own left out."""
+    skip = {p.pid for p in exclude}
+    me, n = os.getpid(), 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in skip:
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                n += 1
+    return n
 
 
 def idle_session(d: Driver) -> None:
@@ -328,6 +469,10 @@ def main() -> None:
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave start-up's objects to the collector (the kiosk freezes them)")
+    ap.add_argument("--identity-every", type=int, default=0,
+                    help="every Nth session starts with 身份核验 (card + face, the identity worker; 0: none)")
+    ap.add_argument("--print-every", type=int, default=0,
+                    help="every Nth session prints the item's guide on a TCP receipt printer (0: none)")
     args = ap.parse_args()
     if args.tracemalloc:
         import tracemalloc
@@ -339,6 +484,11 @@ def main() -> None:
     started = time.perf_counter()
     try:
         d = build(cache, freeze=not args.no_freeze)
+        rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every)) \
+            if args.identity_every or args.print_every else None
+        if rig is not None:
+            import atexit
+            atexit.register(rig.close)       # the printer's process goes with the soak, whatever happens
         print(HEAD)
         sample("start", 0, args.tracemalloc)
         for _ in range(args.baseline):
@@ -347,13 +497,24 @@ def main() -> None:
         points: list[tuple[int, float]] = []
         trims: list[tuple[int, float]] = []
         for n in range(args.sessions):
-            session(d, n)
+            try:
+                session(d, n, rig, args.identity_every, args.print_every)
+            except BaseException:            # Kivy sends stderr to its (silenced) log: say it here
+                import traceback
+                traceback.print_exc(file=sys.__stdout__)
+                print(f"soak: session {n} stopped on the {d.current()} screen", file=sys.__stdout__)
+                raise
             done = n + 1
             if done % args.every == 0 or done == args.sessions:
                 rss, trimmed = sample("sessions", done, args.tracemalloc)
                 if done >= args.warmup:
                     points.append((done, rss))
                     trims.append((done, trimmed))
+        if rig is not None:
+            print(f"mix: 身份核验 every {args.identity_every or '-'}, printing every {args.print_every or '-'}; "
+                  f"child processes alive now: {children(exclude=rig.procs)} (identity workers end with "
+                  f"their session)")
+            rig.close()
         print(f"warm RSS {points[-1][1] if points else float('nan'):.1f} MB (baseline, idle home: {base[0]:.1f} MB); "
               f"growth after {args.warmup} sessions: {per_thousand(points)} per 1,000 sessions "
               f"(after trims: {per_thousand(trims)}); {args.sessions} sessions in "
