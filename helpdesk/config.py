@@ -58,6 +58,7 @@ class HubConfig:
     chat_per_kiosk_per_minute: int = 60     # chat lines one kiosk may send
     terminal_silent_seconds: float = 90.0   # a terminal not heard from this long shows 失联
     status_per_kiosk_per_minute: int = 120  # status messages one kiosk may send (it sends on change + 30 s)
+    points_per_10_seconds: int = 10         # 请点这里 points one helper may send, and answers one kiosk may give
     content_dir: str = ""                   # the signed content bundle's folder (content publish --out); "": none served
     content_source: str = ""                # the hall's content folder (faq.csv ...): 补充答案 writes there, then
     content_key: str = ""                   # signs a new bundle into content_dir with this key (helpdesk/kb_write.py)
@@ -88,14 +89,14 @@ _NUMBERS = {"port", "ring_seconds", "max_wait_seconds", "elder_factor",
             "connections_per_address", "callbacks_per_kiosk_per_hour",
             "chat_per_kiosk_per_minute", "terminal_silent_seconds", "status_per_kiosk_per_minute",
             "order_consult_days", "order_help_days", "order_complaint_days", "order_suggestion_days",
-            "follow_up_days", "order_retention_days"}
+            "follow_up_days", "order_retention_days", "points_per_10_seconds"}
 _INTEGERS = {"port", "turn_ttl_seconds", "kiosk_refusals_before_throttle",
              "kiosk_token_checks_at_once", "login_failures_before_throttle",
              "login_checks_at_once", "connections_per_address",
              "callbacks_per_kiosk_per_hour", "chat_per_kiosk_per_minute",
              "status_per_kiosk_per_minute", "order_consult_days", "order_help_days",
              "order_complaint_days", "order_suggestion_days", "follow_up_days",
-             "order_retention_days"}
+             "order_retention_days", "points_per_10_seconds"}
 _ICE_KEYS = ("urls", "username", "credential")
 
 
@@ -146,6 +147,9 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
                 "follow_up_days"):
         if getattr(cfg, key) > 60:
             raise ConfigError(f"{source}: {key} must be 1-60 working days, not {getattr(cfg, key)}")
+    if cfg.points_per_10_seconds > 50:
+        raise ConfigError(f"{source}: points_per_10_seconds must be 1-50 (a helper's clicks on the kiosk's "
+                          f"screen; more only floods the citizen's screen), not {cfg.points_per_10_seconds}")
     if not 30 <= cfg.order_retention_days <= 3650:
         raise ConfigError(f"{source}: order_retention_days must be 30-3650 days (a closed order is kept at least "
                           f"a month for the citizen's rating and at most 10 years), not {cfg.order_retention_days}")

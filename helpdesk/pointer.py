@@ -4,7 +4,8 @@ screen in the console, and the point goes to that call's kiosk, which draws a ri
 3 s and answers ``point_shown``; that answer goes back to the helper (docs/assist-protocol.md,
 *The pointer*). The hub checks every point: two numbers 0..1 (fractions of the shared
 screen's frame, from its top-left corner), an id, only from the helper of a call that is on,
-and at most ``POINTS_PER_WINDOW`` in ``WINDOW_S`` per helper. Nothing is stored."""
+and at most the hub's ``points_per_10_seconds`` (default 10) in ``WINDOW_S`` per helper. Nothing is
+stored."""
 from __future__ import annotations
 
 import math
@@ -16,8 +17,7 @@ from helpdesk.model import RoutingError
 if TYPE_CHECKING:
     from helpdesk.hub import Hub
 
-POINTS_PER_WINDOW = 10      # points one helper may send ...
-WINDOW_S = 10.0             # ... within this many seconds (a click every second, and bursts)
+WINDOW_S = 10.0             # the hub's points_per_10_seconds within this many seconds
 MAX_ID = 2 ** 31 - 1
 
 
@@ -43,8 +43,9 @@ class PointerRelay:
 
     def __init__(self, hub: "Hub") -> None:
         self.hub = hub
-        self.helper_limit = RateLimit(hub.clock, POINTS_PER_WINDOW, WINDOW_S)
-        self.kiosk_limit = RateLimit(hub.clock, POINTS_PER_WINDOW, WINDOW_S)
+        per_window = hub.cfg.points_per_10_seconds
+        self.helper_limit = RateLimit(hub.clock, per_window, WINDOW_S)
+        self.kiosk_limit = RateLimit(hub.clock, per_window, WINDOW_S)
 
     def from_helper(self, name: str, data: dict) -> None:
         """``{"type": "point", "id", "x", "y"}`` from helper ``name``."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 
-from helpdesk.pointer import POINTS_PER_WINDOW, WINDOW_S
+import pytest
+
+from helpdesk.pointer import WINDOW_S
 from helpdesk_testkit import running_hub
 
 
@@ -73,17 +75,21 @@ def test_bad_points_are_refused_naming_the_field(tmp_path):
     run(main())
 
 
-def test_points_are_rate_limited_per_helper(tmp_path):
+@pytest.mark.parametrize("limit", [None, 3])
+def test_points_are_rate_limited_per_helper(tmp_path, limit):
+    """At most points_per_10_seconds (default 10; a hall may set its own) from one helper in 10 s."""
+    per_window = limit or 10
+
     async def main():
-        async with running_hub(tmp_path) as fx:
+        async with running_hub(tmp_path, **({"points_per_10_seconds": limit} if limit else {})) as fx:
             fx.add_helpers(1)
             h, k = await in_call(fx, "h00", "K00")
-            for n in range(1, POINTS_PER_WINDOW + 2):
+            for n in range(1, per_window + 2):
                 await h.send(type="point", id=n, x=0.5, y=0.5)
             err = await h.expect("error", in_reply_to="point")
             assert err["code"] == "rate_limited"
-            await k.expect("point", id=POINTS_PER_WINDOW)
-            assert [m for m in k.unread("point") if m["id"] > POINTS_PER_WINDOW] == []
+            await k.expect("point", id=per_window)
+            assert [m for m in k.unread("point") if m["id"] > per_window] == []
             fx.clock.t += WINDOW_S                    # the window has passed: points go again
             await h.send(type="point", id=99, x=0.5, y=0.5)
             await k.expect("point", id=99)
@@ -103,3 +109,11 @@ def test_no_point_after_the_call(tmp_path):
             assert (await k.expect("error", in_reply_to="point_shown"))["code"] == "no_call"
             assert k.unread("point") == [] and h.unread("point_shown") == []
     run(main())
+
+
+def test_the_points_limit_is_checked_in_the_hub_config():
+    from helpdesk.config import ConfigError, parse
+    assert parse({"points_per_10_seconds": 20}, "hub.toml").points_per_10_seconds == 20
+    for bad in (0, 51, 2.5, "10"):
+        with pytest.raises(ConfigError, match="hub.toml: points_per_10_seconds"):
+            parse({"points_per_10_seconds": bad}, "hub.toml")
