@@ -5,7 +5,8 @@ The kiosk asks over its socket (``upload_link``); the hub answers with a one-tim
 ``phone_upload_url`` (the address phones reach), valid ``LINK_SECONDS``, bound to that terminal.
 The kiosk shows it as a QR code. The phone opens a plain page (no script) and sends one file:
 
-- a photo (anything Pillow reads as a photo: JPEG, PNG, WebP ...) is decoded, turned upright,
+- a photo (anything Pillow reads as a photo: JPEG, PNG, WebP ..., and an iPhone's HEIC through
+  pi-heif) is decoded, turned upright,
   made at most ``MAX_SIDE`` px and re-encoded as a JPEG, so what reaches the kiosk is a clean
   image whatever the phone sent;
 - a PDF must start as one and open (pypdfium2), at most ``MAX_PDF`` bytes.
@@ -153,17 +154,45 @@ def made_over(data: bytes) -> tuple[str, str, bytes]:
         return "手机上传.pdf", "application/pdf", data
     from PIL import Image, ImageOps, UnidentifiedImageError
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > 60_000_000:
-                raise ValueError("照片太大。请换一张再试。")
-            img.load()
-            photo = ImageOps.exif_transpose(img).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValueError("只能上传照片（JPG、PNG）或 PDF 文件。这个文件不是。") from None
+        if _is_heif(data):                       # an iPhone's HEIC photo (decoded by pi-heif, upright)
+            photo = _heif_photo(data)
+        else:
+            with Image.open(io.BytesIO(data)) as img:
+                if img.width * img.height > 60_000_000:
+                    raise ValueError("照片太大。请换一张再试。")
+                img.load()
+                photo = ImageOps.exif_transpose(img).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, RuntimeError):
+        raise ValueError(NOT_A_PHOTO) from None
     photo.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=85)
     return "手机上传.jpg", "image/jpeg", out.getvalue()
+
+
+NOT_A_PHOTO = "只能上传照片（JPG、PNG、HEIC）或 PDF 文件。这个文件不是，或已经损坏。"
+
+
+def _is_heif(data: bytes) -> bool:
+    """An ISO base media file whose brand is HEIF/HEIC (``ftyp`` at byte 4)."""
+    return data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis",
+                                                   b"mif1", b"msf1")
+
+
+def _heif_photo(data: bytes):
+    """A HEIC photo as an upright RGB Pillow image, with pi-heif (libheif's decoder only: BSD-3 and
+    LGPL, no encoder), without registering anything in Pillow for the rest of the process."""
+    import pi_heif
+    try:
+        heif = pi_heif.open_heif(io.BytesIO(data))
+        width, height = heif.size
+        too_big = width * height > 60_000_000
+        photo = None if too_big else heif.to_pillow().convert("RGB")
+    except Exception:  # noqa: BLE001 - libheif's own words (ValueError, RuntimeError) are not for the phone
+        raise ValueError(NOT_A_PHOTO) from None
+    if photo is None:
+        raise ValueError("照片太大。请换一张再试。")
+    return photo
 
 
 def _page(body: str, status: int = 200) -> web.Response:

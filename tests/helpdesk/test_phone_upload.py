@@ -122,3 +122,44 @@ def test_without_an_address_for_phones_the_hub_says_off(tmp_path):
             await k.send(type="upload_link")
             assert (await k.expect("upload_link")) == {"type": "upload_link", "error": "off"}
     run(main())
+
+
+def heic(tmp_path, size=(2400, 1800)) -> bytes:
+    """A real HEIC photo, as an iPhone sends one: made by Debian's heif-enc (libheif with x265, a test
+    tool only; the hub decodes with pi-heif, which has no encoder)."""
+    import shutil
+    import subprocess
+    if shutil.which("heif-enc") is None:
+        raise AssertionError("heif-enc is missing: run the README's set-up (scripts/apt-packages.txt: libheif-examples)")
+    src, out = tmp_path / "src.png", tmp_path / "IMG_0002.heic"
+    img = Image.new("RGB", size, (30, 120, 200))
+    img.paste((240, 240, 20), (0, 0, size[0] // 2, size[1] // 2))       # a yellow quarter, top left
+    img.save(src)
+    subprocess.run(["heif-enc", "-q", "80", str(src), "-o", str(out)], check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def test_an_iphone_heic_photo_arrives_as_an_upright_jpeg_and_a_broken_one_is_refused(tmp_path):
+    data = heic(tmp_path)
+    assert data[4:12] == b"ftypheic"
+
+    async def main():
+        async with running_hub(tmp_path, phone_upload_url="https://hub.hall.example/") as fx:
+            k1 = await fx.kiosk("K01")
+            await k1.send(type="hello", terminal_id="K01")
+            for body, ok in ((data[: len(data) // 2], False), (data, True)):
+                await k1.send(type="upload_link")
+                link = await k1.expect("upload_link")
+                status, text = await send(fx, link["url"], body, "IMG_0002.HEIC")
+                if not ok:
+                    assert status == 415 and "HEIC" in text and "损坏" in text
+                    assert k1.unread("upload") == []
+                    continue
+                assert status == 200 and "已上传" in text
+                got = await k1.expect("upload")
+                assert got["mime"] == "image/jpeg"
+                with Image.open(io.BytesIO(base64.b64decode(got["data"]))) as img:
+                    assert img.format == "JPEG" and img.size == (2000, 1500)
+                    r, g, b = img.convert("RGB").getpixel((200, 200))          # the yellow quarter, still top left
+                    assert r > 200 and g > 200 and b < 90, (r, g, b)
+    run(main())
