@@ -47,7 +47,8 @@ def test_eighteen_helpers_twenty_two_kiosks_full_flow(tmp_path):
                 fx.clock.t += 1
             rings = {}
             for i in range(18):
-                await kiosks[f"K{i:02d}"].expect("ringing")
+                kr = await kiosks[f"K{i:02d}"].expect("ringing")
+                assert kr["ice_servers"][0]["username"].endswith(f":kiosk-K{i:02d}")
                 ring = await helpers[f"h{i:02d}"].expect("ring", terminal_id=f"K{i:02d}")
                 assert ring["terminal_name"] == f"{i}号机" and ring["ring_s"] == 15
                 rings[i] = ring
