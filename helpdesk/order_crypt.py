@@ -7,6 +7,8 @@
 - The phone, the masked name, the description and the photos are sealed as ``enc1:`` + a Fernet
   token before they reach the database; they are opened only for a logged-in helper's view of
   the order (helpdesk/orders_console.py) and for the SMS sender's call to the gateway.
+- So are the staff's reply (opened for the status page of the 查询码's holder and a helper), the
+  audit trail's texts (helpers' notes) and a rating's free text (:data:`SEALED_TEXTS`).
 - The 查询码's hash is keyed: HMAC-SHA256(lookup key, SHA-256(code)), the lookup key derived from
   the same key file, so a copy of the database alone cannot be searched for codes.
 - :func:`seal_rows` turns orders kept before the key (plain text, unkeyed hash) into sealed ones,
@@ -27,6 +29,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 PREFIX = "enc1:"
 SEALED_FIELDS = ("phone", "name_masked", "description")
+SEALED_TEXTS = (("orders", "id", "reply"), ("order_events", "seq", "detail"), ("ratings", "id", "text"))
 
 
 class OrderKeyError(Exception):
@@ -124,6 +127,7 @@ def seal_rows(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
     from helpdesk.orders import order_photos, orders
     if db.dialect.name == "sqlite":        # the plain text's old bytes are overwritten, not left in free pages
         db.exec_driver_sql("PRAGMA secure_delete = ON")
+    seal_texts(db, cipher, batch)
     done = 0
     while True:
         rows = list(db.execute(sa.select(orders.c.id, orders.c.code_hash, *(orders.c[f] for f in SEALED_FIELDS))
@@ -140,3 +144,23 @@ def seal_rows(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
                                                            order_photos.c.n == p.n)
                                .values(jpeg=cipher.seal_bytes(bytes(p.jpeg))))
         done += len(rows)
+
+
+def seal_texts(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
+    """Seals the replies, the audit trail's texts and the ratings' texts kept in plain text
+    (:data:`SEALED_TEXTS`); returns how many texts."""
+    from helpdesk.orders import meta
+    done = 0
+    if db.dialect.name == "sqlite":
+        db.exec_driver_sql("PRAGMA secure_delete = ON")
+    for table_name, key, column in SEALED_TEXTS:
+        table = meta.tables[table_name]
+        while True:
+            rows = list(db.execute(sa.select(table.c[key], table.c[column]).where(
+                table.c[column].is_not(None), sa.not_(table.c[column].like(PREFIX + "%"))).limit(batch)))
+            if not rows:
+                break
+            for r in rows:
+                db.execute(table.update().where(table.c[key] == r[0]).values({column: cipher.seal(r[1])}))
+            done += len(rows)
+    return done

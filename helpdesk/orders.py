@@ -12,7 +12,8 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
 - The contact phone is kept as the kiosk sends it for staff to call back (the console shows
   it masked until a helper opens the order). With ``order_key_file`` the phone, the name, the
   description and the photos are encrypted at rest and the 查询码's hash is keyed
-  (helpdesk/order_crypt.py).
+  (helpdesk/order_crypt.py), and so are the staff's reply, the audit trail's texts and the
+  ratings' texts.
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 - Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
@@ -58,7 +59,7 @@ orders = sa.Table(
     sa.Column("deadline", sa.Date, nullable=False),
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("assigned_to", sa.String(64)),
-    sa.Column("reply", sa.String(2000)),
+    sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
 order_events = sa.Table(
@@ -68,7 +69,7 @@ order_events = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("action", sa.String(12), nullable=False),
-    sa.Column("detail", sa.String(2000)),
+    sa.Column("detail", sa.Text),                           # 2000 characters; sealed
 )
 ratings = sa.Table(
     "ratings", meta,
@@ -79,7 +80,7 @@ ratings = sa.Table(
     sa.Column("helper", sa.String(64)),
     sa.Column("score", sa.Integer, nullable=False),
     sa.Column("reasons", sa.String(400)),
-    sa.Column("text", sa.String(500)),
+    sa.Column("text", sa.Text),                             # 500 characters; sealed
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("follow_up_due", sa.Date),
     sa.Column("follow_up_done", sa.String(500)),
@@ -199,6 +200,9 @@ class OrderStore:
         """A sealed field or photo opened (for a logged-in helper's view, the SMS sender)."""
         return self.cipher.open(value) if self.cipher else value
 
+    def _seal(self, text: str | None) -> str | None:
+        return self.cipher.seal(text) if self.cipher and text is not None else text
+
     def _notice(self, db: Any, order_id: str, event: str, now: dt.datetime, **values: str) -> bool:
         """Queues an SMS notice in the caller's transaction (with [sms] on)."""
         if self.notices is None:
@@ -280,14 +284,14 @@ class OrderStore:
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
-        return {**row._mapping, "rated": rated is not None}
+        return {**row._mapping, "reply": self.opened(row.reply), "rated": rated is not None}
 
     def act(self, order_id: str, actor: str, action: str, detail: str = "",
             now: dt.datetime | None = None) -> None:
         """assign (detail: the helper), reply (detail: the text the citizen sees), close, return."""
         now = now or dt.datetime.now(dt.timezone.utc)
         changes: dict[str, Any] = {"assign": {"status": "assigned", "assigned_to": detail[:64]},
-                                   "reply": {"status": "replied", "reply": detail[:2000]},
+                                   "reply": {"status": "replied", "reply": self._seal(detail[:2000])},
                                    "close": {"status": "closed"}, "return": {"status": "returned"}}.get(action, {})
         if not changes:
             raise OrderError("action: one of assign, reply, close, return")
@@ -296,7 +300,7 @@ class OrderStore:
             if not done:
                 raise OrderError("no such order")
             db.execute(order_events.insert().values(order_id=order_id, at=now, actor=actor[:64],
-                                                    action=action, detail=detail[:2000] or None))
+                                                    action=action, detail=self._seal(detail[:2000] or None)))
             queued = False
             if action in ("reply", "close"):
                 number = db.execute(sa.select(orders.c.number).where(orders.c.id == order_id)).scalar_one()
@@ -308,7 +312,7 @@ class OrderStore:
         with self.engine.connect() as db:
             rows = db.execute(sa.select(order_events.c.actor, order_events.c.action, order_events.c.detail)
                               .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
-            return [tuple(r) for r in rows]
+            return [(r.actor, r.action, self.opened(r.detail)) for r in rows]
 
     def listing(self, status: str | None = None, overdue_on: dt.date | None = None, limit: int = 50,
                 offset: int = 0) -> list[dict[str, Any]]:
@@ -357,7 +361,7 @@ class OrderStore:
                 id=rating_id, target_kind=str(rec.get("target_kind", "session"))[:12],
                 target_id=(str(rec["target_id"])[:64] if rec.get("target_id") else None), terminal=terminal,
                 helper=rec.get("helper"), score=score, reasons=json.dumps(reasons, ensure_ascii=False)[:400],
-                text=(str(rec.get("text") or "")[:500] or None), created=now, follow_up_due=due))
+                text=self._seal(str(rec.get("text") or "")[:500] or None), created=now, follow_up_due=due))
             queued = False
             if due is not None and order is not None:
                 queued = self._notice(db, order.id, "follow_up", now, number=order.number, due=due.isoformat())
@@ -395,4 +399,4 @@ class OrderStore:
             rows = db.execute(sa.select(ratings).where(ratings.c.follow_up_due.is_not(None),
                                                        ratings.c.follow_up_done.is_(None))
                               .order_by(ratings.c.follow_up_due))
-            return [dict(r._mapping) for r in rows]
+            return [{**r._mapping, "text": self.opened(r.text)} for r in rows]

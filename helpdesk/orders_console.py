@@ -68,9 +68,9 @@ class OrdersConsole:
             events = db.execute(sa.select(order_events.c.at, order_events.c.actor, order_events.c.action,
                                           order_events.c.detail)
                                 .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
-            out = _plain({k: (self.store.opened(v) if k in SEALED_FIELDS else v)    # a helper is logged in
+            out = _plain({k: (self.store.opened(v) if k in SEALED_FIELDS + ("reply",) else v)  # a helper is logged in
                           for k, v in row._mapping.items() if k != "code_hash"})
-            out["history"] = [_plain(dict(e._mapping)) for e in events]
+            out["history"] = [_plain({**e._mapping, "detail": self.store.opened(e.detail)}) for e in events]
             notices = db.execute(sa.select(sms_queue.c.event, sms_queue.c.created, sms_queue.c.sent,
                                            sms_queue.c.attempts, sms_queue.c.last_error)
                                  .where(sms_queue.c.order_id == order_id).order_by(sms_queue.c.seq))
