@@ -30,7 +30,6 @@ warm ≤ 300 ms.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
@@ -165,9 +164,6 @@ class Bench:
     def _time_offers(self) -> None:
         """Notes when each call's offer has gone out (the kiosk's media set-up) and the answer is in."""
         from kiosk.assist import peer
-        if not hasattr(peer.AssistPeer, "prepare"):        # a kiosk from before issue 17's ringing offer
-            peer.AssistPeer.prepare = peer.AssistPeer.start
-            peer.AssistPeer.send_offer = lambda _self: asyncio.sleep(0)
         prepare, send_offer = peer.AssistPeer.prepare, peer.AssistPeer.send_offer
 
         async def made(peer_self):

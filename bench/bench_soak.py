@@ -236,11 +236,7 @@ def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int
             print_every: int = 0) -> None:
     """One citizen (see the module's docstring); every session ends with the wipe."""
     if rig is not None and identity_every and n % identity_every == 2:
-        rig.identify(d)                  # identified first; the item's page then shows the banner
-        d.until(lambda: d.current() == "home", 10) if d.current() != "home" else None
-        if d.current() != "home":
-            d.kiosk.session.go("home")
-            d.frames(3)
+        rig.identify(d)                  # identified first; 继续办理 leads back home, the banner shows
     home = d.screen
     assert d.current() == "home", d.current()
     ended_before = d.kiosk.session.ended_count

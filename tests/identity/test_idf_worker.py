@@ -153,11 +153,12 @@ def face_flow(worker_reader, camera, faces_dir):
     from idf_helpers import CARD_PHOTO
     made = []
 
-    def make(reference=None):
-        verifier = worker_reader.enable_face({"total_timeout_s": 30.0,
-                                              "reference_file": str(reference or faces_dir / CARD_PHOTO)})
+    def make(reference=None, camera_uri=None, cam=None):
+        """``camera_uri``: a camera the worker opens itself; ``cam``: the kiosk's camera (default the sim)."""
+        setup = {"total_timeout_s": 30.0, "reference_file": str(reference or faces_dir / CARD_PHOTO)}
+        verifier = worker_reader.enable_face({**setup, "camera_uri": camera_uri} if camera_uri else setup)
         session = Session(90, 20)
-        svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
+        svc = IdentityService(worker_reader, cam or camera, verifier, session, config_mod.load(),
                               today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
         made.append(svc)
         session.go("item", id="x")
@@ -256,12 +257,9 @@ def frames_dir(tmp_path, turn_frames):
     return folder
 
 
-def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(worker_reader, faces_dir,
-                                                                              frames_dir):
+def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(face_flow, frames_dir):
     """A real camera (here ``file://`` stills): the kiosk lends it to the worker for the try (closed here,
     no frame read here), gets the small preview to show, and opens it again when the worker is done."""
-    from idf_helpers import CARD_PHOTO
-
     from drivers.camera import make_camera
     from drivers.registry import open_device
     uri = f"file://{frames_dir}"
@@ -270,17 +268,10 @@ def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(
     reads = []
     real_read = camera.read
     camera.read = lambda: reads.append(1) or real_read()
-    verifier = worker_reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces_dir / CARD_PHOTO),
-                                          "camera_uri": uri})
-    session = Session(90, 20)
-    svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
-                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
+    svc, session, states = face_flow(camera_uri=uri, cam=camera)
     seen = []
     svc.subscribe(lambda s: seen.append((s.step, camera.is_open, svc.camera_share.lent_to, svc.preview.size)))
     try:
-        session.go("item", id="x")
-        session.go("consent")
-        states = States(svc)
         mark = consent(svc, states)
         svc.reader.simulator.place_card("resident")
         states.wait("identified", 60, since=mark)
@@ -293,29 +284,16 @@ def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(
         wait_for(lambda: camera.is_open and svc.camera_share.lent_to is None, 10, "the camera back in the kiosk")
         assert camera.state is DeviceState.READY and not reads
     finally:
-        svc.close()
         camera.close()
 
 
-def test_idf_worker_camera_held_by_a_call_is_fed_by_the_kiosk(worker_reader, faces_dir, frames_dir, camera,
-                                                             turn_frames):
+def test_idf_worker_camera_held_by_a_call_is_fed_by_the_kiosk(face_flow, frames_dir, camera, turn_frames):
     """While a video call in the kiosk holds the camera, the worker cannot open it: the kiosk reads the
     frames and passes them on, as with the simulator; the call keeps its camera."""
-    from idf_helpers import CARD_PHOTO
-    verifier = worker_reader.enable_face({"total_timeout_s": 30.0, "reference_file": str(faces_dir / CARD_PHOTO),
-                                          "camera_uri": f"file://{frames_dir}"})
-    session = Session(90, 20)
-    svc = IdentityService(worker_reader, camera, verifier, session, config_mod.load(),
-                          today=lambda: dt.date(2026, 11, 27), face_challenge=("left", "right"))
-    try:
-        assert svc.camera_share.take("the video call") is camera
-        camera.set_frames(turn_frames(("left", "right")))
-        session.go("item", id="x")
-        session.go("consent")
-        states = States(svc)
-        mark = consent(svc, states)
-        svc.reader.simulator.place_card("resident")
-        states.wait("identified", 60, since=mark)
-        assert camera.is_open and svc.camera_share.holder == "the video call" and svc.camera_share.lent_to is None
-    finally:
-        svc.close()
+    svc, session, states = face_flow(camera_uri=f"file://{frames_dir}")
+    assert svc.camera_share.take("the video call") is camera
+    camera.set_frames(turn_frames(("left", "right")))
+    mark = consent(svc, states)
+    svc.reader.simulator.place_card("resident")
+    states.wait("identified", 60, since=mark)
+    assert camera.is_open and svc.camera_share.holder == "the video call" and svc.camera_share.lent_to is None
