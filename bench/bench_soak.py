@@ -181,7 +181,8 @@ class Driver:
         return self.app.manager.current
 
 
-def build(cache_dir: str, freeze: bool = True) -> Driver:
+def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
+    """The app on the core ``make_core(config, clock)`` makes (default: the catalogue alone)."""
     os.environ["KIVY_NO_ARGS"] = "1"
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_NO_FILELOG"] = "1"
@@ -208,7 +209,7 @@ def build(cache_dir: str, freeze: bool = True) -> Driver:
     EventLoop.ensure_window()
     cfg = config_mod.load().with_overrides(**{"catalogue.cache_dir": cache_dir})
     clock = FakeClock()
-    kiosk = Kiosk.build(cfg, clock=clock)
+    kiosk = (make_core or Kiosk.build)(cfg, clock=clock)
     app = KioskApp(kiosk, kiosk_mode=True)
     app._run_prepare()
     EventLoop.start()
