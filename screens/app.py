@@ -91,6 +91,9 @@ class KioskApp(App):
     assist_ready = BooleanProperty(False)     # remote assist can call now: 呼叫帮办, else 找工作人员
     voice_on = BooleanProperty(False)         # 语音播报 is on for this session (the bar's 语音 button)
     voice_ready = BooleanProperty(False)      # a speaker and a voice exist: the 语音 button shows
+    # a screen that needs the window's height (a web page with the keyboard up) asks the identity
+    # banner to step aside; that screen's own bar keeps 结束办理 (screens/identity_banner.py)
+    banner_aside = BooleanProperty(False)
     title = "政务e厅"
     exit_code = 0                             # the process's exit status (重启程序 / 退出到桌面: screens/admin_flow.py)
     # kv's translation function: ``text: app._('按部门')``. It is a new function for each language,

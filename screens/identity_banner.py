@@ -2,6 +2,10 @@
 """While an identity is held: a strip on every screen with the masked identity and 结束办理,
 and the 首页 question (继续办理 / 结束并清除) so an identity never waits for the next person.
 
+While a web page's field has the kiosk keyboard (``app.banner_aside``) the strip steps aside: in
+large text it would leave the page about 100 px between the bars and the keyboard. The web bar
+keeps 结束办理, and 填入证件信息 shows the identity's fields masked.
+
 Both are overlays on the app's root, driven by ``app.ui.identity_text`` / ``app.ui.confirm_home``.
 """
 from __future__ import annotations
@@ -43,14 +47,16 @@ def attach(app) -> None:
     app.identity_banner, app.home_confirm = banner, confirm
 
     def sync(*_args) -> None:
-        _make_room(app, banner, bool(app.ui.identity_text))
-        for widget, shown in ((banner, bool(app.ui.identity_text)),
+        held = bool(app.ui.identity_text)
+        _make_room(app, banner, held and not app.banner_aside)
+        for widget, shown in ((banner, held and not app.banner_aside),
                               (confirm, bool(app.ui.identity_text) and app.ui.confirm_home)):
             if shown and widget.parent is None:
                 app.root.add_widget(widget)
             elif not shown and widget.parent is not None:
                 widget.parent.remove_widget(widget)
     app.ui.bind(identity_text=sync, confirm_home=sync)
+    app.bind(banner_aside=sync)
     app.root.bind(size=sync)
     banner.bind(height=sync)
     sync()

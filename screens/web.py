@@ -183,7 +183,7 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
         from kivy.core.window import Window
 
         # the page fills the window below the bar (the screen may not be laid out yet)
-        web.open(self._url, int(Window.width), int(Window.height - self.app.theme.nav_h))
+        web.open(self._url, int(Window.width), int(self._room() - self.app.theme.nav_h))
         if self.app.ui.large_text:
             Clock.schedule_once(lambda _dt: web.zoom(True), 0)
 
@@ -200,7 +200,14 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
         if editable:
             self.ids.typing.restart()
         self.ids.typing.focus = bool(editable) and self.manager is not None and self.manager.current == self.name
+        self.app.banner_aside = self.ids.typing.focus   # the identity banner makes room for the page
         Clock.schedule_once(lambda _dt: self._fit_page(), 0)
+
+    def _room(self) -> float:
+        """The window's height the screens get: less the identity banner while it shows."""
+        from kivy.core.window import Window
+        banner = getattr(self.app, "identity_banner", None)
+        return Window.height - (banner.height if banner is not None and banner.parent is not None else 0)
 
     def _fit_page(self) -> None:
         """The page's view ends where the keyboard starts, so the field being typed into
@@ -215,7 +222,7 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
         # the docked keyboard is scaled to the window's width (Kivy's VKeyboard dock mode)
         covered = kh * Window.width / kw if self.ids.typing.focus else 0
         covered += self.ids.fill_strip.height if self.fill_offered else 0
-        web.resize(int(Window.width), int(Window.height - self.app.theme.nav_h - covered))
+        web.resize(int(Window.width), int(self._room() - self.app.theme.nav_h - covered))
 
     def _on_frame(self, _bridge, _seq) -> None:
         if self.manager is not None and self.manager.current == self.name:
@@ -345,6 +352,7 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
 
     def on_pre_leave(self, *args) -> None:
         self.ids.typing.focus = False
+        self.app.banner_aside = False
         self._fit_page()
 
     def wipe(self) -> None:
@@ -352,6 +360,7 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
         self.capturing = self.shot = False
         self.camera_texture = None
         self.ids.typing.focus = False
+        self.app.banner_aside = False
         self.ids.pad.clear()
         self.signing = False
         self.previewing = False

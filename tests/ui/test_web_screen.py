@@ -212,6 +212,44 @@ def test_a_field_at_the_bottom_stays_visible_above_the_keyboard(make_ui, portal)
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
 
 
+def test_in_large_text_with_an_identity_held_the_banner_steps_aside_for_the_keyboard(make_ui, portal):
+    """Large text, an identity held, the keyboard up: the identity strip makes room, so the page
+    keeps a usable height and the field stays above the keyboard; it comes back afterwards."""
+    from types import SimpleNamespace
+    drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "low"})
+    drv.tap(drv.screen.ids.tile_large)
+    drv.kiosk.session.set_identity(SimpleNamespace(masked_name="张*三", masked_number="3701**********123X",
+                                                   wiped=False))
+    drv.frames(3)
+    banner = drv.app.identity_banner
+    assert banner.parent is not None and "张*三" in banner.ids.who.text
+    web = _open_portal(drv)
+    assert banner.parent is not None                                      # shown over the page's bar
+    assert drv.screen.ids.bar.top <= banner.y + 1                          # and covering nothing of it
+    box = _box(drv, "#low")
+    drv.tap_xy(*_page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2))
+    drv.wait_until(lambda: web.editable and drv.keyboard() is not None, timeout=10)
+    drv.wait_until(lambda: banner.parent is None, timeout=5)              # the strip stepped aside
+    keyboard_top = drv.keyboard().top
+    bar = drv.screen.ids.bar
+    drv.wait_until(lambda: abs(bar.top - drv.window.height) <= 1, timeout=5)   # the bar at the top
+    assert drv.screen.ids.end_btn.get_root_window() is not None            # 结束办理 stays on the bar
+    visible = bar.y - keyboard_top
+    assert visible >= 250, f"only {visible:.0f} px of the page between the bar and the keyboard"
+    drv.wait_until(lambda: web.frame.height <= visible + 2, timeout=10)    # the page's view ends there
+    box = _box(drv, "#low")
+    x, y = _page_to_window(drv, box["x"] + 20, box["y"] + box["height"] / 2)
+    assert keyboard_top + 5 < y < bar.y                                    # the field above the keyboard
+    drv.wait_until(lambda: _near(_pixel(drv, x, y), (200, 30, 30)), timeout=10)   # and drawn there
+    drv.screenshot("web-large-identity-keyboard")
+    drv.tap(drv.screen.ids.back_btn)                                       # 返回: the strip is back
+    drv.wait_until(lambda: drv.app.manager.current != "web", timeout=10)
+    drv.frames(2)
+    assert banner.parent is not None and drv.keyboard() is None
+    drv.kiosk.session.end("finished")
+    drv.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
 def test_the_page_s_alert_and_confirm_are_kiosk_dialogs(make_ui, portal):
     drv = _web_ui(make_ui, portal, **{"web.portal_url": portal.url + "ask"})
     web = _open_portal(drv)
