@@ -19,13 +19,16 @@ Only the published fields are taken, nothing is added:
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days);
-- fee: "不收费" when ``isCharge`` is "否" (nothing when it is "是": the amount is in
-  a charge list this script does not read);
+- fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
+  "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
 - legal_basis: ``according`` when it fits the catalogue's 3,000 characters.
 
 A guide is written for every Hunan item whose name equals a bundled item's name (or
-the bracketed qualifier of one, as kiosk/guides.py matches); a name that two Hunan
-items with different guides share is skipped and reported. Department is left empty
+the bracketed qualifier of one, as kiosk/guides.py matches). One normalisation: a Hunan
+name ending in "（县级权限）" (the county-level variant of an item that also exists at
+city level) is written under the name without it, as the bundled items are county/
+district ones (户口迁移审批（县级权限） -> 户口迁移审批). A name that two Hunan items with
+different guides share is skipped and reported. Department is left empty
 so that the guide fills the bundled item whatever its department.
 
 Usage (SNAPSHOT: a bare git directory, a checkout's top directory, or a directory with
@@ -56,7 +59,9 @@ _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]|第[一二三四五六七八九十\d]+步[:：、]?)\s*")
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
-_SEE_CHART = re.compile(r"^详见.*流程图。?$")     # "see the flow chart": an image this file lacks
+_COUNTY = "（县级权限）"
+_INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
+_SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图。?$")     # "see the flow chart": an image this file lacks
 
 
 class Snapshot:
@@ -99,6 +104,17 @@ def _days(limit, explain) -> str:
     return str(int(limit))
 
 
+def _fee(detail: dict) -> str:
+    charge = clean(detail.get("isCharge"))
+    if charge == "否":
+        return "不收费"
+    if charge != "是":
+        return ""
+    fees = [" ".join(x for x in (clean(c.get("feename")), clean(c.get("feestand"))) if x)
+            for c in detail.get("chargeList") or []]
+    return "；".join(f for f in fees if f)
+
+
 def guide_fields(detail: dict) -> dict:
     """The catalogue fields one platform detail (``data`` of a details JSON) gives."""
     materials = []
@@ -110,7 +126,9 @@ def guide_fields(detail: dict) -> dict:
         must = clean(m.get("isMust"))
         materials.append(title + (f"（{must}）" if must and must != "必要" else ""))
     steps = []
-    for line in clean(detail.get("processDescript")).split("\n"):
+    lines = [part for line in clean(detail.get("processDescript")).split("\n")
+             for part in _INLINE_NUM.split(line)]
+    for line in lines:
         line = _NUM.sub("", line).strip().replace(";", "，").replace("；", "，")
         if _meaningful(line) and not _SEE_CHART.match(line):
             steps.append(line)
@@ -121,7 +139,7 @@ def guide_fields(detail: dict) -> dict:
         "steps": ";".join(steps),
         "legal_days": _days(detail.get("approveLimit"), detail.get("approveLimitExplain")),
         "promised_days": _days(detail.get("commitmentLimit"), detail.get("commitmentLimitExplain")),
-        "fee": "不收费" if clean(detail.get("isCharge")) == "否" else "",
+        "fee": _fee(detail),
         "legal_basis": basis.replace("\n", " "),
     }
 
@@ -145,6 +163,8 @@ def extract(snap: Snapshot, wanted: set[str]) -> tuple[list[dict], list[str]]:
     for rec in sorted(index.get("items") or [], key=lambda r: str(r.get("service_id"))):
         detail_ref = rec.get("detail") or {}
         title = clean(rec.get("title"))
+        if title.endswith(_COUNTY) and title[:-len(_COUNTY)] in wanted:
+            title = title[:-len(_COUNTY)]
         if title not in wanted or detail_ref.get("status") != "ok" or not detail_ref.get("raw_file"):
             continue
         raw_file = "gov-wiki/" + detail_ref["raw_file"]
