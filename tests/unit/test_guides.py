@@ -103,6 +103,10 @@ def test_twins_lead_a_guide_less_item_to_the_guide():
     assert guides.twins([bare, guided], guided) == []                             # it has a guide
 
 
-def test_bundled_passport_copy_has_the_passport_guide_as_twin():
+def test_bundled_passport_copy_has_its_own_hunan_guide_and_a_bare_item_keeps_its_twins():
     cat = catalogue.load()
-    assert [t.id for t in guides.twins(cat.items, cat.by_id["SI-0123"])] == ["SI-0049"]
+    passport = cat.by_id["SI-0123"]                  # 普通护照签发: 湖南 guide (before: led to SI-0049)
+    assert passport.has_full_guide and passport.fee == "护照 120元/证"
+    assert guides.twins(cat.items, passport) == []
+    deregister = cat.by_id["SI-0150"]                # 户口注销: no guide of its own
+    assert [t.id for t in guides.twins(cat.items, deregister)] == ["SI-0001", "SI-0004", "SI-0019"]
