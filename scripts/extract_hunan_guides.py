@@ -18,7 +18,8 @@ Only the published fields are taken, nothing is added:
   stripped; a lone "详见办理流程图" is no step: the chart is an image);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
-  implementation-list standard counts both in working days);
+  implementation-list standard counts both in working days; an explanation that speaks of
+  自然日, 日历日, 个月, 小时 or of plain "N日" without 工作日 leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
   "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
 - legal_basis: ``according`` when it fits the catalogue's 3,000 characters.
@@ -59,6 +60,7 @@ _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]|第[一二三四五六七八九十\d]+步[:：、]?)\s*")
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
+_PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?日")
 _COUNTY = "（县级权限）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
 _SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图。?$")     # "see the flow chart": an image this file lacks
@@ -100,6 +102,8 @@ def _meaningful(text: str) -> bool:
 def _days(limit, explain) -> str:
     limit, explain = clean(limit), clean(explain)
     if not limit.isdigit() or _OTHER_UNIT.search(explain):
+        return ""
+    if _PLAIN_DAYS.search(explain) and "工作日" not in explain:    # "15日内": not said to be working days
         return ""
     return str(int(limit))
 

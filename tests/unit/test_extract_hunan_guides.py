@@ -81,6 +81,18 @@ def test_published_fields_become_guide_rows_for_same_name_items(tmp_path, bundle
     assert (subsidy["steps"], subsidy["legal_days"], subsidy["promised_days"], subsidy["fee"]) == ("", "", "", "")
 
 
+def test_days_only_when_the_platform_does_not_name_another_unit():
+    base = {"approveLimit": "15", "commitmentLimit": "7", "commitmentLimitExplain": "无"}
+    plain = extract.guide_fields(dict(base, approveLimitExplain="应当自受理申请之日起15日内作出决定。"))
+    assert (plain["legal_days"], plain["promised_days"]) == ("", "7")
+    work = extract.guide_fields(dict(base, approveLimitExplain="自受理之日起15个工作日内完成"))
+    assert work["legal_days"] == "15"
+    charged = extract.guide_fields({"isCharge": "是", "chargeList": [{"feename": "护照", "feestand": "120元/证"}]})
+    assert charged["fee"] == "护照 120元/证"
+    inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
+    assert inline["steps"] == "申请。;受理。;办结。"
+
+
 def test_rows_fill_the_bundled_items_through_the_catalogue_rules(tmp_path, bundled):
     copy = tmp_path / "copy"
     _write_copy(copy)
