@@ -83,20 +83,30 @@ def test_a_guide_less_twin_leads_to_the_guide(guide_ui):
 
 
 @pytest.mark.parametrize("large", [False, True])
-def test_bundled_passport_copy_leads_to_the_passport_guide(ui, large):
-    """The bundled 公安分局 普通护照签发 has no guide; it leads to 普通护照签发（首次申请）,
+def test_bundled_deregistration_copy_leads_to_the_household_guides(ui, large):
+    """The bundled 公安分局 户口注销 has no guide; it leads to the 临沂 户口注销（…） guides,
     in both text sizes, with the button's text inside the button."""
     if large:
         ui.kiosk.session.set_large_text(True)
         ui.frames(2)
-    ui.kiosk.session.go("item", id="SI-0123")
+    ui.kiosk.session.go("item", id="SI-0150")
     ui.frames(3)
     assert not overflowing(ui.screen)
     ui.screenshot(f"item-twin{'-large' if large else ''}")
-    ui.tap(button(ui.screen.ids.content, "普通护照签发（首次申请）（临沂市公安局（出入境管理））"))
+    ui.tap(button(ui.screen.ids.content, "户口注销（出国（境）定居注销）（临沂市公安局）"))
     ui.frames(3)
-    assert ui.screen.item_id == "SI-0049"
-    assert "首次申请160元/本" in _labels(ui.screen)
+    assert ui.screen.item_id == "SI-0001"
+    assert any("外国有效护照" in t for t in _labels(ui.screen))
+
+
+def test_bundled_passport_copy_shows_the_hunan_guide(ui):
+    """The bundled 公安分局 普通护照签发 shows the 湖南政务服务网 guide (fee from its charge list)."""
+    ui.kiosk.session.go("item", id="SI-0123")
+    ui.frames(3)
+    texts = _labels(ui.screen)
+    assert "护照 120元/证" in texts and "办理流程" in texts
+    assert not any(t.startswith("本事项暂无详细办事指南") for t in texts)
+    assert not overflowing(ui.screen)
 
 
 def test_bundled_household_guide_shows_its_steps(ui):

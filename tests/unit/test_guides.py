@@ -48,10 +48,12 @@ def test_full_guide_needs_materials_and_steps_or_a_limit():
 def test_bundled_guide_files_carry_their_source():
     rows = [r for p in sorted(guides.GUIDES_DIR.glob("guides-*.csv"))
             for r in csv.DictReader(p.open(encoding="utf-8"))]
-    assert len(rows) >= 48
+    assert len(rows) >= 76
     for row in rows:
-        assert row["name"] and row["materials"] and row["steps"]
-        assert row["source"].startswith("GitHub dreamLXD/lywjw2.io@"), row["source"]
+        assert row["name"] and row["materials"] and (row["steps"] or row["promised_days"])
+        assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
+                or row["source"].startswith("湖南政务服务网 ") and "chuanshuozhongdeshen3-hub/hunan-gov-wiki-data@"
+                in row["source"]), row["source"]
 
 
 def test_bundled_catalogue_gains_the_guides_own_fields_win():
@@ -63,6 +65,14 @@ def test_bundled_catalogue_gains_the_guides_own_fields_win():
     passport = cat.by_id["SI-0049"]                  # its own row: untouched
     assert passport.fee == "首次申请160元/本" and passport.promised_days == 7
     assert sum(1 for i in cat.items if i.has_full_guide) >= 50
+
+
+def test_bundled_hunan_guide_fills_a_same_name_item_and_names_the_province():
+    card = catalogue.load().by_id["SI-0640"]         # 社会保障卡申领 (a Sichuan row: name only)
+    assert card.materials == ("申请人身份证明", "个人照片（非必要）")
+    assert card.steps == ("受理", "审核", "办结") and card.promised_days == 30 and card.legal_days == 60
+    assert card.fee == "不收费" and card.has_full_guide
+    assert "办事指南：湖南政务服务网 湖南省人力资源和社会保障厅" in card.source
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
@@ -93,6 +103,10 @@ def test_twins_lead_a_guide_less_item_to_the_guide():
     assert guides.twins([bare, guided], guided) == []                             # it has a guide
 
 
-def test_bundled_passport_copy_has_the_passport_guide_as_twin():
+def test_bundled_passport_copy_has_its_own_hunan_guide_and_a_bare_item_keeps_its_twins():
     cat = catalogue.load()
-    assert [t.id for t in guides.twins(cat.items, cat.by_id["SI-0123"])] == ["SI-0049"]
+    passport = cat.by_id["SI-0123"]                  # 普通护照签发: 湖南 guide (before: led to SI-0049)
+    assert passport.has_full_guide and passport.fee == "护照 120元/证"
+    assert guides.twins(cat.items, passport) == []
+    deregister = cat.by_id["SI-0150"]                # 户口注销: no guide of its own
+    assert [t.id for t in guides.twins(cat.items, deregister)] == ["SI-0001", "SI-0004", "SI-0019"]

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: Apache-2.0
+"""scripts/extract_hunan_guides.py on a made-up copy in the Hunan platform's JSON shape."""
+import csv
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk import catalogue, guides
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "extract_hunan_guides.py"
+_spec = importlib.util.spec_from_file_location("extract_hunan_guides", SCRIPT)
+extract = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(extract)
+
+# Test data only: made-up item names and texts in the platform's field layout.
+DETAILS = {
+    "aa111": {"unifyName": "测试证申领", "orgName": "某省测试厅", "approveLimit": "20",
+              "approveLimitExplain": "无", "commitmentLimit": "5", "commitmentLimitExplain": "5个工作日",
+              "isCharge": "否", "processDescript": "1、申请\n2、受理；审核\n（三）办结",
+              "according": "《测试条例》第一条",
+              "materialList": [{"materialTitle": "居民身份证", "isMust": "必要"},
+                               {"materialTitle": "照片", "isMust": "非必要"},
+                               {"materialTitle": "承诺书", "isMust": "容缺后补"}]},
+    "bb222": {"unifyName": "测试补贴发放", "orgName": "某省测试厅", "approveLimit": "3",
+              "approveLimitExplain": "3个月", "commitmentLimit": "x", "isCharge": "是",
+              "processDescript": "详见办理流程图",
+              "materialList": [{"materialTitle": "申请表", "isMust": "必要"}]},
+    "cc333": {"unifyName": "不在目录的事项", "approveLimit": "1", "processDescript": "受理",
+              "materialList": [{"materialTitle": "申请表"}]},
+    "dd444": {"unifyName": "夫妻投靠", "processDescript": "受理", "commitmentLimit": "0",
+              "materialList": [{"materialTitle": "结婚证"}]},
+}
+
+
+def _write_copy(root: Path) -> None:
+    items = []
+    for sid, data in DETAILS.items():
+        raw = f"raw/details/{sid[:2]}/{sid}.json"
+        path = root / "gov-wiki" / raw
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"code": 0, "data": data}, ensure_ascii=False), encoding="utf-8")
+        items.append({"service_id": sid, "title": data["unifyName"],
+                      "detail": {"status": "ok", "raw_file": raw,
+                                 "official_guide_url": f"https://example.invalid/guide?id={sid}"}})
+    index = root / "gov-wiki" / "catalog" / "enriched_catalog.json"
+    index.parent.mkdir(parents=True)
+    index.write_text(json.dumps({"generated_at": "2026-07-21T03:00:19+00:00", "items": items},
+                                ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("id,name\nA,测试证申领\nB,测试补贴发放\nC,户口迁入（夫妻投靠）\n", encoding="utf-8")
+    return path
+
+
+def _rows(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["name"]: r for r in csv.DictReader(fh)}
+
+
+def test_published_fields_become_guide_rows_for_same_name_items(tmp_path, bundled):
+    copy = tmp_path / "copy"
+    _write_copy(copy)
+    out = tmp_path / "guides-test.csv"
+    assert extract.main([str(copy), "0123456789abcdef", "--out", str(out), "--catalogue", str(bundled)]) == 0
+    rows = _rows(out)
+    assert sorted(rows) == ["夫妻投靠", "测试证申领"]      # 测试补贴发放: materials only, no row
+    card = rows["测试证申领"]
+    assert card["materials"] == "居民身份证;照片（非必要）;承诺书（容缺后补）"
+    assert card["steps"] == "申请;受理，审核;办结"
+    assert (card["promised_days"], card["legal_days"], card["fee"]) == ("5", "20", "不收费")
+    assert card["legal_basis"] == "《测试条例》第一条" and card["department"] == ""
+    assert card["source"].startswith("湖南政务服务网 某省测试厅 办事指南（湖南省统一事项，2026-07-21 抓取）")
+    assert "hunan-gov-wiki-data@0123456789ab, gov-wiki/raw/details/aa/aa111.json" in card["source"]
+    subsidy = extract.guide_fields(DETAILS["bb222"])   # months are no working days; "see the chart" no step
+    assert (subsidy["steps"], subsidy["legal_days"], subsidy["promised_days"], subsidy["fee"]) == ("", "", "", "")
+
+
+def test_days_only_when_the_platform_does_not_name_another_unit():
+    base = {"approveLimit": "15", "commitmentLimit": "7", "commitmentLimitExplain": "无"}
+    plain = extract.guide_fields(dict(base, approveLimitExplain="应当自受理申请之日起15日内作出决定。"))
+    assert (plain["legal_days"], plain["promised_days"]) == ("", "7")
+    work = extract.guide_fields(dict(base, approveLimitExplain="自受理之日起15个工作日内完成"))
+    assert work["legal_days"] == "15"
+    charged = extract.guide_fields({"isCharge": "是", "chargeList": [{"feename": "护照", "feestand": "120元/证"}]})
+    assert charged["fee"] == "护照 120元/证"
+    inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
+    assert inline["steps"] == "申请。;受理。;办结。"
+
+
+def test_rows_fill_the_bundled_items_through_the_catalogue_rules(tmp_path, bundled):
+    copy = tmp_path / "copy"
+    _write_copy(copy)
+    out = tmp_path / "guides-test.csv"
+    extract.main([str(copy), "--out", str(out), "--catalogue", str(bundled)])
+    items = guides.supplement(catalogue.load(bundled).items, guides.load_guides([out]))
+    by_id = {i.id: i for i in items}
+    assert by_id["A"].has_full_guide and by_id["A"].promised_days == 5
+    assert by_id["C"].materials == ("结婚证",) and by_id["C"].promised_days == 0
+
+
+def test_reads_a_bare_git_snapshot_at_its_commit(tmp_path, bundled):
+    work = tmp_path / "work"
+    _write_copy(work)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-C", str(work)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "copy"], check=True)
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True)
+    commit = subprocess.run(["git", "--git-dir", str(bare), "rev-parse", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    out = tmp_path / "guides-test.csv"
+    extract.main([str(bare), "--out", str(out), "--catalogue", str(bundled)])
+    assert f"hunan-gov-wiki-data@{commit[:12]}," in _rows(out)["测试证申领"]["source"]
