@@ -60,6 +60,7 @@ orders = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("assigned_to", sa.String(64)),
     sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
+    sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
 order_events = sa.Table(
@@ -263,6 +264,7 @@ class OrderStore:
             seal = self.cipher.seal if self.cipher else (lambda v: v)
             db.execute(orders.insert().values(
                 id=record_id, number=number, code_hash=self._lookup(made or _hash(code or "")),
+                **({"code_key": self.cipher.newest} if self.cipher else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
                 deadline=deadline, status="submitted"))
@@ -277,14 +279,27 @@ class OrderStore:
 
     def status(self, code: str) -> dict[str, Any] | None:
         """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name."""
+        hashed = _hash(code)
+        keyed = self.cipher.lookups(hashed) if self.cipher else []
         with self.engine.connect() as db:
             row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
-                                       orders.c.reply, orders.c.category)
-                             .where(orders.c.code_hash.in_({self._lookup(_hash(code)), _hash(code)}))).first()
+                                       orders.c.reply, orders.c.category, orders.c.code_hash)
+                             .where(orders.c.code_hash.in_({*keyed, hashed}))).first()
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
-        return {**row._mapping, "reply": self.opened(row.reply), "rated": rated is not None}
+        if row.code_hash in keyed[1:]:             # found with an older key: keyed with the newest now
+            self._rehash(row.id, row.code_hash, keyed[0])
+        out = {k: v for k, v in row._mapping.items() if k != "code_hash"}
+        return {**out, "reply": self.opened(row.reply), "rated": rated is not None}
+
+    def _rehash(self, order_id: str, old: str, new: str) -> None:
+        """After a key rotation (helpdesk/order_keys.py): the 查询码 that just found the order keys
+        its hash with the newest key, so the older key is needed for one order less."""
+        assert self.cipher is not None
+        with self.engine.begin() as db:
+            db.execute(orders.update().where(orders.c.id == order_id, orders.c.code_hash == old)
+                       .values(code_hash=new, code_key=self.cipher.newest))
 
     def act(self, order_id: str, actor: str, action: str, detail: str = "",
             now: dt.datetime | None = None) -> None:

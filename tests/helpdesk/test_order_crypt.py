@@ -41,7 +41,7 @@ def raw_rows(url) -> str:
     """Everything in the orders and photos tables as the database hands it out, as text."""
     engine = sa.create_engine(url)
     with engine.connect() as db:
-        rows = [*db.execute(sa.select(orders)), *db.execute(sa.select(order_photos))]
+        rows = [*db.execute(sa.text("SELECT * FROM orders")), *db.execute(sa.select(order_photos))]
     engine.dispose()
     return repr(rows)
 
