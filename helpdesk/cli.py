@@ -170,21 +170,24 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
 
 
 def _cipher(cfg) -> OrderCipher | None:
-    return OrderCipher.load(cfg.order_key_file) if cfg.order_key_file else None
+    """The orders' key: order_key_file, else orders.key next to a SQLite store (made at first use;
+    helpdesk/order_keys.py); None with orders_plaintext = true."""
+    from helpdesk.order_keys import has_sealed, order_cipher
+    return order_cipher(cfg, lambda: has_sealed(cfg.orders_url))
 
 
 def _open_store(cfg, rules=None):
     """The work-order store, checked: schema at head, the key opens its sealed orders (else
-    OrderKeyError); orders still in plain text are sealed when a key is configured. None: said why."""
+    OrderKeyError); orders still in plain text are sealed unless orders_plaintext = true. None: said why."""
     from helpdesk.db_cli import check
     from helpdesk.order_crypt import check_key, seal_rows
     from helpdesk.order_keys import identify
     from helpdesk.orders import OrderStore
-    cipher = _cipher(cfg)
     problems = check(cfg.orders_url)
     if problems:
         print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
         return None
+    cipher = _cipher(cfg)
     store = OrderStore(cfg.orders_url, rules, cipher=cipher)
     with store.engine.begin() as db:
         check_key(db, cipher)
@@ -218,12 +221,14 @@ def _keys(cfg, action: str, add_only: bool) -> int:
     if not cfg.orders_url:
         print(f"ehall-helpdesk: orders {action}: no work-order store (orders_url) in the config", file=sys.stderr)
         return 2
-    path = cfg.order_key_file
-    if not path:
-        print(f"ehall-helpdesk: orders {action}: the config names no order_key_file", file=sys.stderr)
-        return 2
     store = _open_store(cfg)
     if store is None:
+        return 2
+    path = order_keys.key_path(cfg)[0]
+    if path is None:
+        store.engine.dispose()
+        print(f"ehall-helpdesk: orders {action}: the orders are kept in plain text (orders_plaintext = true)",
+              file=sys.stderr)
         return 2
     try:
         if action == "rotate-key":
@@ -276,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         if args.command == "db":
-            return db_cli.run(args, cfg.orders_url, _cipher(cfg))
+            return db_cli.run(args, cfg.orders_url, _cipher(cfg) if args.action == "upgrade" and cfg.orders_url
+                              else None)
         if args.command == "orders" and args.action == "keygen":
             print(f"wrote {keygen(args.keyfile)} (0600). Name it as order_key_file in the hub's config, "
                   "then `ehall-helpdesk db upgrade` encrypts the orders kept so far. Keep a copy of "

@@ -227,8 +227,9 @@ def check_key(db: Any, cipher: OrderCipher | None) -> None:
     if row is None:
         return
     if cipher is None:
-        raise OrderKeyError("the store holds encrypted work orders but the config names no order_key_file; "
-                            "set order_key_file to the key that sealed them")
+        raise OrderKeyError("the store holds encrypted work orders but the config keeps orders in plain text "
+                            "(orders_plaintext = true); remove it, and set order_key_file to the key that sealed "
+                            "them unless it is orders.key next to a SQLite store")
     cipher.open(row.phone)
 
 

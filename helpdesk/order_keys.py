@@ -190,3 +190,69 @@ def retire_keys(path: str | Path, engine: sa.engine.Engine) -> list[str]:
     return [f"sealed again: {done} value(s); no order needs an older key.",
             f"{p}: only the newest key is left; the file as it was: {backup} (destroy it, and the old "
             "copies, once the backups made before the rotation are gone: they need the old keys)."]
+
+
+DEFAULT_KEY_NAME = "orders.key"
+
+
+def key_path(cfg: Any) -> tuple[Path | None, bool]:
+    """The hub's orders' key file and whether it is the default one (not named in the config);
+    (None, False): orders kept in plain text (``orders_plaintext = true``, or no store).
+    OrderKeyError: a PostgreSQL store and no key named."""
+    if cfg.order_key_file:
+        return Path(cfg.order_key_file), False
+    if cfg.orders_plaintext or not cfg.orders_url:
+        return None, False
+    url = sa.engine.make_url(cfg.orders_url)
+    if url.get_backend_name() != "sqlite":
+        raise OrderKeyError(
+            "orders_url is a shared database and the config names no order_key_file: the hubs using it must "
+            "share one key. Make it once with `ehall-helpdesk orders keygen /etc/ehall-helpdesk/orders.key`, "
+            "copy that file (0600) to every hub, set order_key_file = \"/etc/ehall-helpdesk/orders.key\" "
+            "(or orders_plaintext = true to keep orders in plain text, readable in any copy of the database)")
+    folder = (Path(url.database).absolute().parent if url.database and url.database != ":memory:"
+              else Path(cfg.db_path).absolute().parent)
+    return folder / DEFAULT_KEY_NAME, True
+
+
+def order_cipher(cfg: Any, has_sealed: Callable[[], bool] | None = None) -> OrderCipher | None:
+    """The hub's orders' key (None: plain text, as configured). The default key file next to a
+    SQLite store is made (0600) when missing, unless the store holds sealed orders already
+    (``has_sealed``): then its key is lost and OrderKeyError says to put it back."""
+    path, default = key_path(cfg)
+    if path is None:
+        if cfg.orders_plaintext:
+                log.warning("orders: kept in plain text (orders_plaintext = true): a copy of the store shows the "
+                        "citizens' phones, names, texts and photos")
+        return None
+    if default and not path.exists():
+        if has_sealed is not None and has_sealed():
+            raise OrderKeyError(f"the store holds encrypted work orders but their key {path} (the default next to "
+                                "the store; no order_key_file set) is missing: put back the copy of that file, "
+                                "or set order_key_file to it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        from helpdesk.order_crypt import keygen
+        try:
+            keygen(path)
+            log.warning("orders: made the orders' key %s (0600). Back it up apart from the database's backups: "
+                        "without it the orders cannot be read (docs/workorders.md, Encryption at rest)", path)
+        except OrderKeyError:
+            if not path.exists():            # another process made it meanwhile: that one is used
+                raise
+    cipher = OrderCipher.load(path)
+    log.info("orders: encrypted at rest with the key file %s (%d key(s))", path, len(cipher.key_ids))
+    return cipher
+
+
+def has_sealed(url: str) -> bool:
+    """Whether the store at ``url`` holds sealed orders (False when it has no orders table yet)."""
+    from helpdesk.orders import orders
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as db:
+            if not sa.inspect(db).has_table("orders"):
+                return False
+            return db.execute(sa.select(orders.c.id).where(orders.c.phone.like(PREFIX + "%")).limit(1)).first() \
+                is not None
+    finally:
+        engine.dispose()
