@@ -3,17 +3,23 @@
 *Encryption at rest*).
 
 - ``order_key_file`` (hub config) names a key file made by ``ehall-helpdesk orders keygen FILE``:
-  one Fernet key (AES-128-CBC + HMAC-SHA256, the ``cryptography`` package), mode 0600.
+  Fernet keys (AES-128-CBC + HMAC-SHA256, the ``cryptography`` package), one per line, newest
+  first (``orders rotate-key`` adds one, helpdesk/order_keys.py), mode 0600. Without it a SQLite
+  hub uses ``orders.key`` next to its store (helpdesk/order_keys.py :func:`order_cipher`).
+- The newest key seals, any key opens (MultiFernet); :class:`OrderCipher` reads the key file again
+  when it changed, so a running hub follows a rotation.
 - The phone, the masked name, the description and the photos are sealed as ``enc1:`` + a Fernet
   token before they reach the database; they are opened only for a logged-in helper's view of
   the order (helpdesk/orders_console.py) and for the SMS sender's call to the gateway.
 - So are the staff's reply (opened for the status page of the 查询码's holder and a helper), the
   audit trail's texts (helpers' notes) and a rating's free text (:data:`SEALED_TEXTS`).
 - The 查询码's hash is keyed: HMAC-SHA256(lookup key, SHA-256(code)), the lookup key derived from
-  the same key file, so a copy of the database alone cannot be searched for codes.
+  the newest key of the key file, so a copy of the database alone cannot be searched for codes;
+  a lookup tries each key's (:meth:`OrderCipher.lookups`), ``orders.code_key`` names the key used.
 - :func:`seal_rows` turns orders kept before the key (plain text, unkeyed hash) into sealed ones,
   row by row; the Alembic migration 0006 calls it, and so does the hub at start.
-- A missing, unreadable, too open or wrong key is :class:`OrderKeyError`, with what to do.
+- A missing, unreadable, too open or wrong key, or a key file line that is no key, is
+  :class:`OrderKeyError`, with what to do.
 """
 from __future__ import annotations
 

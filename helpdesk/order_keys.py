@@ -107,12 +107,12 @@ def reseal(engine: sa.engine.Engine, cipher: OrderCipher,
 
 
 def write_keys(path: Path, keys: tuple[bytes, ...]) -> Path:
-    """Writes the key file anew (next to it, fsync'd, renamed over it: never half a file), 0600;
-    the file as it was is kept as ``KEYFILE.YYYYMMDDTHHMMSSZ.bak`` (0600). Returns the backup."""
+    """Writes the key file anew (next to it, fsync'd, renamed over it: never half a file), 0600,
+    same owner; the file as it was is kept as ``KEYFILE.YYYYMMDDTHHMMSSZ.bak`` (0600). Returns the backup."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     backup = next(b for n in range(1000) if not (b := path.with_name(
         f"{path.name}.{stamp}{f'-{n}' if n else ''}.bak")).exists())          # two in one second
-    old = path.read_bytes()
+    old, owner = path.read_bytes(), path.stat()
     for target, data in ((backup, old), (path.with_name(path.name + ".new"), b"".join(k + b"\n" for k in keys))):
         try:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -120,6 +120,8 @@ def write_keys(path: Path, keys: tuple[bytes, ...]) -> Path:
             raise OrderKeyError(f"{target} exists (another rotation at the same time, or one that "
                                 "stopped halfway): look at it, remove it, and run the command again") from None
         with os.fdopen(fd, "wb") as f:
+            if os.geteuid() == 0:             # root rotates the hub user's key: the hub still reads it
+                os.fchown(f.fileno(), owner.st_uid, owner.st_gid)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

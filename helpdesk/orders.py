@@ -10,10 +10,10 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
   database does not open the status pages. A kiosk makes the code itself (so its receipt prints
   while the hub is unreachable) and sends only ``code_hash``.
 - The contact phone is kept as the kiosk sends it for staff to call back (the console shows
-  it masked until a helper opens the order). With ``order_key_file`` the phone, the name, the
-  description and the photos are encrypted at rest and the 查询码's hash is keyed
-  (helpdesk/order_crypt.py), and so are the staff's reply, the audit trail's texts and the
-  ratings' texts.
+  it masked until a helper opens the order). The hub's store keeps the phone, the name, the
+  description and the photos encrypted at rest and the 查询码's hash keyed (helpdesk/order_crypt.py;
+  the key: order_key_file or the default of helpdesk/order_keys.py), and so the staff's reply, the
+  audit trail's texts and the ratings' texts; an OrderStore without a cipher keeps plain text.
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 - Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
