@@ -57,6 +57,18 @@ def test_a_sqlite_hub_makes_its_key_at_first_start_and_seals_what_was_plain(tmp_
     capsys.readouterr()
 
 
+def test_db_upgrade_makes_the_default_key_and_db_check_does_not(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    config = hub(tmp_path, url)
+    assert cli.main(["--config", config, "db", "upgrade"]) == 0      # before the hub's first start
+    key = tmp_path / "orders.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    key.unlink()
+    assert cli.main(["--config", config, "db", "check"]) == 0
+    assert not key.exists()
+    capsys.readouterr()
+
+
 def test_plain_text_only_when_the_config_says_so(tmp_path, caplog):
     caplog.set_level(logging.INFO)
     url = f"sqlite:///{tmp_path / 'orders.db'}"
