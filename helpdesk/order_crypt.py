@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import stat
 from pathlib import Path
@@ -88,7 +89,6 @@ class OrderCipher:
                     self._keys = _Keys(read_keys(self._path))
                     self._stamp = stamp
                 except OrderKeyError as exc:         # half-written or wrong: keep the keys in use
-                    import logging
                     logging.getLogger(__name__).warning("orders: the changed key file is not used: %s", exc)
         return self._keys
 
@@ -106,7 +106,13 @@ class OrderCipher:
 
     def lookups(self, code_hash: str) -> list[str]:
         """The 查询码's keyed hash under each key, newest first (a lookup tries them all)."""
-        return [hmac.new(k, code_hash.encode("ascii"), hashlib.sha256).hexdigest() for k in self._fresh().lookup]
+        return [hashed for _key_id, hashed in self.keyed(code_hash)]
+
+    def keyed(self, code_hash: str) -> list[tuple[str, str]]:
+        """(key id, the 查询码's keyed hash) under each key, newest first, from one reading of the keys."""
+        keys = self._fresh()
+        return [(key_id, hmac.new(k, code_hash.encode("ascii"), hashlib.sha256).hexdigest())
+                for key_id, k in zip(keys.ids, keys.lookup)]
 
     def open(self, value: Any) -> Any:
         """A sealed field or photo opened; anything not sealed is given back as it is."""
@@ -253,9 +259,10 @@ def seal_rows(db: Any, cipher: OrderCipher, batch: int = 500) -> int:
         if not rows:
             return done
         for r in rows:
-            keyed = {"code_key": cipher.newest} if has_key_column else {}
+            key_id, kept = cipher.keyed(r.code_hash)[0]
+            keyed = {"code_key": key_id} if has_key_column else {}
             db.execute(orders.update().where(orders.c.id == r.id).values(
-                code_hash=cipher.lookup(r.code_hash), **keyed, **{f: cipher.seal(getattr(r, f)) for f in SEALED_FIELDS}))
+                code_hash=kept, **keyed, **{f: cipher.seal(getattr(r, f)) for f in SEALED_FIELDS}))
             for p in list(db.execute(sa.select(order_photos.c.n, order_photos.c.jpeg)
                                      .where(order_photos.c.order_id == r.id))):
                 if bytes(p.jpeg[:len(PREFIX)]) != PREFIX.encode():
