@@ -13,6 +13,8 @@
     ehall-helpdesk orders keygen KEYFILE                     (the key for order_key_file: orders encrypted at rest)
     ehall-helpdesk [--config FILE] orders sweep              (the retention rule now: closed orders past
                                                               order_retention_days are deleted)
+    ehall-helpdesk [--config FILE] orders rotate-key [--add-only]   (a new orders' key; the store sealed again)
+    ehall-helpdesk [--config FILE] orders reseal | retire-keys      (finish a rotation; drop unneeded old keys)
     ehall-helpdesk content keygen KEYFILE                     (prints the public key kiosks pin)
     ehall-helpdesk content publish DIR --key KEYFILE --out OUTDIR
 """
@@ -83,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     os_.add_parser("keygen", help="write a new key for order_key_file (0600)").add_argument("keyfile")
     os_.add_parser("sweep", parents=[common],
                    help="apply the retention rule now: delete closed orders older than order_retention_days")
+    rot = os_.add_parser("rotate-key", parents=[common],
+                         help="a new key on top of the key file, then the store sealed again with it")
+    rot.add_argument("--add-only", action="store_true",
+                     help="only add the key (hubs sharing a PostgreSQL store: copy the file to each, then reseal)")
+    os_.add_parser("reseal", parents=[common],
+                   help="seal again with the key file's newest key what an older key sealed (resumes a rotation)")
+    os_.add_parser("retire-keys", parents=[common],
+                   help="drop the key file's older keys when no order needs them any more")
     content_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
     return p
@@ -160,24 +170,30 @@ def _calls(args: argparse.Namespace, db_path: str) -> int:
 
 
 def _cipher(cfg) -> OrderCipher | None:
-    return OrderCipher.load(cfg.order_key_file) if cfg.order_key_file else None
+    """The orders' key: order_key_file, else orders.key next to a SQLite store (made at first use;
+    helpdesk/order_keys.py); None with orders_plaintext = true."""
+    from helpdesk.order_keys import has_sealed, order_cipher
+    return order_cipher(cfg, lambda: has_sealed(cfg.orders_url))
 
 
 def _open_store(cfg, rules=None):
     """The work-order store, checked: schema at head, the key opens its sealed orders (else
-    OrderKeyError); orders still in plain text are sealed when a key is configured. None: said why."""
+    OrderKeyError); orders still in plain text are sealed unless orders_plaintext = true. None: said why."""
     from helpdesk.db_cli import check
     from helpdesk.order_crypt import check_key, seal_rows
+    from helpdesk.order_keys import identify
     from helpdesk.orders import OrderStore
-    cipher = _cipher(cfg)
     problems = check(cfg.orders_url)
     if problems:
         print("ehall-helpdesk: the work-order store: " + "; ".join(problems), file=sys.stderr)
         return None
+    cipher = _cipher(cfg)
     store = OrderStore(cfg.orders_url, rules, cipher=cipher)
     with store.engine.begin() as db:
         check_key(db, cipher)
         sealed = seal_rows(db, cipher) if cipher else 0
+        if cipher:
+            identify(db, cipher)          # sealed before Alembic 0008 without a key: which key keyed them
     if sealed:
         logging.getLogger(__name__).info("orders: %d order(s) kept in plain text are now encrypted", sealed)
     return store
@@ -196,6 +212,34 @@ def _sweep(cfg) -> int:
         print(f"retention {cfg.order_retention_days} days: {sweep(store, cfg.order_retention_days)}")
     finally:
         store.engine.dispose()
+    return 0
+
+
+def _keys(cfg, action: str, add_only: bool) -> int:
+    """``orders rotate-key | reseal | retire-keys`` (helpdesk/order_keys.py)."""
+    from helpdesk import order_keys
+    if not cfg.orders_url:
+        print(f"ehall-helpdesk: orders {action}: no work-order store (orders_url) in the config", file=sys.stderr)
+        return 2
+    store = _open_store(cfg)
+    if store is None:
+        return 2
+    path = order_keys.key_path(cfg)[0]
+    if path is None:
+        store.engine.dispose()
+        print(f"ehall-helpdesk: orders {action}: the orders are kept in plain text (orders_plaintext = true)",
+              file=sys.stderr)
+        return 2
+    try:
+        if action == "rotate-key":
+            said = order_keys.rotate_key(path, store.engine, add_only)
+        elif action == "reseal":
+            said = order_keys.reseal_report(path, store.engine)
+        else:
+            said = order_keys.retire_keys(path, store.engine)
+    finally:
+        store.engine.dispose()
+    print("\n".join(said))
     return 0
 
 
@@ -237,12 +281,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calls":
             return _calls(args, cfg.db_path)
         if args.command == "db":
-            return db_cli.run(args, cfg.orders_url, _cipher(cfg))
+            return db_cli.run(args, cfg.orders_url, _cipher(cfg) if args.action == "upgrade" and cfg.orders_url
+                              else None)
         if args.command == "orders" and args.action == "keygen":
             print(f"wrote {keygen(args.keyfile)} (0600). Name it as order_key_file in the hub's config, "
                   "then `ehall-helpdesk db upgrade` encrypts the orders kept so far. Keep a copy of "
                   "this file apart from the database backups: without it the orders cannot be read.")
             return 0
+        if args.command == "orders" and args.action != "sweep":
+            return _keys(cfg, args.action, getattr(args, "add_only", False))
         if args.command == "orders":
             return _sweep(cfg)
         if args.command == "content":

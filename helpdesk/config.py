@@ -67,8 +67,10 @@ class HubConfig:
     order_complaint_days: int = 15          # the earlier of these and the kiosk's printed promise
     order_suggestion_days: int = 15         # (helpdesk/deadlines.py); placeholders to check
     follow_up_days: int = 5                 # a 差评 is followed up within this many working days
-    order_key_file: str = ""                # key sealing orders' phone/name/text/photos at rest
-                                            # (`orders keygen FILE`, 0600; helpdesk/order_crypt.py); "": plain
+    order_key_file: str = ""                # key file sealing orders' phone/name/texts/photos at rest (`orders
+                                            # keygen FILE`, 0600; helpdesk/order_keys.py); "": orders.key next
+                                            # to a SQLite store, made at first start (PostgreSQL: required)
+    orders_plaintext: bool = False          # true: orders kept in plain text (a copy of the store shows them)
     order_retention_days: int = 730         # closed orders (phone, name, text, photos, audit, SMS) are
                                             # deleted this long after 办结 (helpdesk/retention.py; 2 years:
                                             # the year's 好差评 review of last year, docs/workorders.md)
@@ -126,6 +128,10 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             if not isinstance(val, list) or not all(type(v) is int and 2000 <= v <= 2200 for v in val):
                 raise ConfigError(f"{source}: calendar_years must be a list of years, e.g. [2027], not {_cut(val)}")
             values[key] = tuple(val)
+        elif key == "orders_plaintext":
+            if not isinstance(val, bool):
+                raise ConfigError(f"{source}: orders_plaintext must be true or false, not {_cut(val)}")
+            values[key] = val
         elif key in _NUMBERS:
             if isinstance(val, bool) or not isinstance(val, (int, float)):
                 raise ConfigError(f"{source}: {key} must be a number, not {_cut(val)}")
@@ -153,6 +159,9 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
     if not 30 <= cfg.order_retention_days <= 3650:
         raise ConfigError(f"{source}: order_retention_days must be 30-3650 days (a closed order is kept at least "
                           f"a month for the citizen's rating and at most 10 years), not {cfg.order_retention_days}")
+    if cfg.orders_plaintext and cfg.order_key_file:
+        raise ConfigError(f"{source}: orders_plaintext = true and order_key_file exclude each other: "
+                          "remove orders_plaintext to keep orders encrypted with the key file")
     url = cfg.phone_upload_url
     if url and not (url.startswith(("https://", "http://")) and len(url) <= 200 and " " not in url
                     and "?" not in url and "#" not in url):

@@ -10,10 +10,10 @@ with Alembic (helpdesk/migrations, ``upgrade(url)``).
   database does not open the status pages. A kiosk makes the code itself (so its receipt prints
   while the hub is unreachable) and sends only ``code_hash``.
 - The contact phone is kept as the kiosk sends it for staff to call back (the console shows
-  it masked until a helper opens the order). With ``order_key_file`` the phone, the name, the
-  description and the photos are encrypted at rest and the 查询码's hash is keyed
-  (helpdesk/order_crypt.py), and so are the staff's reply, the audit trail's texts and the
-  ratings' texts.
+  it masked until a helper opens the order). The hub's store keeps the phone, the name, the
+  description and the photos encrypted at rest and the 查询码's hash keyed (helpdesk/order_crypt.py;
+  the key: order_key_file or the default of helpdesk/order_keys.py), and so the staff's reply, the
+  audit trail's texts and the ratings' texts; an OrderStore without a cipher keeps plain text.
 - Every change of an order (assigned, replied, closed, sent back) is one row of its audit trail.
 - A rating of 不满意 or 非常不满意 opens a follow-up with its own deadline.
 - Deadlines are the hub's (helpdesk/deadlines.py): the earlier of the kiosk's printed promise
@@ -60,6 +60,7 @@ orders = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("assigned_to", sa.String(64)),
     sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
+    sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
 order_events = sa.Table(
@@ -190,12 +191,6 @@ class OrderStore:
         self.notices = notices if notices is not None and notices.enabled else None
         self.queued: Callable[[], None] | None = None    # told after a notice was queued (the sender wakes)
 
-    def _lookup(self, hashed: str) -> str:
-        """The 查询码's hash as kept: keyed with the orders' key (a copy of the database alone
-        cannot be searched for codes). The status page also tries the plain one: orders kept
-        before the key until they are sealed."""
-        return self.cipher.lookup(hashed) if self.cipher else hashed
-
     def opened(self, value: Any) -> Any:
         """A sealed field or photo opened (for a logged-in helper's view, the SMS sender)."""
         return self.cipher.open(value) if self.cipher else value
@@ -261,8 +256,10 @@ class OrderStore:
             made = rec.get("code_hash")                # the kiosk made the code: the hub never sees it
             code = None if made else new_code()
             seal = self.cipher.seal if self.cipher else (lambda v: v)
+            hashed = made or _hash(code or "")
+            key_id, kept = self.cipher.keyed(hashed)[0] if self.cipher else (None, hashed)
             db.execute(orders.insert().values(
-                id=record_id, number=number, code_hash=self._lookup(made or _hash(code or "")),
+                id=record_id, number=number, code_hash=kept, **({"code_key": key_id} if key_id else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
                 deadline=deadline, status="submitted"))
@@ -276,15 +273,29 @@ class OrderStore:
         return Receipt(record_id, number, code, deadline)
 
     def status(self, code: str) -> dict[str, Any] | None:
-        """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name."""
+        """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name.
+        The code's hash is kept keyed (a copy of the database alone cannot be searched for codes):
+        each key's is tried, and the plain one (orders kept before the key until they are sealed)."""
+        hashed = _hash(code)
+        keyed = self.cipher.keyed(hashed) if self.cipher else []
         with self.engine.connect() as db:
             row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
-                                       orders.c.reply, orders.c.category)
-                             .where(orders.c.code_hash.in_({self._lookup(_hash(code)), _hash(code)}))).first()
+                                       orders.c.reply, orders.c.category, orders.c.code_hash)
+                             .where(orders.c.code_hash.in_({*(h for _k, h in keyed), hashed}))).first()
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
-        return {**row._mapping, "reply": self.opened(row.reply), "rated": rated is not None}
+        if row.code_hash in (h for _k, h in keyed[1:]):     # found with an older key: keyed with the newest now
+            self._rehash(row.id, row.code_hash, *keyed[0])
+        out = {k: v for k, v in row._mapping.items() if k != "code_hash"}
+        return {**out, "reply": self.opened(row.reply), "rated": rated is not None}
+
+    def _rehash(self, order_id: str, old: str, key_id: str, new: str) -> None:
+        """After a key rotation (helpdesk/order_keys.py): the 查询码 that just found the order keys
+        its hash with the newest key, so the older key is needed for one order less."""
+        with self.engine.begin() as db:
+            db.execute(orders.update().where(orders.c.id == order_id, orders.c.code_hash == old)
+                       .values(code_hash=new, code_key=key_id))
 
     def act(self, order_id: str, actor: str, action: str, detail: str = "",
             now: dt.datetime | None = None) -> None:

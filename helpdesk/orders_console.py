@@ -69,7 +69,7 @@ class OrdersConsole:
                                           order_events.c.detail)
                                 .where(order_events.c.order_id == order_id).order_by(order_events.c.seq))
             out = _plain({k: (self.store.opened(v) if k in SEALED_FIELDS + ("reply",) else v)  # a helper is logged in
-                          for k, v in row._mapping.items() if k != "code_hash"})
+                          for k, v in row._mapping.items() if k not in ("code_hash", "code_key")})
             out["history"] = [_plain({**e._mapping, "detail": self.store.opened(e.detail)}) for e in events]
             notices = db.execute(sa.select(sms_queue.c.event, sms_queue.c.created, sms_queue.c.sent,
                                            sms_queue.c.attempts, sms_queue.c.last_error)

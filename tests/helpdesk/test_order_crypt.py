@@ -41,7 +41,7 @@ def raw_rows(url) -> str:
     """Everything in the orders and photos tables as the database hands it out, as text."""
     engine = sa.create_engine(url)
     with engine.connect() as db:
-        rows = [*db.execute(sa.select(orders)), *db.execute(sa.select(order_photos))]
+        rows = [*db.execute(sa.text("SELECT * FROM orders")), *db.execute(sa.select(order_photos))]
     engine.dispose()
     return repr(rows)
 
@@ -113,13 +113,18 @@ def test_a_wrong_missing_or_open_key_stops_the_hub_start_with_a_message(tmp_path
     base = f'orders_url = "{url}"\ndb_path = "{tmp_path / "hub.sqlite3"}"\nport = 1\n'
     cases = {"wrong.key": "this key does not open the orders in the store",
              "missing.key": "no such file; make one with `ehall-helpdesk orders keygen",
-             "": "the store holds encrypted work orders but the config names no order_key_file"}
+             "": f"the store holds encrypted work orders but their key {tmp_path / 'orders.key'} (the default "
+                 "next to the store; no order_key_file set) is missing: put back the copy of that file",
+             "plain": "the store holds encrypted work orders but the config keeps orders in plain text "
+                      "(orders_plaintext = true)"}
     for name, said in cases.items():
-        key_line = f'order_key_file = "{tmp_path / name}"\n' if name else ""
+        key_line = "orders_plaintext = true\n" if name == "plain" else (
+            f'order_key_file = "{tmp_path / name}"\n' if name else "")
         config.write_text(base + key_line)
         assert cli.main(["--config", str(config)]) == 2             # the hub's start
         err = capsys.readouterr().err
         assert said in err and "Traceback" not in err
+    assert not (tmp_path / "orders.key").exists()                   # no new key over sealed orders
     os.chmod(tmp_path / "right.key", 0o644)
     config.write_text(base + f'order_key_file = "{tmp_path / "right.key"}"\n')
     assert cli.main(["--config", str(config)]) == 2

@@ -11,7 +11,7 @@ from alembic.config import Config
 
 from helpdesk.accounts import Accounts
 from helpdesk.order_crypt import OrderCipher, keygen
-from helpdesk.orders import OrderStore, order_events, orders, ratings, upgrade
+from helpdesk.orders import OrderStore, order_events, ratings, upgrade
 from helpdesk.orders_console import OrdersConsole
 from store_fixtures import postgres, store_url  # noqa: F401 - fixtures
 
@@ -23,7 +23,7 @@ ORDER = {"id": "rec0001", "category": "求助", "description": "护照丢了", "
 def raw_texts(url) -> str:
     engine = sa.create_engine(url)
     with engine.connect() as db:
-        rows = [*db.execute(sa.select(orders)), *db.execute(sa.select(order_events)),
+        rows = [*db.execute(sa.text("SELECT * FROM orders")), *db.execute(sa.select(order_events)),
                 *db.execute(sa.select(ratings))]
     engine.dispose()
     return repr(rows)
