@@ -277,10 +277,17 @@ class OrderStore:
 
     def status(self, code: str) -> dict[str, Any] | None:
         """What the holder of a 查询码 may see: number, status, deadline, reply; never phone or name."""
+        return self._status(orders.c.code_hash.in_({self._lookup(_hash(code)), _hash(code)}))
+
+    def status_of(self, number: str) -> dict[str, Any] | None:
+        """:meth:`status` by the order's number, for a page that already proved the 查询码 (the
+        status page's language switch carries its ticket, helpdesk/status_page.py)."""
+        return self._status(orders.c.number == number)
+
+    def _status(self, where: Any) -> dict[str, Any] | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
-                                       orders.c.reply, orders.c.category)
-                             .where(orders.c.code_hash.in_({self._lookup(_hash(code)), _hash(code)}))).first()
+                                       orders.c.reply, orders.c.category).where(where)).first()
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()

@@ -14,7 +14,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from ehall_common.order_code import shown
-from kiosk.i18n import N_
+from kiosk.i18n import N_, current
 
 from .widgets import KioskScreen
 
@@ -53,7 +53,7 @@ class OrderDoneScreen(KioskScreen):
         self.code = shown(submitted.code)
         self.number = sent.number if sent is not None and sent.taken else ""
         self.deadline = deadline_words(submitted.days, submitted.deadline)
-        self.qr = qr_texture(submitted.status_url)
+        self.qr = qr_texture(submitted.link(current()))   # English: the page in English (?lang=en)
         self.modules = self.qr.width
         if sent is None or sent.taken:
             self._print(submitted, sent)
