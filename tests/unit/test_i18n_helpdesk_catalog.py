@@ -15,7 +15,7 @@ from helpdesk import i18n
 from test_i18n_catalog import CJK, chinese_literals, placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ("helpdesk/status_page.py",)
+PAGES = ("helpdesk/status_page.py", "helpdesk/phone_upload.py")
 # Chinese literals on those pages that are not shown as they are: the order categories the store
 # keeps (keys of the page's table), the file names the kiosk gets
 NOT_SHOWN = {"咨询", "求助", "投诉", "建议", "手机上传.pdf", "手机上传.jpg"}
