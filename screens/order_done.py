@@ -60,6 +60,20 @@ class OrderDoneScreen(KioskScreen):
         else:
             self.print_text = ""
 
+    def relabel(self) -> None:
+        """EN / 中文 on the receipt screen: the deadline's words and the QR's page follow (the
+        status page in English is ``?lang=en``); nothing is printed again."""
+        from kiosk.printing.order_receipt import deadline_words
+        from .qr import qr_texture
+
+        done = self.session.data.get("order_done")
+        if done is None:
+            return
+        submitted, _sent = done
+        self.deadline = deadline_words(submitted.days, submitted.deadline)
+        self.qr = qr_texture(submitted.link(current()))
+        self.modules = self.qr.width
+
     def _print(self, submitted, sent) -> None:
         from kiosk.printing.order_receipt import order_receipt
 
