@@ -37,6 +37,7 @@ from helpdesk.kiosks import UNAUTHORIZED, KioskGate, KioskRegistry
 from helpdesk.login_gate import LoginGate
 from helpdesk.orders import OrderStore
 from helpdesk.orders_console import OrdersConsole
+from helpdesk.i18n import console_catalog
 from helpdesk.phone_upload import PhoneUpload
 from helpdesk.pointer import PointerRelay
 from helpdesk.records import CallLog
@@ -252,6 +253,7 @@ def make_app(hub: Hub) -> web.Application:
     app.router.add_get("/api/status", hub.status)
     app.router.add_get("/healthz", hub.healthz)
     app.router.add_get("/", _index)
+    app.router.add_get("/console/en.js", console_catalog)     # the console's EN / 中文 (static/i18n.js)
     if hub.orders is not None:
         RecordsApi(hub.orders, hub.gate, hub.clock).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)

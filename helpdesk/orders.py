@@ -180,6 +180,10 @@ def order_rating_id(order_id: str) -> str:
     return "order-" + hashlib.sha256(order_id.encode()).hexdigest()[:26]
 
 
+def _without_hash(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if found is None else {k: v for k, v in found.items() if k != "code_hash"}
+
+
 class OrderStore:
     def __init__(self, url: str, rules: DeadlineRules | None = None, notices: SmsConfig | None = None,
                  cipher: OrderCipher | None = None):
@@ -278,17 +282,25 @@ class OrderStore:
         each key's is tried, and the plain one (orders kept before the key until they are sealed)."""
         hashed = _hash(code)
         keyed = self.cipher.keyed(hashed) if self.cipher else []
+        found = self._status(orders.c.code_hash.in_({*(h for _k, h in keyed), hashed}))
+        if found is not None and found["code_hash"] in (h for _k, h in keyed[1:]):
+            self._rehash(found["id"], found["code_hash"], *keyed[0])   # an older key's: the newest's now
+        return _without_hash(found)
+
+    def status_of(self, number: str) -> dict[str, Any] | None:
+        """:meth:`status` by the order's number, for a page that already proved the 查询码 (the
+        status page's language switch carries its ticket, helpdesk/status_page.py)."""
+        return _without_hash(self._status(orders.c.number == number))
+
+    def _status(self, where: Any) -> dict[str, Any] | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(orders.c.id, orders.c.number, orders.c.status, orders.c.deadline,
                                        orders.c.reply, orders.c.category, orders.c.code_hash)
-                             .where(orders.c.code_hash.in_({*(h for _k, h in keyed), hashed}))).first()
+                             .where(where)).first()
             if row is None:
                 return None
             rated = db.execute(sa.select(ratings.c.id).where(ratings.c.id == order_rating_id(row.id))).first()
-        if row.code_hash in (h for _k, h in keyed[1:]):     # found with an older key: keyed with the newest now
-            self._rehash(row.id, row.code_hash, *keyed[0])
-        out = {k: v for k, v in row._mapping.items() if k != "code_hash"}
-        return {**out, "reply": self.opened(row.reply), "rated": rated is not None}
+        return {**row._mapping, "reply": self.opened(row.reply), "rated": rated is not None}
 
     def _rehash(self, order_id: str, old: str, key_id: str, new: str) -> None:
         """After a key rotation (helpdesk/order_keys.py): the 查询码 that just found the order keys

@@ -14,7 +14,11 @@ The kiosk shows it as a QR code. The phone opens a plain page (no script) and se
 It goes to that terminal only (``upload``, base64), and the hub keeps nothing: not the file, not
 its name; the link is gone once used, expired or cancelled (``upload_cancel``, or the terminal's
 next link). An expired, used or unknown link, a file too large or of another kind, or a terminal
-that left gets a plain Chinese page. The log says what happened, never the file.
+that left gets a plain page. The log says what happened, never the file.
+
+In Chinese or English (helpdesk/i18n.py): the kiosk's ``upload_link`` carries its session's
+``lang``; an English one gets a link ending ``?lang=en``. Without ``lang`` the page follows the
+phone's Accept-Language; a 中文 | English switch is on every page, the form keeps the language.
 """
 from __future__ import annotations
 
@@ -28,21 +32,32 @@ from typing import Any
 
 from aiohttp import web
 
+from helpdesk.i18n import HTML_LANG, LANGUAGES, SWITCH, N_, language, translator
+
 log = logging.getLogger(__name__)
 LINK_SECONDS = 600
 MAX_IN = 12 * 1024 * 1024        # what a phone may send (a phone's photo is 2-8 MB)
 MAX_PDF = 2_500_000              # a PDF goes through as it is: it must fit the kiosk's socket
 MAX_SIDE = 2000                  # a photo's longer side after the hub made it over
 PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{html_lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>手机上传材料</title><link rel="stylesheet" href="/static/status.css"></head>
-<body><h1>手机上传材料</h1>{body}</body></html>"""
-FORM = """<p>请选择一张照片或一个 PDF 文件，上传到您正在使用的政务服务终端。</p>
-<form id="upload" method="post" enctype="multipart/form-data" action="/u/{token}">
+<title>{title}</title><link rel="stylesheet" href="/static/status.css"></head>
+<body>{switch}<h1>{title}</h1>{body}</body></html>"""
+FORM = """<p>{choose}</p>
+<form id="upload" method="post" enctype="multipart/form-data" action="/u/{token}?lang={lang}">
 <input type="file" name="file" accept="image/*,application/pdf" required>
-<button type="submit">上传</button></form>
-<p class="small">文件只会送到这台终端，上传后本链接失效，服务器不保存。</p>"""
+<button type="submit">{send}</button></form>
+<p class="small">{kept}</p>"""
+USED = N_("这个上传链接已经用过或已失效。请回到终端，重新点“手机上传”扫码。")
+EXPIRED = N_("这个上传链接已过期（10 分钟内有效）。请回到终端，重新点“手机上传”扫码。")
+TOO_BIG = N_("文件太大（最多 12 MB），或没有选择文件。请换一个再试。")
+LEFT = N_("终端已经离开了这一步。请回到终端，重新点“手机上传”扫码。")
+DONE = N_("已上传。请回到终端，继续办理。")
+PDF_TOO_BIG = N_("PDF 文件太大（最多 2.5 MB）。请拍照上传，或换一个小一些的文件。")
+PDF_BROKEN = N_("这个 PDF 文件打不开。请换一个文件，或拍照上传。")
+PHOTO_TOO_BIG = N_("照片太大。请换一张再试。")
+NOT_A_PHOTO = N_("只能上传照片（JPG、PNG、HEIC）或 PDF 文件。这个文件不是，或已经损坏。")
 
 
 @dataclass
@@ -71,7 +86,9 @@ class PhoneUpload:
             return
         token = secrets.token_urlsafe(18)
         self.links[token] = Link(terminal, self.hub.clock() + LINK_SECONDS)
-        conn.send({"type": "upload_link", "url": f"{self.base}/u/{token}", "expires_s": LINK_SECONDS})
+        lang = data.get("lang") if data.get("lang") in LANGUAGES else "zh"     # the kiosk session's
+        url = f"{self.base}/u/{token}" + ("?lang=en" if lang == "en" else "")
+        conn.send({"type": "upload_link", "url": url, "expires_s": LINK_SECONDS})
 
     def _forget(self, terminal: str) -> None:
         now = self.hub.clock()
@@ -83,38 +100,67 @@ class PhoneUpload:
     def _link(self, token: str) -> tuple[Link | None, str]:
         link = self.links.get(token)
         if link is None:
-            return None, "这个上传链接已经用过或已失效。请回到终端，重新点“手机上传”扫码。"
+            return None, USED
         if link.expires <= self.hub.clock():
             del self.links[token]
-            return None, "这个上传链接已过期（10 分钟内有效）。请回到终端，重新点“手机上传”扫码。"
+            return None, EXPIRED
         return link, ""
 
     async def page(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
-        link, why = self._link(token)
+        shown = _Shown(request)
+        link, why = self._link(shown.token)
         if link is None:
-            return _page(f'<p class="msg">{why}</p>', 410)
-        return _page(FORM.format(token=html.escape(token, quote=True)))
+            return shown.reply(shown.msg(why), 410)
+        return shown.reply(shown.form())
 
     async def receive(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
+        shown = _Shown(request)
+        token = shown.token
         link, why = self._link(token)
         if link is None:
-            return _page(f'<p class="msg">{why}</p>', 410)
+            return shown.reply(shown.msg(why), 410)
         data = await _read_file(request)
         if data is None:
-            return _page('<p class="msg">文件太大（最多 12 MB），或没有选择文件。请换一个再试。</p>', 413)
+            return shown.reply(shown.msg(TOO_BIG), 413)
         try:
             name, mime, data = await _made_over(data)
         except ValueError as exc:
-            return _page(f'<p class="msg">{exc}</p>' + FORM.format(token=html.escape(token, quote=True)), 415)
+            return shown.reply(shown.msg(str(exc)) + shown.form(), 415)
         conn = self.hub.kiosks.get(link.terminal)
         if conn is None or self.links.get(token) is not link:
-            return _page('<p class="msg">终端已经离开了这一步。请回到终端，重新点“手机上传”扫码。</p>', 410)
+            return shown.reply(shown.msg(LEFT), 410)
         del self.links[token]
         conn.send({"type": "upload", "name": name, "mime": mime, "data": base64.b64encode(data).decode("ascii")})
         log.info("phone upload: a %s of %d bytes went to %s", mime, len(data), link.terminal)
-        return _page('<p class="msg" id="done">已上传。请回到终端，继续办理。</p>')
+        return shown.reply(shown.msg(DONE, 'id="done"'))
+
+
+class _Shown:
+    """One answer to the phone, in its language (helpdesk/i18n.py)."""
+
+    def __init__(self, request: web.Request) -> None:
+        self.token = request.match_info["token"]
+        self.lang = language(request)
+        self._ = translator(self.lang)
+
+    def msg(self, msgid: str, attrs: str = "") -> str:
+        return f'<p class="msg"{" " + attrs if attrs else ""}>{html.escape(self._(msgid))}</p>'
+
+    def form(self) -> str:
+        _, e = self._, html.escape
+        return FORM.format(token=e(self.token, quote=True), lang=self.lang,
+                           choose=e(_("请选择一张照片或一个 PDF 文件，上传到您正在使用的政务服务终端。")),
+                           send=e(_("上传")), kept=e(_("文件只会送到这台终端，上传后本链接失效，服务器不保存。")))
+
+    def reply(self, body: str, status: int = 200) -> web.Response:
+        token = html.escape(self.token, quote=True)
+        items = [f'<strong lang="{HTML_LANG[lang]}">{name}</strong>' if lang == self.lang else
+                 f'<a href="/u/{token}?lang={lang}" hreflang="{lang}" lang="{HTML_LANG[lang]}">{name}</a>'
+                 for lang, name in SWITCH.items()]
+        text = PAGE.format(body=body, html_lang=HTML_LANG[self.lang], title=html.escape(self._("手机上传材料")),
+                           switch='<nav class="lang">' + " | ".join(items) + "</nav>")
+        return web.Response(text=text, content_type="text/html", charset="utf-8", status=status,
+                            headers={"Content-Language": HTML_LANG[self.lang], "Vary": "Accept-Language"})
 
 
 async def _read_file(request: web.Request) -> bytes | None:
@@ -142,15 +188,15 @@ async def _made_over(data: bytes) -> tuple[str, str, bytes]:
 
 def made_over(data: bytes) -> tuple[str, str, bytes]:
     """(name, mime, bytes) for the kiosk: a photo as a fresh JPEG, a PDF as it is; ValueError with
-    the words for the phone otherwise."""
+    the words for the phone otherwise (a msgid: the page shows it in the phone's language)."""
     if data.startswith(b"%PDF-"):
         if len(data) > MAX_PDF:
-            raise ValueError("PDF 文件太大（最多 2.5 MB）。请拍照上传，或换一个小一些的文件。")
+            raise ValueError(PDF_TOO_BIG)
         try:
             import pypdfium2
             pypdfium2.PdfDocument(data).close()
         except Exception:                        # noqa: BLE001 - any failure to open: not a PDF we pass on
-            raise ValueError("这个 PDF 文件打不开。请换一个文件，或拍照上传。") from None
+            raise ValueError(PDF_BROKEN) from None
         return "手机上传.pdf", "application/pdf", data
     from PIL import Image, ImageOps, UnidentifiedImageError
     try:
@@ -159,7 +205,7 @@ def made_over(data: bytes) -> tuple[str, str, bytes]:
         else:
             with Image.open(io.BytesIO(data)) as img:
                 if img.width * img.height > 60_000_000:
-                    raise ValueError("照片太大。请换一张再试。")
+                    raise ValueError(PHOTO_TOO_BIG)
                 img.load()
                 photo = ImageOps.exif_transpose(img).convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, RuntimeError):
@@ -169,8 +215,6 @@ def made_over(data: bytes) -> tuple[str, str, bytes]:
     photo.save(out, "JPEG", quality=85)
     return "手机上传.jpg", "image/jpeg", out.getvalue()
 
-
-NOT_A_PHOTO = "只能上传照片（JPG、PNG、HEIC）或 PDF 文件。这个文件不是，或已经损坏。"
 
 
 def _is_heif(data: bytes) -> bool:
@@ -191,9 +235,5 @@ def _heif_photo(data: bytes):
     except Exception:  # noqa: BLE001 - libheif's own words (ValueError, RuntimeError) are not for the phone
         raise ValueError(NOT_A_PHOTO) from None
     if photo is None:
-        raise ValueError("照片太大。请换一张再试。")
+        raise ValueError(PHOTO_TOO_BIG)
     return photo
-
-
-def _page(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=PAGE.format(body=body), content_type="text/html", charset="utf-8", status=status)

@@ -14,7 +14,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from ehall_common.order_code import shown
-from kiosk.i18n import N_
+from kiosk.i18n import N_, current
 
 from .widgets import KioskScreen
 
@@ -53,12 +53,26 @@ class OrderDoneScreen(KioskScreen):
         self.code = shown(submitted.code)
         self.number = sent.number if sent is not None and sent.taken else ""
         self.deadline = deadline_words(submitted.days, submitted.deadline)
-        self.qr = qr_texture(submitted.status_url)
+        self.qr = qr_texture(submitted.link(current()))   # English: the page in English (?lang=en)
         self.modules = self.qr.width
         if sent is None or sent.taken:
             self._print(submitted, sent)
         else:
             self.print_text = ""
+
+    def relabel(self) -> None:
+        """EN / 中文 on the receipt screen: the deadline's words and the QR's page follow (the
+        status page in English is ``?lang=en``); nothing is printed again."""
+        from kiosk.printing.order_receipt import deadline_words
+        from .qr import qr_texture
+
+        done = self.session.data.get("order_done")
+        if done is None:
+            return
+        submitted, _sent = done
+        self.deadline = deadline_words(submitted.days, submitted.deadline)
+        self.qr = qr_texture(submitted.link(current()))
+        self.modules = self.qr.width
 
     def _print(self, submitted, sent) -> None:
         from kiosk.printing.order_receipt import order_receipt

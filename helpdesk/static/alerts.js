@@ -9,7 +9,7 @@ const ehallAlerts = (() => {
   let audio = null;
   let ackHandler = null;
   const el = (id) => document.getElementById(id);
-  const text = (a) => `${a.terminal} ${a.device_words}：${a.todo}`;
+  const text = (a) => T("{terminal} {device}：{todo}", { terminal: a.terminal, device: a.device_words, todo: a.todo });
 
   function context() {
     if (audio === null) {
@@ -57,8 +57,8 @@ const ehallAlerts = (() => {
     banner.hidden = waiting.length === 0;
     if (waiting.length) {
       const first = waiting[0];
-      el("alert-banner-text").textContent = "终端告警：" + text(first) +
-        (waiting.length > 1 ? `（另有 ${waiting.length - 1} 条）` : "");
+      el("alert-banner-text").textContent = T("终端告警：") + text(first) +
+        (waiting.length > 1 ? T("（另有 {n} 条）", { n: waiting.length - 1 }) : "");
       banner.dataset.alert = first.id;
     }
   }

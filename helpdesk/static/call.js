@@ -29,7 +29,7 @@ const HelperCall = (() => {
         video: { width: 640, height: 480, frameRate: 15 }, audio: true });
     } catch (err) {
       got = new MediaStream();
-      status("未能打开本机摄像头或麦克风：群众看不到或听不到您，可用文字交流");
+      status(T("未能打开本机摄像头或麦克风：群众看不到或听不到您，可用文字交流"));
     }
     if (mine !== wanted) { got.getTracks().forEach((t) => t.stop()); return; }   // the ring went away
     local = got;
@@ -65,11 +65,11 @@ const HelperCall = (() => {
     pc.ontrack = attach;
     pc.onconnectionstatechange = () => {
       if (!pc) return;
-      if (pc.connectionState === "failed") status("视频连接失败，可继续文字交流或结束通话");
-      if (pc.connectionState === "disconnected") status("视频连接中断，正在恢复…");
+      if (pc.connectionState === "failed") status(T("视频连接失败，可继续文字交流或结束通话"));
+      if (pc.connectionState === "disconnected") status(T("视频连接中断，正在恢复…"));
       if (pc.connectionState === "connected") status("");
     };
-    status("正在连接视频…");
+    status(T("正在连接视频…"));
     chain = warming || openMedia();     // before answering: the answer carries my tracks
   }
 
@@ -86,7 +86,7 @@ const HelperCall = (() => {
   function signal(data) {
     chain = chain.then(() => handle(data)).catch((err) => {
       console.error("call signal", err);
-      status("视频连接出错，可继续文字交流或结束通话");
+      status(T("视频连接出错，可继续文字交流或结束通话"));
     });
   }
 

@@ -7,7 +7,7 @@
 "use strict";
 
 const HelperCallbacks = (() => {
-  const REASONS = { no_helper: "无空闲帮办", timeout: "等候超时", hub_lost: "网络中断", unavailable: "帮办不可用" };
+  const REASONS = { no_helper: T("无空闲帮办"), timeout: T("等候超时"), hub_lost: T("网络中断"), unavailable: T("帮办不可用") };
   let send = () => {};
   let rows = new Map();             // callback_id → request, in arrival order
   const own = (t, k) => (Object.prototype.hasOwnProperty.call(t, k) ? t[k] : undefined);
@@ -44,18 +44,18 @@ const HelperCallbacks = (() => {
       const tr = document.createElement("tr");
       tr.dataset.id = cb.callback_id;
       cell(tr, time(cb.created_at));
-      cell(tr, cb.terminal_name + (cb.large_text ? "（长者）" : ""));
+      cell(tr, cb.terminal_name + (cb.large_text ? T("（长者）") : ""));
       cell(tr, cb.phone, "phone");
       cell(tr, own(REASONS, cb.reason) || String(cb.reason || ""));
-      cell(tr, cb.handled_by ? `${cb.handled_by} 处理中` : "待处理", "who");
+      cell(tr, cb.handled_by ? T("{who} 处理中", { who: cb.handled_by }) : T("待处理"), "who");
       const act = cell(tr, "");
       const note = document.createElement("input");
-      note.maxLength = 200; note.placeholder = "备注（可选）"; note.className = "note";
+      note.maxLength = 200; note.placeholder = T("备注（可选）"); note.className = "note";
       const claim = document.createElement("button");
-      claim.textContent = "处理"; claim.className = "claim";
+      claim.textContent = T("处理"); claim.className = "claim";
       claim.onclick = () => send({ type: "callback_claim", callback_id: cb.callback_id });
       const done = document.createElement("button");
-      done.textContent = "已回电"; done.className = "done go-small";
+      done.textContent = T("已回电"); done.className = "done go-small";
       done.onclick = () => send({ type: "callback_done", callback_id: cb.callback_id,
                                   note: note.value.trim() || "已回电" });
       act.append(note, claim, done);

@@ -6,14 +6,14 @@
 
 const $ = (id) => document.getElementById(id);
 const REASONS = {
-  missed: "响铃未接听，已自动设为暂离", declined: "已拒绝", cancelled: "群众已取消",
-  kiosk_left: "终端已断开", timeout: "群众等待超时", helper_left: "连接已断开",
-  hangup: "通话已结束", peer_disconnected: "对方连接中断",
+  missed: T("响铃未接听，已自动设为暂离"), declined: T("已拒绝"), cancelled: T("群众已取消"),
+  kiosk_left: T("终端已断开"), timeout: T("群众等待超时"), helper_left: T("连接已断开"),
+  hangup: T("通话已结束"), peer_disconnected: T("对方连接中断"),
 };
 // Own properties only: a reason "constructor" or "__proto__" is shown as itself, not as
 // something inherited from Object.prototype.
 const own = (table, key) => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
-const STATES = { available: "可接听", away: "暂离", ringing: "来电中", busy: "通话中", offline: "离线" };
+const STATES = { available: T("可接听"), away: T("暂离"), ringing: T("来电中"), busy: T("通话中"), offline: T("离线") };
 
 let ws = null;
 let token = sessionStorage.getItem("helpdesk-token");
@@ -38,10 +38,10 @@ async function login(ev) {
   const body = await res.json().catch(() => ({}));
   if (res.status === 429) {
     const wait = Number(res.headers.get("Retry-After")) || 60;
-    $("login-error").textContent = `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`;
+    $("login-error").textContent = T("登录失败次数过多，请 {n} 分钟后再试", { n: Math.ceil(wait / 60) });
     return;
   }
-  if (!res.ok) { $("login-error").textContent = "账号或密码错误，或账号已停用"; return; }
+  if (!res.ok) { $("login-error").textContent = T("账号或密码错误，或账号已停用"); return; }
   token = body.token;
   sessionStorage.setItem("helpdesk-token", token);
   $("login-password").value = "";
@@ -67,9 +67,9 @@ function connect() {
   ws.onopen = () => { retryMs = 1000; send({ type: "login", token }); };
   ws.onmessage = (ev) => handle(JSON.parse(ev.data));
   ws.onclose = () => {
-    $("link").textContent = "未连接"; $("link").className = "link off";
+    $("link").textContent = T("未连接"); $("link").className = "link off";
     clearRing();
-    if (call) { notice("与服务器的连接中断，通话已结束"); endCall(); }
+    if (call) { notice(T("与服务器的连接中断，通话已结束")); endCall(); }
     if (token) setTimeout(connect, retryMs);        // hub restart: come back by ourselves
     retryMs = Math.min(retryMs * 2, 15000);
   };
@@ -79,7 +79,7 @@ function handle(m) {
   switch (m.type) {
     case "welcome":
       $("who").textContent = m.display_name;
-      $("link").textContent = "已连接"; $("link").className = "link";
+      $("link").textContent = T("已连接"); $("link").className = "link";
       show("login-view", false); show("desk-view", true);
       if (wanted === "available") send({ type: "presence", state: "available" });
       break;
@@ -92,21 +92,21 @@ function handle(m) {
     case "ring": startRing(m); break;
     case "ring_cancelled": clearRing(); notice(own(REASONS, m.reason) || String(m.reason)); break;
     case "connected": clearRing(true); startCall(m); break;
-    case "ended": notice(own(REASONS, m.reason) || "通话已结束"); endCall(); break;
+    case "ended": notice(own(REASONS, m.reason) || T("通话已结束")); endCall(); break;
     case "signal": onSignal(m.data); break;
-    case "chat": chatLine("群众", m.text, false); break;
+    case "chat": chatLine(T("群众"), m.text, false); break;
     case "point_shown": HelperPointer.shown(m); break;
     case "callbacks": HelperCallbacks.render(m.open || []); break;
     case "terminal_alerts": ehallAlerts.show(m.alerts || []); break;
     case "callback_changed": HelperCallbacks.changed(m.callback); break;
     case "callback_removed": HelperCallbacks.removed(m.callback_id); break;
-    case "callback_updated": notice(m.status === "done" ? "已标记为已回电" : "已认领，请尽快回电"); break;
-    case "wrapup_saved": notice("小结已保存"); show("wrapup", false); break;
+    case "callback_updated": notice(m.status === "done" ? T("已标记为已回电") : T("已认领，请尽快回电")); break;
+    case "wrapup_saved": notice(T("小结已保存")); show("wrapup", false); break;
     case "error":
-      if (m.code === "bad_token" || m.code === "session_ended") { token = null; logout(); $("login-error").textContent = "请重新登录"; }
-      else if (m.code === "replaced") { token = null; HelperCallbacks.clear(); notice("已在其他窗口登录"); }
-      else if (m.in_reply_to === "point") notice(m.code === "rate_limited" ? "点得太快了，请稍候再点" : "终端未能显示该位置");
-      else notice(`出错：${m.message || m.code}`);
+      if (m.code === "bad_token" || m.code === "session_ended") { token = null; logout(); $("login-error").textContent = T("请重新登录"); }
+      else if (m.code === "replaced") { token = null; HelperCallbacks.clear(); notice(T("已在其他窗口登录")); }
+      else if (m.in_reply_to === "point") notice(m.code === "rate_limited" ? T("点得太快了，请稍候再点") : T("终端未能显示该位置"));
+      else notice(T("出错：{what}", { what: m.message || m.code }));
       break;
   }
 }
@@ -150,7 +150,7 @@ function endCall() {
 function chatLine(who, text, mine) {
   const p = document.createElement("div");
   p.className = mine ? "me" : "";
-  p.textContent = `${who}：${text}`;
+  p.textContent = T("{who}：{text}", { who, text });
   $("chat-log").appendChild(p); $("chat-log").scrollTop = 1e9;
 }
 
@@ -172,7 +172,7 @@ $("chat-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("chat-text").value.trim();
   if (!text || !call) return;
-  send({ type: "chat", text }); chatLine("我", text, true); $("chat-text").value = "";
+  send({ type: "chat", text }); chatLine(T("我"), text, true); $("chat-text").value = "";
 });
 $("btn-wrapup").onclick = () => send({ type: "wrapup", request_id: lastCall, note: $("wrapup-note").value });
 $("btn-wrapup-skip").onclick = () => show("wrapup", false);

@@ -4,9 +4,9 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const token = sessionStorage.getItem("helpdesk-token");
-const STATUS = { submitted: "已受理", assigned: "已分派", replied: "已答复", closed: "已办结", returned: "已退回" };
-const SMS = { filed: "受理", replied: "答复", closed: "办结", follow_up: "差评回访" };
-const SCORE = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
+const STATUS = { submitted: T("已受理"), assigned: T("已分派"), replied: T("已答复"), closed: T("已办结"), returned: T("已退回") };
+const SMS = { filed: T("受理"), replied: T("答复"), closed: T("办结"), follow_up: T("差评回访") };
+const SCORE = { 1: T("非常不满意"), 2: T("不满意"), 3: T("基本满意"), 4: T("满意"), 5: T("非常满意") };
 let current = null;
 
 async function api(path, options = {}) {
@@ -15,9 +15,9 @@ async function api(path, options = {}) {
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }   // a 404 page or a proxy's error is not JSON
   if (r.status === 404 && path.startsWith("/api/orders") && !(body && body.error)) {
-    throw new Error("这个帮办中心没有配置工单库（orders_url），没有工单可看");
+    throw new Error(T("这个帮办中心没有配置工单库（orders_url），没有工单可看"));
   }
-  if (!r.ok || body === null) throw new Error((body && body.error) || `服务器回答 HTTP ${r.status}`);
+  if (!r.ok || body === null) throw new Error((body && body.error) || T("服务器回答 HTTP {status}", { status: r.status }));
   return body;
 }
 
@@ -35,14 +35,14 @@ async function showList() {
   const body = $("orders").tBodies[0];
   body.replaceChildren();
   for (const o of orders) {
-    const tr = row([o.number, o.category, STATUS[o.status] || o.status, o.deadline + (o.overdue ? "（已超期）" : ""),
+    const tr = row([o.number, T(o.category), STATUS[o.status] || o.status, o.deadline + (o.overdue ? T("（已超期）") : ""),
                     o.assigned_to || ""], o.overdue ? "overdue" : "");
     tr.addEventListener("click", () => showOrder(o.id).catch(fail));
     body.append(tr);
   }
   const { follow_ups } = await api("/api/ratings/follow-ups");
   const fb = $("follow-ups").tBodies[0];
-  fb.replaceChildren(...follow_ups.map((f) => row([SCORE[f.score] || f.score, f.reasons.join("、"), f.follow_up_due, f.terminal])));
+  fb.replaceChildren(...follow_ups.map((f) => row([SCORE[f.score] || f.score, f.reasons.map((r) => T(r)).join(T("、")), f.follow_up_due, f.terminal])));
   await showQuestions();
 }
 
@@ -54,20 +54,20 @@ async function showQuestions() {
   if (kbWritable === null) {
     const r = await fetch("/api/faq?q=", { headers: { Authorization: `Bearer ${token}` } });
     kbWritable = r.ok;
-    if (!r.ok) { $("kb-note").hidden = false; $("kb-note").textContent = "补充答案未配置：请由管理员编辑知识库后点“已补充”。"; }
+    if (!r.ok) { $("kb-note").hidden = false; $("kb-note").textContent = T("补充答案未配置：请由管理员编辑知识库后点“已补充”。"); }
   }
   const qb = $("questions").tBodies[0];
   qb.replaceChildren(...groups.map((g) => {
-    const tr = row([g.examples.join(" ／ "), String(g.count), g.terminals.join("、"), g.last.slice(0, 16).replace("T", " ")]);
+    const tr = row([g.examples.join(T(" ／ ")), String(g.count), g.terminals.join(T("、")), g.last.slice(0, 16).replace("T", " ")]);
     const td = document.createElement("td");
     if (kbWritable) {
       const add = document.createElement("button");
-      add.textContent = "补充答案";
+      add.textContent = T("补充答案");
       add.addEventListener("click", () => openAnswer(g));
       td.append(add);
     }
     const done = document.createElement("button");
-    done.textContent = "已补充";
+    done.textContent = T("已补充");
     done.addEventListener("click", () => api("/api/questions/handled", { method: "POST", body: JSON.stringify({ ids: g.ids }) })
       .then(showQuestions).catch(fail));
     td.append(done);
@@ -96,10 +96,10 @@ async function saveAnswer(ev) {
                              variants: g.examples.filter((q) => !q.includes("*") && q !== body.question) });
   try {
     const r = await api("/api/questions/answer", { method: "POST", body: JSON.stringify(body) });
-    $("a-result").textContent = `已写入知识库（${r.faq_id}），内容包 ${r.version} 已签发。`;
+    $("a-result").textContent = T("已写入知识库（{faq}），内容包 {version} 已签发。", { faq: r.faq_id, version: r.version });
     answering = null;
     await showQuestions();
-  } catch (e) { $("a-result").textContent = "没有写入：" + e.message; }
+  } catch (e) { $("a-result").textContent = T("没有写入：") + e.message; }
 }
 
 async function suggest() {
@@ -118,25 +118,28 @@ $("a-faq").addEventListener("input", () => suggest().catch(() => {}));
 function fill(o) {
   current = o.id;
   for (const k of ["number", "category", "deadline", "description", "phone"]) $("o-" + k).textContent = o[k];
+  $("o-category").textContent = T(o.category);       // 咨询/求助/投诉/建议: the console's words
   $("o-status").textContent = STATUS[o.status] || o.status;
-  $("o-reply").textContent = o.reply || "尚未答复";
+  $("o-reply").textContent = o.reply || T("尚未答复");
   $("o-history").replaceChildren(...o.history.map((e) => {
     const li = document.createElement("li");
-    li.textContent = `${e.at} ${e.actor} ${e.action}${e.detail ? "：" + e.detail : ""}`;
+    li.textContent = e.detail ? T("{at} {actor} {action}：{detail}", { at: e.at, actor: e.actor, action: e.action, detail: e.detail })
+      : `${e.at} ${e.actor} ${e.action}`;
     return li;
   }));
   $("o-photos").replaceChildren(...(o.photos || []).map((p, n) => {
     const img = document.createElement("img");
-    img.src = "data:image/jpeg;base64," + p; img.alt = "照片 " + (n + 1); img.className = "photo";
+    img.src = "data:image/jpeg;base64," + p; img.alt = T("照片 {n}", { n: n + 1 }); img.className = "photo";
     return img;
   }));
   $("o-photos-none").hidden = (o.photos || []).length > 0;
   const sms = o.sms || [];
   $("o-sms").replaceChildren(...(sms.length ? sms : [null]).map((n) => {
     const li = document.createElement("li");
-    li.textContent = n === null ? "没有短信通知"
-      : `${SMS[n.event] || n.event}：${n.sent ? "已发送 " + n.sent
-        : "待发送（已尝试" + n.attempts + "次" + (n.last_error ? "，" + n.last_error : "") + "）"}`;
+    li.textContent = n === null ? T("没有短信通知")
+      : T("{event}：{state}", { event: SMS[n.event] || n.event, state: n.sent ? T("已发送 {at}", { at: n.sent })
+        : n.last_error ? T("待发送（已尝试{n}次，{error}）", { n: n.attempts, error: n.last_error })
+          : T("待发送（已尝试{n}次）", { n: n.attempts }) });
     return li;
   }));
 }
@@ -166,9 +169,9 @@ $("o-back").addEventListener("click", () => showList().catch(fail));
 async function pollAlerts() {
   const { alerts } = await api(ehallAlerts.watched("/api/alerts"));
   ehallAlerts.show(alerts);
-  if ($("orders-error").textContent.startsWith("终端告警")) $("orders-error").textContent = "";
+  if ($("orders-error").textContent.startsWith(T("终端告警刷新失败："))) $("orders-error").textContent = "";
 }
-function alertsFailed(e) { $("orders-error").textContent = "终端告警刷新失败：" + e.message; }
+function alertsFailed(e) { $("orders-error").textContent = T("终端告警刷新失败：") + e.message; }
 
 if (!token) location.href = "/";
 else {

@@ -56,7 +56,7 @@ const HelperPointer = (() => {
     mark.style.left = `${pending.left}px`;
     mark.style.top = `${pending.top}px`;
     mark.hidden = false;
-    el("point-state").textContent = "已在终端显示“请点这里”";
+    el("point-state").textContent = T("已在终端显示“请点这里”");
     el("point-state").hidden = false;
     clearTimeout(timer);
     timer = setTimeout(clear, SHOWN_MS);

@@ -5,7 +5,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const token = sessionStorage.getItem("helpdesk-token");
-const SCORE_WORDS = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
+const SCORE_WORDS = { 1: T("非常不满意"), 2: T("不满意"), 3: T("基本满意"), 4: T("满意"), 5: T("非常满意") };
 const SCORE_COLOURS = { 1: "#c62828", 2: "#ef6c00", 3: "#9e9d24", 4: "#43a047", 5: "#1b5e20" };
 const charts = {};
 const seenTerminals = new Set();
@@ -18,7 +18,7 @@ function query() {
 
 async function get(path) {
   const r = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-  if (r.status === 401) { location.href = "/"; throw new Error("请先登录"); }
+  if (r.status === 401) { location.href = "/"; throw new Error(T("请先登录")); }
   if (!r.ok) {
     let why = `HTTP ${r.status}`;
     try { why = (await r.json()).error || why; } catch (e) { /* not JSON */ }
@@ -34,7 +34,7 @@ function isoDay(d) {
 
 function seconds(s) {
   if (s === null || s === undefined) return "—";
-  return s < 90 ? `${Math.round(s)} 秒` : `${(s / 60).toFixed(1)} 分钟`;
+  return s < 90 ? T("{n} 秒", { n: Math.round(s) }) : T("{n} 分钟", { n: (s / 60).toFixed(1) });
 }
 
 function cell(tr, text, numeric) {
@@ -48,13 +48,13 @@ function totals(t) {
   const rated = Object.values(t.ratings).reduce((a, b) => a + b, 0);
   const good = (t.ratings["4"] || 0) + (t.ratings["5"] || 0);
   const items = [
-    ["办理人次", t.sessions], ["查询", t.searches], ["无结果查询", t.zero_searches],
-    ["查看事项", t.items_viewed], ["打印指南", t.guides_printed],
-    ["呼叫帮办", t.calls], ["接通", t.calls_answered], ["未接通", t.calls - t.calls_answered],
-    ["平均等待", seconds(t.call_wait_avg_s)], ["最长等待", t.calls ? seconds(t.call_wait_max_s) : "—"],
-    ["平均通话", seconds(t.call_talk_avg_s)],
-    ["身份核验", t.identity.started || 0], ["核验通过", t.identity.identified || 0],
-    ["评价", rated], ["满意率", rated ? `${Math.round(100 * good / rated)}%` : "—"],
+    [T("办理人次"), t.sessions], [T("查询次数"), t.searches], [T("无结果查询"), t.zero_searches],
+    [T("查看事项"), t.items_viewed], [T("打印指南"), t.guides_printed],
+    [T("呼叫帮办"), t.calls], [T("接通"), t.calls_answered], [T("未接通"), t.calls - t.calls_answered],
+    [T("平均等待"), seconds(t.call_wait_avg_s)], [T("最长等待"), t.calls ? seconds(t.call_wait_max_s) : "—"],
+    [T("平均通话"), seconds(t.call_talk_avg_s)],
+    [T("身份核验"), t.identity.started || 0], [T("核验通过"), t.identity.identified || 0],
+    [T("评价"), rated], [T("满意率"), rated ? `${Math.round(100 * good / rated)}%` : "—"],
   ];
   const dl = $("totals");
   dl.replaceChildren();
@@ -80,22 +80,22 @@ function render(body) {
   totals(body.totals);
   const days = body.days.map((d) => d.day.slice(5));
   draw("chart-sessions", { type: "bar", data: { labels: days, datasets: [
-    { label: "办理人次", data: body.days.map((d) => d.sessions), backgroundColor: "#1565c0" },
-    { label: "查询", data: body.days.map((d) => d.searches), backgroundColor: "#90caf9" },
+    { label: T("办理人次"), data: body.days.map((d) => d.sessions), backgroundColor: "#1565c0" },
+    { label: T("查询次数"), data: body.days.map((d) => d.searches), backgroundColor: "#90caf9" },
   ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
   draw("chart-calls", { type: "bar", data: { labels: days, datasets: [
-    { label: "呼叫帮办", data: body.days.map((d) => d.calls), backgroundColor: "#6a1b9a", yAxisID: "y" },
-    { label: "接通", data: body.days.map((d) => d.calls_answered), backgroundColor: "#ba68c8", yAxisID: "y" },
-    { type: "line", label: "平均等待（秒）", data: body.days.map((d) => d.call_wait_avg_s),
+    { label: T("呼叫帮办"), data: body.days.map((d) => d.calls), backgroundColor: "#6a1b9a", yAxisID: "y" },
+    { label: T("接通"), data: body.days.map((d) => d.calls_answered), backgroundColor: "#ba68c8", yAxisID: "y" },
+    { type: "line", label: T("平均等待（秒）"), data: body.days.map((d) => d.call_wait_avg_s),
       borderColor: "#ef6c00", backgroundColor: "#ef6c00", yAxisID: "wait", spanGaps: true },
-  ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "次" } },
-    wait: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "秒" } } } } });
+  ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: T("次") } },
+    wait: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: T("秒") } } } } });
   draw("chart-queries", { type: "bar", data: { labels: body.top_queries.map((q) => q.query), datasets: [
-    { label: "查询次数", data: body.top_queries.map((q) => q.count), backgroundColor: "#00838f" },
+    { label: T("查询次数"), data: body.top_queries.map((q) => q.count), backgroundColor: "#00838f" },
   ] }, options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } });
   const scores = ["1", "2", "3", "4", "5"];
   draw("chart-ratings", { type: "bar", data: { labels: scores.map((s) => SCORE_WORDS[s]), datasets: [
-    { label: "评价", data: scores.map((s) => body.totals.ratings[s] || 0), backgroundColor: scores.map((s) => SCORE_COLOURS[s]) },
+    { label: T("评价"), data: scores.map((s) => body.totals.ratings[s] || 0), backgroundColor: scores.map((s) => SCORE_COLOURS[s]) },
   ] }, options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
 
   const zero = $("zero-queries").tBodies[0];
@@ -133,7 +133,7 @@ async function load() {
   try {
     render(await (await get(`/api/stats?${query()}`)).json());
   } catch (e) {
-    $("stats-error").textContent = `统计读取失败：${e.message}`;
+    $("stats-error").textContent = T("统计读取失败：{what}", { what: e.message });
   }
 }
 
@@ -149,7 +149,7 @@ async function download(kind) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   } catch (e) {
-    $("stats-error").textContent = `导出失败：${e.message}`;
+    $("stats-error").textContent = T("导出失败：{what}", { what: e.message });
   }
 }
 

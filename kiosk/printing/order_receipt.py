@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The 80 mm 回执 of a work order (工单): the 查询码 in large print, the order number when the hub
 has numbered it, the reply deadline in working days, the status page's QR and, in plain words,
-whether the hub has the order yet, in the session's language (kiosk/i18n.py). No phone number, no name, no description: a receipt left on
+whether the hub has the order yet, in the session's language (kiosk/i18n.py; an English
+receipt's QR opens the status page in English, ``?lang=en``). No phone number, no name, no description: a receipt left on
 the counter tells a stranger nothing about the citizen."""
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from ehall_common.order_code import shown
-from kiosk.i18n import _
+from kiosk.i18n import _, current
 from kiosk.printing.document import BigText, CutPaper, Document, KeyValue, Qr, Rule, Text
 
 
@@ -35,7 +36,7 @@ def order_receipt(submitted: Any, sent: Any, hall: dict, printed_at: dt.datetime
     else:
         doc.add(Text(_("您的留言已保存在本机，联网后自动提交。如暂时查询不到，请稍后再查。"), large=True))
     doc.add(Text(_("凭查询码可随时查询办理进度和答复：用手机扫下面的二维码。")),
-            Qr(submitted.status_url, _("扫码查询"), module=5), Rule(),
+            Qr(submitted.link(current()), _("扫码查询"), module=5), Rule(),
             Text(_("请妥善保管本回执，查询码不要告诉他人。"), "center"))
     if hall.get("phone"):
         doc.add(Text(_("大厅电话：{phone}").format(phone=hall["phone"]), "center"))

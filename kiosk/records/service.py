@@ -55,6 +55,15 @@ class Submitted:
     deadline: Deadline
     status_url: str             # the page with the code in its fragment (never sent to a server log)
 
+    def link(self, language: str) -> str:
+        """The status page's address for a reader of ``language`` (the receipt's QR, on screen and
+        printed): English adds ``lang=en`` before the ``#code``, so the hub's page answers in English
+        (helpdesk/status_page.py); Chinese leaves it to the phone's language, Chinese by default."""
+        if language != "en":
+            return self.status_url
+        page, sep, code = self.status_url.partition("#")
+        return f"{page}?lang=en{sep}{code}"
+
 
 @dataclass(frozen=True)
 class Sent:

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """手机上传 at the kiosk: the page's file chooser answered from the citizen's own phone.
 
-The citizen taps 手机上传; the kiosk asks the hub for a one-time link (helpdesk/phone_upload.py)
-and shows it as a QR code for its 10 minutes. The file the phone sends comes back over the hub
+The citizen taps 手机上传; the kiosk asks the hub for a one-time link (helpdesk/phone_upload.py),
+in the session's language (an English session's link opens the page in English), and shows it
+as a QR code for its 10 minutes. The file the phone sends comes back over the hub
 link to this terminal only: a photo (the hub made it an upright JPEG) goes into the page's
 chooser as the document camera's pages do (a JPEG, or a PDF, within ``web.upload_max_kb``); a
 PDF goes in as it is when the chooser takes PDFs and it fits. Nothing is written to disk; the
@@ -17,7 +18,7 @@ import logging
 import time
 from typing import Any, Callable
 
-from ..i18n import N_
+from ..i18n import N_, current
 from ..observe import Observers
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class PhoneUpload:
 
     def start(self) -> None:
         self._set(PhoneState.ASKING, "")
-        self.hub.send_to_hub({"type": "upload_link"})
+        self.hub.send_to_hub({"type": "upload_link", "lang": current()})   # English: the phone's page too
 
     def cancel(self) -> None:
         if self.state in (PhoneState.ASKING, PhoneState.SHOWING):

@@ -140,3 +140,36 @@ def test_a_finished_order_is_rated_once_on_its_status_page_and_a_bad_rating_is_f
             await fx.stop()
             gw.close()
     run(go())
+
+
+def test_the_language_switch_shows_the_answer_again_only_with_its_ticket(tmp_path):
+    """GIVEN an answered page THEN its 中文 | English switch is a form with the order's number and a
+    view ticket (never the code); POSTed with lang=en it shows the same order in English, a
+    forged ticket shows nothing and counts as a wrong guess; English errors read in English."""
+    import re
+
+    async def go():
+        fx = await _hub(tmp_path)
+        try:
+            receipt = fx.orders.submit_order(ORDER, "EHALL-01")
+            _, page, headers = await _get(fx, number=receipt.number, code=receipt.code)
+            assert headers["Content-Language"] == "zh-CN" and "已受理，等待分派" in page
+            switch = re.search(r'<nav class="lang">.*?</nav>', page, re.S).group(0)
+            assert 'action="/orders/status?lang=en"' in switch and receipt.code not in switch
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', switch))
+            assert set(fields) == {"number", "view"} and fields["number"] == receipt.number
+            status, page = await _post(fx, "/orders/status?lang=en", fields)
+            assert status == 200 and "Received, waiting to be assigned" in page and "Complaint" in page
+            assert 'lang="en"' in page and "by 11 December 2026" in page and "已受理" not in page
+            status, page = await _post(fx, "/orders/status?lang=en", {**fields, "view": "0" * 32})
+            assert status == 403 and "Please enter your tracking code again." in page and "Complaint" not in page
+            for n in range(3):
+                status, page, _ = await _get(fx, lang="en", code=f"WRONGCODE{n}")
+                assert status == 404 and "The request number or tracking code is not right." in page
+            status, page = await _post(fx, "/orders/status?lang=en", {**fields, "view": "1" * 32})
+            assert status == 403                                           # the 5th wrong try of this address
+            status, page = await _post(fx, "/orders/status?lang=en", fields)   # now even the right one waits
+            assert status == 429 and "Too many tries. Please try again in" in page and "Complaint" not in page
+        finally:
+            await fx.stop()
+    run(go())

@@ -60,7 +60,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             page.click("button[data-action=assign]")                       # nothing typed: the hub says why
             expect(page.locator("#orders-error")).to_have_text("detail: assign needs a helper")
             page.screenshot(path=str(tmp_path / "orders.png"))
-            page.goto(hub.http + f"/orders/status?number={late.number}&code={late.code}")
+            page.goto(hub.http + f"/orders/status?lang=zh&number={late.number}&code={late.code}")
             expect(page.locator("#reply")).to_have_text("请到<i>3号</i>窗口")
             expect(page.locator("#status")).to_have_text("已答复")
             assert violations == []

@@ -57,7 +57,7 @@ def test_the_qr_fragment_shows_the_order_and_the_console_lists_questions(tmp_pat
     try:
         ctx = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS, env=env,
-            viewport={"width": 390, "height": 844})
+            viewport={"width": 390, "height": 844}, locale="zh-CN")   # a Chinese phone (Accept-Language)
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("request", lambda r: requested.append(r.url))

@@ -90,6 +90,21 @@ def _order_walk(ui, prefix: str) -> None:
     assert done.ids.code.text.startswith("Tracking code") and done.ids.deadline.text.startswith("Deadline: Reply within")
     assert done.ids.print_text.text == "Please take the receipt from the printer slot."
     check(f"{prefix}-order-receipt")
+    code = done.session.data["order_done"][0].code
+    assert _qr_on_screen(ui, f"{prefix}-order-receipt-qr").endswith(f"/orders/status?lang=en#{code}")   # the page in English
+    ui.app.toggle_language()                                      # 中文 on the receipt screen: the QR follows
+    ui.frames(2)
+    assert _qr_on_screen(ui, f"{prefix}-order-receipt-qr-zh").endswith(f"/orders/status#{code}")
+    assert done.ids.deadline.text.startswith("答复时限")
+    ui.app.toggle_language()
+    ui.frames(2)
+
+
+def _qr_on_screen(ui, shot: str) -> str:
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+    [found] = decode(Image.open(ui.screenshot(shot)))
+    return found.data.decode()
 
 
 def test_the_work_order_form_in_english(make_ui, tmp_path, hub):

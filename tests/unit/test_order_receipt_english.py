@@ -35,7 +35,16 @@ def test_the_order_receipt_in_english():
         assert "Request receipt" in text and "Request number: 20261204000001" in text and "Tracking code" in text and "Complaint" in text
         assert "Reply within 5 working days (by 2026-12-11)" in text and "Hall phone: 0631-5201234" in text
         assert deadline_words(5, Deadline(dt.date(2026, 12, 11), False)).endswith("public holidays")
+        assert _qr(order_receipt(_submitted(), sent, HALL)) == "http://127.0.0.1/orders/status?lang=en#ZR3574D8F9"
     finally:
         session.end("test")
     assert deadline_words(5, Deadline(dt.date(2026, 12, 11), True)) == "5 个工作日内（2026年12月11日前）答复"
     assert "类别" in "\n".join(_lines(order_receipt(_submitted(), None, HALL)))
+    assert _qr(order_receipt(_submitted(), None, HALL)) == "http://127.0.0.1/orders/status#ZR3574D8F9"
+
+
+def _qr(doc) -> str:
+    """The status page's address in the receipt's QR (English: the page in English, issue 13)."""
+    from kiosk.printing.document import Qr
+    [qr] = [block for block in doc.blocks if isinstance(block, Qr)]
+    return qr.data

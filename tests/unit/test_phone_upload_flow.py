@@ -64,7 +64,7 @@ def test_a_photo_goes_in_and_a_link_runs_out():
     phone, hub, session, now = flow()
     assert phone.available
     phone.start()
-    assert hub.sent == [{"type": "upload_link"}] and phone.state is PhoneState.ASKING
+    assert hub.sent == [{"type": "upload_link", "lang": "zh"}] and phone.state is PhoneState.ASKING
     hub.say(type="upload_link", url="https://hub/u/abc", expires_s=600)
     assert phone.state is PhoneState.SHOWING and phone.remaining_s() == 600
     out = io.BytesIO()
@@ -103,3 +103,15 @@ def test_pdfs_bad_files_a_lost_hub_and_the_session_end():
     hub.say(type="upload_link", url="https://hub/u/d", expires_s=600)
     session.wipe()                                                        # the session ends
     assert phone.state is PhoneState.IDLE and phone.url == "" and hub.sent[-1] == {"type": "upload_cancel"}
+
+
+def test_an_english_session_asks_for_an_english_page():
+    """The phone's page follows the kiosk session's language (issue 13): the hub's link gets lang=en."""
+    from kiosk import i18n
+    phone, hub, _session, _now = flow()
+    i18n.use("en")
+    try:
+        phone.start()
+    finally:
+        i18n.use("zh")
+    assert hub.sent == [{"type": "upload_link", "lang": "en"}]
