@@ -138,8 +138,13 @@ class PhoneBridge(EventDispatcher):
     def __init__(self, phone, **kwargs):
         super().__init__(**kwargs)
         self.phone = phone
-        phone.changes.subscribe(lambda _p: on_main(self.sync))
+        self._listener = lambda _p: on_main(self.sync)
+        phone.changes.subscribe(self._listener)
         self.sync()
+
+    def close(self) -> None:
+        """Stops following 手机上传 (the screen that showed it is dropped; the service lives on)."""
+        self.phone.changes.unsubscribe(self._listener)
 
     def sync(self) -> None:
         self.url, self.message = self.phone.url, self.phone.message
@@ -157,9 +162,18 @@ class FillBridge(EventDispatcher):
     def __init__(self, fill, **kwargs):
         super().__init__(**kwargs)
         self.fill = fill
-        for source in (fill.changes, fill.web.changes, fill.session):
-            source.subscribe(lambda *_args: on_main(self.sync))
+        self._listener = lambda *_args: on_main(self.sync)
+        for source in self._sources():
+            source.subscribe(self._listener)
         self.sync()
+
+    def _sources(self) -> tuple:
+        return self.fill.changes, self.fill.web.changes, self.fill.session
+
+    def close(self) -> None:
+        """Stops following the fill, the page and the session (its screen is dropped)."""
+        for source in self._sources():
+            source.unsubscribe(self._listener)
 
     def sync(self) -> None:
         self.offered = self.fill.offered

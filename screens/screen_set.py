@@ -62,6 +62,9 @@ class ScreenSet(Mapping):
         for name, screen in list(self._built.items()):
             if name in self.resident or self._manager.current == name:
                 continue
+            let_go = getattr(screen, "dropped", None)   # a screen following a long-lived service
+            if callable(let_go):                        # stops (else the service keeps it alive)
+                let_go()
             self._manager.remove_widget(screen)
             if screen in self._manager.children:
                 # Kivy's remove_widget leaves a screen that is not current on the window: the

@@ -355,6 +355,15 @@ class WebScreen(FillSteps, PrintPreview, KioskScreen):
         self.app.banner_aside = False
         self._fit_page()
 
+    def dropped(self) -> None:
+        """The session's end drops this screen (screens/screen_set.py); the browser service, the
+        fill and 手机上传 live on, so their bridges let go of it."""
+        for bridge in (self.bridge, self.fill_bridge):
+            if bridge is not None:
+                bridge.close()
+        self.bridge = self.fill_bridge = None
+        self.ids.phone_layer.let_go()
+
     def wipe(self) -> None:
         self._pages = []
         self.capturing = self.shot = False

@@ -70,3 +70,10 @@ class PhoneLayer(AskLayer):
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None
+
+    def let_go(self) -> None:
+        """Its screen is dropped: the countdown stops and the bridge stops following 手机上传."""
+        self.close()
+        if self.bridge is not None:
+            self.bridge.close()
+            self.bridge = None

@@ -491,3 +491,29 @@ def test_a_page_gets_the_camera_only_after_the_citizen_agrees_on_the_kiosk(make_
     drv.wait_until(lambda: web.state.value == "closed", timeout=15)
     drv.wait_until(lambda: camera.is_open and web.camera_share.lent_to is None, timeout=10)
     camera.close()
+
+
+def test_a_web_session_s_screen_is_not_kept_alive_by_the_browser_service(make_ui, portal):
+    """The web screen is dropped after each session (screens/screen_set.py); the browser service
+    lives on, and a screen still subscribed to it (its page frames, the fill strip, 手机上传) would
+    stay alive with its textures: about 9 MB for every citizen who opened a page (issue 18)."""
+    import gc
+
+    from screens.web import WebScreen
+
+    def alive() -> int:
+        gc.collect()
+        return sum(type(o) is WebScreen for o in gc.get_objects())
+
+    drv = _web_ui(make_ui, portal)
+    web = drv.kiosk.web
+    before, listeners = alive(), []
+    for _citizen in range(4):
+        _open_portal(drv)
+        drv.kiosk.session.end("finished")
+        drv.wait_until(lambda: web.state.value == "closed" and drv.app.manager.current == "home", timeout=15)
+        drv.frames(3)
+        assert "web" not in drv.app.screens.built_names()
+        listeners.append((len(web.changes._listeners), len(web.frames._listeners)))
+    assert listeners[-1] == listeners[0], f"listeners left on the browser service: {listeners}"
+    assert alive() <= before + 2, "every dropped web screen stays alive"
