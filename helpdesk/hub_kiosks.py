@@ -57,6 +57,7 @@ class KioskSockets:
             deadline.cancel()
             if terminal is not None and self.hub.kiosks.get(terminal) is conn and not self.hub.stopping:
                 del self.hub.kiosks[terminal]
+                self.hub.phone_upload.terminal_left(terminal)   # its codes are void: it shows them no more
                 self.hub.terminals.link(terminal, False)
                 self.hub.router.kiosk_offline(terminal)
                 self.hub.flush()

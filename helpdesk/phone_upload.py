@@ -64,6 +64,7 @@ NOT_A_PHOTO = N_("只能上传照片（JPG、PNG、HEIC）或 PDF 文件。这�
 class Link:
     terminal: str
     expires: float
+    left: bool = False          # its terminal's socket closed: the code on its screen is void
 
 
 class PhoneUpload:
@@ -90,6 +91,14 @@ class PhoneUpload:
         url = f"{self.base}/u/{token}" + ("?lang=en" if lang == "en" else "")
         conn.send({"type": "upload_link", "url": url, "expires_s": LINK_SECONDS})
 
+    def terminal_left(self, terminal: str) -> None:
+        """Its socket closed: the kiosk voided the code on its screen, so the link is void too (a
+        phone that scanned it is told the terminal left, even if the terminal is back by then:
+        it shows a new code, and a file sent on the old one would be taken by nobody)."""
+        for link in self.links.values():
+            if link.terminal == terminal:
+                link.left = True
+
     def _forget(self, terminal: str) -> None:
         now = self.hub.clock()
         for token, link in list(self.links.items()):
@@ -104,6 +113,8 @@ class PhoneUpload:
         if link.expires <= self.hub.clock():
             del self.links[token]
             return None, EXPIRED
+        if link.left:
+            return None, LEFT
         return link, ""
 
     async def page(self, request: web.Request) -> web.Response:

@@ -8,6 +8,10 @@ link to this terminal only: a photo (the hub made it an upright JPEG) goes into 
 chooser as the document camera's pages do (a JPEG, or a PDF, within ``web.upload_max_kb``); a
 PDF goes in as it is when the chooser takes PDFs and it fits. Nothing is written to disk; the
 session's end, 取消 or the page's next question forget the link (and tell the hub).
+
+The hub keeps links in memory only (it stores nothing of this): when its connection drops, the
+code on screen is void (手机上传暂时不能用…); if the hub comes back while the citizen is still
+looking at that message, the kiosk asks again by itself and a new code shows.
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ class PhoneUpload:
         self.message = ""
         self.expires = 0.0
         self.linked = False
+        self._lost = False         # the hub went while a code was asked for or shown
         self.changes: Observers[PhoneUpload] = Observers("phone upload")
         hub.tap(self._on_hub)
         session.on_wipe(self.cancel)
@@ -62,13 +67,14 @@ class PhoneUpload:
         return max(0, int(self.expires - self.clock() + 0.999)) if self.state is PhoneState.SHOWING else 0
 
     def start(self) -> None:
+        self._lost = False
         self._set(PhoneState.ASKING, "")
         self.hub.send_to_hub({"type": "upload_link", "lang": current()})   # English: the phone's page too
 
     def cancel(self) -> None:
         if self.state in (PhoneState.ASKING, PhoneState.SHOWING):
             self.hub.send_to_hub({"type": "upload_cancel"})
-        self.url, self.expires = "", 0.0
+        self.url, self.expires, self._lost = "", 0.0, False
         self._set(PhoneState.IDLE, "")
 
     def tick(self) -> None:
@@ -90,6 +96,9 @@ class PhoneUpload:
             if not self.linked and self.state in (PhoneState.ASKING, PhoneState.SHOWING):
                 self.url = ""
                 self._set(PhoneState.FAILED, NO_HUB)
+                self._lost = True              # the hub went (a restart forgets its links)
+            elif self.linked and self._lost and self.state is PhoneState.FAILED:
+                self.start()                   # back, and the citizen still waits: a new code shows
         elif kind == "upload_link" and self.state is PhoneState.ASKING:
             url = msg.get("url")
             if msg.get("error") or not isinstance(url, str) or not url.startswith(("https://", "http://")):

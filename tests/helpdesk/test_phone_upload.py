@@ -111,6 +111,19 @@ def test_bad_files_expired_and_cancelled_links_get_plain_pages(tmp_path):
                 await asyncio.sleep(0.01)
             status, text = await send(fx, url, photo((100, 100)))
             assert status == 410 and "终端已经离开" in text
+            k = await fx.kiosk("K01")                                         # back (a network blip)
+            await k.send(type="hello", terminal_id="K01")
+            for _ in range(100):
+                if "K01" in fx.hub.kiosks:
+                    break
+                await asyncio.sleep(0.01)
+            status, text = await send(fx, url, photo((100, 100)))             # the old code stays void
+            assert status == 410 and "终端已经离开" in text
+            assert k.unread("upload") == []
+            await k.send(type="upload_link")                                  # the kiosk's new code works
+            url = (await k.expect("upload_link"))["url"]
+            status, _text = await send(fx, url, photo((100, 100)))
+            assert status == 200 and (await k.expect("upload"))["mime"] == "image/jpeg"
     run(main())
 
 

@@ -115,3 +115,24 @@ def test_an_english_session_asks_for_an_english_page():
     finally:
         i18n.use("zh")
     assert hub.sent == [{"type": "upload_link", "lang": "en"}]
+
+
+def test_the_hub_back_while_the_citizen_waits_gives_a_new_code_by_itself():
+    """A hub restart forgets its links (it keeps them in memory only): the code on screen is void;
+    when the hub is back and the citizen still looks at the message, a new code is asked for."""
+    phone, hub, _session, _now = flow()
+    phone.start()
+    hub.say(type="upload_link", url="https://hub/u/a", expires_s=600)
+    assert phone.state is PhoneState.SHOWING
+    hub.say(type="link", up=False)                                      # the hub restarts
+    assert phone.state is PhoneState.FAILED and phone.message == NO_HUB and phone.url == ""
+    asked = len(hub.sent)
+    hub.say(type="link", up=True)                                       # ... and is back
+    assert phone.state is PhoneState.ASKING and hub.sent[asked:] == [{"type": "upload_link", "lang": "zh"}]
+    hub.say(type="upload_link", url="https://hub/u/b", expires_s=600)
+    assert phone.state is PhoneState.SHOWING and phone.url == "https://hub/u/b"
+    hub.say(type="link", up=False)
+    phone.cancel()                                                      # 知道了: the citizen moved on
+    hub.say(type="link", up=True)
+    assert phone.state is PhoneState.IDLE                               # nothing asked behind their back
+
