@@ -42,8 +42,10 @@ class PhoneLayer(AskLayer):
     def _on_state(self, bridge, state: str) -> None:
         if not self.active:
             return
-        if state == "showing":
-            self.note = _(SCAN)
+        if state == "asking":                 # asked again (the hub came back): a new code comes
+            self.note, self.left, self.texture, self.failed = _("正在生成二维码…"), "", None, False
+        elif state == "showing":
+            self.note, self.failed = _(SCAN), False
             self._count()
         elif state == "failed":
             self.note, self.left, self.failed = _(bridge.message), "", True

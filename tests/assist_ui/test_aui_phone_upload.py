@@ -36,7 +36,9 @@ def rig(tmp_path, make_ui):
     hub.close()
 
 
-def test_a_photo_from_the_phone_goes_into_the_page(rig, make_ui):
+def _qr_up(rig, make_ui):
+    """The kiosk linked to the real hub, the test portal's upload open, 手机上传 tapped: the QR up.
+    Returns (ui, screen, layer, the link the QR holds)."""
     from drivers import registry
     from kiosk.assist import AssistService
     from kiosk.devices import create
@@ -75,6 +77,15 @@ def test_a_photo_from_the_phone_goes_into_the_page(rig, make_ui):
     shot = Image.open(ui.screenshot("web-phone-upload-qr")).convert("L")
     url = decode(shot)[0].data.decode("ascii")                              # what a phone's camera reads
     assert url.startswith(hub.http + "/u/") and "分" in layer.left
+    return ui, screen, layer, url
+
+
+def test_a_photo_from_the_phone_goes_into_the_page(rig, make_ui):
+    hub, portal, _made = rig
+    ui, screen, layer, url = _qr_up(rig, make_ui)
+    web = ui.kiosk.web
+    page = screen.ids.page
+    k = page.width / web.frame.width
     out = io.BytesIO()
     Image.new("RGB", (2400, 3200), (240, 240, 230)).save(out, "PNG")        # a phone's big photo
     sent = requests.post(url, files={"file": ("IMG_1234.png", out.getvalue(), "image/png")}, timeout=20)
@@ -92,3 +103,30 @@ def test_a_photo_from_the_phone_goes_into_the_page(rig, make_ui):
     assert again.status_code == 410                                         # the link was spent
     ui.kiosk.session.end("finished")
     ui.wait_until(lambda: web.state.value == "closed", timeout=15)
+
+
+
+def test_the_hub_dropping_the_kiosk_voids_the_code_and_a_new_one_shows(rig, make_ui):
+    """While the QR shows, the hub loses the kiosk's socket (a restart, a network cut): the code
+    on screen and its link are void; the kiosk is back within a moment and, the citizen still
+    waiting, shows a new code by itself. The old code gets a phone a plain "scan again" page."""
+    from pyzbar.pyzbar import decode
+
+    hub, _portal, _made = rig
+    ui, _screen, layer, old = _qr_up(rig, make_ui)
+    terminal = next(iter(hub.hub.kiosks))
+
+    async def drop() -> None:
+        await hub.hub.kiosks[terminal].ws.close()
+    hub.run(drop())
+    ui.wait_until(lambda: layer.failed and layer.texture is None, timeout=10)   # said at once
+    assert "手机上传暂时不能用" in layer.note
+    ui.wait_until(lambda: layer.texture is not None and not layer.failed and "分" in layer.left, timeout=20)
+    shot = Image.open(ui.screenshot("web-phone-upload-new-code")).convert("L")
+    new = decode(shot)[0].data.decode("ascii")
+    assert new.startswith(hub.http + "/u/") and new != old
+    gone = requests.post(old, files={"file": ("x.png", b"x", "image/png")}, timeout=20)
+    assert gone.status_code == 410 and "重新点“手机上传”扫码" in gone.text     # void, and what to do
+    assert requests.get(new, timeout=20).status_code == 200                 # the new code's page opens
+    ui.kiosk.session.end("finished")
+    ui.wait_until(lambda: ui.kiosk.web.state.value == "closed", timeout=15)
