@@ -61,6 +61,7 @@ orders = sa.Table(
     sa.Column("assigned_to", sa.String(64)),
     sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
     sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
+    sa.Column("lang", sa.String(2)),                        # the kiosk session's language: en, else zh (NULL)
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
 order_events = sa.Table(
@@ -203,11 +204,12 @@ class OrderStore:
         return self.cipher.seal(text) if self.cipher and text is not None else text
 
     def _notice(self, db: Any, order_id: str, event: str, now: dt.datetime, **values: str) -> bool:
-        """Queues an SMS notice in the caller's transaction (with [sms] on)."""
+        """Queues an SMS notice in the caller's transaction (with [sms] on), in the order's language."""
         if self.notices is None:
             return False
+        lang = db.execute(sa.select(orders.c.lang).where(orders.c.id == order_id)).scalar() or "zh"
         db.execute(sms_queue.insert().values(order_id=order_id, event=event, created=now, next_try=now,
-                                             text=render(self.notices, event, **values), attempts=0))
+                                             text=render(self.notices, event, lang, **values), attempts=0))
         return True
 
     def _wake(self, queued: bool) -> None:
@@ -266,7 +268,7 @@ class OrderStore:
                 id=record_id, number=number, code_hash=kept, **({"code_key": key_id} if key_id else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
-                deadline=deadline, status="submitted"))
+                deadline=deadline, status="submitted", **({"lang": "en"} if rec.get("lang") == "en" else {})))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
             for n, jpeg in enumerate(rec["photos"]):

@@ -6,6 +6,8 @@ A notice is made when an order is filed (受理, ``filed``), answered (``replied
 (办结, ``closed``), and when a 差评 on an order opens its follow-up (``follow_up``). Its text
 names the order's number and the status page, never the description, the name or the phone;
 the templates may use only the fields below, so a hall cannot put the description in by mistake.
+An order filed in an English kiosk session keeps ``lang = "en"`` and gets the ``template_*_en``
+texts, with the status page's English address.
 The notices wait in the hub's store (helpdesk/sms_queue.py) until the gateway took them.
 """
 from __future__ import annotations
@@ -23,6 +25,15 @@ DEFAULT_TEMPLATES = {
     "closed": "工单{number}已办结。凭查询码查看：{status_url}",
     "follow_up": "您对工单{number}的评价已收到，{due}前回访。{status_url}",
 }
+# An order filed in an English session (its ``lang``) gets its notices in English, naming the
+# status page with ``lang=en`` (helpdesk/status_page.py answers in English then).
+DEFAULT_TEMPLATES_EN = {
+    "filed": "Your request {number} was received; reply by {deadline}. Check it with your code: {status_url}",
+    "replied": "Your request {number} has a reply. Read it with your code: {status_url}",
+    "closed": "Your request {number} is closed. Details with your code: {status_url}",
+    "follow_up": "Your rating of request {number} was received; we will call you by {due}. {status_url}",
+}
+LANGUAGES = ("zh", "en")
 MAX_TEMPLATE = 140       # characters of a template (about two SMS segments once filled in)
 MAX_TEXT = 200
 
@@ -43,9 +54,19 @@ class SmsConfig:
     template_replied: str = DEFAULT_TEMPLATES["replied"]
     template_closed: str = DEFAULT_TEMPLATES["closed"]
     template_follow_up: str = DEFAULT_TEMPLATES["follow_up"]
+    template_filed_en: str = DEFAULT_TEMPLATES_EN["filed"]
+    template_replied_en: str = DEFAULT_TEMPLATES_EN["replied"]
+    template_closed_en: str = DEFAULT_TEMPLATES_EN["closed"]
+    template_follow_up_en: str = DEFAULT_TEMPLATES_EN["follow_up"]
 
-    def template(self, event: str) -> str:
-        return str(getattr(self, f"template_{event}"))
+    def template(self, event: str, lang: str = "zh") -> str:
+        return str(getattr(self, f"template_{event}" + ("_en" if lang == "en" else "")))
+
+    def page(self, lang: str = "zh") -> str:
+        """The status page the texts name; English readers get it with ``lang=en``."""
+        if lang != "en" or not self.status_url:
+            return self.status_url
+        return self.status_url + ("&" if "?" in self.status_url else "?") + "lang=en"
 
 
 def _keys() -> list[str]:
@@ -79,18 +100,20 @@ def parse_sms(val: object) -> SmsConfig:
                           and value.isascii() and " " not in value):
             raise SmsConfigError(f"sms.{key} must be an http:// or https:// address")
     for event in EVENTS:
-        _check_template(event, cfg.template(event))
-        longest = render(cfg, event, number="2099123100000001", deadline="2099-12-31", due="2099-12-31")
-        if len(longest) > MAX_TEXT:
-            raise SmsConfigError(f"sms.template_{event} with sms.status_url makes a text of {len(longest)} "
-                                 f"characters; at most {MAX_TEXT}")
+        for lang, suffix in (("zh", ""), ("en", "_en")):
+            _check_template(event + suffix, cfg.template(event, lang), FIELDS[event])
+            longest = render(cfg, event, lang, number="2099123100000001", deadline="2099-12-31",
+                             due="2099-12-31")
+            if len(longest) > MAX_TEXT:
+                raise SmsConfigError(f"sms.template_{event}{suffix} with sms.status_url makes a text of "
+                                     f"{len(longest)} characters; at most {MAX_TEXT}")
     if cfg.enabled and not (cfg.url and cfg.status_url):
         raise SmsConfigError("sms.enabled needs sms.url (the gateway) and sms.status_url (the page the texts name)")
     return cfg
 
 
-def _check_template(event: str, text: str) -> None:
-    key, allowed = f"sms.template_{event}", FIELDS[event]
+def _check_template(event: str, text: str, allowed: tuple[str, ...]) -> None:
+    key = f"sms.template_{event}"
     if not text.strip() or len(text) > MAX_TEMPLATE:
         raise SmsConfigError(f"{key} must be 1 to {MAX_TEMPLATE} characters")
     try:
@@ -103,11 +126,12 @@ def _check_template(event: str, text: str) -> None:
                                  f"not {{{name}}} (a notice never carries the description, name or phone)")
 
 
-def render(cfg: SmsConfig, event: str, **values: str) -> str:
-    """The notice's text: the template with the order's number, the status page and a date."""
+def render(cfg: SmsConfig, event: str, lang: str = "zh", **values: str) -> str:
+    """The notice's text in the order's language: the template with the order's number, the
+    status page and a date (ISO, 2026-12-11: read alike in both languages)."""
     allowed = {k: str(values.get(k, "")) for k in FIELDS[event]}
-    allowed["status_url"] = cfg.status_url
-    return cfg.template(event).format(**allowed)
+    allowed["status_url"] = cfg.page(lang)
+    return cfg.template(event, lang).format(**allowed)
 
 
 def mask_phone(phone: str) -> str:

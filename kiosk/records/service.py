@@ -173,6 +173,9 @@ class RecordsService:
                    "filed": self.today().isoformat(),
                    "deadline": deadline.date.isoformat(), "deadline_certain": deadline.certain,
                    "code_hash": code_hash(code)}
+        from ..i18n import current
+        if current() == "en":                 # the hub's SMS notices then come in English
+            payload["lang"] = "en"
         if photos:
             import base64
             payload["photos"] = [base64.b64encode(p).decode("ascii") for p in photos]

@@ -129,6 +129,32 @@ def test_filed_replied_closed_and_a_follow_up_each_send_one_short_text(tmp_path,
     assert mask_phone(PHONE) in caplog.text and PHONE not in caplog.text and "gw-secret" not in caplog.text
 
 
+def test_an_order_filed_in_english_gets_its_notices_in_english(tmp_path, gateway):
+    """A foreigner's order (the kiosk session was English: the record's ``lang``) gets every notice
+    in English, naming the status page with lang=en; a Chinese order beside it stays Chinese."""
+    store, now = _store(tmp_path, gateway.url), Now()
+    sender = SmsSender(store, store.notices, now)
+    en = store.submit_order({**ORDER, "id": "e1", "phone": PHONE, "lang": "en"}, "EHALL-01", now=now.t)
+    store.submit_order({**ORDER, "id": "z1", "phone": PHONE, "lang": "fr"}, "EHALL-01", now=now.t)  # not ours: zh
+    store.act("e1", "wangfang", "reply", "Please bring your passport to window 3.")
+    store.act("e1", "wangfang", "close")
+    store.rate({"id": "r1", "score": 2, "reasons": ["其他"], "target_kind": "order",
+                "target_id": en.number}, "EHALL-01", now=now.t)
+    assert sender.send_due() == 5
+    by_order = {}
+    for g in gateway.taken:
+        by_order.setdefault(g["id"].split("-")[0], []).append(g["text"])
+    english, chinese = by_order["e1"], by_order["z1"]
+    assert sorted(t.split(" ")[1] for t in english) == ["rating", "request", "request", "request"]
+    assert all(STATUS + "?lang=en" in t and en.number in t and not any("\u4e00" <= c <= "\u9fff" for c in t)
+               for t in english)
+    assert any(f"{en.number} was received; reply by 2026-12-11" in t for t in english)
+    assert "window 3" not in " ".join(english)
+    assert "已受理" in chinese[0] and STATUS in chinese[0] and "lang=en" not in chinese[0]
+    with pytest.raises(ConfigError, match="sms.template_replied_en may use only"):
+        parse({"sms": _sms("http://gw/sms", template_replied_en="Reply: {description}")}, "hub.toml")
+
+
 def test_a_gateway_down_then_back_gets_the_notice_later_also_after_a_restart(tmp_path, gateway, caplog):
     caplog.set_level(logging.INFO)
     store, now = _store(tmp_path, gateway.url), Now()

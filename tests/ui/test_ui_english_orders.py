@@ -117,6 +117,10 @@ def test_the_work_order_form_in_english(make_ui, tmp_path, hub):
         _order_walk(ui, "en")
         [kept] = hub.orders.listing()
         assert kept["category"] == "求助"
+        import sqlalchemy as sa
+        from helpdesk.orders import orders
+        with hub.orders.engine.connect() as db:                  # its SMS notices will be in English
+            assert db.execute(sa.select(orders.c.lang).where(orders.c.id == kept["id"])).scalar() == "en"
         assert len(printer.jobs) == 1
         ui.tap(ui.screen.ids.finish_btn)
         assert ui.app.manager.current == "home"
@@ -142,6 +146,7 @@ def test_the_work_order_form_in_english_large_text(make_ui, tmp_path):
         assert ui.screen.ids.headline.text.startswith("Saved on this kiosk")
         [kept] = ui.kiosk.records.outbox.pending()
         assert kept.payload["category"] == "求助" and kept.payload["name_masked"] == "张*三"
+        assert kept.payload["lang"] == "en"
     finally:
         _stop(ui)
 
