@@ -258,6 +258,8 @@ def make_app(hub: Hub) -> web.Application:
         RecordsApi(hub.orders, hub.gate, hub.clock).install(app)
         StatusPage(hub.orders, hub.clock, hub._address).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
+        from helpdesk.ratings_report import RatingsReport
+        RatingsReport(hub.orders, hub.accounts).install(app)     # 好差评 by helper/item/terminal/month
         from helpdesk.questions import QuestionsConsole
         writer = None
         if hub.cfg.content_source:

@@ -36,7 +36,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 PREFIX = "enc1:"
 SEALED_FIELDS = ("phone", "name_masked", "description")
-SEALED_TEXTS = (("orders", "id", "reply"), ("order_events", "seq", "detail"), ("ratings", "id", "text"))
+SEALED_TEXTS = (("orders", "id", "reply"), ("order_events", "seq", "detail"), ("ratings", "id", "text"),
+                ("ratings", "id", "follow_up_done"))          # a 差评's follow-up: what the staff found
 
 
 class OrderKeyError(Exception):

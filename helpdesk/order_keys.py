@@ -67,7 +67,7 @@ def _targets() -> list[tuple[sa.Table, tuple[str, ...], tuple[str, ...], int]]:
     t = meta.tables
     return [(t["orders"], ("id",), ("phone", "name_masked", "description", "reply"), 500),
             (t["order_events"], ("seq",), ("detail",), 500),
-            (t["ratings"], ("id",), ("text",), 500),
+            (t["ratings"], ("id",), ("text", "follow_up_done"), 500),
             (t["order_photos"], ("order_id", "n"), ("jpeg",), 20)]       # photos: up to a few MB a batch
 
 

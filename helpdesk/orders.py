@@ -85,7 +85,7 @@ ratings = sa.Table(
     sa.Column("text", sa.Text),                             # 500 characters; sealed
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("follow_up_due", sa.Date),
-    sa.Column("follow_up_done", sa.String(500)),
+    sa.Column("follow_up_done", sa.Text),                   # the follow-up's outcome: date, helper, text; sealed
 )
 
 questions = sa.Table(                  # 问一问 questions nothing answered well (helpdesk/questions.py)

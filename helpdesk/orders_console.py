@@ -9,6 +9,8 @@
 - ``POST /api/orders/{id}/{assign|reply|close|return}`` ``{"detail": "..."}``: done as the
   logged-in helper, audited.
 - ``GET /api/ratings/follow-ups``: 差评 still waiting for a follow-up, oldest due first.
+- ``POST /api/ratings/{id}/follow-up`` ``{"outcome": "..."}``: the follow-up done (回访), its outcome
+  recorded as the logged-in helper with the day (sealed at rest like the other texts).
 JSON only: the console renders with textContent (nothing is inserted as HTML).
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ from aiohttp import web
 from helpdesk.accounts import Accounts
 from helpdesk.order_crypt import SEALED_FIELDS
 from helpdesk.orders import OrderError, OrderStore, order_events, order_photos, orders, sms_queue
+from helpdesk.ratings_report import record_follow_up
 from helpdesk.websurface import bearer
 
 ACTIONS = ("assign", "reply", "close", "return")
@@ -45,6 +48,7 @@ class OrdersConsole:
         app.router.add_get("/api/orders/{id}", self.detail)
         app.router.add_post("/api/orders/{id}/{action}", self.act)
         app.router.add_get("/api/ratings/follow-ups", self.follow_ups)
+        app.router.add_post("/api/ratings/{id}/follow-up", self.follow_up_done)
 
     def _who(self, request: web.Request) -> str | None:
         account = self.accounts.check_token(bearer(request))
@@ -123,3 +127,21 @@ class OrdersConsole:
         for r in rows:
             r["reasons"] = json.loads(r["reasons"] or "[]")
         return web.json_response({"follow_ups": [_plain(r) for r in rows]})
+
+    async def follow_up_done(self, request: web.Request) -> web.Response:
+        who = self._who(request)
+        if who is None:
+            return web.json_response({"error": "log in"}, status=401)
+        if (request.content_length or 0) > MAX_BODY:
+            return web.json_response({"error": f"at most {MAX_BODY} bytes"}, status=413)
+        try:
+            body = json.loads(await request.read() or b"{}")
+            outcome = str(body.get("outcome", "")) if isinstance(body, dict) else ""
+        except ValueError:
+            return web.json_response({"error": "the body is not JSON"}, status=400)
+        try:
+            done = await asyncio.to_thread(record_follow_up, self.store, request.match_info["id"], who, outcome)
+        except OrderError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        return web.json_response(done)
+

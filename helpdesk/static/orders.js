@@ -42,8 +42,69 @@ async function showList() {
   }
   const { follow_ups } = await api("/api/ratings/follow-ups");
   const fb = $("follow-ups").tBodies[0];
-  fb.replaceChildren(...follow_ups.map((f) => row([SCORE[f.score] || f.score, f.reasons.map((r) => T(r)).join(T("、")), f.follow_up_due, f.terminal])));
+  fb.replaceChildren(...follow_ups.map((f) => followUpRow(f)));
   await showQuestions();
+  await showReport();
+}
+
+// a 差评 waiting for its 回访: what the staff found, recorded once (POST /api/ratings/{id}/follow-up)
+function followUpRow(f) {
+  const tr = row([SCORE[f.score] || f.score, f.reasons.map((r) => T(r)).join(T("、")), f.follow_up_due, f.terminal]);
+  const td = document.createElement("td");
+  const input = document.createElement("input");
+  input.maxLength = 300;
+  input.placeholder = T("回访结果（不要写群众的个人信息）");
+  const save = document.createElement("button");
+  save.textContent = T("记录回访");
+  save.addEventListener("click", () => api(`/api/ratings/${encodeURIComponent(f.id)}/follow-up`,
+    { method: "POST", body: JSON.stringify({ outcome: input.value }) }).then(showList).catch(fail));
+  td.append(input, save);
+  tr.append(td);
+  return tr;
+}
+
+// 评价统计: satisfaction by helper, item, terminal or month (GET /api/ratings/report), and its CSV
+function reportQuery() {
+  const q = new URLSearchParams({ by: $("report-by").value });
+  if ($("report-from").value) q.set("from", $("report-from").value);
+  if ($("report-to").value) q.set("to", $("report-to").value);
+  return q.toString();
+}
+
+async function showReport() {
+  const { rows } = await api(`/api/ratings/report?${reportQuery()}`);
+  const pct = (x) => `${Math.round(100 * x)}%`;
+  $("report").tBodies[0].replaceChildren(...rows.map((r) => row([r.key === "—" ? T("（无帮办）") : r.key,
+    String(r.count), r.mean.toFixed(2), pct(r.satisfied), String(r.bad), pct(r.bad_share),
+    String(r.follow_up_done), String(r.follow_up_open), String(r.follow_up_overdue)],
+    r.follow_up_overdue ? "overdue" : "")));
+  drawReport(rows.slice(0, 20));
+}
+
+let reportChart = null;
+function drawReport(rows) {            // the same rows as a chart: 满意率 and 差评占比 per group (Chart.js)
+  if (typeof Chart === "undefined") return;
+  if (reportChart) reportChart.destroy();
+  reportChart = new Chart($("report-chart"), {
+    type: "bar",
+    data: {
+      labels: rows.map((r) => (r.key === "—" ? T("（无帮办）") : r.key)),
+      datasets: [{ label: T("满意率"), data: rows.map((r) => Math.round(100 * r.satisfied)), backgroundColor: "#2e7d32" },
+                 { label: T("差评占比"), data: rows.map((r) => Math.round(100 * r.bad_share)), backgroundColor: "#c62828" }],
+    },
+    options: { responsive: true, maintainAspectRatio: false, animation: false,
+               scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } } },
+  });
+}
+
+async function downloadReport() {
+  const r = await fetch(`/api/ratings/report?${reportQuery()}&format=csv`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!r.ok) throw new Error(T("服务器回答 HTTP {status}", { status: r.status }));
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await r.blob());
+  a.download = `ehall-ratings-${$("report-by").value}.csv`;
+  a.click();
+  URL.revokeObjectURL(a.href);
 }
 
 let answering = null;       // the group 补充答案 is open for
@@ -172,6 +233,9 @@ async function pollAlerts() {
   if ($("orders-error").textContent.startsWith(T("终端告警刷新失败："))) $("orders-error").textContent = "";
 }
 function alertsFailed(e) { $("orders-error").textContent = T("终端告警刷新失败：") + e.message; }
+
+$("report-show").addEventListener("click", () => showReport().catch(fail));
+$("report-csv").addEventListener("click", () => downloadReport().catch(fail));
 
 if (!token) location.href = "/";
 else {

@@ -47,7 +47,19 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             expect(first).to_contain_text("已超期")
             expect(page.locator("#orders tbody tr")).to_have_count(2)
             expect(page.locator("#follow-ups tbody tr")).to_have_text(["非常不满意态度差" + str(DeadlineRules().follow_up(
-                                                                       NOW.astimezone().date())) + "EHALL-01"])
+                                                                       NOW.astimezone().date())) + "EHALL-01记录回访"])
+            # 评价统计: the 差评 counted, its follow-up waiting; then the follow-up recorded on the page
+            report = page.locator("#report tbody tr")
+            expect(report).to_have_count(1)
+            expect(report.first.locator("td")).to_have_text(["（无帮办）", "1", "1.00", "0%", "1", "100%", "0", "1", "0"])
+            page.fill("#follow-ups tbody tr input", "已电话回访，群众表示理解")
+            page.click("#follow-ups tbody tr button")
+            expect(page.locator("#follow-ups tbody tr")).to_have_count(0)
+            expect(report.first.locator("td").nth(6)).to_have_text("1")      # 已回访
+            shots = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.locator("#report-view").screenshot(path=str(shots / "console-ratings-report.png"))
+            assert store.follow_ups() == []
             first.click()
             expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
             expect(page.locator("#o-phone")).to_have_text("13912345678")
