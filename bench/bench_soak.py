@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import functools
 import gc
 import os
 import shutil
@@ -119,6 +120,35 @@ class FakeClock:
         return self.now
 
 
+@functools.cache
+def touch_class():
+    """The class of a touch at window pixel (x, y) on Kivy's input path: Kivy's ``UnitTestTouch`` (kivy/tests/common.py,
+    Kivy 2.3, MIT licence, (c) Kivy Team and other contributors), copied here because importing
+    ``kivy.tests.common`` loads pytest and unittest into the measured process, which the kiosk never does."""
+    from kivy.base import EventLoop
+    from kivy.input.motionevent import MotionEvent
+
+    class UnitTestTouch(MotionEvent):
+        def __init__(self, x, y):
+            self.eventloop = EventLoop
+            win = EventLoop.window
+            super().__init__(type(self).__name__, 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+                             is_touch=True, type_id="touch")
+            self.profile = ["pos"]
+
+        def touch_down(self, *args):
+            self.eventloop.post_dispatch_input("begin", self)
+
+        def touch_up(self, *args):
+            self.eventloop.post_dispatch_input("end", self)
+
+        def depack(self, args):
+            self.sx, self.sy = args["x"], args["y"]
+            super().depack(args)
+
+    return UnitTestTouch
+
+
 class Driver:
     """The UI tests' taps (tests/ui/conftest.py), kept here so the bench stands alone."""
 
@@ -135,8 +165,7 @@ class Driver:
             EventLoop.idle()
 
     def tap_xy(self, x, y):
-        from kivy.tests.common import UnitTestTouch
-        t = UnitTestTouch(x, y)
+        t = touch_class()(x, y)
         t.touch_down()
         self.frames(1)
         t.touch_up()
@@ -456,6 +485,9 @@ def per_thousand(points: list[tuple[int, float]]) -> str:
     return f"{slope * 1000:+.1f} MB"
 
 
+HEAVY = ("cv2", "escpos", "PIL", "qrcode", "pytest", "unittest")   # what the last line says was imported
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=300)
@@ -473,7 +505,8 @@ def main() -> None:
     if args.tracemalloc:
         import tracemalloc
         tracemalloc.start()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL offscreen); "
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL "
+          f"{os.environ.get('SDL_VIDEODRIVER', 'offscreen')}); "
           f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}; "
           f"start-up objects {'left to the collector' if args.no_freeze else 'frozen (gc.freeze)'}")
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
@@ -515,6 +548,8 @@ def main() -> None:
               f"growth after {args.warmup} sessions: {per_thousand(points)} per 1,000 sessions "
               f"(after trims: {per_thousand(trims)}); {args.sessions} sessions in "
               f"{time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.2f}")
+        heavy = [m for m in HEAVY if m in sys.modules]
+        print(f"loaded in this process: {', '.join(heavy) or 'none'} of {', '.join(HEAVY)}")
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
