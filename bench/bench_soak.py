@@ -361,13 +361,16 @@ class Devices:
             from drivers.registry import open_device
             from kiosk import devices
             from kiosk.identity import IdentityService
+            from kiosk.identity_face import worker_opens
             frames = Path(tmp) / "frames"
             frames.mkdir()
             subprocess.run([sys.executable, "-c", FRAMES_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
                                                                         out=str(frames))], check=True, cwd=ROOT)
             uri = f"file://{frames}"
             self.reader = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
-            self.camera = open_device(make_camera("camera", uri))
+            camera = make_camera("camera", uri)
+            worker_opens(camera)             # as kiosk.identity.build_identity does: the worker opens it
+            self.camera = open_device(camera)
             verifier = self.reader.enable_face({
                 "total_timeout_s": 40.0, "camera_uri": uri,
                 "reference_file": str(ROOT / "tests" / "fixtures" / "faces" / "obama_2012_portrait_small.jpg")})
