@@ -86,16 +86,11 @@ class Camera(Device, abc.ABC):
                 raise DeviceError(CAM_NOT_OPEN, self.name)
             try:
                 if self._deferred:           # checked at open(): opened for real now
-                    self._open()
-                    self._deferred = False
+                    self._open_deferred()
                 frame = self._read_frame()
             except DeviceError as exc:
                 self._set_state(DeviceState.FAULT, exc)
                 raise
-            except Exception as exc:  # a backend bug in the deferred open: a coded FAULT too
-                err = DeviceError(CAM_OPEN_FAILED, f"{type(exc).__name__}: {exc}")
-                self._set_state(DeviceState.FAULT, err)
-                raise err from exc
         if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
             raise DeviceError(CAM_READ_FAILED, f"backend gave {frame.dtype} {frame.shape}")
         return np.ascontiguousarray(frame)
@@ -139,6 +134,15 @@ class Camera(Device, abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _open_deferred(self) -> None:
+        try:
+            self._open()
+        except DeviceError:
+            raise
+        except Exception as exc:  # a backend bug must still end in a coded FAULT (as in open())
+            raise DeviceError(CAM_OPEN_FAILED, f"{type(exc).__name__}: {exc}") from exc
+        self._deferred = False
 
     # -- backend hooks ----------------------------------------------------
     def _probe(self) -> bool:
