@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import functools
 import gc
 import os
 import shutil
@@ -41,6 +42,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from soak_rig import Devices
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -119,6 +124,35 @@ class FakeClock:
         return self.now
 
 
+@functools.cache
+def touch_class():
+    """The class of a touch at window pixel (x, y) on Kivy's input path: Kivy's ``UnitTestTouch`` (kivy/tests/common.py,
+    Kivy 2.3, MIT licence, (c) Kivy Team and other contributors), copied here because importing
+    ``kivy.tests.common`` loads pytest and unittest into the measured process, which the kiosk never does."""
+    from kivy.base import EventLoop
+    from kivy.input.motionevent import MotionEvent
+
+    class UnitTestTouch(MotionEvent):
+        def __init__(self, x, y):
+            self.eventloop = EventLoop
+            win = EventLoop.window
+            super().__init__(type(self).__name__, 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+                             is_touch=True, type_id="touch")
+            self.profile = ["pos"]
+
+        def touch_down(self, *args):
+            self.eventloop.post_dispatch_input("begin", self)
+
+        def touch_up(self, *args):
+            self.eventloop.post_dispatch_input("end", self)
+
+        def depack(self, args):
+            self.sx, self.sy = args["x"], args["y"]
+            super().depack(args)
+
+    return UnitTestTouch
+
+
 class Driver:
     """The UI tests' taps (tests/ui/conftest.py), kept here so the bench stands alone."""
 
@@ -135,8 +169,7 @@ class Driver:
             EventLoop.idle()
 
     def tap_xy(self, x, y):
-        from kivy.tests.common import UnitTestTouch
-        t = UnitTestTouch(x, y)
+        t = touch_class()(x, y)
         t.touch_down()
         self.frames(1)
         t.touch_up()
@@ -287,117 +320,6 @@ def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int
     assert d.current() == "home", d.current()
 
 
-FRAMES_SCRIPT = """
-import sys
-from pathlib import Path
-sys.path[:0] = [{root!r}, {tests!r}]
-import importlib.util
-from PIL import Image
-from drivers.camera.file_backend import load_rgb
-from drivers.face import FaceConfig
-from drivers.face.dlib_backend import DlibFaceEngine
-spec = importlib.util.spec_from_file_location("soak_face", {tests!r} + "/face/conftest.py")
-face = importlib.util.module_from_spec(spec); spec.loader.exec_module(face)
-engine = DlibFaceEngine(FaceConfig()); engine.load()
-faces = Path({tests!r}) / "fixtures" / "faces"
-frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
-front, right, left = frame("obama_2010_blue_room.jpg"), frame("obama_2009_joint_session.jpg"), \
-    frame("obama_2009_joint_session.jpg", mirror=True)
-for i, f in enumerate([front] * 3 + [left] * 4 + [front] * 2 + [right] * 4 + [front] * 4):
-    Image.fromarray(f).save(Path({out!r}) / f"{{i:03d}}.png")
-"""
-
-
-class Devices:
-    """--identity-every / --print-every: the identity flow on the kiosk's own set-up (the identity
-    worker with the reader, the face engine and a camera it opens itself; the camera's frames made by
-    a separate process from the fixture faces, so this process never loads the face engine) and a
-    receipt printer on TCP (a capture printer in a process of its own, so its bytes are not counted)."""
-
-    def __init__(self, d: Driver, tmp: str, identity: bool, printing: bool):
-        import subprocess
-        self.procs: list = []
-        if printing:
-            from drivers.receipt_printer import create_printer
-            server = subprocess.Popen([sys.executable, "-c", PRINTER_SCRIPT.format(tests=str(ROOT / "tests"))],
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-            self.procs.append(server)
-            port = int(server.stdout.readline())
-            printer = create_printer(f"tcp://127.0.0.1:{port}", name="receipt_printer")
-            printer.open()
-            d.kiosk.devices["receipt_printer"] = printer
-        if identity:
-            import datetime as dt
-
-            from drivers.camera import make_camera
-            from drivers.registry import open_device
-            from kiosk import devices
-            from kiosk.identity import IdentityService
-            frames = Path(tmp) / "frames"
-            frames.mkdir()
-            subprocess.run([sys.executable, "-c", FRAMES_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
-                                                                        out=str(frames))], check=True, cwd=ROOT)
-            uri = f"file://{frames}"
-            self.reader = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
-            self.camera = open_device(make_camera("camera", uri))
-            verifier = self.reader.enable_face({
-                "total_timeout_s": 40.0, "camera_uri": uri,
-                "reference_file": str(ROOT / "tests" / "fixtures" / "faces" / "obama_2012_portrait_small.jpg")})
-            d.kiosk.identity = IdentityService(self.reader, self.camera, verifier, d.kiosk.session, d.kiosk.config,
-                                               d.clock, today=lambda: dt.date(2026, 11, 27),
-                                               face_challenge=("left", "right"))
-            d.kiosk.devices.update(id_reader=self.reader, camera=self.camera)
-
-    def identify(self, d: Driver) -> None:
-        """身份核验 from home: 同意 twice, the card placed, the face check, 继续办理 (the last citizen's
-        card was taken off the reader between the sessions)."""
-        self.reader.simulator.remove_card()
-        d.tap(d.screen.ids.tile_identity)
-        d.until(lambda: d.current() == "consent" and not d.app.manager.transition.is_active, 10)
-        d.tap(d.screen.ids.agree_btn)
-        d.tap(d.screen.ids.agree_btn)
-        d.until(lambda: d.current() == "idcard", 10)
-        assert self.reader.wait_fresh_check(10)
-        d.until(lambda: d.kiosk.identity.verifier.state.value == "ready", 60)
-        self.reader.simulator.place_card("resident")
-        d.until(lambda: d.current() == "identified" and not d.app.manager.transition.is_active, 60)
-        d.frames(3)
-        d.tap(d.screen.ids.continue_btn)
-        d.until(lambda: d.current() != "identified", 10)
-
-    def close(self) -> None:
-        for proc in self.procs:
-            proc.kill()
-
-
-PRINTER_SCRIPT = """
-import sys, time
-sys.path[:0] = [{tests!r} + "/printing", {tests!r}]
-from prn_capture_printer import CapturePrinter
-server = CapturePrinter()
-server.start() if hasattr(server, "start") else None
-print(server.port, flush=True)
-while True:
-    time.sleep(5)
-    server.captures.clear()
-"""
-
-
-def children(exclude=()) -> int:
-    """This process's live children (zombies count: nobody reaped them), the rig's own left out."""
-    skip = {p.pid for p in exclude}
-    me, n = os.getpid(), 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in skip:
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
-                n += 1
-    return n
-
-
 def idle_session(d: Driver) -> None:
     """The baseline's 'session': the frames and ticks a session pumps, on the home screen, no taps."""
     d.frames(40)
@@ -457,6 +379,9 @@ def per_thousand(points: list[tuple[int, float]]) -> str:
     return f"{slope * 1000:+.1f} MB"
 
 
+HEAVY = ("cv2", "escpos", "PIL", "qrcode", "pytest", "unittest")   # what the last line says was imported
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=300)
@@ -474,13 +399,15 @@ def main() -> None:
     if args.tracemalloc:
         import tracemalloc
         tracemalloc.start()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL offscreen); "
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL "
+          f"{os.environ.get('SDL_VIDEODRIVER', 'offscreen')}); "
           f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}; "
           f"start-up objects {'left to the collector' if args.no_freeze else 'frozen (gc.freeze)'}")
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()
     try:
         d = build(cache, freeze=not args.no_freeze)
+        from soak_rig import Devices, children
         rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every)) \
             if args.identity_every or args.print_every else None
         if rig is not None:
@@ -516,6 +443,8 @@ def main() -> None:
               f"growth after {args.warmup} sessions: {per_thousand(points)} per 1,000 sessions "
               f"(after trims: {per_thousand(trims)}); {args.sessions} sessions in "
               f"{time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.2f}")
+        heavy = [m for m in HEAVY if m in sys.modules]
+        print(f"loaded in this process: {', '.join(heavy) or 'none'} of {', '.join(HEAVY)}")
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from drivers.base import DeviceState
 
 from . import logfilter
-from .identity_face import WORKER_CAMERA, WORKER_CAMERA_SCHEMES, FaceSteps
+from .identity_face import WORKER_CAMERA, WORKER_CAMERA_SCHEMES, FaceSteps, worker_opens
 from .i18n import N_
 from .identity_model import (CARD_TYPE_TEXT, HELP_DECLINED, HELP_FACE_DECLINED, ID_CHECK_DIGIT, ID_EXPIRED,
                              ID_LIFT_AND_PLACE, ID_NO_CARD, ID_READER_UNAVAILABLE, Identity, IdentityState,
@@ -302,6 +302,7 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
         camera_uri = str(cfg.devices().get("camera", {}).get("uri", ""))
         if camera_uri.split("://", 1)[0] in WORKER_CAMERA_SCHEMES:
             face_setup["camera_uri"] = camera_uri   # the worker opens a real camera itself: no frame in the kiosk
+            worker_opens(devices["camera"])         # nor OpenCV, until a video call reads it here
         sim = getattr(kiosk, "simulator", None)
         reference = sim.face_reference() if sim is not None else None
         if reference:          # demo mode: the simulated card's chip photo is the demo pair's (kiosk/ops/sim_faces.py)

@@ -25,6 +25,14 @@ WORKER_CAMERA = "the identity worker"
 WORKER_CAMERA_SCHEMES = ("v4l2", "file")   # cameras the worker opens itself; sim:// stays in the kiosk
 
 
+def worker_opens(camera) -> None:
+    """The identity worker opens this camera itself for every face check: the kiosk only checks at
+    start that it is there and opens it when a flow of its own reads frames (a video call), so OpenCV
+    (~35 MB) is loaded in the kiosk only then (docs/memory.md)."""
+    if hasattr(camera, "open_on_first_read"):
+        camera.open_on_first_read = True
+
+
 class FaceSteps:
     """Needs from the service: _lock, _gen, _card, _photo, _check, _state, _set, _help, _route,
     verifier, camera, camera_share, preview, photo_decoder, face_challenge, session, _engine_lock.

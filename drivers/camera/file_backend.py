@@ -9,6 +9,7 @@ frames each (default 1). ``width``/``height`` letterbox every frame to that size
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +19,25 @@ from drivers.base import DeviceError, DeviceUri
 from drivers.camera.interface import (CAM_BAD_URI, CAM_NO_BACKEND, CAM_NOT_FOUND, CAM_OPEN_FAILED,
                                       CAM_READ_FAILED, Camera, int_param)
 
-try:
-    import cv2
-except ImportError:  # pragma: no cover
-    cv2 = None  # type: ignore[assignment]
+def _cv2() -> Any:
+    """OpenCV, imported when a frame is needed (it is ~35 MB resident once loaded; vendor import, guarded)."""
+    try:
+        import cv2
+    except ImportError:  # pragma: no cover - exercised only on a broken install
+        raise DeviceError(CAM_NO_BACKEND, "import cv2 failed") from None
+    return cv2
+
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 
 
 def is_available() -> bool:
-    return cv2 is not None
+    return importlib.util.find_spec("cv2") is not None
 
 
 def letterbox(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Scale ``rgb`` to fit ``(width, height)`` keeping its aspect, padded with black."""
+    cv2 = _cv2()
     width, height = size
     scale = min(width / rgb.shape[1], height / rgb.shape[0])
     new_w, new_h = max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))
@@ -44,6 +50,7 @@ def letterbox(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 def load_rgb(path: Path) -> np.ndarray:
     """Read an image file as RGB uint8 (grey and RGBA are converted)."""
+    cv2 = _cv2()
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if bgr is None:
         raise DeviceError(CAM_OPEN_FAILED, f"{path} is not a readable image")
@@ -80,9 +87,18 @@ class FileCamera(Camera):
                 raise DeviceError(CAM_NOT_FOUND, f"{raw} has no .jpg/.png images")
         return paths
 
+    def _probe(self) -> bool:
+        """The files are there (a still's name says it is a picture); read at the first frame."""
+        paths = self._paths()
+        bad = [str(p) for p in paths if p.suffix.lower() not in IMAGE_SUFFIXES] if len(paths) > 1 else []
+        if bad:
+            raise DeviceError(CAM_OPEN_FAILED, f"{', '.join(bad)}: not a readable image")
+        if self._fit:
+            self._size = self._fit
+        return True
+
     def _open(self) -> None:
-        if cv2 is None:
-            raise DeviceError(CAM_NO_BACKEND, "import cv2 failed")
+        cv2 = _cv2()
         paths = self._paths()
         self._index = 0
         if len(paths) == 1 and paths[0].suffix.lower() not in IMAGE_SUFFIXES:
@@ -124,6 +140,7 @@ class FileCamera(Camera):
         return self._stills[position].copy()
 
     def _read_video(self) -> np.ndarray:
+        cv2 = _cv2()
         ok, frame = self._cap.read()
         if not ok and self._loop:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)

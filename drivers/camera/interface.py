@@ -34,6 +34,10 @@ class Camera(Device, abc.ABC):
     """
 
     kind = "camera"
+    #: open() only checks that the device is there (no camera library loaded, no stream started) where
+    #: the backend can (``_probe``); the first read() opens it. The kiosk sets it when the identity
+    #: worker opens the camera itself, so the kiosk loads OpenCV only if a flow of its own reads frames.
+    open_on_first_read = False
 
     def __init__(self, name: str, uri: DeviceUri):
         super().__init__(name)
@@ -41,6 +45,7 @@ class Camera(Device, abc.ABC):
         self._open_flag = False
         self._size: tuple[int, int] = (0, 0)   # backends keep these up to date
         self._fps: float = 0.0
+        self._deferred = False                  # checked by _probe, not opened yet
 
     # -- public template methods ------------------------------------------
     def open(self) -> None:
@@ -48,13 +53,17 @@ class Camera(Device, abc.ABC):
 
         Raises :class:`DeviceError` (``CAM_*``) and leaves the device in FAULT
         with that error when the backend cannot start. Any thread, not the UI thread.
+        With :attr:`open_on_first_read` a backend that can only checks the device is
+        there; the first :meth:`read` opens it.
         """
         with self._lock:
             if self._open_flag:
                 return
             self._set_state(DeviceState.CONNECTING)
             try:
-                self._open()
+                self._deferred = self.open_on_first_read and self._probe()
+                if not self._deferred:
+                    self._open()
             except DeviceError as exc:
                 self._set_state(DeviceState.FAULT, exc)
                 raise
@@ -76,6 +85,8 @@ class Camera(Device, abc.ABC):
             if not self._open_flag:
                 raise DeviceError(CAM_NOT_OPEN, self.name)
             try:
+                if self._deferred:           # checked at open(): opened for real now
+                    self._open_deferred()
                 frame = self._read_frame()
             except DeviceError as exc:
                 self._set_state(DeviceState.FAULT, exc)
@@ -89,9 +100,10 @@ class Camera(Device, abc.ABC):
         with self._lock:
             if self._open_flag:
                 try:
-                    self._close()
+                    if not self._deferred:
+                        self._close()
                 finally:
-                    self._open_flag = False
+                    self._open_flag = self._deferred = False
             self._set_state(DeviceState.ABSENT)
 
     @property
@@ -123,7 +135,21 @@ class Camera(Device, abc.ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _open_deferred(self) -> None:
+        try:
+            self._open()
+        except DeviceError:
+            raise
+        except Exception as exc:  # a backend bug must still end in a coded FAULT (as in open())
+            raise DeviceError(CAM_OPEN_FAILED, f"{type(exc).__name__}: {exc}") from exc
+        self._deferred = False
+
     # -- backend hooks ----------------------------------------------------
+    def _probe(self) -> bool:
+        """Check the device is there without opening it (raise ``CAM_*`` if not); False: this
+        backend cannot, open() opens it."""
+        return False
+
     @abc.abstractmethod
     def _open(self) -> None: ...
 

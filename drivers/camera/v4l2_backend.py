@@ -8,6 +8,7 @@ or ``v4l2://0`` (an index). Optional ``fourcc=MJPG`` (default) and ``warmup=5``
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Any
 
@@ -17,14 +18,17 @@ from drivers.base import DeviceError, DeviceUri
 from drivers.camera.interface import (CAM_BAD_URI, CAM_NO_BACKEND, CAM_NOT_FOUND, CAM_OPEN_FAILED,
                                       CAM_READ_FAILED, Camera, int_param)
 
-try:  # vendor library only here, guarded (house style)
-    import cv2
-except ImportError:  # pragma: no cover - exercised only on a broken install
-    cv2 = None  # type: ignore[assignment]
+def _cv2() -> Any:
+    """OpenCV, imported when a frame is needed (it is ~35 MB resident once loaded; vendor import, guarded)."""
+    try:
+        import cv2
+    except ImportError:  # pragma: no cover - exercised only on a broken install
+        raise DeviceError(CAM_NO_BACKEND, "import cv2 failed") from None
+    return cv2
 
 
 def is_available() -> bool:
-    return cv2 is not None
+    return importlib.util.find_spec("cv2") is not None
 
 
 class V4l2Camera(Camera):
@@ -52,9 +56,22 @@ class V4l2Camera(Camera):
             raise DeviceError(CAM_BAD_URI, f"no device in {self.uri.raw} (want v4l2:///dev/video0)")
         return path
 
+    def _probe(self) -> bool:
+        """The device node is there and this user may open it (no OpenCV, no stream); opened at the
+        first frame."""
+        target = self.target()
+        path = f"/dev/video{target}" if isinstance(target, int) else target
+        if not os.path.exists(path):
+            raise DeviceError(CAM_NOT_FOUND, f"{path} does not exist")
+        try:
+            os.close(os.open(path, os.O_RDWR | os.O_NONBLOCK))
+        except OSError as exc:
+            raise DeviceError(CAM_OPEN_FAILED, f"{path} could not be opened ({exc.strerror}; "
+                              "the service user lacks the 'video' group?)") from None
+        return True
+
     def _open(self) -> None:
-        if cv2 is None:
-            raise DeviceError(CAM_NO_BACKEND, "import cv2 failed")
+        cv2 = _cv2()
         target = self.target()
         if isinstance(target, str) and not os.path.exists(target):
             raise DeviceError(CAM_NOT_FOUND, f"{target} does not exist")
@@ -83,6 +100,7 @@ class V4l2Camera(Camera):
         self._fps = float(cap.get(cv2.CAP_PROP_FPS) or self._fps)
 
     def _read_frame(self) -> np.ndarray:
+        cv2 = _cv2()
         ok, frame = self._cap.read()
         if not ok or frame is None:
             raise DeviceError(CAM_READ_FAILED, f"{self.uri.raw}: read() returned no frame")

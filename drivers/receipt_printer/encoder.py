@@ -2,7 +2,8 @@
 """Job operations → ESC/POS bytes for one profile (pure; no device I/O).
 
 Text goes through our own Chinese layer (``FS &`` + GB18030 + ``FS .``);
-python-escpos (on ``Dummy``) builds the QR, raster image and cut commands.
+the QR, raster image and cut commands are python-escpos's bytes, written out in
+``escpos_bytes`` (python-escpos itself is not imported to print).
 Alignment is ``ESC a`` (escpos' image centring pads bitmaps to full width,
 2.5x the bytes), sizes are ``GS !`` (scales Chinese and ASCII alike).
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drivers.receipt_printer import _escpos
+from drivers.receipt_printer import escpos_bytes
+from drivers.receipt_printer.escpos_bytes import CUT_FEED_LINES
 from drivers.receipt_printer.jobs import Cut, Feed, Op, Picture, QrCode, TextLine
 from drivers.receipt_printer.profiles import DOTS_PER_MM, PrinterProfile
 from drivers.receipt_printer.text import FONT_DOTS, encode_line, render_line
@@ -20,7 +22,6 @@ INIT = ESC + b"@"
 CN_ON, CN_OFF = FS + b"&", FS + b"."
 ALIGN = {"left": 0, "center": 1, "right": 2}
 EC_LEVELS = {"L": 0, "M": 1, "Q": 2, "H": 3}
-CUT_FEED_LINES = 6  # python-escpos cut(): ESC d 6 before GS V
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class EncodedJob:
 class _Encoder:
     def __init__(self, profile: PrinterProfile):
         self.profile = profile
-        self.p = _escpos.dummy(profile)
+        self.out = bytearray()
         self.cn = False
         self.align = 0
         self.size = 0
@@ -44,7 +45,7 @@ class _Encoder:
         self.image_lines = self.qr_native = self.qr_image = 0
 
     def raw(self, data: bytes) -> None:
-        self.p._raw(data)
+        self.out += data
 
     def chinese(self, on: bool) -> None:
         if on != self.cn:
@@ -81,7 +82,7 @@ class _Encoder:
             raise ValueError(f"image {image.width} dots wide; paper has {self.profile.width_dots}")
         self.chinese(False)  # no raster data while the printer reads GB lead bytes
         self.set_align(align)
-        self.p.image(image, impl="bitImageRaster", center=False)
+        self.raw(escpos_bytes.raster_image(image))
         self.dots += image.height
 
     def qr(self, op: QrCode) -> None:
@@ -98,7 +99,7 @@ class _Encoder:
         if self.profile.native_qr:
             self.chinese(False)
             self.set_align(op.align)
-            self.p.qr(op.data, ec=EC_LEVELS[op.ec], size=module, native=True)
+            self.raw(escpos_bytes.native_qr(op.data, EC_LEVELS[op.ec], module))
             self.raw(b"\n")
             self.dots += (modules + 8) * module + FONT_DOTS + 6
             self.qr_native += 1
@@ -113,7 +114,7 @@ class _Encoder:
 
     def cut(self, op: Cut) -> None:
         self.chinese(False)
-        self.p.cut(mode="PART" if op.partial else "FULL")  # no cutter: only feeds to the tear bar
+        self.raw(escpos_bytes.cut(op.partial, self.profile.cutter))  # no cutter: only feeds to the tear bar
         self.dots += CUT_FEED_LINES * (FONT_DOTS + 6)
 
 
@@ -137,5 +138,5 @@ def encode(ops: list[Op], profile: PrinterProfile) -> EncodedJob:
     enc.chinese(False)
     if enc.size or enc.bold or enc.align:
         enc.raw(GS + b"!\x00" + ESC + b"E\x00" + ESC + b"a\x00")
-    return EncodedJob(enc.p.output, round(enc.dots / DOTS_PER_MM, 1),
+    return EncodedJob(bytes(enc.out), round(enc.dots / DOTS_PER_MM, 1),
                       enc.image_lines, enc.qr_native, enc.qr_image)

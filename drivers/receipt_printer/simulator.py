@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""``sim://``: a simulated receipt printer that keeps the bytes (on escpos Dummy).
+"""``sim://``: a simulated receipt printer that keeps the bytes (in a buffer).
 
 Scriptable: ``set_mode("offline" | "paper_out" | "near_end" | "cover_open" |
 "no_answer" | "unplugged" | "online")``, ``fail_next_transmit()``, and a roll
@@ -8,10 +8,8 @@ instantly, so tests and development never wait for a timeout.
 """
 from __future__ import annotations
 
-from typing import Any
 
 from drivers.base import DeviceError, DeviceUri
-from drivers.receipt_printer import _escpos
 from drivers.receipt_printer.interface import ReceiptPrinter
 from drivers.receipt_printer.jobs import JobJournal, JobResult, PrintJob
 from drivers.receipt_printer.profiles import PrinterProfile
@@ -34,7 +32,7 @@ class SimulatedReceiptPrinter(ReceiptPrinter):
         paper = self.uri.params.get("paper_mm")
         self.paper_mm: float | None = float(paper) if paper else None
         self.jobs: list[bytes] = []       # one entry per connection that carried a job
-        self._dummy: Any = None
+        self._buffer: bytearray | None = None
         self._replies = bytearray()
         self._fail_transmit = False
         self.connections = 0
@@ -59,7 +57,7 @@ class SimulatedReceiptPrinter(ReceiptPrinter):
         if self.mode == "unplugged":
             raise DeviceError(PRN_NOT_FOUND, "simulated printer unplugged")
         self.connections += 1
-        self._dummy = _escpos.escpos().printer.Dummy()
+        self._buffer = bytearray()
         self._replies.clear()
 
     def _transmit(self, data: bytes) -> None:
@@ -70,16 +68,17 @@ class SimulatedReceiptPrinter(ReceiptPrinter):
         if self._fail_transmit:
             self._fail_transmit = False
             raise DeviceError(PRN_TRANSMIT, "simulated transfer broke off")
-        self._dummy._raw(data)
+        assert self._buffer is not None, "transmit before open"
+        self._buffer += data
 
     def _read(self, timeout: float) -> bytes:
         out, self._replies = bytes(self._replies), bytearray()
         return out
 
     def _close(self) -> None:
-        if self._dummy is not None and self._dummy.output:
-            self.jobs.append(self._dummy.output)
-        self._dummy = None
+        if self._buffer:
+            self.jobs.append(bytes(self._buffer))
+        self._buffer = None
 
     def print_job(self, job: PrintJob) -> JobResult:
         result = super().print_job(job)

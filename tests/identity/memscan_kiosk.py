@@ -41,6 +41,7 @@ def main(port: str, frames: str, still: str) -> None:
     from kiosk import config as config_mod
     from kiosk import devices
     from kiosk.identity import IdentityService
+    from kiosk.identity_face import worker_opens
     from kiosk.identity_model import Step
     from kiosk.privacy import no_core_dumps
     from kiosk.session import Session
@@ -55,7 +56,9 @@ def main(port: str, frames: str, still: str) -> None:
     reader = open_device(devices.create("id_reader", {"uri": f"serial://{port}"}))
     assert type(reader).__name__ == "WorkerIdReader", type(reader)
     cameras = {"consent": f"file://{frames}", "consent_still": f"file://{still}"}
-    camera = open_device(make_camera("camera", cameras["consent"]))    # open, as at the kiosk's start
+    camera = make_camera("camera", cameras["consent"])
+    worker_opens(camera)                 # as build_identity does: the worker opens it, the kiosk checks it
+    camera = open_device(camera)         # open, as at the kiosk's start
     # the face engine runs in the identity worker too, as build_identity sets it up, with the camera it opens
     # itself; the "chip photo" is a fixture face there (the simulator's test photo is no face)
     verifier = reader.enable_face({"total_timeout_s": 40.0, "turn_timeout_s": 30.0,

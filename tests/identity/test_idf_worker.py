@@ -262,8 +262,11 @@ def test_idf_worker_opens_the_camera_itself_and_the_kiosk_gets_only_the_preview(
     no frame read here), gets the small preview to show, and opens it again when the worker is done."""
     from drivers.camera import make_camera
     from drivers.registry import open_device
+    from kiosk.identity_face import worker_opens
     uri = f"file://{frames_dir}"
-    camera = open_device(make_camera("camera", uri))
+    camera = make_camera("camera", uri)
+    worker_opens(camera)                 # as build_identity does: checked here, opened by the worker
+    camera = open_device(camera)
     assert camera.is_open
     reads = []
     real_read = camera.read

@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The soak's devices (bench/bench_soak.py --identity-every / --print-every): the identity flow on the
+kiosk's own set-up and a receipt printer on TCP, each of their processes outside the measured one."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench_soak import Driver
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+FRAMES_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path[:0] = [{root!r}, {tests!r}]
+import importlib.util
+from PIL import Image
+from drivers.camera.file_backend import load_rgb
+from drivers.face import FaceConfig
+from drivers.face.dlib_backend import DlibFaceEngine
+spec = importlib.util.spec_from_file_location("soak_face", {tests!r} + "/face/conftest.py")
+face = importlib.util.module_from_spec(spec); spec.loader.exec_module(face)
+engine = DlibFaceEngine(FaceConfig()); engine.load()
+faces = Path({tests!r}) / "fixtures" / "faces"
+frame = face.face_frame_maker(lambda n: load_rgb(faces / n), engine)
+front, right, left = frame("obama_2010_blue_room.jpg"), frame("obama_2009_joint_session.jpg"), \
+    frame("obama_2009_joint_session.jpg", mirror=True)
+for i, f in enumerate([front] * 3 + [left] * 4 + [front] * 2 + [right] * 4 + [front] * 4):
+    Image.fromarray(f).save(Path({out!r}) / f"{{i:03d}}.png")
+"""
+
+
+class Devices:
+    """--identity-every / --print-every: the identity flow on the kiosk's own set-up (the identity
+    worker with the reader, the face engine and a camera it opens itself; the camera's frames made by
+    a separate process from the fixture faces, so this process never loads the face engine) and a
+    receipt printer on TCP (a capture printer in a process of its own, so its bytes are not counted)."""
+
+    def __init__(self, d: Driver, tmp: str, identity: bool, printing: bool):
+        import subprocess
+        self.procs: list = []
+        if printing:
+            from drivers.receipt_printer import create_printer
+            server = subprocess.Popen([sys.executable, "-c", PRINTER_SCRIPT.format(tests=str(ROOT / "tests"))],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+            self.procs.append(server)
+            port = int(server.stdout.readline())
+            printer = create_printer(f"tcp://127.0.0.1:{port}", name="receipt_printer")
+            printer.open()
+            d.kiosk.devices["receipt_printer"] = printer
+        if identity:
+            import datetime as dt
+
+            from drivers.camera import make_camera
+            from drivers.registry import open_device
+            from kiosk import devices
+            from kiosk.identity import IdentityService
+            from kiosk.identity_face import worker_opens
+            frames = Path(tmp) / "frames"
+            frames.mkdir()
+            subprocess.run([sys.executable, "-c", FRAMES_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
+                                                                        out=str(frames))], check=True, cwd=ROOT)
+            uri = f"file://{frames}"
+            self.reader = open_device(devices.create("id_reader", {"uri": "sim://?baud=115200"}))
+            camera = make_camera("camera", uri)
+            worker_opens(camera)             # as kiosk.identity.build_identity does: the worker opens it
+            self.camera = open_device(camera)
+            verifier = self.reader.enable_face({
+                "total_timeout_s": 40.0, "camera_uri": uri,
+                "reference_file": str(ROOT / "tests" / "fixtures" / "faces" / "obama_2012_portrait_small.jpg")})
+            d.kiosk.identity = IdentityService(self.reader, self.camera, verifier, d.kiosk.session, d.kiosk.config,
+                                               d.clock, today=lambda: dt.date(2026, 11, 27),
+                                               face_challenge=("left", "right"))
+            d.kiosk.devices.update(id_reader=self.reader, camera=self.camera)
+
+    def identify(self, d: Driver) -> None:
+        """身份核验 from home: 同意 twice, the card placed, the face check, 继续办理 (the last citizen's
+        card was taken off the reader between the sessions)."""
+        self.reader.simulator.remove_card()
+        d.tap(d.screen.ids.tile_identity)
+        d.until(lambda: d.current() == "consent" and not d.app.manager.transition.is_active, 10)
+        d.tap(d.screen.ids.agree_btn)
+        d.tap(d.screen.ids.agree_btn)
+        d.until(lambda: d.current() == "idcard", 10)
+        assert self.reader.wait_fresh_check(10)
+        d.until(lambda: d.kiosk.identity.verifier.state.value == "ready", 60)
+        self.reader.simulator.place_card("resident")
+        d.until(lambda: d.current() == "identified" and not d.app.manager.transition.is_active, 60)
+        d.frames(3)
+        d.tap(d.screen.ids.continue_btn)
+        d.until(lambda: d.current() != "identified", 10)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            proc.kill()
+
+
+PRINTER_SCRIPT = """
+import sys, time
+sys.path[:0] = [{tests!r} + "/printing", {tests!r}]
+from prn_capture_printer import CapturePrinter
+server = CapturePrinter()
+server.start() if hasattr(server, "start") else None
+print(server.port, flush=True)
+while True:
+    time.sleep(5)
+    server.captures.clear()
+"""
+
+
+def children(exclude=()) -> int:
+    """This process's live children (zombies count: nobody reaped them), the rig's own left out."""
+    skip = {p.pid for p in exclude}
+    me, n = os.getpid(), 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in skip:
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                n += 1
+    return n
