@@ -71,6 +71,9 @@ class HubConfig:
                                             # keygen FILE`, 0600; helpdesk/order_keys.py); "": orders.key next
                                             # to a SQLite store, made at first start (PostgreSQL: required)
     orders_plaintext: bool = False          # true: orders kept in plain text (a copy of the store shows them)
+    # the 差评's reasons the status page offers: the kiosks' records.bad_reasons (the hall's copy of GB/T 39735)
+    bad_reasons: tuple[str, ...] = ("政策宣传解读不到位", "办事指南不准确", "多次往返跑腿", "等候时间过长",
+                                    "服务态度不好", "办理时间超时", "设备不好用", "其他")
     order_retention_days: int = 730         # closed orders (phone, name, text, photos, audit, SMS) are
                                             # deleted this long after 办结 (helpdesk/retention.py; 2 years:
                                             # the year's 好差评 review of last year, docs/workorders.md)
@@ -128,6 +131,12 @@ def parse(data: dict, source: str = "<config>") -> HubConfig:
             if not isinstance(val, list) or not all(type(v) is int and 2000 <= v <= 2200 for v in val):
                 raise ConfigError(f"{source}: calendar_years must be a list of years, e.g. [2027], not {_cut(val)}")
             values[key] = tuple(val)
+        elif key == "bad_reasons":
+            if (not isinstance(val, list) or not 1 <= len(val) <= 12 or len(set(map(str, val))) != len(val)
+                    or not all(isinstance(v, str) and 1 <= len(v.strip()) <= 20 for v in val)):
+                raise ConfigError(f"{source}: bad_reasons must be a list of 1 to 12 different reasons, each 1 to "
+                                  f"20 characters, not {_cut(val)}")
+            values[key] = tuple(v.strip() for v in val)
         elif key == "orders_plaintext":
             if not isinstance(val, bool):
                 raise ConfigError(f"{source}: orders_plaintext must be true or false, not {_cut(val)}")

@@ -256,7 +256,7 @@ def make_app(hub: Hub) -> web.Application:
     app.router.add_get("/console/en.js", console_catalog)     # the console's EN / 中文 (static/i18n.js)
     if hub.orders is not None:
         RecordsApi(hub.orders, hub.gate, hub.clock).install(app)
-        StatusPage(hub.orders, hub.clock, hub._address).install(app)
+        StatusPage(hub.orders, hub.clock, hub._address, reasons=hub.cfg.bad_reasons).install(app)
         OrdersConsole(hub.orders, hub.accounts).install(app)
         from helpdesk.ratings_report import RatingsReport
         RatingsReport(hub.orders, hub.accounts).install(app)     # 好差评 by helper/item/terminal/month

@@ -45,8 +45,9 @@ STATUS_WORDS = {"submitted": N_("已受理，等待分派"), "assigned": N_("已
 CATEGORY_WORDS = {"咨询": N_("咨询"), "求助": N_("求助"), "投诉": N_("投诉"), "建议": N_("建议")}
 SCORE_WORDS = {1: N_("非常不满意"), 2: N_("不满意"), 3: N_("基本满意"), 4: N_("满意"), 5: N_("非常满意")}
 FINISHED = ("replied", "closed")
-# GB/T 39735's reasons, as the kiosk offers them (kiosk/records/service.py BAD_REASONS): the
-# rating keeps the Chinese words (the hub's staff read them); the page shows them translated
+# GB/T 39735's reasons as this project read them (kiosk/records/service.py BAD_REASONS), the default
+# of the hub's bad_reasons: the rating keeps the Chinese words (the hub's staff read them); the page
+# shows them translated where the catalog has them (a hall's own words show as written)
 REASONS = (N_("政策宣传解读不到位"), N_("办事指南不准确"), N_("多次往返跑腿"), N_("等候时间过长"), N_("服务态度不好"),
            N_("办理时间超时"), N_("设备不好用"), N_("其他"))
 PAGE = """<!doctype html>
@@ -64,8 +65,10 @@ PAGE = """<!doctype html>
 
 class StatusPage:
     def __init__(self, store: OrderStore, clock: Callable[[], float],
-                 address: Callable[[web.Request], str], limit: int = 5, window_s: float = 60.0) -> None:
+                 address: Callable[[web.Request], str], limit: int = 5, window_s: float = 60.0,
+                 reasons: tuple[str, ...] = REASONS) -> None:
         self.store, self.address = store, address
+        self.reasons = reasons                      # the hub's bad_reasons (the hall's list)
         self.throttle = RefusalThrottle(clock, limit, window_s, what="order status guesses from",
                                         answer="status_throttled")
         self.key = secrets.token_bytes(32)          # rating tickets; a restarted hub asks to look again
@@ -102,12 +105,12 @@ class StatusPage:
             self.throttle.refused(remote)
             return page.reply(_msg(_("这个评价页面已失效，请重新输入查询码查询后再评价。")), number, status=403)
         score = _int(form.get("score"))
-        reasons = [REASONS[i] for i in sorted({_int(r) for r in form.getall("reason", [])})
-                   if 0 <= i < len(REASONS)]
+        reasons = [self.reasons[i] for i in sorted({_int(r) for r in form.getall("reason", [])})
+                   if 0 <= i < len(self.reasons)]
         text = str(form.get("text", "")).strip()[:200]
         if score not in SCORES or (score <= 2 and not reasons):
             why = _("请选择一个评价。") if score not in SCORES else _("请选择不满意的原因（可多选），再提交评价。")
-            return page.reply(_msg(why) + _rate_form(page, number, self.ticket(number), score), number, status=400)
+            return page.reply(_msg(why) + _rate_form(page, number, self.ticket(number), self.reasons, score), number, status=400)
         try:
             new = await asyncio.to_thread(self.store.rate_order, number, score, reasons, text)
         except OrderError:
@@ -167,7 +170,7 @@ class StatusPage:
     def _shown(self, page: _Page, found: dict[str, Any], number: str) -> web.Response:
         form = ""
         if found["status"] in FINISHED and not found["rated"]:
-            form = _rate_form(page, found["number"], self.ticket(found["number"]))
+            form = _rate_form(page, found["number"], self.ticket(found["number"]), self.reasons)
         elif found["rated"]:
             form = "<p>" + html.escape(page._("您已评价过这张工单，谢谢！")) + "</p>"
         page.view = (found["number"], self.ticket(found["number"], "view"))
@@ -235,14 +238,14 @@ def _int(value: Any) -> int:
         return 0
 
 
-def _rate_form(page: _Page, number: str, ticket: str, score: int = 0) -> str:
+def _rate_form(page: _Page, number: str, ticket: str, reasons_offered: tuple[str, ...], score: int = 0) -> str:
     """评价本次办理: five scores, the reasons (asked for below 基本满意), optional words."""
     e, _ = html.escape, page._
     scores = "".join(f'<label class="pick"><input type="radio" name="score" value="{n}"'
                      f'{" checked" if n == score else ""} required> {e(_(SCORE_WORDS[n]))}</label>'
                      for n in (5, 4, 3, 2, 1))
     reasons = "".join(f'<label class="pick"><input type="checkbox" name="reason" value="{i}"> {e(_(r))}</label>'
-                      for i, r in enumerate(REASONS))
+                      for i, r in enumerate(reasons_offered))
     title, why = e(_("评价本次办理")), e(_("不满意或非常不满意时，请选择原因（可多选）"))
     words, send = e(_("其他意见（可不填）")), e(_("提交评价"))
     return (f'<form id="rate" method="post" action="/orders/rate?lang={page.lang}"><h2>{title}</h2>'

@@ -227,6 +227,10 @@ SCHEMA: dict[str, Rule] = {
     "records.calendar_years": Rule(list, "a list of years (2000-2100) whose holidays the two lists above complete",
                                    lambda v: all(isinstance(e, int) and not isinstance(e, bool) and 2000 <= e <= 2100
                                                  for e in v)),
+    "records.bad_reasons": Rule(list, "a list of 1 to 12 different reasons, each 1 to 20 characters (the 差评's "
+                                "reasons the rating screen offers)",
+                                lambda v: 1 <= len(v) <= 12 and len(set(v)) == len(v)
+                                and all(isinstance(e, str) and 1 <= len(e.strip()) <= 20 for e in v)),
     # signed content updates from the hub (kiosk/ops/content_update.py)
     "content.url": Rule(str, "empty (the assist hub's /content/latest.ehall when assist.hub_url is set), "
                         "or an http:// or https:// URL", lambda v: v == "" or (

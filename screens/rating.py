@@ -48,7 +48,8 @@ class RatingScreen(KioskScreen):
         self.score, self.asking, self.chosen, self.message = 0, False, [], ""
         box = self.ids.reasons
         box.clear_widgets()
-        for reason in BAD_REASONS:
+        records = self.kiosk.records
+        for reason in (records.bad_reasons if records is not None else BAD_REASONS):   # the hall's list
             button = Factory.ReasonButton()           # kv's own property (reason) is set after
             button.reason, button.text = reason, _(reason)
             button.bind(state=self._toggled)

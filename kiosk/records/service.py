@@ -105,6 +105,7 @@ class RecordsService:
                  days: dict[str, int], today: Callable[[], dt.date] = dt.date.today):
         self.outbox, self.calendar, self.terminal = outbox, calendar, terminal
         self.status_url, self.days, self.today = status_url, days, today
+        self.bad_reasons: tuple[str, ...] = BAD_REASONS     # records.bad_reasons: the hall's own list
         self.sender: OutboxSender | None = None
         self.ask_hub: Callable[[str], Lookup] | None = None     # the hub's answer to a code
         self._sent: dict[str, Sent] = {}
@@ -206,7 +207,7 @@ class RecordsService:
         if score not in SCORES or target_kind not in TARGETS:
             raise ValueError("score 1-5 and a known target")
         payload = {"score": score, "target_kind": target_kind, "target_id": target_id or None,
-                   "reasons": [r for r in reasons if r in BAD_REASONS], "text": text.strip()[:200] or None,
+                   "reasons": [r for r in reasons if r in self.bad_reasons], "text": text.strip()[:200] or None,
                    "helper": helper or None}
         try:
             self.outbox.put("rating", payload)
@@ -243,6 +244,7 @@ def build_records(config) -> RecordsService | None:
     service = RecordsService(outbox, calendar, config["hall.terminal_id"],
                              config["records.status_url"] or base + "/orders/status",
                              {c: config[k] for c, k in DAY_KEYS.items()})
+    service.bad_reasons = tuple(r.strip() for r in config["records.bad_reasons"])   # the hall's list
     token_file = config["assist.hub_token_file"]
 
     def token() -> str:

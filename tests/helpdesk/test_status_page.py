@@ -173,3 +173,33 @@ def test_the_language_switch_shows_the_answer_again_only_with_its_ticket(tmp_pat
         finally:
             await fx.stop()
     run(go())
+
+
+def test_the_hall_s_own_reasons_are_offered_on_the_status_page(tmp_path):
+    """The hub's bad_reasons (the hall's copy of GB/T 39735's words) are the page's reasons, and
+    the one ticked is what the follow-up shows; a bad list in the config is refused, named."""
+    import pytest
+
+    from helpdesk.config import ConfigError, parse
+
+    async def go():
+        url = f"sqlite:///{tmp_path / 'orders.db'}"
+        await asyncio.to_thread(upgrade, url)
+        fx = HubFixture(tmp_path, bad_reasons=["窗口排队时间长", "材料要求说不清", "其他"])
+        fx.orders = OrderStore(url)
+        await fx.start()
+        try:
+            receipt = fx.orders.submit_order(ORDER, "EHALL-01")
+            fx.orders.act(receipt.id, "wangfang", "reply", "已增设窗口")
+            _, page, _ = await _get(fx, number=receipt.number, code=receipt.code)
+            assert "材料要求说不清" in page and "等候时间过长" not in page
+            status, page = await _post(fx, "/orders/rate", [*_form_fields(page).items(), ("score", "1"),
+                                                            ("reason", "1")])
+            assert status == 200 and "谢谢您的评价！" in page
+            assert fx.orders.follow_ups()[0]["reasons"] == '["材料要求说不清"]'
+        finally:
+            await fx.stop()
+    run(go())
+    for bad in ([], ["其他", "其他"], ["x" * 21], "其他", [1]):
+        with pytest.raises(ConfigError, match="hub.toml: bad_reasons must be a list of 1 to 12"):
+            parse({"bad_reasons": bad}, "hub.toml")

@@ -163,3 +163,34 @@ def test_skip_and_timeout_wipe_and_keep_no_rating_and_idle_sessions_end_at_once(
 def _home_button(ui):
     from ui_kit import button
     return button(ui.screen, "首页")
+
+
+def test_the_hall_s_own_reasons_are_offered_and_reach_the_hub(make_ui, tmp_path, hub, monkeypatch):
+    """GIVEN a hall whose copy of GB/T 39735 words the reasons its own way (records.bad_reasons)
+    WHEN a citizen rates 非常不满意 THEN exactly those reasons are offered, and the one tapped is
+    what the hub keeps."""
+    import screens.app
+    monkeypatch.setattr(screens.app, "NOTICE_SECONDS", 600)
+    ui, _printer = _kiosk_with_records(make_ui, tmp_path, hub.url,
+                                       **{"records.bad_reasons": ["窗口排队时间长", "材料要求说不清", "其他"]})
+    try:
+        ident = _identify(ui)
+        ui.kiosk.session.go("item", id="SI-0049")
+        ui.frames(2)
+        ui.tap(ui.app.identity_banner.ids.end_btn)
+        rate = _on_rating(ui)
+        ui.tap(rate.ids.score1)
+        ui.frames(2)
+        offered = [b.text for b in reversed(rate.ids.reasons.children)]
+        assert offered == ["窗口排队时间长", "材料要求说不清", "其他"]
+        assert all(t in _texts(ui) for t in offered)                    # on the screen
+        ui.tap(next(b for b in rate.ids.reasons.children if b.reason == "材料要求说不清"))
+        ui.tap(rate.ids.submit_btn)
+        _wiped(ui, ident)
+        _until(lambda: len(ui.kiosk.records.outbox) == 0, "the hub took the rating")
+        import sqlalchemy as sa
+        from helpdesk.orders import ratings
+        with hub.orders.engine.connect() as db:
+            assert db.execute(sa.select(ratings.c.reasons)).scalar() == '["材料要求说不清"]'
+    finally:
+        _stop(ui)
