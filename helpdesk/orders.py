@@ -62,8 +62,10 @@ orders = sa.Table(
     sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
     sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
     sa.Column("lang", sa.String(2)),                        # the kiosk session's language: en, else zh (NULL)
+    sa.Column("citizen_tag", sa.String(64)),                # the ID card's tag, keyed (NULL: not findable by card)
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
+sa.Index("orders_citizen_tag", orders.c.citizen_tag)
 order_events = sa.Table(
     "order_events", meta,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
@@ -236,6 +238,8 @@ class OrderStore:
             raise OrderError(str(exc)) from None
         if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
             raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
+        if rec.get("citizen_tag") is not None and not is_hash(rec.get("citizen_tag")):
+            raise OrderError("citizen_tag: the kiosk's tag of the ID card, 64 lower-case hex digits")
         from helpdesk.order_photos import PhotoError, check_photos
         try:
             rec = {**rec, "photos": check_photos(rec.get("photos"))}
@@ -264,11 +268,15 @@ class OrderStore:
             seal = self.cipher.seal if self.cipher else (lambda v: v)
             hashed = made or _hash(code or "")
             key_id, kept = self.cipher.keyed(hashed)[0] if self.cipher else (None, hashed)
+            tag = rec.get("citizen_tag")               # only when the citizen agreed at the kiosk
+            if tag:
+                tag = self.cipher.keyed(tag)[0][1] if self.cipher else tag
             db.execute(orders.insert().values(
                 id=record_id, number=number, code_hash=kept, **({"code_key": key_id} if key_id else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
-                deadline=deadline, status="submitted", **({"lang": "en"} if rec.get("lang") == "en" else {})))
+                deadline=deadline, status="submitted", citizen_tag=tag or None,
+                **({"lang": "en"} if rec.get("lang") == "en" else {})))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
             for n, jpeg in enumerate(rec["photos"]):
@@ -288,6 +296,21 @@ class OrderStore:
         if found is not None and found["code_hash"] in (h for _k, h in keyed[1:]):
             self._rehash(found["id"], found["code_hash"], *keyed[0])   # an older key's: the newest's now
         return _without_hash(found)
+
+    def by_citizen(self, tag: str, limit: int = 20) -> list[dict[str, Any]]:
+        """查看我的工单: the orders an identified citizen agreed to find with their ID card, newest
+        first: number, category, status, deadline and whether the staff replied; never the phone,
+        the name, the description or the reply's text. ``tag``: the kiosk's citizen tag (64 hex),
+        kept keyed like the 查询码's hash (each key's form is tried, after a rotation too)."""
+        if not is_hash(tag):
+            return []
+        wanted = {h for _k, h in self.cipher.keyed(tag)} if self.cipher else {tag}
+        q = (sa.select(orders.c.number, orders.c.category, orders.c.status, orders.c.deadline,
+                       orders.c.reply.is_not(None).label("replied"), orders.c.created)
+             .where(orders.c.citizen_tag.in_(wanted))
+             .order_by(orders.c.created.desc(), orders.c.number.desc()).limit(min(limit, 50)))
+        with self.engine.connect() as db:
+            return [{k: v for k, v in r._mapping.items() if k != "created"} for r in db.execute(q)]
 
     def status_of(self, number: str) -> dict[str, Any] | None:
         """:meth:`status` by the order's number, for a page that already proved the 查询码 (the

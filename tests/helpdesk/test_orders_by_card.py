@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: Apache-2.0
+"""查看我的工单 on the hub's store (issue 11), on SQLite and on a real PostgreSQL: an order an
+identified citizen agreed to find by card keeps the kiosk's citizen tag keyed with the orders'
+key; the tag finds that citizen's orders (number, category, status, deadline, replied) and only
+theirs; an order filed without agreeing has none; the raw row holds no ID number and not even
+the tag as the kiosk sent it."""
+import datetime as dt
+
+import sqlalchemy as sa
+
+from helpdesk.order_crypt import OrderCipher, keygen
+from helpdesk.orders import OrderStore, upgrade
+from kiosk.citizen_tag import citizen_tag, new_tag_key
+from store_fixtures import postgres, store_url  # noqa: F401 - fixtures
+
+NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.timezone.utc)
+NUMBER, OTHER = "370102199001011234", "11010519491231002X"
+
+
+def order(n, tag=None):
+    rec = {"id": f"rec{n:04d}", "category": "求助", "description": "护照丢了", "phone": "13912345678"}
+    return {**rec, "citizen_tag": tag} if tag else rec
+
+
+def test_a_citizens_orders_are_found_by_their_tag_only(store_url, tmp_path):
+    upgrade(store_url)
+    store = OrderStore(store_url, cipher=OrderCipher.load(keygen(tmp_path / "orders.key")))
+    key = new_tag_key()
+    mine, theirs = citizen_tag(NUMBER, key), citizen_tag(OTHER, key)
+    first = store.submit_order(order(1, mine), "EHALL-01", NOW)
+    second = store.submit_order(order(2, mine), "EHALL-02", NOW + dt.timedelta(hours=1))
+    store.submit_order(order(3, theirs), "EHALL-01", NOW)
+    store.submit_order(order(4), "EHALL-01", NOW)                       # not agreed: no tag
+    store.act(first.id, "王芳", "reply", "已办好")
+    found = store.by_citizen(mine)
+    assert [o["number"] for o in found] == [second.number, first.number]     # newest first
+    assert found[1]["replied"] is True and found[0]["replied"] is False
+    assert found[1]["status"] == "replied" and found[0]["category"] == "求助"
+    assert set(found[0]) == {"number", "category", "status", "deadline", "replied"}   # no phone, name, text
+    assert [o["number"] for o in store.by_citizen(theirs)] == ["20261204000003"]
+    assert store.by_citizen(citizen_tag("110101200001010015", key)) == []
+    assert store.by_citizen(NUMBER) == [] and store.by_citizen("") == []
+    engine = sa.create_engine(store_url)
+    with engine.connect() as db:
+        raw = repr([*db.execute(sa.text("SELECT * FROM orders"))])
+        untagged = db.execute(sa.text("SELECT citizen_tag FROM orders WHERE id = 'rec0004'")).scalar()
+    engine.dispose()
+    assert untagged is None
+    for secret in (NUMBER, OTHER, NUMBER[-8:], mine, theirs):       # neither the number nor the kiosk's tag
+        assert secret not in raw
+
+
+def test_without_the_orders_key_the_tag_is_kept_as_sent(store_url):
+    upgrade(store_url)
+    store = OrderStore(store_url)
+    tag = citizen_tag(NUMBER, new_tag_key())
+    store.submit_order(order(1, tag), "EHALL-01", NOW)
+    assert len(store.by_citizen(tag)) == 1
+
+
+def test_a_tag_that_is_not_one_is_refused():
+    import pytest
+
+    from helpdesk.orders import OrderError
+    store = OrderStore("sqlite://")
+    with pytest.raises(OrderError, match="citizen_tag"):
+        store.submit_order(order(1, NUMBER), "EHALL-01", NOW)
