@@ -297,21 +297,6 @@ class OrderStore:
             self._rehash(found["id"], found["code_hash"], *keyed[0])   # an older key's: the newest's now
         return _without_hash(found)
 
-    def by_citizen(self, tag: str, limit: int = 20) -> list[dict[str, Any]]:
-        """查看我的工单: the orders an identified citizen agreed to find with their ID card, newest
-        first: number, category, status, deadline and whether the staff replied; never the phone,
-        the name, the description or the reply's text. ``tag``: the kiosk's citizen tag (64 hex),
-        kept keyed like the 查询码's hash (each key's form is tried, after a rotation too)."""
-        if not is_hash(tag):
-            return []
-        wanted = {h for _k, h in self.cipher.keyed(tag)} if self.cipher else {tag}
-        q = (sa.select(orders.c.number, orders.c.category, orders.c.status, orders.c.deadline,
-                       orders.c.reply.is_not(None).label("replied"), orders.c.created)
-             .where(orders.c.citizen_tag.in_(wanted))
-             .order_by(orders.c.created.desc(), orders.c.number.desc()).limit(min(limit, 50)))
-        with self.engine.connect() as db:
-            return [{k: v for k, v in r._mapping.items() if k != "created"} for r in db.execute(q)]
-
     def status_of(self, number: str) -> dict[str, Any] | None:
         """:meth:`status` by the order's number, for a page that already proved the 查询码 (the
         status page's language switch carries its ticket, helpdesk/status_page.py)."""

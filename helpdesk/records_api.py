@@ -127,10 +127,12 @@ class RecordsApi:
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
         from ehall_common.order_code import is_hash
+
+        from helpdesk.order_citizen import by_citizen
         if not is_hash(tag):
             return _error(400, "tag: the citizen tag, 64 lower-case hex digits")
         try:
-            found = await asyncio.to_thread(self.store.by_citizen, tag)
+            found = await asyncio.to_thread(by_citizen, self.store, tag)
         except sa.exc.SQLAlchemyError as exc:
             log.error("records: store error for a card lookup from %r: %s", terminal, type(exc).__name__)
             return _error(503, "the hub's store is not reachable")
