@@ -63,6 +63,7 @@ orders = sa.Table(
     sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
     sa.Column("lang", sa.String(2)),                        # the kiosk session's language: en, else zh (NULL)
     sa.Column("citizen_tag", sa.String(64)),                # the ID card's tag, keyed (NULL: not findable by card)
+    sa.Column("tag_key", sa.String(16)),                    # the key id citizen_tag is keyed with
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
 sa.Index("orders_citizen_tag", orders.c.citizen_tag)
@@ -269,13 +270,14 @@ class OrderStore:
             hashed = made or _hash(code or "")
             key_id, kept = self.cipher.keyed(hashed)[0] if self.cipher else (None, hashed)
             tag = rec.get("citizen_tag")               # only when the citizen agreed at the kiosk
-            if tag:
-                tag = self.cipher.keyed(tag)[0][1] if self.cipher else tag
+            tag_key = None
+            if tag and self.cipher:
+                tag_key, tag = self.cipher.keyed(tag)[0]
             db.execute(orders.insert().values(
                 id=record_id, number=number, code_hash=kept, **({"code_key": key_id} if key_id else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
-                deadline=deadline, status="submitted", citizen_tag=tag or None,
+                deadline=deadline, status="submitted", **({"citizen_tag": tag, "tag_key": tag_key} if tag else {}),
                 **({"lang": "en"} if rec.get("lang") == "en" else {})))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))

@@ -66,3 +66,25 @@ def test_a_tag_that_is_not_one_is_refused():
     store = OrderStore("sqlite://")
     with pytest.raises(OrderError, match="citizen_tag"):
         store.submit_order(order(1, NUMBER), "EHALL-01", NOW)
+
+
+def test_after_a_key_rotation_the_tag_still_finds_and_is_keyed_anew(store_url, tmp_path):
+    """``orders rotate-key`` puts a new key on top; the card still finds the order, whose tag is then
+    keyed with the newest key; until then ``retire-keys`` counts it as needing the older key."""
+    from helpdesk.order_keys import old_lookups, rotate_key
+    upgrade(store_url)
+    path = keygen(tmp_path / "orders.key")
+    store = OrderStore(store_url, cipher=OrderCipher.load(path))
+    tag = citizen_tag(NUMBER, new_tag_key())
+    receipt = store.submit_order({**order(1, tag), "code_hash": "a" * 64}, "EHALL-01", NOW)
+    rotate_key(path, store.engine)
+    store.status("unused")                                   # the cipher reads the changed key file
+    with store.engine.begin() as db:
+        assert old_lookups(db, store.cipher) == 1            # the order (its code's hash and its tag)
+        db.execute(sa.text("UPDATE orders SET code_hash = :h, code_key = :k"),
+                   {"h": store.cipher.keyed("a" * 64)[0][1], "k": store.cipher.newest})   # as a code lookup does
+        assert old_lookups(db, store.cipher) == 1            # the tag still needs the older key
+    assert [o["number"] for o in by_citizen(store, tag)] == [receipt.number]
+    with store.engine.begin() as db:
+        assert old_lookups(db, store.cipher) == 0
+    assert [o["number"] for o in by_citizen(store, tag)] == [receipt.number]

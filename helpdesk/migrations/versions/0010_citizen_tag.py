@@ -15,9 +15,11 @@ down_revision = "0009"
 
 def upgrade() -> None:
     op.add_column("orders", sa.Column("citizen_tag", sa.String(64)))
+    op.add_column("orders", sa.Column("tag_key", sa.String(16)))     # the key id citizen_tag is keyed with
     op.create_index("orders_citizen_tag", "orders", ["citizen_tag"])
 
 
 def downgrade() -> None:
     op.drop_index("orders_citizen_tag", table_name="orders")
+    op.drop_column("orders", "tag_key")
     op.drop_column("orders", "citizen_tag")
