@@ -6,7 +6,8 @@ store) as test_ui_order.py. The identity is the one the identity worker hands th
 :class:`~kiosk.identity_model.Identity` on a :class:`~kiosk.identity_proxy.WorkerCard` made from
 the worker's ``card_inserted`` message (masked fields, the handle and the citizen tag the worker
 computes with kiosk.citizen_tag; the worker itself, with the simulated reader, is tested in
-tests/identity/test_idf_citizen_tag.py). The ID numbers below exist only to make those tags.
+tests/identity/test_idf_citizen_tag.py, and the same walk with the worker, the consent and the
+face check in tests/identity/test_idf_order_by_card.py). The ID numbers below exist only to make those tags.
 
 - a citizen who ticks 以后插身份证也能查看本工单 on the summary (off by default) finds the order in a
   new session with the same card under 留言查询's 查看我的工单, in normal and large text, in English;
