@@ -174,3 +174,42 @@ def test_my_orders_in_english_and_large_text(make_ui, tmp_path, hub):
         assert_english(ui, "en-large-lookup-mine", extra=["张*三"])
     finally:
         _stop(ui)
+
+
+def test_with_the_hub_unreachable_the_kiosks_own_pending_order_is_listed(make_ui, tmp_path):
+    """GIVEN the hub cannot be reached WHEN the citizen files with the box ticked and, in a new
+    session with the same card, taps 查看我的工单 THEN the order still in this kiosk's outbox is
+    listed as not yet submitted, with the plain word that the hub cannot be asked now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    ui, _printer = _kiosk_with_records(make_ui, tmp_path, f"ws://127.0.0.1:{closed_port}")
+    try:
+        identify(ui, "mine")
+        ui.kiosk.session.go("item", id="SI-0049")
+        ui.frames(2)
+        ui.tap(ui.screen.ids.order_btn)
+        order = ui.screen
+        ui.tap(order.part.ids.cat_consult)
+        order.part.ids.field.text = "社保卡"
+        ui.tap(order.part.ids.next_btn)
+        order.part.ids.field.text = "13912345678"
+        ui.tap(order.part.ids.next_btn)
+        ui.tap(order.part.ids.name_no)
+        ui.tap(order.part.ids.tag_row)
+        ui.tap(order.part.ids.submit_btn)
+        ui.wait_until(lambda: ui.app.manager.current == "order_done", timeout=10)
+        assert not ui.screen.number                                  # saved here only
+        ui.kiosk.session.end("finished")
+        identify(ui, "mine")
+        look = my_orders(ui)
+        assert look.listing and look.status == "您的工单（1 条）："
+        assert "尚未提交（咨询）" in look.ids.result.text and "暂时连不上工作人员系统" in look.ids.result.text
+        assert not overflowing(look)
+        ui.kiosk.session.end("finished")
+        identify(ui, "other")
+        look = my_orders(ui)
+        assert not look.listing and look.status.startswith("暂时连不上工作人员系统")
+    finally:
+        _stop(ui)
