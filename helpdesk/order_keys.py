@@ -13,7 +13,9 @@ hub's default key.
 - The 查询码's keyed hash cannot be made again without the code: each order keeps the id of the
   key it is keyed with (``orders.code_key``, Alembic 0008). A lookup tries every key and keys the
   found order's hash with the newest one; :func:`old_lookups` counts the orders still needing an
-  older key. ``orders retire-keys`` drops the older keys only when that count is 0.
+  older key (and those whose ID-card tag, ``orders.tag_key``, still is: 查看我的工单 keys it anew
+  the same way, helpdesk/order_citizen.py). ``orders retire-keys`` drops the older keys only when
+  that count is 0.
 - Without ``order_key_file`` the hub uses ``orders.key`` next to its SQLite store, made (0600) on
   its first start (:func:`order_cipher`); with PostgreSQL (hubs sharing one database share one key)
   it refuses to start instead; ``orders_plaintext = true`` keeps orders in plain text.
@@ -57,9 +59,13 @@ def identify(db: Any, cipher: OrderCipher) -> int:
 def old_lookups(db: Any, cipher: OrderCipher) -> int:
     """How many sealed orders' 查询码 hashes are keyed with another key than the newest."""
     from helpdesk.orders import orders
-    return db.execute(sa.select(sa.func.count()).select_from(orders).where(
+    codes = db.execute(sa.select(sa.func.count()).select_from(orders).where(
         orders.c.phone.like(PREFIX + "%"),
         sa.or_(orders.c.code_key.is_(None), orders.c.code_key != cipher.newest))).scalar_one()
+    tags = db.execute(sa.select(sa.func.count()).select_from(orders).where(     # 查看我的工单's tags too
+        orders.c.citizen_tag.is_not(None), orders.c.code_key == cipher.newest,
+        sa.or_(orders.c.tag_key.is_(None), orders.c.tag_key != cipher.newest))).scalar_one()
+    return codes + tags
 
 
 def _targets() -> list[tuple[sa.Table, tuple[str, ...], tuple[str, ...], int]]:

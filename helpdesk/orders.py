@@ -62,8 +62,11 @@ orders = sa.Table(
     sa.Column("reply", sa.Text),                            # 2000 characters; sealed (order_crypt.py)
     sa.Column("code_key", sa.String(16)),                   # the key id code_hash is keyed with (NULL: unkeyed)
     sa.Column("lang", sa.String(2)),                        # the kiosk session's language: en, else zh (NULL)
+    sa.Column("citizen_tag", sa.String(64)),                # the ID card's tag, keyed (NULL: not findable by card)
+    sa.Column("tag_key", sa.String(16)),                    # the key id citizen_tag is keyed with
 )
 sa.Index("orders_status_deadline", orders.c.status, orders.c.deadline)
+sa.Index("orders_citizen_tag", orders.c.citizen_tag)
 order_events = sa.Table(
     "order_events", meta,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
@@ -236,6 +239,8 @@ class OrderStore:
             raise OrderError(str(exc)) from None
         if rec.get("code_hash") is not None and not is_hash(rec.get("code_hash")):
             raise OrderError("code_hash: the SHA-256 of the kiosk's 查询码, 64 lower-case hex digits")
+        if rec.get("citizen_tag") is not None and not is_hash(rec.get("citizen_tag")):
+            raise OrderError("citizen_tag: the kiosk's tag of the ID card, 64 lower-case hex digits")
         from helpdesk.order_photos import PhotoError, check_photos
         try:
             rec = {**rec, "photos": check_photos(rec.get("photos"))}
@@ -264,11 +269,16 @@ class OrderStore:
             seal = self.cipher.seal if self.cipher else (lambda v: v)
             hashed = made or _hash(code or "")
             key_id, kept = self.cipher.keyed(hashed)[0] if self.cipher else (None, hashed)
+            tag = rec.get("citizen_tag")               # only when the citizen agreed at the kiosk
+            tag_key = None
+            if tag and self.cipher:
+                tag_key, tag = self.cipher.keyed(tag)[0]
             db.execute(orders.insert().values(
                 id=record_id, number=number, code_hash=kept, **({"code_key": key_id} if key_id else {}),
                 category=category, item_id=rec.get("item_id") or None, description=seal(text), phone=seal(phone),
                 name_masked=seal(rec.get("name_masked") or None), terminal=terminal, created=now,
-                deadline=deadline, status="submitted", **({"lang": "en"} if rec.get("lang") == "en" else {})))
+                deadline=deadline, status="submitted", **({"citizen_tag": tag, "tag_key": tag_key} if tag else {}),
+                **({"lang": "en"} if rec.get("lang") == "en" else {})))
             db.execute(order_events.insert().values(order_id=record_id, at=now, actor=f"kiosk:{terminal}",
                                                     action="submitted", detail=None))
             for n, jpeg in enumerate(rec["photos"]):

@@ -12,6 +12,13 @@ status for the citizen at the kiosk (number, status in words, deadline, reply; n
 the name or the description). 5 wrong codes from one terminal in 10 minutes: 429 for the rest of
 the window, even for a right code.
 
+``POST /api/records/mine`` ``{"tag": "<citizen tag>"}`` with the same credentials: 查看我的工单,
+the orders an identified citizen agreed to find with their ID card (the tag is an HMAC the kiosk's
+identity worker made of the ID number; the hub keeps it keyed again): ``{"ok": true, "orders":
+[{"number", "category", "status", "words", "deadline", "replied"}]}``, newest first, at most 20;
+never the phone, the name, the description or the reply. Rate-limited like codes: 5 answers
+without an order from one terminal in 10 minutes, then 429 for the rest of the window.
+
 Answers: 200 ``{"ok": true, ...}`` (also for an id taken before: the outbox may send twice),
 400 ``{"error": "<field>: <what is allowed>"}``, 401, 413, 429 with ``Retry-After``,
 503 when the store cannot be reached (the outbox sends again later).
@@ -52,10 +59,13 @@ class RecordsApi:
     def __init__(self, store: OrderStore, gate: KioskGate, clock: Callable[[], float] = time.monotonic) -> None:
         self.store, self.gate = store, gate
         self.guesses = RefusalThrottle(clock, 5, 600.0, what="wrong 查询码 from terminal", answer="status_throttled")
+        self.tag_misses = RefusalThrottle(clock, 5, 600.0, what="card lookups without orders from terminal",
+                                          answer="mine_throttled")
 
     def install(self, app: web.Application) -> None:
         app.router.add_post("/api/records", self.post)
         app.router.add_post("/api/records/status", self.status)
+        app.router.add_post("/api/records/mine", self.mine)
 
     async def _admit(self, request: web.Request, limit: int = MAX_BODY) -> tuple[str, web.Response | None]:
         if request.content_length is None or request.content_length > limit:
@@ -101,6 +111,37 @@ class RecordsApi:
                                   "status": found["status"], "words": STATUS_WORDS.get(found["status"], found["status"]),
                                   "deadline": found["deadline"].isoformat(), "reply": found["reply"] or "",
                                   "rated": found["rated"]})
+
+    async def mine(self, request: web.Request) -> web.Response:
+        """查看我的工单: an identified citizen's orders by the kiosk's citizen tag."""
+        terminal, refused = await self._admit(request)
+        if refused is not None:
+            return refused
+        wait = self.tag_misses.retry_after(terminal)
+        if wait:
+            return _error(429, "too many card lookups without orders from this terminal",
+                          **{"Retry-After": str(math.ceil(wait))})
+        try:
+            body = json.loads(await request.read())
+            tag = str(body.get("tag", "")) if isinstance(body, dict) else ""
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body is not JSON")
+        from ehall_common.order_code import is_hash
+
+        from helpdesk.order_citizen import by_citizen
+        if not is_hash(tag):
+            return _error(400, "tag: the citizen tag, 64 lower-case hex digits")
+        try:
+            found = await asyncio.to_thread(by_citizen, self.store, tag)
+        except sa.exc.SQLAlchemyError as exc:
+            log.error("records: store error for a card lookup from %r: %s", terminal, type(exc).__name__)
+            return _error(503, "the hub's store is not reachable")
+        if not found:
+            self.tag_misses.refused(terminal)
+        return web.json_response({"ok": True, "orders": [
+            {"number": o["number"], "category": o["category"], "status": o["status"],
+             "words": STATUS_WORDS.get(o["status"], o["status"]), "deadline": o["deadline"].isoformat(),
+             "replied": bool(o["replied"])} for o in found]})
 
     async def post(self, request: web.Request) -> web.Response:
         terminal, refused = await self._admit(request, MAX_ORDER_BODY)

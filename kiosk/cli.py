@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     rec = sub.add_parser("records", help="the outbox of work orders, ratings and questions")
     rec_sub = rec.add_subparsers(dest="action", metavar="ACTION", required=True)
     rec_sub.add_parser("keygen", help="print a new key for [records] outbox_key")
+    tk = rec_sub.add_parser("tagkey", help="write a new hall key for [records] citizen_tag_key_file (copy the "
+                            "same file to every kiosk of the hall)")
+    tk.add_argument("file", metavar="FILE")
     rec_sub.add_parser("status", help="records waiting for the hub, and those it refused for good")
     say = sub.add_parser("say", help="render a voice prompt to a WAV file, to check the voice")
     say.add_argument("text")
@@ -298,6 +301,17 @@ def cmd_records_keygen(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_records_tagkey(args: argparse.Namespace) -> int:
+    from .citizen_tag import write_tag_key
+    try:
+        print(f"wrote {write_tag_key(args.file)} (mode 600): set [records] citizen_tag_key_file to it")
+    except FileExistsError:
+        return _fail(f"{args.file} exists: the hall's kiosks share one key; copy that file instead")
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror or exc}")
+    return 0
+
+
 def cmd_records_status(args: argparse.Namespace) -> int:
     """How many records wait for the hub, and the ones it refused (kind, id, reason): never
     their contents."""
@@ -339,6 +353,7 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
         ("say", None): cmd_say,
         ("records", "keygen"): cmd_records_keygen,
         ("records", "status"): cmd_records_status,
+        ("records", "tagkey"): cmd_records_tagkey,
         ("config", "check"): cmd_config_check,
         ("devices", None): cmd_devices,
         ("devices", "test"): cmd_devices_test,

@@ -214,6 +214,9 @@ SCHEMA: dict[str, Rule] = {
                            lambda v: v == "" or os.path.isabs(v)),
     "records.outbox_key": Rule(str, "empty (no work orders: a phone number is never kept in clear), or the key "
                                "`ehall-kiosk records keygen` printed", lambda v: v == "" or _fernet_key(v)),
+    "records.citizen_tag_key_file": Rule(str, "empty (查看我的工单 by ID card is not offered), or the absolute path "
+                                         "of the hall's tag key file (`ehall-kiosk records tagkey FILE`, the same "
+                                         "file on every kiosk of the hall)", lambda v: v == "" or os.path.isabs(v)),
     "records.status_url": Rule(str, "empty (the hub's /orders/status from assist.hub_url), or the http(s) address "
                                "of the hub's /orders/status page a citizen's phone can open", _status_url),
     "records.consult_days": _int_range(1, 60),       # 咨询: the reply deadline in working days
@@ -441,7 +444,23 @@ def load(admin_file: str | Path | None = None, defaults: Path = DEFAULTS) -> Con
     _check_web_urls(values, Path(sources[-1]))
     _check_admin_badges(values, Path(sources[-1]))
     _check_content(values, Path(sources[-1]))
+    _check_tag_key(values, Path(sources[-1]))
     return Config(values, sources)
+
+
+def _check_tag_key(values: dict[str, Any], file: Path) -> None:
+    """The hall's citizen tag key (kiosk/citizen_tag.py) must be readable, a key, and the kiosk user's only."""
+    path = values.get("records.citizen_tag_key_file", "")
+    if not path:
+        return
+    from .citizen_tag import read_tag_key
+    try:
+        read_tag_key(path)
+    except OSError as exc:
+        raise ConfigError(file, "records.citizen_tag_key_file",
+                          f"{cut(path)} cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise ConfigError(file, "records.citizen_tag_key_file", f"{cut(path)}: {exc}") from None
 
 
 def _check_admin_badges(values: dict[str, Any], file: Path) -> None:

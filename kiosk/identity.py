@@ -312,6 +312,13 @@ def build_identity(kiosk, devices: dict | None = None) -> IdentityService:
         verifier = FaceVerifier("face", face_cfg)   # its engine loads when a citizen starts the flow
     from .device_watch import Handover
     kiosk.camera_share = Handover(devices["camera"], "camera")   # the face check and the video call take turns
+    if cfg["records.citizen_tag_key_file"] and hasattr(devices["id_reader"], "tag_key"):
+        from .citizen_tag import read_tag_key
+        try:                                   # the worker makes the tag; the core never sees a number
+            devices["id_reader"].tag_key = read_tag_key(cfg["records.citizen_tag_key_file"]).hex()
+        except (OSError, ValueError) as exc:
+            log.error("records.citizen_tag_key_file cannot be read (%s): 查看我的工单 is not offered",
+                      type(exc).__name__)
     service = IdentityService(devices["id_reader"], devices["camera"], verifier, kiosk.session, cfg,
                               clock=kiosk.session.clock, camera_share=kiosk.camera_share)
     kiosk.identity = service

@@ -105,6 +105,8 @@ class Identity:
         self.masked_name = card.masked_name()
         self.masked_number = card.masked_number()
         self.face_verified = face_verified
+        # 查看我的工单: the worker's HMAC of the number (kiosk/citizen_tag.py); "" without a worker or key
+        self.citizen_tag: str = getattr(card, "citizen_tag", "") or ""
         self._photo = photo
         self._face_check = face_check
         self._lock = threading.Lock()
@@ -115,7 +117,7 @@ class Identity:
         with self._lock:
             card, photo, check = self.card, self._photo, self._face_check
             self.card = self._photo = self._face_check = None
-            self.masked_name = self.masked_number = ""
+            self.masked_name = self.masked_number = self.citizen_tag = ""
             self.wiped = True
         wipe_all(card, photo, check)
 

@@ -44,6 +44,7 @@ class WorkerCard:
         self._masked_name, self._masked_number = masked_name, masked_number
         self.check_digit_valid, self._expired = check_digit_valid, expired
         self.masked_fields: dict[str, str] = {}    # address, validity: masked, for 填入证件信息's buttons
+        self.citizen_tag = ""                      # the worker's HMAC of the number (kiosk/citizen_tag.py)
 
     @classmethod
     def from_message(cls, reader: "WorkerIdReader", msg: dict) -> "WorkerCard":
@@ -52,6 +53,9 @@ class WorkerCard:
                    msg["masked_number"], msg.get("check_digit_valid"), bool(msg.get("expired")))
         card.masked_fields = {"address": str(msg.get("masked_address") or ""),
                               "validity": str(msg.get("masked_validity") or "")}
+        tag = msg.get("citizen_tag")
+        if isinstance(tag, str) and len(tag) == 64 and all(c in "0123456789abcdef" for c in tag):
+            card.citizen_tag = tag
         return card
 
     def masked_name(self) -> str:
@@ -72,7 +76,7 @@ class WorkerCard:
 
     def wipe(self) -> None:
         handle, self.handle = self.handle, ""
-        self._masked_name = self._masked_number = ""
+        self._masked_name = self._masked_number = self.citizen_tag = ""
         self.masked_fields = {}
         if handle:
             self.reader.drop(handle)
@@ -136,6 +140,7 @@ class WorkerIdReader(CardRequests, IdCardReader):
         self._spawned = threading.Event()          # the current start has run (spawned or failed)
         self._spawned.set()
         self.face: Any = None                      # WorkerFaceVerifier once enable_face() was called
+        self.tag_key = ""                          # the hall's citizen tag key (hex; build_identity), or none
         self._asks = Requests()                    # 填入证件信息's questions to the worker
 
     def enable_face(self, config: dict[str, Any]):
@@ -198,6 +203,8 @@ class WorkerIdReader(CardRequests, IdCardReader):
             return          # never opened (shut down)
         setup = {"uri": self._worker_uri, "opts": self.opts, "today": today.isoformat() if today else None,
                  "log_level": logging.getLevelName(logging.getLogger().getEffectiveLevel())}
+        if self.tag_key:
+            setup["tag_key"] = self.tag_key
         with self._lock:
             self._gen += 1
             gen = self._gen

@@ -25,7 +25,8 @@ in is the set-up ``{"uri": ..., "opts": {...}, "today": "YYYY-MM-DD"}``. Then, i
 
 and out: ``{"ev": "state", "state": "ready", "code": null}``, ``card_lying``,
 ``card_removed``, ``card_read_failed`` (its code only: an error's text could quote the card),
-``card_inserted`` (handle + masked fields + verdicts), ``fresh`` (the fresh check after
+``card_inserted`` (handle + masked fields + verdicts; with ``"tag_key"`` (hex) in the set-up
+also ``citizen_tag``, the HMAC of kiosk/citizen_tag.py), ``fresh`` (the fresh check after
 polling was turned on has run); with the face engine here (``"face": {...}`` in the
 set-up, see identity_worker_face.py): ``face_state``, ``frame`` (send the next camera frame),
 ``face_progress``, ``face_done``, ``camera_closed``; ``filled`` (req, code) (its own camera is closed: the kiosk may open
@@ -56,6 +57,7 @@ class Worker:
         from drivers.registry import create
         self.reader: Any = create("id_reader", "id_reader", setup["uri"], **{**setup.get("opts", {}), "poll": False})
         self.reader.subscribe(self._on_event)
+        self.tag_key = bytes.fromhex(setup["tag_key"]) if setup.get("tag_key") else b""   # kiosk/citizen_tag.py
         self.face = None
         if setup.get("face") is not None:      # the face engine loads at start, while the citizen reads the consent
             from .identity_worker_face import WorkerFace
@@ -89,7 +91,11 @@ class Worker:
         with self._cards_lock:
             self.cards[handle] = card
         logfilter.hold(card.name)      # this process's log lines mask the name too
-        self.send("card_inserted", handle=handle, card_type=card.card_type.name,
+        tag = {}
+        if self.tag_key and card.number:   # 查看我的工单: an HMAC of the number, never the number
+            from .citizen_tag import citizen_tag
+            tag = {"citizen_tag": citizen_tag(card.number, self.tag_key)}
+        self.send("card_inserted", handle=handle, **tag, card_type=card.card_type.name,
                   masked_name=card.masked_name(), masked_number=card.masked_number(),
                   masked_address=card.masked_address(), masked_validity=card.masked_validity(),
                   check_digit_valid=card.check_digit_valid, expired=card.is_expired(self.today))

@@ -4,7 +4,9 @@
 One question per step, large text (many citizens are elderly): 类别 (咨询/求助/投诉/建议, and the
 item it is about), 描述 (the kiosk keyboard: 拼音 or 手写; 500 characters, a counter), 联系电话
 (required: a mainland mobile or landline, the 123 keyboard), 姓名 (only for an identified citizen,
-masked from the ID card, and only if they agree), then the summary with 确认提交: nothing is kept
+masked from the ID card, and only if they agree), then the summary with 确认提交 (an identified
+citizen may tick 以后插身份证也能查看本工单: off by default; the order then carries the identity
+worker's citizen tag, never the ID number, see kiosk/citizen_tag.py): nothing is kept
 or sent before that tap. Each step is a route (返回 goes one step back); the draft lives in the
 session (wiped at its end). The receipt is screens/order_done.py.
 """
@@ -46,7 +48,15 @@ def start(kiosk, item_id: str = "", origin: str = "", description: str = "") -> 
     kiosk.session.go("order", step="category")
 
 
-FORWARDED = ("message", "count", "item_name", "masked_name", "saving", "photo_count", "shooting")
+FORWARDED = ("message", "count", "item_name", "masked_name", "saving", "photo_count", "shooting", "can_tag",
+             "by_card")
+
+
+def citizen_tag_of(session) -> str:
+    """The held identity's citizen tag (the identity worker's HMAC of the ID number), or ""."""
+    if not session.identity_label():
+        return ""
+    return str(getattr(session.identity, "citizen_tag", "") or "")
 
 
 class OrderStep(BoxLayout):
@@ -60,6 +70,8 @@ class OrderStep(BoxLayout):
     saving = BooleanProperty(False)
     photo_count = NumericProperty(0)
     shooting = BooleanProperty(False)
+    can_tag = BooleanProperty(False)
+    by_card = BooleanProperty(False)
 
 
 class OrderScreen(KioskScreen):
@@ -74,6 +86,8 @@ class OrderScreen(KioskScreen):
     part = ObjectProperty(None, allownone=True)
     shooting = BooleanProperty(False)      # 添加照片: a shot is being made
     photo_count = NumericProperty(0)
+    can_tag = BooleanProperty(False)       # identified, with a citizen tag: 以后插身份证也能查看本工单 offered
+    by_card = BooleanProperty(False)       # the citizen ticked it (default: not)
     photos = None                          # screens.order_photos.PhotoTaker on the photos step
 
     def __init__(self, **kwargs):
@@ -96,6 +110,8 @@ class OrderScreen(KioskScreen):
         self.keyboard_height = Window.width * kb_h / kb_w
         self.item_name = self.draft["item_name"]
         self.masked_name = self.session.identity_label() and getattr(self.session.identity, "masked_name", "")
+        self.can_tag = bool(citizen_tag_of(self.session))
+        self.by_card = self.can_tag and bool(self.draft.get("by_card"))
         self.release_keyboard()                       # the last step's field, before it goes
         self._stop_photos()
         self.typing = False
@@ -187,6 +203,12 @@ class OrderScreen(KioskScreen):
             self.photos.stop()
             self.photos = None
 
+    def card_lookup(self, on: bool) -> None:
+        """以后插身份证也能查看本工单, ticked or not (only for an identified citizen)."""
+        on = bool(on and self.can_tag)
+        self.draft["by_card"] = on
+        self.by_card = on
+
     def edit(self) -> None:
         """修改: back to the description (the rest is kept)."""
         self.session.go("order", step="describe")
@@ -200,8 +222,10 @@ class OrderScreen(KioskScreen):
         from kiosk.records.outbox import OutboxError
 
         try:
+            tag = citizen_tag_of(self.session) if d.get("by_card") else ""
             submitted = records.submit_order(d["category"], d["description"], d["phone"], d["item_id"],
-                                             d["item_name"], d["name"], [p[0] for p in d.get("photos", ())])
+                                             d["item_name"], d["name"], [p[0] for p in d.get("photos", ())],
+                                             citizen_tag=tag)
         except (OutboxError, ValueError):
             self.message = _("抱歉，留言没能保存。请到服务台咨询，电话 {phone}。").format(phone=self.kiosk.config["hall.phone"])
             return
@@ -243,7 +267,7 @@ class OrderScreen(KioskScreen):
     def wipe(self) -> None:
         self.release_keyboard()
         self._stop_photos()
-        self.saving = self.shooting = False
+        self.saving = self.shooting = self.can_tag = self.by_card = False
         self.photo_count = 0
         self.message = ""
         self.count = 0

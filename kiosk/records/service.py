@@ -88,6 +88,26 @@ class Lookup:
     rated: bool = False         # the order was rated already (once per order)
 
 
+@dataclass(frozen=True)
+class MyOrder:
+    """One of an identified citizen's orders (查看我的工单): never the phone, name or description."""
+    number: str                 # "" while it is still in this kiosk's outbox
+    category: str
+    words: str                  # the hub's status words ("" while pending)
+    deadline: str               # YYYY-MM-DD
+    replied: bool = False
+    pending: bool = False       # still in this kiosk's outbox, not yet submitted
+
+
+@dataclass(frozen=True)
+class Mine:
+    """查看我的工单's answer: ``found`` (``orders``, maybe empty), ``wait`` (too many lookups without
+    orders from this terminal), ``offline`` (the hub cannot be asked now; ``orders`` has this
+    kiosk's pending ones)."""
+    outcome: str
+    orders: tuple[MyOrder, ...] = ()
+
+
 def state_folder() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(base) / "ehall-kiosk"
@@ -108,6 +128,7 @@ class RecordsService:
         self.bad_reasons: tuple[str, ...] = BAD_REASONS     # records.bad_reasons: the hall's own list
         self.sender: OutboxSender | None = None
         self.ask_hub: Callable[[str], Lookup] | None = None     # the hub's answer to a code
+        self.ask_mine: Callable[[str], Mine] | None = None      # the hub's answer to a citizen tag
         self._sent: dict[str, Sent] = {}
         self.rated: Observers[int] = Observers("ratings")     # each kept rating's score (hall statistics)
         self._cond = threading.Condition()
@@ -156,9 +177,12 @@ class RecordsService:
         return days, self.calendar.add_workdays(self.today(), days)
 
     def submit_order(self, category: str, description: str, phone: str, item_id: str = "",
-                     item_name: str = "", name_masked: str = "", photos: Sequence[bytes] = ()) -> Submitted:
+                     item_name: str = "", name_masked: str = "", photos: Sequence[bytes] = (),
+                     citizen_tag: str = "") -> Submitted:
         """Keeps the order (OutboxError when it cannot: the screen then says it was not saved).
-        ``photos``: JPEGs from the document camera, sealed in the outbox with the rest."""
+        ``photos``: JPEGs from the document camera, sealed in the outbox with the rest.
+        ``citizen_tag``: the identity worker's tag of the ID card, only when the citizen agreed to
+        find the order by card (查看我的工单; kiosk/citizen_tag.py); never the number."""
         if category not in CATEGORIES:
             raise ValueError(f"category {category!r}")
         if len(photos) > MAX_PHOTOS or any(len(p) > MAX_PHOTO_BYTES or not p.startswith(b"\xff\xd8")
@@ -177,6 +201,11 @@ class RecordsService:
         from ..i18n import current
         if current() == "en":                 # the hub's SMS notices then come in English
             payload["lang"] = "en"
+        if citizen_tag:
+            from ehall_common.order_code import is_hash
+            if not is_hash(citizen_tag):
+                raise ValueError("citizen_tag: 64 lower-case hex digits")
+            payload["citizen_tag"] = citizen_tag
         if photos:
             import base64
             payload["photos"] = [base64.b64encode(p).decode("ascii") for p in photos]
@@ -200,6 +229,22 @@ class RecordsService:
         if self.ask_hub is None:
             return Lookup("offline")
         return self.ask_hub(typed)
+
+    def mine(self, tag: str) -> Mine:
+        """查看我的工单: the orders filed with this citizen tag, this kiosk's pending ones first (call
+        off the UI thread: it asks the hub)."""
+        pending: list[MyOrder] = []
+        try:
+            for record in self.outbox.pending(500):
+                if record.kind == "order" and tag and record.payload.get("citizen_tag") == tag:
+                    pending.append(MyOrder("", str(record.payload.get("category", "")), "",
+                                           str(record.payload.get("deadline", "")), pending=True))
+        except OutboxError as exc:
+            log.error("the outbox cannot be read for a card lookup: %s", exc)
+        if not tag or self.ask_mine is None:
+            return Mine("offline", tuple(pending))
+        answer = self.ask_mine(tag)
+        return Mine(answer.outcome, tuple(pending) + answer.orders)
 
     def rate(self, score: int, target_kind: str, target_id: str = "", reasons: Sequence[str] = (),
              text: str = "", helper: str = "") -> bool:
@@ -274,6 +319,23 @@ def build_records(config) -> RecordsService | None:
                       str(found.get("words", "")), str(found.get("deadline", "")), str(found.get("reply", "")),
                       str(found.get("status", "")), bool(found.get("rated")))
     service.ask_hub = ask_hub
+
+    def ask_mine(tag: str) -> Mine:
+        try:
+            answer = requests.post(base + "/api/records/mine", json={"tag": tag}, timeout=5,
+                                   headers={"Authorization": f"Bearer {token()}",
+                                            "X-Ehall-Terminal": config["hall.terminal_id"]})
+            if answer.status_code == 429:
+                return Mine("wait")
+            if answer.status_code != 200:
+                return Mine("offline")
+            found = answer.json().get("orders") or []
+            return Mine("found", tuple(MyOrder(str(o.get("number", "")), str(o.get("category", "")),
+                                               str(o.get("words", "")), str(o.get("deadline", "")),
+                                               bool(o.get("replied"))) for o in found[:20]))
+        except (requests.RequestException, OSError, ValueError, AttributeError, TypeError):
+            return Mine("offline")
+    service.ask_mine = ask_mine
     if not service.can_order:
         log.warning("records.outbox_key is empty: 留言 (work orders) is not offered; ratings and "
                     "questions are still kept")
