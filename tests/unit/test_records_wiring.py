@@ -23,7 +23,7 @@ def write(tmp_path, text):
 
 
 @pytest.mark.parametrize("text, key, words", [
-    ('[records]\noutbox = "x"\n', "records.outbox", "allowed in [records]: calendar_years, citizen_tag_key_file, complaint_days"),
+    ('[records]\noutbox = "x"\n', "records.outbox", "allowed in [records]: bad_reasons, calendar_years, citizen_tag_key_file"),
     ('[records]\noutbox_key = "not-a-key"\n', "records.outbox_key", "`ehall-kiosk records keygen`"),
     ('[records]\nfolder = "relative/path"\n', "records.folder", "absolute path"),
     ('[records]\nstatus_url = "ftp://x"\n', "records.status_url", "/orders/status"),
