@@ -30,6 +30,7 @@ function row(cells, cls) {
 
 async function showList() {
   $("order-view").hidden = true; $("orders-view").hidden = false; $("ratings-view").hidden = false;
+  $("report-view").hidden = false;
   $("questions-view").hidden = false;
   const { orders } = await api("/api/orders");
   const body = $("orders").tBodies[0];
@@ -207,7 +208,8 @@ function fill(o) {
 
 async function showOrder(id) {
   fill(await api("/api/orders/" + encodeURIComponent(id)));
-  $("orders-view").hidden = true; $("ratings-view").hidden = true; $("order-view").hidden = false;
+  $("orders-view").hidden = true; $("ratings-view").hidden = true; $("report-view").hidden = true;
+  $("order-view").hidden = false;
   $("questions-view").hidden = true;
 }
 

@@ -62,6 +62,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             assert store.follow_ups() == []
             first.click()
             expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
+            expect(page.locator("#report-view")).to_be_hidden()            # the order alone: no report under it
             expect(page.locator("#o-phone")).to_have_text("13912345678")
             page.fill("#o-detail", "请到<i>3号</i>窗口")
             page.click("button[data-action=reply]")
@@ -71,7 +72,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             expect(page.locator("#o-sms li")).to_have_text(["没有短信通知"])      # no [sms] on this hub
             page.click("button[data-action=assign]")                       # nothing typed: the hub says why
             expect(page.locator("#orders-error")).to_have_text("detail: assign needs a helper")
-            page.screenshot(path=str(tmp_path / "orders.png"))
+            page.screenshot(path=str(shots / "console-order.png"))
             page.goto(hub.http + f"/orders/status?lang=zh&number={late.number}&code={late.code}")
             expect(page.locator("#reply")).to_have_text("请到<i>3号</i>窗口")
             expect(page.locator("#status")).to_have_text("已答复")
