@@ -31,30 +31,15 @@ sys.path.insert(0, str(ROOT / "tests" / "web"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+from bench_web import descendants  # noqa: E402 - the kiosk's process and every process under it
+
+
 def pss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             return next(int(line.split()[1]) for line in f if line.startswith("Pss:")) / 1024
     except (OSError, StopIteration):
         return 0.0
-
-
-def tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
 
 
 def kind(pid: int) -> str:
@@ -100,7 +85,7 @@ def breakdown() -> tuple[float, float, dict[str, float]]:
     Python programs) are split with them, so a busy machine makes the terminal look smaller."""
     parts: dict[str, float] = collections.Counter()
     private, shared = 0.0, collections.Counter()
-    for p in tree(os.getpid()):
+    for p in descendants(os.getpid()):
         parts[kind(p)] += pss_mb(p)
         mine, by_file = smaps(p)
         private += mine

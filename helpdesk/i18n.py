@@ -14,12 +14,11 @@ phone's ``Accept-Language`` (the first of zh / en it names by preference), else 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from pathlib import Path
 from typing import Any, Callable
 
-log = logging.getLogger(__name__)
+from ehall_common.po_catalog import PoCatalogs
+
 
 SOURCE = "zh"
 LANGUAGES = ("zh", "en")
@@ -28,8 +27,7 @@ DOMAIN = "helpdesk"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 SWITCH = {"zh": "中文", "en": "English"}        # each language named in itself, in both languages
 
-_lock = threading.Lock()
-_catalogs: dict[str, dict[str, str]] = {}
+_catalogs = PoCatalogs(LOCALE_DIR, DOMAIN, SOURCE)      # ehall_common/po_catalog.py
 
 
 def N_(msgid: str) -> str:
@@ -38,32 +36,12 @@ def N_(msgid: str) -> str:
 
 
 def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _catalogs.path(language)
 
 
 def catalog(language: str) -> dict[str, str]:
-    """msgid → translation (read once; fuzzy and empty entries left out)."""
-    if language == SOURCE:
-        return {}
-    with _lock:
-        found = _catalogs.get(language)
-        if found is None:
-            found = _catalogs[language] = _read(language)
-        return found
-
-
-def _read(language: str) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    path = po_path(language)
-    try:
-        with path.open("rb") as f:
-            po = read_po(f, locale=language, domain=DOMAIN)
-    except (OSError, ValueError) as exc:
-        log.error("language %s: catalog %s cannot be read (%s); the pages stay Chinese", language, path, exc)
-        return {}
-    return {m.id: m.string for m in po
-            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+    """msgid → translation for ``language`` (read once; fuzzy and empty entries left out)."""
+    return _catalogs.get(language)
 
 
 def translator(language: str) -> Callable[[str], str]:

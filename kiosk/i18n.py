@@ -20,20 +20,18 @@ it back to the default when the session ends). Nothing is read at import.
 """
 from __future__ import annotations
 
-import logging
-import threading
 from pathlib import Path
 from typing import Callable
 
-log = logging.getLogger(__name__)
+from ehall_common.po_catalog import PoCatalogs
+
 
 SOURCE = "zh"                      # the msgids are the Chinese texts
 LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 
-_lock = threading.Lock()
-_catalogs: dict[str, dict[str, str]] = {}
+_catalogs = PoCatalogs(LOCALE_DIR, DOMAIN, SOURCE)      # ehall_common/po_catalog.py
 _current = SOURCE
 
 
@@ -72,32 +70,12 @@ def N_(msgid: str, **params: object) -> str:
 
 
 def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _catalogs.path(language)
 
 
 def catalog(language: str) -> dict[str, str]:
     """msgid → translation for ``language`` (read once; fuzzy and empty entries left out)."""
-    if language == SOURCE:
-        return {}
-    with _lock:
-        found = _catalogs.get(language)
-        if found is None:
-            found = _catalogs[language] = _read(language)
-        return found
-
-
-def _read(language: str) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    path = po_path(language)
-    try:
-        with path.open("rb") as f:
-            po = read_po(f, locale=language, domain=DOMAIN)
-    except (OSError, ValueError) as exc:
-        log.error("language %s: catalog %s cannot be read (%s); texts stay Chinese", language, path, exc)
-        return {}
-    return {m.id: m.string for m in po
-            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+    return _catalogs.get(language)
 
 
 def use(language: str) -> None:

@@ -157,5 +157,5 @@ def test_a_broken_translation_of_a_status_line_shows_the_chinese_line_filled(mon
     line = i18n.N_("已重新加载：{what}", what="x")
     broken = dict(i18n.catalog("en"))
     broken["已重新加载：{what}"] = "Reloaded: {nothing}"
-    monkeypatch.setitem(i18n._catalogs, "en", broken)
+    monkeypatch.setitem(i18n._catalogs.loaded, "en", broken)
     assert i18n.gettext(line, "en") == "已重新加载：x"
