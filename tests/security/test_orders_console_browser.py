@@ -59,6 +59,7 @@ def test_staff_reply_on_the_orders_page_reaches_the_citizen(tmp_path):
             shots = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)
             page.locator("#report-view").screenshot(path=str(shots / "console-ratings-report.png"))
+            page.locator("#orders-view").screenshot(path=str(shots / "console-orders-list.png"))
             assert store.follow_ups() == []
             first.click()
             expect(page.locator("#o-description")).to_have_text("<b>窗口</b>太慢")
