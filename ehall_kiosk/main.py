@@ -60,10 +60,13 @@ def configure_kivy(config: Config, windowed: bool) -> None:
 
 
 def run(config: Config, windowed: bool = False) -> int:
-    # until the main loop takes over (_stop_on_signals), a stop request exits cleanly:
-    # SystemExit unwinds, and the exit handlers remove the simulators' temp folders
+    # until the main loop takes over (_stop_on_signals), a stop request is noted (_asked_early) and
+    # the start stops at the next step: after the core is wired, its devices are closed (simulators
+    # remove their temp folders) and the kiosk exits 0. Raising SystemExit from the handler instead
+    # could land in an import lock's weakref callback (only printed, a traceback in the log) or
+    # leave a device opening on its thread with nobody to close it.
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, _exit_now)
+        signal.signal(sig, _asked_early)
     from kiosk.privacy import no_core_dumps
     no_core_dumps()                      # before any card is read: a crash writes no core file
     root = logging.getLogger()
@@ -74,7 +77,12 @@ def run(config: Config, windowed: bool = False) -> int:
     logfilter.install()                 # ID numbers, phones, the session's names: masked in every line
     from kiosk import wiring
 
+    if _STOP_ASKED.is_set():
+        return 0
     kiosk, watch = wiring.start(config)        # CatalogueError propagates to the CLI's message
+    if _STOP_ASKED.is_set():                   # stopped while starting: close what was opened
+        wiring.stop(kiosk, watch)
+        return 0
     kivy_environment()
     configure_kivy(config, windowed)
     from screens.app import KioskApp
@@ -92,14 +100,12 @@ def run(config: Config, windowed: bool = False) -> int:
     return int(getattr(app, "exit_code", 0))    # 退出到桌面: scripts/kiosk-session opens the desktop
 
 
-_STOP_ASKED = threading.Event()     # a stop request before the main loop (its SystemExit can be lost)
+_STOP_ASKED = threading.Event()     # a stop request (SIGTERM, SIGINT): the start and the main loop check it
 
 
-def _exit_now(signum, _frame) -> None:
-    # a SystemExit raised while Python runs a weakref callback (an import lock's, say) is only
-    # printed ("Exception ignored"), so the request is also kept: the main loop then stops at once
+def _asked_early(signum, _frame) -> None:
+    """A stop request before the main loop: kept for the start's next step (see :func:`run`)."""
     _STOP_ASKED.set()
-    raise SystemExit(0)
 
 
 def _stop_on_signals(app) -> None:

@@ -50,6 +50,7 @@ class Kiosk:
     content_version: str | None = None   # the hub's content bundle in use (kiosk/ops/content_update.py)
     content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on
     stats: Any = None         # kiosk.ops.stats_report.StatsReporter: the hall's counts to the hub
+    opener: Any = None        # the thread opening the devices at start (kiosk.wiring): stop() waits for it
     # each search run, as (text, total): the hall's statistics count the last one (kiosk.ops.stats_feed)
     searches: Observers[tuple[str, int]] = field(default_factory=lambda: Observers("searches"))
 

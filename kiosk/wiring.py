@@ -31,7 +31,8 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     build_identity(kiosk, kiosk.devices)   # the identity flow on the configured reader and camera
     if sim is not None:
         sim.follow(kiosk.identity)         # the simulated citizen turns their head as asked
-    threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True).start()
+    kiosk.opener = threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True)
+    kiosk.opener.start()
     kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
     from .web import build_web
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
@@ -155,6 +156,8 @@ def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
         kiosk.records.stop()
     if kiosk.web is not None:
         kiosk.web.shutdown()
+    if kiosk.opener is not None:        # a stop during start: a device still opening (a simulator making
+        kiosk.opener.join(15)           # its temp folder) is closed only once it is open
     close_all(kiosk.devices)
 
 
