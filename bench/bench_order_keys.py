@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import datetime as dt
-import io
 import os
 import statistics
 import sys
@@ -39,19 +37,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from helpdesk.order_crypt import OrderCipher, keygen  # noqa: E402
 from helpdesk.order_keys import reseal_report, rotate_key  # noqa: E402
 from helpdesk.orders import OrderStore, upgrade  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_order_store import _photo  # noqa: E402 - the same noise JPEG as the order-store bench
+
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.timezone.utc)
-
-
-def _photo() -> str:
-    out = io.BytesIO()
-    Image.effect_noise((200, 150), 60).convert("RGB").save(out, "JPEG", quality=90)
-    return base64.b64encode(out.getvalue()).decode()
 
 
 def _ms(times: list[float]) -> str:

@@ -161,3 +161,16 @@ async def running_hub(tmp_path, **cfg):
         yield fx
     finally:
         await fx.stop()
+
+
+async def orders_hub(tmp_path, helpers: int = 0, **cfg) -> HubFixture:
+    """A started hub (HubFixture) with a fresh SQLite order store (Alembic at head), ``helpers``
+    console accounts (h00, h01 …, tokens in ``fx.tokens``) and ``cfg`` as its config."""
+    from helpdesk.orders import OrderStore, upgrade
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    await asyncio.to_thread(upgrade, url)
+    fx = HubFixture(tmp_path, **cfg)
+    fx.orders = OrderStore(url)
+    fx.add_helpers(helpers)
+    await fx.start()
+    return fx

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from helpdesk.order_crypt import OrderCipher, keygen
 from helpdesk.orders import OrderError, OrderStore, ratings, upgrade
 from helpdesk.ratings_report import record_follow_up, report
-from helpdesk_testkit import HubFixture
+from helpdesk_testkit import orders_hub
 from store_fixtures import postgres, store_url  # noqa: F401 - fixtures
 
 NOV = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc)
@@ -76,12 +76,7 @@ def test_the_report_by_helper_item_terminal_and_month_and_the_follow_up_outcome(
 
 def test_the_console_api_needs_a_login_and_gives_json_and_csv(tmp_path):
     async def go():
-        url = f"sqlite:///{tmp_path / 'orders.db'}"
-        await asyncio.to_thread(upgrade, url)
-        fx = HubFixture(tmp_path)
-        fx.orders = OrderStore(url)
-        fx.add_helpers(1)
-        await fx.start()
+        fx = await orders_hub(tmp_path, helpers=1)
         try:
             seed(fx.orders)
             fx.orders.rate({"id": "x1", "score": 1, "reasons": ["其他"], "target_kind": "guide",

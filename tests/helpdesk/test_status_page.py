@@ -4,7 +4,7 @@
 import asyncio
 
 from helpdesk.orders import OrderStore, upgrade
-from helpdesk_testkit import HubFixture
+from helpdesk_testkit import HubFixture, orders_hub
 
 ORDER = {"id": "r" * 32, "category": "投诉", "description": "窗口<script>排队</script>太久", "phone": "13912345678",
          "deadline": "2026-12-11", "name_masked": "张*三"}
@@ -14,15 +14,6 @@ def run(coro):
     return asyncio.run(asyncio.wait_for(coro, 60))
 
 
-async def _hub(tmp_path):
-    url = f"sqlite:///{tmp_path / 'orders.db'}"
-    await asyncio.to_thread(upgrade, url)
-    fx = HubFixture(tmp_path)
-    fx.orders = OrderStore(url)
-    await fx.start()
-    return fx
-
-
 async def _get(fx, **query):
     async with fx.session.get(fx.server.make_url("/orders/status"), params=query) as r:
         return r.status, await r.text(), r.headers
@@ -30,7 +21,7 @@ async def _get(fx, **query):
 
 def test_the_citizen_sees_status_deadline_and_reply_and_nothing_personal(tmp_path):
     async def go():
-        fx = await _hub(tmp_path)
+        fx = await orders_hub(tmp_path)
         try:
             receipt = fx.orders.submit_order(ORDER, "EHALL-01")
             status, page, headers = await _get(fx)
@@ -57,7 +48,7 @@ def test_the_citizen_sees_status_deadline_and_reply_and_nothing_personal(tmp_pat
 
 def test_guessing_codes_is_throttled_and_then_even_the_right_code_waits(tmp_path):
     async def go():
-        fx = await _hub(tmp_path)
+        fx = await orders_hub(tmp_path)
         try:
             receipt = fx.orders.submit_order(ORDER, "EHALL-01")
             for n in range(5):
@@ -149,7 +140,7 @@ def test_the_language_switch_shows_the_answer_again_only_with_its_ticket(tmp_pat
     import re
 
     async def go():
-        fx = await _hub(tmp_path)
+        fx = await orders_hub(tmp_path)
         try:
             receipt = fx.orders.submit_order(ORDER, "EHALL-01")
             _, page, headers = await _get(fx, number=receipt.number, code=receipt.code)
@@ -183,11 +174,7 @@ def test_the_hall_s_own_reasons_are_offered_on_the_status_page(tmp_path):
     from helpdesk.config import ConfigError, parse
 
     async def go():
-        url = f"sqlite:///{tmp_path / 'orders.db'}"
-        await asyncio.to_thread(upgrade, url)
-        fx = HubFixture(tmp_path, bad_reasons=["窗口排队时间长", "材料要求说不清", "其他"])
-        fx.orders = OrderStore(url)
-        await fx.start()
+        fx = await orders_hub(tmp_path, bad_reasons=["窗口排队时间长", "材料要求说不清", "其他"])
         try:
             receipt = fx.orders.submit_order(ORDER, "EHALL-01")
             fx.orders.act(receipt.id, "wangfang", "reply", "已增设窗口")

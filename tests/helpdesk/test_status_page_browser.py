@@ -7,8 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from helpdesk.orders import OrderStore, upgrade
-from helpdesk_testkit import HubFixture
+from helpdesk_testkit import orders_hub
 
 _ASSIST = str(Path(__file__).resolve().parents[1] / "assist")
 if _ASSIST not in sys.path:
@@ -22,11 +21,7 @@ def test_the_rating_form_works_in_a_browser_without_javascript(tmp_path):
     from playwright.async_api import async_playwright
 
     async def go():
-        url = f"sqlite:///{tmp_path / 'orders.db'}"
-        await asyncio.to_thread(upgrade, url)
-        fx = HubFixture(tmp_path)
-        fx.orders = OrderStore(url)
-        await fx.start()
+        fx = await orders_hub(tmp_path)
         try:
             receipt = fx.orders.submit_order(ORDER, "EHALL-01")
             fx.orders.act(receipt.id, "wangfang", "reply", "已增设两个窗口")

@@ -13,8 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from helpdesk.orders import OrderStore, upgrade
-from helpdesk_testkit import HubFixture
+from helpdesk_testkit import orders_hub
 from kiosk.printing.document import Qr
 from kiosk.printing.order_receipt import order_receipt
 from kiosk.records import Outbox, WorkCalendar, new_key
@@ -57,11 +56,7 @@ def test_an_english_sessions_order_reads_in_english_and_switches_to_chinese(tmp_
     from playwright.async_api import async_playwright
 
     async def go():
-        url = f"sqlite:///{tmp_path / 'orders.db'}"
-        await asyncio.to_thread(upgrade, url)
-        fx = HubFixture(tmp_path)
-        fx.orders = OrderStore(url)
-        await fx.start()
+        fx = await orders_hub(tmp_path)
         try:
             base = str(fx.server.make_url("/")).rstrip("/")
             record, link, code = english_order(tmp_path, base)
