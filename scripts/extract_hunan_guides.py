@@ -15,27 +15,38 @@ Only the published fields are taken, nothing is added:
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
   is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped; a lone "详见办理流程图" is no step: the chart is an image);
+  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图" or "详见办事流程"
+  is no step: the chart is an image);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
-  自然日, 日历日, 个月, 小时 or of plain "N日" without 工作日 leaves the field empty);
+  自然日, 日历日, 个月, 小时 or of plain "N日"/"N天" without 工作日, or that says there is no
+  legal limit ("无法定办结时间"), leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
   "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
 - legal_basis: ``according`` when it fits the catalogue's 3,000 characters.
 
 A guide is written for every Hunan item whose name equals a bundled item's name (or
-the bracketed qualifier of one, as kiosk/guides.py matches). One normalisation: a Hunan
+the bracketed qualifier of one, as kiosk/guides.py matches). Two normalisations: a Hunan
 name ending in "（县级权限）" (the county-level variant of an item that also exists at
 city level) is written under the name without it, as the bundled items are county/
-district ones (户口迁移审批（县级权限） -> 户口迁移审批). A name that two Hunan items with
-different guides share is skipped and reported. Department is left empty
-so that the guide fills the bundled item whatever its department.
+district ones (户口迁移审批（县级权限） -> 户口迁移审批); a bundled name ending in
+"（县级行使）" (a provincial tax item exercised by the county office) takes the guide of
+the Hunan item named without it (代开增值税普通发票 -> 代开增值税普通发票（县级行使）).
+
+Beyond equal names, a reviewed name map (kiosk/data/hunan-guide-names.csv: bundled_name,
+hunan_name, why) lists Hunan items that are plainly the same service as a bundled item
+under another wording — same act, same scope, never a broader or narrower one
+(城乡居民养老保险待遇申领 -> 城乡居民基本养老保险待遇申领). Such a row is written under
+the bundled name and its source names the Hunan item ("湖南省统一事项“城乡居民养老保险
+待遇申领”"), so that the reader sees which guide was taken. A name that two Hunan items
+with different guides share is skipped and reported. Department is left empty so that
+the guide fills the bundled item whatever its department.
 
 Usage (SNAPSHOT: a bare git directory, a checkout's top directory, or a directory with
 copies of the files; for a plain directory COMMIT names the commit they come from):
 
-    python scripts/extract_hunan_guides.py SNAPSHOT [COMMIT] [--out FILE]
+    python scripts/extract_hunan_guides.py SNAPSHOT [COMMIT] [--out FILE] [--names FILE]
 """
 from __future__ import annotations
 
@@ -51,6 +62,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "kiosk" / "data" / "service-items.csv"
 OUT = ROOT / "kiosk" / "data" / "guides-hunan.csv"
+NAMES = ROOT / "kiosk" / "data" / "hunan-guide-names.csv"     # not guides-*.csv: kiosk/guides.py loads those
 REPO = "chuanshuozhongdeshen3-hub/hunan-gov-wiki-data"
 INDEX = "gov-wiki/catalog/enriched_catalog.json"
 COLUMNS = ("name", "department", "materials", "steps", "promised_days", "legal_days",
@@ -60,10 +72,12 @@ _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]|第[一二三四五六七八九十\d]+步[:：、]?)\s*")
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
-_PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?日")
+_PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?[日天]")
+_NO_LIMIT = re.compile(r"^无法定")
 _COUNTY = "（县级权限）"
+_EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
-_SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图。?$")     # "see the flow chart": an image this file lacks
+_SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
 
 
 class Snapshot:
@@ -101,9 +115,9 @@ def _meaningful(text: str) -> bool:
 
 def _days(limit, explain) -> str:
     limit, explain = clean(limit), clean(explain)
-    if not limit.isdigit() or _OTHER_UNIT.search(explain):
+    if not limit.isdigit() or _OTHER_UNIT.search(explain) or _NO_LIMIT.match(explain):
         return ""
-    if _PLAIN_DAYS.search(explain) and "工作日" not in explain:    # "15日内": not said to be working days
+    if _PLAIN_DAYS.search(explain) and "工作日" not in explain:    # "15日内", "22天": not said to be working days
         return ""
     return str(int(limit))
 
@@ -133,7 +147,7 @@ def guide_fields(detail: dict) -> dict:
     lines = [part for line in clean(detail.get("processDescript")).split("\n")
              for part in _INLINE_NUM.split(line)]
     for line in lines:
-        line = _NUM.sub("", line).strip().replace(";", "，").replace("；", "，")
+        line = re.sub(r"\s+", " ", _NUM.sub("", line)).strip().replace(";", "，").replace("；", "，")
         if _meaningful(line) and not _SEE_CHART.match(line):
             steps.append(line)
     basis = clean(detail.get("according"))
@@ -160,15 +174,29 @@ def bundled_names(path: Path = CATALOGUE) -> set[str]:
     return names
 
 
-def extract(snap: Snapshot, wanted: set[str]) -> tuple[list[dict], list[str]]:
+def name_map(path: Path = NAMES) -> dict[str, str]:
+    """Hunan item name -> bundled name, for the reviewed pairs that are the same service."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["hunan_name"].strip(): row["bundled_name"].strip() for row in csv.DictReader(fh)}
+
+
+def extract(snap: Snapshot, wanted: set[str], names: dict[str, str] | None = None) -> tuple[list[dict], list[str]]:
     index = snap.read_json(INDEX)
     crawled = str(index.get("generated_at") or "")[:10]
+    names = names or {}
+    exercised = {w[:-len(_EXERCISED)]: w for w in wanted if w.endswith(_EXERCISED)}
     found: dict[str, list[dict]] = {}
     for rec in sorted(index.get("items") or [], key=lambda r: str(r.get("service_id"))):
         detail_ref = rec.get("detail") or {}
-        title = clean(rec.get("title"))
+        title = hunan = clean(rec.get("title"))
         if title.endswith(_COUNTY) and title[:-len(_COUNTY)] in wanted:
             title = title[:-len(_COUNTY)]
+        elif title not in wanted and title in exercised:
+            title = exercised[title]
+        elif title not in wanted and names.get(title) in wanted:
+            title = names[title]
         if title not in wanted or detail_ref.get("status") != "ok" or not detail_ref.get("raw_file"):
             continue
         raw_file = "gov-wiki/" + detail_ref["raw_file"]
@@ -177,8 +205,9 @@ def extract(snap: Snapshot, wanted: set[str]) -> tuple[list[dict], list[str]]:
         if not fields["materials"] or not (fields["steps"] or fields["promised_days"] or fields["legal_days"]):
             continue
         commit = f"@{snap.commit[:12]}" if snap.commit else ""
+        named = f"“{hunan}”" if title != hunan and hunan in names else ""     # a mapped name: say which item
         fields.update(name=title, department="", location="", source=(
-            f"湖南政务服务网 {clean(detail.get('orgName'))} 办事指南（湖南省统一事项，{crawled} 抓取）"
+            f"湖南政务服务网 {clean(detail.get('orgName'))} 办事指南（湖南省统一事项{named}，{crawled} 抓取）"
             f" {detail_ref.get('official_guide_url', '')}；经 GitHub {REPO}{commit}, {raw_file}"))
         found.setdefault(title, []).append(fields)
     rows, skipped = [], []
@@ -206,9 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("commit", nargs="?", default="HEAD")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--catalogue", type=Path, default=CATALOGUE)
+    ap.add_argument("--names", type=Path, default=NAMES, help="reviewed name map (bundled_name,hunan_name,why)")
     args = ap.parse_args(argv)
     snap = Snapshot(args.snapshot, args.commit)
-    rows, skipped = extract(snap, bundled_names(args.catalogue))
+    rows, skipped = extract(snap, bundled_names(args.catalogue), name_map(args.names))
     write(rows, args.out)
     for title in skipped:
         print(f"skipped (two Hunan items of that name with different guides): {title}", file=sys.stderr)

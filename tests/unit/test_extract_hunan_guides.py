@@ -118,3 +118,49 @@ def test_reads_a_bare_git_snapshot_at_its_commit(tmp_path, bundled):
     out = tmp_path / "guides-test.csv"
     extract.main([str(bare), "--out", str(out), "--catalogue", str(bundled)])
     assert f"hunan-gov-wiki-data@{commit[:12]}," in _rows(out)["测试证申领"]["source"]
+
+
+def test_a_reviewed_name_map_writes_the_guide_under_the_bundled_name(tmp_path):
+    """GIVEN a Hunan item whose name the reviewed map pairs with a bundled item, and one whose bundled
+    twin carries （县级行使） WHEN extracted THEN both rows are written under the bundled names, and the
+    mapped row's source names the Hunan item; a map entry for an item not in the catalogue writes nothing."""
+    copy = tmp_path / "copy"
+    _write_copy(copy)          # 测试补贴发放 has no steps or limits: never written, mapped or not
+    extra = {"ee555": {"unifyName": "居民养老待遇申领", "orgName": "某省测试厅", "approveLimit": "7",
+                       "approveLimitExplain": "核定待遇", "processDescript": "受理",
+                       "materialList": [{"materialTitle": "身份证"}]},
+             "ff666": {"unifyName": "代开测试发票", "processDescript": "受理",
+                       "materialList": [{"materialTitle": "申请表"}]}}
+    index = copy / "gov-wiki" / "catalog" / "enriched_catalog.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for sid, detail in extra.items():
+        raw = f"raw/details/{sid[:2]}/{sid}.json"
+        (copy / "gov-wiki" / raw).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "gov-wiki" / raw).write_text(json.dumps({"data": detail}, ensure_ascii=False), encoding="utf-8")
+        data["items"].append({"service_id": sid, "title": detail["unifyName"],
+                              "detail": {"status": "ok", "raw_file": raw, "official_guide_url": "u"}})
+    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    bundled = tmp_path / "items.csv"
+    bundled.write_text("id,name\nA,居民基本养老待遇申领\nB,代开测试发票（县级行使）\nC,测试证申领\n", encoding="utf-8")
+    names = tmp_path / "names.csv"
+    names.write_text("bundled_name,hunan_name,why\n居民基本养老待遇申领,居民养老待遇申领,same claim\n"
+                     "别处的事项,测试证申领,not in the catalogue\n", encoding="utf-8")
+    out = tmp_path / "guides-test.csv"
+    extract.main([str(copy), "--out", str(out), "--catalogue", str(bundled), "--names", str(names)])
+    rows = _rows(out)
+    assert sorted(rows) == ["代开测试发票（县级行使）", "居民基本养老待遇申领", "测试证申领"]
+    mapped = rows["居民基本养老待遇申领"]
+    assert (mapped["materials"], mapped["legal_days"]) == ("身份证", "7")
+    assert "办事指南（湖南省统一事项“居民养老待遇申领”，2026-07-21 抓取）" in mapped["source"]
+    assert "湖南省统一事项，" in rows["代开测试发票（县级行使）"]["source"]   # the same item: no other name to give
+    assert "湖南省统一事项，" in rows["测试证申领"]["source"]
+    assert extract.name_map(tmp_path / "absent.csv") == {}
+
+
+def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
+    fields = extract.guide_fields({"approveLimit": "90", "approveLimitExplain": "无法定办结时间",
+                                   "commitmentLimit": "22", "commitmentLimitExplain": "收到评残结论之日起22天内办结",
+                                   "processDescript": "详见办事流程"})
+    assert (fields["legal_days"], fields["promised_days"], fields["steps"]) == ("", "", "")
+    tabs = extract.guide_fields({"processDescript": "1.个人申请\t      本人申请\n2.审核\t   财政部门"})
+    assert tabs["steps"] == "个人申请 本人申请;审核 财政部门"

@@ -75,6 +75,17 @@ def test_bundled_hunan_guide_fills_a_same_name_item_and_names_the_province():
     assert "办事指南：湖南政务服务网 湖南省人力资源和社会保障厅" in card.source
 
 
+def test_bundled_hunan_guide_under_a_reviewed_other_name_names_the_hunan_item():
+    cat = catalogue.load()
+    pension = cat.by_id["SI-0617"]                   # 城乡居民基本养老保险待遇申领 <- Hunan 城乡居民养老保险待遇申领
+    assert pension.materials[-1] == "城乡居民基本养老保险拟领取养老金人员情况核对申报表"
+    assert pension.promised_days == 7 and pension.fee == "不收费" and pension.has_full_guide
+    assert "湖南省统一事项“城乡居民养老保险待遇申领”" in pension.source
+    assert pension.legal_basis.startswith("1.《中华人民共和国社会保险法》第二十一条")
+    disability = cat.by_id["SI-0696"]                # 残疾人证新办: same name, no other name given
+    assert disability.promised_days == 22 and "湖南省统一事项，" in disability.source
+
+
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
     guide = Item("g", "夫妻投靠", department="临沂市公安局", materials=("结婚证",), steps=("预审",),
                  location="派出所", source="S")
