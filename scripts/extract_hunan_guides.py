@@ -15,12 +15,12 @@ Only the published fields are taken, nothing is added:
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
   is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图" or "详见办事流程"
-  is no step: the chart is an image);
+  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "依流程图" or
+  "详见办事流程" is no step: the chart is an image);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
-  自然日, 日历日, 个月, 小时 or of plain "N日"/"N天" without 工作日, or that says there is no
+  自然日, 日历日, 个月, 小时 or of plain "N日"/"N天" (N in figures or 三十) without 工作日, or that says there is no
   legal limit ("无法定办结时间"), leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
   "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
@@ -72,12 +72,12 @@ _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]|第[一二三四五六七八九十\d]+步[:：、]?)\s*")
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
-_PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?[日天]")
+_PLAIN_DAYS = re.compile(r"[\d一二三四五六七八九十百]+\s*(?:个)?[日天]")
 _NO_LIMIT = re.compile(r"^无法定")
 _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
-_SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
+_SEE_CHART = re.compile(r"^(?:详见|见|依|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
 
 
 class Snapshot:
