@@ -24,7 +24,8 @@ Only the published fields are taken, nothing is added:
   legal limit ("无法定办结时间"), leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
   "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
-- legal_basis: ``according`` when it fits the catalogue's 3,000 characters.
+- legal_basis: ``according`` when it fits the catalogue's 3,000 characters (a placeholder such
+  as "无" or "待补充" is none).
 
 A guide is written for every Hunan item whose name equals a bundled item's name (or
 the bracketed qualifier of one, as kiosk/guides.py matches). Two normalisations: a Hunan
@@ -110,7 +111,7 @@ def clean(value) -> str:
 
 
 def _meaningful(text: str) -> bool:
-    return text not in ("", "无", "无。", "暂无", "/", "null")
+    return text not in ("", "无", "无。", "暂无", "待补充", "/", "null")
 
 
 def _days(limit, explain) -> str:
