@@ -23,7 +23,8 @@ Only the published fields are taken, nothing is added:
   自然日, 日历日, 个月, 小时 or of plain "N日"/"N天" (N in figures or 三十) without 工作日, or that says there is no
   legal limit ("无法定办结时间"), leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
-  "<feename> <feestand>" (e.g. "护照 120元/证"), nothing if the list is empty;
+  "<feename> <feestand>" (e.g. "护照 120元/证"; line breaks become spaces), nothing if the list
+  is empty;
 - legal_basis: ``according`` when it fits the catalogue's 3,000 characters (a placeholder such
   as "无" or "待补充" is none).
 
@@ -74,7 +75,7 @@ _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、�
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
 _PLAIN_DAYS = re.compile(r"[\d一二三四五六七八九十百]+\s*(?:个)?[日天]")
-_NO_LIMIT = re.compile(r"^无法定")
+_NO_LIMIT = re.compile(r"^无法定(?:办结)?(?:时间|时限)。?$")     # not "无法定办结时限说明" (no explanation)
 _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
@@ -131,7 +132,7 @@ def _fee(detail: dict) -> str:
         return ""
     fees = [" ".join(x for x in (clean(c.get("feename")), clean(c.get("feestand"))) if x)
             for c in detail.get("chargeList") or []]
-    return "；".join(f for f in fees if f)
+    return "；".join(f for f in fees if f).replace("\n", " ")      # a multi-line standard stays one field
 
 
 def guide_fields(detail: dict) -> dict:

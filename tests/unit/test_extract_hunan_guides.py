@@ -89,6 +89,8 @@ def test_days_only_when_the_platform_does_not_name_another_unit():
     assert work["legal_days"] == "15"
     charged = extract.guide_fields({"isCharge": "是", "chargeList": [{"feename": "护照", "feestand": "120元/证"}]})
     assert charged["fee"] == "护照 120元/证"
+    lines = extract.guide_fields({"isCharge": "是", "chargeList": [{"feename": "考试费", "feestand": "1.汽车510元；\n2.摩托车170元。"}]})
+    assert lines["fee"] == "考试费 1.汽车510元； 2.摩托车170元。"
     inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
     assert inline["steps"] == "申请。;受理。;办结。"
 
@@ -162,6 +164,8 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
                                    "commitmentLimit": "22", "commitmentLimitExplain": "收到评残结论之日起22天内办结",
                                    "processDescript": "详见办事流程"})
     assert (fields["legal_days"], fields["promised_days"], fields["steps"]) == ("", "", "")
+    unexplained = extract.guide_fields({"approveLimit": "20", "approveLimitExplain": "无法定办结时限说明"})
+    assert unexplained["legal_days"] == "20"          # "no explanation of the limit", not "no limit"
     cooling = extract.guide_fields({"approveLimit": "31", "approveLimitExplain": "从次日开始计算三十天冷静期",
                                     "processDescript": "依流程图"})
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
