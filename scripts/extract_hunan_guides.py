@@ -15,8 +15,8 @@ Only the published fields are taken, nothing is added:
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
   is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "依流程图" or
-  "详见办事流程" is no step: the chart is an image);
+  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图"
+  or "详见办事流程" is no step: the chart is an image);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -79,7 +79,7 @@ _NO_LIMIT = re.compile(r"^无法定(?:办结)?(?:时间|时限)。?$")     # not
 _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
-_SEE_CHART = re.compile(r"^(?:详见|见|依|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
+_SEE_CHART = re.compile(r"^(?:具体)?(?:详见|见|依|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
 
 
 class Snapshot:

@@ -169,5 +169,6 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
     cooling = extract.guide_fields({"approveLimit": "31", "approveLimitExplain": "从次日开始计算三十天冷静期",
                                     "processDescript": "依流程图"})
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
+    assert extract.guide_fields({"processDescript": "具体见流程图"})["steps"] == ""
     tabs = extract.guide_fields({"processDescript": "1.个人申请\t      本人申请\n2.审核\t   财政部门"})
     assert tabs["steps"] == "个人申请 本人申请;审核 财政部门"
