@@ -13,7 +13,9 @@ guide of one item: ``materialList``, ``processDescript``, ``approveLimit``,
 Only the published fields are taken, nothing is added:
 
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
-  is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
+  is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）"); the
+  platform's role tags lose their hash marks ("#申请人#中华人民共和国居民身份证" gives
+  "申请人中华人民共和国居民身份证");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
   stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图"
   or "详见办事流程" is no step: the chart is an image);
@@ -79,6 +81,7 @@ _NO_LIMIT = re.compile(r"^无法定(?:办结)?(?:时间|时限)。?$")     # not
 _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
+_ROLE_TAG = re.compile(r"#([^#\s]{1,6})#")                   # "#申请人#…": the platform's role placeholder
 _SEE_CHART = re.compile(r"^(?:具体)?(?:详见|见|依|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
 
 
@@ -142,7 +145,7 @@ def guide_fields(detail: dict) -> dict:
         title = re.sub(r"\s+", " ", clean(m.get("materialTitle") or m.get("standardMaterialsName")))
         if not title:
             continue
-        title = title.replace(";", "，").replace("；", "，")
+        title = _ROLE_TAG.sub(r"\1", title.replace(";", "，").replace("；", "，"))
         must = clean(m.get("isMust"))
         materials.append(title + (f"（{must}）" if must and must != "必要" else ""))
     steps = []

@@ -170,5 +170,12 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
                                     "processDescript": "依流程图"})
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
     assert extract.guide_fields({"processDescript": "具体见流程图"})["steps"] == ""
+
+
+def test_role_tags_lose_their_hash_marks():
+    fields = extract.guide_fields({"materialList": [
+        {"materialTitle": "#申请人#中华人民共和国居民身份证", "isMust": "必要"},
+        {"materialTitle": "#被委托人#中华人民共和国居民身份证", "isMust": "非必要"}]})
+    assert fields["materials"] == "申请人中华人民共和国居民身份证;被委托人中华人民共和国居民身份证（非必要）"
     tabs = extract.guide_fields({"processDescript": "1.个人申请\t      本人申请\n2.审核\t   财政部门"})
     assert tabs["steps"] == "个人申请 本人申请;审核 财政部门"
