@@ -18,7 +18,8 @@ Only the published fields are taken, nothing is added:
   "申请人中华人民共和国居民身份证");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
   stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图"
-  or "详见办事流程" is no step: the chart is an image);
+  or "详见办事流程" is no step: the chart is an image; nor is a line that only says which laws
+  the procedure was made under, "根据《…》…的相关规定制定。");
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -83,6 +84,7 @@ _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
 _ROLE_TAG = re.compile(r"#([^#\s]{1,6})#")                   # "#申请人#…": the platform's role placeholder
 _SEE_CHART = re.compile(r"^(?:具体)?(?:详见|见|依|参照|参见).*流程图?。?$")     # "see the flow (chart)": an image this file lacks
+_MADE_UNDER = re.compile(r"^根据.*(?:规定|办法|条例)制定。?$")    # "made under <laws>": where the procedure comes from
 
 
 class Snapshot:
@@ -153,7 +155,7 @@ def guide_fields(detail: dict) -> dict:
              for part in _INLINE_NUM.split(line)]
     for line in lines:
         line = re.sub(r"\s+", " ", _NUM.sub("", line)).strip().replace(";", "，").replace("；", "，")
-        if _meaningful(line) and not _SEE_CHART.match(line):
+        if _meaningful(line) and not _SEE_CHART.match(line) and not _MADE_UNDER.match(line):
             steps.append(line)
     basis = clean(detail.get("according"))
     basis = basis if _meaningful(basis) and len(basis) <= LEGAL_BASIS_MAX else ""
