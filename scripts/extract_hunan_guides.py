@@ -31,6 +31,10 @@ Only the published fields are taken, nothing is added:
 - legal_basis: ``according`` when it fits the catalogue's 3,000 characters (a placeholder such
   as "无" or "待补充" is none).
 
+Every field loses an ASCII double quote at either end: the platform's spreadsheet export
+leaves some ``according`` and ``processDescript`` texts wrapped in '"…"' (or ending in a
+lone '"').
+
 A guide is written for every Hunan item whose name equals a bundled item's name (or
 the bracketed qualifier of one, as kiosk/guides.py matches). Two normalisations: a Hunan
 name ending in "（县级权限）" (the county-level variant of an item that also exists at
@@ -113,7 +117,8 @@ def clean(value) -> str:
     text = html.unescape(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"(?i)<\s*br\s*/?\s*>|</?\s*(?:p|div|li|tr)\b[^>]*>", "\n", text)
     text = _TAG.sub("", text).replace("\u00a0", " ").replace("\u3000", " ")
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+    text = "\n".join(line.strip() for line in text.split("\n")).strip()
+    return text.strip('"').strip()      # the platform's spreadsheet export leaves '"…"' around some fields
 
 
 def _meaningful(text: str) -> bool:

@@ -181,3 +181,10 @@ def test_role_tags_lose_their_hash_marks():
     assert fields["materials"] == "申请人中华人民共和国居民身份证;被委托人中华人民共和国居民身份证（非必要）"
     tabs = extract.guide_fields({"processDescript": "1.个人申请\t      本人申请\n2.审核\t   财政部门"})
     assert tabs["steps"] == "个人申请 本人申请;审核 财政部门"
+
+
+def test_export_quotes_around_a_field_are_dropped():
+    fields = extract.guide_fields({"according": '"1.《中华人民共和国发票管理办法》第十六条 禁止非法代开发票。"',
+                                   "processDescript": '1.受理\n2.归档\n将资料进行归档。"'})
+    assert fields["legal_basis"] == "1.《中华人民共和国发票管理办法》第十六条 禁止非法代开发票。"
+    assert fields["steps"] == "受理;归档;将资料进行归档。"
