@@ -17,7 +17,8 @@ Only the published fields are taken, nothing is added:
   platform's role tags lose their hash marks ("#申请人#中华人民共和国居民身份证" gives
   "申请人中华人民共和国居民身份证");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图", "依照流程图办理"
+  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图",
+  "依照流程图办理", "按流程图办理", "如图"
   or "详见办事流程" is no step: the chart is an image; nor is a line that only says which laws
   the procedure was made under, "根据《…》…的相关规定制定。");
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
@@ -87,7 +88,7 @@ _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
 _ROLE_TAG = re.compile(r"#([^#\s]{1,6})#")                   # "#申请人#…": the platform's role placeholder
-_SEE_CHART = re.compile(r"^(?:具体)?(?:详见|见|依|参照|参见).*流程图?(?:办理)?。?$")     # "see the flow (chart)": an image this file lacks
+_SEE_CHART = re.compile(r"^(?:(?:具体)?(?:详见|见|依|按|参照|参见).*流程图?(?:办理)?|如图)。?$")     # "see the flow (chart)": an image this file lacks
 _MADE_UNDER = re.compile(r"^根据.*(?:规定|办法|条例)制定。?$")    # "made under <laws>": where the procedure comes from
 
 

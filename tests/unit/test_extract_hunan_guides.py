@@ -171,6 +171,8 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
     assert extract.guide_fields({"processDescript": "具体见流程图"})["steps"] == ""
     assert extract.guide_fields({"processDescript": "依照流程图办理"})["steps"] == ""
+    assert extract.guide_fields({"processDescript": "按流程图办理"})["steps"] == ""
+    assert extract.guide_fields({"processDescript": "如图"})["steps"] == ""
     made_under = "根据《促进个体工商户发展条例》、《湖南省行政程序规定》（湖南省人民政府令第222号）的相关规定制定。"
     assert extract.guide_fields({"processDescript": made_under})["steps"] == ""
 
