@@ -191,3 +191,18 @@ def test_export_quotes_around_a_field_are_dropped():
                                    "processDescript": '1.受理\n2.归档\n将资料进行归档。"'})
     assert fields["legal_basis"] == "1.《中华人民共和国发票管理办法》第十六条 禁止非法代开发票。"
     assert fields["steps"] == "受理;归档;将资料进行归档。"
+
+
+def test_every_reviewed_name_pair_gives_a_bundled_row_that_names_the_hunan_item():
+    """GIVEN the bundled name map WHEN read THEN each pair names a bundled catalogue item, gives a
+    reason, maps one Hunan item to one bundled item, and the bundled guide row under that name says
+    which Hunan item it was copied from."""
+    with extract.NAMES.open(encoding="utf-8", newline="") as fh:
+        pairs = list(csv.DictReader(fh))
+    bundled = extract.bundled_names()
+    with (extract.NAMES.parent / "guides-hunan.csv").open(encoding="utf-8", newline="") as fh:
+        sources = {row["name"]: row["source"] for row in csv.DictReader(fh)}
+    assert len({p["hunan_name"] for p in pairs}) == len({p["bundled_name"] for p in pairs}) == len(pairs)
+    for pair in pairs:
+        assert pair["bundled_name"] in bundled and pair["why"].strip()
+        assert f"“{pair['hunan_name']}”" in sources[pair["bundled_name"]]
