@@ -91,6 +91,8 @@ def test_days_only_when_the_platform_does_not_name_another_unit():
     assert charged["fee"] == "护照 120元/证"
     inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
     assert inline["steps"] == "申请。;受理。;办结。"
+    for pointer in ("具体见流程图", "详见流程说明", "详见办理流程图。"):   # a pointer to a chart or text not copied
+        assert extract.guide_fields({"processDescript": pointer})["steps"] == ""
 
 
 def test_rows_fill_the_bundled_items_through_the_catalogue_rules(tmp_path, bundled):
