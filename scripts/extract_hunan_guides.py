@@ -15,8 +15,8 @@ Only the published fields are taken, nothing is added:
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
   is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped; a lone "详见办理流程图" / "具体见流程图" / "详见流程说明" is no step: it points
-  to a chart or text this file lacks);
+  stripped; a line that only points to the chart, such as "详见办理流程图", "依照流程图" or
+  "办理流程请参考附图（流程图）", is no step: the chart is not in this file);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -64,7 +64,8 @@ _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
 _PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?日")
 _COUNTY = "（县级权限）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
-_SEE_CHART = re.compile(r"^(?:具体)?(?:详见|见|参照|参见).*流程(?:图|说明)。?$")  # "see the chart": not in this file
+_SEE_CHART = re.compile(  # a line that only says "see / follow the chart": the chart is not in this file
+    r"^[^。；;]{0,12}(?:见|参照|参见|参考|依照|按照)[^。；;]{0,8}流程(?:图|说明)[）)]?。?$")
 
 
 class Snapshot:
