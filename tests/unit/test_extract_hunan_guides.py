@@ -91,7 +91,8 @@ def test_days_only_when_the_platform_does_not_name_another_unit():
     assert charged["fee"] == "护照 120元/证"
     inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
     assert inline["steps"] == "申请。;受理。;办结。"
-    for pointer in ("具体见流程图", "详见流程说明", "详见办理流程图。", "依照流程图", "办理流程请参考附图（流程图）"):
+    for pointer in ("具体见流程图", "详见流程说明", "详见办理流程图。", "依照流程图", "办理流程请参考附图（流程图）",
+                    "参照流程图办理", "根据流程图办理", "按流程图办理"):
         assert extract.guide_fields({"processDescript": pointer})["steps"] == ""   # points to a chart not copied
     real = extract.guide_fields({"processDescript": "参照流程图和受理条件由派出所受理。"})
     assert real["steps"] == "参照流程图和受理条件由派出所受理。"
