@@ -94,6 +94,7 @@ def clean(value) -> str:
     text = html.unescape(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"(?i)<\s*br\s*/?\s*>|</?\s*(?:p|div|li|tr)\b[^>]*>", "\n", text)
     text = _TAG.sub("", text).replace("\u00a0", " ").replace("\u3000", " ")
+    text = re.sub(r"[ \t]*\t[ \t]*", " ", text)     # tab-separated columns: the catalogue refuses tabs
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
