@@ -15,7 +15,8 @@ Only the published fields are taken, nothing is added:
 - materials: each ``materialTitle`` in the platform's order; a material whose ``isMust``
   is not "必要" gets that word in brackets after its title ("（非必要）", "（容缺后补）");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped; a lone "详见办理流程图" is no step: the chart is an image);
+  stripped; a line that only points to the chart, such as "详见办理流程图", "依照流程图",
+  "按流程图办理" or "办理流程请参考附图（流程图）", is no step: the chart is not in this file);
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -63,7 +64,8 @@ _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
 _PLAIN_DAYS = re.compile(r"\d+\s*(?:个)?日")
 _COUNTY = "（县级权限）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
-_SEE_CHART = re.compile(r"^(?:详见|见|参照|参见).*流程图。?$")     # "see the flow chart": an image this file lacks
+_SEE_CHART = re.compile(  # a line that only says "see / follow the chart": the chart is not in this file
+    r"^[^。；;]{0,12}(?:见|参照|参见|参考|依照|按照|根据|按)[^。；;]{0,8}流程(?:图|说明)[）)]?(?:办理)?。?$")
 
 
 class Snapshot:
@@ -92,6 +94,7 @@ def clean(value) -> str:
     text = html.unescape(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"(?i)<\s*br\s*/?\s*>|</?\s*(?:p|div|li|tr)\b[^>]*>", "\n", text)
     text = _TAG.sub("", text).replace("\u00a0", " ").replace("\u3000", " ")
+    text = re.sub(r"[ \t]*\t[ \t]*", " ", text)     # tab-separated columns: the catalogue refuses tabs
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 

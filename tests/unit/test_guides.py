@@ -48,7 +48,7 @@ def test_full_guide_needs_materials_and_steps_or_a_limit():
 def test_bundled_guide_files_carry_their_source():
     rows = [r for p in sorted(guides.GUIDES_DIR.glob("guides-*.csv"))
             for r in csv.DictReader(p.open(encoding="utf-8"))]
-    assert len(rows) >= 76
+    assert len(rows) >= 73
     for row in rows:
         assert row["name"] and row["materials"] and (row["steps"] or row["promised_days"])
         assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
@@ -73,6 +73,24 @@ def test_bundled_hunan_guide_fills_a_same_name_item_and_names_the_province():
     assert card.steps == ("受理", "审核", "办结") and card.promised_days == 30 and card.legal_days == 60
     assert card.fee == "不收费" and card.has_full_guide
     assert "办事指南：湖南政务服务网 湖南省人力资源和社会保障厅" in card.source
+
+
+def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis():
+    path = guides.GUIDES_DIR / "guides-hunan-legal.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) >= 73
+    cat = catalogue.load()
+    for row in rows:
+        filled = [i for i in cat.items if row["name"] in (i.name, guides._inner(i.name))]
+        assert filled, row["name"]                   # no row is written for an item the catalogue lacks
+        for item in filled:
+            assert item.has_full_guide, item.id
+            assert row["source"] in item.source      # the item names the Hunan page and file
+    junction = cat.by_id["SI-0862"]                  # 在公路增设或改造平面交叉道口审批 (a Sichuan row: name only)
+    assert junction.materials[0] == "施工方案、安全保障措施及处置施工险情和意外事故的应急方案"
+    assert (junction.promised_days, junction.legal_days, junction.fee) == (13, 20, "不收费")
+    assert junction.legal_basis.startswith("《公路安全保护条例》")
+    assert "办事指南：湖南政务服务网 湖南省交通运输厅" in junction.source
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
