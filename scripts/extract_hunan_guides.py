@@ -17,10 +17,10 @@ Only the published fields are taken, nothing is added:
   platform's role tags lose their hash marks ("#申请人#中华人民共和国居民身份证" gives
   "申请人中华人民共和国居民身份证");
 - steps: the lines of ``processDescript`` (leading numbering such as "1、" or "（一）"
-  stripped, runs of spaces and tabs made one space; a lone "详见办理流程图", "具体见流程图", "依流程图",
-  "依照流程图办理", "按流程图办理", "如图"
-  or "详见办事流程" is no step: the chart is an image; nor is a line that only says which laws
-  the procedure was made under, "根据《…》…的相关规定制定。");
+  stripped, runs of spaces and tabs made one space; a line that only points to the chart, such as
+  "详见办理流程图", "具体见流程图", "依流程图", "依照流程图", "按流程图办理", "如图",
+  "详见办事流程" or "办理流程请参考附图（流程图）", is no step: the chart is an image not in this file;
+  nor is a line that only says which laws the procedure was made under, "根据《…》…的相关规定制定。");
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -88,7 +88,9 @@ _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line
 _ROLE_TAG = re.compile(r"#([^#\s]{1,6})#")                   # "#申请人#…": the platform's role placeholder
-_SEE_CHART = re.compile(r"^(?:(?:具体)?(?:详见|见|依|按|参照|参见).*流程图?(?:办理)?|如图)。?$")     # "see the flow (chart)": an image this file lacks
+_SEE_CHART = re.compile(  # a line that only says "see / follow the chart": the chart is not in this file
+    r"^(?:(?:具体)?(?:详见|见|依|按|参照|参见).*流程图?(?:办理)?|如图)。?$"
+    r"|^[^。；;]{0,12}(?:见|参照|参见|参考|依照|按照|根据|按)[^。；;]{0,8}流程(?:图|说明)[）)]?(?:办理)?。?$")
 _MADE_UNDER = re.compile(r"^根据.*(?:规定|办法|条例)制定。?$")    # "made under <laws>": where the procedure comes from
 
 
@@ -118,6 +120,7 @@ def clean(value) -> str:
     text = html.unescape(str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"(?i)<\s*br\s*/?\s*>|</?\s*(?:p|div|li|tr)\b[^>]*>", "\n", text)
     text = _TAG.sub("", text).replace("\u00a0", " ").replace("\u3000", " ")
+    text = re.sub(r"[ \t]*\t[ \t]*", " ", text)     # tab-separated columns: the catalogue refuses tabs
     text = "\n".join(line.strip() for line in text.split("\n")).strip()
     return text.strip('"').strip()      # the platform's spreadsheet export leaves '"…"' around some fields
 

@@ -83,6 +83,25 @@ def console_page(tmp_path, hub, name: str, password: str, shown: str, strict: bo
         pw.stop()
 
 
+# The console keeps its RTCPeerConnection private; the rig notes each one so that a failing
+# test can say what the helper's browser received (KEEP_PEERS, RECEIVE_STATS).
+KEEP_PEERS = """(() => { const Orig = window.RTCPeerConnection; if (!Orig) return;
+  window.__rigPeers = [];
+  window.RTCPeerConnection = function (...args) { const pc = new Orig(...args);
+    window.__rigPeers.push(pc); return pc; };
+  window.RTCPeerConnection.prototype = Orig.prototype; })();"""
+RECEIVE_STATS = """async () => { const out = [];
+  for (const pc of (window.__rigPeers || []).slice(-1)) {
+    const stats = await pc.getStats();
+    stats.forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') out.push({
+      mid: r.mid, w: r.frameWidth, received: r.framesReceived, decoded: r.framesDecoded,
+      dropped: r.framesDropped, keyframes: r.keyFramesDecoded, lost: r.packetsLost,
+      nack: r.nackCount, pli: r.pliCount, freezes: r.freezeCount,
+      frozen_s: r.totalFreezesDuration, state: pc.connectionState }); });
+  }
+  return out; }"""
+
+
 def need_browser() -> None:
     """Chromium and Playwright's client come with the README's set-up: missing, the test fails
     (a skip would hide the console's tests on a machine that was set up wrong)."""
@@ -130,12 +149,21 @@ class Rig:
         self.context = self.pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, bypass_csp=True,
             args=FLAGS, env=env, viewport={"width": 1280, "height": 900})
+        self.context.add_init_script(KEEP_PEERS)   # diagnostics only: receive_stats() on a failure
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.frames = RemoteFrames()
         self.local_frames: deque = deque(maxlen=1)
         self.kiosk = None
         if kiosk:
             self._start_kiosk()
+
+    def receive_stats(self) -> list[dict]:
+        """The helper page's inbound video streams as WebRTC reports them (decoded frames, loss,
+        NACK/PLI, freezes): for a failing test's message, never asserted on."""
+        try:
+            return self.page.evaluate(RECEIVE_STATS)
+        except Exception as exc:  # noqa: BLE001 - a diagnosis must not hide the failure
+            return [{"error": type(exc).__name__}]
 
     def _start_kiosk(self) -> None:
         from drivers.camera import make_camera

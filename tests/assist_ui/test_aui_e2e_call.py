@@ -67,6 +67,13 @@ def start_call(ui) -> None:
                   and scr.local is not None, 15)
 
 
+def screen_sent(ui) -> int | None:
+    """Frames the kiosk's screen track has handed to its encoder in this call (diagnostics)."""
+    peer = getattr(ui.service, "peer", None)
+    track = getattr(peer, "screen_track", None)
+    return getattr(track, "sent", None)
+
+
 def helper_sees(ui, name: str, timeout: float = 15.0) -> tuple[float, np.ndarray]:
     """Waits until the helper's view of the kiosk screen matches the kiosk's own screenshot;
     returns the last difference and the kiosk screen (small)."""
@@ -91,7 +98,8 @@ def helper_sees(ui, name: str, timeout: float = 15.0) -> tuple[float, np.ndarray
                                  f"best mean difference {best}; capture running {cap.running}, "
                                  f"reads {cap.reads}, last {time.monotonic() - cap._last:.1f} s ago, "
                                  f"dirty {cap._dirty}, catch-up {cap._catch_up}, "
-                                 f"seen size {seen and seen[1]}")
+                                 f"seen size {seen and seen[1]}; the helper's browser received "
+                                 f"{ui.rig.receive_stats()}; screen frames sent {screen_sent(ui)}")
 
 
 def test_kiosk_screen_moves_and_helper_sees_it_live(call_ui):

@@ -93,6 +93,13 @@ def test_days_only_when_the_platform_does_not_name_another_unit():
     assert lines["fee"] == "考试费 1.汽车510元； 2.摩托车170元。"
     inline = extract.guide_fields({"processDescript": "1.申请。 2.受理。 3.办结。"})
     assert inline["steps"] == "申请。;受理。;办结。"
+    for pointer in ("具体见流程图", "详见流程说明", "详见办理流程图。", "依照流程图", "办理流程请参考附图（流程图）",
+                    "参照流程图办理", "根据流程图办理", "按流程图办理"):
+        assert extract.guide_fields({"processDescript": pointer})["steps"] == ""   # points to a chart not copied
+    tabbed = extract.guide_fields({"processDescript": "1\t申请\t       某服务机构\t\n2\t拨付\t某部门"})
+    assert tabbed["steps"] == "1 申请 某服务机构;2 拨付 某部门"      # columns kept apart, no tab left
+    real = extract.guide_fields({"processDescript": "参照流程图和受理条件由派出所受理。"})
+    assert real["steps"] == "参照流程图和受理条件由派出所受理。"
 
 
 def test_rows_fill_the_bundled_items_through_the_catalogue_rules(tmp_path, bundled):

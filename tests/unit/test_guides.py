@@ -48,7 +48,7 @@ def test_full_guide_needs_materials_and_steps_or_a_limit():
 def test_bundled_guide_files_carry_their_source():
     rows = [r for p in sorted(guides.GUIDES_DIR.glob("guides-*.csv"))
             for r in csv.DictReader(p.open(encoding="utf-8"))]
-    assert len(rows) >= 76
+    assert len(rows) >= 73
     for row in rows:
         assert row["name"] and row["materials"] and (row["steps"] or row["promised_days"])
         assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
@@ -84,6 +84,24 @@ def test_bundled_hunan_guide_under_a_reviewed_other_name_names_the_hunan_item():
     assert pension.legal_basis.startswith("1.《中华人民共和国社会保险法》第二十一条")
     disability = cat.by_id["SI-0696"]                # 残疾人证新办: same name, no other name given
     assert disability.promised_days == 22 and "湖南省统一事项，" in disability.source
+
+
+def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis():
+    path = guides.GUIDES_DIR / "guides-hunan-legal.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) >= 73
+    cat = catalogue.load()
+    for row in rows:
+        filled = [i for i in cat.items if row["name"] in (i.name, guides._inner(i.name))]
+        assert filled, row["name"]                   # no row is written for an item the catalogue lacks
+        for item in filled:
+            assert item.has_full_guide, item.id
+            assert row["source"] in item.source      # the item names the Hunan page and file
+    junction = cat.by_id["SI-0862"]                  # 在公路增设或改造平面交叉道口审批 (a Sichuan row: name only)
+    assert junction.materials[0] == "施工方案、安全保障措施及处置施工险情和意外事故的应急方案"
+    assert (junction.promised_days, junction.legal_days, junction.fee) == (13, 20, "不收费")
+    assert junction.legal_basis.startswith("《公路安全保护条例》")
+    assert "办事指南：湖南政务服务网 湖南省交通运输厅" in junction.source
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
