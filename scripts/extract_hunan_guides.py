@@ -25,7 +25,7 @@ Only the published fields are taken, nothing is added:
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
   自然日, 日历日, 个月, 小时 or of plain "N日"/"N天" (N in figures or 三十) without 工作日, or that says there is no
-  legal limit ("无法定办结时间"), leaves the field empty);
+  legal limit ("无法定办结时间", "无法定期限"), leaves the field empty);
 - fee: "不收费" when ``isCharge`` is "否"; when it is "是", each ``chargeList`` entry as
   "<feename> <feestand>" (e.g. "护照 120元/证"; line breaks become spaces), nothing if the list
   is empty;
@@ -83,7 +83,7 @@ _NUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）.、�
 _QUALIFIER = re.compile(r"（([^（）]*(?:（[^（）]*）[^（）]*)*)）$")
 _OTHER_UNIT = re.compile(r"自然日|日历日|个月|小时")
 _PLAIN_DAYS = re.compile(r"[\d一二三四五六七八九十百]+\s*(?:个)?[日天]")
-_NO_LIMIT = re.compile(r"^无法定(?:办结)?(?:时间|时限)。?$")     # not "无法定办结时限说明" (no explanation)
+_NO_LIMIT = re.compile(r"^无法定(?:办结)?(?:时间|时限|期限)。?$")     # not "无法定办结时限说明" (no explanation)
 _COUNTY = "（县级权限）"
 _EXERCISED = "（县级行使）"
 _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。…" on one line

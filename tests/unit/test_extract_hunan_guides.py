@@ -173,6 +173,7 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
     assert (fields["legal_days"], fields["promised_days"], fields["steps"]) == ("", "", "")
     unexplained = extract.guide_fields({"approveLimit": "20", "approveLimitExplain": "无法定办结时限说明"})
     assert unexplained["legal_days"] == "20"          # "no explanation of the limit", not "no limit"
+    assert extract.guide_fields({"approveLimit": "30", "approveLimitExplain": "无法定期限"})["legal_days"] == ""
     cooling = extract.guide_fields({"approveLimit": "31", "approveLimitExplain": "从次日开始计算三十天冷静期",
                                     "processDescript": "依流程图"})
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
