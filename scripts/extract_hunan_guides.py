@@ -20,7 +20,8 @@ Only the published fields are taken, nothing is added:
   stripped, runs of spaces and tabs made one space; a line that only points to the chart, such as
   "详见办理流程图", "具体见流程图", "依流程图", "依照流程图", "按流程图办理", "如图",
   "详见办事流程" or "办理流程请参考附图（流程图）", is no step: the chart is an image not in this file;
-  nor is a line that only says which laws the procedure was made under, "根据《…》…的相关规定制定。");
+  so is "根据《…》有关规定，详见流程图"; nor is a line that only says which laws the procedure was made under,
+  "根据《…》…的相关规定制定。", or that says nothing, "无特殊说明", "根据实际情况进行办理");
 - legal_days / promised_days: ``approveLimit`` / ``commitmentLimit`` when they are a
   whole number and their explanation names no unit other than 工作日 (the national
   implementation-list standard counts both in working days; an explanation that speaks of
@@ -90,7 +91,9 @@ _INLINE_NUM = re.compile(r"\s+(?=\d+[.、．](?!\d))")      # "… 2.受理。�
 _ROLE_TAG = re.compile(r"#([^#\s]{1,6})#")                   # "#申请人#…": the platform's role placeholder
 _SEE_CHART = re.compile(  # a line that only says "see / follow the chart": the chart is not in this file
     r"^(?:(?:具体)?(?:详见|见|依|按|参照|参见).*流程图?(?:办理)?|如图)。?$"
-    r"|^[^。；;]{0,12}(?:见|参照|参见|参考|依照|按照|根据|按)[^。；;]{0,8}流程(?:图|说明)[）)]?(?:办理)?。?$")
+    r"|^[^。；;]{0,12}(?:见|参照|参见|参考|依照|按照|根据|按)[^。；;]{0,8}流程(?:图|说明)[）)]?(?:办理)?。?$"
+    r"|^根据[^。；;]*规定[，,](?:具体)?(?:详见|见)流程图。?$")
+_NO_STEP = re.compile(r"^(?:无特殊说明|根据实际情况(?:进行)?办理)。?$")     # "nothing special" / "as the case requires"
 _MADE_UNDER = re.compile(r"^根据.*(?:规定|办法|条例)制定。?$")    # "made under <laws>": where the procedure comes from
 
 
@@ -164,7 +167,7 @@ def guide_fields(detail: dict) -> dict:
              for part in _INLINE_NUM.split(line)]
     for line in lines:
         line = re.sub(r"\s+", " ", _NUM.sub("", line)).strip().replace(";", "，").replace("；", "，")
-        if _meaningful(line) and not _SEE_CHART.match(line) and not _MADE_UNDER.match(line):
+        if _meaningful(line) and not any(p.match(line) for p in (_SEE_CHART, _MADE_UNDER, _NO_STEP)):
             steps.append(line)
     basis = clean(detail.get("according"))
     basis = basis if _meaningful(basis) and len(basis) <= LEGAL_BASIS_MAX else ""

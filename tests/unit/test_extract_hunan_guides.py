@@ -179,6 +179,8 @@ def test_no_legal_limit_plain_days_and_see_the_flow_give_no_field():
     assert (cooling["legal_days"], cooling["steps"]) == ("", "")
     assert extract.guide_fields({"processDescript": "具体见流程图"})["steps"] == ""
     assert extract.guide_fields({"processDescript": "依照流程图办理"})["steps"] == ""
+    for says_nothing in ("根据《医疗机构校验管理办法》有关规定，详见流程图", "无特殊说明", "根据实际情况进行办理"):
+        assert extract.guide_fields({"processDescript": says_nothing})["steps"] == ""
     assert extract.guide_fields({"processDescript": "按流程图办理"})["steps"] == ""
     assert extract.guide_fields({"processDescript": "如图"})["steps"] == ""
     made_under = "根据《促进个体工商户发展条例》、《湖南省行政程序规定》（湖南省人民政府令第222号）的相关规定制定。"
