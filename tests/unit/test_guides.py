@@ -2,6 +2,7 @@
 """Guide fields (办理地点, 设定依据), the bundled public guides and same-name twins."""
 import csv
 import json
+import re
 
 import pytest
 
@@ -53,7 +54,8 @@ def test_bundled_guide_files_carry_their_source():
         assert row["name"] and row["materials"] and (row["steps"] or row["promised_days"])
         assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
                 or row["source"].startswith("湖南政务服务网 ") and "chuanshuozhongdeshen3-hub/hunan-gov-wiki-data@"
-                in row["source"]), row["source"]
+                in row["source"]
+                or re.search(r"https?://\S*gov\.cn/", row["source"])), row["source"]
 
 
 def test_bundled_catalogue_gains_the_guides_own_fields_win():
@@ -102,6 +104,29 @@ def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis
     assert (junction.promised_days, junction.legal_days, junction.fee) == (13, 20, "不收费")
     assert junction.legal_basis.startswith("《公路安全保护条例》")
     assert "办事指南：湖南政务服务网 湖南省交通运输厅" in junction.source
+
+
+def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
+    path = guides.GUIDES_DIR / "guides-official-pages.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) >= 2
+    cat = catalogue.load()
+    for row in rows:
+        assert not row["department"], row["name"]   # it fills the bundled item whatever its department
+        assert re.search(r"https?://\S+", row["source"]), row["source"]
+        assert "2026-12-05" in row["source"]         # the date the page was read
+        filled = [i for i in cat.items if row["name"] in (i.name, guides._inner(i.name))]
+        assert filled, row["name"]
+        for item in filled:
+            assert item.has_full_guide, item.id
+            assert row["source"] in item.source
+    card = cat.by_id["SI-0657"]                      # 社会保障卡挂失 (a Sichuan row: name only)
+    assert card.materials[2] == "居民身份证件 已关联电子证照,可免提交"
+    assert (card.promised_days, card.legal_days, card.fee) == (1, 1, "不收费")
+    assert "办事指南：江苏政务服务网 淮安市洪泽区人力资源和社会保障局" in card.source
+    lost_id = cat.by_id["SI-0134"]                   # 居民身份证挂失申报、丢失招领
+    assert lost_id.materials == ("居民户口簿",) and lost_id.steps[0].startswith("居民身份证挂失申报由本人提出申请")
+    assert "http://zge.gov.cn/" in lost_id.source
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
