@@ -109,7 +109,7 @@ def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis
 def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
     path = guides.GUIDES_DIR / "guides-official-pages.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert len(rows) >= 2
+    assert len(rows) >= 3
     cat = catalogue.load()
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
@@ -127,6 +127,9 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
     lost_id = cat.by_id["SI-0134"]                   # 居民身份证挂失申报、丢失招领
     assert lost_id.materials == ("居民户口簿",) and lost_id.steps[0].startswith("居民身份证挂失申报由本人提出申请")
     assert "http://zge.gov.cn/" in lost_id.source
+    check = cat.by_id["SI-0558"]                     # 养老保险定期待遇领取资格认证: 即时办结
+    assert check.promised_days == 0 and check.materials[-1] == "本人有效身份证件"
+    assert "乐至县" in check.source and check.has_full_guide
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
