@@ -13,12 +13,13 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
+from kivy.graphics.context import get_context
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk import i18n
+from kiosk import i18n, memory
 from kiosk.i18n import N_, _
 from kiosk.ui_bridge import UiBridge
 
@@ -106,6 +107,7 @@ class KioskApp(App):
         self.kiosk_mode = kiosk_mode
         self._tick_event = None
         self._notice_event = None
+        self._after_end = None          # the core's step after a session's end, run by _after_wipe
         self._error_handler = _SaneScreenOnError(self)
         self.screens = ScreenSet(None, {})        # the real set once built (screens/screen_set.py)
 
@@ -130,6 +132,12 @@ class KioskApp(App):
         self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase,
                      language=self._on_language)
         self.kiosk.session.on_wipe(self._wipe)
+        # the core's step after a session's end (kiosk.memory.release: collect, malloc_trim) runs
+        # once this app has let go too, the citizen's screens dropped, and with the GL deletes Kivy
+        # would do at the next frame done before the trim: a trim before them left 10-17 MB free
+        # in the heap until the next citizen's end (docs/memory.md)
+        self._after_end, self.kiosk.session.after_end = self.kiosk.session.after_end, None
+        memory.free_natively_before_trim(get_context().gl_dealloc)
         self.theme.apply(self.ui.large_text)
         Window.bind(on_touch_down=self._on_any_touch)
         if self.kiosk_mode:
@@ -268,7 +276,15 @@ class KioskApp(App):
         self.root.notice = ""
         self._sync_voice()
         # the screens this citizen needed beyond the five every citizen meets go once home shows
-        Clock.schedule_once(lambda _dt: self.screens.drop_unused())
+        Clock.schedule_once(self._after_wipe)
+
+    def _after_wipe(self, _dt=None) -> None:
+        self.screens.drop_unused()
+        if self._after_end is not None:
+            try:
+                self._after_end()
+            except Exception:
+                log.exception("the session's after-end step failed")
 
     def _release_keyboards(self) -> None:
         for typing in ("search", "ask", "order", "order_lookup"):
