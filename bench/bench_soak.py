@@ -216,6 +216,8 @@ class Driver:
 
 def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
     """The app on the core ``make_core(config, clock)`` makes (default: the catalogue alone)."""
+    from ehall_kiosk.main import kivy_environment
+    kivy_environment()                  # as the kiosk starts: its Kivy settings (image providers)
     os.environ["KIVY_NO_ARGS"] = "1"
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_NO_FILELOG"] = "1"
