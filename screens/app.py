@@ -108,6 +108,7 @@ class KioskApp(App):
         self._tick_event = None
         self._notice_event = None
         self._after_end = None          # the core's step after a session's end, run by _after_wipe
+        self._after_end_pending = False
         self._error_handler = _SaneScreenOnError(self)
         self.screens = ScreenSet(None, {})        # the real set once built (screens/screen_set.py)
 
@@ -133,9 +134,9 @@ class KioskApp(App):
                      language=self._on_language)
         self.kiosk.session.on_wipe(self._wipe)
         # the core's step after a session's end (kiosk.memory.release: collect, malloc_trim) runs
-        # once this app has let go too, the citizen's screens dropped, and with the GL deletes Kivy
-        # would do at the next frame done before the trim: a trim before them left 10-17 MB free
-        # in the heap until the next citizen's end (docs/memory.md)
+        # once this app has let go too: the citizen's screens dropped, home drawn, and the GL
+        # deletes Kivy would do at the next frame done before the trim (a trim before them left
+        # 10-17 MB free in the heap until the next citizen's end, docs/memory.md)
         self._after_end, self.kiosk.session.after_end = self.kiosk.session.after_end, None
         memory.free_natively_before_trim(get_context().gl_dealloc)
         self.theme.apply(self.ui.large_text)
@@ -280,11 +281,21 @@ class KioskApp(App):
 
     def _after_wipe(self, _dt=None) -> None:
         self.screens.drop_unused()
-        if self._after_end is not None:
-            try:
-                self._after_end()
-            except Exception:
-                log.exception("the session's after-end step failed")
+        if self._after_end is not None and not self._after_end_pending:
+            # once the home screen has been drawn: the frame's own temporaries are freed by then
+            # (a trim before that frame left ~2-3 MB in malloc's heap, docs/memory.md)
+            from kivy.core.window import Window
+            self._after_end_pending = True
+            Window.bind(on_flip=self._after_end_drawn)
+            Window.canvas.ask_update()         # a frame is drawn even if nothing else changed
+
+    def _after_end_drawn(self, window, *_args) -> None:
+        window.unbind(on_flip=self._after_end_drawn)
+        self._after_end_pending = False
+        try:
+            self._after_end()
+        except Exception:
+            log.exception("the session's after-end step failed")
 
     def _release_keyboards(self) -> None:
         for typing in ("search", "ask", "order", "order_lookup"):

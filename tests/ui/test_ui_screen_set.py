@@ -45,14 +45,16 @@ def test_a_screen_is_built_when_needed_and_dropped_with_the_session(ui):
 
 def test_memory_is_given_back_once_the_citizens_screens_are_gone(ui, monkeypatch):
     """The trim at a session's end (kiosk/memory.py) runs after the app has dropped the session's
-    screens and done Kivy's pending GL deletes, not before (docs/memory.md: a trim before them left
-    10-17 MB in malloc's heap); once per session, with the core's own step taken over by the app."""
+    screens, drawn home and done Kivy's pending GL deletes, not before (docs/memory.md: a trim before
+    them left 10-17 MB in malloc's heap); once per session, with the core's own step taken over by
+    the app."""
     from kivy.graphics.context import get_context
 
     from kiosk import memory
 
     built_at_trim = []
-    monkeypatch.setattr(memory, "_TRIM", lambda pad: built_at_trim.append(sorted(ui.app.screens.built_names())))
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: built_at_trim.append(
+        sorted(ui.app.screens.built_names()) if ui.app.manager.current == "home" else "not home"))
     assert ui.kiosk.session.after_end is None            # the app runs it (its _after_wipe)
     assert get_context().gl_dealloc in memory._NATIVE_FREES
     for citizen in range(3):
