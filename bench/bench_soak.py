@@ -2,7 +2,7 @@
 """Soak: memory over a day of citizens (issue 18).
 
 Run:  nice .venv/bin/python bench/bench_soak.py [--sessions 300] [--every 50] [--tracemalloc]
-          [--identity-every 4] [--print-every 3] [--qr-every 4] [--web-every 4]
+          [--identity-every 4] [--print-every 3] [--qr-every 4] [--web-every 4] [--call-every 4]
 
 One kiosk process (this one), the real UI on software GL (SDL offscreen), the bundled catalogue,
 taps through Kivy's input path (the UI tests' way). Each session is a citizen's mixed journey:
@@ -13,6 +13,8 @@ taps through Kivy's input path (the UI tests' way). Each session is a citizen's 
   - with --qr-every N: 手机继续办理 (the item's QR code) and 返回, where the item has one
   - with --web-every N: 网上办事 instead of the item, the local portal's page in Chromium (helper
     processes: their PSS is printed apart, never in the RSS); the core is then the terminal's wiring
+  - with --call-every N: 呼叫帮办 instead of the item, a video call with a helper on a local hub
+    (the hub and the helper's Chromium in a process of their own), then 挂断
   - with --identity-every / --print-every: see bench/soak_rig.py
 and every session ends as it does in the hall: the citizen walks away, the countdown shows, and
 either it runs out (even sessions) or they tap 结束办理 (odd ones): the session's wipe runs each time.
@@ -38,7 +40,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
-import functools
 import gc
 import os
 import shutil
@@ -50,6 +51,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from soak_rig import Devices
+
+from soak_driver import Driver  # noqa: E402  (bench/ is on the path: this file's folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -126,96 +129,6 @@ class FakeClock:
 
     def __call__(self):
         return self.now
-
-
-@functools.cache
-def touch_class():
-    """The class of a touch at window pixel (x, y) on Kivy's input path: Kivy's ``UnitTestTouch`` (kivy/tests/common.py,
-    Kivy 2.3, MIT licence, (c) Kivy Team and other contributors), copied here because importing
-    ``kivy.tests.common`` loads pytest and unittest into the measured process, which the kiosk never does."""
-    from kivy.base import EventLoop
-    from kivy.input.motionevent import MotionEvent
-
-    class UnitTestTouch(MotionEvent):
-        def __init__(self, x, y):
-            self.eventloop = EventLoop
-            win = EventLoop.window
-            super().__init__(type(self).__name__, 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
-                             is_touch=True, type_id="touch")
-            self.profile = ["pos"]
-
-        def touch_down(self, *args):
-            self.eventloop.post_dispatch_input("begin", self)
-
-        def touch_up(self, *args):
-            self.eventloop.post_dispatch_input("end", self)
-
-        def depack(self, args):
-            self.sx, self.sy = args["x"], args["y"]
-            super().depack(args)
-
-    return UnitTestTouch
-
-
-class Driver:
-    """The UI tests' taps (tests/ui/conftest.py), kept here so the bench stands alone."""
-
-    def __init__(self, app, window, kiosk, clock):
-        self.app, self.window, self.kiosk, self.clock = app, window, kiosk, clock
-
-    @property
-    def screen(self):
-        return self.app.manager.current_screen
-
-    def frames(self, n=2):
-        from kivy.base import EventLoop
-        for _ in range(n):
-            EventLoop.idle()
-
-    def tap_xy(self, x, y):
-        t = touch_class()(x, y)
-        t.touch_down()
-        self.frames(1)
-        t.touch_up()
-        self.frames(2)
-
-    def tap(self, widget):
-        assert widget.get_root_window() is not None, f"{widget} is not on the window"
-        self.tap_xy(*widget.to_window(*widget.center))
-
-    def button(self, root, text):
-        from kivy.uix.button import Button
-        found = [w for w in root.walk(restrict=True) if isinstance(w, Button) and w.text == text
-                 and w.get_root_window() is not None]
-        assert found, f"no button {text!r}"
-        return found[0]
-
-    def tap_key(self, caption):
-        from screens.widgets import KioskKeyboard
-        vk = next(w for w in self.window.children if isinstance(w, KioskKeyboard))
-        layout = vk.available_layouts[vk.layout]
-        for line in range(1, layout["rows"] + 1):
-            keys = layout[f"{vk.layout_mode}_{line}"]
-            for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
-                if key[0] == caption:
-                    self.tap_xy(*vk.to_parent(pos[0] + size[0] / 2, pos[1] + size[1] / 2))
-                    return
-        raise AssertionError(f"no key {caption!r}")
-
-    def idle_for(self, seconds):
-        self.clock.now += seconds
-        self.app._tick(0)
-        self.frames(2)
-
-    def until(self, pred, timeout: float) -> None:
-        end = time.monotonic() + timeout
-        while not pred():
-            if time.monotonic() > end:
-                raise SystemExit(f"soak: timed out on {self.current()}")
-            self.frames(1)
-
-    def current(self) -> str:
-        return self.app.manager.current
 
 
 def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
@@ -305,7 +218,7 @@ def _item_journey(d: Driver, n: int, home, print_every: int, qr_every: int) -> N
 
 
 def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int = 0,
-            print_every: int = 0, qr_every: int = 0, web_every: int = 0) -> None:
+            print_every: int = 0, qr_every: int = 0, web_every: int = 0, call_every: int = 0) -> None:
     """One citizen (see the module's docstring); every session ends with the wipe."""
     if rig is not None and identity_every and n % identity_every == 2:
         rig.identify(d)                  # identified first; 继续办理 leads back home, the banner shows
@@ -322,8 +235,11 @@ def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int
         assert d.current() == "home", d.current()
         home = d.screen
     web_visit = rig is not None and rig.web is not None and web_every and n % web_every == 3
+    call = rig is not None and rig.assist is not None and call_every and n % call_every == 1
     if web_visit:
         rig.web.visit(d)                 # 网上办事: the portal's page in Chromium, drawn on the kiosk
+    elif call:
+        rig.assist.call(d)               # 呼叫帮办: a video call with the helper, then 挂断
     else:
         _item_journey(d, n, home, print_every, qr_every)
         if d.current() == "item":
@@ -331,8 +247,9 @@ def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int
     if d.kiosk.session.confirm_home:     # 首页 with an identity asks first: 继续办理 / 结束并清除
         d.kiosk.session.end("finished")
         d.frames(3)
-    assert web_visit or d.current() == "home", d.current()
-    if large and not web_visit and d.kiosk.session.ended_count == ended_before:
+    away = web_visit or call             # not back home by a tap: the session's end brings it there
+    assert away or d.current() == "home", d.current()
+    if large and not away and d.kiosk.session.ended_count == ended_before:
         d.tap(d.screen.ids.tile_large)
     if d.kiosk.session.ended_count > ended_before:
         return                           # 结束并清除 ended it already
@@ -423,6 +340,8 @@ def main() -> None:
                     help="every Nth session prints the item's guide on a TCP receipt printer (0: none)")
     ap.add_argument("--qr-every", type=int, default=0,
                     help="every Nth session shows the item's QR code (手机继续办理) where it has one (0: none)")
+    ap.add_argument("--call-every", type=int, default=0,
+                    help="every Nth session is a video call (呼叫帮办) with a helper on a local hub (0: none)")
     ap.add_argument("--web-every", type=int, default=0,
                     help="every Nth session is 网上办事: the local portal in Chromium (the terminal's wiring; 0: none)")
     args = ap.parse_args()
@@ -436,13 +355,14 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()
     try:
-        from soak_rig import Devices, Web, children
+        from soak_rig import Assist, Devices, Web, children
         web = Web(ROOT) if args.web_every else None
         d = build(cache, freeze=not args.no_freeze, make_core=web.make_core if web else None)
         if web is not None:
             web.ready(d)
-        rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every), web) \
-            if args.identity_every or args.print_every or web else None
+        assist = Assist(d, cache) if args.call_every else None
+        rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every), web, assist) \
+            if args.identity_every or args.print_every or web or assist else None
         if rig is not None:
             import atexit
             atexit.register(rig.close)       # the printer's process goes with the soak, whatever happens
@@ -455,7 +375,8 @@ def main() -> None:
         trims: list[tuple[int, float]] = []
         for n in range(args.sessions):
             try:
-                session(d, n, rig, args.identity_every, args.print_every, args.qr_every, args.web_every)
+                session(d, n, rig, args.identity_every, args.print_every, args.qr_every, args.web_every,
+                        args.call_every)
             except BaseException:            # Kivy sends stderr to its (silenced) log: say it here
                 import traceback
                 traceback.print_exc(file=sys.__stdout__)
@@ -473,6 +394,9 @@ def main() -> None:
             print(f"网上办事 in {web.visits} sessions; the kiosk's helper processes (Chromium, Playwright's driver; "
                   f"not in the RSS above): with a page open at most {most[0]} processes, PSS {most[1]:.1f} MB; "
                   f"now {n_helpers}, PSS {helper_pss:.1f} MB")
+        if assist is not None:
+            print(f"video calls (呼叫帮办) in {assist.calls} sessions; the hub and the helper's console ran in a "
+                  f"process of their own")
         if args.qr_every:
             print(f"QR codes shown in {QR_SHOWN[0]} sessions (items with one)")
         if rig is not None:

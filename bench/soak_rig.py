@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bench_soak import Driver
+    from soak_driver import Driver
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,10 +41,11 @@ class Devices:
     a separate process from the fixture faces, so this process never loads the face engine) and a
     receipt printer on TCP (a capture printer in a process of its own, so its bytes are not counted)."""
 
-    def __init__(self, d: Driver, tmp: str, identity: bool, printing: bool, web: "Web | None" = None):
+    def __init__(self, d: Driver, tmp: str, identity: bool, printing: bool, web: "Web | None" = None,
+                 assist: "Assist | None" = None):
         import subprocess
-        self.web = web
-        self.procs: list = [web.proc] if web is not None else []
+        self.web, self.assist = web, assist
+        self.procs: list = [x.proc for x in (web, assist) if x is not None]
         if printing:
             from drivers.receipt_printer import create_printer
             server = subprocess.Popen([sys.executable, "-c", PRINTER_SCRIPT.format(tests=str(ROOT / "tests"))],
@@ -229,3 +230,71 @@ def children(exclude=()) -> int:
             if int(stat.rsplit(")", 1)[1].split()[1]) == me:
                 n += 1
     return n
+
+
+HUB_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path[:0] = [{root!r}, {assist!r}]
+from browser_rig import Rig
+sys.path.insert(0, {bench!r})
+from bench_assist import AUTO_ACCEPT
+from assist_testkit import TEST_TOKEN, KIOSKS
+rig = Rig(Path({tmp!r}), kiosk=False)
+rig.login_available()
+rig.page.evaluate(AUTO_ACCEPT, 0)
+print(rig.hub.url, KIOSKS[0], TEST_TOKEN, flush=True)
+while True:
+    time.sleep(60)
+"""
+
+
+class Assist:
+    """--call-every: 呼叫帮办 → 同意呼叫 → the helper's video on the kiosk → 挂断. The hub and the
+    helper's console (headless Debian chromium, a fake camera, answering every ring at once) run in a
+    process of their own (tests/assist/browser_rig.py), so neither is counted; the kiosk's
+    AssistService (aiortc, the simulated camera) is the one a kiosk with a hub builds."""
+
+    def __init__(self, d: Driver, tmp: str):
+        import subprocess
+        folder = Path(tmp) / "assist"
+        folder.mkdir()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HUB_SCRIPT.format(root=str(ROOT), assist=str(ROOT / "tests" / "assist"),
+                                                     bench=str(ROOT / "bench"), tmp=str(folder))],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        words = self.proc.stdout.readline().split()
+        if len(words) != 3:
+            raise SystemExit("soak: the hub and helper console did not start")
+        url, terminal, token = words                     # the test hub's registered terminal (TEST ONLY)
+        from drivers.camera import make_camera
+        from kiosk.assist import AssistService
+        from screens import assist_flow
+        cfg = d.kiosk.config.with_overrides(**{"assist.hub_url": url, "hall.terminal_id": terminal,
+                                               "assist.hub_token": token})
+        # as kiosk/wiring.py builds it, with the simulated camera of its own (no identity camera here)
+        self.service = AssistService(cfg, d.kiosk.session, camera_factory=lambda: make_camera("assist", "sim://"),
+                                     clock=d.kiosk.session.clock)
+        self.ctl = assist_flow.attach(d.app, service=self.service)
+        d.until(lambda: self.service.status.linked, 30)
+        d.app._on_route(d.app.ui, d.app.ui.route)        # home again, now offering 呼叫帮办
+        d.frames(4)
+        self.calls = 0
+
+    def call(self, d: Driver) -> None:
+        import time
+        d.tap(d.screen.ids.tile_assist)
+        d.until(lambda: "accept_btn" in d.screen.ids, 10)
+        d.tap(d.screen.ids.accept_btn)
+        scr = d.app.screens["assist_call"]
+        d.until(lambda: d.current() == "assist_call" and scr.remote is not None, 60)   # the helper's video
+        end = time.monotonic() + 2.0
+        while time.monotonic() < end:
+            d.frames(1)
+            time.sleep(0.02)
+        d.tap(scr.ids.hangup_btn)                           # 挂断
+        d.until(lambda: self.service.state in ("ended", "idle"), 15)
+        self.calls += 1
+
+    def close(self) -> None:
+        self.proc.kill()
