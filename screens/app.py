@@ -13,19 +13,19 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
-from kivy.graphics.context import get_context
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk import i18n, memory
+from kiosk import i18n
 from kiosk.i18n import N_, _
 from kiosk.ui_bridge import UiBridge
 
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
+from .end_release import EndRelease
 from .screen_set import ScreenSet
 from .theme import BG as SCREEN_BG, Theme
 
@@ -107,8 +107,7 @@ class KioskApp(App):
         self.kiosk_mode = kiosk_mode
         self._tick_event = None
         self._notice_event = None
-        self._after_end = None          # the core's step after a session's end, run by _after_wipe
-        self._after_end_pending = False
+        self._end_release = None        # the core's step after a session's end, once the app let go
         self._error_handler = _SaneScreenOnError(self)
         self.screens = ScreenSet(None, {})        # the real set once built (screens/screen_set.py)
 
@@ -133,12 +132,7 @@ class KioskApp(App):
         self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase,
                      language=self._on_language)
         self.kiosk.session.on_wipe(self._wipe)
-        # the core's step after a session's end (kiosk.memory.release: collect, malloc_trim) runs
-        # once this app has let go too: the citizen's screens dropped, home drawn, and the GL
-        # deletes Kivy would do at the next frame done before the trim (a trim before them left
-        # 10-17 MB free in the heap until the next citizen's end, docs/memory.md)
-        self._after_end, self.kiosk.session.after_end = self.kiosk.session.after_end, None
-        memory.free_natively_before_trim(get_context().gl_dealloc)
+        self._end_release = EndRelease(self.kiosk.session, self.screens.drop_unused)   # (its docstring)
         self.theme.apply(self.ui.large_text)
         Window.bind(on_touch_down=self._on_any_touch)
         if self.kiosk_mode:
@@ -277,25 +271,7 @@ class KioskApp(App):
         self.root.notice = ""
         self._sync_voice()
         # the screens this citizen needed beyond the five every citizen meets go once home shows
-        Clock.schedule_once(self._after_wipe)
-
-    def _after_wipe(self, _dt=None) -> None:
-        self.screens.drop_unused()
-        if self._after_end is not None and not self._after_end_pending:
-            # once the home screen has been drawn: the frame's own temporaries are freed by then
-            # (a trim before that frame left ~2-3 MB in malloc's heap, docs/memory.md)
-            from kivy.core.window import Window
-            self._after_end_pending = True
-            Window.bind(on_flip=self._after_end_drawn)
-            Window.canvas.ask_update()         # a frame is drawn even if nothing else changed
-
-    def _after_end_drawn(self, window, *_args) -> None:
-        window.unbind(on_flip=self._after_end_drawn)
-        self._after_end_pending = False
-        try:
-            self._after_end()
-        except Exception:
-            log.exception("the session's after-end step failed")
+        Clock.schedule_once(self._end_release)
 
     def _release_keyboards(self) -> None:
         for typing in ("search", "ask", "order", "order_lookup"):
