@@ -2,7 +2,7 @@
 """Soak: memory over a day of citizens (issue 18).
 
 Run:  nice .venv/bin/python bench/bench_soak.py [--sessions 300] [--every 50] [--tracemalloc]
-          [--identity-every 4] [--print-every 3]
+          [--identity-every 4] [--print-every 3] [--qr-every 4] [--web-every 4] [--call-every 4]
 
 One kiosk process (this one), the real UI on software GL (SDL offscreen), the bundled catalogue,
 taps through Kivy's input path (the UI tests' way). Each session is a citizen's mixed journey:
@@ -10,6 +10,12 @@ taps through Kivy's input path (the UI tests' way). Each session is a citizen's 
   - browse by theme or by department → the first group → 下一页 (where there is one) → the first item → 首页
   - large text on at the start and off at the end of every 5th session
   - 问一问 opened and left (a screen built for the session and dropped after it) in every 4th
+  - with --qr-every N: 手机继续办理 (the item's QR code) and 返回, where the item has one
+  - with --web-every N: 网上办事 instead of the item, the local portal's page in Chromium (helper
+    processes: their PSS is printed apart, never in the RSS); the core is then the terminal's wiring
+  - with --call-every N: 呼叫帮办 instead of the item, a video call with a helper on a local hub
+    (the hub and the helper's Chromium in a process of their own), then 挂断
+  - with --identity-every / --print-every: see bench/soak_rig.py
 and every session ends as it does in the hall: the citizen walks away, the countdown shows, and
 either it runs out (even sessions) or they tap 结束办理 (odd ones): the session's wipe runs each time.
 
@@ -17,7 +23,7 @@ Baseline in the same run: the same app on its home screen pumping as many frames
 as a session does, with no taps, before the sessions. The difference is what citizens cost.
 
 Columns, every --every sessions:
-  RSS          VmRSS of this process
+  RSS          VmRSS of this process (read before anything else the sample does)
   trimmed      VmRSS less what malloc_trim(0) (glibc) would return: free memory malloc holds
                (measured in a forked twin, so the run itself is never trimmed)
   in use/free  glibc mallinfo2: bytes malloc has handed out / holds free in its heap
@@ -34,7 +40,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
-import functools
 import gc
 import os
 import shutil
@@ -46,6 +51,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from soak_rig import Devices
+
+from soak_driver import Driver  # noqa: E402  (bench/ is on the path: this file's folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -124,98 +131,10 @@ class FakeClock:
         return self.now
 
 
-@functools.cache
-def touch_class():
-    """The class of a touch at window pixel (x, y) on Kivy's input path: Kivy's ``UnitTestTouch`` (kivy/tests/common.py,
-    Kivy 2.3, MIT licence, (c) Kivy Team and other contributors), copied here because importing
-    ``kivy.tests.common`` loads pytest and unittest into the measured process, which the kiosk never does."""
-    from kivy.base import EventLoop
-    from kivy.input.motionevent import MotionEvent
-
-    class UnitTestTouch(MotionEvent):
-        def __init__(self, x, y):
-            self.eventloop = EventLoop
-            win = EventLoop.window
-            super().__init__(type(self).__name__, 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
-                             is_touch=True, type_id="touch")
-            self.profile = ["pos"]
-
-        def touch_down(self, *args):
-            self.eventloop.post_dispatch_input("begin", self)
-
-        def touch_up(self, *args):
-            self.eventloop.post_dispatch_input("end", self)
-
-        def depack(self, args):
-            self.sx, self.sy = args["x"], args["y"]
-            super().depack(args)
-
-    return UnitTestTouch
-
-
-class Driver:
-    """The UI tests' taps (tests/ui/conftest.py), kept here so the bench stands alone."""
-
-    def __init__(self, app, window, kiosk, clock):
-        self.app, self.window, self.kiosk, self.clock = app, window, kiosk, clock
-
-    @property
-    def screen(self):
-        return self.app.manager.current_screen
-
-    def frames(self, n=2):
-        from kivy.base import EventLoop
-        for _ in range(n):
-            EventLoop.idle()
-
-    def tap_xy(self, x, y):
-        t = touch_class()(x, y)
-        t.touch_down()
-        self.frames(1)
-        t.touch_up()
-        self.frames(2)
-
-    def tap(self, widget):
-        assert widget.get_root_window() is not None, f"{widget} is not on the window"
-        self.tap_xy(*widget.to_window(*widget.center))
-
-    def button(self, root, text):
-        from kivy.uix.button import Button
-        found = [w for w in root.walk(restrict=True) if isinstance(w, Button) and w.text == text
-                 and w.get_root_window() is not None]
-        assert found, f"no button {text!r}"
-        return found[0]
-
-    def tap_key(self, caption):
-        from screens.widgets import KioskKeyboard
-        vk = next(w for w in self.window.children if isinstance(w, KioskKeyboard))
-        layout = vk.available_layouts[vk.layout]
-        for line in range(1, layout["rows"] + 1):
-            keys = layout[f"{vk.layout_mode}_{line}"]
-            for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
-                if key[0] == caption:
-                    self.tap_xy(*vk.to_parent(pos[0] + size[0] / 2, pos[1] + size[1] / 2))
-                    return
-        raise AssertionError(f"no key {caption!r}")
-
-    def idle_for(self, seconds):
-        self.clock.now += seconds
-        self.app._tick(0)
-        self.frames(2)
-
-    def until(self, pred, timeout: float) -> None:
-        end = time.monotonic() + timeout
-        while not pred():
-            if time.monotonic() > end:
-                raise SystemExit(f"soak: timed out on {self.current()}")
-            self.frames(1)
-
-    def current(self) -> str:
-        return self.app.manager.current
-
-
 def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
     """The app on the core ``make_core(config, clock)`` makes (default: the catalogue alone)."""
+    from ehall_kiosk.main import kivy_environment
+    kivy_environment()                  # as the kiosk starts: its Kivy settings (image providers)
     os.environ["KIVY_NO_ARGS"] = "1"
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_NO_FILELOG"] = "1"
@@ -266,8 +185,40 @@ def _first_item_from_browse(d: Driver, tile: str) -> None:
     d.tap(list(reversed(lst.ids.rows.children))[0])
 
 
+QR_SHOWN = [0]
+
+
+def _item_journey(d: Driver, n: int, home, print_every: int, qr_every: int) -> None:
+    """To an item's page (search or browse), its QR code (every --qr-every) and its printed guide
+    (every --print-every)."""
+    kind = n % 3
+    if kind == 0:
+        d.tap(home.ids.tile_search)
+        for key in "hx":
+            d.tap_key(key)
+        d.tap(list(reversed(d.screen.ids.results.children))[0])
+    else:
+        _first_item_from_browse(d, "tile_theme" if kind == 1 else "tile_department")
+    assert d.current() == "item", d.current()
+    if qr_every and n % qr_every == 2 and d.screen.ids.qr_btn.get_root_window() is not None:
+        d.tap(d.screen.ids.qr_btn)       # 手机继续办理: the item's QR code, then 返回 to the item
+        assert d.current() == "qr", d.current()
+        QR_SHOWN[0] += 1
+        d.frames(2)
+        d.tap(d.button(d.screen, "返回"))
+        assert d.current() == "item", d.current()
+    if print_every and n % print_every == 1 and "receipt_printer" in d.kiosk.devices:
+        notice = d.app.root.notice
+        d.tap(d.screen.ids.print_btn)    # 打印办事指南: to the TCP printer; the outcome on the screen
+        d.until(lambda: d.app.root.notice != notice or d.current() != "item", 15)
+        if d.current() != "item":
+            d.kiosk.session.go("home")
+            d.frames(3)
+            assert d.current() == "home", d.current()
+
+
 def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int = 0,
-            print_every: int = 0) -> None:
+            print_every: int = 0, qr_every: int = 0, web_every: int = 0, call_every: int = 0) -> None:
     """One citizen (see the module's docstring); every session ends with the wipe."""
     if rig is not None and identity_every and n % identity_every == 2:
         rig.identify(d)                  # identified first; 继续办理 leads back home, the banner shows
@@ -283,30 +234,22 @@ def session(d: Driver, n: int, rig: "Devices | None" = None, identity_every: int
         d.tap(d.button(d.screen, "返回"))
         assert d.current() == "home", d.current()
         home = d.screen
-    kind = n % 3
-    if kind == 0:
-        d.tap(home.ids.tile_search)
-        for key in "hx":
-            d.tap_key(key)
-        d.tap(list(reversed(d.screen.ids.results.children))[0])
+    web_visit = rig is not None and rig.web is not None and web_every and n % web_every == 3
+    call = rig is not None and rig.assist is not None and call_every and n % call_every == 1
+    if web_visit:
+        rig.web.visit(d)                 # 网上办事: the portal's page in Chromium, drawn on the kiosk
+    elif call:
+        rig.assist.call(d)               # 呼叫帮办: a video call with the helper, then 挂断
     else:
-        _first_item_from_browse(d, "tile_theme" if kind == 1 else "tile_department")
-    assert d.current() == "item", d.current()
-    if print_every and n % print_every == 1 and "receipt_printer" in d.kiosk.devices:
-        notice = d.app.root.notice
-        d.tap(d.screen.ids.print_btn)    # 打印办事指南: to the TCP printer; the outcome on the screen
-        d.until(lambda: d.app.root.notice != notice or d.current() != "item", 15)
-        if d.current() != "item":
-            d.kiosk.session.go("home")
-            d.frames(3)
-            assert d.current() == "home", d.current()
-    if d.current() == "item":
-        d.tap(d.button(d.screen, "首页"))
+        _item_journey(d, n, home, print_every, qr_every)
+        if d.current() == "item":
+            d.tap(d.button(d.screen, "首页"))
     if d.kiosk.session.confirm_home:     # 首页 with an identity asks first: 继续办理 / 结束并清除
         d.kiosk.session.end("finished")
         d.frames(3)
-    assert d.current() == "home", d.current()
-    if large and d.kiosk.session.ended_count == ended_before:
+    away = web_visit or call             # not back home by a tap: the session's end brings it there
+    assert away or d.current() == "home", d.current()
+    if large and not away and d.kiosk.session.ended_count == ended_before:
         d.tap(d.screen.ids.tile_large)
     if d.kiosk.session.ended_count > ended_before:
         return                           # 结束并清除 ended it already
@@ -353,10 +296,10 @@ HEAD = (f"{'':10} {'sessions':>8} {'RSS':>7} {'trimmed':>8} {'in use':>7} {'free
 
 def sample(label: str, n: int, traced: bool) -> tuple[float, float]:
     import tracemalloc
-    c = counts()
-    rss = rss_mb()
-    used, free = mallinfo()
+    rss = rss_mb()                  # before the counting: its list of every object (~4 MB) stays in
+    used, free = mallinfo()         # malloc's heap after it and added 1.3-2.9 MB to the RSS read
     trimmed = trimmed_rss()
+    c = counts()
     heap = f"{tracemalloc.get_traced_memory()[0] / 2**20:8.1f}" if traced else f"{'-':>8}"
     caches = " ".join(f"{k}={v}" for k, v in c.items() if k not in ("tex", "wid"))
     print(f"{label:10} {n:8d} {rss:7.1f} {trimmed:8.1f} {used:7.1f} {free:6.1f} {heap} "
@@ -395,6 +338,12 @@ def main() -> None:
                     help="every Nth session starts with 身份核验 (card + face, the identity worker; 0: none)")
     ap.add_argument("--print-every", type=int, default=0,
                     help="every Nth session prints the item's guide on a TCP receipt printer (0: none)")
+    ap.add_argument("--qr-every", type=int, default=0,
+                    help="every Nth session shows the item's QR code (手机继续办理) where it has one (0: none)")
+    ap.add_argument("--call-every", type=int, default=0,
+                    help="every Nth session is a video call (呼叫帮办) with a helper on a local hub (0: none)")
+    ap.add_argument("--web-every", type=int, default=0,
+                    help="every Nth session is 网上办事: the local portal in Chromium (the terminal's wiring; 0: none)")
     args = ap.parse_args()
     if args.tracemalloc:
         import tracemalloc
@@ -406,10 +355,14 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()
     try:
-        d = build(cache, freeze=not args.no_freeze)
-        from soak_rig import Devices, children
-        rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every)) \
-            if args.identity_every or args.print_every else None
+        from soak_rig import Assist, Devices, Web, children
+        web = Web(ROOT) if args.web_every else None
+        d = build(cache, freeze=not args.no_freeze, make_core=web.make_core if web else None)
+        if web is not None:
+            web.ready(d)
+        assist = Assist(d, cache) if args.call_every else None
+        rig = Devices(d, cache, bool(args.identity_every), bool(args.print_every), web, assist) \
+            if args.identity_every or args.print_every or web or assist else None
         if rig is not None:
             import atexit
             atexit.register(rig.close)       # the printer's process goes with the soak, whatever happens
@@ -422,7 +375,8 @@ def main() -> None:
         trims: list[tuple[int, float]] = []
         for n in range(args.sessions):
             try:
-                session(d, n, rig, args.identity_every, args.print_every)
+                session(d, n, rig, args.identity_every, args.print_every, args.qr_every, args.web_every,
+                        args.call_every)
             except BaseException:            # Kivy sends stderr to its (silenced) log: say it here
                 import traceback
                 traceback.print_exc(file=sys.__stdout__)
@@ -434,6 +388,17 @@ def main() -> None:
                 if done >= args.warmup:
                     points.append((done, rss))
                     trims.append((done, trimmed))
+        if web is not None:
+            n_helpers, helper_pss = web.helpers(exclude=rig.procs if rig else ())
+            most = max(web.open_helpers, key=lambda h: h[1], default=(0, 0.0))
+            print(f"网上办事 in {web.visits} sessions; the kiosk's helper processes (Chromium, Playwright's driver; "
+                  f"not in the RSS above): with a page open at most {most[0]} processes, PSS {most[1]:.1f} MB; "
+                  f"now {n_helpers}, PSS {helper_pss:.1f} MB")
+        if assist is not None:
+            print(f"video calls (呼叫帮办) in {assist.calls} sessions; the hub and the helper's console ran in a "
+                  f"process of their own")
+        if args.qr_every:
+            print(f"QR codes shown in {QR_SHOWN[0]} sessions (items with one)")
         if rig is not None:
             print(f"mix: 身份核验 every {args.identity_every or '-'}, printing every {args.print_every or '-'}; "
                   f"child processes alive now: {children(exclude=rig.procs)} (identity workers end with "

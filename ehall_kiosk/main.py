@@ -25,9 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     return cli.main(argv, app=run)
 
 
+# Kivy's image providers: SDL2_image reads every image the screens show (PNG and JPEG files, the
+# web preview's PNG from memory); Kivy's PIL provider, only registered as a fallback behind it,
+# imported PIL at start (2.9 MB resident, docs/memory.md), which now loads only where the kiosk
+# itself needs PIL (a QR code, a receipt, a photo)
+KIVY_IMAGE_PROVIDERS = "tex,dds,sdl2"
+
+
 def kivy_environment(kivy_home: str | None = None) -> None:
-    """Settings Kivy reads at import: no CLI parsing, no writes into $HOME, quiet logs."""
+    """Settings Kivy reads at import: no CLI parsing, no writes into $HOME, quiet logs, the image
+    providers the screens need."""
     os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ.setdefault("KIVY_IMAGE", KIVY_IMAGE_PROVIDERS)
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
@@ -197,4 +206,4 @@ def _exit_after_first_frame(app) -> None:
     Window.bind(on_flip=on_flip)
 
 
-__all__ = ["main", "run", "kivy_environment", "configure_kivy"]
+__all__ = ["main", "run", "kivy_environment", "configure_kivy", "KIVY_IMAGE_PROVIDERS"]

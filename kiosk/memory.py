@@ -6,9 +6,10 @@ ends, but glibc's malloc keeps freed memory in its heap for the next allocation:
 free memory, scattered between live blocks, is what made the kiosk's resident size grow
 (bench/bench_soak.py: the heap's free bytes grew, Python's objects and malloc's live bytes did not).
 
-:func:`release` runs once per session end, after the wipe: a garbage collection (so widgets in
-reference cycles die now, with their textures) and then ``malloc_trim(0)``, which hands every free
-page of every malloc arena back to the system. It is a no-op where there is no glibc (musl, macOS)
+:func:`release` runs once per session end, after the wipe (with the UI, once the UI has let go of
+the citizen's screens): a garbage collection (so widgets in reference cycles die now, with their
+textures), the native frees the UI registered (the GL deletes Kivy would do at the next frame) and
+then ``malloc_trim(0)``, which hands every free page of every malloc arena back to the system. It is a no-op where there is no glibc (musl, macOS)
 and never raises: a kiosk that cannot trim still works, it only grows.
 """
 from __future__ import annotations
@@ -37,6 +38,16 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 _TRIM = _malloc_trim()
+# native frees to run between the collection and the trim (the UI's deferred GL deletes: Kivy
+# queues a dead texture's or buffer's GL delete for the next frame, and the GL driver frees its
+# memory only then, so a trim before it left that memory in malloc's heap: 10-17 MB under llvmpipe)
+_NATIVE_FREES: list[Callable[[], object]] = []
+
+
+def free_natively_before_trim(fn: Callable[[], object]) -> None:
+    """Registers ``fn`` to run in :func:`release` after the collection and before the trim."""
+    if fn not in _NATIVE_FREES:
+        _NATIVE_FREES.append(fn)
 
 
 def can_trim() -> bool:
@@ -56,9 +67,12 @@ def resident_kb() -> int | None:
 
 
 def release() -> None:
-    """At a session's end: collect cycles, then return malloc's free pages to the system."""
+    """At a session's end: collect cycles, run the registered native frees, then return malloc's
+    free pages to the system."""
     try:
         gc.collect()
+        for fn in list(_NATIVE_FREES):
+            fn()
         if _TRIM is None:
             return
         before = resident_kb()

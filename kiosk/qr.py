@@ -28,10 +28,10 @@ def matrix(data: str, border: int = 4) -> list[list[bool]]:
 
     Error correction M: survives a smudged screen or a glare spot.
     """
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
+    from ehall_common.qr_import import qrcode as qrcode_package
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
+    qrcode = qrcode_package()                 # without PIL (the screen draws the modules itself)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border)
     code.add_data(data)
     code.make(fit=True)
     return code.get_matrix()

@@ -65,8 +65,9 @@ class Session:
         self.clock = clock
         self._observers: Observers[Session] = Observers("session")
         self._wipers: list[Callable[[], None]] = []
-        # after the wipe and the return home (kiosk.memory.release: freed memory goes back)
-        self._after_end = after_end
+        # after the wipe and the return home (kiosk.memory.release: freed memory goes back); a UI
+        # that lets go of more on its next frame (screens/app.py) takes it over and runs it then
+        self.after_end = after_end
         self.ended_count = 0
         self._reset()
 
@@ -239,9 +240,9 @@ class Session:
         self.ended_count += 1
         self._reset()
         self._changed()
-        if self._after_end is not None:
+        if self.after_end is not None:
             try:
-                self._after_end()
+                self.after_end()
             except Exception:
                 log.exception("the session's after-end step failed")
 

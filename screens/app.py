@@ -25,6 +25,7 @@ from kiosk.ui_bridge import UiBridge
 from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
 from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
+from .end_release import EndRelease
 from .screen_set import ScreenSet
 from .theme import BG as SCREEN_BG, Theme
 
@@ -106,6 +107,7 @@ class KioskApp(App):
         self.kiosk_mode = kiosk_mode
         self._tick_event = None
         self._notice_event = None
+        self._end_release = None        # the core's step after a session's end, once the app let go
         self._error_handler = _SaneScreenOnError(self)
         self.screens = ScreenSet(None, {})        # the real set once built (screens/screen_set.py)
 
@@ -130,6 +132,7 @@ class KioskApp(App):
         self.ui.bind(route=self._on_route, large_text=self._on_large_text, phase=self._on_phase,
                      language=self._on_language)
         self.kiosk.session.on_wipe(self._wipe)
+        self._end_release = EndRelease(self.kiosk.session, self.screens.drop_unused)   # (its docstring)
         self.theme.apply(self.ui.large_text)
         Window.bind(on_touch_down=self._on_any_touch)
         if self.kiosk_mode:
@@ -268,7 +271,7 @@ class KioskApp(App):
         self.root.notice = ""
         self._sync_voice()
         # the screens this citizen needed beyond the five every citizen meets go once home shows
-        Clock.schedule_once(lambda _dt: self.screens.drop_unused())
+        Clock.schedule_once(self._end_release)
 
     def _release_keyboards(self) -> None:
         for typing in ("search", "ask", "order", "order_lookup"):

@@ -86,7 +86,9 @@ class _Encoder:
         self.dots += image.height
 
     def qr(self, op: QrCode) -> None:
-        import qrcode
+        from ehall_common.qr_import import qrcode as qrcode_package
+
+        qrcode = qrcode_package()   # without PIL: native QR needs the module count, make_image loads PIL
 
         code = qrcode.QRCode(error_correction=getattr(qrcode.constants, f"ERROR_CORRECT_{op.ec}"),
                              box_size=op.module, border=2)

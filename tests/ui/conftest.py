@@ -22,6 +22,9 @@ os.environ["KIVY_USE_DEFAULTCONFIG"] = "1"
 os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
 os.environ.setdefault("KIVY_DPI", "96")
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+from ehall_kiosk.main import KIVY_IMAGE_PROVIDERS  # noqa: E402  (no Kivy import)
+
+os.environ.setdefault("KIVY_IMAGE", KIVY_IMAGE_PROVIDERS)     # the image providers a kiosk has
 
 ROOT = Path(__file__).resolve().parents[2]
 

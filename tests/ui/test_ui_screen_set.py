@@ -41,3 +41,26 @@ def test_a_screen_is_built_when_needed_and_dropped_with_the_session(ui):
     ui.kiosk.session.end("finished")                  # the switch home and the drop come together
     ui.frames(3)
     assert [c.name for c in ui.app.manager.children] == ["home"], "a dropped screen still drawn"
+
+
+def test_memory_is_given_back_once_the_citizens_screens_are_gone(ui, monkeypatch):
+    """The trim at a session's end (kiosk/memory.py) runs after the app has dropped the session's
+    screens, drawn home and done Kivy's pending GL deletes, not before (docs/memory.md: a trim before
+    them left 10-17 MB in malloc's heap); once per session, with the core's own step taken over by
+    the app."""
+    from kivy.graphics.context import get_context
+
+    from kiosk import memory
+
+    built_at_trim = []
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: built_at_trim.append(
+        sorted(ui.app.screens.built_names()) if ui.app.manager.current == "home" else "not home"))
+    assert ui.kiosk.session.after_end is None            # the app runs it (its _after_wipe)
+    assert get_context().gl_dealloc in memory._NATIVE_FREES
+    for citizen in range(3):
+        ui.tap(ui.screen.ids.tile_ask)
+        assert "ask" in ui.app.screens.built_names()
+        ui.tap(button(ui.screen, "首页"))
+        ui.kiosk.session.end("finished")
+        ui.frames(3)
+        assert built_at_trim == [sorted(RESIDENT)] * (citizen + 1)

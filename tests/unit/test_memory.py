@@ -41,7 +41,7 @@ def test_the_kiosk_releases_memory_when_a_session_ends():
     from kiosk.core import Kiosk
 
     kiosk = Kiosk.build(config_mod.load())
-    assert kiosk.session._after_end is memory.release
+    assert kiosk.session.after_end is memory.release
 
 
 @pytest.mark.skipif(not memory.can_trim(), reason="no glibc malloc_trim on this system (musl, macOS)")
@@ -59,3 +59,20 @@ def test_release_hands_freed_heap_memory_back():
     after = memory.resident_kb()
     assert before - after >= 40 * 1024, (before, after)
     assert pin[0] == 1
+
+
+def test_the_registered_native_frees_run_between_the_collection_and_the_trim(monkeypatch):
+    """The UI's deferred GL deletes (screens/app.py) must free the driver's memory before the trim,
+    or it stays in malloc's heap until the next citizen's end."""
+    order = []
+    monkeypatch.setattr(memory.gc, "collect", lambda *a: order.append("collect"))
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: order.append("trim"))
+    monkeypatch.setattr(memory, "_NATIVE_FREES", [])
+
+    def gl_deletes():
+        order.append("native")
+
+    memory.free_natively_before_trim(gl_deletes)
+    memory.free_natively_before_trim(gl_deletes)        # registered once, however often asked
+    memory.release()
+    assert order == ["collect", "native", "trim"]
