@@ -52,10 +52,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from soak_rig import Devices
 
-from soak_driver import Driver  # noqa: E402  (bench/ is on the path: this file's folder)
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]     # also when loaded by path (tests/unit/test_bench_imports.py)
+
+from soak_driver import Driver  # noqa: E402
 W, H = 1280, 800
 
 def production_config():
