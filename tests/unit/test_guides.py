@@ -88,17 +88,23 @@ def test_bundled_hunan_guide_under_a_reviewed_other_name_names_the_hunan_item():
     assert disability.promised_days == 22 and "湖南省统一事项，" in disability.source
 
 
-def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis():
-    path = guides.GUIDES_DIR / "guides-hunan-legal.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert len(rows) >= 73
+def assert_each_row_fills_full_guides(file: str, least: int) -> tuple[list[dict], catalogue.Catalogue]:
+    """Every row of a bundled guides file fills at least one bundled item with a full guide that
+    names the row's source; the rows and the catalogue, for the caller's own checks."""
+    rows = list(csv.DictReader((guides.GUIDES_DIR / file).open(encoding="utf-8")))
+    assert len(rows) >= least
     cat = catalogue.load()
     for row in rows:
         filled = [i for i in cat.items if row["name"] in (i.name, guides._inner(i.name))]
         assert filled, row["name"]                   # no row is written for an item the catalogue lacks
         for item in filled:
             assert item.has_full_guide, item.id
-            assert row["source"] in item.source      # the item names the Hunan page and file
+            assert row["source"] in item.source      # the item names the row's page and file
+    return rows, cat
+
+
+def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis():
+    _rows, cat = assert_each_row_fills_full_guides("guides-hunan-legal.csv", 73)
     junction = cat.by_id["SI-0862"]                  # 在公路增设或改造平面交叉道口审批 (a Sichuan row: name only)
     assert junction.materials[0] == "施工方案、安全保障措施及处置施工险情和意外事故的应急方案"
     assert (junction.promised_days, junction.legal_days, junction.fee) == (13, 20, "不收费")
@@ -107,19 +113,11 @@ def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis
 
 
 def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
-    path = guides.GUIDES_DIR / "guides-official-pages.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert len(rows) >= 3
-    cat = catalogue.load()
+    rows, cat = assert_each_row_fills_full_guides("guides-official-pages.csv", 3)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert re.search(r"https?://\S+", row["source"]), row["source"]
         assert "2026-12-05" in row["source"]         # the date the page was read
-        filled = [i for i in cat.items if row["name"] in (i.name, guides._inner(i.name))]
-        assert filled, row["name"]
-        for item in filled:
-            assert item.has_full_guide, item.id
-            assert row["source"] in item.source
     card = cat.by_id["SI-0657"]                      # 社会保障卡挂失 (a Sichuan row: name only)
     assert card.materials[2] == "居民身份证件 已关联电子证照,可免提交"
     assert (card.promised_days, card.legal_days, card.fee) == (1, 1, "不收费")
