@@ -29,6 +29,8 @@ from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
 from av.video.reformatter import VideoReformatter
 
+from kiosk.assist import jitter
+
 log = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90000
@@ -265,6 +267,7 @@ class AssistPeer:
         pc.on("track", self._on_track)
         pc.on("connectionstatechange", self._on_state)
         cam = pc.addTransceiver(self.camera_track, direction="sendrecv")
+        jitter.install(cam.receiver)          # the helper's frames are decoded once complete
         pc.addTransceiver(self.audio_track, direction="sendrecv")
         scr = pc.addTransceiver(self.screen_track, direction="sendonly")
         for t in (cam, scr):
