@@ -71,9 +71,10 @@ class PacedVideoTrack(MediaStreamTrack):
 
     kind = "video"
 
-    def __init__(self, fps: float) -> None:
+    def __init__(self, fps: float, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.fps = fps
+        self.clock = clock
         self._start: float | None = None
         self._n = 0
         self.sent = 0                   # frames handed to the encoder (bench)
@@ -88,13 +89,17 @@ class PacedVideoTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         if self._start is None:
-            self._start = time.monotonic()
+            self._start = self.clock()
         due = self._start + self._n / self.fps
-        delay = due - time.monotonic()
+        delay = due - self.clock()
         if delay > 0:
             await asyncio.sleep(delay)
-        elif delay < -1.0:                      # far behind (a slow camera): do not burst
-            self._start, self._n = time.monotonic(), 0
+        elif delay < -1.0:
+            # far behind (a slow camera, a busy machine): skip the missed slots, do not burst.
+            # The frame number only ever grows: libvpx refuses a frame older than the first one
+            # its encoder saw (aiortc makes a new encoder at a bitrate change), and the track's
+            # video would stop for the rest of the call.
+            self._n = max(self._n, int((self.clock() - self._start) * self.fps))
         rgb = await self.grab()
         h, w = rgb.shape[0] & ~1, rgb.shape[1] & ~1     # yuv420p needs even sizes
         frame = self._to_yuv.reformat(
