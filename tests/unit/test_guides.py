@@ -55,6 +55,7 @@ def test_bundled_guide_files_carry_their_source():
         assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
                 or row["source"].startswith("湖南政务服务网 ") and "chuanshuozhongdeshen3-hub/hunan-gov-wiki-data@"
                 in row["source"]
+                or row["source"].startswith("GitHub LawRefBook/Laws@")
                 or re.search(r"https?://\S*gov\.cn/", row["source"])), row["source"]
 
 
@@ -128,6 +129,28 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
     check = cat.by_id["SI-0558"]                     # 养老保险定期待遇领取资格认证: 即时办结
     assert check.promised_days == 0 and check.materials[-1] == "本人有效身份证件"
     assert "乐至县" in check.source and check.has_full_guide
+
+
+def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 6)
+    for row in rows:
+        assert not row["department"], row["name"]   # it fills the bundled item whatever its department
+        assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
+        assert row["legal_basis"] and row["location"], row["name"]   # the article and the office it names
+        assert "2026-12-06" in row["source"]         # the date the text was read
+    renew = cat.by_id["SI-0060"]                     # 机动车驾驶证期满换证申请 (a 临沂 row: name only)
+    assert renew.materials == ("机动车驾驶人的身份证明", "医疗机构出具的有关身体条件的证明")
+    assert "有效期满前九十日内" in renew.steps[0] and "一日内换发" in renew.steps[-1]
+    assert renew.legal_basis.startswith("《机动车驾驶证申领和使用规定》第六十三条")
+    assert "办事指南：GitHub LawRefBook/Laws@" in renew.source
+    id_card = cat.by_id["SI-0128"]                   # 居民身份证办理（包括临时）
+    assert id_card.materials == ("《居民身份证申领登记表》", "居民户口簿")
+    assert any("临时居民身份证" in step for step in id_card.steps)
+    assert id_card.location == "常住户口所在地的公安机关"
+    permit = cat.by_id["SI-0114"]                    # 居住证办理
+    assert permit.steps[-1].endswith("自受理之日起15日内制作发放居住证")
+    assert permit.fee.startswith("首次申领居住证，免收证件工本费")
+    assert permit.promised_days is None and permit.legal_days is None   # 15 日 is not 15 working days
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
