@@ -114,11 +114,11 @@ def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis
 
 
 def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
-    rows, cat = assert_each_row_fills_full_guides("guides-official-pages.csv", 3)
+    rows, cat = assert_each_row_fills_full_guides("guides-official-pages.csv", 4)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert re.search(r"https?://\S+", row["source"]), row["source"]
-        assert "2026-12-05" in row["source"]         # the date the page was read
+        assert re.search(r"2026-12-0[56] 从 search 工具", row["source"]), row["name"]   # when the page was read
     card = cat.by_id["SI-0657"]                      # 社会保障卡挂失 (a Sichuan row: name only)
     assert card.materials[2] == "居民身份证件 已关联电子证照,可免提交"
     assert (card.promised_days, card.legal_days, card.fee) == (1, 1, "不收费")
@@ -129,10 +129,14 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
     check = cat.by_id["SI-0558"]                     # 养老保险定期待遇领取资格认证: 即时办结
     assert check.promised_days == 0 and check.materials[-1] == "本人有效身份证件"
     assert "乐至县" in check.source and check.has_full_guide
+    transfer = cat.by_id["SI-0555"]                  # 城乡居民基本养老保险关系转移接续申请: 县内 and 县外
+    assert transfer.materials == ("户口迁移证明或户口迁入后的户口本复印件",)
+    assert len(transfer.steps) == 2 and "2、户口迁出县外的" in transfer.steps[0]
+    assert "https://tengchong.gov.cn/" in transfer.source and transfer.has_full_guide
 
 
 def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
-    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 6)
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 9)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
@@ -151,6 +155,9 @@ def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
     assert permit.steps[-1].endswith("自受理之日起15日内制作发放居住证")
     assert permit.fee.startswith("首次申领居住证，免收证件工本费")
     assert permit.promised_days is None and permit.legal_days is None   # 15 日 is not 15 working days
+    plate = cat.by_id["SI-0051"]                     # 补换领机动车牌号 <- 《机动车登记规定》第五十一条
+    assert plate.materials == ("身份证明",) and "十五日内补发、换发号牌" in plate.steps[1]
+    assert plate.location == "登记地车辆管理所"
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
