@@ -136,7 +136,7 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
 
 
 def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
-    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 9)
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 20)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
@@ -158,6 +158,10 @@ def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
     plate = cat.by_id["SI-0051"]                     # 补换领机动车牌号 <- 《机动车登记规定》第五十一条
     assert plate.materials == ("身份证明",) and "十五日内补发、换发号牌" in plate.steps[1]
     assert plate.location == "登记地车辆管理所"
+    water = cat.by_id["SI-1123"]                     # 取水申请批准文件: the one limit stated in 工作日
+    assert water.legal_days == 45 and water.materials[0] == "申请书"
+    teacher = cat.by_id["SI-0098"]                   # 教师资格认定 (a person's licence)
+    assert teacher.materials[0] == "教师资格认定申请表" and len(teacher.materials) == 5
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
