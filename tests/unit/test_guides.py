@@ -136,7 +136,7 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
 
 
 def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
-    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 24)
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 26)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
@@ -162,6 +162,8 @@ def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
     assert water.legal_days == 45 and water.materials[0] == "申请书"
     teacher = cat.by_id["SI-0098"]                   # 教师资格认定 (a person's licence)
     assert teacher.materials[0] == "教师资格认定申请表" and len(teacher.materials) == 5
+    adoption = cat.by_id["SI-0541"]                  # 中国公民收养子女登记 (民政局: a person's registration)
+    assert adoption.materials[0] == "收养申请书" and any("30日内进行审查" in step for step in adoption.steps)
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
