@@ -136,7 +136,7 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
 
 
 def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
-    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 26)
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 27)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
