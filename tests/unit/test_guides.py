@@ -55,6 +55,7 @@ def test_bundled_guide_files_carry_their_source():
         assert (row["source"].startswith("GitHub dreamLXD/lywjw2.io@")
                 or row["source"].startswith("湖南政务服务网 ") and "chuanshuozhongdeshen3-hub/hunan-gov-wiki-data@"
                 in row["source"]
+                or row["source"].startswith("GitHub LawRefBook/Laws@")
                 or re.search(r"https?://\S*gov\.cn/", row["source"])), row["source"]
 
 
@@ -113,11 +114,11 @@ def test_each_hunan_legal_entity_guide_fills_a_bundled_item_with_its_legal_basis
 
 
 def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
-    rows, cat = assert_each_row_fills_full_guides("guides-official-pages.csv", 3)
+    rows, cat = assert_each_row_fills_full_guides("guides-official-pages.csv", 4)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
         assert re.search(r"https?://\S+", row["source"]), row["source"]
-        assert "2026-12-05" in row["source"]         # the date the page was read
+        assert re.search(r"2026-12-0[56] 从 search 工具", row["source"]), row["name"]   # when the page was read
     card = cat.by_id["SI-0657"]                      # 社会保障卡挂失 (a Sichuan row: name only)
     assert card.materials[2] == "居民身份证件 已关联电子证照,可免提交"
     assert (card.promised_days, card.legal_days, card.fee) == (1, 1, "不收费")
@@ -128,6 +129,41 @@ def test_each_official_page_guide_fills_a_bundled_item_and_names_its_page():
     check = cat.by_id["SI-0558"]                     # 养老保险定期待遇领取资格认证: 即时办结
     assert check.promised_days == 0 and check.materials[-1] == "本人有效身份证件"
     assert "乐至县" in check.source and check.has_full_guide
+    transfer = cat.by_id["SI-0555"]                  # 城乡居民基本养老保险关系转移接续申请: 县内 and 县外
+    assert transfer.materials == ("户口迁移证明或户口迁入后的户口本复印件",)
+    assert len(transfer.steps) == 2 and "2、户口迁出县外的" in transfer.steps[0]
+    assert "https://tengchong.gov.cn/" in transfer.source and transfer.has_full_guide
+
+
+def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
+    rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 27)
+    for row in rows:
+        assert not row["department"], row["name"]   # it fills the bundled item whatever its department
+        assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
+        assert row["legal_basis"] and row["location"], row["name"]   # the article and the office it names
+        assert "2026-12-06" in row["source"]         # the date the text was read
+    renew = cat.by_id["SI-0060"]                     # 机动车驾驶证期满换证申请 (a 临沂 row: name only)
+    assert renew.materials == ("机动车驾驶人的身份证明", "医疗机构出具的有关身体条件的证明")
+    assert "有效期满前九十日内" in renew.steps[0] and "一日内换发" in renew.steps[-1]
+    assert renew.legal_basis.startswith("《机动车驾驶证申领和使用规定》第六十三条")
+    assert "办事指南：GitHub LawRefBook/Laws@" in renew.source
+    id_card = cat.by_id["SI-0128"]                   # 居民身份证办理（包括临时）
+    assert id_card.materials == ("《居民身份证申领登记表》", "居民户口簿")
+    assert any("临时居民身份证" in step for step in id_card.steps)
+    assert id_card.location == "常住户口所在地的公安机关"
+    permit = cat.by_id["SI-0114"]                    # 居住证办理
+    assert permit.steps[-1].endswith("自受理之日起15日内制作发放居住证")
+    assert permit.fee.startswith("首次申领居住证，免收证件工本费")
+    assert permit.promised_days is None and permit.legal_days is None   # 15 日 is not 15 working days
+    plate = cat.by_id["SI-0051"]                     # 补换领机动车牌号 <- 《机动车登记规定》第五十一条
+    assert plate.materials == ("身份证明",) and "十五日内补发、换发号牌" in plate.steps[1]
+    assert plate.location == "登记地车辆管理所"
+    water = cat.by_id["SI-1123"]                     # 取水申请批准文件: the one limit stated in 工作日
+    assert water.legal_days == 45 and water.materials[0] == "申请书"
+    teacher = cat.by_id["SI-0098"]                   # 教师资格认定 (a person's licence)
+    assert teacher.materials[0] == "教师资格认定申请表" and len(teacher.materials) == 5
+    adoption = cat.by_id["SI-0541"]                  # 中国公民收养子女登记 (民政局: a person's registration)
+    assert adoption.materials[0] == "收养申请书" and any("30日内进行审查" in step for step in adoption.steps)
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
