@@ -194,3 +194,48 @@ def browser():
     assert dev.state is DeviceState.READY, dev.last_error
     yield dev
     dev.close()
+
+
+# -- the page as a test looks at it (the kiosk's device is driven over its own DevTools pipe; a
+#    test reads the page through the device's evaluate and Chromium's DevTools HTTP list) --------
+def _css(css: str) -> str:
+    import json
+    return f"document.querySelector({json.dumps(css)})"
+
+
+def click(device, css: str) -> None:
+    """A click on the element (its own click(): links, buttons and their listeners)."""
+    device.evaluate(f"{_css(css)}.click()")
+
+
+def focus(device, css: str) -> None:
+    device.evaluate(f"{_css(css)}.focus()")
+
+
+def box(device, css: str) -> dict:
+    """The element's box in view pixels (x, y, width, height)."""
+    return device.evaluate(f"(() => {{ const r = {_css(css)}.getBoundingClientRect(); "
+                           "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
+
+
+def wait_for(pred, seconds: float = 15) -> None:
+    import time
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            if pred():
+                return
+        except Exception:  # noqa: BLE001 - a page in the middle of navigating
+            pass
+        assert time.monotonic() < end, "the page did not get there"
+        time.sleep(0.05)
+
+
+def pages(device) -> list[str]:
+    """The URLs of Chromium's open pages (its DevTools HTTP list, as a second client sees it)."""
+    import json
+    import urllib.request
+    address = device.devtools_page()
+    port = address.split(":")[2].split("/")[0]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as reply:
+        return [t["url"] for t in json.load(reply) if t.get("type") == "page"]
