@@ -270,7 +270,9 @@ class Browser(BrowserDevice):
         self._post(lambda: self._view_do(lambda v: v.resize(width, height)))
 
     def back(self) -> None:
-        self._post(lambda: self._page and self._page.back())
+        page = self._page
+        if page is not None:
+            self._post(page.back)
 
     def devtools_page(self) -> str | None:
         """The shown page's own DevTools address (``ws://127.0.0.1:PORT/devtools/page/ID``), or None:
