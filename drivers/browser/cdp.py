@@ -165,6 +165,7 @@ def launch(argv: list[str], env: dict[str, str]) -> tuple[Any, Pipe]:
         os.dup2(b, 4)
         os.set_inheritable(3, True)
         os.set_inheritable(4, True)
+        os.closerange(5, os.sysconf("SC_OPEN_MAX"))   # none of the kiosk's other descriptors (close_fds' work)
 
     try:
         proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import mimetypes
 import os
 import tempfile
 from pathlib import Path
@@ -192,12 +193,16 @@ class View:
     def give_file(self, name: str, mime: str, data: bytes) -> None:
         """The file the citizen made on the kiosk (a signature, a capture) into the page's
         chooser: written to the session's RAM folder (removed with the session), never to disk.
-        ``mime`` is the file's by its name's ending, as Chromium reads it."""
+        Chromium gives the page the type its name's ending says: a name whose ending does not
+        say ``mime`` gets that type's ending."""
         chooser, self.chooser = self.chooser, None
         if chooser is None:
             return
+        name = os.path.basename(name) or "file"
+        if mimetypes.guess_type(name)[0] != mime:
+            name += mimetypes.guess_extension(mime) or ""
         folder = Path(tempfile.mkdtemp(prefix="file-", dir=self.folder))
-        path = folder / (os.path.basename(name) or "file")
+        path = folder / name
         path.write_bytes(data)
         self.pipe.send("DOM.setFileInputFiles", {"files": [str(path)], "backendNodeId": chooser[1]}, chooser[0])
 

@@ -46,6 +46,16 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 
 
 # 人脸认证 on the page: getUserMedia, and what it got
+# a page of this host with a frame of another site (Chromium puts it in a process of its own): the
+# frame tells its parent whether the kiosk's functions are there and what its camera ask got
+FRAMED = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>嵌入页</title><body>
+<p id="said"></p><iframe src="http://localhost:{port}/inner" width="400" height="200"></iframe>
+<script>window.addEventListener('message', (e) => {{
+  document.getElementById('said').textContent += e.data + ';'; }});</script></body></html>"""
+INNER = """<!doctype html><meta charset="utf-8"><body><p>别的网站的嵌入内容</p><script>
+parent.postMessage('bridge:' + typeof window.__ehallCamera, '*');
+window.__ehallCamera().then((ok) => parent.postMessage('camera:' + ok, '*'));
+</script></body>"""
 FACE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>人脸认证</title><body>
 <button id="face" style="width:300px;height:60px">开始人脸认证</button><p id="said"></p>
 <script>
@@ -128,6 +138,8 @@ class Portal:
         app.router.add_get("/cert", page(CERT))
         app.router.add_get("/doc", page(DOC))
         app.router.add_get("/face", page(FACE))
+        app.router.add_get("/framed", page(FRAMED))
+        app.router.add_get("/inner", page(INNER))
 
         def download(name: str, body: bytes, ctype: str):
             async def handler(_request: web.Request) -> web.Response:

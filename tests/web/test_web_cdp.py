@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal import browser, portal  # noqa: E402,F401 - fixtures
+from portal import browser, portal, wait_for  # noqa: E402,F401 - fixtures
 
 from drivers.browser.cdp import CdpError, Pipe  # noqa: E402
 from kiosk.web import Allowlist  # noqa: E402
@@ -50,6 +50,30 @@ def test_a_page_open_runs_chromium_only_and_no_driver_process(browser, portal):
     assert all(name.startswith("chrom") for name in names), names
 
 
+def test_a_frame_of_another_site_has_the_kiosks_functions_and_is_checked_by_its_own_address(browser, portal):
+    """The frame runs in a renderer of its own (an auto-attached target): it has the kiosk's
+    scripts like the page, and its camera ask is put to the allowlist with the frame's address
+    (localhost is not on the list), so it gets a no without the citizen being asked; with
+    localhost on the list the citizen is asked, naming the frame's host."""
+    asks = []
+    browser.start_session(Allowlist(["http://127.0.0.1"]).check)
+    browser.show(lambda *_a: None, lambda *_a: None, 1280, 724, on_ask=lambda kind, text: asks.append(kind))
+    browser.goto(portal.url + "framed")
+    said = lambda: browser.evaluate("document.getElementById('said').textContent")  # noqa: E731
+    wait_for(lambda: "camera:" in said())
+    assert "bridge:function;" in said() and "camera:false;" in said() and asks == []
+    assert any(kind == "iframe" for kind in targets(browser))
+    browser.end_session()
+    # with the frame's site on the list, the citizen is asked (and says no)
+    browser.start_session(Allowlist(["http://127.0.0.1", "http://localhost"]).check)
+    browser.show(lambda *_a: None, lambda *_a: None, 1280, 724, on_ask=lambda kind, text: asks.append((kind, text)))
+    browser.goto(portal.url + "framed")
+    wait_for(lambda: asks == [("camera", "localhost")])
+    browser.answer(False)
+    wait_for(lambda: "camera:false;" in said())
+    browser.end_session()
+
+
 def test_the_kiosks_runtime_never_loads_playwright():
     """The wiring's modules and the browser driver, imported and a session run in a fresh
     interpreter: Playwright is not among its modules."""
@@ -61,6 +85,14 @@ def test_the_kiosks_runtime_never_loads_playwright():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def targets(device) -> list[str]:
+    """The types of Chromium's targets (its DevTools HTTP list)."""
+    import urllib.request
+    port = device.devtools_page().split(":")[2].split("/")[0]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as reply:
+        return [t.get("type", "") for t in json.load(reply)]
 
 
 class FakeChromium:
