@@ -391,7 +391,7 @@ def main() -> None:
         if web is not None:
             n_helpers, helper_pss = web.helpers(exclude=rig.procs if rig else ())
             most = max(web.open_helpers, key=lambda h: h[1], default=(0, 0.0))
-            print(f"网上办事 in {web.visits} sessions; the kiosk's helper processes (Chromium, Playwright's driver; "
+            print(f"网上办事 in {web.visits} sessions; the kiosk's helper processes (Chromium's; "
                   f"not in the RSS above): with a page open at most {most[0]} processes, PSS {most[1]:.1f} MB; "
                   f"now {n_helpers}, PSS {helper_pss:.1f} MB")
         if assist is not None:

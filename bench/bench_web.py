@@ -90,7 +90,7 @@ def kiosk_round(web: WebService, session: Session, url: str) -> tuple[float, flo
         raise SystemExit(f"no frame: {web.state} {web.message}")
     first = time.perf_counter() - t
     time.sleep(1.0)                                  # the form settled
-    pss = rss_mb([p for p in descendants(os.getpid()) if p != os.getpid()])   # Chromium + Playwright's driver
+    pss = rss_mb([p for p in descendants(os.getpid()) if p != os.getpid()])   # Chromium
     t = time.perf_counter()
     session.end("finished")                          # the wipe: Chromium ended, profile removed
     wipe = time.perf_counter() - t
@@ -146,7 +146,7 @@ def main() -> None:
     print(f"tap → first frame on the kiosk (Chromium cold): p50 {statistics.median(first) * 1000:.0f} ms, "
           f"max {max(first) * 1000:.0f} ms  (baseline, plain Playwright launch+goto+screenshot: "
           f"p50 {statistics.median(base) * 1000:.0f} ms)")
-    print(f"Chromium + Playwright's driver with the form open: PSS p50 {statistics.median(pss):.0f} MB "
+    print(f"Chromium (no driver process: the kiosk speaks DevTools on Chromium's pipe) with the form open: PSS p50 {statistics.median(pss):.0f} MB "
           f"(add the kiosk's own RSS, bench_startup.py, for the terminal's total)")
     print(f"wipe at session end (Chromium ended, RAM profile removed): p50 {statistics.median(wipe) * 1000:.0f} ms, "
           f"max {max(wipe) * 1000:.0f} ms")

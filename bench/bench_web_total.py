@@ -10,7 +10,7 @@ catalogue and Debian's chromium, against the local test portal (tests/web/portal
 round taps 网上办事 on the home screen through Kivy's input path, waits for the page to be
 drawn on the kiosk, lets it settle, and sums the proportional set size (PSS: shared pages
 split between the processes that share them, so the sum is what the terminal holds) of the
-kiosk's process and every process under it: Chromium's and Playwright's driver. Then 结束办理
+kiosk's process and every process under it (Chromium's; a node driver too, were there one). Then 结束办理
 ends the session. The first round has a cold Chromium; later ones show whether a session leaves
 anything behind. Baseline in the same run: the kiosk alone at its home screen before any page.
 """

@@ -116,7 +116,7 @@ while True:
 
 
 class Web:
-    """--web-every: 网上办事 with the kiosk's browser (Debian's chromium through Playwright's driver,
+    """--web-every: 网上办事 with the kiosk's browser (Debian's chromium over its DevTools pipe,
     helper processes under the kiosk's) on the local test portal (tests/web/portal.py, in a process of
     its own so its server is not counted). The core is the terminal's wiring (kiosk.wiring.start, as
     bench/bench_web_total.py builds it), on the soak's clock."""
@@ -166,7 +166,7 @@ class Web:
         self.visits += 1
         self.open_helpers.append(self.helpers())   # Chromium runs while a page is open
     def helpers(self, exclude=()) -> tuple[int, float]:
-        """The kiosk's helper processes (Chromium, Playwright's driver): how many, their PSS in MB."""
+        """The kiosk's helper processes (Chromium's): how many, their PSS in MB."""
         skip = {getattr(p, "pid", p) for p in exclude} | {self.proc.pid, os.getpid()}
         pids = [p for p in _descendants(os.getpid()) if p not in skip]
         return len(pids), sum(_pss_mb(p) for p in pids)

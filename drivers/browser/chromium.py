@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Debian's Chromium as a device, driven over the DevTools protocol (Playwright's client on the
-system binary; never ``playwright install``).
+"""Debian's Chromium as a device, driven over the DevTools protocol on Chromium's own pipe
+(:mod:`.cdp`, :mod:`.cdp_page`): no driver process between the kiosk and Chromium.
 
 One citizen, one session: :meth:`Browser.start_session` launches Chromium on a fresh profile in a
 RAM folder (``/dev/shm`` when there is one), :meth:`Browser.end_session` ends the process and
@@ -10,8 +10,8 @@ allowlist, kiosk/web/policy.py) first: a refused one gets the kiosk's refusal pa
 popups (``window.open``, ``target=_blank``) open in the same view. The driver knows nothing of
 citizens or allowlists: policy comes in as that callable.
 
-Playwright's sync API belongs to the thread that started it, so every call runs on the
-browser's own thread (:meth:`_call`).
+The citizen's taps and keys go to the page in order on the browser's input thread
+(:meth:`_post`); the page's events come on the pipe's event thread.
 """
 from __future__ import annotations
 
@@ -20,15 +20,18 @@ import logging
 import os
 import queue
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from drivers.base import DeviceError, DeviceState, DeviceUri
 
+from . import cdp
+from .cdp_page import Page, PageError
 from .errors import WEB_CRASHED, WEB_NO_BROWSER, WEB_START_FAILED
 from .interface import BrowserDevice, Check
 from .view import CAMERA_ASK, FOCUS_WATCH, PRINT_HOOK, AskSink, DocSink, FocusSink, FrameSink, View
@@ -39,6 +42,11 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-extensions", "--disable-translate",
          "--disable-features=Translate,DownloadBubble,SpareRendererForSitePerProcess,MediaRouter",
          "--disable-dev-tools", "--noerrdialogs", "--disable-infobars", "--password-store=basic",
+         "--use-mock-keychain", "--lang=zh-CN", "--accept-lang=zh-CN",
+         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+         "--disable-backgrounding-occluded-windows", "--disable-hang-monitor", "--disable-prompt-on-repost",
+         "--disable-client-side-phishing-detection", "--disable-default-apps",
+         "--remote-debugging-pipe",
          # the network service in the browser process, not a utility process of its own: about
          # 36 MB less with a page open (bench/bench_web_total.py: utility 48 -> 8-12 MB)
          "--enable-features=NetworkServiceInProcess2",
@@ -65,6 +73,7 @@ FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 <include ignore_missing="yes">/etc/fonts/fonts.conf</include>{dirs}<cachedir>{cache}</cachedir></fontconfig>"""
 
 
+HEADLESS = ["--headless", "--hide-scrollbars", "--mute-audio"]
 FAKE_CAMERA = ["--use-fake-device-for-media-stream"]     # Chromium's synthetic camera and microphone
 
 
@@ -102,14 +111,15 @@ class Browser(BrowserDevice):
         self.fake_camera = uri.params.get("fake_camera", "0") == "1"
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
-        self._pw: Any = None
-        self._context: Any = None
-        self._page: Any = None
+        self._proc: subprocess.Popen | None = None
+        self._pipe: cdp.Pipe | None = None
+        self._page: Page | None = None
         self._profile: Path | None = None
         self._check: Check = lambda _url: None
         self.refused: list[str] = []          # hosts refused in this session (never paths)
         self._view: View | None = None
         self._on_focus: FocusSink = lambda _editable, _kind: None
+        self._ending = False
 
     # -- device -----------------------------------------------------------------------
     def open(self) -> None:
@@ -119,58 +129,27 @@ class Browser(BrowserDevice):
         self._set_state(DeviceState.READY)
 
     def close(self) -> None:
+        self.end_session()
         if self._thread is not None:
-            self.end_session()
             self._jobs.put(None)
             self._thread.join(10)
             self._thread = None
 
-    # -- the browser's own thread --------------------------------------------------------
+    # -- the input thread: the citizen's taps and keys, in order -------------------------------
     def _run(self) -> None:
-        while True:
+        while (job := self._jobs.get()) is not None:
             try:
-                # While a page is shown, Playwright's events (frames, focus) are delivered only
-                # inside its calls: between jobs the thread pumps them for up to 20 ms.
-                job = self._jobs.get(timeout=0.002) if self._view is not None else self._jobs.get()
-            except queue.Empty:
-                self._pump()
-                continue
-            if job is None:
-                break
-            fn, future = job
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                future.set_exception(exc)
-        if self._pw is not None:
-            self._pw.stop()
-            self._pw = None
-
-    def _pump(self) -> None:
-        try:
-            if self._page is not None:
-                self._page.wait_for_timeout(20)
-        except Exception:  # noqa: BLE001 - a closed page: the session's end clears the view
-            self._view = None
-
-    def _post(self, fn: Callable[[], Any]) -> None:
-        """``fn`` on the browser's thread without waiting (a citizen's tap or key): a failure
-        is logged by type only (the page's text may carry citizen data)."""
-        def run() -> None:
-            try:
-                fn()
+                job()
             except Exception as exc:  # noqa: BLE001 - the page may have moved on
                 log.warning("web: an input to the page failed (%s)", type(exc).__name__)
-        if self._thread is not None:
-            self._jobs.put((run, Future()))
 
-    def _call(self, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
+    def _post(self, fn: Callable[[], Any]) -> None:
+        """``fn`` on the input thread without waiting (a citizen's tap or key): a failure is
+        logged by type only (the page's text may carry citizen data)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="browser", daemon=True)
+            self._thread = threading.Thread(target=self._run, name="browser-input", daemon=True)
             self._thread.start()
-        future: Future = Future()
-        self._jobs.put((fn, future))
-        return future.result(timeout)
+        self._jobs.put(fn)
 
     # -- one citizen's session ----------------------------------------------------------
     def start_session(self, check: Check, width: int = 1280, height: int = 800) -> None:
@@ -178,101 +157,85 @@ class Browser(BrowserDevice):
             raise self.last_error or DeviceError(WEB_NO_BROWSER, self.binary)
         self._check = check
         self.refused = []
-        self._call(lambda: self._launch(width, height))
+        self._ending = False
+        self._launch(width, height)
         self._set_state(DeviceState.BUSY)
 
     def _launch(self, width: int, height: int) -> None:
-        from playwright.sync_api import sync_playwright
-
-        if self._pw is None:
-            self._pw = sync_playwright().start()
         self._profile, env = _session_profile(self.font_dirs)
+        (self._profile / "downloads").mkdir()
+        argv = [self.binary, *FLAGS, f"--user-data-dir={self._profile / 'profile'}",
+                f"--window-size={width},{height}", *(HEADLESS if self.headless else []),
+                *(FAKE_CAMERA if self.fake_camera else []), "about:blank"]
         try:
-            self._context = self._pw.chromium.launch_persistent_context(
-                str(self._profile / "profile"), executable_path=self.binary, headless=self.headless,
-                args=FLAGS + [f"--window-size={width},{height}"] + (FAKE_CAMERA if self.fake_camera else []),
-                env=env, accept_downloads=True,
-                downloads_path=str(self._profile / "downloads"),
-                viewport={"width": width, "height": height}, locale="zh-CN")
-        except Exception as exc:
-            shutil.rmtree(self._profile, ignore_errors=True)
+            self._proc, self._pipe = cdp.launch(argv, env)
+            self._page = Page(self._pipe, [SAME_VIEW, FOCUS_WATCH, PRINT_HOOK, CAMERA_ASK], self._guard,
+                              self._binding, self._crashed, (width, height))
+            self._pipe.on("Pipe.closed", lambda _p, _s: self._crashed())
+            self._pipe.send("Browser.setDownloadBehavior", {"behavior": "allowAndName", "eventsEnabled": True,
+                                                            "downloadPath": str(self._profile / "downloads")})
+            self._page.attach()
+        except (OSError, cdp.CdpError, PageError, TimeoutError) as exc:
+            self._stop_chromium()
             raise DeviceError(WEB_START_FAILED, type(exc).__name__) from None
-        for script in (SAME_VIEW, FOCUS_WATCH, PRINT_HOOK, CAMERA_ASK):
-            self._context.add_init_script(script)
-        self._context.expose_binding("__ehallCamera", lambda source: self._check(source["frame"].url) is None
-                                     and self._view is not None and self._view.camera(_origin(source["frame"].url)))
-        self._context.expose_binding("__ehallPrint", lambda _source: self._view_do(lambda v: v.print_page()))
-        self._context.expose_binding("__ehallFocus", lambda _source, editable, kind="": self._on_focus(
-            bool(editable), str(kind)[:20]))
-        self._context.route("**/*", self._guard)
-        self._context.on("page", self._on_popup)
-        self._page = self._context.pages[0] if self._context.pages else self._context.new_page()
-        self._page.on("crash", lambda _p: self._set_state(DeviceState.FAULT, DeviceError(WEB_CRASHED, "renderer")))
 
-    def _guard(self, route: Any) -> None:
-        """Top-level navigations: checked before they go out, and their redirects before they are
-        followed (Playwright routes only a redirect chain's first request, so the guard fetches
-        the page itself without following and checks each Location)."""
-        request = route.request
-        if not (request.is_navigation_request() and request.frame.parent_frame is None):
-            route.continue_()
+    def _crashed(self) -> None:
+        """The page's renderer (or all of Chromium) died while the citizen's session was open."""
+        if self._ending or self.state is not DeviceState.BUSY:
             return
-        if self._refuse(route, request.url):
-            return
-        try:
-            response = route.fetch(max_redirects=0)
-        except Exception:  # noqa: BLE001 - unreachable: the browser shows its own error page
-            route.continue_()
-            return
-        location = response.headers.get("location")
-        if response.status in (301, 302, 303, 307, 308) and location:
-            if self._refuse(route, urljoin(request.url, location)):
-                return
-        route.fulfill(response=response)
+        self._set_state(DeviceState.FAULT, DeviceError(WEB_CRASHED, "renderer"))
+        if self._view is not None:
+            self._view.crashed()
 
-    def _refuse(self, route: Any, url: str) -> bool:
+    def _guard(self, url: str) -> str | None:
+        """A top-level navigation or one of its redirects (each stops at the Fetch domain): None
+        lets it go, else the refusal page is served in its place."""
         refusal = self._check(url)
         if refusal is None:
-            return False
+            return None
         host = getattr(refusal, "host", "")
         self.refused.append(host)
         log.info("web: refused a page on %s (%s)", host or "-", getattr(refusal, "reason", ""))
-        route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                      body=REFUSED_PAGE.format(host=html.escape(host)))
-        return True
+        return REFUSED_PAGE.format(host=html.escape(host))
 
-    def _on_popup(self, popup: Any) -> None:
-        """A window that still opens (SAME_VIEW keeps links and window.open in this view) is closed."""
-        if self._page is not None and popup != self._page:
-            popup.close()
+    def _binding(self, name: str, args: list, url: str, reply: Callable[[Any], None]) -> None:
+        """The kiosk's functions the page calls (drivers/browser/cdp_page.py BRIDGE); ``url`` is the
+        calling frame's, as Chromium reports it."""
+        view = self._view
+        if name == "focus" and args:
+            self._on_focus(bool(args[0]), str(args[1] if len(args) > 1 else "")[:20])
+        elif name == "print" and view is not None:
+            self._post(view.print_page)
+        elif name == "camera":
+            if view is None or not url or self._check(url) is not None:
+                reply(False)
+            else:
+                view.camera(_origin(url), reply)
 
     def goto(self, url: str, timeout: float = 30.0) -> None:
-        """Opens ``url``; raises (Playwright's TimeoutError or Error) when it is not there within
-        ``timeout`` seconds."""
-        self._call(lambda: self._page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000),
-                   timeout=timeout + 10)
+        """Opens ``url``; raises (PageError, TimeoutError) when it is not there within ``timeout`` seconds."""
+        self._session_page().goto(url, timeout)
 
     def evaluate(self, script: str) -> Any:
-        """Runs ``script`` in the page (the kiosk's own bridges and tests)."""
-        return self._call(lambda: self._page.evaluate(script))
+        """The value of the expression ``script`` in the page (the kiosk's own bridges and tests)."""
+        return self._session_page().evaluate(script)
 
-    def page_call(self, fn: Callable[[Any], Any]) -> Any:
-        """``fn(page)`` on the browser's thread (for bridges: typing into the focused field…)."""
-        return self._call(lambda: fn(self._page))
+    def _session_page(self) -> Page:
+        if self._page is None:
+            raise PageError("no session")
+        return self._page
 
     # -- the page as the kiosk draws it (drivers/browser/view.py) ----------------------------
     def show(self, on_frame: FrameSink, on_focus: FocusSink, width: int, height: int,
              on_ask: AskSink | None = None, on_document: DocSink | None = None) -> None:
-        """Frames of the page at ``width``×``height`` go to ``on_frame`` (from the browser's
+        """Frames of the page at ``width``×``height`` go to ``on_frame`` (from the pipe's event
         thread), focus changes to ``on_focus``, the page's dialogs and file choosers to
         ``on_ask`` (answered with :meth:`answer`); until the session ends."""
         self._on_focus = on_focus
-
-        def start() -> None:
-            self._view = View(self._page, on_frame, on_ask or (lambda _kind, _text: None),
-                              on_document or (lambda _kind, _name, _data: None))
-            self._view.start(width, height)
-        self._call(start)
+        assert self._profile is not None
+        self._view = View(self._session_page(), on_frame, on_ask or (lambda _kind, _text: None),
+                          on_document or (lambda _kind, _name, _data: None), self._profile)
+        self._view.start(width, height)
 
     def _view_do(self, fn: Callable[[View], None]) -> None:
         if self._view is not None:
@@ -295,7 +258,7 @@ class Browser(BrowserDevice):
 
     def answer(self, accept: bool) -> None:
         """The citizen's answer to the page's open dialog (确定 / 取消). Not a queued job: the
-        browser's thread is inside the call the dialog blocks, waiting for exactly this."""
+        input thread may be inside the tap the dialog blocks."""
         view = self._view
         if view is not None:
             view.answer(accept)
@@ -307,56 +270,53 @@ class Browser(BrowserDevice):
         self._post(lambda: self._view_do(lambda v: v.resize(width, height)))
 
     def back(self) -> None:
-        self._post(lambda: self._page and self._page.go_back(wait_until="commit"))
+        page = self._page
+        if page is not None:
+            self._post(page.back)
 
     def devtools_page(self) -> str | None:
-        """The shown page's own DevTools address (``ws://127.0.0.1:PORT/devtools/page/ID``), or None."""
-        return self._call(lambda: page_address(self._context, self._page, self._profile), 10) if self._page else None
+        """The shown page's own DevTools address (``ws://127.0.0.1:PORT/devtools/page/ID``), or None:
+        the port Chromium wrote into the profile and the page's target id."""
+        page, profile = self._page, self._profile
+        if page is None or profile is None or not page.target:
+            return None
+        try:
+            port = int((profile / "profile" / "DevToolsActivePort").read_text().split()[0])
+        except (OSError, ValueError, IndexError) as exc:
+            log.warning("browser: no DevTools address for the page (%s)", type(exc).__name__)
+            return None
+        return f"ws://127.0.0.1:{port}/devtools/page/{page.target}"
 
     def end_session(self) -> None:
         """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
-        if self._thread is None:
-            return
+        self._ending = True
         if self._view is not None:
-            self._view.closing = True         # a dialog waiting for the citizen lets go first
-
-        def stop() -> None:
-            if self._view is not None:
-                self._view.stop()
-                self._view = None
-            self._on_focus = lambda _editable, _kind: None
-            try:
-                if self._context is not None:
-                    self._context.close()
-            except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
-                log.warning("web: Chromium did not close cleanly")
-            self._context = self._page = None
-            if self._profile is not None:
-                shutil.rmtree(self._profile, ignore_errors=True)
-                self._profile = None
-        self._call(stop)
+            self._view.stop()
+            self._view = None
+        self._on_focus = lambda _editable, _kind: None
+        self._stop_chromium()
         if self.state in (DeviceState.BUSY, DeviceState.FAULT):
             self._set_state(DeviceState.READY)
+
+    def _stop_chromium(self) -> None:
+        pipe, proc, self._pipe, self._proc, self._page = self._pipe, self._proc, None, None, None
+        if pipe is not None:
+            try:
+                pipe.send("Browser.close", timeout=5)
+            except (cdp.CdpError, TimeoutError):      # a crashed browser is gone anyway
+                pass
+            pipe.close()
+        if proc is not None:
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                log.warning("web: Chromium did not close cleanly")
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
 
     @property
     def profile(self) -> Path | None:
         return self._profile
-
-
-def page_address(context: Any, page: Any, profile: Path | None) -> str | None:
-    """Where a second DevTools client reaches ``page``: the port Chromium wrote into the profile and
-    the page's target id. Browser thread."""
-    try:
-        port = int((profile / "profile" / "DevToolsActivePort").read_text().split()[0]) if profile else 0
-        cdp = context.new_cdp_session(page)
-        try:
-            target = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
-        finally:
-            cdp.detach()
-    except (OSError, ValueError, IndexError, KeyError) as exc:
-        log.warning("browser: no DevTools address for the page (%s)", type(exc).__name__)
-        return None
-    except Exception as exc:  # noqa: BLE001 - Playwright's errors (a closed page)
-        log.warning("browser: no DevTools address for the page (%s)", type(exc).__name__)
-        return None
-    return f"ws://127.0.0.1:{port}/devtools/page/{target}" if port else None

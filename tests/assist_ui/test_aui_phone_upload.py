@@ -20,7 +20,7 @@ sys.path.insert(0, str(TESTS / "web"))
 sys.path.insert(0, str(TESTS / "ui"))
 
 from assist_testkit import HubThread, kiosk_config  # noqa: E402
-from portal import Portal  # noqa: E402
+from portal import Portal, box as page_box  # noqa: E402
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def _qr_up(rig, make_ui):
     web = ui.kiosk.web
     ui.wait_until(lambda: web.state.value == "open" and ui.screen.ids.page.texture is not None, timeout=20)
     screen = ui.screen
-    box = web.device.page_call(lambda p: p.locator("#doc").bounding_box())
+    box = page_box(web.device, "#doc")
     page = screen.ids.page
     k = page.width / web.frame.width
     ui.tap_xy(page.x + (box["x"] + 20) * k, page.top - (box["y"] + 20) * k)
@@ -92,7 +92,7 @@ def test_a_photo_from_the_phone_goes_into_the_page(rig, make_ui):
     assert sent.status_code == 200 and "已上传" in sent.text
     ui.wait_until(lambda: not layer.active and screen.ask_kind == "", timeout=15)
     ui.wait_until(lambda: web.device.evaluate("document.querySelector('#doc').files.length") == 1, timeout=10)
-    send = web.device.page_call(lambda p: p.locator("#send").bounding_box())
+    send = page_box(web.device, "#send")
     ui.tap_xy(page.x + (send["x"] + 20) * k, page.top - (send["y"] + 20) * k)
     ui.wait_until(lambda: portal.uploads, timeout=10)
     got = portal.uploads[0]

@@ -158,7 +158,7 @@ def test_the_ring_shows_over_the_kiosk_browser_page_and_the_keyboard(make_ui, ca
     from kiosk.web import WebService
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-    from portal import Portal
+    from portal import Portal, box as page_box
 
     hub, made = call_hub
     portal = Portal().start()
@@ -176,7 +176,7 @@ def test_the_ring_shows_over_the_kiosk_browser_page_and_the_keyboard(make_ui, ca
         ui.tap(ui.screen.ids.tile_portal)
         page = ui.screen.ids.page
         ui.wait_until(lambda: web.state.value == "open" and page.texture is not None, timeout=20)
-        box = web.device.page_call(lambda p: p.locator("#name").bounding_box())
+        box = page_box(web.device, "#name")
         k = page.width / web.frame.width                # the page fills the width, from the top
         fx, fy = page.x + (box["x"] + box["width"] / 2) * k, page.top - (box["y"] + box["height"] / 2) * k
         w, h = int(ui.window.width), int(ui.window.height)

@@ -16,7 +16,7 @@ import pytest
 from waiting import wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from portal import browser, portal  # noqa: E402,F401 - fixtures
+from portal import box as page_box, browser, focus, portal  # noqa: E402,F401 - fixtures
 
 NUMBER, NAME = "110000199001010013", "测试样例"       # the simulator's fictitious resident card
 ADDRESS, VALIDITY = "测试省测试市测试区样例路1号", "2020.01.01-长期"
@@ -57,14 +57,14 @@ def test_idf_fill_the_worker_types_into_the_focused_field_of_an_allowed_page_onl
     address = browser.devtools_page()
     assert address and address.startswith("ws://127.0.0.1:") and "/devtools/page/" in address
 
-    browser.page_call(lambda page: page.focus("#number"))
+    focus(browser, "#number")
     assert worker_reader.fill(card.handle, "number", address, ALLOWED).result(15) == "filled"
     assert field(browser, "#number") == NUMBER
-    browser.page_call(lambda page: page.focus("#name"))
+    focus(browser, "#name")
     assert worker_reader.fill(card.handle, "name", address, ALLOWED).result(15) == "filled"
     assert field(browser, "#name") == NAME
     for css, what, value in (("#address", "address", ADDRESS), ("#validity", "validity", VALIDITY)):
-        browser.page_call(lambda page, css=css: page.focus(css))
+        focus(browser, css)
         assert worker_reader.fill(card.handle, what, address, ALLOWED).result(15) == "filled"
         assert field(browser, css) == value
     assert card.masked_address() == "测试省********" and card.masked_validity() == "2020.**.**-长期"
@@ -73,7 +73,7 @@ def test_idf_fill_the_worker_types_into_the_focused_field_of_an_allowed_page_onl
     browser.evaluate("document.activeElement.blur()")
     assert worker_reader.fill(card.handle, "number", address, ALLOWED).result(15) == "no_field"
     # a page that is not on the hall's list gets nothing (the worker checks the page itself)
-    browser.page_call(lambda page: page.focus("#number"))
+    focus(browser, "#number")
     browser.evaluate("document.querySelector('#number').value = ''")
     assert worker_reader.fill(card.handle, "number", address, ["*.shandong.gov.cn"]).result(15) == "not_allowed"
     assert field(browser, "#number") == ""
@@ -154,6 +154,6 @@ def test_idf_fill_the_citizen_taps_fill_and_the_page_gets_the_number(make_ui, wo
 
 def tap_field(drv, css: str) -> None:
     page = drv.screen.ids.page
-    box = drv.kiosk.web.device.page_call(lambda p: p.locator(css).bounding_box())
+    box = page_box(drv.kiosk.web.device, css)
     k = page.width / drv.kiosk.web.frame.width
     drv.tap_xy(page.x + (box["x"] + 10) * k, page.top - (box["y"] + box["height"] / 2) * k)

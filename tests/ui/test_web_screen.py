@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from portal import portal  # noqa: E402,F401 - the fixture
+from portal import box, portal  # noqa: E402,F401 - the fixture
 
 from ui_kit import button  # noqa: E402
 
@@ -77,7 +77,7 @@ def _page_text(web):
 
 
 def _box(drv, selector):
-    return drv.kiosk.web.device.page_call(lambda p: p.locator(selector).bounding_box())
+    return box(drv.kiosk.web.device, selector)
 
 
 def test_the_citizen_does_it_on_the_kiosk_page_below_the_bar(make_ui, portal):

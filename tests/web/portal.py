@@ -46,6 +46,16 @@ ASK = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>确认</
 
 
 # 人脸认证 on the page: getUserMedia, and what it got
+# a page of this host with a frame of another site (Chromium puts it in a process of its own): the
+# frame tells its parent whether the kiosk's functions are there and what its camera ask got
+FRAMED = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>嵌入页</title><body>
+<p id="said"></p><iframe src="http://localhost:{port}/inner" width="400" height="200"></iframe>
+<script>window.addEventListener('message', (e) => {{
+  document.getElementById('said').textContent += e.data + ';'; }});</script></body></html>"""
+INNER = """<!doctype html><meta charset="utf-8"><body><p>别的网站的嵌入内容</p><script>
+parent.postMessage('bridge:' + typeof window.__ehallCamera, '*');
+window.__ehallCamera().then((ok) => parent.postMessage('camera:' + ok, '*'));
+</script></body>"""
 FACE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>人脸认证</title><body>
 <button id="face" style="width:300px;height:60px">开始人脸认证</button><p id="said"></p>
 <script>
@@ -128,6 +138,8 @@ class Portal:
         app.router.add_get("/cert", page(CERT))
         app.router.add_get("/doc", page(DOC))
         app.router.add_get("/face", page(FACE))
+        app.router.add_get("/framed", page(FRAMED))
+        app.router.add_get("/inner", page(INNER))
 
         def download(name: str, body: bytes, ctype: str):
             async def handler(_request: web.Request) -> web.Response:
@@ -194,3 +206,48 @@ def browser():
     assert dev.state is DeviceState.READY, dev.last_error
     yield dev
     dev.close()
+
+
+# -- the page as a test looks at it (the kiosk's device is driven over its own DevTools pipe; a
+#    test reads the page through the device's evaluate and Chromium's DevTools HTTP list) --------
+def _css(css: str) -> str:
+    import json
+    return f"document.querySelector({json.dumps(css)})"
+
+
+def click(device, css: str) -> None:
+    """A click on the element (its own click(): links, buttons and their listeners)."""
+    device.evaluate(f"{_css(css)}.click()")
+
+
+def focus(device, css: str) -> None:
+    device.evaluate(f"{_css(css)}.focus()")
+
+
+def box(device, css: str) -> dict:
+    """The element's box in view pixels (x, y, width, height)."""
+    return device.evaluate(f"(() => {{ const r = {_css(css)}.getBoundingClientRect(); "
+                           "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
+
+
+def wait_for(pred, seconds: float = 15) -> None:
+    import time
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            if pred():
+                return
+        except Exception:  # noqa: BLE001 - a page in the middle of navigating
+            pass
+        assert time.monotonic() < end, "the page did not get there"
+        time.sleep(0.05)
+
+
+def pages(device) -> list[str]:
+    """The URLs of Chromium's open pages (its DevTools HTTP list, as a second client sees it)."""
+    import json
+    import urllib.request
+    address = device.devtools_page()
+    port = address.split(":")[2].split("/")[0]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as reply:
+        return [t["url"] for t in json.load(reply) if t.get("type") == "page"]

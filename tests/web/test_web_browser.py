@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal import browser, portal  # noqa: E402,F401 - fixtures
+from portal import browser, click, pages, portal, wait_for  # noqa: E402,F401 - fixtures
 
 from drivers import registry  # noqa: E402
 from drivers.base import DeviceState  # noqa: E402
@@ -25,17 +25,17 @@ def test_the_allowlist_holds_for_links_redirects_popups_and_files(browser, porta
     assert "测试政务网" in _text(browser)
     for link in ("away", "redirect"):
         browser.goto(portal.url)
-        browser.page_call(lambda page, link=link: page.click(f"#{link}"))
-        browser.page_call(lambda page: page.wait_for_selector("text=此网站不在本机可访问范围内"))
+        click(browser, f"#{link}")
+        wait_for(lambda: "此网站不在本机可访问范围内" in _text(browser))
         assert "localhost" in _text(browser)
     assert ("localhost", "/elsewhere") not in portal.seen               # the other host got nothing
     assert browser.refused.count("localhost") == 2
     browser.goto(portal.url)
-    browser.page_call(lambda page: page.click("#blank"))               # target=_blank: same view
-    browser.page_call(lambda page: page.wait_for_url("**/guide"))
-    assert "护照办理指南" in _text(browser) and len(browser.page_call(lambda p: p.context.pages)) == 1
+    click(browser, "#blank")                                            # target=_blank: same view
+    wait_for(lambda: browser.evaluate("location.pathname") == "/guide")
+    assert "护照办理指南" in _text(browser) and len(pages(browser)) == 1
     browser.goto(portal.url)
-    browser.page_call(lambda page: page.click("#file"))
+    click(browser, "#file")
     assert "测试政务网" in _text(browser)                                  # file: goes nowhere
     browser.end_session()
 
@@ -86,12 +86,10 @@ def test_a_renderer_crash_is_reported_to_the_kiosk(browser, portal):
     browser.show(lambda *_a: None, lambda *_a: None, 1280, 724, on_ask=lambda kind, text: asks.append(kind))
     browser.goto(portal.url)
 
-    def crash(page):
-        try:
-            page.goto("chrome://crash", timeout=5000)
-        except Exception:  # noqa: BLE001 - the navigation never completes
-            pass
-    browser.page_call(crash)
+    try:
+        browser.goto("chrome://crash", timeout=5)
+    except Exception:  # noqa: BLE001 - the navigation never completes
+        pass
     end = time.monotonic() + 10
     while "crashed" not in asks and time.monotonic() < end:
         time.sleep(0.05)
@@ -128,12 +126,10 @@ def test_after_a_crash_the_kiosk_opens_the_page_again_in_a_fresh_chromium(portal
     wait(lambda: web.state.value == "open")
     first = device.profile
 
-    def crash(page):
-        try:
-            page.goto("chrome://crash", timeout=5000)
-        except Exception:  # noqa: BLE001 - the navigation never completes
-            pass
-    device.page_call(crash)
+    try:
+        device.goto("chrome://crash", timeout=5)
+    except Exception:  # noqa: BLE001 - the navigation never completes
+        pass
     wait(lambda: told == [CRASHED])
     wait(lambda: web.state.value == "open" and device.profile is not None and device.profile != first)
     assert not first.exists()
