@@ -142,7 +142,8 @@ def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
     os.environ.setdefault("KIVY_DPI", "96")
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="ehall-soak-kivy-"))
+    if "KIVY_HOME" not in os.environ:       # (setdefault would make the folder even when set)
+        os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="ehall-soak-kivy-")
     from kivy.config import Config
     for k, v in {"width": W, "height": H, "borderless": 1, "position": "custom",
                  "left": 0, "top": 0, "maxfps": 0,

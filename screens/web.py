@@ -50,12 +50,14 @@ class PageView(Widget):
         frame = self.web.frame if self.web is not None else None
         if frame is None:
             return
-        import numpy as np
-        from PIL import Image
-
-        rgb = np.asarray(Image.open(io.BytesIO(frame.jpeg)).convert("RGB"))
-        self.texture = _texture(rgb, self.texture)
-        self.shown_h = rgb.shape[0] * self.scale()
+        pixels = decode_jpeg(frame.jpeg)
+        texture = self.texture
+        if texture is None or texture.size != (pixels.width, pixels.height) or texture.colorfmt != pixels.fmt:
+            texture = Texture.create(size=(pixels.width, pixels.height), colorfmt=pixels.fmt)
+            texture.flip_vertical()
+        texture.blit_data(pixels)
+        self.texture = texture
+        self.shown_h = pixels.height * self.scale()
         self.canvas.ask_update()
 
     def scale(self) -> float:
@@ -102,6 +104,17 @@ class PageView(Widget):
         if not touch.ud["page_drag"]:
             self.web.tap(*self.page_xy(*touch.pos))
         return True
+
+
+def decode_jpeg(jpeg: bytes):
+    """A page frame's JPEG as Kivy's ImageData (rows top first), decoded by Kivy's SDL2_image loader:
+    no PIL or numpy in the kiosk for the page (issue 18: PIL's modules and buffers stayed after a
+    web session)."""
+    from kivy.core.image import ImageLoader
+
+    loader = next(lo for lo in ImageLoader.loaders if lo.can_load_memory() and "jpg" in lo.extensions())
+    image = loader("__inline__", ext="jpg", rawdata=io.BytesIO(jpeg), inline=True, nocache=True, keep_data=True)
+    return image._data[0]        # the loader's decoded pixels (Kivy keeps no copy: nocache)
 
 
 def _texture(rgb, texture):

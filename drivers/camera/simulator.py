@@ -70,8 +70,8 @@ class SimulatedCamera(Camera):
         if image:
             self._base = self._load(Path(image))
         elif self.uri.params.get("scene") == "document":
-            self._base = self._document()
-        else:
+            self._base = None       # drawn at the first frame: the sheet (6 MB at 1920×1080) and PIL,
+        else:                       # which draws it, stay out of a kiosk that never takes a photo
             self._base = self._synthetic()
 
     def _load(self, path: Path) -> np.ndarray:
@@ -129,6 +129,8 @@ class SimulatedCamera(Camera):
         if self._script:
             return self._script.popleft()
         self._tick += 1
+        if self._base is None and self.uri.params.get("scene") == "document":
+            self._base = self._document()
         assert self._base is not None
         dx = round(self._drift * math.sin(self._tick / 5.0))
         dy = round(self._drift * math.cos(self._tick / 7.0))
