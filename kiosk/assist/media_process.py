@@ -148,8 +148,9 @@ class MediaChild:
 
 
 def main() -> None:
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format="media child %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kiosk").setLevel(logging.INFO)
     out = Writer(sys.stdout.buffer)
     sys.stdout = sys.stderr                   # nothing but messages on the pipe
     loop = asyncio.new_event_loop()

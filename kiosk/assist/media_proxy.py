@@ -125,6 +125,12 @@ class MediaProxy:
         child = self._child
         return None if child is None or child.gone else child.pid
 
+    @property
+    def ready(self) -> bool:
+        """A child runs and its media stack is warm (bench, tests)."""
+        child = self._child
+        return child is not None and not child.gone and child.warm.is_set()
+
     def warm(self, loop: asyncio.AbstractEventLoop) -> None:
         """At start-up (the service's loop): the child starts and warms the media stack."""
         self._loop = loop
