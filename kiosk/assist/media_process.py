@@ -6,8 +6,8 @@ memory (codecs, OpenSSL, the heap; issue 18) goes with the process. The kiosk's 
 
 It warms the media stack as soon as it starts (:func:`kiosk.assist.peer.warm_media`), then
 serves one call over stdin/stdout (:mod:`kiosk.assist.media_wire`): ``make`` (the peer and its
-offer), ``offer``, ``signal``, ``mute``. The kiosk's camera frames and its (masked)
-screen come from the kiosk on request; the helper's decoded frames go back. It exits when its
+offer, which the kiosk sends when the helper answers), ``signal``, ``mute``. The kiosk's camera
+frames (or a real camera it lent, opened here) and its (masked) screen come from the kiosk on request; the helper's decoded frames go back. It exits when its
 stdin closes."""
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class MediaChild:
         self.out = out
         self.peer: Any = None
         self.camera: KioskCamera | None = None
+        self.own_camera: Any = None          # a real camera the kiosk lent: opened here
         self.screen: np.ndarray | None = None
         self.warmed = asyncio.Event()
         self.quit = asyncio.Event()
@@ -73,6 +74,11 @@ class MediaChild:
         await self.quit.wait()
         if self.peer is not None:
             await self.peer.close()
+        if self.own_camera is not None:
+            try:
+                self.own_camera.close()
+            except Exception as exc:  # noqa: BLE001 - the process ends all the same
+                log.warning("camera did not close cleanly: %s", exc)
 
     def handle(self, msg: dict, frame: np.ndarray | None) -> None:
         kind = msg.get("t")
@@ -98,8 +104,11 @@ class MediaChild:
     async def _make(self, msg: dict) -> dict:
         from .peer import AssistPeer
         self.camera = KioskCamera(self.out) if msg.get("camera") else None
+        if msg.get("camera_uri"):
+            self.own_camera = await asyncio.get_running_loop().run_in_executor(
+                None, open_camera, str(msg["camera_uri"]))
         peer = AssistPeer(list(msg.get("ice_servers") or []), send_signal=self._signal_out,
-                          camera=self.camera, microphone=str(msg.get("microphone") or ""),
+                          camera=self.camera or self.own_camera, microphone=str(msg.get("microphone") or ""),
                           speaker=str(msg.get("speaker") or ""), screen_source=lambda: self._screen,
                           on_remote_frame=lambda: self._remote,
                           on_local_frame=lambda: None if self.camera is not None else self._local,
@@ -111,11 +120,10 @@ class MediaChild:
         await peer.prepare()
         assert peer.pc is not None
         peer.pc.on("connectionstatechange", self._state_out)
-        return {"t": "made", "sdp": peer.pc.localDescription.sdp}
-
-    async def _offer(self, msg: dict) -> dict:
-        await self.peer.send_offer()
-        return {"t": "ok"}
+        from .peer import TRACK_LABELS
+        tracks = {t.mid: label for t, label in zip(peer.pc.getTransceivers(), TRACK_LABELS)}
+        desc = peer.pc.localDescription           # the offer, sent by the kiosk when the helper answers
+        return {"t": "made", "offer": {"sdp": {"type": desc.type, "sdp": desc.sdp}, "tracks": tracks}}
 
     async def _signal(self, msg: dict) -> None:
         if self.peer is None:
@@ -145,6 +153,19 @@ class MediaChild:
 
     def _local(self, frame: np.ndarray) -> None:
         self.out.send({"t": "local"}, frame)
+
+
+def open_camera(uri: str) -> Any:
+    """The camera the kiosk lent (closed there first); None when it does not open: the helper
+    then sees the test pattern, as without a camera."""
+    from drivers.registry import create
+    device: Any = create("camera", "camera", uri)
+    try:
+        device.open()
+    except Exception as exc:  # noqa: BLE001 - the call goes on with the test pattern
+        log.warning("camera %s did not open: %s", uri.split("://", 1)[0], getattr(exc, "code", exc))
+        return None
+    return device
 
 
 def main() -> None:

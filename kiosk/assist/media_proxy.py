@@ -28,6 +28,7 @@ from .media_wire import Writer, receive
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 REPLY_WAIT_S = 30.0       # a command the child does not answer in this time: the call fails
+CHILD_CAMERA_SCHEMES = ("v4l2", "file")   # lent to the child, as to the identity worker (kiosk/identity_face.py)
 QUIT_WAIT_S = 3.0         # an ended child that does not exit in this time is killed
 
 
@@ -62,11 +63,13 @@ class PeerView:
         self.camera_track.camera = camera
         self.remote_frames = 0
         self.closed = False
+        self.offer: dict | None = None          # the signal that carries the offer
 
 
 class _Child:
     def __init__(self, proc: subprocess.Popen) -> None:
         self.proc, self.pid = proc, proc.pid
+        self.after: Callable[[], None] | None = None     # once it has exited: the lent camera back
         self.out = Writer(proc.stdin)             # type: ignore[arg-type]
         self.warm = threading.Event()
         self.gone = False
@@ -97,8 +100,13 @@ class MediaProxy:
     """The camera (the kiosk's) and the peer (the child's) of the current call, if any."""
 
     def __init__(self, config: Any, camera_factory: Callable[[], Any] | None = None,
-                 camera_release: Callable[[Any], None] | None = None) -> None:
+                 camera_release: Callable[[Any], None] | None = None, *,
+                 camera_uri: str = "", camera_lend: Callable[[], bool] | None = None,
+                 camera_take_back: Callable[[], None] | None = None) -> None:
         self.camera_factory, self.camera_release = camera_factory, camera_release
+        # a real (v4l2://, file://) camera is lent to the child, which opens it itself: its frames
+        # never enter the kiosk (nor OpenCV); it is taken back once the child has exited
+        self.camera_uri, self.camera_lend, self.camera_take_back = camera_uri, camera_lend, camera_take_back
         self.microphone = config.get("assist.microphone", "") or ""
         self.speaker = config.get("assist.speaker", "") or ""
         self.on_remote_frame: Callable[[np.ndarray], None] | None = None
@@ -157,9 +165,19 @@ class MediaProxy:
         with self._lock:
             if self._child is child:
                 self._child = None
-        t = threading.Thread(target=reap, args=(child.proc,), name="media-child-end", daemon=True)
+        t = threading.Thread(target=self._reap, args=(child,), name="media-child-end", daemon=True)
         self._reapers = [r for r in self._reapers if r.is_alive()] + [t]
         t.start()
+
+    @staticmethod
+    def _reap(child: _Child) -> None:
+        reap(child.proc)
+        after, child.after = child.after, None
+        if after is not None:
+            try:
+                after()
+            except Exception:
+                log.exception("assist: the camera could not be taken back")
 
     def stopping(self) -> None:
         """The service is stopping: no fresh child after this call."""
@@ -340,23 +358,31 @@ class MediaProxy:
                 await self.end()
         if self.peer is None or self.peer.pc is None:
             await self._make(ice_servers, send_signal, muted, on_failed)
-        assert self.peer is not None and self._child is not None
+        peer = self.peer
+        assert peer is not None and peer.offer is not None
         self.set_muted(muted)
-        await self._ask(self._child, {"t": "offer"})
+        await send_signal(peer.offer)                # made in the child while the console rang
 
     async def _make(self, ice_servers: list[dict], send_signal: Callable[..., Any], muted: bool,
                     on_failed: Callable[[str], None]) -> None:
         loop = self._loop = asyncio.get_running_loop()
         self._send_signal, self._on_failed = send_signal, on_failed
         child = await loop.run_in_executor(None, self._ensure_child)
-        if self.camera_factory is not None and self._camera is None:
+        lent = False
+        if self.camera_uri and self.camera_lend is not None and self._camera is None:
+            lent = await loop.run_in_executor(None, self.camera_lend)
+            if lent:
+                child.after = self.camera_take_back
+        if not lent and self.camera_factory is not None and self._camera is None:
             self._camera = await loop.run_in_executor(None, self._open_camera)
         self.peer = peer = PeerView(self._camera)
         peer.audio_track.muted = bool(muted)
         reply = await self._ask(child, {"t": "make", "ice_servers": list(ice_servers), "muted": bool(muted),
                                         "camera": self._camera is not None, "microphone": self.microphone,
+                                        "camera_uri": self.camera_uri if lent else "",
                                         "speaker": self.speaker})
-        peer.pc = _Pc(str(reply.get("sdp") or ""))
+        peer.offer = reply["offer"]
+        peer.pc = _Pc(str(peer.offer["sdp"]["sdp"]))
 
     def _open_camera(self) -> Any:
         camera = self.camera_factory() if self.camera_factory is not None else None

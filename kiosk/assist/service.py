@@ -43,6 +43,8 @@ class AssistService:
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
                  camera_release: Callable[[Any], None] | None = None,
+                 camera_uri: str = "", camera_lend: Callable[[], bool] | None = None,
+                 camera_take_back: Callable[[], None] | None = None,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
                  backoff_first_s: float = 1.0, backoff_max_s: float = 15.0,
                  callback_wait_s: float = 4.0) -> None:
@@ -52,7 +54,8 @@ class AssistService:
                              backoff_max_s=backoff_max_s)
         self.hub_url, self.terminal_id = self._link.hub_url, self._link.terminal_id
         self.terminal_name = config.get("assist.terminal_name", "") or self.terminal_id
-        self._media = MediaProxy(config, camera_factory, camera_release)
+        self._media = MediaProxy(config, camera_factory, camera_release, camera_uri=camera_uri,
+                                 camera_lend=camera_lend, camera_take_back=camera_take_back)
         self._calls = AssistCall(self._link, self._media, clock, self.terminal_name,
                                  answer_timeout_s, link_lost_s)
         self._link_state = self._calls.status.state     # the state when the link last changed

@@ -108,3 +108,38 @@ def test_the_kiosk_process_holds_no_aiortc_or_pyav_after_a_call():
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["offer"] == "offer" and got["held"] == []
+
+
+def test_a_real_camera_is_lent_to_the_media_child_and_taken_back_after_the_call(hub, service_for, caplog):
+    """GIVEN a kiosk with a real (file://) camera, open for the face check WHEN a call is made and
+    ended THEN the camera is lent to the call's child (closed in the kiosk, no frame read here),
+    and once that child has exited it is open in the kiosk again, without "found again" noise."""
+    from drivers.camera import make_camera
+    from kiosk.device_watch import DeviceWatch, Handover
+
+    faces = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
+    uri = f"file://{faces}/cameraman.png"
+    camera = make_camera("camera", uri)
+    camera.open()
+    watch = DeviceWatch({"camera": camera}, interval=60)
+    share = Handover(camera, "camera", watch)
+    caplog.set_level(logging.INFO, logger="kiosk.device_watch")
+    s = service_for(kiosk_config(hub.url), camera_factory=lambda: share.take("the video call"),
+                    camera_release=lambda _cam: share.give_back("the video call"), camera_uri=uri,
+                    camera_lend=lambda: share.lend("the video call"),
+                    camera_take_back=lambda: share.take_back("the video call"))
+    h = hub.helper()
+    h.send(type="presence", state="available")
+    h.expect("presence", state="available")
+    wait_state(s, lambda st: st.linked)
+    assert call(s, h)["sdp"]["type"] == "offer"
+    assert share.lent_to == "the video call" and not camera.is_open and s.peer.camera_track.camera is None
+    h.send(type="hangup")
+    wait_state(s, "ended")
+    wait_for(lambda: share.holder is None and camera.is_open, 15, "the camera back in the kiosk")
+    assert camera.read().ndim == 3                     # the face check can read at once
+    assert watch.check_once() == []
+    lines = [r.getMessage() for r in caplog.records if r.name == "kiosk.device_watch"]
+    assert lines[:2] == ["camera: lent to the video call", "camera: back from the video call"], lines
+    assert not [ln for ln in lines if "found again" in ln or "lost" in ln], lines
+    camera.close()
