@@ -112,7 +112,7 @@ class MediaChild:
                           speaker=str(msg.get("speaker") or ""), screen_source=lambda: self._screen,
                           on_remote_frame=lambda: self._remote,
                           on_local_frame=lambda: None if self.camera is not None else self._local,
-                          on_failed=lambda why: self.out.send({"t": "failed", "why": why}))
+                          on_failed=self._failed_out)
         if self.camera is not None:
             self.camera.track = peer.camera_track
         self.peer = peer
@@ -133,6 +133,9 @@ class MediaChild:
         if pc is not None and pc.remoteDescription is not None and not getattr(self, "_told", False):
             self._told = True
             self.out.send({"t": "state", "remote_sdp": pc.remoteDescription.sdp})
+
+    def _failed_out(self, why: str) -> None:
+        self.out.send({"t": "failed", "why": why})
 
     async def _signal_out(self, data: dict) -> None:
         self.out.send({"t": "signal", "data": data})

@@ -13,27 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import subprocess
-import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-from .media_wire import Writer, receive
+from .media_child import Child, ChildKeeper
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
-REPLY_WAIT_S = 30.0       # a command the child does not answer in this time: the call fails
 CHILD_CAMERA_SCHEMES = ("v4l2", "file")   # lent to the child, as to the identity worker (kiosk/identity_face.py)
-QUIT_WAIT_S = 3.0         # an ended child that does not exit in this time is killed
-
-
-class ChildGone(RuntimeError):
-    """The media child is not there (did not start, or died)."""
 
 
 class _Track:
@@ -66,43 +54,14 @@ class PeerView:
         self.offer: dict | None = None          # the signal that carries the offer
 
 
-class _Child:
-    def __init__(self, proc: subprocess.Popen) -> None:
-        self.proc, self.pid = proc, proc.pid
-        self.after: Callable[[], None] | None = None     # once it has exited: the lent camera back
-        self.out = Writer(proc.stdin)             # type: ignore[arg-type]
-        self.warm = threading.Event()
-        self.gone = False
-
-
-def spawn_child() -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
-                                                        if p)}
-    return subprocess.Popen([sys.executable, "-m", "kiosk.assist.media_process"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
-
-
-def reap(proc: subprocess.Popen) -> None:
-    """Closes the child's stdin (it exits), waits, kills it when it does not."""
-    try:
-        proc.stdin.close()                       # type: ignore[union-attr]
-    except OSError:
-        pass
-    try:
-        proc.wait(QUIT_WAIT_S)
-    except subprocess.TimeoutExpired:
-        log.warning("assist: the media child did not exit; killed")
-        proc.kill()
-        proc.wait(5)
-
-
-class MediaProxy:
+class MediaProxy(ChildKeeper):
     """The camera (the kiosk's) and the peer (the child's) of the current call, if any."""
 
     def __init__(self, config: Any, camera_factory: Callable[[], Any] | None = None,
                  camera_release: Callable[[Any], None] | None = None, *,
                  camera_uri: str = "", camera_lend: Callable[[], bool] | None = None,
                  camera_take_back: Callable[[], None] | None = None) -> None:
+        super().__init__()
         self.camera_factory, self.camera_release = camera_factory, camera_release
         # a real (v4l2://, file://) camera is lent to the child, which opens it itself: its frames
         # never enter the kiosk (nor OpenCV); it is taken back once the child has exited
@@ -114,109 +73,18 @@ class MediaProxy:
         self.screen_source: Callable[[], np.ndarray | None] | None = None
         self.peer: PeerView | None = None
         self._camera: Any = None
-        self._child: _Child | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._preparing: asyncio.Future | None = None
         self._on_failed: Callable[[str], None] = lambda why: None
         self._send_signal: Callable[..., Any] | None = None
-        self._waiting: dict[int, tuple[_Child, asyncio.Future]] = {}
-        self._next = 0
-        self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="media-frames")
-        self._reapers: list[threading.Thread] = []
-        self._stopped = False
-        self.children = 0                 # started so far (tests, bench)
 
     # ------------------------------------------------------------- the child
-    @property
-    def child_pid(self) -> int | None:
-        child = self._child
-        return None if child is None or child.gone else child.pid
-
-    @property
-    def ready(self) -> bool:
-        """A child runs and its media stack is warm (bench, tests)."""
-        child = self._child
-        return child is not None and not child.gone and child.warm.is_set()
-
     def warm(self, loop: asyncio.AbstractEventLoop) -> None:
         """At start-up (the service's loop): the child starts and warms the media stack."""
         self._loop = loop
-        self._stopped = False
         loop.run_in_executor(None, self._spare)
 
-    def _ensure_child(self) -> _Child:
-        with self._lock:
-            child = self._child
-            if child is not None and not child.gone:
-                return child
-            try:
-                proc = spawn_child()
-            except OSError as exc:
-                raise ChildGone(f"the media child could not start: {exc}") from exc
-            child = self._child = _Child(proc)
-            self.children += 1
-        threading.Thread(target=self._read, args=(child,), name="media-child-out", daemon=True).start()
-        return child
-
-    def _retire(self, child: _Child | None) -> None:
-        if child is None:
-            return
-        with self._lock:
-            if self._child is child:
-                self._child = None
-        t = threading.Thread(target=self._reap, args=(child,), name="media-child-end", daemon=True)
-        self._reapers = [r for r in self._reapers if r.is_alive()] + [t]
-        t.start()
-
-    @staticmethod
-    def _reap(child: _Child) -> None:
-        reap(child.proc)
-        after, child.after = child.after, None
-        if after is not None:
-            try:
-                after()
-            except Exception:
-                log.exception("assist: the camera could not be taken back")
-
-    def stopping(self) -> None:
-        """The service is stopping: no fresh child after this call."""
-        self._stopped = True
-
-    def shutdown(self, timeout: float = 5.0) -> None:
-        """The service stops: the child (warm or not) ends, and is waited for."""
-        self._stopped = True
-        self._retire(self._child)
-        for t in self._reapers:
-            t.join(timeout)
-
-    def _read(self, child: _Child) -> None:
-        """The child's messages, on a thread of their own, until its stdout ends."""
-        stream = child.proc.stdout
-        while True:
-            try:
-                got = receive(stream)               # type: ignore[arg-type]
-            except (OSError, ValueError):
-                got = None
-            if got is None:
-                break
-            msg, frame = got
-            try:
-                self._dispatch(child, msg, frame)
-            except Exception:
-                log.exception("assist: media child message %s", msg.get("t"))
-        child.gone = True
-        self._call_soon(self._child_ended, child)
-
-    def _call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            try:
-                loop.call_soon_threadsafe(fn, *args)
-            except RuntimeError:                     # the loop closed meanwhile
-                pass
-
-    def _dispatch(self, child: _Child, msg: dict, frame: np.ndarray | None) -> None:
+    def _dispatch(self, child: Child, msg: dict, frame: np.ndarray | None) -> None:
         kind, peer = msg.get("t"), self.peer
         if child is not self._child and kind != "warm":
             return                                   # a retired child's last words
@@ -257,7 +125,7 @@ class MediaProxy:
             except Exception:
                 log.exception("assist: frame callback failed")
 
-    def _camera_frame(self, child: _Child) -> None:
+    def _camera_frame(self, child: Child) -> None:
         camera = self._camera
         try:
             if camera is None:
@@ -269,7 +137,7 @@ class MediaProxy:
         child.out.send({"t": "cam"}, frame)
         self._sink(self.on_local_frame, frame)          # the citizen's self-view
 
-    def _screen_frame(self, child: _Child) -> None:
+    def _screen_frame(self, child: Child) -> None:
         fn, img = self.screen_source, None
         if fn is not None:
             try:
@@ -280,6 +148,12 @@ class MediaProxy:
             child.out.send({"t": "screen"}, np.asarray(img, dtype=np.uint8)[..., :3])
 
     # --------------------------------------------- on the service's loop
+    def _lost_in_call(self, child: Child) -> bool:
+        if self.peer is not None and not self.peer.closed:
+            self._on_failed("media_failed")
+            return True
+        return False
+
     def _signal_out(self, data: Any) -> None:
         if self._send_signal is not None and self.peer is not None:
             asyncio.ensure_future(self._send_signal(data))
@@ -287,52 +161,6 @@ class MediaProxy:
     def _failed(self, why: str) -> None:
         if self.peer is not None and not self.peer.closed:
             self._on_failed(why)
-
-    def _answer(self, msg: dict) -> None:
-        _child, future = self._waiting.pop(msg["req"], (None, None))
-        if future is not None and not future.done():
-            future.set_result(msg)
-
-    def _child_ended(self, child: _Child) -> None:
-        for req, (asked, future) in list(self._waiting.items()):
-            if asked is child:
-                del self._waiting[req]
-                if not future.done():
-                    future.set_exception(ChildGone("the media child ended"))
-        if self._child is child:
-            self._child = None
-            if self.peer is not None and not self.peer.closed:
-                log.warning("assist: the media child %s ended during the call", child.pid)
-                self._on_failed("media_failed")
-            elif not self._stopped:
-                log.warning("assist: the media child %s ended; a fresh one starts", child.pid)
-                self._respawn()
-        self._retire(child)
-
-    def _respawn(self) -> None:
-        if self._loop is not None and not self._stopped:
-            self._loop.run_in_executor(None, self._spare)
-
-    def _spare(self) -> None:
-        """A fresh warm child for the next call (none once the service stops)."""
-        if not self._stopped:
-            try:
-                self._ensure_child()
-            except ChildGone as exc:          # the next call tries again, and says so if it fails
-                log.warning("assist: %s", exc)
-
-    async def _ask(self, child: _Child, obj: dict) -> dict:
-        self._next += 1
-        req = self._next
-        future = asyncio.get_running_loop().create_future()
-        self._waiting[req] = (child, future)
-        if child.gone or not child.out.send({**obj, "req": req}):
-            self._waiting.pop(req, None)
-            raise ChildGone("the media child is gone")
-        reply = await asyncio.wait_for(future, REPLY_WAIT_S)
-        if reply.get("t") == "error":
-            raise RuntimeError(f"media child: {reply.get('why')}")
-        return reply
 
     # ------------------------------------------------ the service's interface
     async def prepare(self, ice_servers: list[dict], send_signal: Callable[..., Any], muted: bool,

@@ -19,11 +19,11 @@ HEAD = struct.Struct(">II")
 
 def pack(header: dict, frame: np.ndarray | None = None) -> list[Any]:
     """The message's pieces for :meth:`Writer.send` (no copy of the frame)."""
-    body = b""
+    body: Any = b""
     if frame is not None:
         frame = np.ascontiguousarray(frame, dtype=np.uint8)
         header = {**header, "shape": list(frame.shape)}
-        body = memoryview(frame).cast("B")
+        body = frame.data.cast("B")
     text = json.dumps(header, ensure_ascii=False).encode()
     return [HEAD.pack(len(text), len(body)), text, body]
 
