@@ -18,7 +18,10 @@ reaction time), or ``--ring-ms`` after it rings, as a person would.
   The first call of the process is "cold"; the others are "warm". ``--starts N``
   runs N fresh processes (one call each) for a cold p50.
 - CPU: getrusage of this process (the kiosk; the hub only relays signaling)
-  over ``--seconds`` of a call on the call screen. The screen is verified to be
+  over ``--seconds`` of a call on the call screen, and, separately, of the call's
+  media child (kiosk/assist/media_process.py: aiortc, VP8/Opus) from /proc. Before
+  each warm call the bench waits until the fresh media child is warm (it starts when
+  the previous call ends; a hall's calls are minutes apart). The screen is verified to be
   updating: the helper's decoded screen-share frames 1 s apart differ, and the
   kiosk's redraw and read-back counts are shown. The helper-side fps of the
   kiosk's camera track (mid 0) and screen track (mid 2) are Chromium's
@@ -129,6 +132,18 @@ def cpu_s() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def child_cpu_s(pid: int | None) -> float:
+    """CPU seconds of the media child (kiosk/assist/media_process.py) so far; 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Bench:
     def __init__(self, tmp: Path, ring_ms: int = 0) -> None:
         from kivy.base import EventLoop
@@ -214,6 +229,8 @@ class Bench:
         self.pump(0.2)
         scr = self.app.screens["assist_call"]
         consent = self.app.manager.current_screen
+        if self.steps:       # after a call: its media child exits and a fresh one warms (~1 s); calls
+            self.until(lambda: self.service._media.ready, 15, "a warm media child")   # are minutes apart
         self.marks.clear()
         t0 = time.monotonic()
         self.tap(consent.ids.accept_btn)
@@ -241,7 +258,9 @@ class Bench:
         page = self.rig.page
         self.until(lambda: self.service.state == "connected", 10, "call")
         self.pump(2.0)                   # past ICE/DTLS set-up and the first key frames
+        pid = self.service._media.child_pid          # the call's media child, the same till its end
         dec0, c0, w0 = page.evaluate(DECODED), cpu_s(), time.monotonic()
+        m0 = child_cpu_s(pid)
         threads0 = thread_cpu()
         flips0, reads0 = self.flips, self.ctl.capture.reads
         peer = self.service.peer
@@ -249,12 +268,14 @@ class Bench:
         page.evaluate(SAMPLER)           # the helper's page compares its screen frames 1 s apart
         self.pump(seconds)
         c1, w1, dec1 = cpu_s(), time.monotonic(), page.evaluate(DECODED)
+        m1 = child_cpu_s(pid)
         threads1 = thread_cpu()
         diffs = page.evaluate(SAMPLED)
         wall = w1 - w0
         sent = ((peer.camera_track.sent - sent0[0]) / wall, (peer.screen_track.sent - sent0[1]) / wall)
         threads = {n: 100 * (v - threads0.get(n, 0.0)) / wall for n, v in threads1.items()}
         return {"sent": sent, "cpu": 100 * (c1 - c0) / wall, "wall": wall,
+                "media_cpu": 100 * (m1 - m0) / wall, "media_pid": pid,
                 "threads": dict(sorted(((n, v) for n, v in threads.items() if v >= 0.5),
                                        key=lambda kv: -kv[1])),
                 "fps": {m: (dec1.get(m, 0) - n) / wall for m, n in dec0.items()},
@@ -344,6 +365,8 @@ def main() -> None:
         print(f"call {call['wall']:.1f} s on the call screen (camera 640x480@15 {args.content}, "
               f"screen 1280x800, audio):")
         print(f"  kiosk process CPU: {call['cpu']:.1f} % of one core  (target ≤ 60 %)")
+        print(f"  media child CPU (pid {call['media_pid']}: aiortc, VP8/Opus encode and decode): "
+              f"{call['media_cpu']:.1f} % of one core; kiosk + child {call['cpu'] + call['media_cpu']:.1f} %")
         print("  by thread: " + ", ".join(f"{n} {v:.1f} %" for n, v in call["threads"].items()))
         print(f"  kiosk redraws {call['redraws']:.1f}/s (videos drawn at ≤ {call['video_fps']:g}/s), "
               f"screen read-backs {call['reads']:.1f}/s")

@@ -356,7 +356,7 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()
     try:
-        from soak_rig import Assist, Devices, Web, children
+        from soak_rig import Assist, Devices, Web, children, rss_of
         web = Web(ROOT) if args.web_every else None
         d = build(cache, freeze=not args.no_freeze, make_core=web.make_core if web else None)
         if web is not None:
@@ -398,6 +398,11 @@ def main() -> None:
         if assist is not None:
             print(f"video calls (呼叫帮办) in {assist.calls} sessions; the hub and the helper's console ran in a "
                   f"process of their own")
+            media = assist.service._media
+            print(f"the call's media child (aiortc, PyAV; not in the RSS above): RSS in a call "
+                  f"{max(assist.in_call, default=0.0):.1f} MB at most (last {assist.in_call[-1] if assist.in_call else 0:.1f}); "
+                  f"the warm one waiting for the next call: {rss_of(media.child_pid):.1f} MB; "
+                  f"{media.children} started (one per call, and one at start-up)")
         if args.qr_every:
             print(f"QR codes shown in {QR_SHOWN[0]} sessions (items with one)")
         if rig is not None:

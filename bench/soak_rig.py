@@ -217,6 +217,17 @@ while True:
 """
 
 
+def rss_of(pid: int | None) -> float:
+    """VmRSS of a process in MB (the media child: kiosk/assist/media_process.py); 0 without it."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, TypeError):
+        pass
+    return 0.0
+
+
 def children(exclude=()) -> int:
     """This process's live children (zombies count: nobody reaped them), the rig's own left out."""
     skip = {p.pid for p in exclude}
@@ -280,6 +291,7 @@ class Assist:
         d.app._on_route(d.app.ui, d.app.ui.route)        # home again, now offering 呼叫帮办
         d.frames(4)
         self.calls = 0
+        self.in_call: list[float] = []     # the media child's RSS (MB) near the end of each call
 
     def call(self, d: Driver) -> None:
         import time
@@ -292,6 +304,7 @@ class Assist:
         while time.monotonic() < end:
             d.frames(1)
             time.sleep(0.02)
+        self.in_call.append(rss_of(self.service._media.child_pid))   # the call's media child
         d.tap(scr.ids.hangup_btn)                           # 挂断
         d.until(lambda: self.service.state in ("ended", "idle"), 15)
         self.calls += 1

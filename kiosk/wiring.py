@@ -187,8 +187,14 @@ def build_assist(kiosk, watch: DeviceWatch | None = None):
     from .assist.service import AssistService
     from .device_watch import Handover
 
+    from .assist.media_proxy import CHILD_CAMERA_SCHEMES
+
     camera = getattr(kiosk, "camera_share", None) or Handover(kiosk.devices.get("camera"), "camera")
     camera.watch = watch                         # the face check's share, if identity is built
+    uri = str(kiosk.config.devices().get("camera", {}).get("uri", ""))
+    own = uri if uri.split("://", 1)[0] in CHILD_CAMERA_SCHEMES else ""   # the media child opens it
     return AssistService(kiosk.config, kiosk.session, camera_factory=lambda: camera.take("the video call"),
                          camera_release=lambda _cam: camera.give_back("the video call"),
+                         camera_uri=own, camera_lend=lambda: camera.lend("the video call"),
+                         camera_take_back=lambda: camera.take_back("the video call"),
                          clock=kiosk.session.clock)      # the app's clock (the pointer's 3 s, chat times)

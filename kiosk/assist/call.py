@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from .link import HubLink
-from .media import CallMedia
+from .media_proxy import MediaProxy
 from .status import ACTIVE, WAITING, AssistStatus, CallState, ChatLine, allowed
 from ..observe import Observers
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class AssistCall:
     """The state of this terminal's request or call, and its transitions."""
 
-    def __init__(self, link: HubLink, media: CallMedia, clock: Callable[[], float],
+    def __init__(self, link: HubLink, media: MediaProxy, clock: Callable[[], float],
                  terminal_name: str, answer_timeout_s: float, link_lost_s: float) -> None:
         self.link, self.media, self.clock = link, media, clock
         self.terminal_name = terminal_name

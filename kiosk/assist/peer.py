@@ -10,8 +10,8 @@ The kiosk is always the offerer and declares three m-lines up front
 
 Video is VP8 only (H.264 costs about 4x the CPU on a 2-core kiosk). ICE servers
 are exactly the hub's list; an empty list stays ``[]`` (aiortc would otherwise
-fall back to a public STUN server). Everything here runs on the service's
-asyncio loop.
+fall back to a public STUN server). Everything here runs in the media child
+(kiosk/assist/media_process.py), on its asyncio loop; the kiosk process never imports it.
 """
 from __future__ import annotations
 

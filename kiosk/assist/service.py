@@ -4,8 +4,8 @@
 :class:`AssistService` puts together three parts, each a module of its own:
 the hub link (:mod:`kiosk.assist.link`: one background thread with its own
 asyncio loop, where the hub client lives), the call state machine
-(:mod:`kiosk.assist.call`) and the call's media (:mod:`kiosk.assist.media`:
-camera and peer connection). Kivy's loop stays synchronous: intents may be
+(:mod:`kiosk.assist.call`) and the call's media (:mod:`kiosk.assist.media_proxy`:
+the camera here, the peer connection in the media child process). Kivy's loop stays synchronous: intents may be
 called from any thread, and listeners are called on the service's thread with
 an immutable :class:`AssistStatus` (the UI bridges to its main thread with
 ``Clock.schedule_once``). docs/remote-assist.md has the state diagram.
@@ -24,7 +24,7 @@ from .call import AssistCall
 from .callback import CallbackError, CallbackSender
 from .client import REFUSALS, HubClient
 from .link import HubLink
-from .media import CallMedia
+from .media_proxy import MediaProxy
 from .pointer import Pointer
 from .status import ACTIVE, STATES, WAITING, AssistStatus, CallState, ChatLine
 
@@ -43,6 +43,8 @@ class AssistService:
                  camera_factory: Callable[[], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic, *,
                  camera_release: Callable[[Any], None] | None = None,
+                 camera_uri: str = "", camera_lend: Callable[[], bool] | None = None,
+                 camera_take_back: Callable[[], None] | None = None,
                  answer_timeout_s: float = ANSWER_TIMEOUT_S, link_lost_s: float = LINK_LOST_S,
                  backoff_first_s: float = 1.0, backoff_max_s: float = 15.0,
                  callback_wait_s: float = 4.0) -> None:
@@ -52,7 +54,8 @@ class AssistService:
                              backoff_max_s=backoff_max_s)
         self.hub_url, self.terminal_id = self._link.hub_url, self._link.terminal_id
         self.terminal_name = config.get("assist.terminal_name", "") or self.terminal_id
-        self._media = CallMedia(config, camera_factory, camera_release)
+        self._media = MediaProxy(config, camera_factory, camera_release, camera_uri=camera_uri,
+                                 camera_lend=camera_lend, camera_take_back=camera_take_back)
         self._calls = AssistCall(self._link, self._media, clock, self.terminal_name,
                                  answer_timeout_s, link_lost_s)
         self._link_state = self._calls.status.state     # the state when the link last changed
@@ -87,7 +90,8 @@ class AssistService:
 
     @property
     def peer(self) -> Any:
-        """The current call's :class:`~kiosk.assist.peer.AssistPeer` (tests, bench)."""
+        """What the kiosk knows of the current call's peer (:class:`~kiosk.assist.media_proxy.PeerView`;
+        tests, bench); the peer itself is in the media child."""
         return self._media.peer
 
     @property
@@ -137,8 +141,10 @@ class AssistService:
         """Ends any call, closes the hub link and joins the thread. Any thread but the service's."""
         async def end_call() -> None:
             self._calls.disarm()
+            self._media.stopping()
             await self._media.end()
         self._link.stop(end_call, timeout)
+        self._media.shutdown(timeout)
 
     def call(self, coro_fn: Callable[..., Any], *args: Any) -> concurrent.futures.Future:
         """Runs ``coro_fn(*args)`` on the service loop; returns a concurrent Future."""

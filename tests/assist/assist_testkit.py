@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import aiohttp
@@ -167,19 +169,12 @@ def only_loopback(monkeypatch) -> None:
 
     Host candidates are gathered on 127.0.0.1 only, and remote candidates that are
     not 127.0.0.1 (the browser's other interfaces, mDNS names) are dropped, so no
-    packet is aimed anywhere but loopback.
+    packet is aimed anywhere but loopback. aiortc runs in the media child
+    (kiosk/assist/media_process.py): the patch reaches it through a ``sitecustomize``
+    on its PYTHONPATH (loopback_site/), applied in that child alone.
     """
-    import aioice.ice
-
-    monkeypatch.setattr(aioice.ice, "get_host_addresses",
-                        lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
-    original = aioice.ice.Connection.add_remote_candidate
-
-    async def add_remote_candidate(self, candidate):
-        if candidate is None or candidate.host == "127.0.0.1":
-            await original(self, candidate)
-
-    monkeypatch.setattr(aioice.ice.Connection, "add_remote_candidate", add_remote_candidate)
+    site = str(Path(__file__).resolve().parent / "loopback_site")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
 
 
 @contextlib.contextmanager

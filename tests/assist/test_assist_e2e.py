@@ -127,3 +127,31 @@ def test_the_helper_s_camera_starts_while_it_rings_and_stops_when_the_ring_is_de
     assert track.evaluate("(t) => t.readyState") == "ended"
     rig.kiosk.cancel()
     wait_state(rig.kiosk, lambda st: st.state.value in ("idle", "ended"))
+
+
+def test_a_real_camera_lent_to_the_media_child_reaches_the_helper_and_the_self_view(rig):
+    """GIVEN a kiosk whose camera is a real (file://) one, lent to the call's media child WHEN the
+    helper accepts THEN the helper's console plays the kiosk's camera at the still's size and the
+    citizen's self-view shows the same frames (read in the child, sent back to the kiosk)."""
+    from pathlib import Path
+    faces = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
+    media = rig.kiosk._media
+    lent = []
+    media.camera_uri = f"file://{faces}/cameraman.png"
+    media.camera_lend = lambda: lent.append("lent") or True
+    media.camera_take_back = lambda: lent.append("back")
+    connect(rig)
+    page = rig.page
+    page.wait_for_function(VIDEO_READY, arg="kiosk-camera", timeout=15_000)
+    size = page.evaluate("() => [document.getElementById('kiosk-camera').videoWidth,"
+                         " document.getElementById('kiosk-camera').videoHeight]")
+    deadline = time.monotonic() + 10
+    while not rig.local_frames and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rig.local_frames and rig.local_frames[-1].shape[:2] == (size[1], size[0]) != (480, 640)
+    rig.kiosk.hangup()
+    wait_state(rig.kiosk, "ended")
+    deadline = time.monotonic() + 10
+    while lent != ["lent", "back"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lent == ["lent", "back"]
