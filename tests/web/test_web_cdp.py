@@ -20,8 +20,8 @@ from kiosk.web import Allowlist  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _descendants(pid: int) -> list[str]:
-    """The command names of every process under ``pid``."""
+def _descendants(pid: int) -> dict[int, str]:
+    """The command name of every process under ``pid``, by process id."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -30,11 +30,11 @@ def _descendants(pid: int) -> list[str]:
             except (OSError, ValueError, IndexError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    names, todo = [], list(children.get(pid, []))
+    names, todo = {}, list(children.get(pid, []))
     while todo:
         child = todo.pop()
         try:
-            names.append(Path(f"/proc/{child}/comm").read_text().strip())
+            names[child] = Path(f"/proc/{child}/comm").read_text().strip()
         except OSError:
             continue
         todo += children.get(child, [])
@@ -42,10 +42,13 @@ def _descendants(pid: int) -> list[str]:
 
 
 def test_a_page_open_runs_chromium_only_and_no_driver_process(browser, portal):
+    # the suite's own servers (CUPS, pcscd, PostgreSQL…) may already run under this process
+    before = _descendants(os.getpid())
     browser.start_session(Allowlist(["http://127.0.0.1"]).check)
     browser.goto(portal.url)
-    names = _descendants(os.getpid())
+    now = _descendants(os.getpid())
     browser.end_session()
+    names = [name for pid, name in now.items() if before.get(pid) != name]
     assert names and "node" not in names
     assert all(name.startswith("chrom") for name in names), names
 
