@@ -26,3 +26,22 @@ def only_allowed_call_steps():
     finally:
         logger.removeHandler(steps)
     assert not steps.bad, steps.bad
+
+
+# A hub of its own and the kiosk services started against it, for the files that need nothing
+# special (a file that does defines its own `hub` / `service_for`, which wins).
+@pytest.fixture
+def hub(tmp_path):
+    from assist_testkit import HubThread
+
+    h = HubThread(tmp_path).start()
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def service_for():
+    from assist_testkit import started_services
+
+    with started_services(backoff_first_s=0.2) as make:
+        yield make

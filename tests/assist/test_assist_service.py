@@ -6,23 +6,10 @@ import time
 
 import pytest
 
-from assist_testkit import HubThread, kiosk_config, only_loopback, started_services, wait_state
+from assist_testkit import HubThread, kiosk_config, only_loopback, wait_state
 from waiting import wait_for
 from kiosk.assist import AssistService
 from kiosk.session import Session
-
-
-@pytest.fixture
-def hub(tmp_path):
-    h = HubThread(tmp_path).start()
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def service_for():
-    with started_services(backoff_first_s=0.2) as make:
-        yield make
 
 
 def test_no_hub_configured_is_unavailable():

@@ -12,23 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from assist_testkit import HubThread, kiosk_config, started_services, wait_state
+from assist_testkit import kiosk_config, wait_state
 from waiting import wait_for
-
-
-@pytest.fixture
-def hub(tmp_path):
-    h = HubThread(tmp_path).start()
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def service_for():
-    with started_services(backoff_first_s=0.2) as make:
-        yield make
 
 
 def exited(pid: int) -> bool:
