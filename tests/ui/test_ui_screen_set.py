@@ -3,7 +3,7 @@
 five every citizen meets are built at start; 问一问 is built when a citizen opens it, works through
 the input path, and after the session it is dropped: each citizen's 问一问 screen is gone once their
 session has ended, the text field they typed in too (Kivy's TextInput kept the last one, and its
-screen, until another field moved its cursor: screens/end_release.py)."""
+screen, until another field moved its cursor: screens/screen_set.py)."""
 import gc
 import weakref
 

@@ -7,7 +7,7 @@ away and the session's end wipes it.
 - the page's frames are decoded without PIL (Kivy's SDL2_image loader): PIL is never imported;
 - a web session leaves nothing behind: its screen is gone as soon as the session has ended (Kivy
   kept the page's text field, and the screen with it, until another field took the keyboard:
-  screens/end_release.py), and after several the live widgets and textures are no more than after
+  screens/screen_set.py), and after several the live widgets and textures are no more than after
   the first (counts, not bytes)."""
 import json
 import os
