@@ -59,10 +59,15 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
 
 
 def build_voice(config: Config, session, devices: dict):
-    """语音播报 on the configured audio device; the fixed prompts rendered in the background."""
+    """语音播报 on the configured audio device; the fixed prompts rendered in the background, kept as
+    files in the kiosk's cache folder (``voice/`` beside the search index's cache), not in memory."""
+    from pathlib import Path
+
+    from .pinyin_keys import default_cache_dir
     from .voice import Voice, VoiceGuide
 
-    guide = VoiceGuide(Voice(config["voice.pack"] or None), devices.get("audio"), session,
+    store = Path(config["catalogue.cache_dir"] or default_cache_dir()) / "voice"
+    guide = VoiceGuide(Voice(config["voice.pack"] or None, store=store), devices.get("audio"), session,
                        always=config["voice.always"])
     threading.Thread(target=guide.warm, name="voice-warm", daemon=True).start()
     return guide

@@ -97,20 +97,48 @@ def _placeholder() -> Any:
 
 
 def forget_keyboard_targets() -> None:
-    """Kivy's on-screen keyboard keeps its last text field as ``target`` after release, and a field
-    keeps its whole screen alive through its parents: a keyboard whose field is no longer on the
-    window forgets it."""
+    """Kivy keeps its last text field after release, and a field keeps its whole screen alive
+    through its parents: where a field is no longer on the window, it is forgotten. Kivy keeps it
+    in three places: the window's keyboard request (``target``, ``callback``); the on-screen keys
+    (``target``, and ``callback``: the field's ``_keyboard_released``, which Kivy's
+    ``release_keyboard`` does not clear); and TextInput's ``_adjust_viewport``, whose
+    ``kivy.clock.triggered`` wrapper keeps the last call's arguments (the field) in a list shared
+    by the class (issue 18, eighth round: the last two kept a dropped 网上办事 or 问一问 screen alive
+    until another field took the keyboard)."""
     from kivy.core.window import Window
 
-    def gone(widget: Any) -> bool:
-        try:
-            return widget is not None and widget.get_root_window() is None
-        except ReferenceError:              # a weak proxy whose widget has died already
-            return False
-
     for keyboard in list(getattr(Window, "_keyboards", {}).values()):
-        if gone(getattr(keyboard, "target", None)):        # the window's keyboard request
+        if _gone(getattr(keyboard, "target", None)):        # the window's keyboard request
             keyboard.target = keyboard.callback = None
         vkeyboard = getattr(keyboard, "widget", None)         # the on-screen keys
-        if vkeyboard is not None and gone(getattr(vkeyboard, "target", None)):
+        if vkeyboard is not None and _gone(getattr(vkeyboard, "target", None)):
             vkeyboard.target = None
+        if vkeyboard is not None and _gone(getattr(vkeyboard.callback, "__self__", None)):
+            vkeyboard.callback = None
+    _forget_viewport_call()
+
+
+def _gone(widget: Any) -> bool:
+    try:
+        return widget is not None and widget.get_root_window() is None
+    except ReferenceError:              # a weak proxy whose widget has died already
+        return False
+
+
+def _forget_viewport_call() -> bool:
+    """Empties the arguments Kivy's ``triggered`` wrapper keeps of TextInput's last
+    ``_adjust_viewport`` call when that field is gone and the call is not pending. True when
+    emptied; False otherwise, or when this Kivy has no such wrapper (nothing is kept then)."""
+    from kivy.uix.textinput import TextInput
+
+    fn = TextInput._adjust_viewport
+    cells = dict(zip(getattr(fn.__code__, "co_freevars", ()), fn.__closure__ or ()))
+    try:
+        args, kwargs, trigger = (cells[name].cell_contents for name in ("_args", "_kwargs", "cb_trigger"))
+    except (KeyError, ValueError):
+        return False
+    if trigger.is_triggered or not args or not _gone(args[0]):   # pending, or a field still shown
+        return False
+    args.clear()
+    kwargs.clear()
+    return True

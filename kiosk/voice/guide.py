@@ -139,7 +139,7 @@ class VoiceGuide:
     def warm(self) -> None:
         """Renders every fixed prompt once (at start, in the background), so the first sound
         of a screen does not wait for the engine: the start language's first, then the other's
-        (both fit the prompt cache: 2 × 20 of its 48)."""
+        (both fit the prompt cache: 2 × 24 of its 64, with room for the last items' names)."""
         first = i18n.current()
         for language in [first] + [lang for lang in i18n.LANGUAGES if lang != first]:
             for prompt in PROMPTS.values():

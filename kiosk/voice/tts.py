@@ -3,12 +3,18 @@
 
 ``Voice.prompt(key, text)`` gives a WAV for a fixed prompt: ``PACK/key.wav`` when the hall's
 pack has it (recorded by a person, replaceable by the admin), else ``text`` rendered by Debian's
-``espeak-ng`` with its Mandarin voice (``cmn``) and kept in memory, so a prompt is rendered once.
+``espeak-ng`` with its Mandarin voice (``cmn``) and kept, so a prompt is rendered once: in files
+in the kiosk's cache folder (``store``; the kiosk's wiring gives one), else in memory. Kept in
+memory, the fixed prompts in both languages were 12 MB of the kiosk's resident size all day
+(issue 18, docs/memory.md: eighth round); a file is read back when the prompt plays.
 No cloud service. Nothing here may speak citizen data: :func:`check_public` refuses text that
 looks like an ID number or a phone number, whoever asks.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +23,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 MAX_TEXT = 300
-MAX_CACHED_PROMPTS = 48          # rendered WAVs kept (a 5 s prompt is ~220 kB: ≤ ~10 MB)
+MAX_CACHED_PROMPTS = 64          # rendered WAVs kept (a 5 s prompt is ~220 kB): the fixed prompts in
+                                 # both languages (2 × 24) and the last items' names
+log = logging.getLogger(__name__)
 _PRIVATE = re.compile(r"\d{6,}|[0-9]{3}[*＊]{2,}|[\u4e00-\u9fff][*＊]+[\u4e00-\u9fff]?")
 VOICES = {"zh": "cmn", "en": "en-us"}
 
@@ -34,13 +42,53 @@ def check_public(text: str) -> str:
 
 
 class Voice:
-    def __init__(self, pack: str | Path | None = None, speed: int = 150, engine: str = "espeak-ng"):
+    def __init__(self, pack: str | Path | None = None, speed: int = 150, engine: str = "espeak-ng",
+                 store: str | Path | None = None):
         self.pack = Path(pack) if pack else None
         self.speed = speed
         self.engine = engine
-        # rendered prompts, the most recently used kept: a bound, not a day's worth (docs/memory.md)
-        self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        # rendered prompts, the most recently used kept: a bound, not a day's worth (docs/memory.md);
+        # each a file in the store (its path here) or, without one, the WAV itself
+        self._cache: OrderedDict[tuple[str, str], bytes | Path] = OrderedDict()
         self._lock = threading.Lock()
+        self.store = _made(Path(store)) if store else None
+
+    def _file(self, text: str, lang: str) -> Path:
+        """The store's file for ``text`` as this engine renders it (named by a hash of all that:
+        renders from an earlier run are found again, another voice or speed is not taken)."""
+        assert self.store is not None
+        name = hashlib.sha256(f"{self.engine}\0{lang}\0{self.speed}\0{text}".encode()).hexdigest()[:32]
+        return self.store / f"{name}.wav"
+
+    def _kept(self, key: tuple[str, str]) -> bytes | None:
+        with self._lock:
+            kept = self._cache.get(key)
+            if kept is not None:
+                self._cache.move_to_end(key)
+        if isinstance(kept, Path):
+            try:
+                return kept.read_bytes()
+            except OSError:                      # removed meanwhile (another kiosk's bound): again
+                return None
+        return kept
+
+    def _keep(self, key: tuple[str, str], wav: bytes, lang: str) -> None:
+        kept: bytes | Path = wav
+        if self.store is not None:
+            path = self._file(key[1], lang)
+            try:
+                tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(wav)
+                os.replace(tmp, path)            # whole or not at all, for a reader in another process
+                kept = path
+            except OSError as exc:
+                log.warning("voice: a rendered prompt is kept in memory (%s)", exc.strerror)
+        with self._lock:
+            self._cache[key] = kept
+            while len(self._cache) > MAX_CACHED_PROMPTS:
+                _, old = self._cache.popitem(last=False)
+                if isinstance(old, Path) and old not in self._cache.values():
+                    old.unlink(missing_ok=True)
 
     def available(self) -> bool:
         return shutil.which(self.engine) is not None
@@ -64,15 +112,31 @@ class Voice:
                 recorded = self.pack / name
                 if recorded.is_file() and recorded.stat().st_size < 10_000_000:
                     return recorded.read_bytes()
-        with self._lock:
-            cached = self._cache.get((key, text))
-            if cached is not None:
-                self._cache.move_to_end((key, text))
+        cached = self._kept((key, text))
         if cached is not None:
             return cached
+        if self.store is not None:               # rendered by an earlier run
+            try:
+                wav = self._file(check_public(text), lang).read_bytes()
+            except OSError:
+                pass
+            else:
+                self._keep((key, text), wav, lang)
+                return wav
         wav = self.render(text, lang)
-        with self._lock:
-            self._cache[(key, text)] = wav
-            while len(self._cache) > MAX_CACHED_PROMPTS:
-                self._cache.popitem(last=False)
+        self._keep((key, text), wav, lang)
         return wav
+
+
+def _made(folder: Path) -> Path | None:
+    """``folder``, made if need be and pruned to the newest MAX_CACHED_PROMPTS renders (earlier runs'
+    prompts stay usable, old texts do not pile up); None when it cannot be made (kept in memory)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        files = sorted(folder.glob("*.wav"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[MAX_CACHED_PROMPTS:] + list(folder.glob("*.tmp")):
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("voice: rendered prompts are kept in memory: %s cannot be used (%s)", folder, exc.strerror)
+        return None
+    return folder

@@ -98,3 +98,46 @@ def test_rendered_prompts_are_kept_within_a_bound(monkeypatch):
     voice.prompt("p10", "第10条")                        # used again: kept as the newest
     assert len(voice._cache) == tts.MAX_CACHED_PROMPTS
     assert ("p10", "第10条") in voice._cache and ("p0", "第0条") not in voice._cache
+
+
+def test_rendered_prompts_are_kept_as_files_in_the_store_not_in_memory(tmp_path, monkeypatch):
+    """The kiosk's voice keeps its renders in its cache folder (issue 18: 48 WAVs were 12 MB of the
+    kiosk's resident size); a restart finds them again; the folder keeps the same bound."""
+    from kiosk.voice import tts
+    rendered = []
+
+    def render(text, lang="zh"):
+        rendered.append(text)
+        return f"RIFF{text}".encode()
+
+    store = tmp_path / "voice"
+    voice = Voice(store=store)
+    monkeypatch.setattr(voice, "render", render)
+    assert voice.prompt("home", "欢迎使用") == "RIFF欢迎使用".encode()
+    assert voice.prompt("home", "欢迎使用") == "RIFF欢迎使用".encode()
+    assert rendered == ["欢迎使用"]                                  # rendered once
+    assert [f.read_bytes() for f in store.glob("*.wav")] == ["RIFF欢迎使用".encode()]
+    assert not any(isinstance(kept, bytes) for kept in voice._cache.values())   # no WAV in memory
+
+    again = Voice(store=store)                                        # the next start of the kiosk
+    monkeypatch.setattr(again, "render", render)
+    assert again.prompt("home", "欢迎使用") == "RIFF欢迎使用".encode()
+    assert rendered == ["欢迎使用"]                                  # not rendered again
+    english = Voice(store=store)
+    monkeypatch.setattr(english, "render", render)
+    english.prompt("home", "Welcome", "en")
+    assert rendered == ["欢迎使用", "Welcome"]
+
+    for n in range(tts.MAX_CACHED_PROMPTS + 10):
+        voice.prompt(f"p{n}", f"第{n}条")
+    assert len(voice._cache) == tts.MAX_CACHED_PROMPTS
+    assert len(list(store.glob("*.wav"))) <= tts.MAX_CACHED_PROMPTS + 2    # + the other two voices' own
+    Voice(store=store)                                                # a start prunes to the bound
+    assert len(list(store.glob("*.wav"))) <= tts.MAX_CACHED_PROMPTS
+
+
+def test_a_store_that_cannot_be_made_keeps_prompts_in_memory(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    voice = Voice(store=tmp_path / "file" / "voice")                   # under a file: cannot be made
+    monkeypatch.setattr(voice, "render", lambda text, lang="zh": text.encode())
+    assert voice.store is None and voice.prompt("home", "欢迎") == "欢迎".encode()
