@@ -4,7 +4,8 @@
 ``Voice.prompt(key, text)`` gives a WAV for a fixed prompt: ``PACK/key.wav`` when the hall's
 pack has it (recorded by a person, replaceable by the admin), else ``text`` rendered by Debian's
 ``espeak-ng`` with its Mandarin voice (``cmn``) and kept, so a prompt is rendered once: in files
-in the kiosk's cache folder (``store``; the kiosk's wiring gives one), else in memory. Kept in
+in the kiosk's cache folder (``store``; the kiosk's wiring gives one), else in memory. A subject
+said with a prompt (an item's name, an outcome: keys ``…:subject``) is kept in memory only. Kept in
 memory, the fixed prompts in both languages were 12 MB of the kiosk's resident size all day
 (issue 18, docs/memory.md: eighth round); a file is read back when the prompt plays.
 No cloud service. Nothing here may speak citizen data: :func:`check_public` refuses text that
@@ -72,9 +73,14 @@ class Voice:
                 return None
         return kept
 
+    def _stored(self, key: str) -> bool:
+        """Only the fixed prompts go to the store. A subject (``key:subject``: an item's name, a
+        print's outcome) says what a citizen did: it stays in memory, never on the disk."""
+        return self.store is not None and ":" not in key
+
     def _keep(self, key: tuple[str, str], wav: bytes, lang: str) -> None:
         kept: bytes | Path = wav
-        if self.store is not None:
+        if self._stored(key[0]):
             path = self._file(key[1], lang)
             try:
                 tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
@@ -115,7 +121,7 @@ class Voice:
         cached = self._kept((key, text))
         if cached is not None:
             return cached
-        if self.store is not None:               # rendered by an earlier run
+        if self._stored(key):                    # rendered by an earlier run
             try:
                 wav = self._file(check_public(text), lang).read_bytes()
             except OSError:

@@ -136,6 +136,18 @@ def test_rendered_prompts_are_kept_as_files_in_the_store_not_in_memory(tmp_path,
     assert len(list(store.glob("*.wav"))) <= tts.MAX_CACHED_PROMPTS
 
 
+def test_what_a_citizen_looked_at_never_reaches_the_store(tmp_path, monkeypatch):
+    """A subject said with a screen's prompt (an item's name: what a citizen looked at) is rendered
+    and played but never written to the disk; the fixed prompt beside it is."""
+    store = tmp_path / "voice"
+    voice = Voice(store=store)
+    monkeypatch.setattr(voice, "render", lambda text, lang="zh": f"RIFF{text}".encode())
+    assert voice.prompt("item:subject", "居住证办理") == "RIFF居住证办理".encode()
+    assert voice.prompt("item", "这是办事指南") == "RIFF这是办事指南".encode()
+    assert [f.read_bytes() for f in store.iterdir()] == ["RIFF这是办事指南".encode()]
+    assert voice.prompt("item:subject", "居住证办理") == "RIFF居住证办理".encode()   # kept, in memory
+
+
 def test_a_store_that_cannot_be_made_keeps_prompts_in_memory(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     voice = Voice(store=tmp_path / "file" / "voice")                   # under a file: cannot be made
