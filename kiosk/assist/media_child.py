@@ -37,6 +37,7 @@ class Child:
         self.out = Writer(proc.stdin)             # type: ignore[arg-type]
         self.warm = threading.Event()
         self.gone = False
+        self.screen_sent: Any = None              # the last screen picture it was sent
 
 
 def spawn_child() -> subprocess.Popen:

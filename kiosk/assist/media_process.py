@@ -112,7 +112,7 @@ class MediaChild:
                           speaker=str(msg.get("speaker") or ""), screen_source=lambda: self._screen,
                           on_remote_frame=lambda: self._remote,
                           on_local_frame=lambda: None if self.camera is not None else self._local,
-                          on_failed=self._failed_out)
+                          on_failed=self._failed_out, video_fps=float(msg.get("video_fps") or 0))
         if self.camera is not None:
             self.camera.track = peer.camera_track
         self.peer = peer

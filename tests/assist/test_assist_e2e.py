@@ -8,7 +8,7 @@ import time
 import pytest
 
 from assist_testkit import wait_state
-from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, rig  # noqa: F401 - rig: the fixture
+from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, rig, screen_pattern  # noqa: F401 - rig: the fixture
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +77,13 @@ def test_call_media_both_ways_vp8_screen_share_and_hangup(rig):
     px = page.evaluate(PIXELS)
     assert (px["w"], px["h"]) == (640, 360)
     assert close_to(px["left"], SCREEN_LEFT) and close_to(px["right"], SCREEN_RIGHT), px
+    # a still screen is sent about once a second; a change reaches the helper all the same
+    changed = screen_pattern()
+    changed[:, :320], changed[:, 320:] = (30, 200, 30), (230, 230, 40)
+    rig.kiosk.set_screen_source(lambda: changed)
+    page.wait_for_function(f"""() => {{ const p = ({PIXELS})();
+      const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 40);
+      return near(p.left, [30, 200, 30]) && near(p.right, [230, 230, 40]); }}""", timeout=10_000)
 
     codecs = page.evaluate(CODECS)
     assert codecs and all(c.endswith("video/VP8") for c in codecs), codecs
