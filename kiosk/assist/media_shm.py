@@ -16,6 +16,7 @@ from __future__ import annotations
 import mmap
 import os
 import struct
+import threading
 
 import numpy as np
 
@@ -35,6 +36,7 @@ class FrameArea:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
+        self._closing = threading.Lock()
         self._map: mmap.mmap | None = None
         self._slots: dict[str, list[tuple[int, int]]] = {}     # kind → [(offset, capacity)]
         self._turn: dict[str, int] = {}
@@ -90,9 +92,14 @@ class FrameArea:
         return self._map
 
     def close(self) -> None:
-        """Closes the descriptor; the memory goes once the other process has closed its own."""
+        """Closes the descriptor (once: an ended child is reaped from two places, and closing a
+        number twice would close whatever file got it meanwhile); the memory goes once the other
+        process has closed its own."""
+        with self._closing:
+            fd, self.fd = self.fd, -1
         self._map = None
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
+        if fd >= 0:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
