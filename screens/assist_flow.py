@@ -126,6 +126,8 @@ class AssistController:
         self.service.subscribe(self._on_service)
         _register(self.service, "on_remote_frame", lambda f: self.video.put("remote", f))
         self.has_self_view = _register(self.service, "on_local_frame", lambda f: self.video.put("local", f))
+        if hasattr(self.service, "video_fps"):
+            self.service.video_fps = draw_rate()     # the child sends no frame the screen would not draw
         self.service.set_screen_source(self.capture.latest)
         if getattr(self.service, "pointer", None) is not None:
             from .assist_pointer import PointerOverlay

@@ -16,8 +16,8 @@ before each flip (the frame that is about to be shown), and only between
   needless), the capture asks for one more redraw and reads that. The helper
   never keeps a stale screen for more than about 0.35 s.
 - When nothing changes there is no read-back at all, except a slow refresh every
-  ``IDLE_REFRESH_S`` (a safety net costing one redraw); the screen track resends
-  the last frame meanwhile.
+  ``IDLE_REFRESH_S`` (a safety net costing one redraw); the screen track sends
+  the last frame to the helper once a second meanwhile.
 
 The screens already show identity data masked, so the capture shows nothing the
 citizen's screen does not.

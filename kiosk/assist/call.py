@@ -110,6 +110,8 @@ class AssistCall:
         """A request or call is over: no trace of it stays (frames, chat, helper name)."""
         self.disarm()
         await self.media.end()
+        if self.status.state not in ACTIVE:      # finished meanwhile (a cancel, a wipe): it stays so
+            return
         self.set(state=state, reason=reason, position=None, estimate_s=None,
                  helper_name=None, chat=())
 

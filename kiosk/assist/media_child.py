@@ -16,12 +16,14 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .media_shm import FrameArea, make_fd
 from .media_wire import Writer, receive
 
 log = logging.getLogger("kiosk.assist.media_proxy")
 ROOT = Path(__file__).resolve().parents[2]
 REPLY_WAIT_S = 30.0       # a command the child does not answer in this time: the call fails
 QUIT_WAIT_S = 3.0         # an ended child that does not exit in this time is killed
+SHM_ENV = "KIOSK_MEDIA_FRAMES"   # the child's frame areas: "to_child_fd,from_child_fd"
 
 
 class ChildGone(RuntimeError):
@@ -31,19 +33,23 @@ class ChildGone(RuntimeError):
 class Child:
     """One media child process and the writing end of its pipe."""
 
-    def __init__(self, proc: subprocess.Popen) -> None:
+    def __init__(self, proc: subprocess.Popen, to_child: int, from_child: int) -> None:
         self.proc, self.pid = proc, proc.pid
         self.after: Callable[[], None] | None = None     # once it has exited: the lent camera back
-        self.out = Writer(proc.stdin)             # type: ignore[arg-type]
+        self.out = Writer(proc.stdin, FrameArea(to_child))    # type: ignore[arg-type]
+        self.inbox = FrameArea(from_child)        # the frames it sends
         self.warm = threading.Event()
         self.gone = False
+        self.screen_sent: Any = None              # the last screen picture it was sent
 
 
-def spawn_child() -> subprocess.Popen:
+def spawn_child(to_child: int, from_child: int) -> subprocess.Popen:
+    """The child, with the two frame areas' descriptors (kiosk/assist/media_shm.py)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
-                                                        if p)}
+                                                        if p),
+           SHM_ENV: f"{to_child},{from_child}"}
     return subprocess.Popen([sys.executable, "-m", "kiosk.assist.media_process"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
+                            stdout=subprocess.PIPE, env=env, cwd=str(ROOT), pass_fds=(to_child, from_child))
 
 
 def reap(proc: subprocess.Popen) -> None:
@@ -98,11 +104,15 @@ class ChildKeeper:
             child = self._child
             if child is not None and not child.gone:
                 return child
+            fds: list[int] = []
             try:
-                proc = spawn_child()
+                fds = [make_fd("kiosk-to-media"), make_fd("media-to-kiosk")]
+                proc = spawn_child(*fds)
             except OSError as exc:
+                for fd in fds:
+                    os.close(fd)
                 raise ChildGone(f"the media child could not start: {exc}") from exc
-            child = self._child = Child(proc)
+            child = self._child = Child(proc, *fds)
             self.children += 1
         threading.Thread(target=self._read, args=(child,), name="media-child-out", daemon=True).start()
         return child
@@ -120,6 +130,8 @@ class ChildKeeper:
     @staticmethod
     def _reap(child: Child) -> None:
         reap(child.proc)
+        child.out.close()                     # the frame areas' memory goes with the child's
+        child.inbox.close()
         after, child.after = child.after, None
         if after is not None:
             try:
@@ -143,7 +155,7 @@ class ChildKeeper:
         stream = child.proc.stdout
         while True:
             try:
-                got = receive(stream)               # type: ignore[arg-type]
+                got = receive(stream, child.inbox)               # type: ignore[arg-type]
             except (OSError, ValueError):
                 got = None
             if got is None:

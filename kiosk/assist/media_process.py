@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .media_shm import FrameArea
 from .media_wire import Writer, receive
 
 log = logging.getLogger("kiosk.assist.media_process")
@@ -83,7 +85,8 @@ class MediaChild:
     def handle(self, msg: dict, frame: np.ndarray | None) -> None:
         kind = msg.get("t")
         if kind == "screen":
-            self.screen = frame
+            if frame is not None:                 # (None: dropped, its slot reused already)
+                self.screen = frame
         elif kind == "mute":
             if self.peer is not None:
                 self.peer.set_muted(bool(msg.get("muted")))
@@ -112,7 +115,7 @@ class MediaChild:
                           speaker=str(msg.get("speaker") or ""), screen_source=lambda: self._screen,
                           on_remote_frame=lambda: self._remote,
                           on_local_frame=lambda: None if self.camera is not None else self._local,
-                          on_failed=self._failed_out)
+                          on_failed=self._failed_out, video_fps=float(msg.get("video_fps") or 0))
         if self.camera is not None:
             self.camera.track = peer.camera_track
         self.peer = peer
@@ -175,7 +178,9 @@ def main() -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format="media child %(levelname)s %(name)s: %(message)s")
     logging.getLogger("kiosk").setLevel(logging.INFO)
-    out = Writer(sys.stdout.buffer)
+    to_child, from_child = (int(fd) for fd in os.environ.get("KIOSK_MEDIA_FRAMES", "-1,-1").split(","))
+    inbox = FrameArea(to_child) if to_child >= 0 else None       # kiosk/assist/media_shm.py
+    out = Writer(sys.stdout.buffer, FrameArea(from_child) if from_child >= 0 else None)
     sys.stdout = sys.stderr                   # nothing but messages on the pipe
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -185,7 +190,7 @@ def main() -> None:
         stdin = sys.stdin.buffer
         while True:
             try:
-                got = receive(stdin)
+                got = receive(stdin, inbox)
             except (OSError, ValueError):
                 got = None
             if got is None:

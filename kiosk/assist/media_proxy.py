@@ -69,6 +69,7 @@ class MediaProxy(ChildKeeper):
         self.microphone = config.get("assist.microphone", "") or ""
         self.speaker = config.get("assist.speaker", "") or ""
         self.on_remote_frame: Callable[[np.ndarray], None] | None = None
+        self.video_fps = 15.0      # the most frames a second of each video the UI draws: no more cross
         self.on_local_frame: Callable[[np.ndarray], None] | None = None
         self.screen_source: Callable[[], np.ndarray | None] | None = None
         self.peer: PeerView | None = None
@@ -144,8 +145,13 @@ class MediaProxy(ChildKeeper):
                 img = fn()
             except Exception:
                 log.exception("assist screen source failed")
-        if img is not None:
-            child.out.send({"t": "screen"}, np.asarray(img, dtype=np.uint8)[..., :3])
+        if img is None or img is child.screen_sent:
+            return
+        frame, sent = np.asarray(img, dtype=np.uint8)[..., :3], child.screen_sent
+        child.screen_sent = img
+        if sent is not None and sent.shape == img.shape and np.array_equal(sent, img):
+            return               # the child has this picture already (a still screen read again)
+        child.out.send({"t": "screen"}, frame)
 
     # --------------------------------------------- on the service's loop
     def _lost_in_call(self, child: Child) -> bool:
@@ -208,7 +214,7 @@ class MediaProxy(ChildKeeper):
         reply = await self._ask(child, {"t": "make", "ice_servers": list(ice_servers), "muted": bool(muted),
                                         "camera": self._camera is not None, "microphone": self.microphone,
                                         "camera_uri": self.camera_uri if lent else "",
-                                        "speaker": self.speaker})
+                                        "speaker": self.speaker, "video_fps": self.video_fps})
         peer.offer = reply["offer"]
         peer.pc = _Pc(str(peer.offer["sdp"]["sdp"]))
 

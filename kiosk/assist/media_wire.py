@@ -3,8 +3,9 @@
 
 One message is ``>II`` (the JSON header's length, the payload's length), the header (a JSON
 object with ``"t"``, its type) and the payload: the raw bytes of one RGB frame (``"shape"``
-in the header) or nothing. Frames cross as they are, one copy each way. Standard library and
-numpy only: the kiosk side imports it, and must stay free of aiortc/av (issue 18)."""
+in the header) or nothing. With a shared frame area (:mod:`kiosk.assist.media_shm`, the usual
+case) a frame is not in the payload: the header says where it is (``"at"``). Standard library
+and numpy only: the kiosk side imports it, and must stay free of aiortc/av (issue 18)."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,8 @@ import threading
 from typing import Any, BinaryIO
 
 import numpy as np
+
+from .media_shm import FrameArea
 
 HEAD = struct.Struct(">II")
 
@@ -29,15 +32,24 @@ def pack(header: dict, frame: np.ndarray | None = None) -> list[Any]:
 
 
 class Writer:
-    """Writes whole messages to a binary stream from any thread; False once it is closed."""
+    """Writes whole messages to a binary stream from any thread; False once it is closed. Frames
+    go into ``area`` when there is one (only their header is written to the stream)."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream, self._lock = stream, threading.Lock()
+    def __init__(self, stream: BinaryIO, area: FrameArea | None = None) -> None:
+        self.stream, self.area, self._lock = stream, area, threading.Lock()
+        self.closed = False
 
     def send(self, header: dict, frame: np.ndarray | None = None) -> bool:
-        parts = pack(header, frame)
         with self._lock:
+            if self.closed:
+                return False
             try:
+                if frame is not None and self.area is not None:
+                    frame = np.ascontiguousarray(frame, dtype=np.uint8)
+                    where = self.area.put(str(header.get("t")), frame)
+                    if where is not None:
+                        header, frame = {**header, **where}, None
+                parts = pack(header, frame)
                 for part in parts:
                     if len(part):
                         self.stream.write(part)
@@ -45,6 +57,13 @@ class Writer:
                 return True
             except (OSError, ValueError):
                 return False
+
+    def close(self) -> None:
+        """No more messages; the frame area is closed (its memory goes once the reader's is)."""
+        with self._lock:
+            self.closed = True
+            if self.area is not None:
+                self.area.close()
 
 
 def _read_exactly(stream: BinaryIO, n: int) -> bytearray | None:
@@ -58,8 +77,9 @@ def _read_exactly(stream: BinaryIO, n: int) -> bytearray | None:
     return buf
 
 
-def receive(stream: BinaryIO) -> tuple[dict, np.ndarray | None] | None:
-    """The next message (header, frame or None); None when the stream has ended."""
+def receive(stream: BinaryIO, area: FrameArea | None = None) -> tuple[dict, np.ndarray | None] | None:
+    """The next message (header, frame or None); None when the stream has ended. A frame in
+    ``area`` is copied out at once (None when its slot was reused meanwhile: dropped)."""
     head = _read_exactly(stream, HEAD.size)
     if head is None:
         return None
@@ -70,6 +90,8 @@ def receive(stream: BinaryIO) -> tuple[dict, np.ndarray | None] | None:
         return None
     header = json.loads(bytes(text))
     frame = None
-    if n_body and "shape" in header:
+    if "at" in header:
+        frame = area.take(header) if area is not None else None
+    elif n_body and "shape" in header:
         frame = np.frombuffer(body, np.uint8).reshape(header["shape"])    # writable (bytearray)
     return header, frame

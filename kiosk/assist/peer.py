@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90000
 TRACK_LABELS = ("camera", "audio", "screen")
+STILL_S = 1.0          # a still screen is sent again once a second (a lost key frame heals by then)
 ScreenSource = Callable[[], "np.ndarray | None"]
 FrameSink = Callable[[np.ndarray], None]
 
@@ -81,6 +82,11 @@ class PacedVideoTrack(MediaStreamTrack):
         # one colour converter for the track's life: the encoder takes yuv420p as it is, and
         # a frame's own reformat() would set up a new converter for every frame (bench_assist)
         self._to_yuv = VideoReformatter()
+        self._rgb: np.ndarray | None = None           # the last picture sent and its yuv420p frame
+        self._yuv: VideoFrame | None = None
+        self._sent_at = float("-inf")
+        # a picture that has not changed is sent again only this often (0: at every slot)
+        self.still_s = 0.0
 
     async def grab(self) -> np.ndarray:
         raise NotImplementedError
@@ -88,6 +94,27 @@ class PacedVideoTrack(MediaStreamTrack):
     async def recv(self) -> VideoFrame:
         if self.readyState != "live":
             raise MediaStreamError
+        while True:
+            rgb = await self._next_slot()
+            if self.readyState != "live":
+                raise MediaStreamError
+            if not (self.still_s and rgb is self._rgb and self.clock() - self._sent_at < self.still_s):
+                break
+            self._n += 1                    # the same picture as the last one sent: nothing to send
+        if rgb is not self._rgb or self._yuv is None:
+            h, w = rgb.shape[0] & ~1, rgb.shape[1] & ~1     # yuv420p needs even sizes
+            self._yuv = self._to_yuv.reformat(
+                VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24"), format="yuv420p")
+            self._rgb = rgb                 # a picture sent again is not converted again
+        frame = self._yuv
+        frame.pts = int(self._n * VIDEO_CLOCK / self.fps)
+        frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
+        self._n += 1
+        self.sent += 1
+        self._sent_at = self.clock()
+        return frame
+
+    async def _next_slot(self) -> np.ndarray:
         if self._start is None:
             self._start = self.clock()
         due = self._start + self._n / self.fps
@@ -100,25 +127,35 @@ class PacedVideoTrack(MediaStreamTrack):
             # its encoder saw (aiortc makes a new encoder at a bitrate change), and the track's
             # video would stop for the rest of the call.
             self._n = max(self._n, int((self.clock() - self._start) * self.fps))
-        rgb = await self.grab()
-        h, w = rgb.shape[0] & ~1, rgb.shape[1] & ~1     # yuv420p needs even sizes
-        frame = self._to_yuv.reformat(
-            VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24"), format="yuv420p")
-        frame.pts = int(self._n * VIDEO_CLOCK / self.fps)
-        frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
-        self._n += 1
-        self.sent += 1
-        return frame
+        return await self.grab()
+
+
+class RatePicker:
+    """Picks frames of a faster stream at no more than ``fps`` a second (0: every frame): what
+    the kiosk draws needs no more, and a frame not picked is neither converted nor sent."""
+
+    def __init__(self, fps: float = 0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.period, self.clock = (1.0 / fps if fps > 0 else 0.0), clock
+        self._due = float("-inf")
+
+    def pick(self) -> bool:
+        now = self.clock()
+        if now < self._due - self.period / 4:        # (a quarter period early still counts: jitter)
+            return False
+        base = self._due if now - self._due < self.period else now     # steady; no burst after a gap
+        self._due = base + self.period
+        return True
 
 
 class CameraTrack(PacedVideoTrack):
     """The kiosk camera (``drivers.camera.Camera``), read off the loop; a test pattern without one."""
 
     def __init__(self, camera: Any | None, fps: float = 15, size: tuple[int, int] = (640, 480),
-                 local_sink: Callable[[], FrameSink | None] = lambda: None):
+                 local_sink: Callable[[], FrameSink | None] = lambda: None, local_fps: float = 0):
         super().__init__(fps)
         self.camera, self.size, self.local_sink = camera, size, local_sink
         self._last: np.ndarray | None = None
+        self._local_rate = RatePicker(local_fps)      # the self-view at the kiosk's draw rate
 
     async def grab(self) -> np.ndarray:
         if self.camera is None:
@@ -131,7 +168,7 @@ class CameraTrack(PacedVideoTrack):
                     log.warning("assist camera: %s", exc)
                     self._last = np.zeros((self.size[1], self.size[0], 3), np.uint8)
         sink = self.local_sink()            # the citizen's self-view
-        if sink is not None:
+        if sink is not None and self._local_rate.pick():
             try:
                 sink(self._last)
             except Exception:
@@ -146,10 +183,12 @@ class CameraTrack(PacedVideoTrack):
 class ScreenTrack(PacedVideoTrack):
     """What the kiosk shows, from ``source()`` (the UI masks ID numbers and names first)."""
 
-    def __init__(self, source: Callable[[], ScreenSource | None], fps: float = 5):
+    def __init__(self, source: Callable[[], ScreenSource | None], fps: float = 5, still_s: float = STILL_S):
         super().__init__(fps)
         self.source = source
+        self.still_s = still_s
         self._last = np.full((360, 640, 3), 40, np.uint8)
+        self._img: Any = None
 
     async def grab(self) -> np.ndarray:
         fn = self.source()
@@ -159,8 +198,8 @@ class ScreenTrack(PacedVideoTrack):
             except Exception:
                 log.exception("assist screen source failed")
                 img = None
-            if img is not None:
-                self._last = np.asarray(img, dtype=np.uint8)[..., :3]
+            if img is not None and img is not self._img:     # the same object: the same picture
+                self._img, self._last = img, np.asarray(img, dtype=np.uint8)[..., :3]
         return self._last
 
     def stop(self) -> None:
@@ -242,12 +281,14 @@ class AssistPeer:
                  on_remote_frame: Callable[[], FrameSink | None] = lambda: None,
                  on_local_frame: Callable[[], FrameSink | None] = lambda: None,
                  on_failed: Callable[[str], None] = lambda why: None,
-                 camera_fps: float = 15, screen_fps: float = 5) -> None:
+                 camera_fps: float = 15, screen_fps: float = 5, video_fps: float = 0) -> None:
         self.ice_servers = list(ice_servers or [])
         self.send_signal, self.on_failed = send_signal, on_failed
         self.remote_sink = on_remote_frame
         self.speaker = speaker
-        self.camera_track = CameraTrack(camera, camera_fps, local_sink=on_local_frame)
+        # video_fps: the most frames a second the kiosk draws of each video (0: every frame)
+        self.camera_track = CameraTrack(camera, camera_fps, local_sink=on_local_frame, local_fps=video_fps)
+        self.video_fps = video_fps
         self.screen_track = ScreenTrack(screen_source, screen_fps)
         mic, self._mic_player = open_microphone(microphone)
         self.audio_track = MutableAudioTrack(mic)
@@ -323,6 +364,7 @@ class AssistPeer:
             self._tasks.append(asyncio.ensure_future(self._play_audio(track)))
 
     async def _pump_video(self, track: MediaStreamTrack) -> None:
+        rate = RatePicker(self.video_fps)        # the helper's 30 fps, drawn at 7.5 on software GL
         while not self.closed:
             try:
                 frame = await track.recv()
@@ -330,7 +372,7 @@ class AssistPeer:
                 return
             sink = self.remote_sink()
             self.remote_frames += 1
-            if sink is not None:
+            if sink is not None and rate.pick():
                 try:
                     sink(frame.to_ndarray(format="rgb24"))
                 except Exception:

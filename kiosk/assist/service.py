@@ -112,6 +112,16 @@ class AssistService:
         self._media.on_remote_frame = fn
 
     @property
+    def video_fps(self) -> float:
+        """The most frames a second the UI draws of each video (the helper's, the self-view): the
+        media child converts and sends no more than that (default 15)."""
+        return self._media.video_fps
+
+    @video_fps.setter
+    def video_fps(self, fps: float) -> None:
+        self._media.video_fps = float(fps)
+
+    @property
     def on_local_frame(self) -> Callable[[np.ndarray], None] | None:
         """``fn(frame)`` with each frame of the kiosk's own camera (self-view)."""
         return self._media.on_local_frame

@@ -3,12 +3,14 @@
 helper console in headless Chromium with fake camera and microphone."""
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
 
 from assist_testkit import wait_state
-from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, rig  # noqa: F401 - rig: the fixture
+from browser_rig import SCREEN_LEFT, SCREEN_RIGHT, Rig, rig, screen_pattern  # noqa: F401 - rig: the fixture
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +79,13 @@ def test_call_media_both_ways_vp8_screen_share_and_hangup(rig):
     px = page.evaluate(PIXELS)
     assert (px["w"], px["h"]) == (640, 360)
     assert close_to(px["left"], SCREEN_LEFT) and close_to(px["right"], SCREEN_RIGHT), px
+    # a still screen is sent about once a second; a change reaches the helper all the same
+    changed = screen_pattern()
+    changed[:, :320], changed[:, 320:] = (30, 200, 30), (230, 230, 40)
+    rig.kiosk.set_screen_source(lambda: changed)
+    page.wait_for_function(f"""() => {{ const p = ({PIXELS})();
+      const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 40);
+      return near(p.left, [30, 200, 30]) && near(p.right, [230, 230, 40]); }}""", timeout=10_000)
 
     codecs = page.evaluate(CODECS)
     assert codecs and all(c.endswith("video/VP8") for c in codecs), codecs
@@ -155,3 +164,45 @@ def test_a_real_camera_lent_to_the_media_child_reaches_the_helper_and_the_self_v
     while lent != ["lent", "back"] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert lent == ["lent", "back"]
+
+
+def frame_areas(pid: int | str = "self") -> set[int]:
+    """The shared frame areas (kiosk/assist/media_shm.py) a process holds open, by inode."""
+    out = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            if "media" in os.readlink(f"/proc/{pid}/fd/{fd}") and "memfd:" in os.readlink(f"/proc/{pid}/fd/{fd}"):
+                out.add(os.stat(f"/proc/{pid}/fd/{fd}").st_ino)
+        except OSError:                      # closed meanwhile
+            pass
+    return out
+
+
+@pytest.mark.parametrize("ending", ["hangup", "child killed"])
+def test_the_call_s_frames_in_shared_memory_are_gone_after_the_call(rig, ending):
+    """GIVEN a call whose frames (camera, screen, the helper's video) cross between the kiosk and
+    its media child in shared memory WHEN the call ends (hung up, or the child dies) THEN the
+    memory is released: the kiosk holds it no more (descriptors, mappings), nor does the child."""
+    connect(rig)
+    deadline = time.monotonic() + 15
+    while rig.frames.count < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rig.frames.count >= 5                           # the helper's video reached the kiosk
+    rig.page.wait_for_function(VIDEO_READY, arg="kiosk-camera", timeout=10_000)   # and the camera the helper
+    media = rig.kiosk._media
+    pid = media.child_pid
+    areas = frame_areas(pid)
+    assert len(areas) == 2 and frame_areas() >= areas      # one each way, shared with the kiosk
+    if ending == "hangup":
+        rig.kiosk.hangup()
+    else:
+        os.kill(pid, signal.SIGKILL)
+    wait_state(rig.kiosk, "ended")
+    deadline = time.monotonic() + 15
+    while (frame_areas() & areas or media.child_pid in (None, pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not frame_areas() & areas and not os.path.exists(f"/proc/{pid}/fd/0")
+    assert len(frame_areas(media.child_pid)) == 2          # the fresh child's, for the next call
+    with open("/proc/self/maps") as f:                    # (memory files: nothing named in /dev/shm)
+        assert not [line for line in f if "/dev/shm/" in line or "media-to-kiosk" in line
+                    or "kiosk-to-media" in line]
