@@ -77,6 +77,23 @@ HEADLESS = ["--headless", "--hide-scrollbars", "--mute-audio"]
 FAKE_CAMERA = ["--use-fake-device-for-media-stream"]     # Chromium's synthetic camera and microphone
 
 
+def _end_process(proc: subprocess.Popen) -> None:
+    """Waits for Chromium to exit, and kills its process group when it does not."""
+    try:
+        proc.wait(5)
+        return
+    except subprocess.TimeoutExpired:
+        log.warning("web: Chromium did not close cleanly")
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:                               # gone meanwhile
+        pass
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        log.error("web: Chromium does not end after SIGKILL (pid %d)", proc.pid)
+
+
 def _session_profile(font_dirs: tuple[str, ...]) -> tuple[Path, dict[str, str]]:
     """A fresh profile folder in RAM (``/dev/shm`` when there is one) and Chromium's environment."""
     ram = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
@@ -288,34 +305,37 @@ class Browser(BrowserDevice):
         return f"ws://127.0.0.1:{port}/devtools/page/{page.target}"
 
     def end_session(self) -> None:
-        """Ends Chromium and removes its RAM profile: nothing of this citizen is left."""
+        """Ends Chromium and removes its RAM profile: nothing of this citizen is left, whatever
+        fails on the way (a broken pipe, a browser that crashed or does not answer)."""
         self._ending = True
-        if self._view is not None:
-            self._view.stop()
-            self._view = None
+        view, self._view = self._view, None
         self._on_focus = lambda _editable, _kind: None
-        self._stop_chromium()
+        try:
+            if view is not None:
+                view.stop()
+        except Exception as exc:  # noqa: BLE001 - the browser is ended below all the same
+            log.warning("browser: the screencast did not stop (%s)", type(exc).__name__)
+        finally:
+            self._stop_chromium()
         if self.state in (DeviceState.BUSY, DeviceState.FAULT):
             self._set_state(DeviceState.READY)
 
     def _stop_chromium(self) -> None:
         pipe, proc, self._pipe, self._proc, self._page = self._pipe, self._proc, None, None, None
-        if pipe is not None:
-            try:
-                pipe.send("Browser.close", timeout=5)
-            except (cdp.CdpError, TimeoutError):      # a crashed browser is gone anyway
-                pass
-            pipe.close()
-        if proc is not None:
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                log.warning("web: Chromium did not close cleanly")
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+        try:
+            if pipe is not None:
+                try:
+                    pipe.send("Browser.close", timeout=5)
+                except (cdp.CdpError, TimeoutError, OSError) as exc:   # a crashed browser is gone anyway
+                    log.warning("browser: Browser.close not answered (%s)", type(exc).__name__)
+                finally:
+                    pipe.close()
+        finally:
+            if proc is not None:
+                _end_process(proc)
+            if self._profile is not None:         # the citizen's profile goes in every case
+                shutil.rmtree(self._profile, ignore_errors=True)
+                self._profile = None
 
     @property
     def profile(self) -> Path | None:

@@ -186,8 +186,8 @@ class WebService(CaptureSteps):
             self.refusal = ""
         try:
             self.device.end_session()
-        except Exception:  # noqa: BLE001 - a crashed browser is gone anyway
-            log.warning("web: the browser did not end cleanly")
+        except Exception as exc:  # noqa: BLE001 - a crashed browser is gone anyway
+            log.warning("web: the browser did not end cleanly (%s)", type(exc).__name__)
         if self.camera_share is not None:        # Chromium has let go of it: the kiosk's again
             self.camera_share.take_back(PAGE_CAMERA)
 

@@ -57,6 +57,27 @@ def test_a_session_end_leaves_nothing_for_the_next_citizen(browser, portal):
     browser.end_session()
 
 
+def test_a_session_end_after_chromium_died_still_removes_the_citizen_s_profile(browser, portal):
+    """Chromium killed under the kiosk (a crash, the OOM killer): the session's end finds a broken
+    pipe, and still removes the RAM profile; the next citizen gets a working browser."""
+    import os
+    import signal
+
+    allow = Allowlist(["http://127.0.0.1"])
+    browser.start_session(allow.check)
+    browser.goto(portal.url)
+    profile = browser.profile
+    proc = browser._proc
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    browser.end_session()                                               # no exception
+    assert not profile.exists()
+    browser.start_session(allow.check)
+    browser.goto(portal.url)
+    assert browser.evaluate("1 + 1") == 2
+    browser.end_session()
+
+
 def test_no_chromium_is_absent_with_the_reason():
     dev = registry.create("browser", "browser", "chromium:///usr/bin/no-such-chromium")
     registry.open_device(dev)
