@@ -17,13 +17,9 @@ from waiting import wait_for
 WAIT = 10.0
 
 
-@pytest.fixture
-def hub(tmp_path):
-    # the default silence window (90 s): a live kiosk with a 30 s heartbeat is never taken for 失联
-    # however slow the machine; the test of 失联 shortens it once its kiosk has stopped
-    h = HubThread(tmp_path).start()
-    yield h
-    h.close()
+# `hub` is the plain one of conftest.py, with the default silence window (90 s): a live kiosk with
+# a 30 s heartbeat is never taken for 失联 however slow the machine; the test of 失联 shortens it
+# once its kiosk has stopped.
 
 
 @pytest.fixture
