@@ -39,6 +39,9 @@ LAYOUTS = {Mode.PINYIN: str(HERE / "keyboard_zh.json"), Mode.LATIN: str(HERE / "
            Mode.DIGITS: str(HERE / "keyboard_123.json"), Mode.HANDWRITING: str(HERE / "keyboard_hand.json")}
 # the layouts' Chinese captions (keyboard_*.json), drawn in the session's language
 CAPTIONS = (N_("删除"), N_("清空"), N_("搜索"), N_("空格"), N_("大写"))
+# the enter key's caption is the field's (KioskInput.enter_caption); the layouts say 搜索
+ENTER_CAPTIONS = (N_("搜索"), N_("确定"), N_("下一步"), N_("换行"), N_("查询"), N_("提问"))
+ENTER_KEY = "搜索"
 HINTS = {Mode.PINYIN: N_("输入拼音或首字母，点选汉字"), Mode.HANDWRITING: N_("在下方白框里写一个字，点选汉字"),
          Mode.DIGITS: "", Mode.LATIN: ""}
 PAGE_MAX = 10           # candidates on one page of the bar, at most
@@ -282,6 +285,7 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
         self.bar.show()
 
     def on_target(self, _kb, target) -> None:
+        self._caption_enter()                   # 搜索 / 确定 / 下一步 …: what enter does in this field
         self._field_mode(target)
         self.composer.end()
         self.pad.clear_ink()
@@ -352,13 +356,26 @@ class KioskKeyboard(InputMethodKeys, VKeyboard):
                     out.append(geo)
         return out
 
+    def _enter_caption(self) -> str:
+        caption = getattr(self.target, "enter_caption", "") if self.target is not None else ""
+        return caption if caption in ENTER_CAPTIONS else "确定"
+
+    def _caption_enter(self) -> None:
+        caption = self._enter_caption()
+        for child in self.children:
+            if isinstance(child, Label) and getattr(child, "enter_key", False):
+                child.text = _(caption)
+
     def draw_keys(self) -> None:
         super().draw_keys()
         from .theme import TEXT
         for child in self.children:
             if isinstance(child, Label):
                 child.color = TEXT
+                if child.text == ENTER_KEY:
+                    child.enter_key = True          # its caption is the field's (_caption_enter)
                 child.text = _(child.text)          # 删除 / Delete … (the layout keeps the msgid)
+        self._caption_enter()
 
     # -- modes -----------------------------------------------------------------------
     def set_mode(self, mode: Mode | str) -> None:

@@ -3,7 +3,7 @@
 it with the Factory lazily)."""
 from __future__ import annotations
 
-from kivy.properties import ObjectProperty
+from kivy.properties import ObjectProperty, StringProperty
 
 from .search_input import SearchInput
 
@@ -14,6 +14,7 @@ class PageInput(SearchInput):
     replacing them, 删除, 清空) is sent to the page as the difference: backspaces for what went,
     the text that came. So the page shows what the field would; nothing else stays here."""
     web = ObjectProperty(None, allownone=True)
+    enter_caption = StringProperty("确定")       # a page's field: Enter goes to the page, not a search
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

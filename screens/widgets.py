@@ -9,7 +9,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.core.text import Label as CoreLabel
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -149,6 +149,49 @@ def _has_cjk(text: str) -> bool:
 
 class BodyLabel(TypesetLabel):
     """Wrapping text that grows to its height."""
+
+
+class BarTitle(TypesetLabel):
+    """A top bar's title beside its buttons: one line at ``big`` when it fits, else up to two
+    lines at ``small``, and cut with … only past that (an item's long name, or large text's wide
+    buttons, never leave 「网…事」). Set ``title``; ``text`` is what fits."""
+
+    title = StringProperty("")
+    big = NumericProperty(0)
+    small = NumericProperty(0)
+
+    def on_kv_post(self, base_widget) -> None:
+        self.fbind("title", self._fit)
+        self.fbind("width", self._fit)
+        self.fbind("big", self._fit)
+        self.fbind("small", self._fit)
+        self.fbind("font_name", self._fit)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        from kiosk.typeset import wrap
+
+        room = self.width - 1
+        if not self.title or room <= 0 or not self.big or not self.small:
+            self.text = self.title
+            return
+        if self._measure(self.big)(self.title) <= room:
+            self.font_size, self.text = self.big, self.title
+            return
+        measure = self._measure(self.small)
+        lines = wrap(self.title, room, measure)
+        self.font_size = self.small
+        if len(lines) <= 2:
+            self.text = self.title
+            return
+        second = lines[1]
+        while second and measure(second + "…") > room:
+            second = second[:-1]
+        self.text = lines[0] + "\n" + second.rstrip() + "…"
+
+    def _measure(self, size: float):
+        core = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
+        return lambda s: core.get_extents(s)[0]
 
 
 class FieldLabel(TypesetLabel):

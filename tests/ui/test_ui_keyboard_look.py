@@ -37,3 +37,21 @@ def test_keys_are_dark_on_light_and_grow_in_large_mode(ui, large):
         ui.tap_key(key)
     assert ui.screen.ids.field.text.endswith("hz")
     ui.screenshot("large-search-keyboard" if large else "search-keyboard")
+
+
+def test_the_enter_key_says_what_it_does_in_each_field(ui):
+    """搜索 in the search field, 提问 in 问一问 (and in English: Search / Ask): never 搜索 where
+    enter does not search (a page's form field says 确定: tests/ui/test_web_screen.py)."""
+    from ui_kit import enter_key_text as _enter_key_text, ready_keyboard
+    ui.kiosk.session.go("search")
+    vk = ready_keyboard(ui)
+    assert _enter_key_text(vk) == "搜索"
+    ui.kiosk.session.home()
+    ui.frames(2)
+    ui.tap(ui.screen.ids.tile_ask)
+    vk = ready_keyboard(ui)
+    assert _enter_key_text(vk) == "提问"
+    ui.screenshot("ask-keyboard-enter")
+    ui.kiosk.session.set_language("en")
+    ui.frames(2)
+    assert _enter_key_text(ready_keyboard(ui)) == "Ask"

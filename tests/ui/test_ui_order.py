@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ui_kit import overflowing, ready_keyboard
+from ui_kit import enter_key_text, overflowing, ready_keyboard
 from drivers.receipt_printer import create_printer
 from kiosk.records import new_key
 
@@ -75,12 +75,14 @@ def _fill_form(ui, phone_keys="13912345678"):
         ui.tap(candidate(vk, word))
     assert order.part.ids.field.text == "护照丢了" and order.count == 4
     assert "4/500" in order.part.ids.top.ids.counter.text
+    assert enter_key_text(vk) == "换行"                                  # the description takes new lines
     ui.screenshot("order-describe")
     assert not overflowing(order)
     ui.tap(order.part.ids.next_btn)
     assert order.step == "phone"
     ui.wait_until(lambda: vk.composer.mode.value == "123")             # the field asks for digits
     ui.frames(2)
+    assert enter_key_text(vk) == "下一步"
     for key in "12345":
         ui.tap_key(key)
     ui.tap(order.part.ids.next_btn)

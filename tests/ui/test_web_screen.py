@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from portal import box, portal  # noqa: E402,F401 - the fixture
 
-from ui_kit import button  # noqa: E402
+from ui_kit import button, enter_key_text, overflowing  # noqa: E402
 
 MARK = (10, 125, 50)          # the portal's green block at the page's top right
 
@@ -232,6 +232,8 @@ def test_in_large_text_with_an_identity_held_the_banner_steps_aside_for_the_keyb
     drv.wait_until(lambda: banner.parent is None, timeout=5)              # the strip stepped aside
     keyboard_top = drv.keyboard().top
     bar = drv.screen.ids.bar
+    drv.wait_until(lambda: drv.keyboard().layout in drv.keyboard().available_layouts, timeout=10)
+    assert enter_key_text(drv.keyboard()) == "确定"                          # not 搜索: Enter goes to the page
     drv.wait_until(lambda: abs(bar.top - drv.window.height) <= 1, timeout=5)   # the bar at the top
     assert drv.screen.ids.end_btn.get_root_window() is not None            # 结束办理 stays on the bar
     visible = bar.y - keyboard_top
@@ -242,6 +244,15 @@ def test_in_large_text_with_an_identity_held_the_banner_steps_aside_for_the_keyb
     assert keyboard_top + 5 < y < bar.y                                    # the field above the keyboard
     drv.wait_until(lambda: _near(_pixel(drv, x, y), (200, 30, 30)), timeout=10)   # and drawn there
     drv.screenshot("web-large-identity-keyboard")
+    title = drv.screen.ids.bar_title                                       # whole beside six large buttons
+    assert title.text == title.title == "网上办事" and title.font_size == drv.app.theme.title
+    assert not overflowing(bar)
+    drv.kiosk.session.set_language("en")                                  # and in English
+    drv.frames(3)
+    assert title.text.replace("\n", " ") == "Online services" and not overflowing(bar)
+    drv.screenshot("en-web-large-keyboard")
+    drv.kiosk.session.set_language("zh")
+    drv.frames(2)
     drv.tap(drv.screen.ids.back_btn)                                       # 返回: the strip is back
     drv.wait_until(lambda: drv.app.manager.current != "web", timeout=10)
     drv.frames(2)

@@ -45,3 +45,19 @@ def ready_keyboard(ui):
     ui.wait_until(lambda: vk.composer.ready, timeout=30)
     ui.frames(2)
     return vk
+
+
+def enter_key_text(vk):
+    """The caption drawn on the keyboard's enter key (found by the layout's ``enter`` key)."""
+    from kivy.uix.label import Label
+    layout = vk.available_layouts[vk.layout]
+    for line in range(1, layout["rows"] + 1):
+        keys = layout[f"{vk.layout_mode}_{line}"]
+        for key, (pos, size) in zip(keys, vk.layout_geometry[f"LINE_{line}"]):
+            if key[2] == "enter":
+                shown = [c.text for c in vk.children if isinstance(c, Label)
+                         and pos[0] <= c.center_x <= pos[0] + size[0] and pos[1] <= c.center_y <= pos[1] + size[1]]
+                assert len(shown) == 1, shown
+                return shown[0]
+    raise AssertionError("no enter key")
+
