@@ -83,20 +83,32 @@ def test_a_guide_less_twin_leads_to_the_guide(guide_ui):
 
 
 @pytest.mark.parametrize("large", [False, True])
-def test_bundled_deregistration_copy_leads_to_the_household_guides(ui, large):
-    """The bundled 公安分局 户口注销 has no guide; it leads to the 临沂 户口注销（…） guides,
-    in both text sizes, with the button's text inside the button."""
+def test_bundled_guide_less_copy_leads_to_its_twin(ui, large):
+    """The bundled 道路旅客运输经营许可（换发） has no guide; it leads to 道路旅客运输经营许可（新增）,
+    in both text sizes, with the button's text inside the button. (户口注销, the example before,
+    now has its own guide from 公安部's 户口居民身份证管理工作规范.)"""
     if large:
         ui.kiosk.session.set_large_text(True)
         ui.frames(2)
-    ui.kiosk.session.go("item", id="SI-0150")
+    ui.kiosk.session.go("item", id="SI-0308")
     ui.frames(3)
     assert not overflowing(ui.screen)
     ui.screenshot(f"item-twin{'-large' if large else ''}")
-    ui.tap(button(ui.screen.ids.content, "户口注销（出国（境）定居注销）（临沂市公安局）"))
+    ui.tap(button(ui.screen.ids.content, "道路旅客运输经营许可（新增）（交通运输局）"))
     ui.frames(3)
-    assert ui.screen.item_id == "SI-0001"
-    assert any("外国有效护照" in t for t in _labels(ui.screen))
+    assert ui.screen.item_id == "SI-0310"
+    assert any("《道路旅客运输经营申请表》" in t for t in _labels(ui.screen))
+
+
+def test_bundled_deregistration_shows_its_national_guide(ui):
+    """The bundled 公安分局 户口注销 shows the materials of the 公安部 rule, with no twin offer."""
+    ui.kiosk.session.go("item", id="SI-0150")
+    ui.frames(3)
+    texts = _labels(ui.screen)
+    assert "办理流程" in texts and any("应征公民入伍通知书" in t for t in texts)
+    assert not any(t.startswith("本事项暂无详细办事指南") for t in texts)
+    assert "同一事项的办事指南" not in texts
+    assert not overflowing(ui.screen)
 
 
 def test_bundled_passport_copy_shows_the_hunan_guide(ui):

@@ -139,7 +139,8 @@ def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
     rows, cat = assert_each_row_fills_full_guides("guides-national.csv", 27)
     for row in rows:
         assert not row["department"], row["name"]   # it fills the bundled item whatever its department
-        assert row["source"].startswith("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ")
+        assert row["source"].startswith(("GitHub LawRefBook/Laws@2f4c5c23716267af9dbebbbbd6cbbf732b101981 ",
+                                         "GitHub project-trans/legal-spec@a11dce236f78acc0fe5d5c458cce8701f500054d "))
         assert row["legal_basis"] and row["location"], row["name"]   # the article and the office it names
         assert "2026-12-06" in row["source"]         # the date the text was read
     renew = cat.by_id["SI-0060"]                     # 机动车驾驶证期满换证申请 (a 临沂 row: name only)
@@ -164,6 +165,15 @@ def test_each_national_guide_fills_a_bundled_item_from_a_national_text():
     assert teacher.materials[0] == "教师资格认定申请表" and len(teacher.materials) == 5
     adoption = cat.by_id["SI-0541"]                  # 中国公民收养子女登记 (民政局: a person's registration)
     assert adoption.materials[0] == "收养申请书" and any("30日内进行审查" in step for step in adoption.steps)
+    away = cat.by_id["SI-0135"]                      # 居民身份证跨省异地办理 <- 公通字〔2021〕12号 第八十三条
+    assert away.materials[0] == "《居民身份证异地受理登记表》" and away.location == "现居住地公安机关"
+    assert any("四十五日内发放居民身份证" in step for step in away.steps) and away.legal_days is None
+    assert "https://gaj.cq.gov.cn/" in away.source
+    removal = cat.by_id["SI-0150"]                   # 户口注销: death, settling abroad, nationality, enlistment
+    assert removal.materials[0] == "死亡人员的居民户口簿、居民身份证" and removal.materials[-1] == "应征公民入伍通知书"
+    assert removal.legal_basis.endswith("《中华人民共和国户口登记条例》第十一条")
+    assert cat.by_id["SI-0149"].materials == ("批准复籍证明", "人民法院撤销宣告死亡的生效判决书")   # 户口恢复
+    assert cat.by_id["SI-0151"].has_full_guide and cat.by_id["SI-0152"].materials[0] == "《出生医学证明》"
 
 
 def test_supplement_fills_only_empty_fields_of_the_matching_item():
@@ -199,5 +209,7 @@ def test_bundled_passport_copy_has_its_own_hunan_guide_and_a_bare_item_keeps_its
     passport = cat.by_id["SI-0123"]                  # 普通护照签发: 湖南 guide (before: led to SI-0049)
     assert passport.has_full_guide and passport.fee == "护照 120元/证"
     assert guides.twins(cat.items, passport) == []
-    deregister = cat.by_id["SI-0150"]                # 户口注销: no guide of its own
-    assert [t.id for t in guides.twins(cat.items, deregister)] == ["SI-0001", "SI-0004", "SI-0019"]
+    deregister = cat.by_id["SI-0150"]                # 户口注销: its own national guide now, so no twins
+    assert deregister.has_full_guide and guides.twins(cat.items, deregister) == []
+    renewal = cat.by_id["SI-0308"]                   # 道路旅客运输经营许可（换发）: no guide of its own
+    assert [t.id for t in guides.twins(cat.items, renewal)] == ["SI-0310"]
