@@ -42,6 +42,7 @@ class SocketGuard:
         self.open_by_address: dict[str, int] = {}
         self.refused = 0          # sockets refused over the cap (tests, bench)
         self.timed_out = 0        # sockets closed for not identifying in time
+        self.live: set = set()    # every open socket's Conn, identified or not: closed at shutdown
         self._log = PerAddressLog()
 
     def _log_once(self, kind: str, address: str, message: str) -> None:
@@ -67,7 +68,9 @@ class SocketGuard:
 
     def deadline(self, conn, address: str, identified: Callable[[], bool]) -> asyncio.Handle:
         """Closes ``conn`` unless ``identified()`` within ``identify_s``; cancel the handle
-        when the socket ends."""
+        and call :meth:`ended` when the socket ends."""
+        self.live.add(conn)
+
         def check() -> None:
             if identified() or conn.ws.closed:
                 return
@@ -80,6 +83,9 @@ class SocketGuard:
             if conn.transport is not None:
                 asyncio.get_running_loop().call_later(2.0, conn.transport.abort)
         return asyncio.get_running_loop().call_later(self.identify_s, check)
+
+    def ended(self, conn) -> None:
+        self.live.discard(conn)
 
 
 def quiet_accept_errors(loop: asyncio.AbstractEventLoop, every_s: float = 60.0) -> None:

@@ -218,11 +218,13 @@ class Hub:
             self._sms_task.cancel()
         if self._retention_task:
             self._retention_task.cancel()
-        for conn in [*self.kiosks.values(), *self.helpers.values()]:
+        # every socket, those not identified yet too: one that has not sent its hello would
+        # otherwise hold the stop (and a restart) until its identify deadline
+        conns = {*self.kiosks.values(), *self.helpers.values(), *self.sockets.live}
+        for conn in conns:
             conn.send({"type": "error", "code": "hub_stopping", "message": "reconnect"})
             conn.close(1001, "hub stopping")
-        await asyncio.gather(*(c.task for c in [*self.kiosks.values(), *self.helpers.values()]),
-                             return_exceptions=True)
+        await asyncio.gather(*(c.task for c in conns), return_exceptions=True)
         await self.stats.drain()                  # statistics being stored (the kiosks resend unacknowledged ones)
         self.calllog.close_dangling(self.clock())
         self.calllog.close()

@@ -44,6 +44,7 @@ class HelperSockets:
                 self.hub.flush()
         finally:
             deadline.cancel()
+            self.hub.sockets.ended(conn)
             if name is not None and self.hub.helpers.get(name) is conn and not self.hub.stopping:
                 del self.hub.helpers[name]
                 self.hub.router.helper_offline(name)

@@ -55,6 +55,7 @@ class KioskSockets:
                 self.hub.flush()
         finally:
             deadline.cancel()
+            self.hub.sockets.ended(conn)
             if terminal is not None and self.hub.kiosks.get(terminal) is conn and not self.hub.stopping:
                 del self.hub.kiosks[terminal]
                 self.hub.phone_upload.terminal_left(terminal)   # its codes are void: it shows them no more

@@ -175,3 +175,23 @@ def test_protocol_errors_are_answered(tmp_path):
             await h2.send(type="presence", state="available")
             await h2.expect("presence", state="available")
     run(main())
+
+
+def test_a_stop_closes_sockets_that_have_not_said_hello_yet(tmp_path):
+    """A kiosk that reconnected just before the hub stopped, its hello not yet sent (or sent
+    while stopping), is told and closed with the others: the stop (a restart) does not wait for
+    its identify deadline. Seen in a full run: the hub's stop hung ten seconds on such a socket."""
+    async def main():
+        fx = HubFixture(tmp_path, identify_seconds=600)
+        fx.add_helpers(1)
+        await fx.start()
+        h = await fx.helper("h00")
+        quiet = await fx.kiosk("K1")                 # connected, no hello
+        await h.send(type="presence", state="away")
+        await h.expect("presence", state="away")     # the hub has served both sockets
+        await asyncio.wait_for(fx.stop(), 20)        # without the fix: 600 s (the identify deadline)
+        for c in (h, quiet):
+            await asyncio.wait_for(c.closed.wait(), 5)
+            assert any(m.get("code") == "hub_stopping" for m in c.inbox)
+        assert not fx.hub.sockets.live
+    run(main())
