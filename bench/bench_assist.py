@@ -364,7 +364,7 @@ def main() -> None:
     if call:
         fps = call["fps"]
         print(f"call {call['wall']:.1f} s on the call screen (camera 640x480@15 {args.content}, "
-              f"screen 1280x800, audio):")
+              f"screen 1280x800 sent at ≤ 960x600, audio):")
         print(f"  kiosk process CPU: {call['cpu']:.1f} % of one core  (target ≤ 60 %)")
         print(f"  media child CPU (pid {call['media_pid']}: aiortc, VP8/Opus encode and decode): "
               f"{call['media_cpu']:.1f} % of one core; kiosk + child {call['cpu'] + call['media_cpu']:.1f} %")
