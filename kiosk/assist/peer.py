@@ -37,7 +37,8 @@ VIDEO_CLOCK = 90000
 TRACK_LABELS = ("camera", "audio", "screen")
 STILL_S = 1.0          # a still screen is sent again once a second (a lost key frame heals by then)
 SCREEN_SIZE = (960, 600)   # the screen share's largest size: a 1280×800 kiosk is sent at 3/4 (its
-                           # smallest text stays legible; VP8 and colour conversion cost ~40 % less)
+                           # smallest text stays legible; its VP8 and colour conversion cost about a
+                           # quarter less: docs/remote-assist.md, Benchmark)
 ScreenSource = Callable[[], "np.ndarray | None"]
 FrameSink = Callable[[np.ndarray], None]
 
