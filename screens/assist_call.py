@@ -10,8 +10,11 @@ nothing Kivy watches, so the video widget's canvas is asked to redraw
 """
 from __future__ import annotations
 
+from kivy.graphics import Callback
+from kivy.graphics.opengl import GL_BLEND, glDisable, glEnable
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.image import Image
 
 from kiosk.i18n import N_
 
@@ -28,6 +31,26 @@ def frame_texture(frame, texture: Texture | None) -> Texture:
         texture.flip_vertical()               # numpy rows start at the top, GL at the bottom
     texture.blit_buffer(frame.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
     return texture
+
+
+class OpaqueVideo(Image):
+    """A call video drawn without GL blending: its frames are opaque, and on software GL
+    (llvmpipe) blending makes every pixel read the window's pixel back first: the helper's video,
+    the largest thing a call redraws 7.5 times a second, costs about a fifth less (docs/remote-assist.md).
+    Blending is off only while a frame is shown fully opaque; back on for everything after it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.canvas.before.add(Callback(self._opaque))
+        self.canvas.after.add(Callback(_blend_on))
+
+    def _opaque(self, _instr) -> None:
+        if self.texture is not None and self.opacity >= 1 and self.color[3] >= 1:
+            glDisable(GL_BLEND)
+
+
+def _blend_on(_instr) -> None:
+    glEnable(GL_BLEND)
 
 
 def helper_lines(chat, limit: int = CHAT_LINES) -> str:

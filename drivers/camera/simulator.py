@@ -140,8 +140,10 @@ class SimulatedCamera(Camera):
             # a moving disc so frames differ visibly
             width, height = self._size
             cx, cy = int(width / 2 + width / 4 * math.sin(self._tick / 10)), height // 2
-            yy, xx = np.ogrid[:height, :width]
-            frame[(xx - cx) ** 2 + (yy - cy) ** 2 < (height // 8) ** 2] = 255
+            r = height // 8                   # drawn in its own box: a mask of the whole frame cost
+            x0, x1, y0, y1 = max(cx - r, 0), min(cx + r + 1, width), max(cy - r, 0), min(cy + r + 1, height)
+            yy, xx = np.ogrid[y0:y1, x0:x1]   # 2.4 ms a frame, 3.6 % of a core in a call (bench_assist)
+            frame[y0:y1, x0:x1][(xx - cx) ** 2 + (yy - cy) ** 2 < r ** 2] = 255
         return frame
 
     def _close(self) -> None:

@@ -25,8 +25,10 @@ const HelperCall = (() => {
     const mine = wanted;
     let got;
     try {
+      // at most 15 frames a second: the kiosk draws no more (7.5 on software GL), and every frame
+      // sent is received and decoded by the kiosk's media child (a 30 fps webcam: twice the cost)
       got = await navigator.mediaDevices.getUserMedia({
-        video: { width: 640, height: 480, frameRate: 15 }, audio: true });
+        video: { width: 640, height: 480, frameRate: { ideal: 15, max: 15 } }, audio: true });
     } catch (err) {
       got = new MediaStream();
       status(T("未能打开本机摄像头或麦克风：群众看不到或听不到您，可用文字交流"));

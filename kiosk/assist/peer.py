@@ -29,13 +29,16 @@ from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
 from av.video.reformatter import VideoReformatter
 
-from kiosk.assist import jitter
+from kiosk.assist import jitter, vp8
 
 log = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90000
 TRACK_LABELS = ("camera", "audio", "screen")
 STILL_S = 1.0          # a still screen is sent again once a second (a lost key frame heals by then)
+SCREEN_SIZE = (960, 600)   # the screen share's largest size: a 1280×800 kiosk is sent at 3/4 (its
+                           # smallest text stays legible; its VP8 and colour conversion cost about a
+                           # quarter less: docs/remote-assist.md, Benchmark)
 ScreenSource = Callable[[], "np.ndarray | None"]
 FrameSink = Callable[[np.ndarray], None]
 
@@ -87,6 +90,7 @@ class PacedVideoTrack(MediaStreamTrack):
         self._sent_at = float("-inf")
         # a picture that has not changed is sent again only this often (0: at every slot)
         self.still_s = 0.0
+        self.max_size: tuple[int, int] | None = None    # larger pictures are scaled down to fit
 
     async def grab(self) -> np.ndarray:
         raise NotImplementedError
@@ -103,8 +107,10 @@ class PacedVideoTrack(MediaStreamTrack):
             self._n += 1                    # the same picture as the last one sent: nothing to send
         if rgb is not self._rgb or self._yuv is None:
             h, w = rgb.shape[0] & ~1, rgb.shape[1] & ~1     # yuv420p needs even sizes
-            self._yuv = self._to_yuv.reformat(
-                VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24"), format="yuv420p")
+            out_w, out_h = fit(w, h, self.max_size)
+            self._yuv = self._to_yuv.reformat(        # (scaled and converted in one pass)
+                VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h, :w]), format="rgb24"), format="yuv420p",
+                width=out_w, height=out_h)
             self._rgb = rgb                 # a picture sent again is not converted again
         frame = self._yuv
         frame.pts = int(self._n * VIDEO_CLOCK / self.fps)
@@ -128,6 +134,14 @@ class PacedVideoTrack(MediaStreamTrack):
             # video would stop for the rest of the call.
             self._n = max(self._n, int((self.clock() - self._start) * self.fps))
         return await self.grab()
+
+
+def fit(width: int, height: int, box: tuple[int, int] | None) -> tuple[int, int]:
+    """``width`` × ``height`` scaled down (never up) to fit ``box``, aspect kept, even sizes."""
+    if box is None or (width <= box[0] and height <= box[1]):
+        return width, height
+    scale = min(box[0] / width, box[1] / height)
+    return max(2, int(width * scale) & ~1), max(2, int(height * scale) & ~1)
 
 
 class RatePicker:
@@ -183,10 +197,12 @@ class CameraTrack(PacedVideoTrack):
 class ScreenTrack(PacedVideoTrack):
     """What the kiosk shows, from ``source()`` (the UI masks ID numbers and names first)."""
 
-    def __init__(self, source: Callable[[], ScreenSource | None], fps: float = 5, still_s: float = STILL_S):
+    def __init__(self, source: Callable[[], ScreenSource | None], fps: float = 5, still_s: float = STILL_S,
+                 max_size: tuple[int, int] | None = SCREEN_SIZE):
         super().__init__(fps)
         self.source = source
         self.still_s = still_s
+        self.max_size = max_size
         self._last = np.full((360, 640, 3), 40, np.uint8)
         self._img: Any = None
 
@@ -318,6 +334,8 @@ class AssistPeer:
         scr = pc.addTransceiver(self.screen_track, direction="sendonly")
         for t in (cam, scr):
             t.setCodecPreferences(vp8_only())
+        vp8.install(cam.sender, vp8.CAMERA)        # libvpx settings for a face and for a screen
+        vp8.install(scr.sender, vp8.SCREEN)
         await pc.setLocalDescription(await pc.createOffer())   # gathers every candidate
 
     async def send_offer(self) -> None:
