@@ -295,15 +295,21 @@ HEAD = (f"{'':10} {'sessions':>8} {'RSS':>7} {'trimmed':>8} {'in use':>7} {'free
         f"{'py blk':>8} {'tex':>5} {'wid':>5}  caches   (MB; load)")
 
 
-def settle(d: Driver | None) -> None:
+def settle(d: Driver | None, seconds: float = 1.5) -> None:
     """Lets Kivy's pending real-time events run before a sample: the clock counts real time, and
-    a tap leaves some for later (the results' ScrollView replays a tap to its rows and ends it
-    0.2 s later, kivy/uix/scrollview.py _do_touch_up, holding the last tapped row until then).
-    A second's wait and a few frames, as tests/ui/test_web_memory.py does before it counts."""
+    a tap leaves some for later. The results' ScrollView replays a tap to its rows and ends it
+    0.2 s later (kivy/uix/scrollview.py _do_touch_up), holding the last tapped row until then; a
+    ScrollView that scrolled or was laid out fades its bar 0.5 s later by an Animation of 0.5 s,
+    and Kivy's running animations hold their widget, so a dropped screen (问一问's, with its
+    question index) stays alive until it ends. A second's wait and five frames started that fade
+    and counted it running; frames over 1.5 s of real time let it end, as it does in the hall."""
     if d is None:
         return
-    time.sleep(1.0)
-    d.frames(5)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        d.frames(1)
+        time.sleep(0.02)
+    d.frames(2)
 
 
 def sample(label: str, n: int, traced: bool, d: Driver | None = None) -> tuple[float, float]:
