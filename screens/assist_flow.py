@@ -108,9 +108,7 @@ class AssistController:
 
     @property
     def toolbar(self) -> "HelperToolbar":
-        """The helper's toolbar (协助模式), built when first needed and let go when the mode ends:
-        a kiosk where no helper signs in never holds its 13 widgets and their ~30 label textures
-        (issue 18, docs/memory.md)."""
+        """The helper's toolbar (协助模式), built when needed, let go when the mode ends (issue 18)."""
         if self._toolbar is None:
             from .assist_toolbar import HelperToolbar
             self._toolbar = HelperToolbar(ctl=self)
@@ -333,18 +331,23 @@ class AssistController:
                          CallView(self.waiting, self.in_call, self.hung_up))
         self.banner.calling = shown.calling
         self.banner.refresh(self)
-        if self.mode.active or self._toolbar is not None:
-            _show(self.app, self.toolbar, self.mode.active)
+        _sync_toolbar(self)
         if shown.controls:
             self.controls.show()              # on the Window, above everything, keyboard included
         else:
             self.controls.hide()
-        if self._toolbar is not None:
-            if self.mode.active:
-                self._toolbar.refresh(self)
-            else:                                 # the mode has ended: the toolbar goes with it
-                self._toolbar.close_panel()
-                self._toolbar = None
+
+
+def _sync_toolbar(ctl: AssistController) -> None:
+    """The helper's toolbar on the root while assist mode is on; at its end the toolbar goes (a
+    kiosk where no helper signs in never holds its 13 widgets and their label textures)."""
+    if ctl.mode.active:
+        _show(ctl.app, ctl.toolbar, True)
+        ctl.toolbar.refresh(ctl)
+    elif ctl._toolbar is not None:
+        _show(ctl.app, ctl._toolbar, False)
+        ctl._toolbar.close_panel()
+        ctl._toolbar = None
 
 
 def _show(app, widget, shown: bool) -> None:
