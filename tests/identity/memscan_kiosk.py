@@ -116,10 +116,12 @@ def main(port: str, frames: str, still: str) -> None:
                 for _ in range(3):                      # the short identity idle time, then its countdown
                     clock.now += cfg["identity.idle_seconds"]
                     session.tick()
-            # "removed": the test took the card off its reader; the service ends the session itself
+            # "removed": the test took the card off its reader; the service ends the session itself, on the
+            # proxy's event thread here (the kiosk posts it to its UI thread): the wipers run before the
+            # session lets go of the identity, so wait for both, not for the first
             import time
             deadline = time.monotonic() + 10
-            while len(ended) == before and time.monotonic() < deadline:
+            while (len(ended) == before or session.identity is not None) and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert len(ended) > before and session.identity is None, cmd
             import time
