@@ -51,6 +51,9 @@ class Kiosk:
     content: Any = None       # kiosk.ops.content_update.ContentUpdater when content updates are on
     stats: Any = None         # kiosk.ops.stats_report.StatsReporter: the hall's counts to the hub
     opener: Any = None        # the thread opening the devices at start (kiosk.wiring): stop() waits for it
+    # start-up work on threads of its own (kiosk.wiring.in_background): stop() sets stopping and waits for them
+    background: list[threading.Thread] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
     # each search run, as (text, total): the hall's statistics count the last one (kiosk.ops.stats_feed)
     searches: Observers[tuple[str, int]] = field(default_factory=lambda: Observers("searches"))
 

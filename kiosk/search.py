@@ -236,10 +236,13 @@ class SearchIndex:
     def _store(self, q: str):
         return self._first if len(q) == 1 and q.isascii() else self._cache
 
-    def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> None:
-        """Computes the one-key results ahead (a background thread may call this)."""
+    def warm(self, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789", stop=None) -> None:
+        """Computes the one-key results ahead (a background thread may call this); ends early once
+        the event ``stop`` is set."""
         self._postings.warm()
         for ch in alphabet:
+            if stop is not None and stop.is_set():
+                return
             if self._steps(ch) is not None:
                 self._matches(ch)
 

@@ -34,6 +34,7 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.opener = threading.Thread(target=open_devices, args=(kiosk.devices,), name="devices-open", daemon=True)
     kiosk.opener.start()
     kiosk.voice = build_voice(config, kiosk.session, kiosk.devices)
+    in_background(kiosk, kiosk.voice.warm, "voice-warm")
     from .web import build_web
     kiosk.web = build_web(config, kiosk.session, kiosk.devices)   # 网上办: the citizen's page
     if kiosk.web is not None:
@@ -54,13 +55,23 @@ def start(config: Config) -> tuple[Kiosk, DeviceWatch]:
     kiosk.stats = build_stats(kiosk)            # the hall's counts per day to the hub (no citizen data)
     watch.start()                               # unplugged devices are found again
     # one-key search results are ready before the first citizen types
-    threading.Thread(target=kiosk.index.warm, name="search-warm", daemon=True).start()
+    in_background(kiosk, lambda stop: kiosk.index.warm(stop=stop), "search-warm")
     return kiosk, watch
 
 
+def in_background(kiosk: Kiosk, work, name: str) -> None:
+    """Start-up work off the UI thread; ``work(stop)`` returns soon after the event ``stop`` is set.
+    :func:`stop` sets it and waits for the thread: one still inside a C++ extension as the interpreter
+    ends is stopped there by pthread_exit's forced unwind, which C++ answers with std::terminate (the
+    kiosk aborted, exit -6, on a stop during start-up: numpy's np.unique in the search's warm-up)."""
+    thread = threading.Thread(target=work, args=(kiosk.stopping,), name=name, daemon=True)
+    kiosk.background.append(thread)
+    thread.start()
+
+
 def build_voice(config: Config, session, devices: dict):
-    """语音播报 on the configured audio device; the fixed prompts rendered in the background, kept as
-    files in the kiosk's cache folder (``voice/`` beside the search index's cache), not in memory."""
+    """语音播报 on the configured audio device; its fixed prompts (rendered in the background by
+    :func:`start`) kept as files in the kiosk's cache folder (``voice/`` beside the search index's cache), not in memory."""
     from pathlib import Path
 
     from .pinyin_keys import default_cache_dir
@@ -69,7 +80,6 @@ def build_voice(config: Config, session, devices: dict):
     store = Path(config["catalogue.cache_dir"] or default_cache_dir()) / "voice"
     guide = VoiceGuide(Voice(config["voice.pack"] or None, store=store), devices.get("audio"), session,
                        always=config["voice.always"])
-    threading.Thread(target=guide.warm, name="voice-warm", daemon=True).start()
     return guide
 
 
@@ -163,6 +173,9 @@ def stop(kiosk: Kiosk, watch: DeviceWatch) -> None:
         kiosk.web.shutdown()
     if kiosk.opener is not None:        # a stop during start: a device still opening (a simulator making
         kiosk.opener.join(15)           # its temp folder) is closed only once it is open
+    kiosk.stopping.set()
+    for thread in kiosk.background:     # the search's warm-up, the voice prompts (see in_background)
+        thread.join(15)
     close_all(kiosk.devices)
 
 

@@ -136,13 +136,16 @@ class VoiceGuide:
         parts = [(f"{key}:subject", subject, language)] if subject else []   # ":": never a pack key
         self._jobs.put((key, parts + [(key, i18n.gettext(text, language), language)]))
 
-    def warm(self) -> None:
+    def warm(self, stop: threading.Event | None = None) -> None:
         """Renders every fixed prompt once (at start, in the background), so the first sound
         of a screen does not wait for the engine: the start language's first, then the other's
-        (both fit the prompt cache: 2 × 24 of its 64, with room for the last items' names)."""
+        (both fit the prompt cache: 2 × 24 of its 64, with room for the last items' names).
+        Ends after the prompt under way once the event ``stop`` is set (the kiosk stops)."""
         first = i18n.current()
         for language in [first] + [lang for lang in i18n.LANGUAGES if lang != first]:
             for prompt in PROMPTS.values():
+                if stop is not None and stop.is_set():
+                    return
                 if prompt is not None:
                     try:
                         self.voice.prompt(prompt[0], i18n.gettext(prompt[1], language), language)

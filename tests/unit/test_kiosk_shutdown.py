@@ -120,3 +120,22 @@ def test_systemd_hears_ready_then_watchdog_pings_from_the_main_loop(tmp_path):
             proc.kill()
             proc.wait()
         sock.close()
+
+
+def test_the_stop_waits_for_the_start_up_work(tmp_path):
+    """GIVEN the core just started, its search warming up and its voice prompts rendering on threads
+    of their own WHEN it stops at once THEN that work has ended by the time the stop returns (a thread
+    still inside numpy's C++ code as the interpreter ends aborted the kiosk: std::terminate, exit -6,
+    on a SIGTERM during start-up)."""
+    from kiosk import config as config_mod
+    from kiosk import wiring
+
+    cfg = config_mod.load().with_overrides("(test)", **{"catalogue.cache_dir": str(tmp_path / "cache")})
+    kiosk, watch = wiring.start(cfg)
+    started = time.monotonic()
+    wiring.stop(kiosk, watch)
+    assert sorted(t.name for t in kiosk.background) == ["search-warm", "voice-warm"]
+    assert [t.name for t in kiosk.background if t.is_alive()] == []
+    voice = list((tmp_path / "cache" / "voice").glob("*"))
+    assert len(voice) < 48, "the voice prompts were all rendered: the stop did not cut the warm-up short"
+    print(f"stopped in {time.monotonic() - started:.2f} s with {len(voice)} prompts rendered")
