@@ -295,8 +295,26 @@ HEAD = (f"{'':10} {'sessions':>8} {'RSS':>7} {'trimmed':>8} {'in use':>7} {'free
         f"{'py blk':>8} {'tex':>5} {'wid':>5}  caches   (MB; load)")
 
 
-def sample(label: str, n: int, traced: bool) -> tuple[float, float]:
+def settle(d: Driver | None, seconds: float = 1.5) -> None:
+    """Lets Kivy's pending real-time events run before a sample: the clock counts real time, and
+    a tap leaves some for later. The results' ScrollView replays a tap to its rows and ends it
+    0.2 s later (kivy/uix/scrollview.py _do_touch_up), holding the last tapped row until then; a
+    ScrollView that scrolled or was laid out fades its bar 0.5 s later by an Animation of 0.5 s,
+    and Kivy's running animations hold their widget, so a dropped screen (问一问's, with its
+    question index) stays alive until it ends. A second's wait and five frames started that fade
+    and counted it running; frames over 1.5 s of real time let it end, as it does in the hall."""
+    if d is None:
+        return
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        d.frames(1)
+        time.sleep(0.02)
+    d.frames(2)
+
+
+def sample(label: str, n: int, traced: bool, d: Driver | None = None) -> tuple[float, float]:
     import tracemalloc
+    settle(d)
     rss = rss_mb()                  # before the counting: its list of every object (~4 MB) stays in
     used, free = mallinfo()         # malloc's heap after it and added 1.3-2.9 MB to the RSS read
     trimmed = trimmed_rss()
@@ -368,10 +386,10 @@ def main() -> None:
             import atexit
             atexit.register(rig.close)       # the printer's process goes with the soak, whatever happens
         print(HEAD)
-        sample("start", 0, args.tracemalloc)
+        sample("start", 0, args.tracemalloc, d)
         for _ in range(args.baseline):
             idle_session(d)
-        base = sample("baseline", args.baseline, args.tracemalloc)
+        base = sample("baseline", args.baseline, args.tracemalloc, d)
         points: list[tuple[int, float]] = []
         trims: list[tuple[int, float]] = []
         for n in range(args.sessions):
@@ -385,7 +403,7 @@ def main() -> None:
                 raise
             done = n + 1
             if done % args.every == 0 or done == args.sessions:
-                rss, trimmed = sample("sessions", done, args.tracemalloc)
+                rss, trimmed = sample("sessions", done, args.tracemalloc, d)
                 if done >= args.warmup:
                     points.append((done, rss))
                     trims.append((done, trimmed))

@@ -22,7 +22,7 @@ from kiosk import i18n
 from kiosk.i18n import N_, _
 from kiosk.ui_bridge import UiBridge
 
-from . import ask, browse, cache_budget, countdown, home, item, item_list, qr, search, widgets
+from . import ask, browse, cache_budget, countdown, home, item, item_list, kivy_listeners, qr, search, widgets
 from . import admin, admin_login, assist_call, assist_consent, assist_fallback, assist_wait, staff_pin
 from . import consent, face, help_desk, idcard, identified, order, order_done, order_lookup, rating, web
 from .end_release import EndRelease
@@ -116,6 +116,7 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         cache_budget.apply()            # every Kivy cache bounded (docs/memory.md)
+        kivy_listeners.apply()          # and its listeners (ScrollView's bar colour)
         register_fonts()
         load_kv()
         Window.set_vkeyboard_class(widgets.KioskKeyboard)

@@ -14,6 +14,7 @@ own asyncio thread; everything here runs on the Kivy main thread, reached throug
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 
@@ -23,6 +24,9 @@ from kiosk.assist_routes import CALL_SCREENS, WAITING, CallView, Step, call_scre
 
 from .assist_callback_send import CALLBACK_SENDING, can_send_callback, leave_callback  # noqa: F401
 from .assist_video import CallVideo
+
+if TYPE_CHECKING:
+    from .assist_toolbar import HelperToolbar
 
 log = logging.getLogger(__name__)
 
@@ -85,21 +89,30 @@ def _register(service, name: str, fn) -> bool:
 class AssistController:
     def __init__(self, app, service):
         from .assist_banner import AssistBanner, OnTop
-        from .assist_toolbar import HelperToolbar
         from .screen_capture import ScreenCapture
 
         self.app, self.service = app, service
         self.session = app.kiosk.session
         self.mode = AssistMode(app.kiosk.config, self.session)
         self.capture = ScreenCapture()
-        self.banner, self.toolbar = AssistBanner(ctl=self), HelperToolbar(ctl=self)
-        self.controls = OnTop(self.banner, floor=lambda: self.toolbar.top if self.toolbar.parent else 0)
+        self.banner = AssistBanner(ctl=self)
+        self._toolbar: HelperToolbar | None = None      # built for assist mode only (property below)
+        self.controls = OnTop(self.banner, floor=lambda: self._toolbar.top if self._toolbar is not None
+                              and self._toolbar.parent else 0)
         self.in_call = self.waiting = self.hung_up = False
         self.has_self_view = False
         self.video = CallVideo(draw_rate(), self._draw)
         self.pointer = None          # the helper's 请点这里 ring (screens/assist_pointer.py)
         self._tick_event = None
         self._attached = False
+
+    @property
+    def toolbar(self) -> "HelperToolbar":
+        """The helper's toolbar (协助模式), built when needed, let go when the mode ends (issue 18)."""
+        if self._toolbar is None:
+            from .assist_toolbar import HelperToolbar
+            self._toolbar = HelperToolbar(ctl=self)
+        return self._toolbar
 
     @property
     def available(self) -> bool:
@@ -151,8 +164,9 @@ class AssistController:
         self.controls.hide()
         if self.pointer is not None:
             self.pointer.stop()
-        if self.toolbar.parent is not None:
-            self.toolbar.parent.remove_widget(self.toolbar)
+        if self._toolbar is not None and self._toolbar.parent is not None:
+            self._toolbar.parent.remove_widget(self._toolbar)
+        self._toolbar = None
         if self.service is not None:
             self.service.stop()
 
@@ -317,12 +331,23 @@ class AssistController:
                          CallView(self.waiting, self.in_call, self.hung_up))
         self.banner.calling = shown.calling
         self.banner.refresh(self)
-        _show(self.app, self.toolbar, self.mode.active)
+        _sync_toolbar(self)
         if shown.controls:
             self.controls.show()              # on the Window, above everything, keyboard included
         else:
             self.controls.hide()
-        self.toolbar.refresh(self)
+
+
+def _sync_toolbar(ctl: AssistController) -> None:
+    """The helper's toolbar on the root while assist mode is on; at its end the toolbar goes (a
+    kiosk where no helper signs in never holds its 13 widgets and their label textures)."""
+    if ctl.mode.active:
+        _show(ctl.app, ctl.toolbar, True)
+        ctl.toolbar.refresh(ctl)
+    elif ctl._toolbar is not None:
+        _show(ctl.app, ctl._toolbar, False)
+        ctl._toolbar.close_panel()
+        ctl._toolbar = None
 
 
 def _show(app, widget, shown: bool) -> None:

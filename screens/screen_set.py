@@ -15,6 +15,7 @@ the session ends, so a day of citizens costs what one session does.
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -58,7 +59,8 @@ class ScreenSet(Mapping):
     def drop_unused(self) -> list[str]:
         """After a session's wipe: every built screen that is neither resident nor showing goes
         (the next citizen who needs it gets a fresh one). Returns the names dropped."""
-        dropped = []
+        dropped: list[str] = []
+        gone: list[weakref.ref] = []
         for name, screen in list(self._built.items()):
             if name in self.resident or self._manager.current == name:
                 continue
@@ -72,6 +74,8 @@ class ScreenSet(Mapping):
                 self._manager.real_remove_widget(screen)
             del self._built[name]
             dropped.append(name)
+            quiet(screen)
+            gone.append(weakref.ref(screen))
         if dropped:
             # the transition keeps the last screens it showed (screen_out: the one just left) and
             # takes no None: it gets a bare placeholder (each switch sets both sides anew; the
@@ -82,6 +86,8 @@ class ScreenSet(Mapping):
                 if shown is not None and shown.name in dropped:
                     setattr(transition, side, _placeholder())
             forget_keyboard_targets()
+            from kivy.clock import Clock        # and once more after the frame the drop lays out
+            Clock.schedule_once(lambda _dt: [quiet(ref()) for ref in gone if ref() is not None])
         return dropped
 
 
@@ -94,6 +100,22 @@ def _placeholder() -> Any:
     if not _PLACEHOLDER:
         _PLACEHOLDER.append(Screen(name="_dropped"))
     return _PLACEHOLDER[0]
+
+
+def quiet(screen: Any) -> None:
+    """Stops what Kivy's clock still runs for a dropped screen's widgets, each of which keeps the
+    whole screen alive until it ends, by real time: running animations (Kivy keeps every running
+    Animation, and it its widgets) and the ScrollView's bar fade (0.5 s after a scroll or a
+    layout, an Animation of 0.5 s more). A dropped 问一问 screen, with its question index, lived
+    on up to a second after the session's end: past the trim that follows it (kiosk/memory.py),
+    and into the soak's counts."""
+    from kivy.animation import Animation
+
+    for widget in screen.walk(restrict=True):
+        Animation.cancel_all(widget)
+        fade = getattr(widget, "_bind_inactive_bar_color_ev", None)    # kivy/uix/scrollview.py
+        if fade is not None:
+            fade.cancel()
 
 
 def forget_keyboard_targets() -> None:
@@ -127,8 +149,11 @@ def _gone(widget: Any) -> bool:
 
 def _forget_viewport_call() -> bool:
     """Empties the arguments Kivy's ``triggered`` wrapper keeps of TextInput's last
-    ``_adjust_viewport`` call when that field is gone and the call is not pending. True when
-    emptied; False otherwise, or when this Kivy has no such wrapper (nothing is kept then)."""
+    ``_adjust_viewport`` call when that field is gone; a call still pending for it is cancelled
+    (a gone field has no viewport to adjust; left pending, it ran after the drop and kept the
+    field, and 问一问's whole screen with its question index, until another field was adjusted:
+    seen after a 问一问 then a video call). True when emptied; False otherwise, or when this
+    Kivy has no such wrapper (nothing is kept then)."""
     from kivy.uix.textinput import TextInput
 
     fn = TextInput._adjust_viewport
@@ -137,8 +162,10 @@ def _forget_viewport_call() -> bool:
         args, kwargs, trigger = (cells[name].cell_contents for name in ("_args", "_kwargs", "cb_trigger"))
     except (KeyError, ValueError):
         return False
-    if trigger.is_triggered or not args or not _gone(args[0]):   # pending, or a field still shown
+    if not args or not _gone(args[0]):          # nothing kept, or a field still shown
         return False
+    if trigger.is_triggered:
+        trigger.cancel()
     args.clear()
     kwargs.clear()
     return True
