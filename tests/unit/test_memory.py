@@ -76,3 +76,50 @@ def test_the_registered_native_frees_run_between_the_collection_and_the_trim(mon
     memory.free_natively_before_trim(gl_deletes)        # registered once, however often asked
     memory.release()
     assert order == ["collect", "native", "trim"]
+
+
+ARENAS = r'''
+import ctypes, os, sys, threading
+sys.path.insert(0, os.getcwd())
+from kiosk import memory
+if sys.argv[1] == "one":
+    assert memory.one_arena()
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+
+def work():
+    libc.free(libc.malloc(4096))
+threads = [threading.Thread(target=work) for _ in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+fp = libc.fopen(sys.argv[2].encode(), b"w")
+libc.malloc_info(0, fp)
+libc.fclose(fp)
+print(open(sys.argv[2]).read().count("<heap nr="))
+'''
+
+
+def test_one_arena_keeps_every_thread_in_malloc_s_main_arena(tmp_path):
+    """GIVEN three threads that each allocate (glibc gives each thread an arena of its own, up to
+    8 per core) WHEN the process called one_arena first THEN malloc_info lists one arena; without
+    it, more (the kiosk calls it at its start: docs/memory.md, tenth round)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    counts = {}
+    for mode in ("one", "default"):
+        out = subprocess.run([sys.executable, "-c", ARENAS, mode, str(tmp_path / f"{mode}.xml")], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        counts[mode] = int(out.stdout.strip())
+    assert counts["one"] == 1 and counts["default"] > 1, counts
