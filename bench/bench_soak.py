@@ -159,8 +159,6 @@ def build(cache_dir: str, freeze: bool = True, make_core=None) -> Driver:
     from kiosk.core import Kiosk
     from screens.app import KioskApp
 
-    from kiosk import memory
-    memory.one_arena()              # as ehall_kiosk/main.py does before the threads start
     EventLoop.ensure_window()
     cfg = config_mod.load().with_overrides(**{"catalogue.cache_dir": cache_dir})
     clock = FakeClock()
@@ -371,7 +369,7 @@ def main() -> None:
         tracemalloc.start()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; software GL (SDL "
           f"{os.environ.get('SDL_VIDEODRIVER', 'offscreen')}); "
-          f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')} (the kiosk's process: 1); "
+          f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}; "
           f"start-up objects {'left to the collector' if args.no_freeze else 'frozen (gc.freeze)'}")
     cache = tempfile.mkdtemp(prefix="ehall-soak-cache-")
     started = time.perf_counter()

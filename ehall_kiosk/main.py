@@ -78,8 +78,6 @@ def run(config: Config, windowed: bool = False) -> int:
         signal.signal(sig, _asked_early)
     from kiosk.privacy import no_core_dumps
     no_core_dumps()                      # before any card is read: a crash writes no core file
-    from kiosk import memory
-    memory.one_arena()                   # before the threads start (docs/memory.md, tenth round)
     root = logging.getLogger()
     root.setLevel(config["logging.level"])
     for handler in root.handlers:       # Kivy and escpos set their own loggers to DEBUG

@@ -50,24 +50,6 @@ def free_natively_before_trim(fn: Callable[[], object]) -> None:
         _NATIVE_FREES.append(fn)
 
 
-M_ARENA_MAX = -8          # glibc's mallopt() parameter number (malloc.h)
-
-
-def one_arena() -> bool:
-    """From now on every thread of this process allocates from malloc's main arena (``mallopt
-    M_ARENA_MAX 1``: MALLOC_ARENA_MAX=1 for this process only; its children, the media child and
-    the identity worker, keep the environment's setting). The kiosk's threads mostly wait; a second
-    arena kept 3-4 MB of free memory after calls that a trim did not give back (docs/memory.md,
-    tenth round). Called at the start, before the threads. False where there is no glibc."""
-    if _TRIM is None:
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_ARENA_MAX, 1))
-    except (OSError, AttributeError):
-        return False
-
-
 def can_trim() -> bool:
     return _TRIM is not None
 
