@@ -36,6 +36,9 @@ ROUTES = ("consent", "idcard", "face", "identified", "identity_help")
 _IN_FLIGHT = {Step.CONSENT_CARD, Step.CONSENT_FACE, Step.WAITING_CARD, Step.READING, Step.CARD_ERROR,
               Step.CARD_READ, Step.FACE, Step.FACE_FAILED}
 _POLLING = {Step.WAITING_CARD, Step.READING, Step.CARD_ERROR}
+# a card of this flow was read: the reader keeps watching, so that taking the card ends the identity even
+# when the reader's loss (a loaded machine, a loose cable) already counted as the card's removal
+_WATCHING = {Step.CARD_READ, Step.FACE, Step.IDENTIFIED}
 _UNUSABLE = (DeviceState.ABSENT, DeviceState.FAULT)
 
 
@@ -183,9 +186,10 @@ class IdentityService(FaceSteps):
 
     def _update_poll(self) -> None:
         """The reader reads cards only while we ask for one; it keeps watching a card that lies
-        there until it is taken away (else the next citizen's card would look like the same one)."""
+        there until it is taken away (else the next citizen's card would look like the same one),
+        and while this flow's card is in use, so that taking it ends the identity."""
         if hasattr(self.reader, "poll"):
-            self.reader.poll = self._state.step in _POLLING or self._card_on
+            self.reader.poll = self._state.step in _POLLING or self._state.step in _WATCHING or self._card_on
 
     def _on_reader_event(self, event) -> None:
         with self._lock:

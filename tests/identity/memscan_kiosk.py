@@ -47,6 +47,12 @@ def main(port: str, frames: str, still: str) -> None:
     from kiosk.session import Session
 
     no_core_dumps()                    # as the kiosk does (the scanning test runs as root)
+    import logging
+
+    from kiosk import logfilter
+    logfilter.install()                # as the kiosk does: every line masked
+    # the core's and the worker's lines go to stderr, which pytest shows when a test fails
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(relativeCreated)d core %(name)s: %(message)s")
     faces = TESTS / "fixtures" / "faces"
     clock = Clock()
     cfg = config_mod.load()
@@ -77,6 +83,7 @@ def main(port: str, frames: str, still: str) -> None:
     say("ready")
     for line in sys.stdin:
         cmd = line.strip()
+        logging.getLogger("memscan").info("asked: %s", cmd)
         if cmd in cameras:
             verifier.camera_uri = verifier.setup["camera_uri"] = cameras[cmd]   # what the camera sees
             session.go("item", id="x")
@@ -123,7 +130,9 @@ def main(port: str, frames: str, still: str) -> None:
             deadline = time.monotonic() + 10
             while (len(ended) == before or session.identity is not None) and time.monotonic() < deadline:
                 time.sleep(0.02)
-            assert len(ended) > before and session.identity is None, cmd
+            assert len(ended) > before and session.identity is None, (
+                f"{cmd}: sessions ended {len(ended) - before}, identity {'held' if session.identity else 'none'}, "
+                f"step {svc.state.step.value}, card on {svc._card_on}, polling {reader.poll}, worker {reader.running}")
             import time
             deadline = time.monotonic() + 10
             while not camera.is_open and time.monotonic() < deadline:   # back from the worker

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="reading a non-dumpabl
 
 class Kiosk:
     def __init__(self, port: str, frames: Path, still: Path, script: str = "memscan_kiosk.py"):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "EHALL_WORKER_LOG": "INFO"}   # masked lines, to stderr
         self.proc = subprocess.Popen([sys.executable, str(HERE / script), port, str(frames), str(still)],
                                      cwd=HERE.parents[1], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                      env=env)

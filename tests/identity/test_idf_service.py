@@ -238,3 +238,32 @@ def test_idf_the_log_filter_masks_the_read_name_until_the_identity_ends(make_ser
     session.home()
     assert svc.state.step is Step.IDLE
     assert logfilter.mask("测试样例") == "测试样例" and not logfilter._names
+
+
+def test_idf_the_card_taken_after_the_reader_came_back_during_the_face_check_ends_the_identity(
+        make_service, reader, verifier_for, camera, card_photo, face_frame, turn_frames):
+    """GIVEN the card read and the face check waiting for a turn WHEN the reader stops answering (a
+    loaded machine, a loose cable) and comes back, the card still on it, and the face check then
+    passes THEN taking the card still ends the identity (the reader's loss counted as the card's
+    removal, and the reader was no longer watched: the citizen walked away identified)."""
+    from drivers.base import DeviceState
+    from idf_helpers import FRONTAL
+
+    turning = turn_frames(("left", "right"))          # made now: the face engine is not for two threads
+    camera.show(face_frame(FRONTAL))                 # someone in front of the camera, not turning yet
+    svc, session, states = make_service(verifier_for(turn_timeout_s=60.0, total_timeout_s=90.0),
+                                        photo_decoder=card_photo)
+    agree(svc)
+    reader.simulator.place_card("resident")
+    states.wait(lambda s: s.step is Step.FACE and s.turn, 20)
+    reader.simulator.set_silent(True)                # the reader stops answering
+    wait_for(lambda: reader.state in (DeviceState.FAULT, DeviceState.ABSENT), 20, "the reader given up")
+    reader.simulator.set_silent(False)
+    wait_for(lambda: reader.state is DeviceState.READY, 20, "the reader back")
+    camera.show(None)
+    camera.set_frames(turning)
+    states.wait("identified", 40)
+    assert session.identity is not None
+    reader.simulator.remove_card()
+    wait_for(lambda: session.identity is None, 10, "the session ends when the card is taken")
+    assert session.route.screen != "identified"
