@@ -43,7 +43,12 @@ def leftovers(folder: str, ignore: tuple[str, ...] = ()) -> tuple[list[str], lis
 
 def pytest_configure(config):
     if hasattr(config, "workerinput"):   # a pytest-xdist worker: it inherited the controller's TMPDIR,
-        return                           # which the controller checks once every worker has ended
+        # which the controller checks once every worker has ended; Kivy's home is the worker's own
+        # (Kivy makes its folders at import without a lock: two workers at once would collide)
+        home = os.path.join(os.environ["KIVY_HOME"], config.workerinput["workerid"])
+        os.makedirs(home, exist_ok=True)
+        os.environ["KIVY_HOME"] = home
+        return
     saved = {name: os.environ.get(name) for name in _ENV}
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
     folder = tempfile.mkdtemp(prefix="ehall-pytest-")

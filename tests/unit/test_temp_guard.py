@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -31,16 +30,18 @@ def test_cleans_up():
 
 
 def run_session(tmp_path: Path, body: str) -> tuple[subprocess.CompletedProcess, list[str]]:
-    """Runs ``body`` as a test file under a copy of tests/conftest.py; returns the run and what it
-    left in this session's temp folder (the inner session's parent)."""
+    """Runs ``body`` as a test file under a copy of tests/conftest.py, with a temp dir of its own (the
+    suite's is shared by its workers, whose files come and go meanwhile); returns the run and what
+    it left in that temp dir (the inner session's folder's parent)."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")   # not the repo's addopts
     shutil.copy(TESTS / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_inner.py").write_text(body, encoding="utf-8")
-    temp = tempfile.gettempdir()
-    before = set(os.listdir(temp))
-    out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(tmp_path)],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    return out, sorted(set(os.listdir(temp)) - before)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", str(tmp_path)],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "TMPDIR": str(temp)})
+    return out, sorted(os.listdir(temp))
 
 
 def test_a_session_that_leaves_our_temp_files_fails_and_names_them(tmp_path):
@@ -59,9 +60,6 @@ def test_a_clean_session_passes_whatever_other_programs_do(tmp_path):
     """GIVEN a test that cleans up while another program leaves a folder with our prefix in the
     shared temp dir WHEN the session ends THEN exit status 0: only the session's own folder counts."""
     out, left = run_session(tmp_path, CLEAN)
-    try:
-        assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout + out.stderr
-        assert "temp files left behind" not in out.stdout
-        assert left == ["idr-sim-another-program"]
-    finally:
-        shutil.rmtree(Path(tempfile.gettempdir()) / "idr-sim-another-program", ignore_errors=True)
+    assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout + out.stderr
+    assert "temp files left behind" not in out.stdout
+    assert left == ["idr-sim-another-program"]

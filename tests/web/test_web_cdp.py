@@ -152,21 +152,28 @@ def test_a_closed_pipe_fails_the_waiting_commands_and_says_so_to_the_handlers():
         chromium.pipe.send("Browser.getVersion", timeout=5)
 
 
-def test_a_chromium_that_does_not_start_is_a_coded_error_and_leaves_no_folder():
+def test_a_chromium_that_does_not_start_is_a_coded_error_and_leaves_no_folder(monkeypatch):
     """A binary that exits at once (no DevTools pipe): start_session raises the device's coded
-    WEB_START_FAILED (the kiosk shows its fallback), the RAM profile is removed, the device
-    stays usable."""
+    WEB_START_FAILED (the kiosk shows its fallback), the RAM profile it made is removed, the device
+    stays usable. (The folders it makes are recorded: /dev/shm is shared with the suite's other
+    workers, whose sessions come and go meanwhile.)"""
     import tempfile
 
     from drivers import registry
     from drivers.base import DeviceError, DeviceState
-    before = set(Path(tempfile.gettempdir()).glob("ehall-web-*")) | set(Path("/dev/shm").glob("ehall-web-*"))
+    made: list[str] = []
+    mkdtemp = tempfile.mkdtemp
+
+    def recorded(*args, **kwargs):
+        made.append(mkdtemp(*args, **kwargs))
+        return made[-1]
+    monkeypatch.setattr(tempfile, "mkdtemp", recorded)
     dev = registry.create("browser", "browser", "chromium:///bin/false")
     registry.open_device(dev)
     assert dev.state is DeviceState.READY
     with pytest.raises(DeviceError) as raised:
         dev.start_session(lambda _url: None)
     assert raised.value.code == "WEB_START_FAILED" and dev.state is DeviceState.READY and dev.profile is None
-    after = set(Path(tempfile.gettempdir()).glob("ehall-web-*")) | set(Path("/dev/shm").glob("ehall-web-*"))
-    assert after <= before
+    assert [Path(p).name.startswith("ehall-web-") for p in made] == [True]
+    assert not [p for p in made if os.path.exists(p)]
     dev.close()
